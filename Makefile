@@ -1,0 +1,43 @@
+# Lakthan — every target installs what it needs (venv + Debian packages via scripts/).
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test test-sqlite test-postgres serve bench lint deps clean
+
+$(STAMP): pyproject.toml scripts/install-system-deps.sh
+	scripts/install-system-deps.sh base
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+deps: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/lakthan demo --out out/demo
+
+test: $(STAMP)
+	scripts/install-system-deps.sh test
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite: $(STAMP)
+	LAKTHAN_TEST_DB=sqlite $(BIN)/python -m pytest
+
+test-postgres: $(STAMP)
+	LAKTHAN_TEST_DB=postgres scripts/with-postgres.sh $(BIN)/python -m pytest -m "not sqlite_only"
+
+serve: $(STAMP)
+	$(BIN)/lakthan serve
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+clean:
+	rm -rf $(VENV) var out

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Lakthan needs (idempotent; skips what is already there).
+# Usage: scripts/install-system-deps.sh [base|test|all]
+set -euo pipefail
+profile=${1:-base}
+base=(gettext poppler-utils fonts-thai-tlwg libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libthai0 libthai-data fontconfig shared-mime-info)
+test=(postgresql libreoffice-writer-nogui chromium)
+case "$profile" in
+  base) want=("${base[@]}") ;;
+  test|all) want=("${base[@]}" "${test[@]}") ;;
+  *) echo "unknown profile: $profile (base|test|all)" >&2; exit 2 ;;
+esac
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+echo "installing Debian packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

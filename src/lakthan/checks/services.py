@@ -1,0 +1,98 @@
+"""Running checks: records a CheckRun, stores artefacts as system evidence, proposes results."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from lakthan.checks import registry
+from lakthan.checks.models import CheckRun
+from lakthan.core.errors import NotFound
+from lakthan.indicators.models import IndicatorReport
+from lakthan.indicators.services import round_period
+
+
+def check_urns_for(report: IndicatorReport) -> list[str]:
+    urns: list[str] = []
+    for criterion in report.indicator.criteria.all():
+        urns += [u for u in criterion.check_urns if u not in urns]
+    return urns
+
+
+def run_check(urn: str, report: IndicatorReport, trigger: str = "cli") -> CheckRun:
+    check = registry.get(urn)
+    if check is None:
+        raise NotFound(f"ไม่พบการตรวจสอบ {urn}", f"no check registered as {urn}")
+    start, end = round_period(report.round)
+    unit = report.round.agreement.unit
+    started = timezone.now()
+    result = check.run(registry.Period(start, end), unit, report)
+    with transaction.atomic():
+        run = CheckRun.objects.create(
+            check_urn=urn, unit=unit, report=report, period_start=start, period_end=end, status=result.status,
+            summary_th=result.summary_th, summary_en=result.summary_en,
+            figures={**result.figures, "per_criterion": {str(k): v for k, v in result.per_criterion.items()}},
+            started_at=started, finished_at=timezone.now(), trigger=trigger,
+        )
+        if result.artefacts:
+            from lakthan.evidence.services import store_check_artefacts
+
+            per_criterion = getattr(check, "link_artefacts_to_criteria", True)
+            criteria = _criteria_of(report, urn) if per_criterion else []
+            store_check_artefacts(run, report, result.artefacts, criteria=criteria)
+    return run
+
+
+def run_all(report: IndicatorReport, trigger: str = "cli") -> list[CheckRun]:
+    """Runs every registered check the report's criteria name; unregistered ones are skipped."""
+    known = registry.all_checks()
+    return [run_check(urn, report, trigger) for urn in check_urns_for(report) if urn in known]
+
+
+def _criteria_of(report: IndicatorReport, urn: str) -> list[int]:
+    return [c.number for c in report.indicator.criteria.all() if urn in c.check_urns]
+
+
+def latest_runs(report: IndicatorReport) -> dict[str, CheckRun]:
+    latest: dict[str, CheckRun] = {}
+    for run in CheckRun.objects.filter(report=report).order_by("started_at", "pk"):
+        latest[run.check_urn] = run
+    return latest
+
+
+# --- proposals: checks and evidence propose, a person decides ------------------------------------
+
+def propose_results(report: IndicatorReport) -> dict[int, tuple[str, str]]:
+    """Sets each criterion's proposed status from the latest check runs and the evidence in force.
+
+    A criterion is proposed met when it has evidence in force at the end of the round and no check
+    that feeds it says otherwise; a failing control check proposes not met whatever was uploaded.
+    """
+    from lakthan.evidence.checks import URN as COMPLETENESS
+    from lakthan.evidence.services import current_evidence_by_criterion
+
+    evidence = current_evidence_by_criterion(report, exclude_check_urns=(COMPLETENESS,))
+    runs = latest_runs(report)
+    proposals: dict[int, tuple[str, str]] = {}
+    with transaction.atomic():
+        for result in report.results.select_related("criterion"):
+            number = result.criterion.number
+            failing = []
+            for urn in result.criterion.check_urns:
+                run = runs.get(urn)
+                if run is None or urn == COMPLETENESS:
+                    continue
+                status = run.figures.get("per_criterion", {}).get(str(number), run.status)
+                if status != "met":
+                    failing.append(f"{urn.rsplit(':', 1)[-1]}: {run.summary_th}")
+            evs = evidence.get(number, [])
+            if failing:
+                proposal = ("not_met", "; ".join(failing))
+            elif evs:
+                proposal = ("met", f"หลักฐานที่มีผล {len(evs)} รายการ")
+            else:
+                proposal = ("not_met", "ยังไม่มีหลักฐานที่มีผลใช้บังคับ")
+            result.proposed_status, result.proposal_reason = proposal
+            result.save(update_fields=["proposed_status", "proposal_reason"])
+            proposals[number] = proposal
+    return proposals

@@ -1,0 +1,74 @@
+"""The `lakthan` command: one entry point over the same services the web application uses."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+from rich.console import Console
+
+err_console = Console(stderr=True)
+
+
+def setup_django() -> None:
+    """Configure Django, and on an empty LAKTHAN_HOME create and migrate the database and load the
+    bundled libraries, so that no command ever meets a missing table."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lakthan.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from lakthan import config
+
+    config.home().mkdir(parents=True, exist_ok=True)
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        from django.core.management import call_command
+
+        call_command("migrate", interactive=False, verbosity=0)
+    from lakthan.indicators.services import ensure_bundled_libraries
+
+    ensure_bundled_libraries()
+
+
+class LakthanGroup(click.Group):
+    """Turns domain errors into one line on stderr and the error's exit code, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        from lakthan.core.errors import LakthanError
+
+        try:
+            return super().invoke(ctx)
+        except LakthanError as exc:
+            lang = os.environ.get("LAKTHAN_LANG", "en")
+            err_console.print(f"[red]error:[/red] {exc.message(lang)}", highlight=False, soft_wrap=True)
+            sys.exit(exc.exit_code)
+
+
+@click.group(cls=LakthanGroup)
+@click.version_option(package_name="lakthan")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Lakthan (หลักฐาน): IT controls that prove themselves, indicators scored, the official report written."""
+    setup_django()
+
+
+def _register() -> None:
+    from lakthan.core.cli import unit
+    from lakthan.demo import demo
+    from lakthan.evidence.cli import evidence
+    from lakthan.indicators.cli import agreement, library, result, score, sign
+    from lakthan.reports.cli import pack, report
+    from lakthan.web.cli import serve
+
+    for command in (unit, library, agreement, score, result, sign, evidence, report, pack, demo, serve):
+        main.add_command(command)
+
+
+_register()
+
+if __name__ == "__main__":
+    main()

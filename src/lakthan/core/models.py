@@ -1,0 +1,87 @@
+"""Organisation: the unit tree, people, and the audit trail."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Unit(models.Model):
+    class Kind(models.TextChoices):
+        BUREAU = "bureau", _("กองบัญชาการ/สำนักงาน")
+        DIVISION = "division", _("กองบังคับการ/กอง")
+        SUBDIVISION = "subdivision", _("กองกำกับการ/ฝ่าย")
+        CHECKPOINT = "checkpoint", _("ด่านตรวจ")
+
+    code = models.CharField(max_length=40, unique=True)
+    name_th = models.CharField(max_length=255)
+    name_en = models.CharField(max_length=255, blank=True)
+    abbreviation_th = models.CharField(max_length=60, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.DIVISION)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name_th}"
+
+    def ancestors(self) -> list[Unit]:
+        chain, node = [], self.parent
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return chain
+
+    def descendant_ids(self) -> set[int]:
+        """This unit and every unit below it (one query per level; trees here are shallow)."""
+        found, frontier = {self.pk}, [self.pk]
+        while frontier:
+            frontier = list(Unit.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+            frontier = [pk for pk in frontier if pk not in found]
+            found.update(frontier)
+        return found
+
+
+class Person(models.Model):
+    title_th = models.CharField(_("ยศ/คำนำหน้า"), max_length=60, blank=True)
+    first_name_th = models.CharField(max_length=120)
+    last_name_th = models.CharField(max_length=120)
+    name_en = models.CharField(max_length=255, blank=True)
+    position_th = models.CharField(max_length=255, blank=True)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="people")
+    phone = models.CharField(max_length=80, blank=True)
+    email = models.EmailField(blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
+    )
+
+    class Meta:
+        ordering = ["unit__code", "first_name_th"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        # Thai convention: rank/title is written joined to the first name, two spaces before the surname.
+        return f"{self.title_th}{self.first_name_th}  {self.last_name_th}".strip()
+
+
+class AuditEntry(models.Model):
+    """Who changed what, when, with the state before and after. Written only by services."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.CharField(max_length=255)
+    action = models.CharField(max_length=60)
+    object_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=60)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_type}#{self.object_id}"

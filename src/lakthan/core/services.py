@@ -1,0 +1,100 @@
+"""Organisation services: units, people, and who is responsible for which indicator."""
+
+from __future__ import annotations
+
+import re
+
+from django.db import transaction
+
+from lakthan.core import audit
+from lakthan.core.errors import InvalidInput, NotFound
+from lakthan.core.models import Person, Unit
+
+CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
+
+
+def get_unit(code: str) -> Unit:
+    try:
+        return Unit.objects.get(code=code)
+    except Unit.DoesNotExist:
+        raise NotFound(f"ไม่พบหน่วยงานรหัส {code}", f"no unit with code {code}") from None
+
+
+@transaction.atomic
+def add_unit(
+    code: str,
+    name_th: str,
+    *,
+    name_en: str = "",
+    parent: str | None = None,
+    kind: str | None = None,
+    abbreviation_th: str = "",
+    actor: str = audit.SYSTEM,
+) -> Unit:
+    if not CODE_RE.match(code or ""):
+        raise InvalidInput(
+            f"รหัสหน่วยงาน '{code}' ไม่ถูกต้อง (ตัวอักษรอังกฤษ ตัวเลข . _ - ไม่เกิน ๔๐ ตัว)",
+            f"unit code '{code}' is invalid (letters, digits, . _ -, at most 40)",
+        )
+    if not (name_th or "").strip():
+        raise InvalidInput("ต้องระบุชื่อหน่วยงานภาษาไทย", "the Thai name of the unit is required")
+    if Unit.objects.filter(code=code).exists():
+        raise InvalidInput(f"มีหน่วยงานรหัส {code} อยู่แล้ว", f"a unit with code {code} already exists")
+    parent_unit = get_unit(parent) if parent else None
+    if kind is None:
+        kind = _default_kind(parent_unit)
+    if kind not in Unit.Kind.values:
+        raise InvalidInput(f"ประเภทหน่วยงาน '{kind}' ไม่ถูกต้อง", f"unknown unit kind '{kind}' ({', '.join(Unit.Kind.values)})")
+    unit = Unit.objects.create(
+        code=code, name_th=name_th.strip(), name_en=name_en.strip(), parent=parent_unit, kind=kind,
+        abbreviation_th=abbreviation_th.strip(),
+    )
+    audit.record(actor, "unit.add", unit)
+    return unit
+
+
+def _default_kind(parent: Unit | None) -> str:
+    if parent is None:
+        return Unit.Kind.BUREAU
+    return {Unit.Kind.BUREAU: Unit.Kind.DIVISION}.get(parent.kind, Unit.Kind.SUBDIVISION)
+
+
+def unit_tree() -> list[tuple[int, Unit]]:
+    """Every unit with its depth, parents before children, siblings by code."""
+    units = list(Unit.objects.all())
+    children: dict[int | None, list[Unit]] = {}
+    for u in units:
+        children.setdefault(u.parent_id, []).append(u)
+    out: list[tuple[int, Unit]] = []
+
+    def walk(parent_id: int | None, depth: int) -> None:
+        for u in sorted(children.get(parent_id, []), key=lambda x: x.code):
+            out.append((depth, u))
+            walk(u.pk, depth + 1)
+
+    walk(None, 0)
+    return out
+
+
+@transaction.atomic
+def add_person(
+    unit: Unit,
+    first_name_th: str,
+    last_name_th: str,
+    *,
+    title_th: str = "",
+    position_th: str = "",
+    phone: str = "",
+    email: str = "",
+    name_en: str = "",
+    user=None,
+    actor: str = audit.SYSTEM,
+) -> Person:
+    if not first_name_th.strip() or not last_name_th.strip():
+        raise InvalidInput("ต้องระบุชื่อและนามสกุล", "first and last name are required")
+    person = Person.objects.create(
+        unit=unit, first_name_th=first_name_th.strip(), last_name_th=last_name_th.strip(), title_th=title_th,
+        position_th=position_th, phone=phone, email=email, name_en=name_en, user=user,
+    )
+    audit.record(actor, "person.add", person)
+    return person

@@ -1,0 +1,171 @@
+"""`lakthan library|agreement|score|result|sign …`"""
+
+from __future__ import annotations
+
+import json
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from lakthan.cli_common import console, get_report, round_options
+
+
+@click.group()
+def library() -> None:
+    """Indicator libraries (YAML)."""
+
+
+@library.command("validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+def library_validate(files) -> None:
+    """Check files without loading them; prints file:line: problem for each bad one (exit 2)."""
+    from lakthan.core.errors import LakthanError
+    from lakthan.indicators.services import validate_library_file
+
+    bad = 0
+    for path in files:
+        try:
+            definition = validate_library_file(path)
+        except LakthanError as exc:
+            click.echo(exc.message_en, err=True)
+            bad += 1
+            continue
+        n = sum(len(i.criteria) for i in definition.indicators)
+        console.print(f"{path}: ok ({definition.urn}, {len(definition.indicators)} indicators, {n} criteria)")
+    if bad:
+        sys.exit(2)
+
+
+@library.command("load")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+def library_load(files) -> None:
+    """Validate every file, then load them all in one transaction (nothing loaded if any is bad)."""
+    from django.db import transaction
+
+    from lakthan.indicators.services import load_library_file, validate_library_file
+
+    for path in files:
+        validate_library_file(path)
+    with transaction.atomic():
+        for path in files:
+            lib = load_library_file(path, actor="cli")
+            console.print(f"loaded {lib.urn} from {path}")
+
+
+@click.group()
+def agreement() -> None:
+    """Performance agreements (indicators and weights per unit and fiscal year)."""
+
+
+@agreement.command("set")
+@click.option("--unit", "unit_code", required=True)
+@click.option("--fy", type=int, required=True)
+@click.option("--indicator", "lines", multiple=True, required=True, metavar="CODE=WEIGHT", help="e.g. 9.2=3")
+def agreement_set(unit_code, fy, lines) -> None:
+    from lakthan.core.errors import InvalidInput
+    from lakthan.core.services import get_unit
+    from lakthan.indicators.services import find_indicator, set_agreement
+
+    parsed = []
+    for line in lines:
+        code, _, weight = line.partition("=")
+        try:
+            parsed.append((find_indicator(code, fy), Decimal(weight)))
+        except ArithmeticError:
+            raise InvalidInput(f"น้ำหนัก '{weight}' ไม่ใช่ตัวเลข", f"weight '{weight}' in '{line}' is not a number") from None
+    result = set_agreement(get_unit(unit_code), fy, parsed, actor="cli")
+    for warning in result.warnings:
+        console.print(f"[yellow]warning:[/yellow] {warning}")
+    console.print(f"agreement {unit_code} FY {fy}: total weight {result.total_weight}")
+
+
+def score_json(report) -> dict:
+    from lakthan.indicators.services import compute_score
+
+    s = compute_score(report)
+    return {
+        "unit": report.round.agreement.unit.code, "fiscal_year": report.round.agreement.fiscal_year,
+        "round": report.round.months, "indicator": s.indicator_code,
+        "items_met": s.items_met, "items_total": s.items_total, "result": str(s.result_value),
+        "score": str(s.score), "weight": str(s.weight), "weighted_score": str(s.weighted_score),
+        "next_level": s.next_level, "signed": report.is_signed,
+        "items": [{"number": i.number, "title_th": i.title_th, "status": i.status, "proposed": i.proposed_status}
+                  for i in s.items],
+    }
+
+
+@click.command()
+@round_options
+@click.option("--json", "as_json", is_flag=True)
+def score(unit_code, fy, months, indicator, as_json) -> None:
+    """The score of one indicator in a unit's round."""
+    data = score_json(get_report(unit_code, fy, months, indicator))
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    table = Table("item", "title", "result", "proposed")
+    for item in data["items"]:
+        table.add_row(str(item["number"]), item["title_th"][:70], item["status"], item["proposed"])
+    console.print(table)
+    console.print(f"items met {data['items_met']}/{data['items_total']}  score {data['score']}  "
+                  f"weight {data['weight']}  weighted {data['weighted_score']}"
+                  + ("" if data["signed"] else "  [yellow](draft, not signed)[/yellow]"))
+
+
+@click.group()
+def result() -> None:
+    """Item results of a unit's round (proposed by checks and evidence, decided by a person)."""
+
+
+@result.command("set")
+@round_options
+@click.option("--item", type=int, required=True)
+@click.option("--status", type=click.Choice(["met", "not_met", "undecided"]), required=True)
+@click.option("--note", default="")
+def result_set(unit_code, fy, months, indicator, item, status, note) -> None:
+    from lakthan.indicators.services import set_result
+
+    set_result(get_report(unit_code, fy, months, indicator), item, status, note=note, actor="cli")
+    console.print(f"item {item}: {status}")
+
+
+@result.command("propose")
+@round_options
+@click.option("--accept", is_flag=True, help="take every proposal as the decision")
+def result_propose(unit_code, fy, months, indicator, accept) -> None:
+    """Run the checks that feed the indicator, then propose each item's result."""
+    from lakthan.checks.services import propose_results, run_all
+    from lakthan.indicators.services import set_result
+
+    report = get_report(unit_code, fy, months, indicator)
+    for run in run_all(report):
+        console.print(f"check {run.check_urn}: {run.status} — {run.summary_en}")
+    for number, (status, reason) in sorted(propose_results(report).items()):
+        console.print(f"item {number}: proposed {status} ({reason})")
+        if accept:
+            set_result(report, number, status, note=reason, actor="cli")
+
+
+@click.command()
+@round_options
+@click.option("--person", "person_id", type=int, required=True, help="id of the signing supervisor")
+@click.option("--reopen", "reason", default=None, help="reopen a signed report, giving the reason")
+def sign(unit_code, fy, months, indicator, person_id, reason) -> None:
+    """Sign off (lock) an indicator report, or reopen it with --reopen REASON."""
+    from lakthan.core.errors import NotFound
+    from lakthan.core.models import Person
+    from lakthan.indicators import services
+
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        raise NotFound(f"ไม่พบบุคคลหมายเลข {person_id}", f"no person #{person_id}")
+    report = get_report(unit_code, fy, months, indicator)
+    if reason is not None:
+        services.reopen(report, person, reason)
+        console.print("reopened")
+    else:
+        services.sign(report, person)
+        console.print(f"signed by {person.display_name}")

@@ -1,0 +1,348 @@
+"""Indicator services: loading libraries, agreements and rounds, results, scoring, sign-off."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from lakthan.core import audit
+from lakthan.core.errors import InvalidInput, Locked, NotFound
+from lakthan.core.models import Person, Unit
+from lakthan.indicators.engines import periods, scoring
+from lakthan.indicators.engines.library_schema import LibraryDef, LibraryError, load_library
+from lakthan.indicators.models import (
+    Agreement,
+    AgreementIndicator,
+    Assignment,
+    Criterion,
+    CriterionResult,
+    Indicator,
+    IndicatorReport,
+    Library,
+    Round,
+    SignOffEvent,
+)
+
+BUNDLED_DIR = Path(__file__).resolve().parent / "library"
+
+
+class LibraryInvalid(InvalidInput):
+    def __init__(self, error: LibraryError):
+        self.error = error
+        super().__init__(str(error), str(error))
+
+
+def validate_library_file(path: Path) -> LibraryDef:
+    try:
+        return load_library(Path(path))
+    except LibraryError as exc:
+        raise LibraryInvalid(exc) from None
+
+
+@transaction.atomic
+def load_library_file(path: Path, actor: str = audit.SYSTEM) -> Library:
+    """Validate the whole file first, then write it in one transaction (all or nothing)."""
+    definition = validate_library_file(path)
+    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    library, _ = Library.objects.update_or_create(
+        urn=definition.urn,
+        defaults={
+            "name_th": definition.name_th, "name_en": definition.name_en, "version": definition.version,
+            "source_file": Path(path).name, "sha256": digest,
+        },
+    )
+    by_code: dict[str, Indicator] = {}
+    for ind in definition.indicators:
+        indicator, _ = Indicator.objects.update_or_create(
+            urn=ind.urn,
+            defaults={
+                "library": library, "code": ind.code, "name_th": ind.name_th, "name_en": ind.name_en,
+                "unit_th": ind.unit_th, "scheme": _scheme_json(ind.scheme), "order": ind.order,
+                "scoring_note_th": "\n".join(ind.scoring_note_th), "scoring_note_en": "\n".join(ind.scoring_note_en),
+                "parent": by_code.get(ind.parent_code) if ind.parent_code else None,
+            },
+        )
+        by_code[ind.code] = indicator
+        for crit in ind.criteria:
+            Criterion.objects.update_or_create(
+                urn=crit.urn,
+                defaults={
+                    "indicator": indicator, "number": crit.number, "title_th": crit.title_th,
+                    "title_en": crit.title_en, "explanation_th": list(crit.explanation_th),
+                    "explanation_en": list(crit.explanation_en), "level": crit.level,
+                    "reconstructed": crit.reconstructed, "check_urns": list(crit.checks),
+                },
+            )
+    audit.record(actor, "library.load", library)
+    return library
+
+
+def _scheme_json(scheme: scoring.Scheme | None) -> dict | None:
+    if scheme is None:
+        return None
+    return {"kind": scheme.kind, "thresholds": [str(t) for t in scheme.thresholds], "direction": scheme.direction}
+
+
+def scheme_of(indicator: Indicator) -> scoring.Scheme | None:
+    if not indicator.scheme:
+        return None
+    s = indicator.scheme
+    return scoring.Scheme(
+        kind=s["kind"], thresholds=tuple(Decimal(t) for t in s.get("thresholds", [])),
+        direction=s.get("direction", "higher"),
+    )
+
+
+def ensure_bundled_libraries() -> int:
+    """Load every bundled library whose file changed since it was last loaded. Returns how many loaded."""
+    loaded = 0
+    for path in sorted(BUNDLED_DIR.glob("*.yaml")):
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if not Library.objects.filter(source_file=path.name, sha256=digest).exists():
+            load_library_file(path)
+            loaded += 1
+    return loaded
+
+
+# --- agreements, rounds, assignments ---------------------------------------------------------
+
+def find_indicator(code: str, fiscal_year: int | None = None) -> Indicator:
+    qs = Indicator.objects.filter(code=code)
+    if fiscal_year is not None:
+        in_year = qs.filter(agreementindicator__agreement__fiscal_year=fiscal_year).distinct()
+        qs = in_year if in_year.exists() else qs.filter(library__urn__contains=f":{fiscal_year}")
+    indicator = qs.order_by("-library__loaded_at").first()
+    if indicator is None:
+        raise NotFound(f"ไม่พบตัวชี้วัด {code}", f"no indicator with code {code}")
+    return indicator
+
+
+@dataclass(frozen=True)
+class AgreementResult:
+    agreement: Agreement
+    total_weight: Decimal
+    warnings: list[str]
+
+
+@transaction.atomic
+def set_agreement(unit: Unit, fiscal_year: int, lines: list[tuple[Indicator, Decimal]],
+                  actor: str = audit.SYSTEM) -> AgreementResult:
+    _check_fiscal_year(fiscal_year)
+    agreement, _ = Agreement.objects.get_or_create(unit=unit, fiscal_year=fiscal_year)
+    for indicator, weight in lines:
+        weight = Decimal(weight)
+        if weight <= 0 or weight > 100:
+            raise InvalidInput(f"น้ำหนักตัวชี้วัด {indicator.code} ต้องมากกว่า ๐ และไม่เกิน ๑๐๐",
+                               f"weight of {indicator.code} must be > 0 and ≤ 100")
+        if not indicator.is_scored:
+            raise InvalidInput(f"ตัวชี้วัด {indicator.code} ไม่มีเกณฑ์การให้คะแนน", f"indicator {indicator.code} has no scoring scheme")
+        AgreementIndicator.objects.update_or_create(agreement=agreement, indicator=indicator, defaults={"weight": weight})
+    audit.record(actor, "agreement.set", agreement, after={"lines": [[i.code, str(w)] for i, w in lines]})
+    total = sum((line.weight for line in agreement.lines.all()), Decimal(0))
+    warnings = []
+    if total != 100:
+        warnings.append(f"น้ำหนักรวมของคำรับรองเป็น {total} ไม่ใช่ 100 / weights sum to {total}, not 100")
+    return AgreementResult(agreement, total, warnings)
+
+
+def _check_fiscal_year(fiscal_year: int) -> None:
+    if not 2500 <= fiscal_year <= 2700:
+        raise InvalidInput(f"ปีงบประมาณ {fiscal_year} ไม่ถูกต้อง (ใช้ปี พ.ศ. เช่น 2556)",
+                           f"fiscal year {fiscal_year} is out of range (use the B.E. year, e.g. 2556)")
+
+
+def round_period(rnd: Round) -> tuple[date, date]:
+    return periods.round_bounds(rnd.agreement.fiscal_year, rnd.months)
+
+
+@transaction.atomic
+def get_report(unit: Unit, fiscal_year: int, months: int, indicator_code: str, *, create: bool = True) -> IndicatorReport:
+    """The indicator report of a unit's round; created (with one result row per criterion) on first use."""
+    _check_fiscal_year(fiscal_year)
+    if months not in Round.Months.values:
+        raise InvalidInput(f"รอบการประเมินต้องเป็น ๖ ๙ หรือ ๑๒ เดือน (ได้ {months})", f"round must be 6, 9 or 12 months (got {months})")
+    indicator = find_indicator(indicator_code, fiscal_year)
+    agreement = Agreement.objects.filter(unit=unit, fiscal_year=fiscal_year).first()
+    if agreement is None or not agreement.lines.filter(indicator=indicator).exists():
+        raise NotFound(
+            f"ตัวชี้วัด {indicator_code} ไม่อยู่ในคำรับรองของ {unit.code} ปีงบประมาณ {fiscal_year}",
+            f"indicator {indicator_code} is not in the agreement of {unit.code} for FY {fiscal_year}",
+        )
+    if not create:
+        report = IndicatorReport.objects.filter(round__agreement=agreement, round__months=months, indicator=indicator).first()
+        if report is None:
+            raise NotFound("ยังไม่มีรายงานของรอบนี้", "no report for this round yet")
+        return report
+    rnd, _ = Round.objects.get_or_create(agreement=agreement, months=months)
+    report, created = IndicatorReport.objects.get_or_create(round=rnd, indicator=indicator)
+    if created:
+        CriterionResult.objects.bulk_create(
+            CriterionResult(report=report, criterion=c) for c in indicator.criteria.all()
+        )
+    return report
+
+
+@transaction.atomic
+def assign(unit: Unit, indicator: Indicator, fiscal_year: int, person: Person, role: str,
+           actor: str = audit.SYSTEM) -> Assignment:
+    if role not in Assignment.Role.values:
+        raise InvalidInput(f"บทบาท '{role}' ไม่ถูกต้อง", f"unknown role '{role}'")
+    order = Assignment.objects.filter(unit=unit, indicator=indicator, fiscal_year=fiscal_year, role=role).count()
+    assignment, _ = Assignment.objects.get_or_create(
+        unit=unit, indicator=indicator, fiscal_year=fiscal_year, person=person, role=role, defaults={"order": order}
+    )
+    audit.record(actor, "assignment.add", assignment)
+    return assignment
+
+
+def people(report: IndicatorReport, role: str) -> list[Person]:
+    agreement = report.round.agreement
+    return [
+        a.person for a in Assignment.objects.filter(
+            unit=agreement.unit, indicator=report.indicator, fiscal_year=agreement.fiscal_year, role=role
+        ).select_related("person")
+    ]
+
+
+# --- report texts and results ------------------------------------------------------------------
+
+REPORT_TEXT_FIELDS = ("phone", "actions_taken", "supporting_factors", "obstacles", "suggestions", "measured_value")
+
+
+def _ensure_open(report: IndicatorReport) -> None:
+    if report.is_signed:
+        raise Locked(
+            f"รายงานตัวชี้วัด {report.indicator.code} รอบ {report.round.months} เดือน ลงนามแล้ว ต้องเปิดแก้ไขก่อน",
+            f"the {report.round.months}-month report of {report.indicator.code} is signed; reopen it first",
+        )
+
+
+@transaction.atomic
+def update_report(report: IndicatorReport, actor: str = audit.SYSTEM, **fields) -> IndicatorReport:
+    report = IndicatorReport.objects.select_for_update().get(pk=report.pk)
+    _ensure_open(report)
+    unknown = set(fields) - set(REPORT_TEXT_FIELDS)
+    if unknown:
+        raise InvalidInput(f"ไม่รู้จักช่อง {', '.join(sorted(unknown))}", f"unknown fields {', '.join(sorted(unknown))}")
+    before = audit.snapshot(report)
+    for name, value in fields.items():
+        setattr(report, name, value)
+    report.save()
+    audit.record(actor, "report.update", report, before)
+    return report
+
+
+@transaction.atomic
+def set_result(report: IndicatorReport, number: int, status: str, *, note: str = "", actor: str = audit.SYSTEM) -> CriterionResult:
+    report = IndicatorReport.objects.select_for_update().get(pk=report.pk)
+    _ensure_open(report)
+    if status not in CriterionResult.Status.values:
+        raise InvalidInput(f"ผลการประเมิน '{status}' ไม่ถูกต้อง", f"unknown result status '{status}'")
+    result = _result(report, number)
+    before = audit.snapshot(result)
+    result.status, result.note = status, note or result.note
+    result.decided_by, result.decided_at = actor, timezone.now()
+    result.save()
+    audit.record(actor, "result.set", result, before)
+    return result
+
+
+def _result(report: IndicatorReport, number: int) -> CriterionResult:
+    try:
+        return report.results.select_related("criterion").get(criterion__number=number)
+    except CriterionResult.DoesNotExist:
+        raise NotFound(f"ไม่มีข้อ {number} ในตัวชี้วัด {report.indicator.code}",
+                       f"indicator {report.indicator.code} has no item {number}") from None
+
+
+@transaction.atomic
+def sign(report: IndicatorReport, person: Person, actor: str | None = None) -> IndicatorReport:
+    report = IndicatorReport.objects.select_for_update().get(pk=report.pk)
+    _ensure_open(report)
+    supervisors = people(report, Assignment.Role.SUPERVISOR)
+    if supervisors and person not in supervisors:
+        raise InvalidInput(f"{person.display_name} ไม่ใช่ผู้กำกับดูแลตัวชี้วัดนี้",
+                           f"{person.display_name} is not a supervisor of this indicator")
+    undecided = report.results.filter(status=CriterionResult.Status.UNDECIDED).count()
+    if undecided:
+        raise InvalidInput(f"ยังมี {undecided} ข้อที่ยังไม่พิจารณา", f"{undecided} item(s) are still undecided")
+    before = audit.snapshot(report)
+    report.signed_by, report.signed_at = person, timezone.now()
+    report.save()
+    SignOffEvent.objects.create(report=report, action=SignOffEvent.Action.SIGN, person=person, at=report.signed_at)
+    audit.record(actor or person.display_name, "report.sign", report, before)
+    return report
+
+
+@transaction.atomic
+def reopen(report: IndicatorReport, person: Person, reason: str, actor: str | None = None) -> IndicatorReport:
+    report = IndicatorReport.objects.select_for_update().get(pk=report.pk)
+    if not report.is_signed:
+        raise InvalidInput("รายงานนี้ยังไม่ได้ลงนาม", "this report is not signed")
+    if not (reason or "").strip():
+        raise InvalidInput("ต้องระบุเหตุผลในการเปิดแก้ไข", "a reason is required to reopen a signed report")
+    before = audit.snapshot(report)
+    report.signed_by, report.signed_at = None, None
+    report.save()
+    SignOffEvent.objects.create(report=report, action=SignOffEvent.Action.REOPEN, person=person,
+                                at=timezone.now(), reason=reason.strip())
+    audit.record(actor or person.display_name, "report.reopen", report, before)
+    return report
+
+
+# --- scoring -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ItemScore:
+    number: int
+    title_th: str
+    status: str
+    proposed_status: str
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    indicator_code: str
+    items_met: int
+    items_total: int
+    result_value: Decimal
+    score: Decimal
+    weight: Decimal
+    weighted_score: Decimal
+    next_level: str
+    items: list[ItemScore]
+
+
+def compute_score(report: IndicatorReport) -> ScoreResult:
+    scheme = scheme_of(report.indicator)
+    results = list(report.results.select_related("criterion").order_by("criterion__number"))
+    met = [r for r in results if r.status == CriterionResult.Status.MET]
+    weight = AgreementIndicator.objects.get(agreement=report.round.agreement, indicator=report.indicator).weight
+    if scheme.kind == "count":
+        value = Decimal(len(met))
+        score = scoring.score(scheme, items_met=len(met))
+        gap = scoring.next_level_gap(scheme, items_met=len(met))
+    elif scheme.kind == "milestone":
+        levels = {}
+        for r in results:
+            if r.criterion.level:
+                levels.setdefault(r.criterion.level, True)
+                levels[r.criterion.level] &= r.status == CriterionResult.Status.MET
+        score = scoring.score(scheme, levels_done=levels)
+        value = score
+        gap = scoring.next_level_gap(scheme, levels_done=levels)
+    else:
+        value = report.measured_value if report.measured_value is not None else Decimal(0)
+        score = scoring.score(scheme, value=value) if report.measured_value is not None else Decimal(0)
+        gap = scoring.next_level_gap(scheme, value=value)
+    return ScoreResult(
+        indicator_code=report.indicator.code, items_met=len(met), items_total=len(results), result_value=value,
+        score=score, weight=weight, weighted_score=scoring.weighted_score(score, weight), next_level=str(gap or ""),
+        items=[ItemScore(r.criterion.number, r.criterion.title_th, r.status, r.proposed_status) for r in results],
+    )

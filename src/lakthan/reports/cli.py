@@ -1,0 +1,63 @@
+"""`lakthan report …` and `lakthan pack …`"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from lakthan.cli_common import console, get_report, round_options
+
+
+@click.command()
+@round_options
+@click.option("--format", "fmt", type=click.Choice(["docx", "pdf", "html"]), required=True)
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True)
+@click.option("--arabic-digits", is_flag=True, help="Arabic instead of Thai digits")
+def report(unit_code, fy, months, indicator, fmt, out, arabic_digits) -> None:
+    """Write the official report of one indicator in a unit's round."""
+    from lakthan.reports.services import render, write_atomic
+
+    rep = get_report(unit_code, fy, months, indicator)
+    write_atomic(out, render(rep, fmt, thai=False if arabic_digits else None))
+    console.print(f"wrote {out}" + ("" if rep.is_signed else " (draft: not signed)"))
+
+
+class PackGroup(click.Group):
+    """`lakthan pack --unit … --out X.zip` builds; `lakthan pack verify X.zip` checks."""
+
+    def parse_args(self, ctx, args):
+        if args and args[0] == "verify":
+            return super().parse_args(ctx, args)
+        return super().parse_args(ctx, ["build", *args])
+
+
+@click.group(cls=PackGroup)
+def pack() -> None:
+    """The evidence pack for the evaluator."""
+
+
+@pack.command("build")
+@round_options
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True)
+def pack_build(unit_code, fy, months, indicator, out) -> None:
+    from lakthan.reports.services import build_pack
+
+    summary = build_pack(get_report(unit_code, fy, months, indicator), out)
+    console.print(f"wrote {out}: {summary}")
+
+
+@pack.command("verify")
+@click.argument("zipfile", type=click.Path(path_type=Path, dir_okay=False))
+def pack_verify(zipfile) -> None:
+    """Check a pack with nothing but the zip (exit 1 naming any mismatch)."""
+    from lakthan.evidence.engines.pack import verify_pack
+
+    result = verify_pack(zipfile)
+    for problem in result.problems:
+        click.echo(problem, err=True)
+    if not result.ok:
+        click.echo(f"{zipfile}: NOT intact ({len(result.problems)} problem(s))", err=True)
+        sys.exit(1)
+    console.print(f"{zipfile}: intact, {result.checked} files match SHA256SUMS and manifest.json")

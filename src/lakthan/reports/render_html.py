@@ -1,0 +1,152 @@
+"""The report as one standalone HTML page (lang="th"), in the seed's form and section order.
+
+`report_view()` turns a ReportContext into display strings (Thai or Arabic digits, B.E. dates);
+the HTML template and the DOCX renderer both lay out that same view, so the two cannot drift.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from lakthan.core.thai import digits, format_date, format_datetime, format_number, to_decimal
+from lakthan.reports.context import ReportContext
+from lakthan.reports.fonts import BODY_PT, report_font
+
+TITLE = "รายงานผลการปฏิบัติราชการตามคำรับรองการปฏิบัติราชการ"
+SUBTITLE = "(รายตัวชี้วัด)"
+DRAFT = "ฉบับร่าง"
+
+# Section headings, in the seed's order (the DOCX renderer uses the same strings).
+H_CRITERIA = "คำอธิบาย :"
+H_SCORING = "เกณฑ์การให้คะแนน :"
+H_NOTE = "หมายเหตุ"
+H_CALC = "การคำนวณคะแนนจากผลการดำเนินงาน :"
+H_ACTIONS = "คำชี้แจงการปฏิบัติงาน/มาตรการที่ได้ดำเนินการ :"
+H_SUPPORT = "ปัจจัยสนับสนุนต่อการดำเนินงาน :"
+H_OBSTACLES = "อุปสรรคต่อการดำเนินงาน :"
+H_SUGGESTIONS = "ข้อเสนอแนะสำหรับการดำเนินงานในปีต่อไป :"
+H_EVIDENCE = "หลักฐานอ้างอิง :"
+SCORING_HEAD = ("การประเมิน", "น้ำหนัก", "เกณฑ์การให้คะแนน")
+CALC_HEAD = ("ตัวชี้วัด/ข้อมูลพื้นฐานประกอบตัวชี้วัด", "น้ำหนัก (ร้อยละ)", "ผลการดำเนินงาน", "ค่าคะแนนที่ได้",
+             "ค่าคะแนนถ่วงน้ำหนัก")
+STATUS = {True: ("ผ่าน", "met"), False: ("ไม่ผ่าน", "not-met"), None: ("รอพิจารณา", "pending")}
+
+
+def _plain(value: Decimal | int) -> str:
+    """3 → '3', Decimal('3.00') → '3', Decimal('2.50') → '2.5' (never exponent notation)."""
+    return f"{to_decimal(value).normalize():f}"
+
+
+def report_view(ctx: ReportContext) -> dict:
+    thai = ctx.thai_digits
+
+    def d(text: object) -> str:
+        return digits(text, thai=thai)
+
+    def date(value) -> str:
+        return format_date(value, thai_digits=thai)
+
+    def numbered(items: list[str]) -> list[tuple[str, str]]:
+        return [(d(f"{i}."), d(text)) for i, text in enumerate(items, 1)]
+
+    indicator = d(f"{ctx.indicator_code} {ctx.indicator_name}")
+    weight = d(_plain(ctx.scoring.weight))
+    generated = ctx.generated_at or datetime.now().astimezone()
+    return {
+        "title": TITLE,
+        "subtitle": SUBTITLE,
+        "round": d(f"รอบ {ctx.round_months} เดือน"),
+        "fiscal_year": d(f"ปีงบประมาณ พ.ศ. {ctx.fiscal_year}"),
+        "period": f"{date(ctx.round_start)} – {date(ctx.round_end)}",
+        "agency": d(ctx.agency_th),
+        "unit": d(ctx.unit_th) if ctx.unit_th != ctx.agency_th else "",
+        "indicator": indicator,
+        "parent_indicator": d(ctx.parent_indicator),
+        "supervisor": d(ctx.supervisor),
+        "collectors": numbered(ctx.collectors),
+        "phone": d(ctx.phone),
+        "criteria": [
+            {
+                "number": d(f"{c.number}."),
+                "title": d(c.title),
+                "explanation": [d(e) for e in c.explanation],
+                "status": STATUS[c.met][0],
+                "status_class": STATUS[c.met][1],
+                "refs": d(", ".join(str(n) for n in c.evidence_refs)),
+            }
+            for c in ctx.criteria
+        ],
+        "scoring_intro": f"เกณฑ์การให้คะแนนตัวชี้วัดที่ {indicator} มีดังนี้",
+        "levels": [d(i) for i in range(1, len(ctx.scoring.labels) + 1)],
+        "scoring_row": {
+            "name": indicator,
+            "total": d(f"{ctx.criteria_total} ข้อ"),
+            "weight": weight,
+            "labels": [d(label) for label in ctx.scoring.labels],
+        },
+        "scoring_note": [d(line) for line in ctx.scoring_note],
+        "calc_row": {
+            "name": indicator,
+            "weight": weight,
+            "result": d(_plain(ctx.result_value)),
+            "score": d(_plain(ctx.score)),
+            "weighted": format_number(ctx.weighted_score, thai=thai, places=2),
+        },
+        "actions": numbered(ctx.actions_taken),
+        "supporting": [d(s) for s in ctx.supporting_factors],
+        "obstacles": [d(s) for s in ctx.obstacles],
+        "no_obstacles": "-",
+        "suggestions": [d(s) for s in ctx.suggestions],
+        "no_suggestions": "ไม่มี",
+        "evidence": [(d(f"{e.number}."), _evidence_text(e, d, date)) for e in ctx.evidence],
+        "signed": ctx.signed,
+        "signoff": _signoff(ctx),
+        "generated": f"จัดทำเมื่อ {format_datetime(generated, thai_digits=thai)}",
+    }
+
+
+def _evidence_text(e, d, date) -> str:
+    tail = " ".join(x for x in (d(e.doc_no), f"ลง {date(e.doc_date)}" if e.doc_date else "") if x)
+    return f"{d(e.title)} ({tail})" if tail else d(e.title)
+
+
+def _signoff(ctx: ReportContext) -> str:
+    if not ctx.signed:
+        return ""
+    when = f" เมื่อ {format_datetime(ctx.signed_at, thai_digits=ctx.thai_digits)}" if ctx.signed_at else ""
+    return digits(f"ลงนามรับรองโดย {ctx.signed_by or '-'}{when}", thai=ctx.thai_digits)
+
+
+def css_string(text: str) -> str:
+    """A CSS string literal safe inside <style> (for the PDF margin boxes)."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("<", "\\3C ")
+    return mark_safe(f'"{escaped}"')
+
+
+def render_html(ctx: ReportContext) -> str:
+    view = report_view(ctx)
+    font = report_font()
+    return render_to_string(
+        "reports/report.html",
+        {
+            **view,
+            "font_family": font.family,
+            "body_pt": BODY_PT,
+            "counter_style": "thai" if ctx.thai_digits else "decimal",
+            "css_generated": css_string(view["generated"]),
+            "css_draft": css_string(DRAFT),
+            "css_page": css_string("หน้า "),
+            "headings": {
+                "criteria": H_CRITERIA, "scoring": H_SCORING, "note": H_NOTE, "calc": H_CALC,
+                "actions": H_ACTIONS, "support": H_SUPPORT, "obstacles": H_OBSTACLES,
+                "suggestions": H_SUGGESTIONS, "evidence": H_EVIDENCE,
+            },
+            "scoring_head": SCORING_HEAD,
+            "calc_head": CALC_HEAD,
+            "draft": DRAFT,
+        },
+    )

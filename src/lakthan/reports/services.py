@@ -1,0 +1,179 @@
+"""Builds the report context from the database, renders it, and assembles the evidence pack."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+
+import lakthan
+from lakthan.core.errors import InvalidInput
+from lakthan.core.thai import thai_digits
+from lakthan.evidence.services import blob_store, references
+from lakthan.indicators.models import Assignment, CriterionResult, IndicatorReport
+from lakthan.indicators.services import compute_score, people, round_period, scheme_of
+from lakthan.reports.context import CriterionLine, EvidenceRef, ReportContext, ScoringLevels
+
+FORMATS = ("docx", "pdf", "html")
+
+
+def _agency(report: IndicatorReport) -> str:
+    unit = report.round.agreement.unit
+    top = ([unit] + unit.ancestors())[-1]
+    return top.name_th
+
+
+def _level_labels(report: IndicatorReport) -> list[str]:
+    scheme = scheme_of(report.indicator)
+    labels = [_plain(t) for t in scheme.thresholds] if scheme.thresholds else ["1", "2", "3", "4", "5"]
+    if scheme.kind == "count":
+        labels[-1] = "≥" + labels[-1]
+    return labels
+
+
+def _plain(value) -> str:
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _pack_name(ref_no: int, title: str, filename: str) -> str:
+    suffix = Path(filename).suffix.lower() if filename else ""
+    stem = re.sub(r"[^\w\u0E00-\u0E7F-]+", "-", title).strip("-")[:60] or "evidence"
+    return f"evidence/{ref_no:02d}-{stem}{suffix}"
+
+
+def build_context(report: IndicatorReport, *, thai: bool | None = None) -> ReportContext:
+    start, end = round_period(report.round)
+    score = compute_score(report)
+    refs = references(report)
+    by_item: dict[int, list[int]] = {}
+    for ref in refs:
+        for number in ref.items:
+            by_item.setdefault(number, []).append(ref.number)
+    results = report.results.select_related("criterion").order_by("criterion__number")
+    indicator = report.indicator
+    parent = indicator.parent
+    supervisors = people(report, Assignment.Role.SUPERVISOR)
+    return ReportContext(
+        agency_th=_agency(report),
+        unit_th=report.round.agreement.unit.name_th,
+        fiscal_year=report.round.agreement.fiscal_year,
+        round_months=report.round.months,
+        round_start=start,
+        round_end=end,
+        indicator_code=indicator.code,
+        indicator_name=indicator.name_th,
+        parent_indicator=f"{parent.code} {parent.name_th}" if parent else "",
+        supervisor=supervisors[0].display_name if supervisors else "",
+        collectors=[p.display_name for p in people(report, Assignment.Role.COLLECTOR)],
+        phone=report.phone,
+        criteria=[
+            CriterionLine(
+                number=r.criterion.number, title=r.criterion.title_th, explanation=list(r.criterion.explanation_th),
+                met=None if r.status == CriterionResult.Status.UNDECIDED else r.status == CriterionResult.Status.MET,
+                evidence_refs=by_item.get(r.criterion.number, []),
+            )
+            for r in results
+        ],
+        criteria_total=score.items_total,
+        scoring=ScoringLevels(labels=_level_labels(report), weight=score.weight),
+        scoring_note=[line for line in indicator.scoring_note_th.splitlines() if line.strip()],
+        result_value=score.result_value,
+        score=score.score,
+        weighted_score=score.weighted_score,
+        actions_taken=list(report.actions_taken),
+        supporting_factors=list(report.supporting_factors),
+        obstacles=list(report.obstacles),
+        suggestions=list(report.suggestions),
+        evidence=[
+            EvidenceRef(
+                number=ref.number, title=ref.evidence.title, doc_no=ref.evidence.doc_no, doc_date=ref.evidence.doc_date,
+                sha256=ref.revision.blob_id or "", url=ref.revision.url,
+                filename=_pack_name(ref.number, ref.evidence.title, ref.revision.filename) if ref.revision.blob_id else "",
+            )
+            for ref in refs
+        ],
+        signed=report.is_signed,
+        signed_by=report.signed_by.display_name if report.signed_by else "",
+        signed_at=report.signed_at,
+        generated_at=timezone.now(),
+        thai_digits=settings.LAKTHAN_THAI_DIGITS if thai is None else thai,
+    )
+
+
+def render(report: IndicatorReport, fmt: str, *, thai: bool | None = None, context: ReportContext | None = None) -> bytes:
+    if fmt not in FORMATS:
+        raise InvalidInput(f"รูปแบบรายงาน '{fmt}' ไม่รองรับ (docx, pdf, html)", f"unsupported report format '{fmt}' (docx, pdf, html)")
+    ctx = context or build_context(report, thai=thai)
+    if fmt == "html":
+        from lakthan.reports.render_html import render_html
+
+        return render_html(ctx).encode("utf-8")
+    if fmt == "pdf":
+        from lakthan.reports.render_pdf import render_pdf
+
+        return render_pdf(ctx)
+    from lakthan.reports.render_docx import render_docx
+
+    return render_docx(ctx)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    import os
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def report_title(report: IndicatorReport, thai: bool = True) -> str:
+    text = f"ตัวชี้วัดที่ {report.indicator.code} รอบ {report.round.months} เดือน ปีงบประมาณ {report.round.agreement.fiscal_year}"
+    return thai_digits(text) if thai else text
+
+
+def build_pack(report: IndicatorReport, out: Path):
+    """The evaluator's zip: index (HTML, PDF), the report in three formats, every evidence file, manifest, SHA256SUMS."""
+    from lakthan.evidence.engines.pack import PackEntry, build_pack as write_pack
+    from lakthan.reports.render_pack_index import render_pack_index
+    from lakthan.reports.render_pdf import render_pdf_from_html
+
+    ctx = build_context(report)
+    store = blob_store()
+    entries = [
+        PackEntry(
+            ref_no=ref.number, title=ref.title, source_path=store.path(ref.sha256) if ref.sha256 else None, data=None,
+            arcname=ref.filename or "", sha256=ref.sha256, doc_no=ref.doc_no,
+            doc_date=ref.doc_date.isoformat() if isinstance(ref.doc_date, date) else None, url=ref.url,
+        )
+        for ref in ctx.evidence
+    ]
+    index_html = render_pack_index(ctx)
+    files = {f"report/report.{fmt}": render(report, fmt, context=ctx) for fmt in FORMATS}
+    meta = {
+        "tool": f"Lakthan {lakthan.__version__}",
+        "unit": report.round.agreement.unit.code,
+        "fiscal_year": report.round.agreement.fiscal_year,
+        "round_months": report.round.months,
+        "indicator": report.indicator.code,
+        "indicator_urn": report.indicator.urn,
+        "signed": ctx.signed,
+        "signed_by": ctx.signed_by,
+        "signed_at": ctx.signed_at.isoformat() if ctx.signed_at else None,
+        "score": str(ctx.score),
+        "weighted_score": str(ctx.weighted_score),
+    }
+    return write_pack(Path(out), entries=entries, index_html=index_html,
+                      index_pdf=render_pdf_from_html(index_html), report_files=files, meta=meta)
+
+
+def with_digits(ctx: ReportContext, thai: bool) -> ReportContext:
+    return replace(ctx, thai_digits=thai)
