@@ -27,7 +27,7 @@ test-sqlite: $(STAMP)
 	LAKTHAN_TEST_DB=sqlite $(BIN)/python -m pytest
 
 test-postgres: $(STAMP)
-	LAKTHAN_TEST_DB=postgres scripts/with-postgres.sh $(BIN)/python -m pytest -m "not sqlite_only"
+	LAKTHAN_TEST_DB=postgres scripts/with-postgres.sh $(BIN)/python -m pytest -m "not e2e"
 
 serve: $(STAMP)
 	$(BIN)/lakthan serve

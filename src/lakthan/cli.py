@@ -53,6 +53,10 @@ class LakthanGroup(click.Group):
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """Lakthan (หลักฐาน): IT controls that prove themselves, indicators scored, the official report written."""
+    if ctx.invoked_subcommand == "demo":
+        from lakthan.demo import prepare_home
+
+        prepare_home()
     setup_django()
 
 

@@ -62,16 +62,11 @@ def _store_upload(stream: BinaryIO, filename: str) -> tuple[Blob, str]:
                     f"file {filename} is larger than {limit // (1024 * 1024)} MB",
                 )
             spool.write(chunk)
-        spool.seek(0)
-        head = spool.read(64 * 1024)
-        spool.seek(0)
         try:
             safe_name = uploads.safe_filename(filename)
             content_type = uploads.check_upload(spool, safe_name, max_bytes=limit)
         except uploads.UploadRejected as exc:
             raise UploadRefused(f"{filename}: {exc.reason_th}", f"{filename}: {exc.reason_en}") from None
-        del head
-        spool.seek(0)
         stored = blob_store().put_stream(spool, max_bytes=limit)
     blob, _ = Blob.objects.get_or_create(sha256=stored.sha256, defaults={"size": stored.size, "content_type": content_type})
     return blob, safe_name

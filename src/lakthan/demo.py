@@ -1,0 +1,129 @@
+"""`lakthan demo`: a fresh demo database, the seed's report produced from data, and its evidence pack."""
+
+from __future__ import annotations
+
+import html
+import io
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import click
+from rich.progress import Progress
+
+from lakthan import demo_data as D
+from lakthan.cli_common import console
+
+
+def prepare_home() -> Path | None:
+    """Point LAKTHAN_HOME at a fresh `demo/` folder inside it, unless DATABASE_URL names a server.
+
+    Called before Django starts, so the demo never touches the operator's own database.
+    """
+    if os.environ.get("DATABASE_URL"):
+        return None
+    from lakthan import config
+
+    demo_home = config.home() / "demo"
+    if demo_home.exists():
+        shutil.rmtree(demo_home)
+    demo_home.mkdir(parents=True)
+    os.environ["LAKTHAN_HOME"] = str(demo_home)
+    return demo_home
+
+
+def _document(title: str, doc_no: str, doc_date, fmt: str) -> tuple[bytes, str]:
+    """A stand-in document for one evidence item: a one-page PDF, or a PNG 'screenshot' of it."""
+    from lakthan.core.thai import format_date, thai_digits
+    from lakthan.reports.render_pdf import render_pdf_from_html
+
+    body = (
+        '<html lang="th"><body style="font-family: Sarabun; font-size: 16pt; margin: 2cm">'
+        '<p style="color:#888">เอกสารตัวอย่างสำหรับการสาธิต (ไม่ใช่เอกสารจริง)</p>'
+        f"<h2>{html.escape(thai_digits(title))}</h2>"
+        + (f"<p>{html.escape(thai_digits(doc_no))}</p>" if doc_no else "")
+        + f"<p>ลงวันที่ {format_date(doc_date, style='long')}</p></body></html>"
+    )
+    pdf = render_pdf_from_html(body)
+    if fmt == "pdf":
+        return pdf, "pdf"
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "doc.pdf"
+        src.write_bytes(pdf)
+        subprocess.run(["pdftoppm", "-png", "-r", "40", "-singlefile", "-f", "1", str(src), str(Path(tmp) / "page")],
+                       check=True, capture_output=True)
+        return (Path(tmp) / "page.png").read_bytes(), "png"
+
+
+def build_demo() -> "IndicatorReport":  # noqa: F821
+    from django.db import transaction
+
+    from lakthan.checks.services import propose_results, run_all
+    from lakthan.core.models import Unit
+    from lakthan.core.services import add_person, add_unit
+    from lakthan.evidence import services as evidence
+    from lakthan.indicators import services as ind
+
+    if Unit.objects.exists():
+        from lakthan.core.errors import InvalidInput
+
+        raise InvalidInput("ฐานข้อมูลมีข้อมูลอยู่แล้ว: การสาธิตต้องใช้ฐานข้อมูลว่าง",
+                           "the database already holds data: the demo needs an empty database")
+    with transaction.atomic():
+        for code, parent, kind, name_th, name_en, abbr in D.UNITS:
+            add_unit(code, name_th, name_en=name_en, parent=parent, kind=kind, abbreviation_th=abbr, actor="demo")
+        it_centre = Unit.objects.get(code="IMM-ITC")
+        bureau = Unit.objects.get(code="IMM")
+        title, first, last, position = D.SUPERVISOR
+        supervisor = add_person(it_centre, first, last, title_th=title, position_th=position, phone=D.PHONE, actor="demo")
+        collectors = [add_person(it_centre, f, lname, title_th=t, position_th=p, phone=D.PHONE, actor="demo")
+                      for t, f, lname, p in D.COLLECTORS]
+        indicator = ind.find_indicator(D.INDICATOR, D.FISCAL_YEAR)
+        ind.set_agreement(bureau, D.FISCAL_YEAR, [(indicator, D.WEIGHT)], actor="demo")
+        ind.assign(bureau, indicator, D.FISCAL_YEAR, supervisor, "supervisor", actor="demo")
+        for person in collectors:
+            ind.assign(bureau, indicator, D.FISCAL_YEAR, person, "collector", actor="demo")
+        report = ind.get_report(bureau, D.FISCAL_YEAR, D.ROUND_MONTHS, D.INDICATOR)
+        ind.update_report(report, phone=D.PHONE, actions_taken=D.ACTIONS_TAKEN, supporting_factors=D.SUPPORTING_FACTORS,
+                          obstacles=D.OBSTACLES, suggestions=D.SUGGESTIONS, actor="demo")
+
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("evidence", total=len(D.EVIDENCE))
+        for number, (title, kind, doc_no, doc_date, items, fmt) in enumerate(D.EVIDENCE, 1):
+            data, ext = _document(title, doc_no, doc_date, fmt)
+            meta = evidence.Metadata(title=title, kind=kind, doc_no=doc_no, doc_date=doc_date,
+                                     effective_date=doc_date, issuing_unit=it_centre)
+            with transaction.atomic():
+                ev = evidence.add_file(bureau, io.BytesIO(data), f"evidence-{number:02d}.{ext}", meta, actor="demo")
+                for item in items:
+                    evidence.link(ev, report, item, actor="demo")
+            progress.advance(task)
+
+    run_all(report, trigger="demo")
+    with transaction.atomic():
+        for number, (status, reason) in propose_results(report).items():
+            ind.set_result(report, number, status, note=reason, actor=supervisor.display_name)
+        ind.sign(report, supervisor)
+    return report
+
+
+@click.command()
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("out/demo"), show_default=True)
+def demo(out: Path) -> None:
+    """Fresh demo data (invented people), the FY 2556 12-month report of 9.2 and its evidence pack."""
+    from lakthan.indicators.services import compute_score
+    from lakthan.reports.services import FORMATS, build_pack, render, write_atomic
+
+    report = build_demo()
+    for fmt in FORMATS:
+        write_atomic(out / f"report.{fmt}", render(report, fmt))
+    summary = build_pack(report, out / "evidence-pack.zip")
+    score = compute_score(report)
+    console.print(f"demo database: {os.environ.get('LAKTHAN_HOME')}")
+    console.print(f"indicator {score.indicator_code}: items met {score.items_met}/{score.items_total}, "
+                  f"score {score.score}, weight {score.weight}, weighted score {score.weighted_score}")
+    for name in ("report.docx", "report.pdf", "report.html", "evidence-pack.zip"):
+        console.print(f"wrote {out / name}")
+    del summary

@@ -1,0 +1,129 @@
+"""The `lakthan` command as a user runs it: a subprocess on its own LAKTHAN_HOME (SQLite)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+LAKTHAN = str(Path(sys.executable).with_name("lakthan"))
+THAI_TEN_ITEMS = ["๑.", "๒.", "๓.", "๔.", "๕.", "๖.", "๗.", "๘.", "๙.", "๑๐."]
+
+
+def run(home: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    env["LAKTHAN_HOME"] = str(home)
+    proc = subprocess.run([LAKTHAN, *args], env=env, capture_output=True, text=True, timeout=300)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"lakthan {' '.join(args)} exited {proc.returncode}: {proc.stderr}")
+    return proc
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    home = tmp_path_factory.mktemp("home")
+    out = tmp_path_factory.mktemp("out")
+    proc = run(home, "demo", "--out", str(out))
+    return home / "demo", out, proc.stdout
+
+
+def test_demo_writes_the_four_files_with_the_seeds_numbers(demo):
+    home, out, stdout = demo
+    for name in ("report.docx", "report.pdf", "report.html", "evidence-pack.zip"):
+        assert (out / name).stat().st_size > 1000, name
+    assert "weighted score 0.15" in stdout
+    data = json.loads(run(home, "score", "--unit", "IMM", "--fy", "2556", "--round", "12", "--indicator", "9.2", "--json").stdout)
+    assert (data["items_met"], data["score"], data["weight"], data["weighted_score"]) == (5, "5", "3.00", "0.15")
+    assert data["signed"] is True and len(data["items"]) == 10
+    assert [i["number"] for i in data["items"] if i["status"] == "met"] == [1, 2, 3, 4, 10]
+
+
+def test_pdf_text_is_thai_with_the_numbers_and_font_embedded(demo):
+    _, out, _ = demo
+    text = subprocess.run(["pdftotext", "-layout", str(out / "report.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    for needle in ["๑๒ เดือน", "๙.๒", "๒๕๕๖", "๐.๑๕", "หลักฐานอ้างอิง", "ผู้กำกับดูแลตัวชี้วัด"]:
+        assert needle in text, needle
+    calc = re.search(r"๐\.๑๕", text)
+    assert calc and "ฉบับร่าง" not in text  # signed: no draft mark
+    for item in THAI_TEN_ITEMS:
+        assert item in text
+    assert "๓๔." in text  # all 34 evidence references are numbered
+    fonts = subprocess.run(["pdffonts", str(out / "report.pdf")], capture_output=True, text=True, check=True).stdout
+    embedded = [line for line in fonts.splitlines() if re.search(r"Sarabun|Laksaman", line)]
+    assert embedded and all(" yes " in line for line in embedded)
+
+
+def test_docx_reads_back_with_the_report_text(demo):
+    from docx import Document
+
+    _, out, _ = demo
+    doc = Document(str(out / "report.docx"))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    text += "\n".join(cell.text for table in doc.tables for row in table.rows for cell in row.cells)
+    for needle in ["๙.๒", "๐.๑๕", "ปัจจัยสนับสนุนต่อการดำเนินงาน", "หลักฐานอ้างอิง", "ธนากร"]:
+        assert needle in text, needle
+
+
+def test_pack_verifies_and_names_a_tampered_file(demo, tmp_path):
+    home, out, _ = demo
+    ok = run(home, "pack", "verify", str(out / "evidence-pack.zip"))
+    assert "intact" in ok.stdout
+    with zipfile.ZipFile(out / "evidence-pack.zip") as src:
+        names = src.namelist()
+        assert {"manifest.json", "SHA256SUMS", "index.html", "index.pdf"} <= set(names)
+        victim = next(n for n in names if n.startswith("evidence/"))
+        tampered = tmp_path / "tampered.zip"
+        with zipfile.ZipFile(tampered, "w") as dst:
+            for name in names:
+                data = src.read(name)
+                dst.writestr(name, data + b"x" if name == victim else data)
+    bad = run(home, "pack", "verify", str(tampered), check=False)
+    assert bad.returncode == 1 and victim in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_evidence_verify_names_a_changed_blob(demo, tmp_path):
+    home, _, _ = demo
+    copy = tmp_path / "home"
+    shutil.copytree(home, copy)
+    assert "match" in run(copy, "evidence", "verify").stdout
+    blob = next(p for p in (copy / "blobs").rglob("*") if p.is_file())
+    blob.chmod(0o644)
+    blob.write_bytes(b"changed")
+    bad = run(copy, "evidence", "verify", check=False)
+    assert bad.returncode == 1 and blob.name in bad.stderr
+
+
+def test_report_command_writes_each_format_and_arabic_digits_on_request(demo, tmp_path):
+    home, _, _ = demo
+    run(home, "report", "--unit", "IMM", "--fy", "2556", "--round", "12", "--indicator", "9.2",
+        "--format", "html", "--out", str(tmp_path / "r.html"), "--arabic-digits")
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "0.15" in html and "๐.๑๕" not in html
+
+
+def test_empty_home_is_initialised_by_any_command(tmp_path):
+    proc = run(tmp_path / "fresh", "unit", "list", "--json")
+    assert json.loads(proc.stdout) == []
+    assert (tmp_path / "fresh" / "lakthan.sqlite3").exists()
+    assert (tmp_path / "fresh" / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_bad_input_gets_one_line_and_exit_2(tmp_path):
+    home = tmp_path / "h"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("urn: urn:lakthan:x\nname_th: [unclosed\n", encoding="utf-8")
+    proc = run(home, "library", "validate", str(bad), check=False)
+    assert proc.returncode == 2 and re.match(rf"{re.escape(str(bad))}:\d+: ", proc.stderr)
+    assert "Traceback" not in proc.stderr
+    proc = run(home, "unit", "add", "A", "--name-th", "หน่วย", "--parent", "NOPE", check=False)
+    assert proc.returncode == 2 and proc.stderr.strip().count("\n") == 0 and "NOPE" in proc.stderr
+    proc = run(home, "evidence", "add", str(tmp_path / "missing.pdf"), "--unit", "A", check=False)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr

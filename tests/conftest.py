@@ -1,0 +1,62 @@
+"""Shared fixtures: a small organisation with the FY 2556 agreement for 9.2, built through the services."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _private_blob_store(settings, tmp_path):
+    """Each test gets its own evidence store, so what one test stores never shows in another."""
+    settings.LAKTHAN_BLOB_DIR = tmp_path / "blobs"
+
+
+@pytest.fixture
+def org(db):
+    from lakthan.core.services import add_person, add_unit
+    from lakthan.indicators import services as ind
+
+    ind.ensure_bundled_libraries()
+    bureau = add_unit("B", "สำนักงานทดสอบ", name_en="Test Bureau")
+    division = add_unit("B-IT", "ศูนย์เทคโนโลยีสารสนเทศ", parent="B")
+    other = add_unit("X", "สำนักงานอื่น")
+    supervisor = add_person(division, "สมหญิง", "ใจงาม", title_th="พ.ต.ท.หญิง")
+    collector = add_person(division, "สมชาย", "ขยันยิ่ง", title_th="ร.ต.ท.")
+    indicator = ind.find_indicator("9.2", 2556)
+    ind.set_agreement(bureau, 2556, [(indicator, 3)])
+    ind.assign(bureau, indicator, 2556, supervisor, "supervisor")
+    ind.assign(bureau, indicator, 2556, collector, "collector")
+    report = ind.get_report(bureau, 2556, 12, "9.2")
+
+    class Org:
+        pass
+
+    o = Org()
+    o.bureau, o.division, o.other, o.supervisor, o.collector, o.indicator, o.report = (
+        bureau, division, other, supervisor, collector, indicator, report)
+    return o
+
+
+def pdf_bytes(text: str = "หลักฐาน") -> bytes:
+    """A tiny but real PDF."""
+    body = f"BT /F1 12 Tf 10 10 Td ({text.encode('ascii', 'replace').decode()}) Tj ET".encode()
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(body) + body + b"\nendstream",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for i, obj in enumerate(objs, 1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % i + obj + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1))
+    for off in offsets:
+        out.write(b"%010d 00000 n \n" % off)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref))
+    return out.getvalue()
