@@ -172,4 +172,3 @@ class BlobStore:
                 f.unlink(missing_ok=True)
                 removed += 1
         return removed
-

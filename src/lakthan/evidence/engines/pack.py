@@ -1,0 +1,391 @@
+"""The evidence pack for the evaluator: one zip that anyone can check with nothing but the zip.
+
+Layout: index.html, index.pdf, report/..., evidence/NN-<title>.<ext>, manifest.json, SHA256SUMS.
+SHA256SUMS is in `sha256sum` format, so `unzip pack.zip && sha256sum -c SHA256SUMS` checks it too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+from lakthan.core.errors import IntegrityFailure, InvalidInput
+from lakthan.evidence.engines.blobstore import CHUNK, fsync_dir
+from lakthan.evidence.engines.uploads import member_name_problem
+
+FORMAT = "lakthan-evidence-pack/1"
+MANIFEST = "manifest.json"
+SUMS = "SHA256SUMS"
+MiB = 1024 * 1024
+_BANGKOK = timezone(timedelta(hours=7))  # no daylight saving in Thailand
+_SUMS_LINE = re.compile(r"([0-9a-fA-F]{64}) [ *](.+)")
+
+
+class PackError(InvalidInput):
+    """The pack cannot be built from what was given."""
+
+
+class PackEntryChanged(IntegrityFailure):
+    """An evidence file no longer has the SHA-256 it was registered with: it must not ship."""
+
+    def __init__(self, arcname: str, expected: str, actual: str):
+        super().__init__(f"{arcname}: เนื้อหาไม่ตรงกับ SHA-256 ที่ลงทะเบียนไว้ ({expected[:12]}… ≠ {actual[:12]}…)",
+                         f"{arcname}: content does not match its registered SHA-256 ({expected[:12]}… != {actual[:12]}…)")
+        self.arcname, self.expected, self.actual = arcname, expected, actual
+
+
+@dataclass(frozen=True)
+class PackEntry:
+    """One numbered evidence reference. A link has neither source_path nor data (arcname is ignored)."""
+
+    ref_no: int
+    title: str
+    source_path: Path | None
+    data: bytes | None
+    arcname: str
+    sha256: str
+    doc_no: str
+    doc_date: str | None
+    url: str
+
+    @property
+    def has_file(self) -> bool:
+        return self.source_path is not None or self.data is not None
+
+
+@dataclass(frozen=True)
+class PackSummary:
+    path: Path
+    sha256: str  # of the zip itself: record it elsewhere to prove later that this is the pack handed over
+    size: int
+    files: int  # in the zip, SHA256SUMS included
+    evidence_files: int
+    links: int
+    created_at: str
+
+
+@dataclass
+class PackVerification:
+    ok: bool
+    problems: list[str] = field(default_factory=list)
+    checked: int = 0
+
+
+@dataclass(frozen=True)
+class PackLimits:
+    max_members: int = 20_000
+    max_total_bytes: int = 32 * 1024 * MiB  # uncompressed
+    max_ratio: float = 200.0
+    ratio_floor: int = MiB
+    max_text_bytes: int = 64 * MiB  # manifest.json, SHA256SUMS
+
+
+def tool_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("lakthan")
+    except Exception:  # not installed as a distribution (e.g. run from a source tree)
+        return "unknown"
+
+
+# --- build --------------------------------------------------------------------------------------------
+
+def build_pack(out_path: Path, *, entries: list[PackEntry], index_html: str, index_pdf: bytes | None,
+               report_files: dict[str, bytes], meta: dict, created_at: datetime | None = None) -> PackSummary:
+    """Writes the pack to a temp file beside out_path, then renames it into place. Same input and
+    created_at give the same bytes. PackEntryChanged if an evidence file no longer matches its SHA-256."""
+    created = (created_at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    reports = {name if name.startswith("report/") else f"report/{name}": data for name, data in report_files.items()}
+    ordered = sorted(entries, key=lambda e: e.ref_no)
+    _validate(ordered, reports)
+
+    out = Path(out_path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as raw:
+            with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
+                writer = _Writer(zf, created.astimezone(_BANGKOK).timetuple()[:6])
+                writer.add_bytes("index.html", index_html.encode(), "index")
+                if index_pdf is not None:
+                    writer.add_bytes("index.pdf", index_pdf, "index")
+                for name in sorted(reports):
+                    writer.add_bytes(name, reports[name], "report")
+                evidence = [writer.add_entry(e) for e in ordered]
+                manifest = {
+                    "format": FORMAT,
+                    "tool": {"name": "lakthan", "version": tool_version()},
+                    "created_at": created.isoformat().replace("+00:00", "Z"),
+                    "meta": meta,
+                    "files": writer.files,
+                    "evidence": evidence,
+                }
+                writer.add_bytes(MANIFEST, _json(manifest), None)
+                sums = "".join(f"{sha}  {path}\n" for path, sha in writer.sums)
+                writer.add_bytes(SUMS, sums.encode(), None)
+            raw.flush()
+            os.fsync(raw.fileno())
+        os.replace(tmp, out)
+        fsync_dir(out.parent)
+    finally:
+        tmp.unlink(missing_ok=True)
+    with open(out, "rb") as fh:
+        digest = hashlib.file_digest(fh, "sha256").hexdigest()
+    return PackSummary(out, digest, out.stat().st_size, len(writer.sums),
+                       sum(e.has_file for e in ordered), sum(not e.has_file for e in ordered),
+                       manifest["created_at"])
+
+
+def _json(value: object) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True, default=str) + "\n").encode()
+
+
+def _validate(entries: list[PackEntry], reports: dict[str, bytes]) -> None:
+    names = ["index.html", "index.pdf", MANIFEST, SUMS, *reports]
+    refs: set[int] = set()
+    for e in entries:
+        if e.ref_no in refs or e.ref_no < 1:
+            raise PackError(f"หมายเลขหลักฐาน {e.ref_no} ซ้ำหรือไม่ถูกต้อง", f"evidence number {e.ref_no} is repeated or invalid")
+        refs.add(e.ref_no)
+        if not e.has_file:
+            continue
+        if e.source_path is not None and e.data is not None:
+            raise PackError(f"หลักฐาน {e.ref_no}: ระบุได้ทั้งไฟล์หรือข้อมูล อย่างใดอย่างหนึ่ง",
+                            f"evidence {e.ref_no}: give source_path or data, not both")
+        if not re.fullmatch(r"[0-9a-f]{64}", e.sha256 or ""):
+            raise PackError(f"หลักฐาน {e.ref_no}: SHA-256 ไม่ถูกต้อง", f"evidence {e.ref_no}: invalid SHA-256 {e.sha256!r}")
+        if not e.arcname.startswith("evidence/"):
+            raise PackError(f"หลักฐาน {e.ref_no}: ชื่อไฟล์ต้องอยู่ใต้ evidence/",
+                            f"evidence {e.ref_no}: arcname {e.arcname!r} must be under evidence/")
+        names.append(e.arcname)
+    for name in names:
+        problem = member_name_problem(name)
+        too_long = any(len(part.encode()) > 255 for part in name.split("/"))
+        if problem or too_long or name.endswith("/"):
+            raise PackError(f"ชื่อไฟล์ในชุดหลักฐานไม่ปลอดภัย: {name!r}",
+                            f"unsafe name in the pack: {name!r} ({problem or 'too long or a directory'})")
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise PackError(f"ชื่อไฟล์ซ้ำในชุดหลักฐาน: {duplicates[0]}", f"the same name twice in the pack: {duplicates[0]}")
+
+
+class _Writer:
+    def __init__(self, zf: zipfile.ZipFile, date_time: tuple):
+        self.zf, self.date_time = zf, date_time
+        self.files: list[dict] = []  # for the manifest
+        self.sums: list[tuple[str, str]] = []  # (path, sha256), in zip order; ends with SHA256SUMS itself
+
+    def _info(self, name: str, size: int) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(name, self.date_time)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.create_system = 3  # unix, so the bytes don't depend on the building machine
+        info.external_attr = 0o100644 << 16
+        info.file_size = size  # lets zipfile decide on zip64 before writing
+        return info
+
+    def _record(self, name: str, size: int, sha: str, role: str | None) -> None:
+        self.sums.append((name, sha))
+        if role:
+            self.files.append({"path": name, "size": size, "sha256": sha, "role": role})
+
+    def add_bytes(self, name: str, data: bytes, role: str | None) -> str:
+        sha = hashlib.sha256(data).hexdigest()
+        self.zf.writestr(self._info(name, len(data)), data)
+        self._record(name, len(data), sha, role)
+        return sha
+
+    def add_entry(self, e: PackEntry) -> dict:
+        item = {"ref_no": e.ref_no, "title": e.title, "doc_no": e.doc_no, "doc_date": e.doc_date, "url": e.url,
+                "path": None, "size": None, "sha256": None}
+        if e.data is not None:
+            sha, size = hashlib.sha256(e.data).hexdigest(), len(e.data)
+            if sha != e.sha256:
+                raise PackEntryChanged(e.arcname, e.sha256, sha)
+            self.add_bytes(e.arcname, e.data, "evidence")
+        elif e.source_path is not None:
+            sha, size = self._add_file(e)
+        else:
+            return item
+        self.files[-1]["ref_no"] = e.ref_no
+        return item | {"path": e.arcname, "size": size, "sha256": sha}
+
+    def _add_file(self, e: PackEntry) -> tuple[str, int]:
+        try:
+            src = open(e.source_path, "rb")
+        except OSError as exc:
+            raise PackError(f"หลักฐาน {e.ref_no}: เปิดไฟล์ไม่ได้ ({exc.strerror})",
+                            f"evidence {e.ref_no}: cannot open {e.source_path} ({exc.strerror})") from None
+        with src:
+            size = os.fstat(src.fileno()).st_size
+            digest, written = hashlib.sha256(), 0
+            with self.zf.open(self._info(e.arcname, size), "w", force_zip64=size > 1024 * MiB) as dst:
+                while chunk := src.read(CHUNK):
+                    digest.update(chunk)
+                    written += len(chunk)
+                    dst.write(chunk)
+        sha = digest.hexdigest()
+        if sha != e.sha256:
+            raise PackEntryChanged(e.arcname, e.sha256, sha)
+        self._record(e.arcname, written, sha, "evidence")
+        return sha, written
+
+
+# --- verify -------------------------------------------------------------------------------------------
+
+class _Unreadable(Exception):
+    pass
+
+
+def verify_pack(zip_path: Path, limits: PackLimits | None = None) -> PackVerification:
+    """Checks a pack with nothing but the zip. Problems name the file, e.g.
+    'evidence/07-x.pdf: SHA-256 mismatch'. Never raises for a damaged or hostile zip."""
+    limits = limits or PackLimits()
+    label = Path(zip_path).name
+    try:
+        zf = zipfile.ZipFile(zip_path)
+    except Exception as exc:  # noqa: BLE001 — a hostile zip can fail in many ways; all mean "not a pack"
+        return PackVerification(False, [f"{label}: not a readable zip file ({exc})"], 0)
+    with zf:
+        return _Verifier(zf, label, limits).run()
+
+
+class _Verifier:
+    def __init__(self, zf: zipfile.ZipFile, label: str, limits: PackLimits):
+        self.zf, self.label, self.limits = zf, label, limits
+        self.problems: list[str] = []
+        self.checked = 0
+        self.budget = limits.max_total_bytes
+
+    def result(self) -> PackVerification:
+        return PackVerification(not self.problems, self.problems, self.checked)
+
+    def run(self) -> PackVerification:
+        infos = self.zf.infolist()
+        if len(infos) > self.limits.max_members:
+            self.problems.append(f"{self.label}: {len(infos)} members, over the limit of {self.limits.max_members}")
+            return self.result()
+        members = self._members(infos)
+        if sum(i.file_size for i in members.values()) > self.limits.max_total_bytes:
+            self.problems.append(f"{self.label}: uncompressed size over the limit of {self.limits.max_total_bytes} bytes")
+            return self.result()
+        if SUMS not in members:
+            self.problems.append(f"{SUMS}: missing")
+            return self.result()
+        sums = self._read_sums(members[SUMS])
+        for name in members:
+            if name != SUMS and name not in sums:
+                self.problems.append(f"{name}: not listed in {SUMS}")
+        sizes = {}
+        for path, expected in sums.items():
+            if path not in members:
+                self.problems.append(f"{path}: missing")
+                continue
+            actual = self._hash(members[path])
+            if actual is not None:
+                self.checked += 1
+                sizes[path] = actual[1]
+                if actual[0] != expected:
+                    self.problems.append(f"{path}: SHA-256 mismatch")
+        if MANIFEST not in sums and MANIFEST not in members:
+            self.problems.append(f"{MANIFEST}: missing")
+        elif MANIFEST in members:
+            self._check_manifest(members[MANIFEST], sums, sizes)
+        return self.result()
+
+    def _members(self, infos: list[zipfile.ZipInfo]) -> dict[str, zipfile.ZipInfo]:
+        members: dict[str, zipfile.ZipInfo] = {}
+        for info in infos:
+            name = info.filename
+            problem = member_name_problem(name)
+            if problem:
+                self.problems.append(f"{name!r}: unsafe path ({problem})")
+            elif name in members:
+                self.problems.append(f"{name}: duplicate entry in the zip")
+            elif not info.is_dir():
+                members[name] = info
+        return members
+
+    def _hash(self, info: zipfile.ZipInfo) -> tuple[str, int] | None:
+        name = info.filename
+        if info.file_size > self.limits.ratio_floor and info.file_size > self.limits.max_ratio * max(info.compress_size, 1):
+            self.problems.append(f"{name}: compression ratio over {self.limits.max_ratio:.0f} to 1 (zip bomb?)")
+            return None
+        digest, n = hashlib.sha256(), 0
+        try:
+            with self.zf.open(info) as fh:
+                while chunk := fh.read(CHUNK):
+                    n += len(chunk)
+                    if n > self.budget:
+                        self.problems.append(f"{name}: exceeds the size limit")
+                        return None
+                    digest.update(chunk)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError, ValueError) as exc:
+            self.problems.append(f"{name}: damaged in the zip ({exc})")
+            return None
+        self.budget -= n
+        return digest.hexdigest(), n
+
+    def _read_text(self, info: zipfile.ZipInfo) -> str:
+        if info.file_size > self.limits.max_text_bytes:
+            raise _Unreadable(f"larger than {self.limits.max_text_bytes} bytes")
+        try:
+            with self.zf.open(info) as fh:
+                data = fh.read(self.limits.max_text_bytes + 1)
+            if len(data) > self.limits.max_text_bytes:
+                raise _Unreadable(f"larger than {self.limits.max_text_bytes} bytes")
+            return data.decode("utf-8")
+        except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, UnicodeDecodeError) as exc:
+            raise _Unreadable(str(exc)) from None
+
+    def _read_sums(self, info: zipfile.ZipInfo) -> dict[str, str]:
+        try:
+            text = self._read_text(info)
+        except _Unreadable as exc:
+            self.problems.append(f"{SUMS}: unreadable ({exc})")
+            return {}
+        sums: dict[str, str] = {}
+        for n, line in enumerate(text.splitlines(), 1):
+            m = _SUMS_LINE.fullmatch(line)
+            if not m:
+                self.problems.append(f"{SUMS}: line {n} is not in sha256sum format")
+            elif member_name_problem(m[2]) or m[2] == SUMS:
+                self.problems.append(f"{SUMS}: line {n} names an unsafe path {m[2]!r}")
+            elif m[2] in sums:
+                self.problems.append(f"{m[2]}: listed twice in {SUMS}")
+            else:
+                sums[m[2]] = m[1].lower()
+        return sums
+
+    def _check_manifest(self, info: zipfile.ZipInfo, sums: dict[str, str], sizes: dict[str, int]) -> None:
+        try:
+            manifest = json.loads(self._read_text(info))
+            files = {f["path"]: f for f in manifest["files"]}
+            evidence = [e for e in manifest["evidence"] if e.get("path") is not None]
+        except (_Unreadable, ValueError, KeyError, TypeError, AttributeError) as exc:
+            self.problems.append(f"{MANIFEST}: unreadable ({exc})")
+            return
+        for path in sums:
+            if path != MANIFEST and path not in files:
+                self.problems.append(f"{path}: not listed in {MANIFEST}")
+        for path, entry in files.items():
+            if path not in sums:
+                self.problems.append(f"{path}: in {MANIFEST} but not in {SUMS}")
+            elif entry.get("sha256") != sums[path]:
+                self.problems.append(f"{path}: SHA-256 in {MANIFEST} differs from {SUMS}")
+            elif path in sizes and entry.get("size") != sizes[path]:
+                self.problems.append(f"{path}: size in {MANIFEST} differs from the file")
+        for entry in evidence:
+            path = entry["path"]
+            listed = files.get(path)
+            if listed is None or listed.get("sha256") != entry.get("sha256") or listed.get("size") != entry.get("size"):
+                self.problems.append(f"{path}: evidence {entry.get('ref_no')} in {MANIFEST} disagrees with its file entry")
