@@ -227,7 +227,7 @@ class _Reader:
 
     def indicator(self, node: Node, prefix: str, order: int, code_lines: dict[str, int]) -> IndicatorDef:
         f = _fields(node, "an indicator", ("urn", "code", "name_th"),
-                        ("parent_code", "name_en", "unit_th", "scheme", "scoring_note_th", "scoring_note_en", "criteria"))
+                    ("parent_code", "name_en", "unit_th", "scheme", "scoring_note_th", "scoring_note_en", "criteria"))
 
         def code(n: Node) -> str:
             value = _text(n, "code")
@@ -360,11 +360,14 @@ def _compose(data: bytes, path: str) -> Node | None:
         return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        detail = " ".join(p for p in (exc.context, exc.problem) if p)
+        detail = exc.problem or exc.context or "invalid YAML"
+        if exc.context and exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
+            detail += f" ({exc.context} that starts on line {exc.context_mark.line + 1})"
         raise LibraryError(path, mark.line + 1 if mark else 1, f"YAML syntax error: {detail}") from None
     except yaml.reader.ReaderError as exc:
         line = text[:exc.position].count("\n") + 1
-        raise LibraryError(path, line, f"the file contains a character YAML does not allow ({exc.character!r})") from None
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise LibraryError(path, line, f"the file contains a control character YAML does not allow (U+{code:04X})") from None
 
 
 def _load(path: str | Path) -> tuple[LibraryDef, dict[str, int]]:

@@ -64,8 +64,13 @@ class Scheme:
             raise SchemeError(f"direction must be 'higher' or 'lower', not {self.direction!r}", "direction")
         if self.kind != "linear" and self.direction != "higher":
             raise SchemeError(f"direction applies only to linear schemes, not to {self.kind}", "direction")
-        values = tuple(to_decimal(t, "threshold") for t in self.thresholds)
-        object.__setattr__(self, "thresholds", values)
+        values: list[Decimal] = []
+        for i, t in enumerate(self.thresholds):
+            try:
+                values.append(to_decimal(t, "a threshold"))
+            except SchemeError as exc:
+                raise SchemeError(str(exc), "thresholds", i) from None
+        object.__setattr__(self, "thresholds", tuple(values))
         if self.kind == "milestone":
             if values:
                 raise SchemeError("a milestone scheme has no thresholds: its levels are the criteria's levels",
