@@ -1,0 +1,102 @@
+"""What the dashboard shows for one unit's round, assembled from the indicator services (read side)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from lakthan.core.models import Unit
+from lakthan.evidence.models import EvidenceLink
+from lakthan.indicators.models import Agreement, Indicator, IndicatorReport
+from lakthan.indicators.services import ScoreResult, compute_score, get_report
+
+# The models' choice labels are Thai source strings; the UI needs them in both languages.
+STATUS_LABELS = {"met": _("Met"), "not_met": _("Not met"), "undecided": _("Undecided")}
+PROPOSED_LABELS = {**STATUS_LABELS, "undecided": _("No proposal")}
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    number: int
+    title_th: str
+    title_en: str
+    status: str
+    proposed_status: str
+    evidence_count: int
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def proposed_label(self) -> str:
+        return PROPOSED_LABELS.get(self.proposed_status, self.proposed_status)
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    indicator: Indicator
+    report: IndicatorReport
+    score: ScoreResult
+    items: list[ItemRow]
+
+
+@dataclass(frozen=True)
+class RoundSummary:
+    unit: Unit
+    agreement: Agreement
+    months: int
+    rows: list[IndicatorRow]
+
+    @property
+    def total_weight(self) -> Decimal:
+        return sum((r.score.weight for r in self.rows), Decimal(0))
+
+    @property
+    def total_weighted(self) -> Decimal:
+        return sum((r.score.weighted_score for r in self.rows), Decimal(0))
+
+    @property
+    def signed_count(self) -> int:
+        return sum(1 for r in self.rows if r.report.is_signed)
+
+
+def round_summary(agreement: Agreement, months: int, *, with_items: bool = True) -> RoundSummary:
+    """Every indicator of the agreement in the round; get_report creates a round's reports on first view."""
+    unit, fy = agreement.unit, agreement.fiscal_year
+    rows = []
+    for line in agreement.lines.select_related("indicator").order_by("indicator__order", "indicator__code"):
+        report = get_report(unit, fy, months, line.indicator.code)
+        score = compute_score(report)
+        rows.append(IndicatorRow(line.indicator, report, score, _items(report, score) if with_items else []))
+    return RoundSummary(unit, agreement, months, rows)
+
+
+def _items(report: IndicatorReport, score: ScoreResult) -> list[ItemRow]:
+    criteria = {c.number: c for c in report.indicator.criteria.all()}
+    counts = dict(
+        EvidenceLink.objects.filter(report=report, criterion__isnull=False)
+        .values("criterion__number")
+        .annotate(n=Count("pk"))
+        .values_list("criterion__number", "n")
+    )
+    return [
+        ItemRow(
+            item.number,
+            item.title_th,
+            criteria[item.number].title_en if item.number in criteria else "",
+            item.status,
+            item.proposed_status,
+            counts.get(item.number, 0),
+        )
+        for item in score.items
+    ]
+
+
+def child_rollup(unit: Unit, fiscal_year: int, months: int) -> list[RoundSummary]:
+    """One summary per direct child unit that has an agreement for the fiscal year."""
+    agreements = Agreement.objects.filter(unit__parent=unit, fiscal_year=fiscal_year).select_related("unit")
+    return [round_summary(a, months, with_items=False) for a in agreements.order_by("unit__code")]
