@@ -43,6 +43,7 @@ class Evidence(models.Model):
 
     class Meta:
         ordering = ["pk"]
+        verbose_name_plural = "evidence"
 
     def __str__(self) -> str:
         return self.title

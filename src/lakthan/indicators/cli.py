@@ -91,7 +91,7 @@ def score_json(report) -> dict:
         "round": report.round.months, "indicator": s.indicator_code,
         "items_met": s.items_met, "items_total": s.items_total, "result": str(s.result_value),
         "score": str(s.score), "weight": str(s.weight), "weighted_score": str(s.weighted_score),
-        "next_level": s.next_level, "signed": report.is_signed,
+        "next_level": s.next_level_en, "signed": report.is_signed,
         "items": [{"number": i.number, "title_th": i.title_th, "status": i.status, "proposed": i.proposed_status}
                   for i in s.items],
     }

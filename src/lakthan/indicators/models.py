@@ -17,6 +17,9 @@ class Library(models.Model):
     sha256 = models.CharField(max_length=64)
     loaded_at = models.DateTimeField(auto_now=True)
 
+    class Meta:
+        verbose_name_plural = "libraries"
+
     def __str__(self) -> str:
         return self.urn
 
@@ -60,6 +63,7 @@ class Criterion(models.Model):
 
     class Meta:
         ordering = ["indicator_id", "number"]
+        verbose_name_plural = "criteria"
         constraints = [models.UniqueConstraint(fields=["indicator", "number"], name="criterion_number_unique")]
 
     def __str__(self) -> str:

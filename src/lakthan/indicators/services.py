@@ -315,7 +315,8 @@ class ScoreResult:
     score: Decimal
     weight: Decimal
     weighted_score: Decimal
-    next_level: str
+    next_level: str  # what is missing to reach the next level, Thai ("" at level 5)
+    next_level_en: str
     items: list[ItemScore]
 
 
@@ -343,6 +344,7 @@ def compute_score(report: IndicatorReport) -> ScoreResult:
         gap = scoring.next_level_gap(scheme, value=value)
     return ScoreResult(
         indicator_code=report.indicator.code, items_met=len(met), items_total=len(results), result_value=value,
-        score=score, weight=weight, weighted_score=scoring.weighted_score(score, weight), next_level=str(gap or ""),
+        score=score, weight=weight, weighted_score=scoring.weighted_score(score, weight), next_level=gap.message_th if gap else "",
+        next_level_en=gap.message_en if gap else "",
         items=[ItemScore(r.criterion.number, r.criterion.title_th, r.status, r.proposed_status) for r in results],
     )
