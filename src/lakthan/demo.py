@@ -106,6 +106,7 @@ def build_demo() -> "IndicatorReport":  # noqa: F821
         for number, (status, reason) in propose_results(report).items():
             ind.set_result(report, number, status, note=reason, actor=supervisor.display_name)
         ind.sign(report, supervisor)
+    report.refresh_from_db()  # the services saved their own fresh copies
     return report
 
 
@@ -123,7 +124,7 @@ def demo(out: Path) -> None:
     score = compute_score(report)
     console.print(f"demo database: {os.environ.get('LAKTHAN_HOME')}")
     console.print(f"indicator {score.indicator_code}: items met {score.items_met}/{score.items_total}, "
-                  f"score {score.score}, weight {score.weight}, weighted score {score.weighted_score}")
-    for name in ("report.docx", "report.pdf", "report.html", "evidence-pack.zip"):
+                  f"score {score.score}, weight {score.weight.normalize():f}, weighted score {score.weighted_score}")
+    for name in ("report.docx", "report.pdf", "report.html"):
         console.print(f"wrote {out / name}")
-    del summary
+    console.print(f"wrote {summary.path} ({summary.evidence_files} evidence files, sha256 {summary.sha256})")

@@ -1,0 +1,427 @@
+"""The report as an editable DOCX (python-docx), the same view and order as the HTML/PDF.
+
+Thai is a complex script for Word: it takes the w:cs font, w:szCs size, w:bCs bold and the
+w:lang w:bidi language, not the ascii ones, so every run property is set for both. The report font
+is embedded in the file (Word and LibreOffice both honour embedded TrueType fonts) because the
+Sarabun of Google Fonts is not on agencies' PCs.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+import zipfile
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_ALIGN_VERTICAL
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import qn
+from docx.shared import Cm, Emu, Pt, RGBColor
+from lxml import etree
+
+from lakthan.core.thai import digits
+from lakthan.reports import render_html as view_text
+from lakthan.reports.context import ReportContext
+from lakthan.reports.fonts import BODY_PT, FontFamily, report_font
+from lakthan.reports.render_html import report_view
+
+RED = RGBColor(0xB9, 0x1C, 0x1C)
+GREY = RGBColor(0x44, 0x44, 0x44)
+HANG = Cm(1.2)  # hanging indent of numbered lines ("๓๕." in bold needs ~1 cm)
+BULLET_INDENT = Cm(1.8)
+TEXT_WIDTH = Cm(17)  # A4 21 cm minus 2 × 2 cm margins
+HEAD_PT = BODY_PT - 2  # table headers, as in the HTML (0.9em)
+# Schema order of w:rPr children (CT_RPr); Word rejects a file whose children are out of order.
+_RPR_ORDER = ("rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint "
+              "noProof snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u "
+              "effect bdr shd fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath").split()
+_SECTPR_ORDER = ("headerReference footerReference footnotePr endnotePr type pgSz pgMar paperSrc pgBorders "
+                 "lnNumType pgNumType cols formProt vAlign noEndnote titlePg textDirection bidi rtlGutter "
+                 "docGrid printerSettings sectPrChange").split()
+_SETTINGS_ORDER = ("writeProtection view zoom removePersonalInformation removeDateAndTime "
+                   "doNotDisplayPageBoundaries displayBackgroundShape printPostScriptOverText "
+                   "printFractionalCharacterWidth printFormsData embedTrueTypeFonts").split()
+
+
+def render_docx(ctx: ReportContext) -> bytes:
+    view = report_view(ctx)
+    font = report_font()
+    doc = Document()
+    _setup(doc, font, ctx, view)
+    _body(doc, view)
+    out = io.BytesIO()
+    doc.save(out)
+    return _embed_fonts(out.getvalue(), font)
+
+
+# --- document set-up ---------------------------------------------------------------------------
+
+def _setup(doc, font: FontFamily, ctx: ReportContext, view: dict) -> None:
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.top_margin = section.bottom_margin = Cm(2.5)
+    section.left_margin = section.right_margin = Cm(2)
+    section.header_distance = section.footer_distance = Cm(1.2)
+
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    rpr_default = defaults.find(qn("w:rPrDefault")) if defaults is not None else None
+    if rpr_default is not None and rpr_default.find(qn("w:rPr")) is not None:
+        _thai_rpr(rpr_default.find(qn("w:rPr")), font.family, BODY_PT)
+    normal = doc.styles["Normal"]
+    _thai_rpr(normal.element.get_or_add_rPr(), font.family, BODY_PT)
+    normal.paragraph_format.space_after = Pt(0)
+    normal.paragraph_format.space_before = Pt(0)
+    normal.paragraph_format.line_spacing = 1.0
+    for name, size in (("Header", BODY_PT), ("Footer", 11)):
+        _thai_rpr(doc.styles[name].element.get_or_add_rPr(), font.family, size)
+    doc.styles["Footer"].font.color.rgb = GREY
+    doc.styles["Footer"].paragraph_format.tab_stops.clear_all()  # the template's centre stop
+
+    props = doc.core_properties
+    props.title = f"{view_text.TITLE} {view_text.SUBTITLE}"
+    props.subject = digits(f"ตัวชี้วัดที่ {ctx.indicator_code} {ctx.indicator_name}", thai=ctx.thai_digits)
+    props.language = "th-TH"
+    props.author = ctx.agency_th
+
+    _header(section, ctx, font.family)
+    _footer(section, view["generated"], ctx.thai_digits)
+    # Tells Word the file carries its fonts (added to the package by _embed_fonts).
+    _insert_ordered(doc.settings.element, OxmlElement("w:embedTrueTypeFonts"), _SETTINGS_ORDER)
+
+
+def _insert_ordered(parent, element, order: list[str]) -> None:
+    """Insert `element` after the children the schema puts before it (Word rejects a wrong order)."""
+    earlier = {qn(f"w:{t}") for t in order[:order.index(element.tag.split("}")[1])]}
+    successor = next((child for child in parent if child.tag not in earlier), None)
+    parent.append(element) if successor is None else successor.addprevious(element)
+
+
+def _set_rpr(rpr, tag: str, **attrs: str) -> None:
+    """Set one w:rPr child, replacing any existing one."""
+    for old in rpr.findall(qn(f"w:{tag}")):
+        rpr.remove(old)
+    _insert_ordered(rpr, OxmlElement(f"w:{tag}", {qn(f"w:{k}"): v for k, v in attrs.items()}), _RPR_ORDER)
+
+
+def _thai_rpr(rpr, family: str, size_pt: float) -> None:
+    _set_rpr(rpr, "rFonts", ascii=family, hAnsi=family, eastAsia=family, cs=family, hint="cs")
+    half_points = str(round(size_pt * 2))
+    _set_rpr(rpr, "sz", val=half_points)
+    _set_rpr(rpr, "szCs", val=half_points)
+    _set_rpr(rpr, "lang", val="th-TH", eastAsia="th-TH", bidi="th-TH")
+
+
+def _run(paragraph, text: str, *, bold=False, size: float | None = None, color: RGBColor | None = None):
+    run = paragraph.add_run(text)
+    rpr = run._r.get_or_add_rPr()
+    if bold:
+        _set_rpr(rpr, "b")
+        _set_rpr(rpr, "bCs")
+    if size:
+        _set_rpr(rpr, "sz", val=str(round(size * 2)))
+        _set_rpr(rpr, "szCs", val=str(round(size * 2)))
+    if color is not None:
+        run.font.color.rgb = color
+    return run
+
+
+# --- header (draft mark) and footer (generated, page number) ---------------------------------------
+
+_WATERMARK = """
+<w:r %(ns)s><w:rPr><w:noProof/></w:rPr><w:pict>
+<v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800" path="m@7,l@8,m@5,21600l@6,21600e">
+<v:formulas><v:f eqn="sum #0 0 10800"/><v:f eqn="prod #0 2 1"/><v:f eqn="sum 21600 0 @1"/>
+<v:f eqn="sum 0 0 @2"/><v:f eqn="sum 21600 0 @3"/><v:f eqn="if @0 @3 0"/><v:f eqn="if @0 21600 @1"/>
+<v:f eqn="if @0 0 @2"/><v:f eqn="if @0 @4 21600"/><v:f eqn="mid @5 @6"/><v:f eqn="mid @8 @5"/>
+<v:f eqn="mid @7 @8"/><v:f eqn="mid @6 @7"/><v:f eqn="sum @6 0 @5"/></v:formulas>
+<v:path textpathok="t" o:connecttype="custom" o:connectlocs="@9,0;@10,10800;@11,21600;@12,10800"
+ o:connectangles="270,180,90,0"/>
+<v:textpath on="t" fitshape="t"/><o:lock v:ext="edit" text="t" shapetype="t"/></v:shapetype>
+<v:shape id="PowerPlusWaterMarkObject1" o:spid="_x0000_s1025" type="#_x0000_t136" o:allowincell="f"
+ fillcolor="#b91c1c" stroked="f"
+ style="position:absolute;margin-left:0;margin-top:0;width:420pt;height:140pt;rotation:315;z-index:-251657216;mso-position-horizontal:center;mso-position-horizontal-relative:margin;mso-position-vertical:center;mso-position-vertical-relative:margin">
+<v:fill opacity=".15"/>
+<v:textpath style="font-family:&quot;%(family)s&quot;;font-size:1pt;font-weight:bold" string="%(text)s"/>
+</v:shape></w:pict></w:r>"""
+_NS = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+       'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"')
+
+
+def _header(section, ctx: ReportContext, family: str) -> None:
+    paragraph = section.header.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    if ctx.signed:
+        return
+    _run(paragraph, view_text.DRAFT, bold=True, size=12, color=RED)
+    paragraph._p.append(parse_xml(_WATERMARK % {"ns": _NS, "family": family, "text": view_text.DRAFT}))
+
+
+def _field(paragraph, instruction: str, placeholder: str) -> None:
+    def char(kind: str):
+        run = paragraph.add_run()
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+        run._r.append(element)
+
+    char("begin")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    paragraph.add_run()._r.append(instr)
+    char("separate")
+    paragraph.add_run(placeholder)
+    char("end")
+
+
+def _footer(section, generated: str, thai: bool) -> None:
+    paragraph = section.footer.paragraphs[0]
+    paragraph.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
+    paragraph.add_run(f"{generated}\tหน้า ")
+    _field(paragraph, "PAGE", digits("1", thai=thai))
+    if thai:
+        # Word prints PAGE in the section's number format. There is no NUMPAGES: its Thai switch
+        # (\* ThaiArabic) comes out as Thai letters (ก, ข) in LibreOffice.
+        _insert_ordered(section._sectPr, OxmlElement("w:pgNumType", {qn("w:fmt"): "thaiNumbers"}), _SECTPR_ORDER)
+    else:
+        paragraph.add_run("/")
+        _field(paragraph, "NUMPAGES", "1")
+
+
+# --- body ---------------------------------------------------------------------------------------
+
+def _para(doc, text: str = "", *, bold=False, align=None, indent=None, hanging=None, before=0, size=None,
+          color=None, keep_next=False):
+    paragraph = doc.add_paragraph()
+    fmt = paragraph.paragraph_format
+    if align is not None:
+        paragraph.alignment = align
+    if indent is not None:
+        fmt.left_indent = indent
+    if hanging is not None:
+        fmt.first_line_indent = -hanging
+        fmt.tab_stops.add_tab_stop(indent)
+    fmt.space_before = Pt(before)
+    fmt.keep_with_next = keep_next
+    if text:
+        _run(paragraph, text, bold=bold, size=size, color=color)
+    return paragraph
+
+
+def _heading(doc, text: str) -> None:
+    _para(doc, text, bold=True, before=8, keep_next=True)
+
+
+def _numbered(doc, items) -> None:
+    for number, text in items:
+        _para(doc, f"{number}\t{text}", indent=HANG, hanging=HANG)
+
+
+def _bullets(doc, items) -> None:
+    for text in items:
+        _para(doc, f"•\t{text}", indent=BULLET_INDENT, hanging=Cm(0.6))
+
+
+def _body(doc, v: dict) -> None:
+    _para(doc, v["title"], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=BODY_PT + 2)
+    _para(doc, v["subtitle"], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=BODY_PT + 2)
+    _para(doc, f'{v["round"]} {v["fiscal_year"]}', bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=4)
+    _para(doc, f'({v["period"]})', align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(doc, " ".join(x for x in (v["agency"], v["unit"]) if x), align=WD_ALIGN_PARAGRAPH.CENTER)
+    if not v["signed"]:
+        _para(doc, f'{view_text.DRAFT} — ยังไม่ได้ลงนามรับรอง', bold=True, align=WD_ALIGN_PARAGRAPH.CENTER,
+              color=RED, before=4)
+
+    indicator = v["indicator"] + (f'\n(ตัวชี้วัดที่ {v["parent_indicator"]})' if v["parent_indicator"] else "")
+    _fields_table(doc, [
+        ("ตัวชี้วัดที่ :", indicator),
+        ("ผู้กำกับดูแลตัวชี้วัด :", v["supervisor"]),
+        ("ผู้จัดเก็บข้อมูล :", "\n".join(f"{n} {name}" for n, name in v["collectors"])),
+        ("โทรศัพท์ :", v["phone"]),
+    ])
+
+    h = view_text
+    _heading(doc, h.H_CRITERIA)
+    for c in v["criteria"]:
+        paragraph = _para(doc, indent=HANG, hanging=HANG, before=3, keep_next=True)
+        _run(paragraph, f'{c["number"]}\t{c["title"]} ', bold=True)
+        _run(paragraph, f'({c["status"]})', size=BODY_PT - 3, color=GREY)
+        _bullets(doc, c["explanation"])
+        if c["refs"]:
+            _para(doc, f'หลักฐานอ้างอิง ข้อ {c["refs"]}', indent=BULLET_INDENT, size=BODY_PT - 3, color=GREY)
+
+    _heading(doc, h.H_SCORING)
+    _para(doc, v["scoring_intro"], keep_next=True)
+    _scoring_table(doc, v)
+    if v["scoring_note"]:
+        paragraph = _para(doc, before=4, keep_next=True)
+        _run(paragraph, h.H_NOTE, bold=True)
+        _run(paragraph, " เกณฑ์การให้คะแนน คือ")
+        for line in v["scoring_note"]:
+            _para(doc, line, indent=BULLET_INDENT)
+
+    _heading(doc, h.H_CALC)
+    _calc_table(doc, v)
+
+    _heading(doc, h.H_ACTIONS)
+    _numbered(doc, v["actions"])
+    _heading(doc, h.H_SUPPORT)
+    _bullets(doc, v["supporting"])
+    for heading, key in ((h.H_OBSTACLES, "obstacles"), (h.H_SUGGESTIONS, "suggestions")):
+        _heading(doc, heading)
+        if v[key]:
+            _bullets(doc, v[key])
+        else:
+            _para(doc, v[f"no_{key}"], indent=BULLET_INDENT)  # "-" / "ไม่มี" as in the seed
+    _heading(doc, h.H_EVIDENCE)
+    _numbered(doc, v["evidence"])
+
+    if v["signed"]:
+        _para(doc, v["signoff"], align=WD_ALIGN_PARAGRAPH.RIGHT, before=18)
+
+
+# --- tables -------------------------------------------------------------------------------------
+
+def _cell(cell, text: str, *, bold=False, center=False, size: float | None = None) -> None:
+    lines = text.split("\n")
+    paragraph = cell.paragraphs[0]
+    for i, line in enumerate(lines):
+        if i:
+            paragraph = cell.add_paragraph()
+        if center:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _run(paragraph, line, bold=bold, size=size)
+    cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
+
+
+def _fields_table(doc, rows) -> None:
+    table = doc.add_table(rows=len(rows), cols=2)
+    for row, (label, value) in zip(table.rows, rows, strict=True):
+        _cell(row.cells[0], label, bold=True)
+        _cell(row.cells[1], value)
+        row.cells[0].vertical_alignment = row.cells[1].vertical_alignment = WD_ALIGN_VERTICAL.TOP
+    _set_widths(table, [Cm(5.2), TEXT_WIDTH - Cm(5.2)])
+
+
+def _repeat_header(row) -> None:
+    """Repeat the row on every page the table runs onto, and keep it whole (cantSplit before tblHeader)."""
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.append(OxmlElement("w:cantSplit"))
+    tr_pr.append(OxmlElement("w:tblHeader"))
+
+
+def _grid(doc, rows: int, widths: list) -> object:
+    table = doc.add_table(rows=rows, cols=len(widths))
+    table.style = doc.styles["Table Grid"]
+    _set_widths(table, widths)
+    return table
+
+
+def _set_widths(table, widths: list) -> None:
+    # Word reads the cell widths, LibreOffice the grid columns: set both.
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
+
+
+def _scoring_table(doc, v: dict) -> None:
+    levels = v["levels"]
+    level_width = Emu((TEXT_WIDTH - Cm(7.1) - Cm(2.3)) // len(levels))
+    widths = [Cm(7.1), Cm(2.3)] + [level_width] * len(levels)
+    table = _grid(doc, 3, widths)
+    head, sub, body = table.rows
+    _cell(head.cells[0].merge(sub.cells[0]), view_text.SCORING_HEAD[0], bold=True, center=True, size=HEAD_PT)
+    _cell(head.cells[1].merge(sub.cells[1]), view_text.SCORING_HEAD[1], bold=True, center=True, size=HEAD_PT)
+    _cell(head.cells[2].merge(head.cells[-1]), view_text.SCORING_HEAD[2], bold=True, center=True, size=HEAD_PT)
+    for cell, n in zip(sub.cells[2:], levels, strict=True):
+        _cell(cell, n, bold=True, center=True, size=HEAD_PT)
+    row = v["scoring_row"]
+    _cell(body.cells[0], f'{row["name"]} {row["total"]}')
+    _cell(body.cells[1], row["weight"], center=True)
+    for cell, label in zip(body.cells[2:], row["labels"], strict=True):
+        _cell(cell, label, center=True)
+    for r in (head, sub):
+        _repeat_header(r)
+
+
+def _calc_table(doc, v: dict) -> None:
+    widths = [Cm(5.4), Cm(2.4), Cm(3.1), Cm(2.8), Cm(3.3)]
+    table = _grid(doc, 2, widths)
+    head, body = table.rows
+    for cell, text in zip(head.cells, view_text.CALC_HEAD, strict=True):
+        _cell(cell, text, bold=True, center=True, size=HEAD_PT)
+    row = v["calc_row"]
+    _cell(body.cells[0], row["name"])
+    for cell, key in zip(body.cells[1:], ("weight", "result", "score", "weighted"), strict=True):
+        _cell(cell, row[key], center=True)
+    _repeat_header(head)
+
+
+# --- font embedding -----------------------------------------------------------------------------
+
+_FONT_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/font"
+_FONT_TYPE = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
+_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_TYPES = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+_FONT_TABLE_RELS = "word/_rels/fontTable.xml.rels"
+
+
+def _obfuscate(data: bytes, key: uuid.UUID) -> bytes:
+    """ECMA-376 font obfuscation: XOR the first 32 bytes with the GUID's bytes read right to left."""
+    mask = key.bytes[::-1]
+    return bytes(b ^ mask[i % 16] for i, b in enumerate(data[:32])) + data[32:]
+
+
+def _xml(data: bytes, edit) -> bytes:
+    root = etree.fromstring(data)
+    edit(root)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _embed_fonts(docx: bytes, font: FontFamily) -> bytes:
+    """Add the regular and bold font files to the package, as Word's "Embed fonts in the file" does."""
+    fonts, rels = {}, []
+    entry = OxmlElement("w:font")
+    entry.set(qn("w:name"), font.family)
+    for tag, value in (("charset", "DE"), ("family", "swiss"), ("pitch", "variable")):
+        entry.append(OxmlElement(f"w:{tag}", {qn("w:val"): value}))
+    for n, (kind, path) in enumerate((("Regular", font.regular), ("Bold", font.bold)), 1):
+        key = uuid.uuid4()
+        fonts[f"word/fonts/font{n}.odttf"] = _obfuscate(path.read_bytes(), key)
+        rels.append((f"rIdLakthanFont{n}", f"fonts/font{n}.odttf"))
+        entry.append(OxmlElement(f"w:embed{kind}", {qn("r:id"): f"rIdLakthanFont{n}",
+                                                     qn("w:fontKey"): f"{{{str(key).upper()}}}"}))
+
+    def font_table(root) -> None:
+        for old in root.findall(qn("w:font")):
+            if old.get(qn("w:name")) == font.family:
+                root.remove(old)
+        root.append(entry)
+
+    def relationships(root) -> None:
+        for rid, target in rels:
+            etree.SubElement(root, f"{_RELS}Relationship", Id=rid, Type=_FONT_REL, Target=target)
+
+    def content_types(root) -> None:
+        etree.SubElement(root, f"{_TYPES}Default", Extension="odttf", ContentType=_FONT_TYPE)
+
+    source = zipfile.ZipFile(io.BytesIO(docx))
+    names = set(source.namelist())
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            edit = {"word/fontTable.xml": font_table, _FONT_TABLE_RELS: relationships,
+                    "[Content_Types].xml": content_types}.get(item.filename)
+            target.writestr(item, _xml(data, edit) if edit else data)
+        if _FONT_TABLE_RELS not in names:
+            empty = f'<Relationships xmlns="{_RELS[1:-1]}"/>'.encode()
+            target.writestr(_FONT_TABLE_RELS, _xml(empty, relationships))
+        for name, data in fonts.items():
+            target.writestr(name, data)
+    return out.getvalue()
