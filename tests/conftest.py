@@ -35,7 +35,14 @@ def org(db):
 
     o = Org()
     o.bureau, o.division, o.other, o.supervisor, o.collector, o.indicator, o.report = (
-        bureau, division, other, supervisor, collector, indicator, report)
+        bureau,
+        division,
+        other,
+        supervisor,
+        collector,
+        indicator,
+        report,
+    )
     return o
 
 

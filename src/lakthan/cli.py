@@ -34,6 +34,11 @@ def setup_django() -> None:
     ensure_bundled_libraries()
 
 
+# Groups with a sub-command that needs no database (`pack verify`, `library validate`): they call
+# setup_django() themselves for the others, so those two work anywhere and leave no trace.
+GROUPS_THAT_SET_UP_THEMSELVES = {"pack", "library"}
+
+
 class LakthanGroup(click.Group):
     """Turns domain errors into one line on stderr and the error's exit code, never a traceback."""
 
@@ -57,7 +62,8 @@ def main(ctx: click.Context) -> None:
         from lakthan.demo import prepare_home
 
         prepare_home()
-    setup_django()
+    if ctx.invoked_subcommand not in GROUPS_THAT_SET_UP_THEMSELVES:
+        setup_django()
 
 
 def _register() -> None:

@@ -18,13 +18,17 @@ def parse_date(value: str | None, what: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise InvalidInput(f"{what} '{value}' ไม่ใช่วันที่รูปแบบ YYYY-MM-DD", f"{what} '{value}' is not a YYYY-MM-DD date") from None
+        raise InvalidInput(
+            f"{what} '{value}' ไม่ใช่วันที่รูปแบบ YYYY-MM-DD", f"{what} '{value}' is not a YYYY-MM-DD date"
+        ) from None
 
 
 def round_options(func):
     """--unit, --fy, --round, --indicator: which indicator report of which unit's round."""
     func = click.option("--indicator", required=True, help="indicator code, e.g. 9.2")(func)
-    func = click.option("--round", "months", type=click.Choice(["6", "9", "12"]), required=True, help="round (months)")(func)
+    func = click.option(
+        "--round", "months", type=click.Choice(["6", "9", "12"]), required=True, help="round (months)"
+    )(func)
     func = click.option("--fy", type=int, required=True, help="fiscal year (B.E.), e.g. 2556")(func)
     func = click.option("--unit", "unit_code", required=True, help="unit code")(func)
     return func

@@ -52,12 +52,15 @@ def _document(title: str, doc_no: str, doc_date, fmt: str) -> tuple[bytes, str]:
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "doc.pdf"
         src.write_bytes(pdf)
-        subprocess.run(["pdftoppm", "-png", "-r", "40", "-singlefile", "-f", "1", str(src), str(Path(tmp) / "page")],
-                       check=True, capture_output=True)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "40", "-singlefile", "-f", "1", str(src), str(Path(tmp) / "page")],
+            check=True,
+            capture_output=True,
+        )
         return (Path(tmp) / "page.png").read_bytes(), "png"
 
 
-def build_demo() -> "IndicatorReport":  # noqa: F821
+def build_demo() -> IndicatorReport:  # noqa: F821
     from django.db import transaction
 
     from lakthan.checks.services import propose_results, run_all
@@ -69,34 +72,57 @@ def build_demo() -> "IndicatorReport":  # noqa: F821
     if Unit.objects.exists():
         from lakthan.core.errors import InvalidInput
 
-        raise InvalidInput("ฐานข้อมูลมีข้อมูลอยู่แล้ว: การสาธิตต้องใช้ฐานข้อมูลว่าง",
-                           "the database already holds data: the demo needs an empty database")
+        raise InvalidInput(
+            "ฐานข้อมูลมีข้อมูลอยู่แล้ว: การสาธิตต้องใช้ฐานข้อมูลว่าง",
+            "the database already holds data: the demo needs an empty database",
+        )
     with transaction.atomic():
         for code, parent, kind, name_th, name_en, abbr in D.UNITS:
-            add_unit(code, name_th, name_en=name_en, parent=parent, kind=kind, abbreviation_th=abbr, actor="demo")
+            add_unit(
+                code, name_th, name_en=name_en, parent=parent, kind=kind, abbreviation_th=abbr, actor="demo"
+            )
         it_centre = Unit.objects.get(code="IMM-ITC")
         bureau = Unit.objects.get(code="IMM")
         title, first, last, position = D.SUPERVISOR
-        supervisor = add_person(it_centre, first, last, title_th=title, position_th=position, phone=D.PHONE, actor="demo")
-        collectors = [add_person(it_centre, f, lname, title_th=t, position_th=p, phone=D.PHONE, actor="demo")
-                      for t, f, lname, p in D.COLLECTORS]
+        supervisor = add_person(
+            it_centre, first, last, title_th=title, position_th=position, phone=D.PHONE, actor="demo"
+        )
+        collectors = [
+            add_person(it_centre, f, lname, title_th=t, position_th=p, phone=D.PHONE, actor="demo")
+            for t, f, lname, p in D.COLLECTORS
+        ]
         indicator = ind.find_indicator(D.INDICATOR, D.FISCAL_YEAR)
         ind.set_agreement(bureau, D.FISCAL_YEAR, [(indicator, D.WEIGHT)], actor="demo")
         ind.assign(bureau, indicator, D.FISCAL_YEAR, supervisor, "supervisor", actor="demo")
         for person in collectors:
             ind.assign(bureau, indicator, D.FISCAL_YEAR, person, "collector", actor="demo")
         report = ind.get_report(bureau, D.FISCAL_YEAR, D.ROUND_MONTHS, D.INDICATOR)
-        ind.update_report(report, phone=D.PHONE, actions_taken=D.ACTIONS_TAKEN, supporting_factors=D.SUPPORTING_FACTORS,
-                          obstacles=D.OBSTACLES, suggestions=D.SUGGESTIONS, actor="demo")
+        ind.update_report(
+            report,
+            phone=D.PHONE,
+            actions_taken=D.ACTIONS_TAKEN,
+            supporting_factors=D.SUPPORTING_FACTORS,
+            obstacles=D.OBSTACLES,
+            suggestions=D.SUGGESTIONS,
+            actor="demo",
+        )
 
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("evidence", total=len(D.EVIDENCE))
         for number, (title, kind, doc_no, doc_date, items, fmt) in enumerate(D.EVIDENCE, 1):
             data, ext = _document(title, doc_no, doc_date, fmt)
-            meta = evidence.Metadata(title=title, kind=kind, doc_no=doc_no, doc_date=doc_date,
-                                     effective_date=doc_date, issuing_unit=it_centre)
+            meta = evidence.Metadata(
+                title=title,
+                kind=kind,
+                doc_no=doc_no,
+                doc_date=doc_date,
+                effective_date=doc_date,
+                issuing_unit=it_centre,
+            )
             with transaction.atomic():
-                ev = evidence.add_file(bureau, io.BytesIO(data), f"evidence-{number:02d}.{ext}", meta, actor="demo")
+                ev = evidence.add_file(
+                    bureau, io.BytesIO(data), f"evidence-{number:02d}.{ext}", meta, actor="demo"
+                )
                 for item in items:
                     evidence.link(ev, report, item, actor="demo")
             progress.advance(task)
@@ -111,7 +137,9 @@ def build_demo() -> "IndicatorReport":  # noqa: F821
 
 
 @click.command()
-@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("out/demo"), show_default=True)
+@click.option(
+    "--out", type=click.Path(path_type=Path, file_okay=False), default=Path("out/demo"), show_default=True
+)
 def demo(out: Path) -> None:
     """Fresh demo data (invented people), the FY 2556 12-month report of 9.2 and its evidence pack."""
     from lakthan.indicators.services import compute_score
@@ -123,8 +151,10 @@ def demo(out: Path) -> None:
     summary = build_pack(report, out / "evidence-pack.zip")
     score = compute_score(report)
     console.print(f"demo database: {os.environ.get('LAKTHAN_HOME')}")
-    console.print(f"indicator {score.indicator_code}: items met {score.items_met}/{score.items_total}, "
-                  f"score {score.score}, weight {score.weight.normalize():f}, weighted score {score.weighted_score}")
+    console.print(
+        f"indicator {score.indicator_code}: items met {score.items_met}/{score.items_total}, "
+        f"score {score.score}, weight {score.weight.normalize():f}, weighted score {score.weighted_score}"
+    )
     for name in ("report.docx", "report.pdf", "report.html"):
         console.print(f"wrote {out / name}")
     console.print(f"wrote {summary.path} ({summary.evidence_files} evidence files, sha256 {summary.sha256})")

@@ -6,6 +6,7 @@ import json
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import unicodedata
@@ -41,15 +42,26 @@ def test_demo_writes_the_four_files_with_the_seeds_numbers(demo):
     for name in ("report.docx", "report.pdf", "report.html", "evidence-pack.zip"):
         assert (out / name).stat().st_size > 1000, name
     assert "weighted score 0.15" in stdout
-    data = json.loads(run(home, "score", "--unit", "IMM", "--fy", "2556", "--round", "12", "--indicator", "9.2", "--json").stdout)
-    assert (data["items_met"], data["score"], data["weight"], data["weighted_score"]) == (5, "5", "3.00", "0.15")
+    data = json.loads(
+        run(
+            home, "score", "--unit", "IMM", "--fy", "2556", "--round", "12", "--indicator", "9.2", "--json"
+        ).stdout
+    )
+    assert (data["items_met"], data["score"], data["weight"], data["weighted_score"]) == (
+        5,
+        "5",
+        "3.00",
+        "0.15",
+    )
     assert data["signed"] is True and len(data["items"]) == 10
     assert [i["number"] for i in data["items"] if i["status"] == "met"] == [1, 2, 3, 4, 10]
 
 
 def test_pdf_text_is_thai_with_the_numbers_and_font_embedded(demo):
     _, out, _ = demo
-    raw = subprocess.run(["pdftotext", "-raw", str(out / "report.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    raw = subprocess.run(
+        ["pdftotext", "-raw", str(out / "report.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
     # Sarabun draws ำ as nikhahit + sara aa; NFKD folds both spellings together.
     text = unicodedata.normalize("NFKD", raw)
     for needle in ["๑๒ เดือน", "๙.๒", "๒๕๕๖", "๐.๑๕", "หลักฐานอ้างอิง", "ผู้กำกับดูแลตัวชี้วัด"]:
@@ -59,7 +71,9 @@ def test_pdf_text_is_thai_with_the_numbers_and_font_embedded(demo):
     for item in THAI_TEN_ITEMS:
         assert item in text
     assert "๓๔." in text  # all 34 evidence references are numbered
-    fonts = subprocess.run(["pdffonts", str(out / "report.pdf")], capture_output=True, text=True, check=True).stdout
+    fonts = subprocess.run(
+        ["pdffonts", str(out / "report.pdf")], capture_output=True, text=True, check=True
+    ).stdout
     embedded = [line for line in fonts.splitlines() if re.search(r"Sarabun|Laksaman", line)]
     assert embedded and all(" yes " in line for line in embedded)
 
@@ -76,9 +90,10 @@ def test_docx_reads_back_with_the_report_text(demo):
 
 
 def test_pack_verifies_and_names_a_tampered_file(demo, tmp_path):
-    home, out, _ = demo
+    _, out, _ = demo
+    home = tmp_path / "evaluator"  # the evaluator has nothing but the zip: no database is created
     ok = run(home, "pack", "verify", str(out / "evidence-pack.zip"))
-    assert "intact" in ok.stdout
+    assert "intact" in ok.stdout and not home.exists()
     with zipfile.ZipFile(out / "evidence-pack.zip") as src:
         names = src.namelist()
         assert {"manifest.json", "SHA256SUMS", "index.html", "index.pdf"} <= set(names)
@@ -106,8 +121,23 @@ def test_evidence_verify_names_a_changed_blob(demo, tmp_path):
 
 def test_report_command_writes_each_format_and_arabic_digits_on_request(demo, tmp_path):
     home, _, _ = demo
-    run(home, "report", "--unit", "IMM", "--fy", "2556", "--round", "12", "--indicator", "9.2",
-        "--format", "html", "--out", str(tmp_path / "r.html"), "--arabic-digits")
+    run(
+        home,
+        "report",
+        "--unit",
+        "IMM",
+        "--fy",
+        "2556",
+        "--round",
+        "12",
+        "--indicator",
+        "9.2",
+        "--format",
+        "html",
+        "--out",
+        str(tmp_path / "r.html"),
+        "--arabic-digits",
+    )
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "0.15" in html and "๐.๑๕" not in html
 
@@ -115,7 +145,10 @@ def test_report_command_writes_each_format_and_arabic_digits_on_request(demo, tm
 def test_empty_home_is_initialised_by_any_command(tmp_path):
     proc = run(tmp_path / "fresh", "unit", "list", "--json")
     assert json.loads(proc.stdout) == []
-    assert (tmp_path / "fresh" / "lakthan.sqlite3").exists()
+    db = tmp_path / "fresh" / "lakthan.sqlite3"
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("SELECT count(*) FROM indicators_criterion").fetchone()[0] == 10  # library loaded
     assert (tmp_path / "fresh" / "secret_key").stat().st_mode & 0o077 == 0
 
 

@@ -26,11 +26,14 @@ def test_unit_add_is_audited():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("code,name,parent,message", [
-    ("bad code", "ชื่อ", None, "invalid"),
-    ("OK", "  ", None, "Thai name"),
-    ("OK", "ชื่อ", "MISSING", "no unit with code MISSING"),
-])
+@pytest.mark.parametrize(
+    "code,name,parent,message",
+    [
+        ("bad code", "ชื่อ", None, "invalid"),
+        ("OK", "  ", None, "Thai name"),
+        ("OK", "ชื่อ", "MISSING", "no unit with code MISSING"),
+    ],
+)
 def test_unit_add_rejects_bad_input_and_writes_nothing(code, name, parent, message):
     with pytest.raises((InvalidInput, NotFound), match=message):
         add_unit(code, name, parent=parent)

@@ -50,15 +50,31 @@ def pack_inputs(store):
     minutes = "รายงานการประชุมคณะทำงาน ครั้งที่ ๑/๒๕๕๖\n".encode()
     entries = [  # deliberately out of order: the pack sorts by ref_no
         PackEntry(3, "รายงานการประชุม", None, minutes, MINUTES, sha(minutes), "", None, ""),
-        PackEntry(1, "คำสั่งแต่งตั้งคณะทำงาน", store.path(order.sha256), None, ORDER, order.sha256,
-                  "ที่ ตช ๐๐๒๙.๙๓/๑๔๖๑", "2013-07-11", ""),
+        PackEntry(
+            1,
+            "คำสั่งแต่งตั้งคณะทำงาน",
+            store.path(order.sha256),
+            None,
+            ORDER,
+            order.sha256,
+            "ที่ ตช ๐๐๒๙.๙๓/๑๔๖๑",
+            "2013-07-11",
+            "",
+        ),
         PackEntry(2, "ภาพการประชุม", None, photo, PHOTO, sha(photo), "", "2013-08-01", ""),
         PackEntry(4, "ระบบ PIBICS", None, None, "", "", "", None, "https://example.go.th/pibics"),
     ]
-    return dict(entries=entries, index_html="<h1>หลักฐานอ้างอิง</h1>", index_pdf=tiny_pdf(),
-                report_files={"report/report.pdf": tiny_pdf(), "report.html": "<p>รายงาน</p>".encode(),
-                              "report.docx": b"PK-not-really-docx"},
-                meta={"unit": "IMM", "fiscal_year": 2556, "indicator": "9.2", "weighted_score": "0.15"})
+    return dict(
+        entries=entries,
+        index_html="<h1>หลักฐานอ้างอิง</h1>",
+        index_pdf=tiny_pdf(),
+        report_files={
+            "report/report.pdf": tiny_pdf(),
+            "report.html": "<p>รายงาน</p>".encode(),
+            "report.docx": b"PK-not-really-docx",
+        },
+        meta={"unit": "IMM", "fiscal_year": 2556, "indicator": "9.2", "weighted_score": "0.15"},
+    )
 
 
 @pytest.fixture
@@ -89,12 +105,23 @@ def flip_first_byte(data: bytes) -> bytes:
 
 # --- build --------------------------------------------------------------------------------------------
 
+
 def test_pack_layout_manifest_and_sums(pack):
     out, summary = pack
     with zipfile.ZipFile(out) as zf:
         names = zf.namelist()
-        assert names == ["index.html", "index.pdf", "report/report.docx", "report/report.html", "report/report.pdf",
-                         ORDER, PHOTO, MINUTES, "manifest.json", "SHA256SUMS"]
+        assert names == [
+            "index.html",
+            "index.pdf",
+            "report/report.docx",
+            "report/report.html",
+            "report/report.pdf",
+            ORDER,
+            PHOTO,
+            MINUTES,
+            "manifest.json",
+            "SHA256SUMS",
+        ]
         assert all(i.compress_type == zipfile.ZIP_DEFLATED for i in zf.infolist())
         manifest = json.loads(zf.read("manifest.json"))
         sums = zf.read("SHA256SUMS").decode()
@@ -108,9 +135,16 @@ def test_pack_layout_manifest_and_sums(pack):
     for f in manifest["files"]:
         assert f["sha256"] == sha(contents[f["path"]]) and f["size"] == len(contents[f["path"]])
     order, photo, minutes, link = manifest["evidence"]
-    assert order == {"ref_no": 1, "title": "คำสั่งแต่งตั้งคณะทำงาน", "doc_no": "ที่ ตช ๐๐๒๙.๙๓/๑๔๖๑",
-                     "doc_date": "2013-07-11", "url": "", "path": ORDER, "size": len(contents[ORDER]),
-                     "sha256": sha(contents[ORDER])}
+    assert order == {
+        "ref_no": 1,
+        "title": "คำสั่งแต่งตั้งคณะทำงาน",
+        "doc_no": "ที่ ตช ๐๐๒๙.๙๓/๑๔๖๑",
+        "doc_date": "2013-07-11",
+        "url": "",
+        "path": ORDER,
+        "size": len(contents[ORDER]),
+        "sha256": sha(contents[ORDER]),
+    }
     assert (photo["ref_no"], minutes["ref_no"]) == (2, 3)
     assert link["url"] == "https://example.go.th/pibics" and link["path"] is None
 
@@ -146,29 +180,46 @@ def test_data_that_does_not_match_its_sha256_fails(tmp_path, store):
     assert not (tmp_path / "p.zip").exists()
 
 
-@pytest.mark.parametrize("arcname", ["evidence/../../etc/x.pdf", "/abs.pdf", "other/01-x.pdf", "evidence/a\\b.pdf",
-                                     "evidence/" + "ก" * 90 + ".pdf"])
+@pytest.mark.parametrize(
+    "arcname",
+    [
+        "evidence/../../etc/x.pdf",
+        "/abs.pdf",
+        "other/01-x.pdf",
+        "evidence/a\\b.pdf",
+        "evidence/" + "ก" * 90 + ".pdf",
+    ],
+)
 def test_unsafe_arcnames_are_refused(tmp_path, arcname):
     entry = PackEntry(1, "x", None, b"x", arcname, sha(b"x"), "", None, "")
     with pytest.raises(PackError):
-        build_pack(tmp_path / "p.zip", entries=[entry], index_html="", index_pdf=None, report_files={}, meta={})
+        build_pack(
+            tmp_path / "p.zip", entries=[entry], index_html="", index_pdf=None, report_files={}, meta={}
+        )
 
 
 def test_duplicate_names_and_numbers_are_refused(tmp_path):
     a = PackEntry(1, "a", None, b"a", "evidence/01-a.txt", sha(b"a"), "", None, "")
-    for b in (PackEntry(2, "b", None, b"b", "evidence/01-a.txt", sha(b"b"), "", None, ""),
-              PackEntry(1, "b", None, b"b", "evidence/01-b.txt", sha(b"b"), "", None, "")):
+    for b in (
+        PackEntry(2, "b", None, b"b", "evidence/01-a.txt", sha(b"b"), "", None, ""),
+        PackEntry(1, "b", None, b"b", "evidence/01-b.txt", sha(b"b"), "", None, ""),
+    ):
         with pytest.raises(PackError):
-            build_pack(tmp_path / "p.zip", entries=[a, b], index_html="", index_pdf=None, report_files={}, meta={})
+            build_pack(
+                tmp_path / "p.zip", entries=[a, b], index_html="", index_pdf=None, report_files={}, meta={}
+            )
 
 
 def test_missing_source_file_is_a_clear_error(tmp_path):
     entry = PackEntry(1, "x", tmp_path / "gone", None, "evidence/01-x.pdf", "0" * 64, "", None, "")
     with pytest.raises(PackError, match="evidence 1"):
-        build_pack(tmp_path / "p.zip", entries=[entry], index_html="", index_pdf=None, report_files={}, meta={})
+        build_pack(
+            tmp_path / "p.zip", entries=[entry], index_html="", index_pdf=None, report_files={}, meta={}
+        )
 
 
 # --- verify -------------------------------------------------------------------------------------------
+
 
 def test_intact_pack_verifies(pack):
     result = verify_pack(pack[0])
@@ -230,8 +281,11 @@ def test_manifest_and_sums_rewritten_together_still_disagree_with_the_file(pack,
         lines = [ln for ln in data.decode().splitlines() if not ln.endswith("  manifest.json")]
         return ("\n".join(lines) + f"\n{sha(new_manifest)}  manifest.json\n").encode()
 
-    bad = rewrite(pack[0], tmp_path / "bad.zip",
-                  change={"manifest.json": lambda _: new_manifest, "SHA256SUMS": fix_sums})
+    bad = rewrite(
+        pack[0],
+        tmp_path / "bad.zip",
+        change={"manifest.json": lambda _: new_manifest, "SHA256SUMS": fix_sums},
+    )
     result = verify_pack(bad)
     assert f"{PHOTO}: SHA-256 in manifest.json differs from SHA256SUMS" in result.problems
     assert f"{PHOTO}: evidence 2 in manifest.json disagrees with its file entry" in result.problems
@@ -281,7 +335,9 @@ def test_zip_bomb_member_is_refused_without_reading_it(pack, tmp_path):
     def list_bomb(data):
         return data + f"{sha(bomb)}  evidence/99-bomb.bin\n".encode()
 
-    bad = rewrite(pack[0], tmp_path / "bad.zip", change={"SHA256SUMS": list_bomb}, add={"evidence/99-bomb.bin": bomb})
+    bad = rewrite(
+        pack[0], tmp_path / "bad.zip", change={"SHA256SUMS": list_bomb}, add={"evidence/99-bomb.bin": bomb}
+    )
     result = verify_pack(bad)
     assert "evidence/99-bomb.bin: compression ratio over 200 to 1 (zip bomb?)" in result.problems
     assert result.checked == 9  # the bomb itself was never hashed

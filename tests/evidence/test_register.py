@@ -14,8 +14,9 @@ from tests.conftest import pdf_bytes
 
 
 def add_pdf(org, title="คำสั่งแต่งตั้งคณะทำงาน", **meta):
-    return ev.add_file(org.bureau, io.BytesIO(pdf_bytes(title)), "order.pdf",
-                       ev.Metadata(title=title, kind="order", **meta))
+    return ev.add_file(
+        org.bureau, io.BytesIO(pdf_bytes(title)), "order.pdf", ev.Metadata(title=title, kind="order", **meta)
+    )
 
 
 def test_file_is_stored_by_sha256_and_revisions_are_kept(org):
@@ -33,7 +34,9 @@ def test_file_is_stored_by_sha256_and_revisions_are_kept(org):
 
 def test_refused_upload_leaves_nothing(org):
     with pytest.raises(ev.UploadRefused):
-        ev.add_file(org.bureau, io.BytesIO(b"MZ\x90\x00" + b"\x00" * 200), "tool.pdf", ev.Metadata("x", "form"))
+        ev.add_file(
+            org.bureau, io.BytesIO(b"MZ\x90\x00" + b"\x00" * 200), "tool.pdf", ev.Metadata("x", "form")
+        )
     assert not Evidence.objects.exists() and not Blob.objects.exists()
     root = ev.blob_store().root
     assert not root.exists() or not any(p.is_file() for p in root.rglob("*"))
@@ -47,7 +50,9 @@ def test_verify_names_a_tampered_blob(org):
     path.chmod(0o644)
     path.write_bytes(path.read_bytes() + b"tampered")
     checked, problems = ev.verify_blobs()
-    assert [(p.sha256, p.kind, p.titles) for p in problems] == [(evidence.current.blob_id, "altered", [evidence.title])]
+    assert [(p.sha256, p.kind, p.titles) for p in problems] == [
+        (evidence.current.blob_id, "altered", [evidence.title])
+    ]
 
 
 def test_links_follow_the_report_lock(org):

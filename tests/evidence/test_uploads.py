@@ -22,6 +22,7 @@ MiB = 1024 * 1024
 
 # --- real tiny files ----------------------------------------------------------------------------------
 
+
 def make_pdf() -> bytes:
     from pypdf import PdfWriter
 
@@ -36,8 +37,12 @@ def make_png() -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     raw = b"\x00\xff\x00\x00"  # one row: filter byte + one red pixel
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 def make_image(fmt: str) -> bytes:
@@ -68,12 +73,18 @@ def make_zip(members: dict[str, bytes], first: tuple[str, bytes] | None = None) 
 
 
 def ooxml(main_type: str, part: str) -> bytes:
-    types = (f'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-             f'<Override PartName="/{part}" ContentType="application/vnd.{main_type}"/></Types>').encode()
+    types = (
+        f'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        f'<Override PartName="/{part}" ContentType="application/vnd.{main_type}"/></Types>'
+    ).encode()
     return make_zip({"[Content_Types].xml": types, part: b"<x/>"})
 
 
-EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48 + b"This program cannot be run in DOS mode"
+EXE = (
+    b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00"
+    + b"\x00" * 48
+    + b"This program cannot be run in DOS mode"
+)
 
 
 def check(data: bytes, name: str, **kw) -> str:
@@ -90,23 +101,47 @@ def rejected(data: bytes, name: str, **kw) -> UploadRejected:
 
 # --- type by content ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("maker, name, kind", [
-    (make_pdf, "คำสั่ง.pdf", "pdf"),
-    (make_png, "screen.PNG", "png"),
-    (lambda: make_image("JPEG"), "photo.jpg", "jpeg"),
-    (lambda: make_image("JPEG"), "photo.jpeg", "jpeg"),
-    (lambda: make_image("GIF"), "a.gif", "gif"),
-    (lambda: make_image("WEBP"), "a.webp", "webp"),
-    (make_docx, "manual.docx", "docx"),
-    (lambda: ooxml("openxmlformats-officedocument.spreadsheetml.sheet.main+xml", "xl/workbook.xml"), "s.xlsx", "xlsx"),
-    (lambda: ooxml("openxmlformats-officedocument.presentationml.presentation.main+xml", "ppt/p.xml"), "p.pptx", "pptx"),
-    (lambda: make_zip({"content.xml": b"<x/>"}, ("mimetype", b"application/vnd.oasis.opendocument.text")), "a.odt", "odt"),
-    (lambda: make_zip({"content.xml": b"<x/>"}, ("mimetype", b"application/vnd.oasis.opendocument.spreadsheet")), "a.ods", "ods"),
-    (lambda: "บันทึกข้อความ\nบรรทัดที่สอง\n".encode(), "note.txt", "txt"),
-    (lambda: "หน่วย,จำนวน\nด่าน ตม. สุวรรณภูมิ,12\n".encode(), "units.csv", "csv"),
-    (lambda: '{"hosts": ["fw-01"], "ชื่อ": "ระบบ"}'.encode(), "hosts.json", "json"),
-    (lambda: make_zip({"photos/1.png": make_png()}), "photos.zip", "zip"),
-])
+
+@pytest.mark.parametrize(
+    "maker, name, kind",
+    [
+        (make_pdf, "คำสั่ง.pdf", "pdf"),
+        (make_png, "screen.PNG", "png"),
+        (lambda: make_image("JPEG"), "photo.jpg", "jpeg"),
+        (lambda: make_image("JPEG"), "photo.jpeg", "jpeg"),
+        (lambda: make_image("GIF"), "a.gif", "gif"),
+        (lambda: make_image("WEBP"), "a.webp", "webp"),
+        (make_docx, "manual.docx", "docx"),
+        (
+            lambda: ooxml("openxmlformats-officedocument.spreadsheetml.sheet.main+xml", "xl/workbook.xml"),
+            "s.xlsx",
+            "xlsx",
+        ),
+        (
+            lambda: ooxml("openxmlformats-officedocument.presentationml.presentation.main+xml", "ppt/p.xml"),
+            "p.pptx",
+            "pptx",
+        ),
+        (
+            lambda: make_zip(
+                {"content.xml": b"<x/>"}, ("mimetype", b"application/vnd.oasis.opendocument.text")
+            ),
+            "a.odt",
+            "odt",
+        ),
+        (
+            lambda: make_zip(
+                {"content.xml": b"<x/>"}, ("mimetype", b"application/vnd.oasis.opendocument.spreadsheet")
+            ),
+            "a.ods",
+            "ods",
+        ),
+        (lambda: "บันทึกข้อความ\nบรรทัดที่สอง\n".encode(), "note.txt", "txt"),
+        (lambda: "หน่วย,จำนวน\nด่าน ตม. สุวรรณภูมิ,12\n".encode(), "units.csv", "csv"),
+        (lambda: '{"hosts": ["fw-01"], "ชื่อ": "ระบบ"}'.encode(), "hosts.json", "json"),
+        (lambda: make_zip({"photos/1.png": make_png()}), "photos.zip", "zip"),
+    ],
+)
 def test_allowed_types_are_recognised_by_content(maker, name, kind):
     data = maker()
     result = inspect_upload(io.BytesIO(data), name)
@@ -120,14 +155,17 @@ def test_exe_renamed_pdf_is_refused():
     assert rejected(EXE, "setup.exe").code == "type_not_allowed"
 
 
-@pytest.mark.parametrize("data, name", [
-    (make_png(), "scan.pdf"),
-    (make_pdf(), "scan.png"),
-    (b"plain words\n", "scan.pdf"),
-    (make_docx(), "manual.zip"),
-    (make_zip({"a.txt": b"a"}), "manual.docx"),
-    (make_docx(), "manual.xlsx"),
-])
+@pytest.mark.parametrize(
+    "data, name",
+    [
+        (make_png(), "scan.pdf"),
+        (make_pdf(), "scan.png"),
+        (b"plain words\n", "scan.pdf"),
+        (make_docx(), "manual.zip"),
+        (make_zip({"a.txt": b"a"}), "manual.docx"),
+        (make_docx(), "manual.xlsx"),
+    ],
+)
 def test_extension_must_agree_with_content(data, name):
     exc = rejected(data, name)
     assert exc.code == "mismatch" and name.rsplit(".", 1)[1] in exc.reason_en
@@ -161,6 +199,7 @@ def test_stream_is_rewound_for_storing():
 
 # --- zip bombs and hostile archives -------------------------------------------------------------------
 
+
 def test_high_compression_ratio_is_refused():
     bomb = make_zip({"zeros.bin": b"\0" * (20 * MiB)})
     assert len(bomb) < 100_000
@@ -168,7 +207,9 @@ def test_high_compression_ratio_is_refused():
 
 
 def test_total_uncompressed_size_is_limited():
-    data = make_zip({f"{i}.bin": bytes(range(256)) * 4096 for i in range(3)})  # 3 MiB, ratio ~ 100-ish at most
+    data = make_zip(
+        {f"{i}.bin": bytes(range(256)) * 4096 for i in range(3)}
+    )  # 3 MiB, ratio ~ 100-ish at most
     limits = UploadLimits(zip_max_total_bytes=2 * MiB, zip_max_ratio=10_000)
     assert rejected(data, "big.zip", limits=limits).code == "zip_too_large"
 
@@ -220,20 +261,24 @@ def test_member_name_problem():
 
 # --- file names ---------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("given_name, expected", [
-    ("คำสั่งแต่งตั้งคณะทำงาน ๒๕๕๖.pdf", "คำสั่งแต่งตั้งคณะทำงาน ๒๕๕๖.pdf"),
-    ("C:\\Users\\staff\\Desktop\\แผนฉุกเฉิน.DOCX", "แผนฉุกเฉิน.docx"),
-    ("../../etc/passwd", "passwd"),
-    ("..\\..\\boot.ini", "boot.ini"),
-    ("..", "file"),
-    (".htaccess", "htaccess"),
-    ("a\x00b\x1fc\x7f.pdf", "abc.pdf"),
-    ("invoice\u202efdp.exe", "invoicefdp.exe"),
-    ('a<b>:c|d?"e*.pdf', "a_b_c_d_e.pdf"),
-    ("report..final...pdf", "report.final.pdf"),
-    ("CON.txt", "_CON.txt"),
-    ("  spaced   out  .pdf", "spaced out.pdf"),
-])
+
+@pytest.mark.parametrize(
+    "given_name, expected",
+    [
+        ("คำสั่งแต่งตั้งคณะทำงาน ๒๕๕๖.pdf", "คำสั่งแต่งตั้งคณะทำงาน ๒๕๕๖.pdf"),
+        ("C:\\Users\\staff\\Desktop\\แผนฉุกเฉิน.DOCX", "แผนฉุกเฉิน.docx"),
+        ("../../etc/passwd", "passwd"),
+        ("..\\..\\boot.ini", "boot.ini"),
+        ("..", "file"),
+        (".htaccess", "htaccess"),
+        ("a\x00b\x1fc\x7f.pdf", "abc.pdf"),
+        ("invoice\u202efdp.exe", "invoicefdp.exe"),
+        ('a<b>:c|d?"e*.pdf', "a_b_c_d_e.pdf"),
+        ("report..final...pdf", "report.final.pdf"),
+        ("CON.txt", "_CON.txt"),
+        ("  spaced   out  .pdf", "spaced out.pdf"),
+    ],
+)
 def test_safe_filename(given_name, expected):
     assert safe_filename(given_name) == expected
 
@@ -243,7 +288,9 @@ def test_long_thai_name_is_cut_on_a_character_boundary_and_keeps_its_extension()
     safe = safe_filename(name, max_bytes=100)
     assert safe.endswith(".pdf") and len(safe.encode()) <= 100
     assert name.startswith(safe[:-4])
-    assert unicodedata.category(name[len(safe) - 4])[0] != "M"  # the cut did not strip a vowel off its consonant
+    assert (
+        unicodedata.category(name[len(safe) - 4])[0] != "M"
+    )  # the cut did not strip a vowel off its consonant
 
 
 @given(st.text(max_size=400))

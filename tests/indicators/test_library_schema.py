@@ -121,8 +121,11 @@ def test_shipped_checks_feed_the_right_items(opdc):
 def test_shipped_scoring_note_prints_thai_digits(opdc):
     ind = opdc.indicator("9.2")
     assert ind.scoring_note_th == (
-        "ทำได้ ๑ ข้อ เท่ากับ ๑ คะแนน", "ทำได้ ๒ ข้อ เท่ากับ ๒ คะแนน", "ทำได้ ๓ ข้อ เท่ากับ ๓ คะแนน",
-        "ทำได้ ๔ ข้อ เท่ากับ ๔ คะแนน", "ทำได้ตั้งแต่ ๕ ข้อขึ้นไป เท่ากับ ๕ คะแนน",
+        "ทำได้ ๑ ข้อ เท่ากับ ๑ คะแนน",
+        "ทำได้ ๒ ข้อ เท่ากับ ๒ คะแนน",
+        "ทำได้ ๓ ข้อ เท่ากับ ๓ คะแนน",
+        "ทำได้ ๔ ข้อ เท่ากับ ๔ คะแนน",
+        "ทำได้ตั้งแต่ ๕ ข้อขึ้นไป เท่ากับ ๕ คะแนน",
     )
     assert len(ind.scoring_note_en) == 5 and "5 or more" in ind.scoring_note_en[4]
 
@@ -137,15 +140,25 @@ def test_definitions_are_frozen(opdc):
 # --- fixture files with one mistake each -----------------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "line", "message"), [
-    ("missing_key.yaml", 13, "a criterion is missing the required key 'title_th'"),
-    ("unknown_key.yaml", 13, "unknown key 'explanaton_th' in a criterion; did you mean 'explanation_th'?"),
-    ("duplicate_urn.yaml", 13, "duplicate URN urn:lakthan:test:dup:ind:1:item:1 (first on line 10)"),
-    ("bad_thresholds.yaml", 14, "thresholds must be strictly increasing: level 2 is 70, level 3 is 70"),
-    ("syntax_error.yaml", 8,
-     "YAML syntax error: expected ',' or ']', but got ':' (while parsing a flow sequence that starts on line 7)"),
-    ("not_utf8.yaml", 3, "the file is not UTF-8 text (byte 0xa4 cannot be decoded); save it as UTF-8"),
-])
+@pytest.mark.parametrize(
+    ("name", "line", "message"),
+    [
+        ("missing_key.yaml", 13, "a criterion is missing the required key 'title_th'"),
+        (
+            "unknown_key.yaml",
+            13,
+            "unknown key 'explanaton_th' in a criterion; did you mean 'explanation_th'?",
+        ),
+        ("duplicate_urn.yaml", 13, "duplicate URN urn:lakthan:test:dup:ind:1:item:1 (first on line 10)"),
+        ("bad_thresholds.yaml", 14, "thresholds must be strictly increasing: level 2 is 70, level 3 is 70"),
+        (
+            "syntax_error.yaml",
+            8,
+            "YAML syntax error: expected ',' or ']', but got ':' (while parsing a flow sequence that starts on line 7)",
+        ),
+        ("not_utf8.yaml", 3, "the file is not UTF-8 text (byte 0xa4 cannot be decoded); save it as UTF-8"),
+    ],
+)
 def test_fixture_errors_point_at_the_line(name, line, message):
     path = DATA / name
     err = error_of(path)
@@ -158,7 +171,13 @@ def test_valid_fixture_reads_scalars_as_written(tmp_path):
     assert lib.version == "1.10"  # not the float 1.1
     assert [i.code for i in lib.indicators] == ["1", "1.10", "1.11", "2"]
     uptime, restore, plan = lib.indicators[1], lib.indicators[2], lib.indicators[3]
-    assert uptime.scheme.thresholds == (Decimal("99.0"), Decimal("99.5"), Decimal("99.9"), Decimal("99.95"), Decimal("99.99"))
+    assert uptime.scheme.thresholds == (
+        Decimal("99.0"),
+        Decimal("99.5"),
+        Decimal("99.9"),
+        Decimal("99.95"),
+        Decimal("99.99"),
+    )
     assert restore.scheme.direction == "lower" and restore.name_en == "Mean time to restore"
     assert uptime.name_en == "" and uptime.parent_code == "1"
     assert plan.scheme.kind == "milestone"
@@ -179,50 +198,138 @@ def test_base_is_valid(tmp_path):
     assert len(lib.indicators[1].criteria) == 2
 
 
-@pytest.mark.parametrize(("old", "new", "line", "message"), [
-    ('version: "1"\n', "", 1, "the library is missing the required key 'version'"),
-    ('version: "1"\n', 'version: "1"\nweight: 3\n', 4, "unknown key 'weight' in the library: weights belong to the agreement"),
-    ('    parent_code: "1"\n', '    parent_code: "1"\n    weight: 3\n', 11, "weights belong to the agreement"),
-    ('    code: "1.1"\n', '    code: "1.1"\n    code: "1.2"\n', 10, "duplicate key 'code' in an indicator (first on line 9)"),
-    ('    name_th: ตัวชี้วัดหลัก\n', '    name_th: ตัวชี้วัดหลัก\n    nmae_en: Main\n', 8, "did you mean 'name_en'?"),
-    ('urn: urn:lakthan:t:lib:ind:1.1\n', 'urn: urn:lakthan:t:other:ind:1.1\n', 8, "must start with 'urn:lakthan:t:lib:'"),
-    ('urn: urn:lakthan:t:lib:ind:1.1:item:2', 'urn: urn:lakthan:t:lib:ind:1:item:2', 18,
-     "must start with 'urn:lakthan:t:lib:ind:1.1:'"),
-    ("urn: urn:lakthan:t:lib\n", "urn: urn:Lakthan:T\n", 1, "is not a URN of the form"),
-    ("urn: urn:lakthan:t:lib\n", "urn: lakthan-lib\n", 1, "is not a URN of the form"),
-    ('    parent_code: "1"\n', '    parent_code: "7"\n', 10, "parent_code '7' is not an indicator defined above"),
-    ('    code: "1.1"\n', '    code: "1"\n', 9, "duplicate indicator code '1' (first on line 6)"),
-    ("        number: 2\n", "        number: 1\n", 19, "duplicate criterion number 1 (first on line 15)"),
-    ("        number: 2\n", "        number: 0\n", 19, "number must be a whole number from 1, not '0'"),
-    ("        number: 2\n", "        number: 2.5\n", 19, "number must be a whole number from 1"),
-    ("        title_th: ข้อที่สอง\n", "        title_th: ''\n", 20, "title_th must not be empty"),
-    ("        title_th: ข้อที่สอง\n", "        title_th:\n", 20, "title_th must not be empty"),
-    ("        title_th: ข้อที่สอง\n", "        title_th: [ก, ข]\n", 20, "title_th must be text"),
-    ("        title_th: ข้อที่สอง\n", "        title_th: ข้อที่สอง\n        explanation_th: []\n", 21,
-     "explanation_th must not be an empty list"),
-    ("        title_th: ข้อที่สอง\n", "        title_th: ข้อที่สอง\n        explanation_th: [ok, '  ']\n", 21,
-     "each entry of explanation_th must not be empty"),
-    ("        title_th: ข้อที่สอง\n", "        title_th: ข้อที่สอง\n        explanation_th: ข้อความเดียว\n", 21,
-     "explanation_th must be a list"),
-    ("        title_th: ข้อที่สอง\n", "        title_th: ข้อที่สอง\n        reconstructed: true\n", 21,
-     "a reconstructed criterion needs a source_note"),
-    ("        title_th: ข้อที่สอง\n", "        title_th: ข้อที่สอง\n        reconstructed: yes\n", 21,
-     "reconstructed must be true or false, not 'yes'"),
-    ("        title_th: ข้อที่สอง\n", "        title_th: ข้อที่สอง\n        level: 2\n", 21,
-     "level is only for criteria of a milestone scheme"),
-    ("checks: [urn:lakthan:check:evidence-completeness]", "checks: [urn:lakthan:opdc:evidence]", 17,
-     "check 'urn:lakthan:opdc:evidence' must start with 'urn:lakthan:check:'"),
-    ("checks: [urn:lakthan:check:evidence-completeness]",
-     "checks:\n          - urn:lakthan:check:a\n          - urn:lakthan:check:a", 19,
-     "check urn:lakthan:check:a is listed twice (first on line 18)"),
-    ("[1, 2, 3, 4, 5]", "[1, 2, 3, 4]", 12, "a count scheme needs exactly 5 thresholds (levels 1-5), got 4"),
-    ("[1, 2, 3, 4, 5]", "[1, 2, three, 4, 5]", 12, "a threshold must be a number, not 'three'"),
-    ("[1, 2, 3, 4, 5]", "[1, 2, 3, 4, .inf]", 12, "a threshold must be a number"),
-    ("{kind: count,", "{kind: score,", 12, "scheme kind must be one of count, milestone, linear, not 'score'"),
-    ("{kind: count,", "{kind: count, direction: lower,", 12, "direction applies only to linear schemes"),
-    ("{kind: count,", "{kind: linear, direction: lower,", 12, "thresholds must be strictly decreasing (lower is better)"),
-    ("{kind: count,", "{kind: count, weight: 3,", 12, "unknown key 'weight' in the scheme: weights belong to the agreement"),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "line", "message"),
+    [
+        ('version: "1"\n', "", 1, "the library is missing the required key 'version'"),
+        (
+            'version: "1"\n',
+            'version: "1"\nweight: 3\n',
+            4,
+            "unknown key 'weight' in the library: weights belong to the agreement",
+        ),
+        (
+            '    parent_code: "1"\n',
+            '    parent_code: "1"\n    weight: 3\n',
+            11,
+            "weights belong to the agreement",
+        ),
+        (
+            '    code: "1.1"\n',
+            '    code: "1.1"\n    code: "1.2"\n',
+            10,
+            "duplicate key 'code' in an indicator (first on line 9)",
+        ),
+        (
+            "    name_th: ตัวชี้วัดหลัก\n",
+            "    name_th: ตัวชี้วัดหลัก\n    nmae_en: Main\n",
+            8,
+            "did you mean 'name_en'?",
+        ),
+        (
+            "urn: urn:lakthan:t:lib:ind:1.1\n",
+            "urn: urn:lakthan:t:other:ind:1.1\n",
+            8,
+            "must start with 'urn:lakthan:t:lib:'",
+        ),
+        (
+            "urn: urn:lakthan:t:lib:ind:1.1:item:2",
+            "urn: urn:lakthan:t:lib:ind:1:item:2",
+            18,
+            "must start with 'urn:lakthan:t:lib:ind:1.1:'",
+        ),
+        ("urn: urn:lakthan:t:lib\n", "urn: urn:Lakthan:T\n", 1, "is not a URN of the form"),
+        ("urn: urn:lakthan:t:lib\n", "urn: lakthan-lib\n", 1, "is not a URN of the form"),
+        (
+            '    parent_code: "1"\n',
+            '    parent_code: "7"\n',
+            10,
+            "parent_code '7' is not an indicator defined above",
+        ),
+        ('    code: "1.1"\n', '    code: "1"\n', 9, "duplicate indicator code '1' (first on line 6)"),
+        ("        number: 2\n", "        number: 1\n", 19, "duplicate criterion number 1 (first on line 15)"),
+        ("        number: 2\n", "        number: 0\n", 19, "number must be a whole number from 1, not '0'"),
+        ("        number: 2\n", "        number: 2.5\n", 19, "number must be a whole number from 1"),
+        ("        title_th: ข้อที่สอง\n", "        title_th: ''\n", 20, "title_th must not be empty"),
+        ("        title_th: ข้อที่สอง\n", "        title_th:\n", 20, "title_th must not be empty"),
+        ("        title_th: ข้อที่สอง\n", "        title_th: [ก, ข]\n", 20, "title_th must be text"),
+        (
+            "        title_th: ข้อที่สอง\n",
+            "        title_th: ข้อที่สอง\n        explanation_th: []\n",
+            21,
+            "explanation_th must not be an empty list",
+        ),
+        (
+            "        title_th: ข้อที่สอง\n",
+            "        title_th: ข้อที่สอง\n        explanation_th: [ok, '  ']\n",
+            21,
+            "each entry of explanation_th must not be empty",
+        ),
+        (
+            "        title_th: ข้อที่สอง\n",
+            "        title_th: ข้อที่สอง\n        explanation_th: ข้อความเดียว\n",
+            21,
+            "explanation_th must be a list",
+        ),
+        (
+            "        title_th: ข้อที่สอง\n",
+            "        title_th: ข้อที่สอง\n        reconstructed: true\n",
+            21,
+            "a reconstructed criterion needs a source_note",
+        ),
+        (
+            "        title_th: ข้อที่สอง\n",
+            "        title_th: ข้อที่สอง\n        reconstructed: yes\n",
+            21,
+            "reconstructed must be true or false, not 'yes'",
+        ),
+        (
+            "        title_th: ข้อที่สอง\n",
+            "        title_th: ข้อที่สอง\n        level: 2\n",
+            21,
+            "level is only for criteria of a milestone scheme",
+        ),
+        (
+            "checks: [urn:lakthan:check:evidence-completeness]",
+            "checks: [urn:lakthan:opdc:evidence]",
+            17,
+            "check 'urn:lakthan:opdc:evidence' must start with 'urn:lakthan:check:'",
+        ),
+        (
+            "checks: [urn:lakthan:check:evidence-completeness]",
+            "checks:\n          - urn:lakthan:check:a\n          - urn:lakthan:check:a",
+            19,
+            "check urn:lakthan:check:a is listed twice (first on line 18)",
+        ),
+        (
+            "[1, 2, 3, 4, 5]",
+            "[1, 2, 3, 4]",
+            12,
+            "a count scheme needs exactly 5 thresholds (levels 1-5), got 4",
+        ),
+        ("[1, 2, 3, 4, 5]", "[1, 2, three, 4, 5]", 12, "a threshold must be a number, not 'three'"),
+        ("[1, 2, 3, 4, 5]", "[1, 2, 3, 4, .inf]", 12, "a threshold must be a number"),
+        (
+            "{kind: count,",
+            "{kind: score,",
+            12,
+            "scheme kind must be one of count, milestone, linear, not 'score'",
+        ),
+        ("{kind: count,", "{kind: count, direction: lower,", 12, "direction applies only to linear schemes"),
+        (
+            "{kind: count,",
+            "{kind: linear, direction: lower,",
+            12,
+            "thresholds must be strictly decreasing (lower is better)",
+        ),
+        (
+            "{kind: count,",
+            "{kind: count, weight: 3,",
+            12,
+            "unknown key 'weight' in the scheme: weights belong to the agreement",
+        ),
+    ],
+)
 def test_each_mistake_is_reported_on_its_line(tmp_path, old, new, line, message):
     err = broken(tmp_path, old, new)
     assert err.line == line, str(err)
@@ -241,7 +348,9 @@ def test_parent_must_be_defined_above(tmp_path):
 
 
 def test_the_first_error_in_the_file_wins(tmp_path):
-    text = BASE.replace("name_th: คลังทดสอบ", "name_th: ''").replace("        number: 2\n", "        number: 0\n")
+    text = BASE.replace("name_th: คลังทดสอบ", "name_th: ''").replace(
+        "        number: 2\n", "        number: 0\n"
+    )
     assert error_of(write(tmp_path, text)).line == 2
 
 
@@ -264,14 +373,27 @@ indicators:
 
 
 def test_milestone_levels(tmp_path):
-    assert [c.level for c in load_library(write(tmp_path, MILESTONE)).indicators[0].criteria] == [1, 2, 3, 4, 5]
+    assert [c.level for c in load_library(write(tmp_path, MILESTONE)).indicators[0].criteria] == [
+        1,
+        2,
+        3,
+        4,
+        5,
+    ]
     err = error_of(write(tmp_path, MILESTONE.replace("level: 4, ", "")))
     assert (err.line, err.message) == (13, "a criterion of a milestone scheme needs a level (1-5)")
     err = error_of(write(tmp_path, MILESTONE.replace("level: 4,", "level: 3,")))
-    assert (err.line, err.message) == (10, "milestone level 4 has no criterion (each level 1-5 needs at least one)")
+    assert (err.line, err.message) == (
+        10,
+        "milestone level 4 has no criterion (each level 1-5 needs at least one)",
+    )
     err = error_of(write(tmp_path, MILESTONE.replace("level: 5,", "level: 6,")))
     assert (err.line, err.message) == (14, "level must be 1-5, not 6")
-    err = error_of(write(tmp_path, MILESTONE.replace("{kind: milestone}", "{kind: milestone, thresholds: [1, 2, 3, 4, 5]}")))
+    err = error_of(
+        write(
+            tmp_path, MILESTONE.replace("{kind: milestone}", "{kind: milestone, thresholds: [1, 2, 3, 4, 5]}")
+        )
+    )
     assert err.line == 8 and "no thresholds" in err.message
 
 
@@ -303,7 +425,10 @@ def test_control_characters_and_missing_files(tmp_path):
 def test_top_level_must_be_a_mapping_and_indicators_a_list(tmp_path):
     assert "must be a mapping" in error_of(write(tmp_path, "- a\n- b\n")).message
     err = broken(tmp_path, "indicators:\n", "indicators: []\nx_indicators:\n")
-    assert (err.line, err.message) == (5, "unknown key 'x_indicators' in the library; did you mean 'indicators'?")
+    assert (err.line, err.message) == (
+        5,
+        "unknown key 'x_indicators' in the library; did you mean 'indicators'?",
+    )
     err = error_of(write(tmp_path, BASE.split("indicators:")[0] + "indicators: []\n"))
     assert (err.line, err.message) == (4, "indicators must be a non-empty list")
 
@@ -317,5 +442,9 @@ def test_validate_many_returns_one_error_per_bad_file_and_cross_file_duplicates(
     copy = write(tmp_path, "# a copy edited by hand\n" + BASE.replace("คลังทดสอบ", "สำเนา"), "c.yaml")
     assert validate_many([good, other, SHIPPED]) == []
     errors = validate_many([good, DATA / "syntax_error.yaml", copy, DATA / "not_utf8.yaml", other])
-    assert [(Path(e.path).name, e.line) for e in errors] == [("syntax_error.yaml", 8), ("c.yaml", 2), ("not_utf8.yaml", 3)]
+    assert [(Path(e.path).name, e.line) for e in errors] == [
+        ("syntax_error.yaml", 8),
+        ("c.yaml", 2),
+        ("not_utf8.yaml", 3),
+    ]
     assert errors[1].message == f"URN urn:lakthan:t:lib is already defined in {good}:1"

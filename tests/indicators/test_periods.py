@@ -11,14 +11,17 @@ def test_fiscal_year_2556_is_the_seeds_year():
     assert fiscal_year_bounds(2556) == (date(2012, 10, 1), date(2013, 9, 30))
 
 
-@pytest.mark.parametrize(("d", "fy"), [
-    (date(2012, 9, 30), 2555),
-    (date(2012, 10, 1), 2556),
-    (date(2012, 12, 31), 2556),
-    (date(2013, 1, 1), 2556),
-    (date(2013, 9, 30), 2556),
-    (date(2013, 10, 1), 2557),
-])
+@pytest.mark.parametrize(
+    ("d", "fy"),
+    [
+        (date(2012, 9, 30), 2555),
+        (date(2012, 10, 1), 2556),
+        (date(2012, 12, 31), 2556),
+        (date(2013, 1, 1), 2556),
+        (date(2013, 9, 30), 2556),
+        (date(2013, 10, 1), 2557),
+    ],
+)
 def test_fiscal_year_of_at_the_boundaries(d, fy):
     assert fiscal_year_of(d) == fy
 

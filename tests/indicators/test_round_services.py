@@ -20,17 +20,25 @@ def test_bundled_library_loads_once_and_has_ten_items(org):
     assert org.report.results.count() == 10
 
 
-@pytest.mark.parametrize("met,items,score,weighted", [
-    (set(), 0, "0", "0.00"),
-    ({1}, 1, "1", "0.03"),
-    ({1, 2, 3, 10}, 4, "4", "0.12"),
-    ({1, 2, 3, 4, 10}, 5, "5", "0.15"),
-    (set(range(1, 11)), 10, "5", "0.15"),
-])
+@pytest.mark.parametrize(
+    "met,items,score,weighted",
+    [
+        (set(), 0, "0", "0.00"),
+        ({1}, 1, "1", "0.03"),
+        ({1, 2, 3, 10}, 4, "4", "0.12"),
+        ({1, 2, 3, 4, 10}, 5, "5", "0.15"),
+        (set(range(1, 11)), 10, "5", "0.15"),
+    ],
+)
 def test_score_counts_items_met(org, met, items, score, weighted):
     decide(org.report, met)
     s = ind.compute_score(org.report)
-    assert (s.items_met, s.score, s.weight, s.weighted_score) == (items, Decimal(score), Decimal("3"), Decimal(weighted))
+    assert (s.items_met, s.score, s.weight, s.weighted_score) == (
+        items,
+        Decimal(score),
+        Decimal("3"),
+        Decimal(weighted),
+    )
 
 
 def test_sign_locks_results_texts_and_links_until_reopened(org):

@@ -29,24 +29,43 @@ def test_scheme_thresholds_become_decimals_and_round_trip_through_json():
     s = Scheme("linear", (99, "99.5", 99.9, D("99.95"), "99.99"))
     assert s.thresholds == (D("99"), D("99.5"), D("99.9"), D("99.95"), D("99.99"))
     assert all(type(t) is Decimal for t in s.thresholds)
-    assert s.to_dict() == {"kind": "linear", "thresholds": ["99", "99.5", "99.9", "99.95", "99.99"], "direction": "higher"}
+    assert s.to_dict() == {
+        "kind": "linear",
+        "thresholds": ["99", "99.5", "99.9", "99.95", "99.99"],
+        "direction": "higher",
+    }
     assert Scheme.from_dict(s.to_dict()) == s
 
 
-@pytest.mark.parametrize(("kwargs", "field", "message"), [
-    ({"kind": "ratio", "thresholds": (1, 2, 3, 4, 5)}, "kind", "kind must be one of"),
-    ({"kind": "count", "thresholds": (1, 2, 3, 4)}, "thresholds", "exactly 5 thresholds"),
-    ({"kind": "linear", "thresholds": (1, 2, 3, 4, 5, 6)}, "thresholds", "exactly 5 thresholds"),
-    ({"kind": "count", "thresholds": (1, 2, 2, 4, 5)}, "thresholds", "strictly increasing"),
-    ({"kind": "count", "thresholds": (1, 2, 3.5, 4, 5)}, "thresholds", "whole numbers"),
-    ({"kind": "count", "thresholds": (-1, 2, 3, 4, 5)}, "thresholds", "whole numbers"),
-    ({"kind": "linear", "thresholds": (5, 4, 3, 2, 1)}, "thresholds", "strictly increasing"),
-    ({"kind": "linear", "thresholds": (1, 2, 3, 4, 5), "direction": "lower"}, "thresholds", "strictly decreasing"),
-    ({"kind": "linear", "thresholds": (1, 2, 3, 4, "NaN")}, "thresholds", "finite"),
-    ({"kind": "linear", "thresholds": (1, 2, 3, 4, 5), "direction": "up"}, "direction", "'higher' or 'lower'"),
-    ({"kind": "count", "thresholds": (1, 2, 3, 4, 5), "direction": "lower"}, "direction", "only to linear"),
-    ({"kind": "milestone", "thresholds": (1, 2, 3, 4, 5)}, "thresholds", "no thresholds"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "field", "message"),
+    [
+        ({"kind": "ratio", "thresholds": (1, 2, 3, 4, 5)}, "kind", "kind must be one of"),
+        ({"kind": "count", "thresholds": (1, 2, 3, 4)}, "thresholds", "exactly 5 thresholds"),
+        ({"kind": "linear", "thresholds": (1, 2, 3, 4, 5, 6)}, "thresholds", "exactly 5 thresholds"),
+        ({"kind": "count", "thresholds": (1, 2, 2, 4, 5)}, "thresholds", "strictly increasing"),
+        ({"kind": "count", "thresholds": (1, 2, 3.5, 4, 5)}, "thresholds", "whole numbers"),
+        ({"kind": "count", "thresholds": (-1, 2, 3, 4, 5)}, "thresholds", "whole numbers"),
+        ({"kind": "linear", "thresholds": (5, 4, 3, 2, 1)}, "thresholds", "strictly increasing"),
+        (
+            {"kind": "linear", "thresholds": (1, 2, 3, 4, 5), "direction": "lower"},
+            "thresholds",
+            "strictly decreasing",
+        ),
+        ({"kind": "linear", "thresholds": (1, 2, 3, 4, "NaN")}, "thresholds", "finite"),
+        (
+            {"kind": "linear", "thresholds": (1, 2, 3, 4, 5), "direction": "up"},
+            "direction",
+            "'higher' or 'lower'",
+        ),
+        (
+            {"kind": "count", "thresholds": (1, 2, 3, 4, 5), "direction": "lower"},
+            "direction",
+            "only to linear",
+        ),
+        ({"kind": "milestone", "thresholds": (1, 2, 3, 4, 5)}, "thresholds", "no thresholds"),
+    ],
+)
 def test_invalid_schemes_are_refused(kwargs, field, message):
     with pytest.raises(SchemeError, match=message) as info:
         Scheme(**kwargs)
@@ -62,7 +81,9 @@ def test_non_monotonic_error_names_the_offending_threshold():
 # --- count ----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("items", "expected"), [(0, 0), (1, 1), (2, 2), (3, 3), (4, 4), (5, 5), (6, 5), (10, 5)])
+@pytest.mark.parametrize(
+    ("items", "expected"), [(0, 0), (1, 1), (2, 2), (3, 3), (4, 4), (5, 5), (6, 5), (10, 5)]
+)
 def test_count_scoring_of_indicator_9_2(items, expected):
     result = score_count(SEED, items)
     assert result == expected
@@ -115,10 +136,19 @@ def test_levels_done_from_steps_needs_every_step_of_a_level():
 # --- linear ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("-5", "1.0000"), ("0", "1.0000"), ("5", "1.5000"), ("10", "2.0000"), ("25", "3.5000"),
-    ("40", "5.0000"), ("1000", "5.0000"), ("13.3333", "2.3333"),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("-5", "1.0000"),
+        ("0", "1.0000"),
+        ("5", "1.5000"),
+        ("10", "2.0000"),
+        ("25", "3.5000"),
+        ("40", "5.0000"),
+        ("1000", "5.0000"),
+        ("13.3333", "2.3333"),
+    ],
+)
 def test_linear_interpolates_and_clamps(value, expected):
     result = score_linear(UPTIME, D(value))
     assert result == D(expected)
@@ -143,15 +173,21 @@ def test_linear_rounds_half_up_at_the_fifth_decimal():
 
 @st.composite
 def linear_schemes(draw):
-    values = draw(st.lists(
-        st.decimals(min_value=-10**6, max_value=10**6, allow_nan=False, allow_infinity=False, places=3),
-        min_size=5, max_size=5, unique=True,
-    ))
+    values = draw(
+        st.lists(
+            st.decimals(min_value=-(10**6), max_value=10**6, allow_nan=False, allow_infinity=False, places=3),
+            min_size=5,
+            max_size=5,
+            unique=True,
+        )
+    )
     direction = draw(st.sampled_from(["higher", "lower"]))
     return Scheme("linear", tuple(sorted(values, reverse=direction == "lower")), direction)
 
 
-values = st.decimals(min_value=-2 * 10**6, max_value=2 * 10**6, allow_nan=False, allow_infinity=False, places=4)
+values = st.decimals(
+    min_value=-2 * 10**6, max_value=2 * 10**6, allow_nan=False, allow_infinity=False, places=4
+)
 
 
 @given(linear_schemes(), values, values)
@@ -213,7 +249,9 @@ def test_next_level_gap_for_counts():
     assert gap == LevelGap(next_level=4, items_more=1)
     assert str(gap) == "ต้องทำเพิ่มอีก 1 ข้อ เพื่อให้ได้ระดับ 4"
     assert next_level_gap(SEED, items_met=0) == LevelGap(next_level=1, items_more=1)
-    assert next_level_gap(Scheme("count", (2, 4, 6, 8, 10)), items_met=5) == LevelGap(next_level=3, items_more=1)
+    assert next_level_gap(Scheme("count", (2, 4, 6, 8, 10)), items_met=5) == LevelGap(
+        next_level=3, items_more=1
+    )
     assert next_level_gap(SEED, items_met=5) is None
     assert next_level_gap(SEED, items_met=10) is None
 

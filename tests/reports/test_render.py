@@ -26,8 +26,18 @@ from lakthan.reports.render_docx import render_docx
 from lakthan.reports.render_html import render_html
 from lakthan.reports.render_pdf import render_pdf, render_pdf_from_html
 
-SECTIONS = [h.TITLE, h.H_CRITERIA, h.H_SCORING, h.H_NOTE, h.H_CALC, h.H_ACTIONS, h.H_SUPPORT,
-            h.H_OBSTACLES, h.H_SUGGESTIONS, h.H_EVIDENCE]
+SECTIONS = [
+    h.TITLE,
+    h.H_CRITERIA,
+    h.H_SCORING,
+    h.H_NOTE,
+    h.H_CALC,
+    h.H_ACTIONS,
+    h.H_SUPPORT,
+    h.H_OBSTACLES,
+    h.H_SUGGESTIONS,
+    h.H_EVIDENCE,
+]
 INDICATOR = "๙.๒ จำนวนข้อมูลเชิงประจักษ์ด้านประสิทธิภาพของระบบสารสนเทศ"
 THAI_NUMBERS = ["๑", "๒", "๓", "๔", "๕", "๖", "๗", "๘", "๙", "๑๐"]
 REFERENCES = [
@@ -63,7 +73,9 @@ def assert_contains(text: str, *needles: str, norm=nfkd) -> None:
 
 def pdf_text(pdf: bytes) -> str:
     # -raw keeps content order: poppler's layout mode puts raised Thai tone marks on a line of their own.
-    return subprocess.run(["pdftotext", "-raw", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    return subprocess.run(
+        ["pdftotext", "-raw", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
 
 
 def visible_html_text(page: str) -> str:
@@ -97,6 +109,7 @@ def draft_docx(make_ctx) -> bytes:
 
 # --- HTML ---------------------------------------------------------------------------------------
 
+
 def test_html_is_a_standalone_thai_page_in_the_seeds_order(make_ctx):
     page = render_html(make_ctx())
     assert page.startswith("<!DOCTYPE html>")
@@ -104,9 +117,19 @@ def test_html_is_a_standalone_thai_page_in_the_seeds_order(make_ctx):
     assert "<script" not in page  # the CSP forbids inline script
     assert not re.search(r"""(src|href)\s*=|url\(|@import""", page), "no external assets"
     assert_in_order(page, [*SECTIONS, *REFERENCES[2:4]])
-    assert_contains(page, INDICATOR, "๐.๑๕", "รอบ ๑๒ เดือน ปีงบประมาณ พ.ศ. ๒๕๕๖", "(๑ ต.ค. ๒๕๕๕ – ๓๐ ก.ย. ๒๕๕๖)",
-                    "พ.ต.ท.หญิง สมศรี  ใจดี", "๑. ร.ต.ท.สมชาย  มั่นคง", "๒. ร.ต.ท.วีระ  กล้าหาญ",
-                    "๐ ๒๒๘๗ ๓๑๐๑-๑๐ ต่อ ๒๒๔๒", "๑๐ ข้อ", "≥๕")
+    assert_contains(
+        page,
+        INDICATOR,
+        "๐.๑๕",
+        "รอบ ๑๒ เดือน ปีงบประมาณ พ.ศ. ๒๕๕๖",
+        "(๑ ต.ค. ๒๕๕๕ – ๓๐ ก.ย. ๒๕๕๖)",
+        "พ.ต.ท.หญิง สมศรี  ใจดี",
+        "๑. ร.ต.ท.สมชาย  มั่นคง",
+        "๒. ร.ต.ท.วีระ  กล้าหาญ",
+        "๐ ๒๒๘๗ ๓๑๐๑-๑๐ ต่อ ๒๒๔๒",
+        "๑๐ ข้อ",
+        "≥๕",
+    )
 
 
 def test_html_draft_banner_only_until_signed(make_ctx):
@@ -143,16 +166,28 @@ def test_html_placeholders_for_no_obstacles_or_suggestions(make_ctx):
 
 # --- PDF ----------------------------------------------------------------------------------------
 
+
 def test_pdf_text_has_the_sections_numbers_and_references(draft_pdf):
     text = pdf_text(draft_pdf)
     assert_in_order(text, SECTIONS + REFERENCES, norm=flat)
-    assert_contains(text, INDICATOR, "๐.๑๕", "รอบ ๑๒ เดือน ปีงบประมาณ พ.ศ. ๒๕๕๖", "สำนักงานตรวจคนเข้าเมือง",
-                    "จัดทำเมื่อ ๒๐ ก.ย. ๒๕๕๖ ๑๐:๓๐ น.", norm=flat)
+    assert_contains(
+        text,
+        INDICATOR,
+        "๐.๑๕",
+        "รอบ ๑๒ เดือน ปีงบประมาณ พ.ศ. ๒๕๕๖",
+        "สำนักงานตรวจคนเข้าเมือง",
+        "จัดทำเมื่อ ๒๐ ก.ย. ๒๕๕๖ ๑๐:๓๐ น.",
+        norm=flat,
+    )
     lines = [line.strip() for line in nfkd(text).splitlines()]
     for n in THAI_NUMBERS:  # every criterion, numbered
         assert any(line.startswith(f"{n}. มี") for line in lines), f"criterion {n}"
-    pages = int(subprocess.run(["pdfinfo", "-"], input=draft_pdf, capture_output=True, check=True)
-                .stdout.decode().split("Pages:")[1].split()[0])
+    pages = int(
+        subprocess.run(["pdfinfo", "-"], input=draft_pdf, capture_output=True, check=True)
+        .stdout.decode()
+        .split("Pages:")[1]
+        .split()[0]
+    )
     thai_pages = "".join("๐๑๒๓๔๕๖๗๘๙"[int(c)] for c in str(pages))
     assert f"หน้า ๑/{thai_pages}" in text and f"หน้า {thai_pages}/{thai_pages}" in text
 
@@ -160,7 +195,9 @@ def test_pdf_text_has_the_sections_numbers_and_references(draft_pdf):
 def test_pdf_is_a4_with_the_report_font_embedded(draft_pdf):
     info = subprocess.run(["pdfinfo", "-"], input=draft_pdf, capture_output=True, check=True).stdout.decode()
     assert "(A4)" in info
-    fonts = subprocess.run(["pdffonts", "-"], input=draft_pdf, capture_output=True, check=True).stdout.decode()
+    fonts = subprocess.run(
+        ["pdffonts", "-"], input=draft_pdf, capture_output=True, check=True
+    ).stdout.decode()
     rows = fonts.splitlines()[2:]
     assert rows and all(report_font().family in row for row in rows), fonts
     assert all(row.split()[-5] == "yes" for row in rows), fonts  # the emb column
@@ -168,8 +205,13 @@ def test_pdf_is_a4_with_the_report_font_embedded(draft_pdf):
 
 def test_pdf_text_layer_gives_the_thai_that_was_written(draft_pdf):
     # WeasyPrint alone extracts these as "สำนักงำน…", "น…" (lost tone mark), "ดำเนินกำร".
-    assert_contains(pdf_text(draft_pdf), "สำนักงานตรวจคนเข้าเมือง", "ไฟไหม้ น้ำท่วม แผ่นดินไหว",
-                    "คำชี้แจงการปฏิบัติงาน/มาตรการที่ได้ดำเนินการ", norm=flat)
+    assert_contains(
+        pdf_text(draft_pdf),
+        "สำนักงานตรวจคนเข้าเมือง",
+        "ไฟไหม้ น้ำท่วม แผ่นดินไหว",
+        "คำชี้แจงการปฏิบัติงาน/มาตรการที่ได้ดำเนินการ",
+        norm=flat,
+    )
 
 
 def test_pdf_draft_mark_only_until_signed(draft_pdf, make_ctx):
@@ -195,6 +237,7 @@ def test_render_pdf_from_html_provides_the_report_font():
 
 # --- Thai line breaking -------------------------------------------------------------------------
 
+
 @cache
 def _dictionary() -> frozenset[str]:
     return frozenset(nfkd(w) for w in thai_words())
@@ -204,7 +247,9 @@ def _dictionary() -> frozenset[str]:
 def _segmentable(text: str) -> bool:
     """Can `text` be cut into dictionary words?"""
     words = _dictionary()
-    return not text or any(text[:k] in words and _segmentable(text[k:]) for k in range(1, min(len(text), 40) + 1))
+    return not text or any(
+        text[:k] in words and _segmentable(text[k:]) for k in range(1, min(len(text), 40) + 1)
+    )
 
 
 def mid_word_breaks(source: str, lines: list[str]) -> list[str]:
@@ -228,8 +273,10 @@ def mid_word_breaks(source: str, lines: list[str]) -> list[str]:
 
 def _rendered_lines(paragraph: str, width: str) -> list[str]:
     family = report_font().family
-    page = (f'<html lang="th"><body style="font-family: {family}; font-size: 14pt; width: {width}">'
-            f"<p>{paragraph}</p></body></html>")
+    page = (
+        f'<html lang="th"><body style="font-family: {family}; font-size: 14pt; width: {width}">'
+        f"<p>{paragraph}</p></body></html>"
+    )
     text = pdf_text(render_pdf_from_html(page))
     return [nfkd(line).replace(" ", "").replace("\u200b", "") for line in text.splitlines() if line.strip()]
 
@@ -255,13 +302,21 @@ def test_mid_word_break_check_catches_character_wrapping(long_thai):
 
 # --- DOCX ---------------------------------------------------------------------------------------
 
+
 def test_docx_has_the_sections_tables_and_references(draft_docx):
     document = docx.Document(io.BytesIO(draft_docx))
     text = docx_text(draft_docx)
     body = "\n".join(p.text for p in document.paragraphs)
     assert_in_order(body, SECTIONS + REFERENCES)
-    assert_contains(text, INDICATOR, "๐.๑๕", "รอบ ๑๒ เดือน ปีงบประมาณ พ.ศ. ๒๕๕๖", "พ.ต.ท.หญิง สมศรี  ใจดี",
-                    "๑. ร.ต.ท.สมชาย  มั่นคง", "๐ ๒๒๘๗ ๓๑๐๑-๑๐ ต่อ ๒๒๔๒")
+    assert_contains(
+        text,
+        INDICATOR,
+        "๐.๑๕",
+        "รอบ ๑๒ เดือน ปีงบประมาณ พ.ศ. ๒๕๕๖",
+        "พ.ต.ท.หญิง สมศรี  ใจดี",
+        "๑. ร.ต.ท.สมชาย  มั่นคง",
+        "๐ ๒๒๘๗ ๓๑๐๑-๑๐ ต่อ ๒๒๔๒",
+    )
     starts = [p.text.split("\t")[0] for p in document.paragraphs if "\t" in p.text]
     for n in THAI_NUMBERS:
         assert f"{n}." in starts, f"criterion {n}"
@@ -319,8 +374,20 @@ def test_docx_opens_in_libreoffice_with_its_embedded_font(draft_docx, tmp_path):
     source = tmp_path / "report.docx"
     source.write_bytes(draft_docx)
     profile = (tmp_path / "profile").as_uri()  # a private profile: other soffice runs may be going on
-    done = subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
-                           "--outdir", str(tmp_path), str(source)], capture_output=True, timeout=240)
+    done = subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        capture_output=True,
+        timeout=240,
+    )
     assert done.returncode == 0, done.stderr.decode()
     pdf = (tmp_path / "report.pdf").read_bytes()
     assert_in_order(pdf_text(pdf), SECTIONS, norm=flat)

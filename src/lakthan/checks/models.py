@@ -19,7 +19,11 @@ class CheckRun(models.Model):
     check_urn = models.CharField(max_length=200, db_index=True)
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="check_runs")
     report = models.ForeignKey(
-        "indicators.IndicatorReport", null=True, blank=True, on_delete=models.CASCADE, related_name="check_runs"
+        "indicators.IndicatorReport",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="check_runs",
     )
     period_start = models.DateField()
     period_end = models.DateField()

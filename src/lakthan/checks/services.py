@@ -29,10 +29,18 @@ def run_check(urn: str, report: IndicatorReport, trigger: str = "cli") -> CheckR
     result = check.run(registry.Period(start, end), unit, report)
     with transaction.atomic():
         run = CheckRun.objects.create(
-            check_urn=urn, unit=unit, report=report, period_start=start, period_end=end, status=result.status,
-            summary_th=result.summary_th, summary_en=result.summary_en,
+            check_urn=urn,
+            unit=unit,
+            report=report,
+            period_start=start,
+            period_end=end,
+            status=result.status,
+            summary_th=result.summary_th,
+            summary_en=result.summary_en,
             figures={**result.figures, "per_criterion": {str(k): v for k, v in result.per_criterion.items()}},
-            started_at=started, finished_at=timezone.now(), trigger=trigger,
+            started_at=started,
+            finished_at=timezone.now(),
+            trigger=trigger,
         )
         if result.artefacts:
             from lakthan.evidence.services import store_check_artefacts
@@ -61,6 +69,7 @@ def latest_runs(report: IndicatorReport) -> dict[str, CheckRun]:
 
 
 # --- proposals: checks and evidence propose, a person decides ------------------------------------
+
 
 def propose_results(report: IndicatorReport) -> dict[int, tuple[str, str]]:
     """Sets each criterion's proposed status from the latest check runs and the evidence in force.

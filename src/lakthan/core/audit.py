@@ -21,7 +21,9 @@ def snapshot(obj: models.Model | None) -> dict[str, Any] | None:
     return json.loads(json.dumps(model_to_dict(obj), cls=DjangoJSONEncoder, default=str))
 
 
-def record(actor: str, action: str, obj: models.Model, before: dict | None = None, after: Any = "auto") -> AuditEntry:
+def record(
+    actor: str, action: str, obj: models.Model, before: dict | None = None, after: Any = "auto"
+) -> AuditEntry:
     return AuditEntry.objects.create(
         actor=actor or SYSTEM,
         action=action,

@@ -35,11 +35,23 @@ def unit_list(as_json: bool) -> None:
 
     tree = unit_tree()
     if as_json:
-        click.echo(json.dumps([
-            {"code": u.code, "name_th": u.name_th, "name_en": u.name_en, "kind": u.kind,
-             "parent": u.parent.code if u.parent else None, "depth": depth}
-            for depth, u in tree
-        ], ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "code": u.code,
+                        "name_th": u.name_th,
+                        "name_en": u.name_en,
+                        "kind": u.kind,
+                        "parent": u.parent.code if u.parent else None,
+                        "depth": depth,
+                    }
+                    for depth, u in tree
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     table = Table("code", "name (th)", "name (en)", "kind")
     for depth, u in tree:

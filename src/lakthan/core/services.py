@@ -44,9 +44,15 @@ def add_unit(
     if kind is None:
         kind = _default_kind(parent_unit)
     if kind not in Unit.Kind.values:
-        raise InvalidInput(f"ประเภทหน่วยงาน '{kind}' ไม่ถูกต้อง", f"unknown unit kind '{kind}' ({', '.join(Unit.Kind.values)})")
+        raise InvalidInput(
+            f"ประเภทหน่วยงาน '{kind}' ไม่ถูกต้อง", f"unknown unit kind '{kind}' ({', '.join(Unit.Kind.values)})"
+        )
     unit = Unit.objects.create(
-        code=code, name_th=name_th.strip(), name_en=name_en.strip(), parent=parent_unit, kind=kind,
+        code=code,
+        name_th=name_th.strip(),
+        name_en=name_en.strip(),
+        parent=parent_unit,
+        kind=kind,
         abbreviation_th=abbreviation_th.strip(),
     )
     audit.record(actor, "unit.add", unit)
@@ -93,8 +99,15 @@ def add_person(
     if not first_name_th.strip() or not last_name_th.strip():
         raise InvalidInput("ต้องระบุชื่อและนามสกุล", "first and last name are required")
     person = Person.objects.create(
-        unit=unit, first_name_th=first_name_th.strip(), last_name_th=last_name_th.strip(), title_th=title_th,
-        position_th=position_th, phone=phone, email=email, name_en=name_en, user=user,
+        unit=unit,
+        first_name_th=first_name_th.strip(),
+        last_name_th=last_name_th.strip(),
+        title_th=title_th,
+        position_th=position_th,
+        phone=phone,
+        email=email,
+        name_en=name_en,
+        user=user,
     )
     audit.record(actor, "person.add", person)
     return person

@@ -17,8 +17,20 @@ BANGKOK = ZoneInfo("Asia/Bangkok")
 
 _DATE_FORMATS = {"short": "%-d %b %Y", "long": "%-d %B %Y"}
 # Spelled out rather than strftime("%b"), which follows the process locale.
-_EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-              "October", "November", "December")
+_EN_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def thai_digits(text: object) -> str:

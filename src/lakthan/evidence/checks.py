@@ -15,7 +15,9 @@ class EvidenceCompleteness:
     urn = URN
     title_th = "ความครบถ้วนของหลักฐาน"
     title_en = "Evidence completeness"
-    link_artefacts_to_criteria = False  # the table is about the evidence; it must not count as evidence itself
+    link_artefacts_to_criteria = (
+        False  # the table is about the evidence; it must not count as evidence itself
+    )
 
     def run(self, period: Period, unit, report) -> CheckResult:
         from lakthan.evidence.services import current_evidence_by_criterion
@@ -44,10 +46,19 @@ class EvidenceCompleteness:
             + (f" ขาดข้อ {', '.join(map(str, missing))}" if missing else ""),
             summary_en=f"{len(covered)} of {len(criteria)} items have evidence in force"
             + (f"; missing items {', '.join(map(str, missing))}" if missing else ""),
-            figures={"items": len(criteria), "covered": covered, "missing": missing,
-                     "period": [period.start.isoformat(), period.end.isoformat()]},
-            artefacts=[Artefact("evidence-completeness.csv", out.getvalue().encode("utf-8-sig"),
-                                f"ตารางความครบถ้วนของหลักฐาน {report.indicator.code} รอบ {report.round.months} เดือน",
-                                f"Evidence completeness table {report.indicator.code}")],
+            figures={
+                "items": len(criteria),
+                "covered": covered,
+                "missing": missing,
+                "period": [period.start.isoformat(), period.end.isoformat()],
+            },
+            artefacts=[
+                Artefact(
+                    "evidence-completeness.csv",
+                    out.getvalue().encode("utf-8-sig"),
+                    f"ตารางความครบถ้วนของหลักฐาน {report.indicator.code} รอบ {report.round.months} เดือน",
+                    f"Evidence completeness table {report.indicator.code}",
+                )
+            ],
             per_criterion={n: ("met" if by_item.get(n) else "not_met") for n in criteria},
         )

@@ -23,8 +23,10 @@ def _parse_item(item: str) -> tuple[str, int | None]:
 
     code, _, number = item.partition(":")
     if number and not number.isdigit():
-        raise InvalidInput(f"--item '{item}' ต้องเป็นรูปแบบ ตัวชี้วัด:ข้อ เช่น 9.2:1",
-                           f"--item '{item}' must look like INDICATOR:ITEM, e.g. 9.2:1")
+        raise InvalidInput(
+            f"--item '{item}' ต้องเป็นรูปแบบ ตัวชี้วัด:ข้อ เช่น 9.2:1",
+            f"--item '{item}' must look like INDICATOR:ITEM, e.g. 9.2:1",
+        )
     return code, int(number) if number else None
 
 
@@ -41,7 +43,9 @@ def _parse_item(item: str) -> tuple[str, int | None]:
 @click.option("--date", "doc_date", default=None, help="document date YYYY-MM-DD")
 @click.option("--effective", default=None, help="effective date YYYY-MM-DD")
 @click.option("--expiry", default=None, help="expiry date YYYY-MM-DD")
-def evidence_add(file, url, unit_code, fy, months, items, title, kind, doc_no, doc_date, effective, expiry) -> None:
+def evidence_add(
+    file, url, unit_code, fy, months, items, title, kind, doc_no, doc_date, effective, expiry
+) -> None:
     from django.db import transaction
 
     from lakthan.core.errors import InvalidInput
@@ -55,8 +59,11 @@ def evidence_add(file, url, unit_code, fy, months, items, title, kind, doc_no, d
     if file and not file.is_file():
         raise InvalidInput(f"ไม่พบไฟล์ {file}", f"file not found: {file}")
     meta = services.Metadata(
-        title=title or (file.stem if file else url), kind=kind, doc_no=doc_no,
-        doc_date=parse_date(doc_date, "--date"), effective_date=parse_date(effective, "--effective"),
+        title=title or (file.stem if file else url),
+        kind=kind,
+        doc_no=doc_no,
+        doc_date=parse_date(doc_date, "--date"),
+        effective_date=parse_date(effective, "--effective"),
         expiry_date=parse_date(expiry, "--expiry"),
     )
     unit = get_unit(unit_code)
@@ -70,7 +77,9 @@ def evidence_add(file, url, unit_code, fy, months, items, title, kind, doc_no, d
             code, number = _parse_item(item)
             services.link(ev, get_report(unit_code, fy, months, code), number, actor="cli")
     rev = ev.current
-    console.print(f"evidence #{ev.pk} {ev.title}" + (f" sha256 {rev.blob_id}" if rev.blob_id else f" {rev.url}"))
+    console.print(
+        f"evidence #{ev.pk} {ev.title}" + (f" sha256 {rev.blob_id}" if rev.blob_id else f" {rev.url}")
+    )
 
 
 @evidence.command("list")
@@ -78,17 +87,34 @@ def evidence_add(file, url, unit_code, fy, months, items, title, kind, doc_no, d
 def evidence_list(unit_code) -> None:
     from lakthan.evidence.models import Evidence
 
-    qs = Evidence.objects.select_related("unit").prefetch_related("revisions", "links__criterion", "links__report__indicator")
+    qs = Evidence.objects.select_related("unit").prefetch_related(
+        "revisions", "links__criterion", "links__report__indicator"
+    )
     if unit_code:
         qs = qs.filter(unit__code=unit_code)
     table = Table("#", "unit", "kind", "title", "doc no", "date", "expiry", "rev", "sha256 / link", "items")
     for ev in qs:
         rev = ev.current
-        items = sorted({f"{lk.report.indicator.code}:{lk.criterion.number}" if lk.criterion else lk.report.indicator.code
-                        for lk in ev.links.all()})
-        table.add_row(str(ev.pk), ev.unit.code, ev.kind, ev.title[:50], ev.doc_no, str(ev.doc_date or ""),
-                      str(ev.expiry_date or ""), str(rev.number if rev else 0),
-                      (rev.blob_id[:12] if rev and rev.blob_id else (rev.url[:30] if rev else "")), ", ".join(items))
+        items = sorted(
+            {
+                f"{lk.report.indicator.code}:{lk.criterion.number}"
+                if lk.criterion
+                else lk.report.indicator.code
+                for lk in ev.links.all()
+            }
+        )
+        table.add_row(
+            str(ev.pk),
+            ev.unit.code,
+            ev.kind,
+            ev.title[:50],
+            ev.doc_no,
+            str(ev.doc_date or ""),
+            str(ev.expiry_date or ""),
+            str(rev.number if rev else 0),
+            (rev.blob_id[:12] if rev and rev.blob_id else (rev.url[:30] if rev else "")),
+            ", ".join(items),
+        )
     console.print(table)
 
 

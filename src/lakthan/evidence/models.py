@@ -39,7 +39,9 @@ class Evidence(models.Model):
     issuing_unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.CharField(max_length=255, blank=True)
-    check_run = models.ForeignKey("checks.CheckRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="artefacts")
+    check_run = models.ForeignKey(
+        "checks.CheckRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="artefacts"
+    )
 
     class Meta:
         ordering = ["pk"]

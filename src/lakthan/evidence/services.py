@@ -43,8 +43,10 @@ class Metadata:
         if not self.title.strip():
             raise InvalidInput("ต้องระบุชื่อหลักฐาน", "evidence needs a title")
         if self.kind not in Evidence.Kind.values:
-            raise InvalidInput(f"ประเภทหลักฐาน '{self.kind}' ไม่ถูกต้อง",
-                               f"unknown evidence kind '{self.kind}' ({', '.join(Evidence.Kind.values)})")
+            raise InvalidInput(
+                f"ประเภทหลักฐาน '{self.kind}' ไม่ถูกต้อง",
+                f"unknown evidence kind '{self.kind}' ({', '.join(Evidence.Kind.values)})",
+            )
         if self.effective_date and self.expiry_date and self.expiry_date < self.effective_date:
             raise InvalidInput("วันหมดอายุอยู่ก่อนวันที่มีผล", "expiry date is before the effective date")
 
@@ -68,17 +70,22 @@ def _store_upload(stream: BinaryIO, filename: str) -> tuple[Blob, str]:
         except uploads.UploadRejected as exc:
             raise UploadRefused(f"{filename}: {exc.reason_th}", f"{filename}: {exc.reason_en}") from None
         stored = blob_store().put_stream(spool, max_bytes=limit)
-    blob, _ = Blob.objects.get_or_create(sha256=stored.sha256, defaults={"size": stored.size, "content_type": content_type})
+    blob, _ = Blob.objects.get_or_create(
+        sha256=stored.sha256, defaults={"size": stored.size, "content_type": content_type}
+    )
     return blob, safe_name
 
 
 @transaction.atomic
-def add_file(unit: Unit, stream: BinaryIO, filename: str, meta: Metadata, actor: str = audit.SYSTEM,
-             check_run=None) -> Evidence:
+def add_file(
+    unit: Unit, stream: BinaryIO, filename: str, meta: Metadata, actor: str = audit.SYSTEM, check_run=None
+) -> Evidence:
     meta.validate()
     blob, safe_name = _store_upload(stream, filename)
     evidence = _create(unit, meta, actor, check_run)
-    EvidenceRevision.objects.create(evidence=evidence, number=1, blob=blob, filename=safe_name, created_by=actor)
+    EvidenceRevision.objects.create(
+        evidence=evidence, number=1, blob=blob, filename=safe_name, created_by=actor
+    )
     audit.record(actor, "evidence.add", evidence, after={"sha256": blob.sha256, "filename": safe_name})
     return evidence
 
@@ -95,31 +102,50 @@ def add_link(unit: Unit, url: str, meta: Metadata, actor: str = audit.SYSTEM) ->
 
 def _check_url(url: str) -> None:
     if not url.startswith(("https://", "http://")) or len(url) > 1000:
-        raise InvalidInput(f"ลิงก์ '{url}' ไม่ถูกต้อง (ต้องขึ้นต้นด้วย http:// หรือ https://)",
-                           f"link '{url}' is invalid (must start with http:// or https://)")
+        raise InvalidInput(
+            f"ลิงก์ '{url}' ไม่ถูกต้อง (ต้องขึ้นต้นด้วย http:// หรือ https://)",
+            f"link '{url}' is invalid (must start with http:// or https://)",
+        )
 
 
 def _create(unit: Unit, meta: Metadata, actor: str, check_run) -> Evidence:
     return Evidence.objects.create(
-        unit=unit, title=meta.title.strip(), kind=meta.kind, doc_no=meta.doc_no.strip(), doc_date=meta.doc_date,
-        effective_date=meta.effective_date, expiry_date=meta.expiry_date, issuing_unit=meta.issuing_unit,
-        created_by=actor, check_run=check_run,
+        unit=unit,
+        title=meta.title.strip(),
+        kind=meta.kind,
+        doc_no=meta.doc_no.strip(),
+        doc_date=meta.doc_date,
+        effective_date=meta.effective_date,
+        expiry_date=meta.expiry_date,
+        issuing_unit=meta.issuing_unit,
+        created_by=actor,
+        check_run=check_run,
     )
 
 
 @transaction.atomic
-def add_revision(evidence: Evidence, *, stream: BinaryIO | None = None, filename: str = "", url: str = "",
-                 note: str = "", actor: str = audit.SYSTEM) -> EvidenceRevision:
+def add_revision(
+    evidence: Evidence,
+    *,
+    stream: BinaryIO | None = None,
+    filename: str = "",
+    url: str = "",
+    note: str = "",
+    actor: str = audit.SYSTEM,
+) -> EvidenceRevision:
     """A new file or link for existing evidence; earlier revisions stay as they were."""
     evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
     number = evidence.revisions.count() + 1
     if stream is not None:
         blob, safe_name = _store_upload(stream, filename)
-        revision = EvidenceRevision.objects.create(evidence=evidence, number=number, blob=blob, filename=safe_name,
-                                                   note=note, created_by=actor)
+        revision = EvidenceRevision.objects.create(
+            evidence=evidence, number=number, blob=blob, filename=safe_name, note=note, created_by=actor
+        )
     elif url:
         _check_url(url)
-        revision = EvidenceRevision.objects.create(evidence=evidence, number=number, url=url, note=note, created_by=actor)
+        revision = EvidenceRevision.objects.create(
+            evidence=evidence, number=number, url=url, note=note, created_by=actor
+        )
     else:
         raise InvalidInput("ต้องมีไฟล์หรือลิงก์", "a revision needs a file or a link")
     audit.record(actor, "evidence.revise", evidence, after={"revision": number})
@@ -134,23 +160,32 @@ def get_evidence(pk: int) -> Evidence:
 
 
 @transaction.atomic
-def link(evidence: Evidence, report: IndicatorReport, number: int | None, actor: str = audit.SYSTEM) -> EvidenceLink:
+def link(
+    evidence: Evidence, report: IndicatorReport, number: int | None, actor: str = audit.SYSTEM
+) -> EvidenceLink:
     """Links evidence to item `number` of the report (None: to the report as a whole)."""
     report = IndicatorReport.objects.select_for_update().get(pk=report.pk)
     _ensure_open(report)
     criterion = _result(report, number).criterion if number is not None else None
-    link_row, created = EvidenceLink.objects.get_or_create(evidence=evidence, report=report, criterion=criterion)
+    link_row, created = EvidenceLink.objects.get_or_create(
+        evidence=evidence, report=report, criterion=criterion
+    )
     if created:
         audit.record(actor, "evidence.link", link_row, after={"evidence": evidence.pk, "item": number})
     return link_row
 
 
 @transaction.atomic
-def unlink(evidence: Evidence, report: IndicatorReport, number: int | None, actor: str = audit.SYSTEM) -> None:
+def unlink(
+    evidence: Evidence, report: IndicatorReport, number: int | None, actor: str = audit.SYSTEM
+) -> None:
     report = IndicatorReport.objects.select_for_update().get(pk=report.pk)
     _ensure_open(report)
-    rows = EvidenceLink.objects.filter(evidence=evidence, report=report, criterion__number=number) if number \
+    rows = (
+        EvidenceLink.objects.filter(evidence=evidence, report=report, criterion__number=number)
+        if number
         else EvidenceLink.objects.filter(evidence=evidence, report=report, criterion__isnull=True)
+    )
     for row in rows:
         audit.record(actor, "evidence.unlink", row, before=audit.snapshot(row), after=None)
     rows.delete()
@@ -163,11 +198,15 @@ def is_current(evidence: Evidence, on: date) -> bool:
     return not (evidence.expiry_date and evidence.expiry_date < on)
 
 
-def current_evidence_by_criterion(report: IndicatorReport, exclude_check_urns: tuple[str, ...] = ()) -> dict[int, list[Evidence]]:
+def current_evidence_by_criterion(
+    report: IndicatorReport, exclude_check_urns: tuple[str, ...] = ()
+) -> dict[int, list[Evidence]]:
     """For each item number: the linked evidence that is in force at the end of the round."""
     _, end = round_period(report.round)
     found: dict[int, list[Evidence]] = {c.number: [] for c in report.indicator.criteria.all()}
-    links = report.evidence_links.filter(criterion__isnull=False).select_related("evidence__check_run", "criterion")
+    links = report.evidence_links.filter(criterion__isnull=False).select_related(
+        "evidence__check_run", "criterion"
+    )
     for row in links:
         ev = row.evidence
         if ev.check_run_id and ev.check_run.check_urn in exclude_check_urns:
@@ -210,7 +249,12 @@ def verify_blobs() -> tuple[int, list[BlobProblem]]:
     shas = list(Blob.objects.values_list("sha256", flat=True))
     problems = []
     for mismatch in blob_store().verify_all(shas):
-        titles = sorted({r.evidence.title for r in EvidenceRevision.objects.filter(blob_id=mismatch.sha256).select_related("evidence")})
+        titles = sorted(
+            {
+                r.evidence.title
+                for r in EvidenceRevision.objects.filter(blob_id=mismatch.sha256).select_related("evidence")
+            }
+        )
         problems.append(BlobProblem(mismatch.sha256, mismatch.kind, titles))
     return len(shas), problems
 
@@ -223,8 +267,14 @@ def store_check_artefacts(run, report: IndicatorReport, artefacts, criteria: lis
     _, end = round_period(report.round)
     for art in artefacts:
         meta = Metadata(title=art.title_th, kind=Evidence.Kind.SYSTEM, doc_date=end)
-        evidence = add_file(report.round.agreement.unit, io.BytesIO(art.data), art.filename, meta,
-                            actor=f"check:{run.check_urn}", check_run=run)
+        evidence = add_file(
+            report.round.agreement.unit,
+            io.BytesIO(art.data),
+            art.filename,
+            meta,
+            actor=f"check:{run.check_urn}",
+            check_run=run,
+        )
         for number in criteria or [None]:
             link(evidence, report, number, actor=f"check:{run.check_urn}")
         stored.append(evidence)

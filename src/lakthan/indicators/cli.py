@@ -14,23 +14,27 @@ from lakthan.cli_common import console, get_report, round_options
 
 
 @click.group()
-def library() -> None:
+@click.pass_context
+def library(ctx: click.Context) -> None:
     """Indicator libraries (YAML)."""
+    if ctx.invoked_subcommand != "validate":
+        from lakthan.cli import setup_django
+
+        setup_django()
 
 
 @library.command("validate")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 def library_validate(files) -> None:
     """Check files without loading them; prints file:line: problem for each bad one (exit 2)."""
-    from lakthan.core.errors import LakthanError
-    from lakthan.indicators.services import validate_library_file
+    from lakthan.indicators.engines.library_schema import LibraryError, load_library
 
     bad = 0
     for path in files:
         try:
-            definition = validate_library_file(path)
-        except LakthanError as exc:
-            click.echo(exc.message_en, err=True)
+            definition = load_library(path)
+        except LibraryError as exc:
+            click.echo(str(exc), err=True)
             bad += 1
             continue
         n = sum(len(i.criteria) for i in definition.indicators)
@@ -75,7 +79,9 @@ def agreement_set(unit_code, fy, lines) -> None:
         try:
             parsed.append((find_indicator(code, fy), Decimal(weight)))
         except ArithmeticError:
-            raise InvalidInput(f"น้ำหนัก '{weight}' ไม่ใช่ตัวเลข", f"weight '{weight}' in '{line}' is not a number") from None
+            raise InvalidInput(
+                f"น้ำหนัก '{weight}' ไม่ใช่ตัวเลข", f"weight '{weight}' in '{line}' is not a number"
+            ) from None
     result = set_agreement(get_unit(unit_code), fy, parsed, actor="cli")
     for warning in result.warnings:
         console.print(f"[yellow]warning:[/yellow] {warning}")
@@ -87,13 +93,22 @@ def score_json(report) -> dict:
 
     s = compute_score(report)
     return {
-        "unit": report.round.agreement.unit.code, "fiscal_year": report.round.agreement.fiscal_year,
-        "round": report.round.months, "indicator": s.indicator_code,
-        "items_met": s.items_met, "items_total": s.items_total, "result": str(s.result_value),
-        "score": str(s.score), "weight": str(s.weight), "weighted_score": str(s.weighted_score),
-        "next_level": s.next_level_en, "signed": report.is_signed,
-        "items": [{"number": i.number, "title_th": i.title_th, "status": i.status, "proposed": i.proposed_status}
-                  for i in s.items],
+        "unit": report.round.agreement.unit.code,
+        "fiscal_year": report.round.agreement.fiscal_year,
+        "round": report.round.months,
+        "indicator": s.indicator_code,
+        "items_met": s.items_met,
+        "items_total": s.items_total,
+        "result": str(s.result_value),
+        "score": str(s.score),
+        "weight": str(s.weight),
+        "weighted_score": str(s.weighted_score),
+        "next_level": s.next_level_en,
+        "signed": report.is_signed,
+        "items": [
+            {"number": i.number, "title_th": i.title_th, "status": i.status, "proposed": i.proposed_status}
+            for i in s.items
+        ],
     }
 
 
@@ -110,9 +125,11 @@ def score(unit_code, fy, months, indicator, as_json) -> None:
     for item in data["items"]:
         table.add_row(str(item["number"]), item["title_th"][:70], item["status"], item["proposed"])
     console.print(table)
-    console.print(f"items met {data['items_met']}/{data['items_total']}  score {data['score']}  "
-                  f"weight {data['weight']}  weighted {data['weighted_score']}"
-                  + ("" if data["signed"] else "  [yellow](draft, not signed)[/yellow]"))
+    console.print(
+        f"items met {data['items_met']}/{data['items_total']}  score {data['score']}  "
+        f"weight {data['weight']}  weighted {data['weighted_score']}"
+        + ("" if data["signed"] else "  [yellow](draft, not signed)[/yellow]")
+    )
 
 
 @click.group()

@@ -28,7 +28,9 @@ class Indicator(models.Model):
     library = models.ForeignKey(Library, on_delete=models.CASCADE, related_name="indicators")
     urn = models.CharField(max_length=200, unique=True)
     code = models.CharField(max_length=40)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
     name_th = models.CharField(max_length=500)
     name_en = models.CharField(max_length=500, blank=True)
     unit_th = models.CharField(_("หน่วยวัด"), max_length=60, blank=True)
@@ -57,14 +59,18 @@ class Criterion(models.Model):
     title_en = models.TextField(blank=True)
     explanation_th = models.JSONField(default=list)
     explanation_en = models.JSONField(default=list)
-    level = models.PositiveSmallIntegerField(null=True, blank=True)  # milestone schemes: level this step belongs to
+    level = models.PositiveSmallIntegerField(
+        null=True, blank=True
+    )  # milestone schemes: level this step belongs to
     reconstructed = models.BooleanField(default=False)
     check_urns = models.JSONField(default=list)
 
     class Meta:
         ordering = ["indicator_id", "number"]
         verbose_name_plural = "criteria"
-        constraints = [models.UniqueConstraint(fields=["indicator", "number"], name="criterion_number_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "number"], name="criterion_number_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.indicator.code}:{self.number} {self.title_th}"
@@ -90,7 +96,9 @@ class AgreementIndicator(models.Model):
     weight = models.DecimalField(max_digits=6, decimal_places=2)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["agreement", "indicator"], name="agreement_line_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "indicator"], name="agreement_line_unique")
+        ]
 
 
 class Round(models.Model):
@@ -127,7 +135,9 @@ class Assignment(models.Model):
     class Meta:
         ordering = ["role", "order", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["unit", "indicator", "fiscal_year", "person", "role"], name="assignment_unique")
+            models.UniqueConstraint(
+                fields=["unit", "indicator", "fiscal_year", "person", "role"], name="assignment_unique"
+            )
         ]
 
 
@@ -173,7 +183,9 @@ class CriterionResult(models.Model):
 
     class Meta:
         ordering = ["criterion__number"]
-        constraints = [models.UniqueConstraint(fields=["report", "criterion"], name="criterion_result_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "criterion"], name="criterion_result_unique")
+        ]
 
 
 class SignOffEvent(models.Model):

@@ -53,8 +53,11 @@ def load_library_file(path: Path, actor: str = audit.SYSTEM) -> Library:
     library, _ = Library.objects.update_or_create(
         urn=definition.urn,
         defaults={
-            "name_th": definition.name_th, "name_en": definition.name_en, "version": definition.version,
-            "source_file": Path(path).name, "sha256": digest,
+            "name_th": definition.name_th,
+            "name_en": definition.name_en,
+            "version": definition.version,
+            "source_file": Path(path).name,
+            "sha256": digest,
         },
     )
     by_code: dict[str, Indicator] = {}
@@ -62,9 +65,15 @@ def load_library_file(path: Path, actor: str = audit.SYSTEM) -> Library:
         indicator, _ = Indicator.objects.update_or_create(
             urn=ind.urn,
             defaults={
-                "library": library, "code": ind.code, "name_th": ind.name_th, "name_en": ind.name_en,
-                "unit_th": ind.unit_th, "scheme": _scheme_json(ind.scheme), "order": ind.order,
-                "scoring_note_th": "\n".join(ind.scoring_note_th), "scoring_note_en": "\n".join(ind.scoring_note_en),
+                "library": library,
+                "code": ind.code,
+                "name_th": ind.name_th,
+                "name_en": ind.name_en,
+                "unit_th": ind.unit_th,
+                "scheme": _scheme_json(ind.scheme),
+                "order": ind.order,
+                "scoring_note_th": "\n".join(ind.scoring_note_th),
+                "scoring_note_en": "\n".join(ind.scoring_note_en),
                 "parent": by_code.get(ind.parent_code) if ind.parent_code else None,
             },
         )
@@ -73,10 +82,15 @@ def load_library_file(path: Path, actor: str = audit.SYSTEM) -> Library:
             Criterion.objects.update_or_create(
                 urn=crit.urn,
                 defaults={
-                    "indicator": indicator, "number": crit.number, "title_th": crit.title_th,
-                    "title_en": crit.title_en, "explanation_th": list(crit.explanation_th),
-                    "explanation_en": list(crit.explanation_en), "level": crit.level,
-                    "reconstructed": crit.reconstructed, "check_urns": list(crit.checks),
+                    "indicator": indicator,
+                    "number": crit.number,
+                    "title_th": crit.title_th,
+                    "title_en": crit.title_en,
+                    "explanation_th": list(crit.explanation_th),
+                    "explanation_en": list(crit.explanation_en),
+                    "level": crit.level,
+                    "reconstructed": crit.reconstructed,
+                    "check_urns": list(crit.checks),
                 },
             )
     audit.record(actor, "library.load", library)
@@ -86,7 +100,11 @@ def load_library_file(path: Path, actor: str = audit.SYSTEM) -> Library:
 def _scheme_json(scheme: scoring.Scheme | None) -> dict | None:
     if scheme is None:
         return None
-    return {"kind": scheme.kind, "thresholds": [str(t) for t in scheme.thresholds], "direction": scheme.direction}
+    return {
+        "kind": scheme.kind,
+        "thresholds": [str(t) for t in scheme.thresholds],
+        "direction": scheme.direction,
+    }
 
 
 def scheme_of(indicator: Indicator) -> scoring.Scheme | None:
@@ -94,7 +112,8 @@ def scheme_of(indicator: Indicator) -> scoring.Scheme | None:
         return None
     s = indicator.scheme
     return scoring.Scheme(
-        kind=s["kind"], thresholds=tuple(Decimal(t) for t in s.get("thresholds", [])),
+        kind=s["kind"],
+        thresholds=tuple(Decimal(t) for t in s.get("thresholds", [])),
         direction=s.get("direction", "higher"),
     )
 
@@ -111,6 +130,7 @@ def ensure_bundled_libraries() -> int:
 
 
 # --- agreements, rounds, assignments ---------------------------------------------------------
+
 
 def find_indicator(code: str, fiscal_year: int | None = None) -> Indicator:
     qs = Indicator.objects.filter(code=code)
@@ -131,18 +151,26 @@ class AgreementResult:
 
 
 @transaction.atomic
-def set_agreement(unit: Unit, fiscal_year: int, lines: list[tuple[Indicator, Decimal]],
-                  actor: str = audit.SYSTEM) -> AgreementResult:
+def set_agreement(
+    unit: Unit, fiscal_year: int, lines: list[tuple[Indicator, Decimal]], actor: str = audit.SYSTEM
+) -> AgreementResult:
     _check_fiscal_year(fiscal_year)
     agreement, _ = Agreement.objects.get_or_create(unit=unit, fiscal_year=fiscal_year)
     for indicator, weight in lines:
         weight = Decimal(weight)
         if weight <= 0 or weight > 100:
-            raise InvalidInput(f"น้ำหนักตัวชี้วัด {indicator.code} ต้องมากกว่า ๐ และไม่เกิน ๑๐๐",
-                               f"weight of {indicator.code} must be > 0 and ≤ 100")
+            raise InvalidInput(
+                f"น้ำหนักตัวชี้วัด {indicator.code} ต้องมากกว่า ๐ และไม่เกิน ๑๐๐",
+                f"weight of {indicator.code} must be > 0 and ≤ 100",
+            )
         if not indicator.is_scored:
-            raise InvalidInput(f"ตัวชี้วัด {indicator.code} ไม่มีเกณฑ์การให้คะแนน", f"indicator {indicator.code} has no scoring scheme")
-        AgreementIndicator.objects.update_or_create(agreement=agreement, indicator=indicator, defaults={"weight": weight})
+            raise InvalidInput(
+                f"ตัวชี้วัด {indicator.code} ไม่มีเกณฑ์การให้คะแนน",
+                f"indicator {indicator.code} has no scoring scheme",
+            )
+        AgreementIndicator.objects.update_or_create(
+            agreement=agreement, indicator=indicator, defaults={"weight": weight}
+        )
     audit.record(actor, "agreement.set", agreement, after={"lines": [[i.code, str(w)] for i, w in lines]})
     total = sum((line.weight for line in agreement.lines.all()), Decimal(0))
     warnings = []
@@ -153,8 +181,10 @@ def set_agreement(unit: Unit, fiscal_year: int, lines: list[tuple[Indicator, Dec
 
 def _check_fiscal_year(fiscal_year: int) -> None:
     if not 2500 <= fiscal_year <= 2700:
-        raise InvalidInput(f"ปีงบประมาณ {fiscal_year} ไม่ถูกต้อง (ใช้ปี พ.ศ. เช่น 2556)",
-                           f"fiscal year {fiscal_year} is out of range (use the B.E. year, e.g. 2556)")
+        raise InvalidInput(
+            f"ปีงบประมาณ {fiscal_year} ไม่ถูกต้อง (ใช้ปี พ.ศ. เช่น 2556)",
+            f"fiscal year {fiscal_year} is out of range (use the B.E. year, e.g. 2556)",
+        )
 
 
 def round_period(rnd: Round) -> tuple[date, date]:
@@ -162,11 +192,16 @@ def round_period(rnd: Round) -> tuple[date, date]:
 
 
 @transaction.atomic
-def get_report(unit: Unit, fiscal_year: int, months: int, indicator_code: str, *, create: bool = True) -> IndicatorReport:
+def get_report(
+    unit: Unit, fiscal_year: int, months: int, indicator_code: str, *, create: bool = True
+) -> IndicatorReport:
     """The indicator report of a unit's round; created (with one result row per criterion) on first use."""
     _check_fiscal_year(fiscal_year)
     if months not in Round.Months.values:
-        raise InvalidInput(f"รอบการประเมินต้องเป็น ๖ ๙ หรือ ๑๒ เดือน (ได้ {months})", f"round must be 6, 9 or 12 months (got {months})")
+        raise InvalidInput(
+            f"รอบการประเมินต้องเป็น ๖ ๙ หรือ ๑๒ เดือน (ได้ {months})",
+            f"round must be 6, 9 or 12 months (got {months})",
+        )
     indicator = find_indicator(indicator_code, fiscal_year)
     agreement = Agreement.objects.filter(unit=unit, fiscal_year=fiscal_year).first()
     if agreement is None or not agreement.lines.filter(indicator=indicator).exists():
@@ -175,7 +210,9 @@ def get_report(unit: Unit, fiscal_year: int, months: int, indicator_code: str, *
             f"indicator {indicator_code} is not in the agreement of {unit.code} for FY {fiscal_year}",
         )
     if not create:
-        report = IndicatorReport.objects.filter(round__agreement=agreement, round__months=months, indicator=indicator).first()
+        report = IndicatorReport.objects.filter(
+            round__agreement=agreement, round__months=months, indicator=indicator
+        ).first()
         if report is None:
             raise NotFound("ยังไม่มีรายงานของรอบนี้", "no report for this round yet")
         return report
@@ -189,13 +226,21 @@ def get_report(unit: Unit, fiscal_year: int, months: int, indicator_code: str, *
 
 
 @transaction.atomic
-def assign(unit: Unit, indicator: Indicator, fiscal_year: int, person: Person, role: str,
-           actor: str = audit.SYSTEM) -> Assignment:
+def assign(
+    unit: Unit, indicator: Indicator, fiscal_year: int, person: Person, role: str, actor: str = audit.SYSTEM
+) -> Assignment:
     if role not in Assignment.Role.values:
         raise InvalidInput(f"บทบาท '{role}' ไม่ถูกต้อง", f"unknown role '{role}'")
-    order = Assignment.objects.filter(unit=unit, indicator=indicator, fiscal_year=fiscal_year, role=role).count()
+    order = Assignment.objects.filter(
+        unit=unit, indicator=indicator, fiscal_year=fiscal_year, role=role
+    ).count()
     assignment, _ = Assignment.objects.get_or_create(
-        unit=unit, indicator=indicator, fiscal_year=fiscal_year, person=person, role=role, defaults={"order": order}
+        unit=unit,
+        indicator=indicator,
+        fiscal_year=fiscal_year,
+        person=person,
+        role=role,
+        defaults={"order": order},
     )
     audit.record(actor, "assignment.add", assignment)
     return assignment
@@ -204,7 +249,8 @@ def assign(unit: Unit, indicator: Indicator, fiscal_year: int, person: Person, r
 def people(report: IndicatorReport, role: str) -> list[Person]:
     agreement = report.round.agreement
     return [
-        a.person for a in Assignment.objects.filter(
+        a.person
+        for a in Assignment.objects.filter(
             unit=agreement.unit, indicator=report.indicator, fiscal_year=agreement.fiscal_year, role=role
         ).select_related("person")
     ]
@@ -212,7 +258,14 @@ def people(report: IndicatorReport, role: str) -> list[Person]:
 
 # --- report texts and results ------------------------------------------------------------------
 
-REPORT_TEXT_FIELDS = ("phone", "actions_taken", "supporting_factors", "obstacles", "suggestions", "measured_value")
+REPORT_TEXT_FIELDS = (
+    "phone",
+    "actions_taken",
+    "supporting_factors",
+    "obstacles",
+    "suggestions",
+    "measured_value",
+)
 
 
 def _ensure_open(report: IndicatorReport) -> None:
@@ -229,7 +282,9 @@ def update_report(report: IndicatorReport, actor: str = audit.SYSTEM, **fields) 
     _ensure_open(report)
     unknown = set(fields) - set(REPORT_TEXT_FIELDS)
     if unknown:
-        raise InvalidInput(f"ไม่รู้จักช่อง {', '.join(sorted(unknown))}", f"unknown fields {', '.join(sorted(unknown))}")
+        raise InvalidInput(
+            f"ไม่รู้จักช่อง {', '.join(sorted(unknown))}", f"unknown fields {', '.join(sorted(unknown))}"
+        )
     before = audit.snapshot(report)
     for name, value in fields.items():
         setattr(report, name, value)
@@ -239,7 +294,9 @@ def update_report(report: IndicatorReport, actor: str = audit.SYSTEM, **fields) 
 
 
 @transaction.atomic
-def set_result(report: IndicatorReport, number: int, status: str, *, note: str = "", actor: str = audit.SYSTEM) -> CriterionResult:
+def set_result(
+    report: IndicatorReport, number: int, status: str, *, note: str = "", actor: str = audit.SYSTEM
+) -> CriterionResult:
     report = IndicatorReport.objects.select_for_update().get(pk=report.pk)
     _ensure_open(report)
     if status not in CriterionResult.Status.values:
@@ -257,8 +314,10 @@ def _result(report: IndicatorReport, number: int) -> CriterionResult:
     try:
         return report.results.select_related("criterion").get(criterion__number=number)
     except CriterionResult.DoesNotExist:
-        raise NotFound(f"ไม่มีข้อ {number} ในตัวชี้วัด {report.indicator.code}",
-                       f"indicator {report.indicator.code} has no item {number}") from None
+        raise NotFound(
+            f"ไม่มีข้อ {number} ในตัวชี้วัด {report.indicator.code}",
+            f"indicator {report.indicator.code} has no item {number}",
+        ) from None
 
 
 @transaction.atomic
@@ -267,15 +326,19 @@ def sign(report: IndicatorReport, person: Person, actor: str | None = None) -> I
     _ensure_open(report)
     supervisors = people(report, Assignment.Role.SUPERVISOR)
     if supervisors and person not in supervisors:
-        raise InvalidInput(f"{person.display_name} ไม่ใช่ผู้กำกับดูแลตัวชี้วัดนี้",
-                           f"{person.display_name} is not a supervisor of this indicator")
+        raise InvalidInput(
+            f"{person.display_name} ไม่ใช่ผู้กำกับดูแลตัวชี้วัดนี้",
+            f"{person.display_name} is not a supervisor of this indicator",
+        )
     undecided = report.results.filter(status=CriterionResult.Status.UNDECIDED).count()
     if undecided:
         raise InvalidInput(f"ยังมี {undecided} ข้อที่ยังไม่พิจารณา", f"{undecided} item(s) are still undecided")
     before = audit.snapshot(report)
     report.signed_by, report.signed_at = person, timezone.now()
     report.save()
-    SignOffEvent.objects.create(report=report, action=SignOffEvent.Action.SIGN, person=person, at=report.signed_at)
+    SignOffEvent.objects.create(
+        report=report, action=SignOffEvent.Action.SIGN, person=person, at=report.signed_at
+    )
     audit.record(actor or person.display_name, "report.sign", report, before)
     return report
 
@@ -290,13 +353,19 @@ def reopen(report: IndicatorReport, person: Person, reason: str, actor: str | No
     before = audit.snapshot(report)
     report.signed_by, report.signed_at = None, None
     report.save()
-    SignOffEvent.objects.create(report=report, action=SignOffEvent.Action.REOPEN, person=person,
-                                at=timezone.now(), reason=reason.strip())
+    SignOffEvent.objects.create(
+        report=report,
+        action=SignOffEvent.Action.REOPEN,
+        person=person,
+        at=timezone.now(),
+        reason=reason.strip(),
+    )
     audit.record(actor or person.display_name, "report.reopen", report, before)
     return report
 
 
 # --- scoring -------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ItemScore:
@@ -324,7 +393,9 @@ def compute_score(report: IndicatorReport) -> ScoreResult:
     scheme = scheme_of(report.indicator)
     results = list(report.results.select_related("criterion").order_by("criterion__number"))
     met = [r for r in results if r.status == CriterionResult.Status.MET]
-    weight = AgreementIndicator.objects.get(agreement=report.round.agreement, indicator=report.indicator).weight
+    weight = AgreementIndicator.objects.get(
+        agreement=report.round.agreement, indicator=report.indicator
+    ).weight
     if scheme.kind == "count":
         value = Decimal(len(met))
         score = scoring.score(scheme, items_met=len(met))
@@ -343,8 +414,16 @@ def compute_score(report: IndicatorReport) -> ScoreResult:
         score = scoring.score(scheme, value=value) if report.measured_value is not None else Decimal(0)
         gap = scoring.next_level_gap(scheme, value=value)
     return ScoreResult(
-        indicator_code=report.indicator.code, items_met=len(met), items_total=len(results), result_value=value,
-        score=score, weight=weight, weighted_score=scoring.weighted_score(score, weight), next_level=gap.message_th if gap else "",
+        indicator_code=report.indicator.code,
+        items_met=len(met),
+        items_total=len(results),
+        result_value=value,
+        score=score,
+        weight=weight,
+        weighted_score=scoring.weighted_score(score, weight),
+        next_level=gap.message_th if gap else "",
         next_level_en=gap.message_en if gap else "",
-        items=[ItemScore(r.criterion.number, r.criterion.title_th, r.status, r.proposed_status) for r in results],
+        items=[
+            ItemScore(r.criterion.number, r.criterion.title_th, r.status, r.proposed_status) for r in results
+        ],
     )

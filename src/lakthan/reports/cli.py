@@ -34,8 +34,13 @@ class PackGroup(click.Group):
 
 
 @click.group(cls=PackGroup)
-def pack() -> None:
+@click.pass_context
+def pack(ctx: click.Context) -> None:
     """The evidence pack for the evaluator."""
+    if ctx.invoked_subcommand != "verify":
+        from lakthan.cli import setup_django
+
+        setup_django()
 
 
 @pack.command("build")

@@ -42,8 +42,9 @@ def _sarabun() -> FontFamily | None:
         def path(weight: int, style: str) -> Path:
             return Path(fontpkg.path("sarabun", weight=weight, style=style))
 
-        return FontFamily("Sarabun", path(400, "normal"), path(700, "normal"), path(400, "italic"),
-                          path(700, "italic"))
+        return FontFamily(
+            "Sarabun", path(400, "normal"), path(700, "normal"), path(400, "italic"), path(700, "italic")
+        )
     except Exception:  # package missing or incomplete: fall back to the system font
         return None
 

@@ -34,15 +34,21 @@ BULLET_INDENT = Cm(1.8)
 TEXT_WIDTH = Cm(17)  # A4 21 cm minus 2 × 2 cm margins
 HEAD_PT = BODY_PT - 2  # table headers, as in the HTML (0.9em)
 # Schema order of w:rPr children (CT_RPr); Word rejects a file whose children are out of order.
-_RPR_ORDER = ("rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint "
-              "noProof snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u "
-              "effect bdr shd fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath").split()
-_SECTPR_ORDER = ("headerReference footerReference footnotePr endnotePr type pgSz pgMar paperSrc pgBorders "
-                 "lnNumType pgNumType cols formProt vAlign noEndnote titlePg textDirection bidi rtlGutter "
-                 "docGrid printerSettings sectPrChange").split()
-_SETTINGS_ORDER = ("writeProtection view zoom removePersonalInformation removeDateAndTime "
-                   "doNotDisplayPageBoundaries displayBackgroundShape printPostScriptOverText "
-                   "printFractionalCharacterWidth printFormsData embedTrueTypeFonts").split()
+_RPR_ORDER = (
+    "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint "
+    "noProof snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u "
+    "effect bdr shd fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath"
+).split()
+_SECTPR_ORDER = (
+    "headerReference footerReference footnotePr endnotePr type pgSz pgMar paperSrc pgBorders "
+    "lnNumType pgNumType cols formProt vAlign noEndnote titlePg textDirection bidi rtlGutter "
+    "docGrid printerSettings sectPrChange"
+).split()
+_SETTINGS_ORDER = (
+    "writeProtection view zoom removePersonalInformation removeDateAndTime "
+    "doNotDisplayPageBoundaries displayBackgroundShape printPostScriptOverText "
+    "printFractionalCharacterWidth printFormsData embedTrueTypeFonts"
+).split()
 
 
 def render_docx(ctx: ReportContext) -> bytes:
@@ -57,6 +63,7 @@ def render_docx(ctx: ReportContext) -> bytes:
 
 
 # --- document set-up ---------------------------------------------------------------------------
+
 
 def _setup(doc, font: FontFamily, ctx: ReportContext, view: dict) -> None:
     section = doc.sections[0]
@@ -94,7 +101,7 @@ def _setup(doc, font: FontFamily, ctx: ReportContext, view: dict) -> None:
 
 def _insert_ordered(parent, element, order: list[str]) -> None:
     """Insert `element` after the children the schema puts before it (Word rejects a wrong order)."""
-    earlier = {qn(f"w:{t}") for t in order[:order.index(element.tag.split("}")[1])]}
+    earlier = {qn(f"w:{t}") for t in order[: order.index(element.tag.split("}")[1])]}
     successor = next((child for child in parent if child.tag not in earlier), None)
     parent.append(element) if successor is None else successor.addprevious(element)
 
@@ -146,8 +153,10 @@ _WATERMARK = """
 <v:fill opacity=".15"/>
 <v:textpath style="font-family:&quot;%(family)s&quot;;font-size:1pt;font-weight:bold" string="%(text)s"/>
 </v:shape></w:pict></w:r>"""
-_NS = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
-       'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"')
+_NS = (
+    'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"'
+)
 
 
 def _header(section, ctx: ReportContext, family: str) -> None:
@@ -184,7 +193,9 @@ def _footer(section, generated: str, thai: bool) -> None:
     if thai:
         # Word prints PAGE in the section's number format. There is no NUMPAGES: its Thai switch
         # (\* ThaiArabic) comes out as Thai letters (ก, ข) in LibreOffice.
-        _insert_ordered(section._sectPr, OxmlElement("w:pgNumType", {qn("w:fmt"): "thaiNumbers"}), _SECTPR_ORDER)
+        _insert_ordered(
+            section._sectPr, OxmlElement("w:pgNumType", {qn("w:fmt"): "thaiNumbers"}), _SECTPR_ORDER
+        )
     else:
         paragraph.add_run("/")
         _field(paragraph, "NUMPAGES", "1")
@@ -192,8 +203,20 @@ def _footer(section, generated: str, thai: bool) -> None:
 
 # --- body ---------------------------------------------------------------------------------------
 
-def _para(doc, text: str = "", *, bold=False, align=None, indent=None, hanging=None, before=0, size=None,
-          color=None, keep_next=False):
+
+def _para(
+    doc,
+    text: str = "",
+    *,
+    bold=False,
+    align=None,
+    indent=None,
+    hanging=None,
+    before=0,
+    size=None,
+    color=None,
+    keep_next=False,
+):
     paragraph = doc.add_paragraph()
     fmt = paragraph.paragraph_format
     if align is not None:
@@ -227,30 +250,39 @@ def _bullets(doc, items) -> None:
 def _body(doc, v: dict) -> None:
     _para(doc, v["title"], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=BODY_PT + 2)
     _para(doc, v["subtitle"], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=BODY_PT + 2)
-    _para(doc, f'{v["round"]} {v["fiscal_year"]}', bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=4)
-    _para(doc, f'({v["period"]})', align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(doc, f"{v['round']} {v['fiscal_year']}", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=4)
+    _para(doc, f"({v['period']})", align=WD_ALIGN_PARAGRAPH.CENTER)
     _para(doc, " ".join(x for x in (v["agency"], v["unit"]) if x), align=WD_ALIGN_PARAGRAPH.CENTER)
     if not v["signed"]:
-        _para(doc, f'{view_text.DRAFT} — ยังไม่ได้ลงนามรับรอง', bold=True, align=WD_ALIGN_PARAGRAPH.CENTER,
-              color=RED, before=4)
+        _para(
+            doc,
+            f"{view_text.DRAFT} — ยังไม่ได้ลงนามรับรอง",
+            bold=True,
+            align=WD_ALIGN_PARAGRAPH.CENTER,
+            color=RED,
+            before=4,
+        )
 
-    indicator = v["indicator"] + (f'\n(ตัวชี้วัดที่ {v["parent_indicator"]})' if v["parent_indicator"] else "")
-    _fields_table(doc, [
-        ("ตัวชี้วัดที่ :", indicator),
-        ("ผู้กำกับดูแลตัวชี้วัด :", v["supervisor"]),
-        ("ผู้จัดเก็บข้อมูล :", "\n".join(f"{n} {name}" for n, name in v["collectors"])),
-        ("โทรศัพท์ :", v["phone"]),
-    ])
+    indicator = v["indicator"] + (f"\n(ตัวชี้วัดที่ {v['parent_indicator']})" if v["parent_indicator"] else "")
+    _fields_table(
+        doc,
+        [
+            ("ตัวชี้วัดที่ :", indicator),
+            ("ผู้กำกับดูแลตัวชี้วัด :", v["supervisor"]),
+            ("ผู้จัดเก็บข้อมูล :", "\n".join(f"{n} {name}" for n, name in v["collectors"])),
+            ("โทรศัพท์ :", v["phone"]),
+        ],
+    )
 
     h = view_text
     _heading(doc, h.H_CRITERIA)
     for c in v["criteria"]:
         paragraph = _para(doc, indent=HANG, hanging=HANG, before=3, keep_next=True)
-        _run(paragraph, f'{c["number"]}\t{c["title"]} ', bold=True)
-        _run(paragraph, f'({c["status"]})', size=BODY_PT - 3, color=GREY)
+        _run(paragraph, f"{c['number']}\t{c['title']} ", bold=True)
+        _run(paragraph, f"({c['status']})", size=BODY_PT - 3, color=GREY)
         _bullets(doc, c["explanation"])
         if c["refs"]:
-            _para(doc, f'หลักฐานอ้างอิง ข้อ {c["refs"]}', indent=BULLET_INDENT, size=BODY_PT - 3, color=GREY)
+            _para(doc, f"หลักฐานอ้างอิง ข้อ {c['refs']}", indent=BULLET_INDENT, size=BODY_PT - 3, color=GREY)
 
     _heading(doc, h.H_SCORING)
     _para(doc, v["scoring_intro"], keep_next=True)
@@ -283,6 +315,7 @@ def _body(doc, v: dict) -> None:
 
 
 # --- tables -------------------------------------------------------------------------------------
+
 
 def _cell(cell, text: str, *, bold=False, center=False, size: float | None = None) -> None:
     lines = text.split("\n")
@@ -337,11 +370,13 @@ def _scoring_table(doc, v: dict) -> None:
     head, sub, body = table.rows
     _cell(head.cells[0].merge(sub.cells[0]), view_text.SCORING_HEAD[0], bold=True, center=True, size=HEAD_PT)
     _cell(head.cells[1].merge(sub.cells[1]), view_text.SCORING_HEAD[1], bold=True, center=True, size=HEAD_PT)
-    _cell(head.cells[2].merge(head.cells[-1]), view_text.SCORING_HEAD[2], bold=True, center=True, size=HEAD_PT)
+    _cell(
+        head.cells[2].merge(head.cells[-1]), view_text.SCORING_HEAD[2], bold=True, center=True, size=HEAD_PT
+    )
     for cell, n in zip(sub.cells[2:], levels, strict=True):
         _cell(cell, n, bold=True, center=True, size=HEAD_PT)
     row = v["scoring_row"]
-    _cell(body.cells[0], f'{row["name"]} {row["total"]}')
+    _cell(body.cells[0], f"{row['name']} {row['total']}")
     _cell(body.cells[1], row["weight"], center=True)
     for cell, label in zip(body.cells[2:], row["labels"], strict=True):
         _cell(cell, label, center=True)
@@ -394,8 +429,12 @@ def _embed_fonts(docx: bytes, font: FontFamily) -> bytes:
         key = uuid.uuid4()
         fonts[f"word/fonts/font{n}.odttf"] = _obfuscate(path.read_bytes(), key)
         rels.append((f"rIdLakthanFont{n}", f"fonts/font{n}.odttf"))
-        entry.append(OxmlElement(f"w:embed{kind}", {qn("r:id"): f"rIdLakthanFont{n}",
-                                                     qn("w:fontKey"): f"{{{str(key).upper()}}}"}))
+        entry.append(
+            OxmlElement(
+                f"w:embed{kind}",
+                {qn("r:id"): f"rIdLakthanFont{n}", qn("w:fontKey"): f"{{{str(key).upper()}}}"},
+            )
+        )
 
     def font_table(root) -> None:
         for old in root.findall(qn("w:font")):
@@ -416,8 +455,11 @@ def _embed_fonts(docx: bytes, font: FontFamily) -> bytes:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
             data = source.read(item.filename)
-            edit = {"word/fontTable.xml": font_table, _FONT_TABLE_RELS: relationships,
-                    "[Content_Types].xml": content_types}.get(item.filename)
+            edit = {
+                "word/fontTable.xml": font_table,
+                _FONT_TABLE_RELS: relationships,
+                "[Content_Types].xml": content_types,
+            }.get(item.filename)
             target.writestr(item, _xml(data, edit) if edit else data)
         if _FONT_TABLE_RELS not in names:
             empty = f'<Relationships xmlns="{_RELS[1:-1]}"/>'.encode()

@@ -32,8 +32,13 @@ H_SUGGESTIONS = "ข้อเสนอแนะสำหรับการดำ
 H_EVIDENCE = "หลักฐานอ้างอิง :"
 SCORING_HEAD = ("การประเมิน", "น้ำหนัก", "เกณฑ์การให้คะแนน")
 # "\n" marks where a header cell breaks, as in the seed (so "ร้อยละ" is never split).
-CALC_HEAD = ("ตัวชี้วัด/ข้อมูลพื้นฐาน\nประกอบตัวชี้วัด", "น้ำหนัก\n(ร้อยละ)", "ผลการดำเนินงาน", "ค่าคะแนนที่ได้",
-             "ค่าคะแนน\nถ่วงน้ำหนัก")
+CALC_HEAD = (
+    "ตัวชี้วัด/ข้อมูลพื้นฐาน\nประกอบตัวชี้วัด",
+    "น้ำหนัก\n(ร้อยละ)",
+    "ผลการดำเนินงาน",
+    "ค่าคะแนนที่ได้",
+    "ค่าคะแนน\nถ่วงน้ำหนัก",
+)
 STATUS = {True: ("ผ่าน", "met"), False: ("ไม่ผ่าน", "not-met"), None: ("รอพิจารณา", "pending")}
 
 
@@ -142,9 +147,15 @@ def render_html(ctx: ReportContext) -> str:
             "css_draft": css_string(DRAFT),
             "css_page": css_string("หน้า "),
             "headings": {
-                "criteria": H_CRITERIA, "scoring": H_SCORING, "note": H_NOTE, "calc": H_CALC,
-                "actions": H_ACTIONS, "support": H_SUPPORT, "obstacles": H_OBSTACLES,
-                "suggestions": H_SUGGESTIONS, "evidence": H_EVIDENCE,
+                "criteria": H_CRITERIA,
+                "scoring": H_SCORING,
+                "note": H_NOTE,
+                "calc": H_CALC,
+                "actions": H_ACTIONS,
+                "support": H_SUPPORT,
+                "obstacles": H_OBSTACLES,
+                "suggestions": H_SUGGESTIONS,
+                "evidence": H_EVIDENCE,
             },
             "scoring_head": SCORING_HEAD,
             "calc_head": CALC_HEAD,

@@ -30,14 +30,21 @@ def render_pack_index(ctx: ReportContext) -> str:
 
     rows = []
     for ref in ctx.evidence:
-        where = f"<code>{escape(ref.filename)}</code>" if ref.filename else f'<a href="{escape(ref.url)}">{escape(ref.url)}</a>'
+        where = (
+            f"<code>{escape(ref.filename)}</code>"
+            if ref.filename
+            else f'<a href="{escape(ref.url)}">{escape(ref.url)}</a>'
+        )
         rows.append(
             f'<tr><td class="n">{d(ref.number)}</td><td>{d(ref.title)}</td><td>{d(ref.doc_no)}</td>'
             f'<td class="n">{escape(format_date(ref.doc_date, thai_digits=t)) if ref.doc_date else ""}</td>'
             f"<td>{where}<br><code>{escape(ref.sha256)}</code></td></tr>"
         )
-    status = (f"ลงนามรับรองโดย {escape(ctx.signed_by)} เมื่อ {escape(format_datetime(ctx.signed_at, thai_digits=t))}"
-              if ctx.signed and ctx.signed_at else '<span class="draft">ฉบับร่าง — ยังไม่ได้ลงนามรับรอง</span>')
+    status = (
+        f"ลงนามรับรองโดย {escape(ctx.signed_by)} เมื่อ {escape(format_datetime(ctx.signed_at, thai_digits=t))}"
+        if ctx.signed and ctx.signed_at
+        else '<span class="draft">ฉบับร่าง — ยังไม่ได้ลงนามรับรอง</span>'
+    )
     return f"""<!DOCTYPE html>
 <html lang="th"><head><meta charset="utf-8"><title>ชุดหลักฐาน ตัวชี้วัดที่ {d(ctx.indicator_code)}</title>
 <style>{_CSS % {"font": report_font().family}}</style></head><body>

@@ -66,7 +66,9 @@ def _fix_text_layer(document, pdf: pydyf.PDF) -> None:
         return pdf.objects[int(reference.split()[0])]
 
     for font in list(pdf.objects):
-        if not (isinstance(font, pydyf.Dictionary) and font.get("Subtype") == "/Type0" and "ToUnicode" in font):
+        if not (
+            isinstance(font, pydyf.Dictionary) and font.get("Subtype") == "/Type0" and "ToUnicode" in font
+        ):
             continue
         descriptor = deref(deref(font["DescendantFonts"][0])["FontDescriptor"])
         if "FontFile2" not in descriptor:

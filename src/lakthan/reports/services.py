@@ -73,8 +73,12 @@ def build_context(report: IndicatorReport, *, thai: bool | None = None) -> Repor
         phone=report.phone,
         criteria=[
             CriterionLine(
-                number=r.criterion.number, title=r.criterion.title_th, explanation=list(r.criterion.explanation_th),
-                met=None if r.status == CriterionResult.Status.UNDECIDED else r.status == CriterionResult.Status.MET,
+                number=r.criterion.number,
+                title=r.criterion.title_th,
+                explanation=list(r.criterion.explanation_th),
+                met=None
+                if r.status == CriterionResult.Status.UNDECIDED
+                else r.status == CriterionResult.Status.MET,
                 evidence_refs=by_item.get(r.criterion.number, []),
             )
             for r in results
@@ -91,9 +95,15 @@ def build_context(report: IndicatorReport, *, thai: bool | None = None) -> Repor
         suggestions=list(report.suggestions),
         evidence=[
             EvidenceRef(
-                number=ref.number, title=ref.evidence.title, doc_no=ref.evidence.doc_no, doc_date=ref.evidence.doc_date,
-                sha256=ref.revision.blob_id or "", url=ref.revision.url,
-                filename=_pack_name(ref.number, ref.evidence.title, ref.revision.filename) if ref.revision.blob_id else "",
+                number=ref.number,
+                title=ref.evidence.title,
+                doc_no=ref.evidence.doc_no,
+                doc_date=ref.evidence.doc_date,
+                sha256=ref.revision.blob_id or "",
+                url=ref.revision.url,
+                filename=_pack_name(ref.number, ref.evidence.title, ref.revision.filename)
+                if ref.revision.blob_id
+                else "",
             )
             for ref in refs
         ],
@@ -105,9 +115,14 @@ def build_context(report: IndicatorReport, *, thai: bool | None = None) -> Repor
     )
 
 
-def render(report: IndicatorReport, fmt: str, *, thai: bool | None = None, context: ReportContext | None = None) -> bytes:
+def render(
+    report: IndicatorReport, fmt: str, *, thai: bool | None = None, context: ReportContext | None = None
+) -> bytes:
     if fmt not in FORMATS:
-        raise InvalidInput(f"รูปแบบรายงาน '{fmt}' ไม่รองรับ (docx, pdf, html)", f"unsupported report format '{fmt}' (docx, pdf, html)")
+        raise InvalidInput(
+            f"รูปแบบรายงาน '{fmt}' ไม่รองรับ (docx, pdf, html)",
+            f"unsupported report format '{fmt}' (docx, pdf, html)",
+        )
     ctx = context or build_context(report, thai=thai)
     if fmt == "html":
         from lakthan.reports.render_html import render_html
@@ -142,7 +157,8 @@ def report_title(report: IndicatorReport, thai: bool = True) -> str:
 
 def build_pack(report: IndicatorReport, out: Path):
     """The evaluator's zip: index (HTML, PDF), the report in three formats, every evidence file, manifest, SHA256SUMS."""
-    from lakthan.evidence.engines.pack import PackEntry, build_pack as write_pack
+    from lakthan.evidence.engines.pack import PackEntry
+    from lakthan.evidence.engines.pack import build_pack as write_pack
     from lakthan.reports.render_pack_index import render_pack_index
     from lakthan.reports.render_pdf import render_pdf_from_html
 
@@ -150,9 +166,15 @@ def build_pack(report: IndicatorReport, out: Path):
     store = blob_store()
     entries = [
         PackEntry(
-            ref_no=ref.number, title=ref.title, source_path=store.path(ref.sha256) if ref.sha256 else None, data=None,
-            arcname=ref.filename or "", sha256=ref.sha256, doc_no=ref.doc_no,
-            doc_date=ref.doc_date.isoformat() if isinstance(ref.doc_date, date) else None, url=ref.url,
+            ref_no=ref.number,
+            title=ref.title,
+            source_path=store.path(ref.sha256) if ref.sha256 else None,
+            data=None,
+            arcname=ref.filename or "",
+            sha256=ref.sha256,
+            doc_no=ref.doc_no,
+            doc_date=ref.doc_date.isoformat() if isinstance(ref.doc_date, date) else None,
+            url=ref.url,
         )
         for ref in ctx.evidence
     ]
@@ -171,8 +193,14 @@ def build_pack(report: IndicatorReport, out: Path):
         "score": str(ctx.score),
         "weighted_score": str(ctx.weighted_score),
     }
-    return write_pack(Path(out), entries=entries, index_html=index_html,
-                      index_pdf=render_pdf_from_html(index_html), report_files=files, meta=meta)
+    return write_pack(
+        Path(out),
+        entries=entries,
+        index_html=index_html,
+        index_pdf=render_pdf_from_html(index_html),
+        report_files=files,
+        meta=meta,
+    )
 
 
 def with_digits(ctx: ReportContext, thai: bool) -> ReportContext:

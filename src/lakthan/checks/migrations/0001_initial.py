@@ -5,34 +5,64 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
-        ('indicators', '0001_initial'),
+        ("core", "0001_initial"),
+        ("indicators", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CheckRun',
+            name="CheckRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('check_urn', models.CharField(db_index=True, max_length=200)),
-                ('period_start', models.DateField()),
-                ('period_end', models.DateField()),
-                ('status', models.CharField(choices=[('met', 'ผ่าน'), ('partly', 'ผ่านบางส่วน'), ('not_met', 'ไม่ผ่าน'), ('no_data', 'ไม่มีข้อมูล'), ('error', 'ผิดพลาด')], max_length=10)),
-                ('summary_th', models.TextField(blank=True)),
-                ('summary_en', models.TextField(blank=True)),
-                ('figures', models.JSONField(default=dict)),
-                ('started_at', models.DateTimeField()),
-                ('finished_at', models.DateTimeField()),
-                ('trigger', models.CharField(default='cli', max_length=20)),
-                ('report', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='check_runs', to='indicators.indicatorreport')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='check_runs', to='core.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("check_urn", models.CharField(db_index=True, max_length=200)),
+                ("period_start", models.DateField()),
+                ("period_end", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("met", "ผ่าน"),
+                            ("partly", "ผ่านบางส่วน"),
+                            ("not_met", "ไม่ผ่าน"),
+                            ("no_data", "ไม่มีข้อมูล"),
+                            ("error", "ผิดพลาด"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("summary_th", models.TextField(blank=True)),
+                ("summary_en", models.TextField(blank=True)),
+                ("figures", models.JSONField(default=dict)),
+                ("started_at", models.DateTimeField()),
+                ("finished_at", models.DateTimeField()),
+                ("trigger", models.CharField(default="cli", max_length=20)),
+                (
+                    "report",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="check_runs",
+                        to="indicators.indicatorreport",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="check_runs", to="core.unit"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_at', '-pk'],
+                "ordering": ["-started_at", "-pk"],
             },
         ),
     ]

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,53 +14,103 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('actor', models.CharField(max_length=255)),
-                ('action', models.CharField(max_length=60)),
-                ('object_type', models.CharField(max_length=60)),
-                ('object_id', models.CharField(max_length=60)),
-                ('before', models.JSONField(blank=True, null=True)),
-                ('after', models.JSONField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("actor", models.CharField(max_length=255)),
+                ("action", models.CharField(max_length=60)),
+                ("object_type", models.CharField(max_length=60)),
+                ("object_id", models.CharField(max_length=60)),
+                ("before", models.JSONField(blank=True, null=True)),
+                ("after", models.JSONField(blank=True, null=True)),
             ],
             options={
-                'verbose_name_plural': 'audit entries',
-                'ordering': ['-at', '-pk'],
+                "verbose_name_plural": "audit entries",
+                "ordering": ["-at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True)),
-                ('name_th', models.CharField(max_length=255)),
-                ('name_en', models.CharField(blank=True, max_length=255)),
-                ('abbreviation_th', models.CharField(blank=True, max_length=60)),
-                ('kind', models.CharField(choices=[('bureau', 'กองบัญชาการ/สำนักงาน'), ('division', 'กองบังคับการ/กอง'), ('subdivision', 'กองกำกับการ/ฝ่าย'), ('checkpoint', 'ด่านตรวจ')], default='division', max_length=20)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='core.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, unique=True)),
+                ("name_th", models.CharField(max_length=255)),
+                ("name_en", models.CharField(blank=True, max_length=255)),
+                ("abbreviation_th", models.CharField(blank=True, max_length=60)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("bureau", "กองบัญชาการ/สำนักงาน"),
+                            ("division", "กองบังคับการ/กอง"),
+                            ("subdivision", "กองกำกับการ/ฝ่าย"),
+                            ("checkpoint", "ด่านตรวจ"),
+                        ],
+                        default="division",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="core.unit",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['code'],
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title_th', models.CharField(blank=True, max_length=60, verbose_name='ยศ/คำนำหน้า')),
-                ('first_name_th', models.CharField(max_length=120)),
-                ('last_name_th', models.CharField(max_length=120)),
-                ('name_en', models.CharField(blank=True, max_length=255)),
-                ('position_th', models.CharField(blank=True, max_length=255)),
-                ('phone', models.CharField(blank=True, max_length=80)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='person', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='people', to='core.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title_th", models.CharField(blank=True, max_length=60, verbose_name="ยศ/คำนำหน้า")),
+                ("first_name_th", models.CharField(max_length=120)),
+                ("last_name_th", models.CharField(max_length=120)),
+                ("name_en", models.CharField(blank=True, max_length=255)),
+                ("position_th", models.CharField(blank=True, max_length=255)),
+                ("phone", models.CharField(blank=True, max_length=80)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="person",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="people", to="core.unit"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['unit__code', 'first_name_th'],
+                "ordering": ["unit__code", "first_name_th"],
             },
         ),
     ]

@@ -37,8 +37,10 @@ class PackEntryChanged(IntegrityFailure):
     """An evidence file no longer has the SHA-256 it was registered with: it must not ship."""
 
     def __init__(self, arcname: str, expected: str, actual: str):
-        super().__init__(f"{arcname}: เนื้อหาไม่ตรงกับ SHA-256 ที่ลงทะเบียนไว้ ({expected[:12]}… ≠ {actual[:12]}…)",
-                         f"{arcname}: content does not match its registered SHA-256 ({expected[:12]}… != {actual[:12]}…)")
+        super().__init__(
+            f"{arcname}: เนื้อหาไม่ตรงกับ SHA-256 ที่ลงทะเบียนไว้ ({expected[:12]}… ≠ {actual[:12]}…)",
+            f"{arcname}: content does not match its registered SHA-256 ({expected[:12]}… != {actual[:12]}…)",
+        )
         self.arcname, self.expected, self.actual = arcname, expected, actual
 
 
@@ -99,12 +101,23 @@ def tool_version() -> str:
 
 # --- build --------------------------------------------------------------------------------------------
 
-def build_pack(out_path: Path, *, entries: list[PackEntry], index_html: str, index_pdf: bytes | None,
-               report_files: dict[str, bytes], meta: dict, created_at: datetime | None = None) -> PackSummary:
+
+def build_pack(
+    out_path: Path,
+    *,
+    entries: list[PackEntry],
+    index_html: str,
+    index_pdf: bytes | None,
+    report_files: dict[str, bytes],
+    meta: dict,
+    created_at: datetime | None = None,
+) -> PackSummary:
     """Writes the pack to a temp file beside out_path, then renames it into place. Same input and
     created_at give the same bytes. PackEntryChanged if an evidence file no longer matches its SHA-256."""
     created = (created_at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
-    reports = {name if name.startswith("report/") else f"report/{name}": data for name, data in report_files.items()}
+    reports = {
+        name if name.startswith("report/") else f"report/{name}": data for name, data in report_files.items()
+    }
     ordered = sorted(entries, key=lambda e: e.ref_no)
     _validate(ordered, reports)
 
@@ -141,9 +154,15 @@ def build_pack(out_path: Path, *, entries: list[PackEntry], index_html: str, ind
         tmp.unlink(missing_ok=True)
     with open(out, "rb") as fh:
         digest = hashlib.file_digest(fh, "sha256").hexdigest()
-    return PackSummary(out, digest, out.stat().st_size, len(writer.sums),
-                       sum(e.has_file for e in ordered), sum(not e.has_file for e in ordered),
-                       manifest["created_at"])
+    return PackSummary(
+        out,
+        digest,
+        out.stat().st_size,
+        len(writer.sums),
+        sum(e.has_file for e in ordered),
+        sum(not e.has_file for e in ordered),
+        manifest["created_at"],
+    )
 
 
 def _json(value: object) -> bytes:
@@ -155,28 +174,40 @@ def _validate(entries: list[PackEntry], reports: dict[str, bytes]) -> None:
     refs: set[int] = set()
     for e in entries:
         if e.ref_no in refs or e.ref_no < 1:
-            raise PackError(f"หมายเลขหลักฐาน {e.ref_no} ซ้ำหรือไม่ถูกต้อง", f"evidence number {e.ref_no} is repeated or invalid")
+            raise PackError(
+                f"หมายเลขหลักฐาน {e.ref_no} ซ้ำหรือไม่ถูกต้อง", f"evidence number {e.ref_no} is repeated or invalid"
+            )
         refs.add(e.ref_no)
         if not e.has_file:
             continue
         if e.source_path is not None and e.data is not None:
-            raise PackError(f"หลักฐาน {e.ref_no}: ระบุได้ทั้งไฟล์หรือข้อมูล อย่างใดอย่างหนึ่ง",
-                            f"evidence {e.ref_no}: give source_path or data, not both")
+            raise PackError(
+                f"หลักฐาน {e.ref_no}: ระบุได้ทั้งไฟล์หรือข้อมูล อย่างใดอย่างหนึ่ง",
+                f"evidence {e.ref_no}: give source_path or data, not both",
+            )
         if not re.fullmatch(r"[0-9a-f]{64}", e.sha256 or ""):
-            raise PackError(f"หลักฐาน {e.ref_no}: SHA-256 ไม่ถูกต้อง", f"evidence {e.ref_no}: invalid SHA-256 {e.sha256!r}")
+            raise PackError(
+                f"หลักฐาน {e.ref_no}: SHA-256 ไม่ถูกต้อง", f"evidence {e.ref_no}: invalid SHA-256 {e.sha256!r}"
+            )
         if not e.arcname.startswith("evidence/"):
-            raise PackError(f"หลักฐาน {e.ref_no}: ชื่อไฟล์ต้องอยู่ใต้ evidence/",
-                            f"evidence {e.ref_no}: arcname {e.arcname!r} must be under evidence/")
+            raise PackError(
+                f"หลักฐาน {e.ref_no}: ชื่อไฟล์ต้องอยู่ใต้ evidence/",
+                f"evidence {e.ref_no}: arcname {e.arcname!r} must be under evidence/",
+            )
         names.append(e.arcname)
     for name in names:
         problem = member_name_problem(name)
         too_long = any(len(part.encode()) > 255 for part in name.split("/"))
         if problem or too_long or name.endswith("/"):
-            raise PackError(f"ชื่อไฟล์ในชุดหลักฐานไม่ปลอดภัย: {name!r}",
-                            f"unsafe name in the pack: {name!r} ({problem or 'too long or a directory'})")
+            raise PackError(
+                f"ชื่อไฟล์ในชุดหลักฐานไม่ปลอดภัย: {name!r}",
+                f"unsafe name in the pack: {name!r} ({problem or 'too long or a directory'})",
+            )
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
-        raise PackError(f"ชื่อไฟล์ซ้ำในชุดหลักฐาน: {duplicates[0]}", f"the same name twice in the pack: {duplicates[0]}")
+        raise PackError(
+            f"ชื่อไฟล์ซ้ำในชุดหลักฐาน: {duplicates[0]}", f"the same name twice in the pack: {duplicates[0]}"
+        )
 
 
 class _Writer:
@@ -205,8 +236,16 @@ class _Writer:
         return sha
 
     def add_entry(self, e: PackEntry) -> dict:
-        item = {"ref_no": e.ref_no, "title": e.title, "doc_no": e.doc_no, "doc_date": e.doc_date, "url": e.url,
-                "path": None, "size": None, "sha256": None}
+        item = {
+            "ref_no": e.ref_no,
+            "title": e.title,
+            "doc_no": e.doc_no,
+            "doc_date": e.doc_date,
+            "url": e.url,
+            "path": None,
+            "size": None,
+            "sha256": None,
+        }
         if e.data is not None:
             sha, size = hashlib.sha256(e.data).hexdigest(), len(e.data)
             if sha != e.sha256:
@@ -223,8 +262,10 @@ class _Writer:
         try:
             src = open(e.source_path, "rb")
         except OSError as exc:
-            raise PackError(f"หลักฐาน {e.ref_no}: เปิดไฟล์ไม่ได้ ({exc.strerror})",
-                            f"evidence {e.ref_no}: cannot open {e.source_path} ({exc.strerror})") from None
+            raise PackError(
+                f"หลักฐาน {e.ref_no}: เปิดไฟล์ไม่ได้ ({exc.strerror})",
+                f"evidence {e.ref_no}: cannot open {e.source_path} ({exc.strerror})",
+            ) from None
         with src:
             size = os.fstat(src.fileno()).st_size
             digest, written = hashlib.sha256(), 0
@@ -241,6 +282,7 @@ class _Writer:
 
 
 # --- verify -------------------------------------------------------------------------------------------
+
 
 class _Unreadable(Exception):
     pass
@@ -272,11 +314,15 @@ class _Verifier:
     def run(self) -> PackVerification:
         infos = self.zf.infolist()
         if len(infos) > self.limits.max_members:
-            self.problems.append(f"{self.label}: {len(infos)} members, over the limit of {self.limits.max_members}")
+            self.problems.append(
+                f"{self.label}: {len(infos)} members, over the limit of {self.limits.max_members}"
+            )
             return self.result()
         members = self._members(infos)
         if sum(i.file_size for i in members.values()) > self.limits.max_total_bytes:
-            self.problems.append(f"{self.label}: uncompressed size over the limit of {self.limits.max_total_bytes} bytes")
+            self.problems.append(
+                f"{self.label}: uncompressed size over the limit of {self.limits.max_total_bytes} bytes"
+            )
             return self.result()
         if SUMS not in members:
             self.problems.append(f"{SUMS}: missing")
@@ -317,8 +363,12 @@ class _Verifier:
 
     def _hash(self, info: zipfile.ZipInfo) -> tuple[str, int] | None:
         name = info.filename
-        if info.file_size > self.limits.ratio_floor and info.file_size > self.limits.max_ratio * max(info.compress_size, 1):
-            self.problems.append(f"{name}: compression ratio over {self.limits.max_ratio:.0f} to 1 (zip bomb?)")
+        if info.file_size > self.limits.ratio_floor and info.file_size > self.limits.max_ratio * max(
+            info.compress_size, 1
+        ):
+            self.problems.append(
+                f"{name}: compression ratio over {self.limits.max_ratio:.0f} to 1 (zip bomb?)"
+            )
             return None
         digest, n = hashlib.sha256(), 0
         try:
@@ -329,7 +379,15 @@ class _Verifier:
                         self.problems.append(f"{name}: exceeds the size limit")
                         return None
                     digest.update(chunk)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError, ValueError) as exc:
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+            OSError,
+            RuntimeError,
+            NotImplementedError,
+            ValueError,
+        ) as exc:
             self.problems.append(f"{name}: damaged in the zip ({exc})")
             return None
         self.budget -= n
@@ -344,7 +402,14 @@ class _Verifier:
             if len(data) > self.limits.max_text_bytes:
                 raise _Unreadable(f"larger than {self.limits.max_text_bytes} bytes")
             return data.decode("utf-8")
-        except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, UnicodeDecodeError) as exc:
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+            RuntimeError,
+            NotImplementedError,
+            UnicodeDecodeError,
+        ) as exc:
             raise _Unreadable(str(exc)) from None
 
     def _read_sums(self, info: zipfile.ZipInfo) -> dict[str, str]:
@@ -387,5 +452,11 @@ class _Verifier:
         for entry in evidence:
             path = entry["path"]
             listed = files.get(path)
-            if listed is None or listed.get("sha256") != entry.get("sha256") or listed.get("size") != entry.get("size"):
-                self.problems.append(f"{path}: evidence {entry.get('ref_no')} in {MANIFEST} disagrees with its file entry")
+            if (
+                listed is None
+                or listed.get("sha256") != entry.get("sha256")
+                or listed.get("size") != entry.get("size")
+            ):
+                self.problems.append(
+                    f"{path}: evidence {entry.get('ref_no')} in {MANIFEST} disagrees with its file entry"
+                )

@@ -44,9 +44,18 @@ _OOXML_MAIN = {
     b"spreadsheetml.sheet.main+xml": "xlsx",
     b"presentationml.presentation.main+xml": "pptx",
 }
-_ODF_MIME = {b"application/vnd.oasis.opendocument.text": "odt",
-             b"application/vnd.oasis.opendocument.spreadsheet": "ods"}
-_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+_ODF_MIME = {
+    b"application/vnd.oasis.opendocument.text": "odt",
+    b"application/vnd.oasis.opendocument.spreadsheet": "ods",
+}
+_WINDOWS_RESERVED = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    *(f"COM{i}" for i in range(1, 10)),
+    *(f"LPT{i}" for i in range(1, 10)),
+}
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")  # text may hold tab, newline, CR, form feed
 _NAME_PUNCTUATION = set(" -_.,()[]{}+=@#&'!~%฿")
 
@@ -85,6 +94,7 @@ class CheckedUpload:
 
 
 # --- file names ---------------------------------------------------------------------------------------
+
 
 def _clean(text: str) -> str:
     out = []
@@ -150,14 +160,17 @@ def member_name_problem(name: str) -> str | None:
 
 # --- content ------------------------------------------------------------------------------------------
 
-def check_upload(fileobj: BinaryIO, filename: str, *, max_bytes: int | None = None,
-                 limits: UploadLimits | None = None) -> str:
+
+def check_upload(
+    fileobj: BinaryIO, filename: str, *, max_bytes: int | None = None, limits: UploadLimits | None = None
+) -> str:
     """Checks a seekable upload; returns its MIME type or raises UploadRejected."""
     return inspect_upload(fileobj, filename, max_bytes=max_bytes, limits=limits).content_type
 
 
-def inspect_upload(fileobj: BinaryIO, filename: str, *, max_bytes: int | None = None,
-                   limits: UploadLimits | None = None) -> CheckedUpload:
+def inspect_upload(
+    fileobj: BinaryIO, filename: str, *, max_bytes: int | None = None, limits: UploadLimits | None = None
+) -> CheckedUpload:
     limits = limits or UploadLimits()
     limit = limits.max_bytes if max_bytes is None else max_bytes
     size = fileobj.seek(0, 2)
@@ -166,14 +179,19 @@ def inspect_upload(fileobj: BinaryIO, filename: str, *, max_bytes: int | None = 
         if size == 0:
             raise UploadRejected("ไฟล์ว่างเปล่า", "the file is empty", "empty")
         if size > limit:
-            raise UploadRejected(f"ไฟล์มีขนาด {size:,} ไบต์ เกินกำหนด {limit:,} ไบต์",
-                                 f"the file is {size:,} bytes, over the {limit:,}-byte limit", "too_large")
+            raise UploadRejected(
+                f"ไฟล์มีขนาด {size:,} ไบต์ เกินกำหนด {limit:,} ไบต์",
+                f"the file is {size:,} bytes, over the {limit:,}-byte limit",
+                "too_large",
+            )
         ext = _extension(filename)
         kind = _detect(fileobj, ext, limits)
         if ext not in KINDS[kind][1]:
             raise UploadRejected(
                 f"นามสกุล .{ext} ไม่ตรงกับเนื้อหาของไฟล์ ซึ่งเป็น {kind.upper()}",
-                f"the extension .{ext} does not match the content, which is {kind.upper()}", "mismatch")
+                f"the extension .{ext} does not match the content, which is {kind.upper()}",
+                "mismatch",
+            )
         return CheckedUpload(kind, KINDS[kind][0], size)
     finally:
         fileobj.seek(0)
@@ -183,8 +201,9 @@ def _extension(filename: str) -> str:
     name = filename.replace("\\", "/").rsplit("/", 1)[-1]
     stem, dot, ext = name.rpartition(".")
     if not dot or not stem.strip(". ") or not ext:
-        raise UploadRejected("ชื่อไฟล์ต้องมีนามสกุล เช่น .pdf", "the file name needs an extension such as .pdf",
-                             "no_extension")
+        raise UploadRejected(
+            "ชื่อไฟล์ต้องมีนามสกุล เช่น .pdf", "the file name needs an extension such as .pdf", "no_extension"
+        )
     return ext.lower()
 
 
@@ -200,8 +219,11 @@ def _detect(fileobj: BinaryIO, ext: str, limits: UploadLimits) -> str:
         _refuse_type(guess.extension.upper())
     if not _is_utf8_text(fileobj):
         if ext in _TEXT_KINDS:
-            raise UploadRejected("ไฟล์ข้อความต้องเข้ารหัสเป็น UTF-8 (บันทึกใหม่เป็น UTF-8)",
-                                 "text files must be UTF-8 encoded (save it again as UTF-8)", "not_utf8")
+            raise UploadRejected(
+                "ไฟล์ข้อความต้องเข้ารหัสเป็น UTF-8 (บันทึกใหม่เป็น UTF-8)",
+                "text files must be UTF-8 encoded (save it again as UTF-8)",
+                "not_utf8",
+            )
         _refuse_type("unrecognised binary data")
     if ext == "json":
         try:
@@ -213,9 +235,11 @@ def _detect(fileobj: BinaryIO, ext: str, limits: UploadLimits) -> str:
 
 def _refuse_type(detected: str) -> None:
     allowed = "PDF, PNG, JPEG, GIF, WebP, DOCX, XLSX, PPTX, ODT, ODS, TXT, CSV, JSON, ZIP"
-    raise UploadRejected(f"ไม่รับไฟล์ประเภทนี้ (เนื้อหาเป็น {detected}); รับเฉพาะ {allowed}",
-                         f"this file type is not accepted (content is {detected}); accepted: {allowed}",
-                         "type_not_allowed")
+    raise UploadRejected(
+        f"ไม่รับไฟล์ประเภทนี้ (เนื้อหาเป็น {detected}); รับเฉพาะ {allowed}",
+        f"this file type is not accepted (content is {detected}); accepted: {allowed}",
+        "type_not_allowed",
+    )
 
 
 def _is_utf8_text(fileobj: BinaryIO) -> bool:
@@ -235,6 +259,7 @@ def _is_utf8_text(fileobj: BinaryIO) -> bool:
 
 # --- zip-based content --------------------------------------------------------------------------------
 
+
 def _zip_kind(fileobj: BinaryIO, limits: UploadLimits) -> str:
     try:
         with zipfile.ZipFile(fileobj) as zf:
@@ -243,8 +268,9 @@ def _zip_kind(fileobj: BinaryIO, limits: UploadLimits) -> str:
             if "[Content_Types].xml" in names:
                 types = _read_capped(zf, "[Content_Types].xml", MiB)
                 if b"macroEnabled" in types:
-                    raise UploadRejected("ไม่รับไฟล์ Office ที่มีมาโคร", "macro-enabled Office files are not accepted",
-                                         "macro")
+                    raise UploadRejected(
+                        "ไม่รับไฟล์ Office ที่มีมาโคร", "macro-enabled Office files are not accepted", "macro"
+                    )
                 for marker, kind in _OOXML_MAIN.items():
                     if marker in types:
                         return kind
@@ -253,10 +279,18 @@ def _zip_kind(fileobj: BinaryIO, limits: UploadLimits) -> str:
                 if kind:
                     return kind
             return "zip"
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, ValueError, NotImplementedError,
-            OSError) as exc:
-        raise UploadRejected("ไฟล์ zip เสียหายหรืออ่านไม่ได้", f"the zip file is damaged or unreadable ({exc})",
-                             "zip_corrupt") from None
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        EOFError,
+        ValueError,
+        NotImplementedError,
+        OSError,
+    ) as exc:
+        raise UploadRejected(
+            "ไฟล์ zip เสียหายหรืออ่านไม่ได้", f"the zip file is damaged or unreadable ({exc})", "zip_corrupt"
+        ) from None
 
 
 def check_zip(zf: zipfile.ZipFile, limits: UploadLimits) -> None:
@@ -264,27 +298,39 @@ def check_zip(zf: zipfile.ZipFile, limits: UploadLimits) -> None:
     or a damaged member is caught by its CRC."""
     infos = zf.infolist()
     if len(infos) > limits.zip_max_members:
-        raise UploadRejected(f"ไฟล์ zip มี {len(infos):,} รายการ เกินกำหนด {limits.zip_max_members:,}",
-                             f"the zip has {len(infos):,} members, over the limit of {limits.zip_max_members:,}",
-                             "zip_members")
+        raise UploadRejected(
+            f"ไฟล์ zip มี {len(infos):,} รายการ เกินกำหนด {limits.zip_max_members:,}",
+            f"the zip has {len(infos):,} members, over the limit of {limits.zip_max_members:,}",
+            "zip_members",
+        )
     total = compressed = 0
     for info in infos:
         problem = member_name_problem(info.filename)
         if problem:
-            raise UploadRejected(f"ไฟล์ zip มีชื่อที่ไม่ปลอดภัย: {info.filename!r}",
-                                 f"the zip has an unsafe member name {info.filename!r} ({problem})", "zip_unsafe_name")
+            raise UploadRejected(
+                f"ไฟล์ zip มีชื่อที่ไม่ปลอดภัย: {info.filename!r}",
+                f"the zip has an unsafe member name {info.filename!r} ({problem})",
+                "zip_unsafe_name",
+            )
         if info.flag_bits & 0x1:
-            raise UploadRejected("ไม่รับไฟล์ zip ที่เข้ารหัส", "encrypted zip files are not accepted", "zip_encrypted")
+            raise UploadRejected(
+                "ไม่รับไฟล์ zip ที่เข้ารหัส", "encrypted zip files are not accepted", "zip_encrypted"
+            )
         if stat.S_ISLNK(info.external_attr >> 16):
-            raise UploadRejected(f"ไฟล์ zip มีลิงก์สัญลักษณ์: {info.filename!r}",
-                                 f"the zip has a symbolic link {info.filename!r}", "zip_symlink")
+            raise UploadRejected(
+                f"ไฟล์ zip มีลิงก์สัญลักษณ์: {info.filename!r}",
+                f"the zip has a symbolic link {info.filename!r}",
+                "zip_symlink",
+            )
         _check_ratio(info.file_size, info.compress_size, limits)
         total += info.file_size
         compressed += info.compress_size
     if total > limits.zip_max_total_bytes:
-        raise UploadRejected(f"ไฟล์ zip เมื่อแตกแล้วมีขนาด {total:,} ไบต์ เกินกำหนด {limits.zip_max_total_bytes:,}",
-                             f"the zip expands to {total:,} bytes, over the {limits.zip_max_total_bytes:,}-byte limit",
-                             "zip_too_large")
+        raise UploadRejected(
+            f"ไฟล์ zip เมื่อแตกแล้วมีขนาด {total:,} ไบต์ เกินกำหนด {limits.zip_max_total_bytes:,}",
+            f"the zip expands to {total:,} bytes, over the {limits.zip_max_total_bytes:,}-byte limit",
+            "zip_too_large",
+        )
     _check_ratio(total, compressed, limits)
     budget = limits.zip_max_total_bytes
     for info in infos:
@@ -295,9 +341,11 @@ def check_zip(zf: zipfile.ZipFile, limits: UploadLimits) -> None:
 def _check_ratio(size: int, compressed: int, limits: UploadLimits) -> None:
     if size > limits.zip_ratio_floor and size > limits.zip_max_ratio * max(compressed, 1):
         ratio = size / max(compressed, 1)
-        raise UploadRejected(f"ไฟล์ zip บีบอัดไว้สูงผิดปกติ ({ratio:,.0f} เท่า) อาจเป็น zip bomb",
-                             f"the zip is compressed {ratio:,.0f} to 1, over the limit of {limits.zip_max_ratio:,.0f} (zip bomb?)",
-                             "zip_ratio")
+        raise UploadRejected(
+            f"ไฟล์ zip บีบอัดไว้สูงผิดปกติ ({ratio:,.0f} เท่า) อาจเป็น zip bomb",
+            f"the zip is compressed {ratio:,.0f} to 1, over the limit of {limits.zip_max_ratio:,.0f} (zip bomb?)",
+            "zip_ratio",
+        )
 
 
 def _member_chunks(zf: zipfile.ZipFile, member: str | zipfile.ZipInfo, cap: int):
@@ -307,8 +355,9 @@ def _member_chunks(zf: zipfile.ZipFile, member: str | zipfile.ZipInfo, cap: int)
         while chunk := fh.read(min(CHUNK, cap - n + 1)):
             n += len(chunk)
             if n > cap:
-                raise UploadRejected("ไฟล์ zip เมื่อแตกแล้วใหญ่เกินกำหนด", "the zip expands beyond the size limit",
-                                     "zip_too_large")
+                raise UploadRejected(
+                    "ไฟล์ zip เมื่อแตกแล้วใหญ่เกินกำหนด", "the zip expands beyond the size limit", "zip_too_large"
+                )
             yield chunk
 
 

@@ -5,76 +5,176 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('checks', '0001_initial'),
-        ('core', '0001_initial'),
-        ('indicators', '0001_initial'),
+        ("checks", "0001_initial"),
+        ("core", "0001_initial"),
+        ("indicators", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Blob',
+            name="Blob",
             fields=[
-                ('sha256', models.CharField(max_length=64, primary_key=True, serialize=False)),
-                ('size', models.BigIntegerField()),
-                ('content_type', models.CharField(max_length=120)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ("sha256", models.CharField(max_length=64, primary_key=True, serialize=False)),
+                ("size", models.BigIntegerField()),
+                ("content_type", models.CharField(max_length=120)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Evidence',
+            name="Evidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.TextField()),
-                ('kind', models.CharField(choices=[('order', 'คำสั่ง'), ('minutes', 'รายงานการประชุม'), ('photo', 'ภาพถ่าย'), ('screenshot', 'ภาพหน้าจอ'), ('manual', 'คู่มือ'), ('plan', 'แผน'), ('statistics', 'สถิติ'), ('form', 'แบบฟอร์ม'), ('letter', 'หนังสือ'), ('system', 'สร้างโดยระบบ')], max_length=20)),
-                ('doc_no', models.CharField(blank=True, max_length=120, verbose_name='เลขที่หนังสือ')),
-                ('doc_date', models.DateField(blank=True, null=True)),
-                ('effective_date', models.DateField(blank=True, null=True)),
-                ('expiry_date', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.CharField(blank=True, max_length=255)),
-                ('check_run', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='artefacts', to='checks.checkrun')),
-                ('issuing_unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.unit')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='evidence', to='core.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.TextField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("order", "คำสั่ง"),
+                            ("minutes", "รายงานการประชุม"),
+                            ("photo", "ภาพถ่าย"),
+                            ("screenshot", "ภาพหน้าจอ"),
+                            ("manual", "คู่มือ"),
+                            ("plan", "แผน"),
+                            ("statistics", "สถิติ"),
+                            ("form", "แบบฟอร์ม"),
+                            ("letter", "หนังสือ"),
+                            ("system", "สร้างโดยระบบ"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("doc_no", models.CharField(blank=True, max_length=120, verbose_name="เลขที่หนังสือ")),
+                ("doc_date", models.DateField(blank=True, null=True)),
+                ("effective_date", models.DateField(blank=True, null=True)),
+                ("expiry_date", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("created_by", models.CharField(blank=True, max_length=255)),
+                (
+                    "check_run",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="artefacts",
+                        to="checks.checkrun",
+                    ),
+                ),
+                (
+                    "issuing_unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.unit",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="evidence", to="core.unit"
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'evidence',
-                'ordering': ['pk'],
+                "verbose_name_plural": "evidence",
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='EvidenceLink',
+            name="EvidenceLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('criterion', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='indicators.criterion')),
-                ('evidence', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links', to='evidence.evidence')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence_links', to='indicators.indicatorreport')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "criterion",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="indicators.criterion",
+                    ),
+                ),
+                (
+                    "evidence",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="links",
+                        to="evidence.evidence",
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evidence_links",
+                        to="indicators.indicatorreport",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pk'],
-                'constraints': [models.UniqueConstraint(fields=('evidence', 'report', 'criterion'), name='evidence_link_unique')],
+                "ordering": ["pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("evidence", "report", "criterion"), name="evidence_link_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='EvidenceRevision',
+            name="EvidenceRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('url', models.URLField(blank=True, max_length=1000)),
-                ('filename', models.CharField(blank=True, max_length=255)),
-                ('note', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.CharField(blank=True, max_length=255)),
-                ('blob', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='evidence.blob')),
-                ('evidence', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='evidence.evidence')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("url", models.URLField(blank=True, max_length=1000)),
+                ("filename", models.CharField(blank=True, max_length=255)),
+                ("note", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("created_by", models.CharField(blank=True, max_length=255)),
+                (
+                    "blob",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to="evidence.blob"
+                    ),
+                ),
+                (
+                    "evidence",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="revisions",
+                        to="evidence.evidence",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['evidence', 'number'],
-                'constraints': [models.UniqueConstraint(fields=('evidence', 'number'), name='evidence_revision_unique'), models.CheckConstraint(condition=models.Q(('blob__isnull', False), models.Q(('url', ''), _negated=True), _connector='OR'), name='revision_has_file_or_link')],
+                "ordering": ["evidence", "number"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("evidence", "number"), name="evidence_revision_unique"),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("blob__isnull", False), models.Q(("url", ""), _negated=True), _connector="OR"
+                        ),
+                        name="revision_has_file_or_link",
+                    ),
+                ],
             },
         ),
     ]

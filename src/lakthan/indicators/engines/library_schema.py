@@ -52,8 +52,10 @@ from lakthan.indicators.engines.scoring import LEVELS, Scheme, SchemeError, to_d
 URN_RE = re.compile(r"urn:lakthan(?::[a-z0-9][a-z0-9._-]*)+")
 CHECK_PREFIX = "urn:lakthan:check:"
 _NULL_TAG = "tag:yaml.org,2002:null"
-_MISPLACED = {"weight": "weights belong to the agreement (คำรับรอง), not to the library",
-              "weights": "weights belong to the agreement (คำรับรอง), not to the library"}
+_MISPLACED = {
+    "weight": "weights belong to the agreement (คำรับรอง), not to the library",
+    "weights": "weights belong to the agreement (คำรับรอง), not to the library",
+}
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,7 @@ def _line(node: Node) -> int:
 
 # --- typed scalars --------------------------------------------------------------------------------
 
+
 def _text(node: Node, what: str) -> str:
     if not isinstance(node, ScalarNode):
         raise _Fail(_line(node), f"{what} must be text")
@@ -156,8 +159,11 @@ def _bool(node: Node, what: str) -> bool:
 def _urn(node: Node, what: str, prefix: str = "") -> str:
     urn = _text(node, what)
     if not URN_RE.fullmatch(urn):
-        raise _Fail(_line(node), f"{what} {urn!r} is not a URN of the form urn:lakthan:part:part "
-                                 "(lower-case letters, digits, '.', '_', '-')")
+        raise _Fail(
+            _line(node),
+            f"{what} {urn!r} is not a URN of the form urn:lakthan:part:part "
+            "(lower-case letters, digits, '.', '_', '-')",
+        )
     if prefix and not urn.startswith(prefix):
         raise _Fail(_line(node), f"{what} {urn!r} must start with {prefix!r}")
     return urn
@@ -194,6 +200,7 @@ def _fields(node: Node, what: str, required: tuple[str, ...], optional: tuple[st
 
 # --- the reader ------------------------------------------------------------------------------------
 
+
 class _Reader:
     def __init__(self) -> None:
         self.urn_lines: dict[str, int] = {}  # every URN defined in the file -> its line
@@ -209,12 +216,15 @@ class _Reader:
         if node is None:
             raise _Fail(1, "the file is empty: expected a library with urn, name_th, version and indicators")
         f = _fields(node, "the library", ("urn", "name_th", "version", "indicators"), ("name_en",))
-        values = _parse(f, {
-            "urn": lambda n: self.define(n, "the library urn"),
-            "name_th": lambda n: _text(n, "name_th"),
-            "name_en": lambda n: _text(n, "name_en"),
-            "version": lambda n: _text(n, "version"),
-        })
+        values = _parse(
+            f,
+            {
+                "urn": lambda n: self.define(n, "the library urn"),
+                "name_th": lambda n: _text(n, "name_th"),
+                "name_en": lambda n: _text(n, "name_en"),
+                "version": lambda n: _text(n, "version"),
+            },
+        )
         seq = f["indicators"]
         if not isinstance(seq, SequenceNode) or not seq.value:
             raise _Fail(_line(seq), "indicators must be a non-empty list")
@@ -222,17 +232,29 @@ class _Reader:
         code_lines: dict[str, int] = {}
         for order, item in enumerate(seq.value, start=1):
             indicators.append(self.indicator(item, values["urn"] + ":", order, code_lines))
-        return LibraryDef(values["urn"], values["name_th"], values.get("name_en", ""), values["version"], path,
-                          tuple(indicators))
+        return LibraryDef(
+            values["urn"],
+            values["name_th"],
+            values.get("name_en", ""),
+            values["version"],
+            path,
+            tuple(indicators),
+        )
 
     def indicator(self, node: Node, prefix: str, order: int, code_lines: dict[str, int]) -> IndicatorDef:
-        f = _fields(node, "an indicator", ("urn", "code", "name_th"),
-                    ("parent_code", "name_en", "unit_th", "scheme", "scoring_note_th", "scoring_note_en", "criteria"))
+        f = _fields(
+            node,
+            "an indicator",
+            ("urn", "code", "name_th"),
+            ("parent_code", "name_en", "unit_th", "scheme", "scoring_note_th", "scoring_note_en", "criteria"),
+        )
 
         def code(n: Node) -> str:
             value = _text(n, "code")
             if value in code_lines:
-                raise _Fail(_line(n), f"duplicate indicator code '{value}' (first on line {code_lines[value]})")
+                raise _Fail(
+                    _line(n), f"duplicate indicator code '{value}' (first on line {code_lines[value]})"
+                )
             return value
 
         def parent(n: Node) -> str:
@@ -241,20 +263,35 @@ class _Reader:
                 raise _Fail(_line(n), f"parent_code '{value}' is not an indicator defined above in this file")
             return value
 
-        v = _parse(f, {
-            "urn": lambda n: self.define(n, "indicator urn", prefix),
-            "code": code, "parent_code": parent,
-            "name_th": lambda n: _text(n, "name_th"), "name_en": lambda n: _text(n, "name_en"),
-            "unit_th": lambda n: _text(n, "unit_th"), "scheme": _scheme,
-            "scoring_note_th": lambda n: _texts(n, "scoring_note_th"),
-            "scoring_note_en": lambda n: _texts(n, "scoring_note_en"),
-        })
+        v = _parse(
+            f,
+            {
+                "urn": lambda n: self.define(n, "indicator urn", prefix),
+                "code": code,
+                "parent_code": parent,
+                "name_th": lambda n: _text(n, "name_th"),
+                "name_en": lambda n: _text(n, "name_en"),
+                "unit_th": lambda n: _text(n, "unit_th"),
+                "scheme": _scheme,
+                "scoring_note_th": lambda n: _texts(n, "scoring_note_th"),
+                "scoring_note_en": lambda n: _texts(n, "scoring_note_en"),
+            },
+        )
         code_lines[v["code"]] = _line(f["code"])
         scheme: Scheme | None = v.get("scheme")
         criteria = self.criteria(f["criteria"], v["urn"] + ":", scheme) if "criteria" in f else ()
         return IndicatorDef(
-            v["urn"], v["code"], v.get("parent_code"), v["name_th"], v.get("name_en", ""), v.get("unit_th", ""), scheme,
-            v.get("scoring_note_th", ()), v.get("scoring_note_en", ()), criteria, order,
+            v["urn"],
+            v["code"],
+            v.get("parent_code"),
+            v["name_th"],
+            v.get("name_en", ""),
+            v.get("unit_th", ""),
+            scheme,
+            v.get("scoring_note_th", ()),
+            v.get("scoring_note_en", ()),
+            criteria,
+            order,
         )
 
     def criteria(self, seq: Node, prefix: str, scheme: Scheme | None) -> tuple[CriterionDef, ...]:
@@ -264,36 +301,72 @@ class _Reader:
         out: list[CriterionDef] = []
         number_lines: dict[int, int] = {}
         for node in seq.value:
-            f = _fields(node, "a criterion", ("urn", "number", "title_th"), (
-                "title_en", "explanation_th", "explanation_en", "level", "reconstructed", "source_note", "checks"))
-            v = _parse(f, {
-                "urn": lambda n: self.define(n, "criterion urn", prefix),
-                "number": lambda n: _positive_int(n, "number"),
-                "title_th": lambda n: _text(n, "title_th"), "title_en": lambda n: _text(n, "title_en"),
-                "explanation_th": lambda n: _texts(n, "explanation_th"),
-                "explanation_en": lambda n: _texts(n, "explanation_en"),
-                "level": _level, "reconstructed": lambda n: _bool(n, "reconstructed"),
-                "source_note": lambda n: _text(n, "source_note"), "checks": _checks,
-            })
+            f = _fields(
+                node,
+                "a criterion",
+                ("urn", "number", "title_th"),
+                (
+                    "title_en",
+                    "explanation_th",
+                    "explanation_en",
+                    "level",
+                    "reconstructed",
+                    "source_note",
+                    "checks",
+                ),
+            )
+            v = _parse(
+                f,
+                {
+                    "urn": lambda n: self.define(n, "criterion urn", prefix),
+                    "number": lambda n: _positive_int(n, "number"),
+                    "title_th": lambda n: _text(n, "title_th"),
+                    "title_en": lambda n: _text(n, "title_en"),
+                    "explanation_th": lambda n: _texts(n, "explanation_th"),
+                    "explanation_en": lambda n: _texts(n, "explanation_en"),
+                    "level": _level,
+                    "reconstructed": lambda n: _bool(n, "reconstructed"),
+                    "source_note": lambda n: _text(n, "source_note"),
+                    "checks": _checks,
+                },
+            )
             number = v["number"]
             if number in number_lines:
-                raise _Fail(_line(f["number"]), f"duplicate criterion number {number} (first on line {number_lines[number]})")
+                raise _Fail(
+                    _line(f["number"]),
+                    f"duplicate criterion number {number} (first on line {number_lines[number]})",
+                )
             number_lines[number] = _line(f["number"])
             if milestone and "level" not in f:
                 raise _Fail(_line(node), "a criterion of a milestone scheme needs a level (1-5)")
             if not milestone and "level" in f:
                 raise _Fail(_line(f["level"]), "level is only for criteria of a milestone scheme")
             if v.get("reconstructed") and "source_note" not in f:
-                raise _Fail(_line(f["reconstructed"]), "a reconstructed criterion needs a source_note saying what it was inferred from")
-            out.append(CriterionDef(
-                v["urn"], number, v["title_th"], v.get("title_en", ""), v.get("explanation_th", ()),
-                v.get("explanation_en", ()), v.get("level"), v.get("reconstructed", False), v.get("checks", ()),
-                v.get("source_note", ""),
-            ))
+                raise _Fail(
+                    _line(f["reconstructed"]),
+                    "a reconstructed criterion needs a source_note saying what it was inferred from",
+                )
+            out.append(
+                CriterionDef(
+                    v["urn"],
+                    number,
+                    v["title_th"],
+                    v.get("title_en", ""),
+                    v.get("explanation_th", ()),
+                    v.get("explanation_en", ()),
+                    v.get("level"),
+                    v.get("reconstructed", False),
+                    v.get("checks", ()),
+                    v.get("source_note", ""),
+                )
+            )
         if milestone:
             missing = sorted(set(range(1, LEVELS + 1)) - {c.level for c in out})
             if missing:
-                raise _Fail(_line(seq), f"milestone level {missing[0]} has no criterion (each level 1-{LEVELS} needs at least one)")
+                raise _Fail(
+                    _line(seq),
+                    f"milestone level {missing[0]} has no criterion (each level 1-{LEVELS} needs at least one)",
+                )
         return tuple(out)
 
 
@@ -347,27 +420,40 @@ def _scheme(node: Node) -> Scheme:
 
 # --- files -------------------------------------------------------------------------------------------
 
+
 def _compose(data: bytes, path: str) -> Node | None:
     if not data.strip():
-        raise LibraryError(path, 1, "the file is empty: expected a library with urn, name_th, version and indicators")
+        raise LibraryError(
+            path, 1, "the file is empty: expected a library with urn, name_th, version and indicators"
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        raise LibraryError(path, line, f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} cannot be "
-                                       "decoded); save it as UTF-8") from None
+        line = data[: exc.start].count(b"\n") + 1
+        raise LibraryError(
+            path,
+            line,
+            f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} cannot be decoded); save it as UTF-8",
+        ) from None
     try:
         return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         detail = exc.problem or exc.context or "invalid YAML"
-        if exc.context and exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
+        if (
+            exc.context
+            and exc.context_mark
+            and exc.problem_mark
+            and exc.context_mark.line != exc.problem_mark.line
+        ):
             detail += f" ({exc.context} that starts on line {exc.context_mark.line + 1})"
         raise LibraryError(path, mark.line + 1 if mark else 1, f"YAML syntax error: {detail}") from None
     except yaml.reader.ReaderError as exc:
-        line = text[:exc.position].count("\n") + 1
+        line = text[: exc.position].count("\n") + 1
         code = exc.character if isinstance(exc.character, int) else ord(exc.character)
-        raise LibraryError(path, line, f"the file contains a control character YAML does not allow (U+{code:04X})") from None
+        raise LibraryError(
+            path, line, f"the file contains a control character YAML does not allow (U+{code:04X})"
+        ) from None
 
 
 def _load(path: str | Path) -> tuple[LibraryDef, dict[str, int]]:
@@ -402,7 +488,9 @@ def validate_many(paths: Iterable[str | Path]) -> list[LibraryError]:
         for urn, line in urn_lines.items():
             if urn in defined:
                 other, other_line = defined[urn]
-                errors.append(LibraryError(str(path), line, f"URN {urn} is already defined in {other}:{other_line}"))
+                errors.append(
+                    LibraryError(str(path), line, f"URN {urn} is already defined in {other}:{other_line}")
+                )
                 break
         else:
             defined.update((urn, (str(path), line)) for urn, line in urn_lines.items())

@@ -73,31 +73,45 @@ class Scheme:
         object.__setattr__(self, "thresholds", tuple(values))
         if self.kind == "milestone":
             if values:
-                raise SchemeError("a milestone scheme has no thresholds: its levels are the criteria's levels",
-                                  "thresholds")
+                raise SchemeError(
+                    "a milestone scheme has no thresholds: its levels are the criteria's levels", "thresholds"
+                )
             return
         if len(values) != LEVELS:
-            raise SchemeError(f"a {self.kind} scheme needs exactly {LEVELS} thresholds (levels 1-5), got {len(values)}",
-                              "thresholds")
+            raise SchemeError(
+                f"a {self.kind} scheme needs exactly {LEVELS} thresholds (levels 1-5), got {len(values)}",
+                "thresholds",
+            )
         for i, t in enumerate(values):
             if self.kind == "count" and (t < 0 or t != t.to_integral_value()):
-                raise SchemeError(f"count thresholds are whole numbers of items, 0 or more, not {t}", "thresholds", i)
+                raise SchemeError(
+                    f"count thresholds are whole numbers of items, 0 or more, not {t}", "thresholds", i
+                )
         increasing = self.kind == "count" or self.direction == "higher"
         for i, (a, b) in enumerate(zip(values, values[1:], strict=False), start=1):
             if (a >= b) if increasing else (a <= b):
                 order = "increasing" if increasing else "decreasing (lower is better)"
                 raise SchemeError(
-                    f"thresholds must be strictly {order}: level {i} is {a}, level {i + 1} is {b}", "thresholds", i
+                    f"thresholds must be strictly {order}: level {i} is {a}, level {i + 1} is {b}",
+                    "thresholds",
+                    i,
                 )
 
     def to_dict(self) -> dict:
         """JSON-safe form (thresholds as strings, so no precision is lost)."""
-        return {"kind": self.kind, "thresholds": [str(t) for t in self.thresholds], "direction": self.direction}
+        return {
+            "kind": self.kind,
+            "thresholds": [str(t) for t in self.thresholds],
+            "direction": self.direction,
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping) -> Scheme:
-        return cls(kind=data["kind"], thresholds=tuple(data.get("thresholds", ())),
-                   direction=data.get("direction", "higher"))
+        return cls(
+            kind=data["kind"],
+            thresholds=tuple(data.get("thresholds", ())),
+            direction=data.get("direction", "higher"),
+        )
 
 
 def _expect(scheme: Scheme, kind: str) -> None:
@@ -164,9 +178,13 @@ def score_linear(scheme: Scheme, value: Decimal | int | str) -> Decimal:
         return raw.quantize(SCORE_PLACES, rounding=ROUND_HALF_UP)
 
 
-def score(scheme: Scheme, *, items_met: int | None = None,
-          levels_done: Mapping[int, bool] | Iterable[int] | None = None,
-          value: Decimal | int | str | None = None) -> Decimal:
+def score(
+    scheme: Scheme,
+    *,
+    items_met: int | None = None,
+    levels_done: Mapping[int, bool] | Iterable[int] | None = None,
+    value: Decimal | int | str | None = None,
+) -> Decimal:
     """Dispatch on the scheme's kind; exactly the matching argument must be given."""
     given = {"items_met": items_met, "levels_done": levels_done, "value": value}
     needed = {"count": "items_met", "milestone": "levels_done", "linear": "value"}[scheme.kind]
@@ -194,7 +212,9 @@ class LevelGap:
 
     next_level: int
     items_more: int | None = None  # count: items still to achieve
-    value_needed: Decimal | None = None  # linear: the value to reach (at least, or at most if lower is better)
+    value_needed: Decimal | None = (
+        None  # linear: the value to reach (at least, or at most if lower is better)
+    )
     direction: str = "higher"
     level_to_complete: int | None = None  # milestone: the level whose steps are not all done
 
@@ -220,9 +240,13 @@ class LevelGap:
         return self.message_th
 
 
-def next_level_gap(scheme: Scheme, *, items_met: int | None = None,
-                   levels_done: Mapping[int, bool] | Iterable[int] | None = None,
-                   value: Decimal | int | str | None = None) -> LevelGap | None:
+def next_level_gap(
+    scheme: Scheme,
+    *,
+    items_met: int | None = None,
+    levels_done: Mapping[int, bool] | Iterable[int] | None = None,
+    value: Decimal | int | str | None = None,
+) -> LevelGap | None:
     """What is missing for the next whole level above the current score; None at level 5."""
     current = score(scheme, items_met=items_met, levels_done=levels_done, value=value)
     next_level = int(current.to_integral_value(rounding=ROUND_FLOOR)) + 1

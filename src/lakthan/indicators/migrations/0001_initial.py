@@ -5,193 +5,366 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Library',
+            name="Library",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('urn', models.CharField(max_length=200, unique=True)),
-                ('name_th', models.CharField(max_length=255)),
-                ('name_en', models.CharField(blank=True, max_length=255)),
-                ('version', models.CharField(max_length=40)),
-                ('source_file', models.CharField(max_length=255)),
-                ('sha256', models.CharField(max_length=64)),
-                ('loaded_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("urn", models.CharField(max_length=200, unique=True)),
+                ("name_th", models.CharField(max_length=255)),
+                ("name_en", models.CharField(blank=True, max_length=255)),
+                ("version", models.CharField(max_length=40)),
+                ("source_file", models.CharField(max_length=255)),
+                ("sha256", models.CharField(max_length=64)),
+                ("loaded_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name_plural': 'libraries',
+                "verbose_name_plural": "libraries",
             },
         ),
         migrations.CreateModel(
-            name='Agreement',
+            name="Agreement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('fiscal_year', models.PositiveIntegerField()),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='agreements', to='core.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("fiscal_year", models.PositiveIntegerField()),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="agreements", to="core.unit"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-fiscal_year', 'unit__code'],
+                "ordering": ["-fiscal_year", "unit__code"],
             },
         ),
         migrations.CreateModel(
-            name='Indicator',
+            name="Indicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('urn', models.CharField(max_length=200, unique=True)),
-                ('code', models.CharField(max_length=40)),
-                ('name_th', models.CharField(max_length=500)),
-                ('name_en', models.CharField(blank=True, max_length=500)),
-                ('unit_th', models.CharField(blank=True, max_length=60, verbose_name='หน่วยวัด')),
-                ('scheme', models.JSONField(blank=True, null=True)),
-                ('scoring_note_th', models.TextField(blank=True)),
-                ('scoring_note_en', models.TextField(blank=True)),
-                ('order', models.PositiveIntegerField(default=0)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='indicators.indicator')),
-                ('library', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicators', to='indicators.library')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("urn", models.CharField(max_length=200, unique=True)),
+                ("code", models.CharField(max_length=40)),
+                ("name_th", models.CharField(max_length=500)),
+                ("name_en", models.CharField(blank=True, max_length=500)),
+                ("unit_th", models.CharField(blank=True, max_length=60, verbose_name="หน่วยวัด")),
+                ("scheme", models.JSONField(blank=True, null=True)),
+                ("scoring_note_th", models.TextField(blank=True)),
+                ("scoring_note_en", models.TextField(blank=True)),
+                ("order", models.PositiveIntegerField(default=0)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="indicators.indicator",
+                    ),
+                ),
+                (
+                    "library",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="indicators",
+                        to="indicators.library",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['library_id', 'order'],
+                "ordering": ["library_id", "order"],
             },
         ),
         migrations.CreateModel(
-            name='Criterion',
+            name="Criterion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('urn', models.CharField(max_length=200, unique=True)),
-                ('number', models.PositiveIntegerField()),
-                ('title_th', models.TextField()),
-                ('title_en', models.TextField(blank=True)),
-                ('explanation_th', models.JSONField(default=list)),
-                ('explanation_en', models.JSONField(default=list)),
-                ('level', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('reconstructed', models.BooleanField(default=False)),
-                ('check_urns', models.JSONField(default=list)),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='criteria', to='indicators.indicator')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("urn", models.CharField(max_length=200, unique=True)),
+                ("number", models.PositiveIntegerField()),
+                ("title_th", models.TextField()),
+                ("title_en", models.TextField(blank=True)),
+                ("explanation_th", models.JSONField(default=list)),
+                ("explanation_en", models.JSONField(default=list)),
+                ("level", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("reconstructed", models.BooleanField(default=False)),
+                ("check_urns", models.JSONField(default=list)),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="criteria",
+                        to="indicators.indicator",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'criteria',
-                'ordering': ['indicator_id', 'number'],
+                "verbose_name_plural": "criteria",
+                "ordering": ["indicator_id", "number"],
             },
         ),
         migrations.CreateModel(
-            name='Assignment',
+            name="Assignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('fiscal_year', models.PositiveIntegerField()),
-                ('role', models.CharField(choices=[('supervisor', 'ผู้กำกับดูแลตัวชี้วัด'), ('collector', 'ผู้จัดเก็บข้อมูล')], max_length=20)),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='core.person')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='core.unit')),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='indicators.indicator')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("fiscal_year", models.PositiveIntegerField()),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("supervisor", "ผู้กำกับดูแลตัวชี้วัด"), ("collector", "ผู้จัดเก็บข้อมูล")], max_length=20
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                ("person", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to="core.person")),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assignments",
+                        to="core.unit",
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="indicators.indicator"),
+                ),
             ],
             options={
-                'ordering': ['role', 'order', 'pk'],
+                "ordering": ["role", "order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='AgreementIndicator',
+            name="AgreementIndicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('weight', models.DecimalField(decimal_places=2, max_digits=6)),
-                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='indicators.agreement')),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='indicators.indicator')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("weight", models.DecimalField(decimal_places=2, max_digits=6)),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="indicators.agreement",
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to="indicators.indicator"),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='IndicatorReport',
+            name="IndicatorReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('phone', models.CharField(blank=True, max_length=120)),
-                ('actions_taken', models.JSONField(default=list)),
-                ('supporting_factors', models.JSONField(default=list)),
-                ('obstacles', models.JSONField(default=list)),
-                ('suggestions', models.JSONField(default=list)),
-                ('measured_value', models.DecimalField(blank=True, decimal_places=4, max_digits=14, null=True)),
-                ('signed_at', models.DateTimeField(blank=True, null=True)),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='indicators.indicator')),
-                ('signed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("phone", models.CharField(blank=True, max_length=120)),
+                ("actions_taken", models.JSONField(default=list)),
+                ("supporting_factors", models.JSONField(default=list)),
+                ("obstacles", models.JSONField(default=list)),
+                ("suggestions", models.JSONField(default=list)),
+                (
+                    "measured_value",
+                    models.DecimalField(blank=True, decimal_places=4, max_digits=14, null=True),
+                ),
+                ("signed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "indicator",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to="indicators.indicator"),
+                ),
+                (
+                    "signed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.person",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='CriterionResult',
+            name="CriterionResult",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('met', 'ผ่าน'), ('not_met', 'ไม่ผ่าน'), ('undecided', 'ยังไม่พิจารณา')], default='undecided', max_length=12)),
-                ('proposed_status', models.CharField(choices=[('met', 'ผ่าน'), ('not_met', 'ไม่ผ่าน'), ('undecided', 'ยังไม่พิจารณา')], default='undecided', max_length=12)),
-                ('proposal_reason', models.TextField(blank=True)),
-                ('note', models.TextField(blank=True)),
-                ('decided_by', models.CharField(blank=True, max_length=255)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('criterion', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='indicators.criterion')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='results', to='indicators.indicatorreport')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("met", "ผ่าน"), ("not_met", "ไม่ผ่าน"), ("undecided", "ยังไม่พิจารณา")],
+                        default="undecided",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "proposed_status",
+                    models.CharField(
+                        choices=[("met", "ผ่าน"), ("not_met", "ไม่ผ่าน"), ("undecided", "ยังไม่พิจารณา")],
+                        default="undecided",
+                        max_length=12,
+                    ),
+                ),
+                ("proposal_reason", models.TextField(blank=True)),
+                ("note", models.TextField(blank=True)),
+                ("decided_by", models.CharField(blank=True, max_length=255)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "criterion",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to="indicators.criterion"),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="results",
+                        to="indicators.indicatorreport",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['criterion__number'],
+                "ordering": ["criterion__number"],
             },
         ),
         migrations.CreateModel(
-            name='Round',
+            name="Round",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('months', models.PositiveSmallIntegerField(choices=[(6, 'รอบ ๖ เดือน'), (9, 'รอบ ๙ เดือน'), (12, 'รอบ ๑๒ เดือน')])),
-                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rounds', to='indicators.agreement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "months",
+                    models.PositiveSmallIntegerField(
+                        choices=[(6, "รอบ ๖ เดือน"), (9, "รอบ ๙ เดือน"), (12, "รอบ ๑๒ เดือน")]
+                    ),
+                ),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rounds",
+                        to="indicators.agreement",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['agreement', 'months'],
+                "ordering": ["agreement", "months"],
             },
         ),
         migrations.AddField(
-            model_name='indicatorreport',
-            name='round',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='indicators.round'),
+            model_name="indicatorreport",
+            name="round",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="reports", to="indicators.round"
+            ),
         ),
         migrations.CreateModel(
-            name='SignOffEvent',
+            name="SignOffEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('sign', 'ลงนามรับรอง'), ('reopen', 'เปิดแก้ไข')], max_length=10)),
-                ('at', models.DateTimeField()),
-                ('reason', models.TextField(blank=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='core.person')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signoff_events', to='indicators.indicatorreport')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(choices=[("sign", "ลงนามรับรอง"), ("reopen", "เปิดแก้ไข")], max_length=10),
+                ),
+                ("at", models.DateTimeField()),
+                ("reason", models.TextField(blank=True)),
+                ("person", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to="core.person")),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="signoff_events",
+                        to="indicators.indicatorreport",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'pk'],
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='agreement',
-            constraint=models.UniqueConstraint(fields=('unit', 'fiscal_year'), name='agreement_unique'),
+            model_name="agreement",
+            constraint=models.UniqueConstraint(fields=("unit", "fiscal_year"), name="agreement_unique"),
         ),
         migrations.AddConstraint(
-            model_name='criterion',
-            constraint=models.UniqueConstraint(fields=('indicator', 'number'), name='criterion_number_unique'),
+            model_name="criterion",
+            constraint=models.UniqueConstraint(
+                fields=("indicator", "number"), name="criterion_number_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assignment',
-            constraint=models.UniqueConstraint(fields=('unit', 'indicator', 'fiscal_year', 'person', 'role'), name='assignment_unique'),
+            model_name="assignment",
+            constraint=models.UniqueConstraint(
+                fields=("unit", "indicator", "fiscal_year", "person", "role"), name="assignment_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agreementindicator',
-            constraint=models.UniqueConstraint(fields=('agreement', 'indicator'), name='agreement_line_unique'),
+            model_name="agreementindicator",
+            constraint=models.UniqueConstraint(
+                fields=("agreement", "indicator"), name="agreement_line_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='criterionresult',
-            constraint=models.UniqueConstraint(fields=('report', 'criterion'), name='criterion_result_unique'),
+            model_name="criterionresult",
+            constraint=models.UniqueConstraint(
+                fields=("report", "criterion"), name="criterion_result_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='round',
-            constraint=models.UniqueConstraint(fields=('agreement', 'months'), name='round_unique'),
+            model_name="round",
+            constraint=models.UniqueConstraint(fields=("agreement", "months"), name="round_unique"),
         ),
         migrations.AddConstraint(
-            model_name='indicatorreport',
-            constraint=models.UniqueConstraint(fields=('round', 'indicator'), name='indicator_report_unique'),
+            model_name="indicatorreport",
+            constraint=models.UniqueConstraint(fields=("round", "indicator"), name="indicator_report_unique"),
         ),
     ]
