@@ -30,7 +30,8 @@ test-postgres: $(STAMP)
 	LAKTHAN_TEST_DB=postgres scripts/with-postgres.sh $(BIN)/python -m pytest -m "not e2e"
 
 serve: $(STAMP)
-	$(BIN)/lakthan serve
+	test -f var/demo/lakthan.sqlite3 || $(BIN)/lakthan demo --out out/demo
+	LAKTHAN_HOME=var/demo $(BIN)/lakthan serve
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -60,7 +60,28 @@ def _document(title: str, doc_no: str, doc_date, fmt: str) -> tuple[bytes, str]:
         return (Path(tmp) / "page.png").read_bytes(), "png"
 
 
-def build_demo() -> IndicatorReport:  # noqa: F821
+def create_demo_logins(supervisor) -> dict[str, str]:
+    """An administrator and the supervisor's own account, with random passwords kept in
+    $LAKTHAN_HOME/demo-logins.txt (mode 0600) so that `lakthan serve` can show them."""
+    import secrets
+
+    from django.contrib.auth import get_user_model
+
+    from lakthan import config
+
+    users = get_user_model()
+    logins = {"admin": secrets.token_urlsafe(12), "supervisor": secrets.token_urlsafe(12)}
+    users.objects.create_superuser("admin", "admin@example.invalid", logins["admin"])
+    supervisor.user = users.objects.create_user("supervisor", "supervisor@example.invalid", logins["supervisor"])
+    supervisor.save(update_fields=["user"])
+    path = config.home() / "demo-logins.txt"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.writelines(f"{user} {password}\n" for user, password in logins.items())
+    return logins
+
+
+def build_demo():
     from django.db import transaction
 
     from lakthan.checks.services import propose_results, run_all
@@ -132,6 +153,7 @@ def build_demo() -> IndicatorReport:  # noqa: F821
         for number, (status, reason) in propose_results(report).items():
             ind.set_result(report, number, status, note=reason, actor=supervisor.display_name)
         ind.sign(report, supervisor)
+    create_demo_logins(supervisor)
     report.refresh_from_db()  # the services saved their own fresh copies
     return report
 
@@ -150,7 +172,7 @@ def demo(out: Path) -> None:
         write_atomic(out / f"report.{fmt}", render(report, fmt))
     summary = build_pack(report, out / "evidence-pack.zip")
     score = compute_score(report)
-    console.print(f"demo database: {os.environ.get('LAKTHAN_HOME')}")
+    console.print(f"demo database: {os.environ.get('LAKTHAN_HOME')} (web logins in demo-logins.txt there)")
     console.print(
         f"indicator {score.indicator_code}: items met {score.items_met}/{score.items_total}, "
         f"score {score.score}, weight {score.weight.normalize():f}, weighted score {score.weighted_score}"

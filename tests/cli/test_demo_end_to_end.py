@@ -55,6 +55,9 @@ def test_demo_writes_the_four_files_with_the_seeds_numbers(demo):
     )
     assert data["signed"] is True and len(data["items"]) == 10
     assert [i["number"] for i in data["items"] if i["status"] == "met"] == [1, 2, 3, 4, 10]
+    logins = home / "demo-logins.txt"
+    assert logins.stat().st_mode & 0o077 == 0
+    assert [line.split()[0] for line in logins.read_text().splitlines()] == ["admin", "supervisor"]
 
 
 def test_pdf_text_is_thai_with_the_numbers_and_font_embedded(demo):
