@@ -3,8 +3,8 @@
 # Usage: scripts/install-system-deps.sh [base|test|all]
 set -euo pipefail
 profile=${1:-base}
-base=(gettext poppler-utils fonts-thai-tlwg libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libthai0 libthai-data fontconfig shared-mime-info)
-test=(postgresql libreoffice-writer-nogui)
+base=(restic gettext poppler-utils fonts-thai-tlwg libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libthai0 libthai-data fontconfig shared-mime-info)
+test=(postgresql libreoffice-writer-nogui chromium)
 case "$profile" in
   base) want=("${base[@]}") ;;
   test|all) want=("${base[@]}" "${test[@]}") ;;

@@ -67,15 +67,17 @@ def main(ctx: click.Context) -> None:
 
 
 def _register() -> None:
-    from lakthan.core.cli import unit
-    from lakthan.demo import demo
-    from lakthan.evidence.cli import evidence
-    from lakthan.indicators.cli import agreement, library, result, score, sign
-    from lakthan.reports.cli import pack, report
-    from lakthan.web.cli import serve
+    """Every app's `cli.py` lists its commands in COMMANDS; they are added here in app order."""
+    from importlib import import_module
+    from importlib.util import find_spec
 
-    for command in (unit, library, agreement, score, result, sign, evidence, report, pack, demo, serve):
-        main.add_command(command)
+    for app in ("core", "indicators", "evidence", "checks", "reports", "backups", "monitoring", "web"):
+        if find_spec(f"lakthan.{app}.cli") is not None:
+            for command in import_module(f"lakthan.{app}.cli").COMMANDS:
+                main.add_command(command)
+    from lakthan.demo import demo
+
+    main.add_command(demo)
 
 
 _register()

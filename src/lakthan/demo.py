@@ -81,6 +81,20 @@ def create_demo_logins(supervisor) -> dict[str, str]:
     return logins
 
 
+DEMO_APPS = ("backups", "monitoring")
+
+
+def run_control_demos(report, bureau) -> None:
+    """Each control app may bring demo data of its own in `<app>/demo.py: seed(report, bureau)` —
+    backups with a year of history, logs from the bureau's hosts — so its checks run on real records."""
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    for app in DEMO_APPS:
+        if find_spec(f"lakthan.{app}.demo") is not None:
+            import_module(f"lakthan.{app}.demo").seed(report, bureau)
+
+
 def build_demo():
     from django.db import transaction
 
@@ -148,6 +162,7 @@ def build_demo():
                     evidence.link(ev, report, item, actor="demo")
             progress.advance(task)
 
+    run_control_demos(report, bureau)
     run_all(report, trigger="demo")
     with transaction.atomic():
         for number, (status, reason) in propose_results(report).items():

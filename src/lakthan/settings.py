@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "lakthan.evidence",
     "lakthan.checks",
     "lakthan.reports",
+    "lakthan.backups",
+    "lakthan.monitoring",
     "lakthan.web",
 ]
 

@@ -1,5 +1,7 @@
 """Root URLconf: admin, sign-in, language switch, and the web application at /."""
 
+from importlib.util import find_spec
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -11,3 +13,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("lakthan.web.urls")),
 ]
+
+# Each control app may bring its own pages (backups/urls.py, monitoring/urls.py, …).
+for _app in ("backups", "monitoring"):
+    if find_spec(f"lakthan.{_app}.urls") is not None:
+        urlpatterns.append(path(f"{_app}/", include(f"lakthan.{_app}.urls")))

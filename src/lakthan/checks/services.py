@@ -75,7 +75,8 @@ def propose_results(report: IndicatorReport) -> dict[int, tuple[str, str]]:
     """Sets each criterion's proposed status from the latest check runs and the evidence in force.
 
     A criterion is proposed met when it has evidence in force at the end of the round and no check
-    that feeds it says otherwise; a failing control check proposes not met whatever was uploaded.
+    that feeds it fails; a failing control check (not_met) proposes not met whatever was uploaded; a
+    partly-met check keeps the proposal and states the shortfall; a check with no data says nothing.
     """
     from lakthan.evidence.checks import URN as COMPLETENESS
     from lakthan.evidence.services import current_evidence_by_criterion
@@ -86,19 +87,22 @@ def propose_results(report: IndicatorReport) -> dict[int, tuple[str, str]]:
     with transaction.atomic():
         for result in report.results.select_related("criterion"):
             number = result.criterion.number
-            failing = []
+            failing, notes = [], []
             for urn in result.criterion.check_urns:
                 run = runs.get(urn)
                 if run is None or urn == COMPLETENESS:
                     continue
                 status = run.figures.get("per_criterion", {}).get(str(number), run.status)
-                if status != "met":
-                    failing.append(f"{urn.rsplit(':', 1)[-1]}: {run.summary_th}")
+                line = f"{urn.rsplit(':', 1)[-1]}: {run.summary_th}"
+                if status in ("not_met", "error"):
+                    failing.append(line)
+                elif status == "partly":
+                    notes.append(line)  # the control runs but not fully: met, with the shortfall stated
             evs = evidence.get(number, [])
             if failing:
                 proposal = ("not_met", "; ".join(failing))
             elif evs:
-                proposal = ("met", f"หลักฐานที่มีผล {len(evs)} รายการ")
+                proposal = ("met", "; ".join([f"หลักฐานที่มีผล {len(evs)} รายการ", *notes]))
             else:
                 proposal = ("not_met", "ยังไม่มีหลักฐานที่มีผลใช้บังคับ")
             result.proposed_status, result.proposal_reason = proposal

@@ -57,3 +57,4 @@ def unit_list(as_json: bool) -> None:
     for depth, u in tree:
         table.add_row("  " * depth + u.code, u.name_th, u.name_en, u.get_kind_display())
     console.print(table)
+COMMANDS = [unit]

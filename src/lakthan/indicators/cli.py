@@ -186,3 +186,4 @@ def sign(unit_code, fy, months, indicator, person_id, reason) -> None:
     else:
         services.sign(report, person)
         console.print(f"signed by {person.display_name}")
+COMMANDS = [library, agreement, score, result, sign]

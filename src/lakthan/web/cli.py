@@ -20,3 +20,4 @@ def serve(addr: str) -> None:
             click.echo(f"demo login: {user} / {password}")
     click.echo(f"Lakthan on http://{addr}/ (data in {config.home()})")
     call_command("runserver", addr, use_reloader=False)
+COMMANDS = [serve]
