@@ -74,10 +74,7 @@ def create_demo_logins(supervisor) -> dict[str, str]:
     users.objects.create_superuser("admin", "admin@example.invalid", logins["admin"])
     supervisor.user = users.objects.create_user("supervisor", "supervisor@example.invalid", logins["supervisor"])
     supervisor.save(update_fields=["user"])
-    path = config.home() / "demo-logins.txt"
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.writelines(f"{user} {password}\n" for user, password in logins.items())
+    config.write_private(config.home() / "demo-logins.txt", "".join(f"{u} {pw}\n" for u, pw in logins.items()))
     return logins
 
 
