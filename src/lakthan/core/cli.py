@@ -57,4 +57,57 @@ def unit_list(as_json: bool) -> None:
     for depth, u in tree:
         table.add_row("  " * depth + u.code, u.name_th, u.name_en, u.get_kind_display())
     console.print(table)
-COMMANDS = [unit]
+
+
+@click.group()
+def person() -> None:
+    """People: rank/title, name, position, unit, phone."""
+
+
+@person.command("add")
+@click.option("--unit", "unit_code", required=True)
+@click.option("--title", default="", help="rank or title, e.g. ร.ต.ท.")
+@click.option("--first", "first_name", required=True, help="first name (Thai)")
+@click.option("--last", "last_name", required=True, help="last name (Thai)")
+@click.option("--position", default="")
+@click.option("--phone", default="")
+@click.option("--email", default="")
+def person_add(unit_code, title, first_name, last_name, position, phone, email) -> None:
+    from lakthan.core.services import add_person, get_unit
+
+    p = add_person(
+        get_unit(unit_code),
+        first_name,
+        last_name,
+        title_th=title,
+        position_th=position,
+        phone=phone,
+        email=email,
+        actor="cli",
+    )
+    console.print(f"person #{p.pk} {p.display_name}")
+
+
+@person.command("list")
+@click.option("--unit", "unit_code", default=None)
+@click.option("--json", "as_json", is_flag=True)
+def person_list(unit_code, as_json) -> None:
+    from lakthan.core.models import Person
+
+    people = Person.objects.select_related("unit")
+    if unit_code:
+        people = people.filter(unit__code=unit_code)
+    rows = [
+        {"id": p.pk, "name": p.display_name, "position": p.position_th, "unit": p.unit.code, "phone": p.phone}
+        for p in people
+    ]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    table = Table("id", "name", "position", "unit", "phone")
+    for row in rows:
+        table.add_row(str(row["id"]), row["name"], row["position"], row["unit"], row["phone"])
+    console.print(table)
+
+
+COMMANDS = [unit, person]

@@ -186,4 +186,78 @@ def sign(unit_code, fy, months, indicator, person_id, reason) -> None:
     else:
         services.sign(report, person)
         console.print(f"signed by {person.display_name}")
-COMMANDS = [library, agreement, score, result, sign]
+
+
+@click.command()
+@click.option("--unit", "unit_code", required=True)
+@click.option("--fy", type=int, required=True)
+@click.option("--indicator", required=True)
+@click.option("--person", "person_id", type=int, required=True)
+@click.option("--role", type=click.Choice(["supervisor", "collector"]), required=True)
+def assign(unit_code, fy, indicator, person_id, role) -> None:
+    """Name who supervises, or collects data for, an indicator in a unit and fiscal year."""
+    from lakthan.core.errors import NotFound
+    from lakthan.core.models import Person
+    from lakthan.core.services import get_unit
+    from lakthan.indicators.services import assign as assign_person
+    from lakthan.indicators.services import find_indicator
+
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        raise NotFound(f"ไม่พบบุคคลหมายเลข {person_id}", f"no person #{person_id}")
+    assign_person(get_unit(unit_code), find_indicator(indicator, fy), fy, person, role, actor="cli")
+    console.print(f"{person.display_name}: {role} of {indicator} in {unit_code} FY {fy}")
+
+
+@click.command("report-text")
+@round_options
+@click.option("--phone", default=None)
+@click.option(
+    "--actions", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="one paragraph per line"
+)
+@click.option(
+    "--supporting", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="one per line"
+)
+@click.option(
+    "--obstacles", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="one per line"
+)
+@click.option(
+    "--suggestions", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="one per line"
+)
+@click.option("--measured", default=None, help="measured value, for linear indicators")
+def report_text(
+    unit_code, fy, months, indicator, phone, actions, supporting, obstacles, suggestions, measured
+) -> None:
+    """Set the texts of an indicator report (actions taken, supporting factors, obstacles, suggestions)."""
+    from lakthan.core.errors import InvalidInput
+    from lakthan.indicators.services import update_report
+
+    def lines(path):
+        return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+    fields = {
+        name: lines(path)
+        for name, path in (
+            ("actions_taken", actions),
+            ("supporting_factors", supporting),
+            ("obstacles", obstacles),
+            ("suggestions", suggestions),
+        )
+        if path
+    }
+    if phone is not None:
+        fields["phone"] = phone
+    if measured is not None:
+        try:
+            fields["measured_value"] = Decimal(measured)
+        except ArithmeticError:
+            raise InvalidInput(
+                f"ค่าที่วัดได้ '{measured}' ไม่ใช่ตัวเลข", f"measured value '{measured}' is not a number"
+            ) from None
+    if not fields:
+        raise InvalidInput("ไม่ได้ระบุสิ่งที่จะแก้ไข", "nothing to change: give at least one option")
+    update_report(get_report(unit_code, fy, months, indicator), actor="cli", **fields)
+    console.print(f"updated {', '.join(sorted(fields))}")
+
+
+COMMANDS = [library, agreement, assign, report_text, score, result, sign]

@@ -133,10 +133,17 @@ def ensure_bundled_libraries() -> int:
 
 
 def find_indicator(code: str, fiscal_year: int | None = None) -> Indicator:
+    """The indicator with this code: the one already in that year's agreements, else the one from that
+    year's library, else from the most recently loaded library that defines the code."""
     qs = Indicator.objects.filter(code=code)
     if fiscal_year is not None:
-        in_year = qs.filter(agreementindicator__agreement__fiscal_year=fiscal_year).distinct()
-        qs = in_year if in_year.exists() else qs.filter(library__urn__contains=f":{fiscal_year}")
+        for narrowed in (
+            qs.filter(agreementindicator__agreement__fiscal_year=fiscal_year).distinct(),
+            qs.filter(library__urn__endswith=f":{fiscal_year}"),
+        ):
+            if narrowed.exists():
+                qs = narrowed
+                break
     indicator = qs.order_by("-library__loaded_at").first()
     if indicator is None:
         raise NotFound(f"ไม่พบตัวชี้วัด {code}", f"no indicator with code {code}")
