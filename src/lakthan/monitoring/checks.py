@@ -1,0 +1,221 @@
+"""Checks for item 2: log coverage of the unit's hosts in the round, and log integrity (verification,
+retention held, detections reviewed)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, timedelta
+
+from lakthan.checks.registry import Artefact, CheckResult, Period, register
+
+COVERAGE = "urn:lakthan:check:log-coverage"
+INTEGRITY = "urn:lakthan:check:log-integrity"
+ITEM = 2
+
+
+@register
+class LogCoverage:
+    urn = COVERAGE
+    title_th = "ความครอบคลุมของการเก็บบันทึกการใช้งานทุกเครื่อง"
+    title_en = "Log coverage of every host"
+
+    def run(self, period: Period, unit, report) -> CheckResult:
+        from lakthan.monitoring import services
+        from lakthan.monitoring.chart import coverage_png
+
+        cov = services.coverage(unit, period.start, period.end)
+        hosts = cov["hosts"]
+        if not hosts:
+            return CheckResult(
+                "no_data",
+                "หน่วยงานยังไม่มีรายการเครื่องที่ต้องส่งบันทึก",
+                "the unit has no inventoried hosts",
+                per_criterion={ITEM: "no_data"},
+            )
+        never = [h["name"] for h in hosts if not h["events"]]
+        gaps = {h["name"]: h["silent_periods"] for h in hosts if h["events"] and h["silent_periods"]}
+        window = cov["window"]
+        n_days = hosts[0]["days_in_window"] if window else 0
+        mostly_silent = [h["name"] for h in hosts if h["days_reported"] * 2 < n_days] + never
+        if len(set(mostly_silent)) * 2 > len(hosts) or not window:
+            status = "not_met"
+        elif never or gaps:
+            status = "partly"
+        else:
+            status = "met"
+        gap_th = "; ".join(f"{name} เงียบ {_ranges(p)}" for name, p in gaps.items())
+        gap_en = "; ".join(f"{name} silent {_ranges(p)}" for name, p in gaps.items())
+        reported = len(hosts) - len(never)
+        summary_th = f"เครื่องส่งบันทึก {reported} จาก {len(hosts)} เครื่อง" + (
+            f" ช่วง {window[0]} ถึง {window[1]}" if window else ""
+        )
+        summary_en = f"{reported} of {len(hosts)} hosts sent logs" + (
+            f" from {window[0]} to {window[1]}" if window else ""
+        )
+        if never:
+            summary_th += f"; ไม่เคยส่ง: {', '.join(never)}"
+            summary_en += f"; never sent: {', '.join(never)}"
+        if gaps:
+            summary_th += f"; {gap_th}"
+            summary_en += f"; {gap_en}"
+        artefacts = [
+            Artefact(
+                "log-coverage.csv",
+                _csv(hosts),
+                f"ตารางความครอบคลุมการเก็บบันทึก รอบ {report.round.months} เดือน",
+                f"Log coverage table, {report.round.months}-month round",
+            )
+        ]
+        if window:
+            png = coverage_png(
+                [h["name"] for h in hosts],
+                cov["per_day"],
+                date.fromisoformat(window[0]),
+                date.fromisoformat(window[1]),
+                f"Log coverage {window[0]} .. {window[1]} ({reported}/{len(hosts)} hosts)",
+            )
+            artefacts.append(
+                Artefact(
+                    "log-coverage.png",
+                    png,
+                    "แผนภูมิความครอบคลุมการเก็บบันทึกรายเครื่องรายวัน",
+                    "Log coverage chart per host and day",
+                )
+            )
+        return CheckResult(
+            status,
+            summary_th,
+            summary_en,
+            figures={
+                "hosts": len(hosts),
+                "reported": reported,
+                "never": never,
+                "silent_periods": gaps,
+                "window": window,
+                "unknown_senders": len(services.coverage()["unknown_senders"]),
+                "seq_gaps": sum(h["seq_gaps"] for h in hosts),
+            },
+            artefacts=artefacts,
+            per_criterion={ITEM: status},
+        )
+
+
+def _ranges(periods) -> str:
+    return ", ".join(a if a == b else f"{a}..{b}" for a, b in periods)
+
+
+def _csv(hosts) -> bytes:
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(
+        [
+            "host",
+            "unit",
+            "events",
+            "events_per_day",
+            "days_reported",
+            "days_in_window",
+            "last_event",
+            "silent_periods",
+            "seq_gaps",
+            "unparsed",
+        ]
+    )
+    for h in hosts:
+        w.writerow(
+            [
+                h["name"],
+                h["unit"],
+                h["events"],
+                h["events_per_day"],
+                h["days_reported"],
+                h["days_in_window"],
+                h["last_event"] or "",
+                _ranges(h["silent_periods"]),
+                h["seq_gaps"],
+                h["unparsed"],
+            ]
+        )
+    return out.getvalue().encode("utf-8-sig")
+
+
+@register
+class LogIntegrity:
+    urn = INTEGRITY
+    title_th = "ความถูกต้องครบถ้วนของบันทึกการใช้งาน (ตรวจสอบการแก้ไขได้)"
+    title_en = "Log integrity (tamper evidence), retention and review"
+
+    def run(self, period: Period, unit, report) -> CheckResult:
+        from lakthan.monitoring import services
+        from lakthan.monitoring.models import Alert, Host, Segment
+
+        if not Host.objects.filter(unit_id__in=unit.descendant_ids()).exists():
+            return CheckResult(
+                "no_data",
+                "หน่วยงานยังไม่มีรายการเครื่องที่ต้องส่งบันทึก",
+                "the unit has no inventoried hosts",
+                per_criterion={ITEM: "no_data"},
+            )
+        if not Segment.objects.exists():
+            return CheckResult(
+                "no_data", "ยังไม่มีบันทึกที่ปิดผนึก", "no sealed log segments yet", per_criterion={ITEM: "no_data"}
+            )
+        v = services.verify()
+        open_alerts = Alert.objects.filter(disposition=Alert.Disposition.OPEN).count()
+        total_alerts = Alert.objects.count()
+        oldest = services.oldest_retained()
+        days = services.retention_days()
+        span = (Segment.objects.order_by("-index").first().last_ts - oldest).days if oldest else 0
+        if not v["intact"]:
+            status = "not_met"
+            th = f"การตรวจสอบพบความผิดปกติ {len(v['problems'])} รายการ"
+            en = f"verification found {len(v['problems'])} problem(s)"
+        elif open_alerts:
+            status = "partly"
+            th = f"บันทึกครบถ้วนไม่ถูกแก้ไข; การแจ้งเตือนรอพิจารณา {open_alerts} จาก {total_alerts} รายการ"
+            en = f"logs intact; {open_alerts} of {total_alerts} alerts await review"
+        else:
+            status = "met"
+            th = f"บันทึกครบถ้วนไม่ถูกแก้ไข ({v['events']} เหตุการณ์); พิจารณาการแจ้งเตือนครบ {total_alerts} รายการ"
+            en = f"logs intact ({v['events']} events); all {total_alerts} alerts reviewed"
+        th += f"; กำหนดเก็บรักษา {days} วัน"
+        en += f"; retention {days} days"
+        cp = services.store().latest_checkpoint() or ""
+        artefacts = [
+            Artefact(
+                "log-verification.json",
+                json.dumps(v, ensure_ascii=False, indent=1).encode(),
+                "รายงานการตรวจสอบความถูกต้องของบันทึกการใช้งาน",
+                "Log verification report",
+            ),
+            Artefact(
+                "log-checkpoint.txt",
+                (cp + "\n" + services.store().vkey() + "\n").encode(),
+                "จุดตรวจสอบ (checkpoint) ล่าสุดที่ลงลายมือชื่อ พร้อมกุญแจสาธารณะ",
+                "Latest signed checkpoint and public key",
+            ),
+        ]
+        return CheckResult(
+            status,
+            th,
+            en,
+            figures={
+                "intact": v["intact"],
+                "problems": len(v["problems"]),
+                "checkpoint": v["checkpoint"],
+                "events": v["events"],
+                "alerts": total_alerts,
+                "alerts_open": open_alerts,
+                "retention_days": days,
+                "oldest_retained": oldest.isoformat() if oldest else None,
+                "span_days": span,
+                "retention_held": days >= services.MIN_RETENTION_DAYS,
+            },
+            artefacts=artefacts,
+            per_criterion={ITEM: status},
+        )
+
+
+__all__ = ["timedelta"]

@@ -1,0 +1,279 @@
+"""`lakthan logs …`: hosts, ingest, seal, verify, rules, detection, coverage, retention."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime, time
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from lakthan.cli_common import console, parse_date
+
+
+@click.group()
+def logs() -> None:
+    """Usage logs from every host, tamper-evident, kept ≥ 90 days, with intrusion detection (item 2)."""
+
+
+@logs.group()
+def host() -> None:
+    """The inventory of hosts that must send logs."""
+
+
+@host.command("add")
+@click.argument("name")
+@click.option("--unit", "unit_code", required=True)
+@click.option("--addr", "addresses", multiple=True, help="IP address (repeatable)")
+@click.option("--role", default="")
+def host_add(name, unit_code, addresses, role) -> None:
+    from lakthan.monitoring import services
+
+    h = services.add_host(name, unit_code, addresses, role=role, actor="cli")
+    console.print(f"host {h.name} ({h.unit.code}) added")
+
+
+@host.command("list")
+def host_list() -> None:
+    from lakthan.monitoring.models import Host
+
+    table = Table("name", "unit", "addresses", "role")
+    for h in Host.objects.select_related("unit"):
+        table.add_row(h.name, h.unit.code, ", ".join(h.addresses), h.role)
+    console.print(table)
+
+
+@logs.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--host", "host_name", default=None, help="host for lines that do not name one (web logs)")
+@click.option(
+    "--format",
+    "fmt",
+    default="auto",
+    type=click.Choice(["auto", "syslog", "auth", "nginx", "apache", "jsonl"]),
+)
+@click.option("--year", type=int, default=None, help="year of RFC 3164 time stamps (default: this year)")
+def ingest(files, host_name, fmt, year) -> None:
+    """Reads what is new in each FILE (offsets are remembered; rotation is followed)."""
+    from lakthan.monitoring import services
+
+    r = services.ingest_files(list(files), host=host_name, fmt=fmt, year=year)
+    console.print(
+        f"{r.events} events from {r.files} file(s), {r.unparsed} kept raw (not parsed); run `lakthan logs seal`"
+    )
+
+
+@logs.command()
+def seal() -> None:
+    """Seals the open events into a segment and signs a checkpoint."""
+    from lakthan.monitoring import services
+
+    seg = services.seal()
+    if seg is None:
+        console.print("nothing to seal")
+        return
+    console.print(f"segment {seg.index}: {seg.count} events, root {seg.root}; checkpoint {seg.index} signed")
+
+
+@logs.command()
+@click.option("--json", "as_json", is_flag=True)
+def verify(as_json) -> None:
+    """Recomputes everything from storage against the signed checkpoints (exit 1 if anything changed)."""
+    from lakthan.monitoring import services
+
+    report = services.verify()
+    if as_json:
+        click.echo(
+            json.dumps(
+                {k: report[k] for k in ("intact", "checkpoint", "problems")}, ensure_ascii=False, indent=1
+            )
+        )
+    elif report["intact"]:
+        cp = report["checkpoint"] or {}
+        console.print(
+            f"intact: {report['segments']} segments, {report['events']} events ({report['pruned']} pruned) "
+            f"match checkpoint {cp.get('size')} root {cp.get('root')}"
+        )
+    else:
+        for p in report["problems"]:
+            where = f"segment {p['segment']}" + (
+                f" position {p['position']}" if p["position"] is not None else ""
+            )
+            console.print(
+                f"{p['kind']}: {where}" + (f" ({p['detail']})" if p.get("detail") else ""), highlight=False
+            )
+    sys.exit(0 if report["intact"] else 1)
+
+
+@logs.command()
+@click.argument("segment", type=int)
+@click.argument("position", type=int)
+def proof(segment, position) -> None:
+    """Inclusion proof of one event: inner proof to its segment, outer proof to the latest checkpoint."""
+    from lakthan.core.errors import NotFound
+    from lakthan.monitoring import services
+
+    try:
+        click.echo(json.dumps(services.store().event_proof(segment, position), indent=1))
+    except (KeyError, FileNotFoundError):
+        raise NotFound(
+            f"ไม่พบเหตุการณ์ {segment}:{position}", f"no event at segment {segment} position {position}"
+        ) from None
+
+
+@logs.group()
+def rules() -> None:
+    """Sigma rules."""
+
+
+@rules.command("import")
+@click.argument("directory", type=click.Path(path_type=Path))
+def rules_import(directory) -> None:
+    """Loads every Sigma rule (*.yml) under DIRECTORY; rules that cannot be compiled are reported."""
+    from lakthan.monitoring import services
+
+    r = services.import_rules(directory, actor="cli")
+    for path, reason in r.errors:
+        console.print(f"[yellow]skipped[/yellow] {path}: {reason}", highlight=False)
+    console.print(f"{len(r.loaded)} rule(s) loaded, {len(r.errors)} skipped")
+
+
+@rules.command("list")
+def rules_list() -> None:
+    from lakthan.monitoring import services
+
+    rs = services.ruleset()
+    table = Table("id", "title", "level", "file")
+    for r in rs.rules:
+        table.add_row(r.id, r.title, r.level, Path(r.path).name)
+    for c in rs.correlations:
+        table.add_row(c.id, c.title, c.level, Path(c.path).name)
+    console.print(table)
+    for path, reason in rs.errors:
+        console.print(f"[yellow]not loaded[/yellow] {path}: {reason}", highlight=False)
+
+
+def _when(value: str | None, what: str, end: bool = False):
+    d = parse_date(value, what)
+    if d is None:
+        return None
+    from lakthan.core.thai import BANGKOK
+
+    return datetime.combine(d, time.max if end else time.min, tzinfo=BANGKOK).astimezone(UTC)
+
+
+@logs.command()
+@click.option("--from", "start", default=None, help="YYYY-MM-DD (Asia/Bangkok)")
+@click.option("--to", "end", default=None, help="YYYY-MM-DD, inclusive")
+@click.option("--json", "as_json", is_flag=True)
+def detect(start, end, as_json) -> None:
+    """Runs the rules over the sealed events; one alert per rule and host."""
+    from lakthan.monitoring import services
+
+    alerts = services.detect(_when(start, "--from"), _when(end, "--to", end=True))
+    if as_json:
+        click.echo(json.dumps(alerts, ensure_ascii=False, indent=1))
+        return
+    table = Table("rule", "level", "host", "count", "first", "last")
+    for a in alerts:
+        table.add_row(a["rule_title"], a["level"], a["host"] or "", str(a["count"]), a["first"], a["last"])
+    console.print(table)
+
+
+@logs.command()
+@click.option("--json", "as_json", is_flag=True)
+def coverage(as_json) -> None:
+    """Every inventoried host's last event, events per day, silent hosts, unknown senders."""
+    from lakthan.monitoring import services
+
+    cov = services.coverage()
+    if as_json:
+        shape = {
+            "hosts": [
+                {k: h[k] for k in ("name", "unit", "last_event", "events_per_day", "silent")}
+                for h in cov["hosts"]
+            ],
+            "unknown_senders": cov["unknown_senders"],
+        }
+        click.echo(json.dumps(shape, ensure_ascii=False, indent=1))
+        return
+    table = Table("host", "unit", "last event", "events/day", "silent", "silent periods", "seq gaps")
+    for h in cov["hosts"]:
+        periods = ", ".join(f"{a}..{b}" for a, b in h["silent_periods"])
+        table.add_row(
+            h["name"],
+            h["unit"],
+            h["last_event"] or "—",
+            str(h["events_per_day"]),
+            "yes" if h["silent"] else "no",
+            periods,
+            str(h["seq_gaps"]),
+        )
+    console.print(table)
+    for u in cov["unknown_senders"]:
+        console.print(
+            f"unknown sender {u['host']}: {u['count']} events {u['first']} .. {u['last']}", highlight=False
+        )
+
+
+@logs.command()
+def prune() -> None:
+    """Deletes event payloads past retention (never under a legal hold); leaf hashes stay."""
+    from lakthan.monitoring import services
+
+    done = services.prune(actor="cli")
+    console.print(f"pruned {len(done)} segment(s)" + (f": {', '.join(map(str, done))}" if done else ""))
+
+
+@logs.command()
+@click.argument("days", type=int)
+@click.option("--host", "host_name", default="", help="a longer period for one host")
+def retention(days, host_name) -> None:
+    """Sets how many days events are kept (at least 90: Computer Crime Act B.E. 2550 s.26)."""
+    from lakthan.monitoring import services
+
+    r = services.set_retention(days, host_name, actor="cli")
+    console.print(f"retention {r.days} days" + (f" for {r.host_name}" if r.host_name else ""))
+
+
+@logs.command()
+@click.argument("order_ref")
+@click.option("--until", required=True, help="YYYY-MM-DD, at most 2 years ahead")
+@click.option("--host", "host_name", default="")
+def hold(order_ref, until, host_name) -> None:
+    """Records an officer's order to preserve traffic data (legal hold): nothing is pruned until then."""
+    from lakthan.monitoring import services
+
+    h = services.add_legal_hold(order_ref, parse_date(until, "--until"), host_name, actor="cli")
+    console.print(f"legal hold {h.order_ref} until {h.until}")
+
+
+@logs.command()
+@click.option("--udp", default=None, help="HOST:PORT, e.g. 127.0.0.1:5514")
+@click.option("--tcp", default=None, help="HOST:PORT, e.g. 127.0.0.1:5514")
+@click.option("--http", default=None, help="HOST:PORT, e.g. 127.0.0.1:8514")
+@click.option("--seal-every", default=300, show_default=True, help="seconds between automatic seals")
+@click.option(
+    "--tls-cert",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="PEM certificate: TCP becomes syslog over TLS",
+)
+@click.option(
+    "--tls-key", type=click.Path(dir_okay=False), default=None, help="PEM private key for --tls-cert"
+)
+def serve(udp, tcp, http, seal_every, tls_cert, tls_key) -> None:
+    """Receives syslog over UDP/TCP and JSON lines over HTTP; every batch is in the spool before it is acknowledged."""
+    from lakthan.core.errors import InvalidInput
+    from lakthan.monitoring import receivers
+
+    if bool(tls_cert) != bool(tls_key):
+        raise InvalidInput("ต้องระบุ --tls-cert และ --tls-key คู่กัน", "--tls-cert and --tls-key go together")
+    receivers.serve(
+        udp=udp, tcp=tcp, http=http, seal_every=seal_every, tls=(tls_cert, tls_key) if tls_cert else None
+    )
+
+
+COMMANDS = [logs]

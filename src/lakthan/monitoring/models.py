@@ -1,0 +1,129 @@
+"""Item 2: hosts, sealed segments and checkpoints (an index of the store on disk), coverage per host and
+day, Sigma rules, alerts with their disposition, retention and legal holds."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from lakthan.core.models import Unit
+
+
+class Host(models.Model):
+    name = models.CharField(max_length=255, unique=True)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="log_hosts")
+    addresses = models.JSONField(default=list, blank=True)
+    role = models.CharField(max_length=120, blank=True)
+    expected_sources = models.JSONField(default=list, blank=True)  # e.g. ["syslog", "nginx"]
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Segment(models.Model):
+    index = models.PositiveIntegerField(unique=True)
+    count = models.PositiveIntegerField()
+    root = models.CharField(max_length=64)
+    file_sha256 = models.CharField(max_length=64)
+    first_ts = models.DateTimeField()
+    last_ts = models.DateTimeField()
+    sealed_at = models.DateTimeField()
+    pruned_at = models.DateTimeField(null=True, blank=True)
+    prune_reason = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["index"]
+
+
+class Checkpoint(models.Model):
+    size = models.PositiveIntegerField(unique=True)
+    root = models.CharField(max_length=64)
+    origin = models.CharField(max_length=255)
+    note = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["size"]
+
+
+class HostDay(models.Model):
+    """Events per sending host and day (Asia/Bangkok): the coverage evidence, kept after pruning."""
+
+    host_name = models.CharField(max_length=255, db_index=True)
+    day = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+    unparsed = models.PositiveIntegerField(default=0)
+    first_ts = models.DateTimeField()
+    last_ts = models.DateTimeField()
+    seq_gaps = models.PositiveIntegerField(default=0)  # RFC 5424 sequenceId numbers missing
+
+    class Meta:
+        ordering = ["host_name", "day"]
+        constraints = [models.UniqueConstraint(fields=["host_name", "day"], name="hostday_unique")]
+
+
+class Rule(models.Model):
+    """An imported Sigma rule (the bundled rules are read from monitoring/rules/ directly)."""
+
+    rule_id = models.CharField(max_length=120, unique=True)
+    title = models.CharField(max_length=500)
+    level = models.CharField(max_length=20, blank=True)
+    filename = models.CharField(max_length=500)
+    text = models.TextField()
+    imported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+
+
+class Alert(models.Model):
+    class Disposition(models.TextChoices):
+        OPEN = "open", _("Awaiting review")
+        TRUE_POSITIVE = "true_positive", _("True positive")
+        FALSE_POSITIVE = "false_positive", _("False positive")
+
+    rule_id = models.CharField(max_length=120)
+    rule_title = models.CharField(max_length=500)
+    level = models.CharField(max_length=20)
+    host = models.CharField(max_length=255)
+    count = models.PositiveIntegerField()
+    first = models.DateTimeField()
+    last = models.DateTimeField()
+    events = models.JSONField(default=list)
+    events_truncated = models.BooleanField(default=False)
+    disposition = models.CharField(max_length=20, choices=Disposition.choices, default=Disposition.OPEN)
+    note = models.TextField(blank=True)
+    reviewed_by = models.CharField(max_length=255, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    detected_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-first", "rule_title"]
+        constraints = [models.UniqueConstraint(fields=["rule_id", "host", "first"], name="alert_unique")]
+
+
+class Retention(models.Model):
+    """How long events are kept: one row per host name, or the default (blank host)."""
+
+    host_name = models.CharField(max_length=255, blank=True, unique=True)
+    days = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["host_name"]
+
+
+class LegalHold(models.Model):
+    """An officer's order to keep traffic data longer (Computer Crime Act B.E. 2550 s.26: up to 2 years)."""
+
+    order_ref = models.CharField(max_length=255)
+    host_name = models.CharField(max_length=255, blank=True)  # blank: every host
+    until = models.DateField()
+    created_by = models.CharField(max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-until"]

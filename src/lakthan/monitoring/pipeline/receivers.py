@@ -1,0 +1,237 @@
+"""Network receivers: syslog over UDP and TCP (RFC 3164/5424; octet-counted RFC 6587 or newline
+framing; optionally TLS, RFC 5425), JSON lines over HTTP. No Django here.
+
+Write-ahead: a batch is parsed and written to the store's open chunks (temporary file, fsync, rename,
+fsync of the directory) *before* it is acknowledged — over HTTP by the 200 response, over TCP by an
+``ACK <n>`` line the receiver writes back after each durable batch (senders that do not read it lose
+nothing; Lakthan's own forwarder and the tests count on it). On start the store recovers: chunks are
+whole or absent, so everything acknowledged before a crash is still there. UDP has no
+acknowledgement by nature; datagrams are buffered for at most ``udp_flush`` seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import socketserver
+import ssl
+import threading
+import time
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from lakthan.monitoring.pipeline import parsers
+from lakthan.monitoring.pipeline.store import LogStore
+
+MAX_FRAME = 64 * 1024
+MAX_BODY = 16 * 1024 * 1024
+
+
+def split_frames(buf: bytes) -> tuple[list[bytes], bytes]:
+    """Complete frames from a TCP byte stream, and the incomplete rest. A frame starting with digits and
+    a space is octet-counted (RFC 6587 §3.4.1); otherwise it ends at LF (§3.4.2)."""
+    frames: list[bytes] = []
+    i = 0
+    n = len(buf)
+    while i < n:
+        j = i
+        while j < n and j - i < 8 and 48 <= buf[j] <= 57:
+            j += 1
+        if j > i and j < n and buf[j] == 32:
+            size = int(buf[i:j])
+            if size > MAX_FRAME:
+                raise ValueError(f"frame of {size} bytes is larger than {MAX_FRAME}")
+            if j + 1 + size > n:
+                break
+            frames.append(buf[j + 1 : j + 1 + size].rstrip(b"\n"))
+            i = j + 1 + size
+            continue
+        if j > i and j == n:
+            break  # digits so far: wait for more to tell the framing
+        end = buf.find(b"\n", i)
+        if end < 0:
+            if n - i > MAX_FRAME:
+                raise ValueError("line longer than the largest frame")
+            break
+        frames.append(buf[i:end].rstrip(b"\r"))
+        i = end + 1
+    return [f for f in frames if f.strip()], buf[i:]
+
+
+class Spool:
+    """Parses a batch of lines and writes it durably to the store's open chunks."""
+
+    def __init__(self, store: LogStore, year: int | None = None):
+        self.store = store
+        self.year = year
+        self.count = 0
+        self.lock = threading.Lock()
+
+    def write(self, lines: list[str], fmt: str, source: str) -> int:
+        if not lines:
+            return 0
+        parsed = parsers.parse(lines, fmt, source=source, year=self.year)
+        self.store.append(parsed.events)
+        with self.lock:
+            self.count += parsed.events.height
+        return parsed.events.height
+
+
+class _TCPHandler(socketserver.BaseRequestHandler):
+    def _ack(self, n: int) -> None:
+        try:
+            if isinstance(self.request, ssl.SSLSocket):
+                self.request.sendall(f"ACK {n}\n".encode())
+            else:
+                self.request.send(f"ACK {n}\n".encode(), socket.MSG_DONTWAIT)
+        except OSError:
+            pass
+
+    def handle(self) -> None:
+        spool: Spool = self.server.spool  # type: ignore[attr-defined]
+        peer = f"tcp:{self.client_address[0]}"
+        buf = b""
+        if isinstance(self.request, ssl.SSLSocket):
+            self.request.settimeout(10)
+            try:
+                self.request.do_handshake()
+            except (OSError, ssl.SSLError):
+                return
+        self.request.settimeout(0.05)
+        pending: list[str] = []
+        while True:
+            try:
+                data = self.request.recv(256 * 1024)
+                if not data:
+                    break
+                buf += data
+                frames, buf = split_frames(buf)
+                pending += [f.decode("utf-8", errors="replace") for f in frames]
+                if len(pending) < 5000:
+                    continue
+            except TimeoutError:
+                pass
+            except (ValueError, OSError):
+                break
+            if pending:
+                self._ack(spool.write(pending, "syslog", peer))
+                pending = []
+        if pending:
+            self._ack(spool.write(pending, "syslog", peer))
+
+
+class _TCPServer(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    ssl_context: ssl.SSLContext | None = None
+
+    def get_request(self):
+        sock, addr = super().get_request()
+        if (
+            self.ssl_context is not None
+        ):  # syslog over TLS (RFC 5425); the handshake runs in the handler thread
+            sock = self.ssl_context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False)
+        return sock, addr
+
+
+class _UDPHandler(socketserver.BaseRequestHandler):
+    def handle(self) -> None:
+        data = self.request[0]
+        self.server.buffer.append(data.decode("utf-8", errors="replace").rstrip("\n"))  # type: ignore[attr-defined]
+
+
+def _http_handler(spool: Spool):
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802
+            if self.path.rstrip("/") not in ("/ingest", ""):
+                self._reply(404, {"error": "POST JSON lines to /ingest"})
+                return
+            size = int(self.headers.get("Content-Length") or 0)
+            if size <= 0 or size > MAX_BODY:
+                self._reply(
+                    413 if size > MAX_BODY else 400, {"error": "body must be 1 byte to 16 MiB of JSON lines"}
+                )
+                return
+            body = self.rfile.read(size).decode("utf-8", errors="replace")
+            n = spool.write(body.splitlines(), "jsonl", f"http:{self.client_address[0]}")
+            self._reply(200, {"accepted": n})
+
+        def _reply(self, code: int, obj: dict) -> None:
+            data = json.dumps(obj).encode()
+            self.send_response(code)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    return Handler
+
+
+def _addr(value: str) -> tuple[str, int]:
+    host, _, port = value.rpartition(":")
+    return host or "127.0.0.1", int(port)
+
+
+def serve(
+    store: LogStore,
+    *,
+    udp: str | None = None,
+    tcp: str | None = None,
+    http: str | None = None,
+    on_seal: Callable[[], object] | None = None,
+    seal_every: float = 300,
+    udp_flush: float = 0.2,
+    stop: threading.Event | None = None,
+    ready: Callable[[dict], None] | None = None,
+    tls: tuple[str, str] | None = None,
+) -> None:
+    """``tls`` = (certificate file, key file) turns the TCP receiver into syslog over TLS (RFC 5425)."""
+    store.recover()
+    spool = Spool(store)
+    stop = stop or threading.Event()
+    servers, threads = [], []
+    bound: dict[str, tuple[str, int]] = {}
+    if tcp:
+        s = _TCPServer(_addr(tcp), _TCPHandler)
+        s.spool = spool  # type: ignore[attr-defined]
+        if tls:
+            ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+            ctx.load_cert_chain(tls[0], tls[1])
+            s.ssl_context = ctx
+        servers.append(s)
+        bound["tcp"] = s.server_address
+    if udp:
+        u = socketserver.ThreadingUDPServer(_addr(udp), _UDPHandler)
+        u.buffer = []  # type: ignore[attr-defined]
+        servers.append(u)
+        bound["udp"] = u.server_address
+    if http:
+        h = ThreadingHTTPServer(_addr(http), _http_handler(spool))
+        h.daemon_threads = True
+        servers.append(h)
+        bound["http"] = h.server_address
+    for s in servers:
+        t = threading.Thread(target=s.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
+        t.start()
+        threads.append(t)
+    if ready:
+        ready(bound)
+    last_seal = time.monotonic()
+    try:
+        while not stop.wait(udp_flush):
+            for s in servers:
+                buf = getattr(s, "buffer", None)
+                if buf:
+                    lines, buf[:] = list(buf), []
+                    spool.write(lines, "syslog", "udp")
+            if on_seal and time.monotonic() - last_seal >= seal_every:
+                on_seal()
+                last_seal = time.monotonic()
+    finally:
+        for s in servers:
+            s.shutdown()
+            s.server_close()

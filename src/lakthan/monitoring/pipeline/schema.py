@@ -1,0 +1,42 @@
+"""The event schema shared by parsers, segments, the rule compiler and the verifier (no Django)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+# Column order is part of the proof: an event's leaf is SHA-256(0x00 || JSON of these columns in this
+# order), the JSON being polars' struct encoding (ISO-8601 UTC timestamps, null for missing values).
+SCHEMA: dict[str, pl.DataType] = {
+    "ts": pl.Datetime("us", "UTC"),
+    "host": pl.Utf8,
+    "app": pl.Utf8,
+    "pid": pl.Utf8,
+    "fmt": pl.Utf8,  # syslog3164 | syslog5424 | nginx | apache | nginx-error | apache-error | jsonl | raw
+    "severity": pl.Int64,
+    "seq": pl.Int64,  # RFC 5424 meta sequenceId
+    "msg": pl.Utf8,
+    "action": pl.Utf8,  # ssh_failed, ssh_accepted, ssh_invalid_user, user_created, sudo_granted, sudo_command, log_cleared …
+    "user": pl.Utf8,
+    "src_ip": pl.Utf8,
+    "method": pl.Utf8,
+    "uri": pl.Utf8,
+    "uri_ext": pl.Utf8,
+    "status": pl.Int64,
+    "useragent": pl.Utf8,
+    "vhost": pl.Utf8,
+    "record": pl.Utf8,  # JSON audit events: the record acted on
+    "source": pl.Utf8,  # where it came from: a file path, udp:ADDR, tcp:ADDR, http:ADDR
+    "parsed": pl.Boolean,
+    "raw": pl.Utf8,
+}
+COLUMNS = list(SCHEMA)
+
+
+def empty() -> pl.DataFrame:
+    return pl.DataFrame(schema=SCHEMA)
+
+
+def conform(df: pl.DataFrame) -> pl.DataFrame:
+    """Every schema column, in order and type; absent ones null."""
+    exprs = [(pl.col(c) if c in df.columns else pl.lit(None)).cast(t).alias(c) for c, t in SCHEMA.items()]
+    return df.select(exprs)

@@ -1,0 +1,262 @@
+"""The tamper-evident event store under ``$LAKTHAN_HOME/logs`` (no Django).
+
+    open/chunk-*.parquet        parsed events not yet sealed (each written atomically)
+    segments/00000001.parquet   a sealed segment's events, in arrival order
+    segments/00000001.leaves    their RFC 6962 leaf hashes, 32 bytes each (kept when payloads are pruned)
+    segments/00000001.json      the segment header: index, count, inner root, SHA-256 of the Parquet file,
+                                first/last time, sealed at
+    segments/00000001.pruned    present once the payload was pruned (reason, date)
+    checkpoints/00000001.txt    signed checkpoint (C2SP note) of the outer tree after segment 1
+    checkpoints/00000001.proof  consistency proof (base64 lines) from the previous checkpoint
+    checkpoint.vkey             the public verifier key
+
+Each event's leaf is SHA-256(0x00 || canonical JSON of the event); a segment's inner tree is the RFC 6962
+tree of its events' leaves; the outer tree's leaves are SHA-256(0x00 || canonical JSON of the segment
+header). A checkpoint is signed after every seal, so each checkpoint pins exactly one more segment.
+"""
+
+from __future__ import annotations
+
+import base64
+import fcntl
+import hashlib
+import io
+import json
+import os
+import secrets
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polars as pl
+
+from lakthan.monitoring.engines import merkle
+from lakthan.monitoring.engines.checkpoint import Checkpoint, Signer
+from lakthan.monitoring.pipeline.files import fsync_dir, write_atomic
+from lakthan.monitoring.pipeline.schema import COLUMNS, conform
+
+HEADER_FIELDS = ("index", "count", "root", "file_sha256", "first_ts", "last_ts", "sealed_at")
+
+
+def event_leaves(df: pl.DataFrame) -> list[bytes]:
+    """RFC 6962 leaf hash of each event: SHA-256(0x00 || JSON object of the schema's columns in order)."""
+    if df.height == 0:
+        return []
+    encoded = conform(df).select(pl.struct(COLUMNS).struct.json_encode()).to_series()
+    sha = hashlib.sha256
+    return [sha(b"\x00" + s.encode()).digest() for s in encoded]
+
+
+def header_leaf(header: dict) -> bytes:
+    canonical = json.dumps({k: header[k] for k in HEADER_FIELDS}, sort_keys=True, separators=(",", ":"))
+    return merkle.leaf_hash(canonical.encode())
+
+
+def _writer_alive(tmp: Path) -> bool:
+    """Temporary files are named ``.NAME.tmpPID`` (files.write_atomic): is that process still running?"""
+    pid = tmp.name.rpartition(".tmp")[2]
+    if not pid.isdigit():
+        return False
+    if int(pid) == os.getpid():
+        return True  # another thread of this process is writing it
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def seg_name(index: int) -> str:
+    return f"{index:08d}"
+
+
+@dataclass(frozen=True)
+class Sealed:
+    header: dict
+    checkpoint: str  # the signed note
+
+
+class LogStore:
+    def __init__(self, root: Path, origin: str = "lakthan.local/logs", signer: Signer | None = None):
+        self.root = Path(root)
+        self.origin = origin
+        self.open_dir = self.root / "open"
+        self.seg_dir = self.root / "segments"
+        self.cp_dir = self.root / "checkpoints"
+        for d in (self.open_dir, self.seg_dir, self.cp_dir):
+            d.mkdir(parents=True, exist_ok=True)
+        self._signer = signer
+
+    # --- keys -----------------------------------------------------------------------------------
+    @property
+    def signer(self) -> Signer:
+        if self._signer is None:
+            key = self.root / "checkpoint.key"
+            if key.exists():
+                self._signer = Signer.from_bytes(self.origin, key.read_bytes())
+            else:
+                self._signer = Signer.generate(self.origin)
+                write_atomic(key, self._signer.private_bytes(), mode=0o600)
+            write_atomic(self.root / "checkpoint.vkey", (self._signer.vkey() + "\n").encode())
+        return self._signer
+
+    def vkey(self) -> str:
+        return self.signer.vkey()
+
+    # --- unsealed events --------------------------------------------------------------------------
+    def append(self, df: pl.DataFrame) -> Path | None:
+        """Writes a batch of parsed events durably (fsynced) as an open chunk; returns its path."""
+        if df.height == 0:
+            return None
+        name = f"chunk-{time.time_ns():020d}-{secrets.token_hex(4)}.parquet"
+        buf = io.BytesIO()
+        conform(df).write_parquet(buf, compression="zstd")
+        path = self.open_dir / name
+        write_atomic(path, buf.getvalue())
+        return path
+
+    def open_chunks(self) -> list[Path]:
+        return sorted(self.open_dir.glob("chunk-*.parquet"))
+
+    def pending(self) -> int:
+        return sum(pl.scan_parquet(p).select(pl.len()).collect().item() for p in self.open_chunks())
+
+    # --- segments ---------------------------------------------------------------------------------
+    def headers(self) -> list[dict]:
+        return [json.loads(p.read_text()) for p in sorted(self.seg_dir.glob("*.json"))]
+
+    def size(self) -> int:
+        return len(list(self.seg_dir.glob("*.json")))
+
+    def segment_path(self, index: int) -> Path:
+        return self.seg_dir / f"{seg_name(index)}.parquet"
+
+    def read_segment(self, index: int) -> pl.DataFrame:
+        return pl.read_parquet(self.segment_path(index))
+
+    def leaves_of(self, index: int) -> list[bytes]:
+        data = (self.seg_dir / f"{seg_name(index)}.leaves").read_bytes()
+        return [data[i : i + 32] for i in range(0, len(data), 32)]
+
+    def recover(self) -> None:
+        """Finishes or undoes an interrupted seal: the header is the commit point."""
+        with self._exclusive():
+            self._recover()
+
+    def _recover(self) -> None:
+        for tmp in list(self.seg_dir.glob(".*.tmp*")) + list(self.open_dir.glob(".*.tmp*")):
+            if not _writer_alive(tmp):  # a half-written file of a process that died
+                tmp.unlink(missing_ok=True)
+        headers = self.headers()
+        n = len(headers)
+        for path in list(self.seg_dir.glob("*.parquet")) + list(self.seg_dir.glob("*.leaves")):
+            if int(path.stem) > n:  # written before a crash, never committed: sealed again from the chunks
+                path.unlink()
+        if headers:
+            for chunk in headers[-1].get("chunks", []):
+                (self.open_dir / chunk).unlink(missing_ok=True)
+            if not (self.cp_dir / f"{seg_name(n)}.txt").exists():
+                self._sign(n, headers)
+
+    @contextmanager
+    def _exclusive(self):
+        """One sealer at a time across processes (the receiver, the periodic task, the CLI)."""
+        fd = os.open(self.root / ".seal.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+    def seal(self, now: datetime | None = None) -> Sealed | None:
+        """Seals every open chunk into the next segment and signs a checkpoint; None when nothing is open."""
+        with self._exclusive():
+            return self._seal(now)
+
+    def _seal(self, now: datetime | None) -> Sealed | None:
+        self._recover()
+        chunks = self.open_chunks()
+        if not chunks:
+            return None
+        df = pl.concat([pl.read_parquet(p) for p in chunks], how="vertical")
+        df = conform(df)
+        index = self.size() + 1
+        leaves = event_leaves(df)
+        buf = io.BytesIO()
+        df.write_parquet(buf, compression="zstd", statistics=True)
+        payload = buf.getvalue()
+        write_atomic(self.segment_path(index), payload, mode=0o444)
+        write_atomic(self.seg_dir / f"{seg_name(index)}.leaves", b"".join(leaves), mode=0o444)
+        ts = df["ts"]
+        header = {
+            "index": index,
+            "count": df.height,
+            "root": merkle.root(leaves).hex(),
+            "file_sha256": hashlib.sha256(payload).hexdigest(),
+            "first_ts": ts.min().isoformat(),
+            "last_ts": ts.max().isoformat(),
+            "sealed_at": (now or datetime.now(UTC)).replace(microsecond=0).isoformat(),
+            "chunks": [p.name for p in chunks],
+        }
+        write_atomic(
+            self.seg_dir / f"{seg_name(index)}.json", json.dumps(header, indent=1).encode(), mode=0o444
+        )
+        note = self._sign(index, self.headers())
+        for p in chunks:
+            p.unlink()
+        fsync_dir(self.open_dir)
+        return Sealed(header, note)
+
+    def _sign(self, size: int, headers: list[dict]) -> str:
+        outer = [header_leaf(h) for h in headers[:size]]
+        note = self.signer.sign(Checkpoint(self.origin, size, merkle.root(outer)))
+        if size > 1:
+            proof = merkle.consistency_proof(size - 1, outer)
+            write_atomic(
+                self.cp_dir / f"{seg_name(size)}.proof",
+                "".join(base64.b64encode(h).decode() + "\n" for h in proof).encode(),
+            )
+        write_atomic(self.cp_dir / f"{seg_name(size)}.txt", note.encode())
+        return note
+
+    def latest_checkpoint(self) -> str | None:
+        notes = sorted(self.cp_dir.glob("*.txt"))
+        return notes[-1].read_text() if notes else None
+
+    # --- proofs and pruning -----------------------------------------------------------------------
+    def event_proof(self, index: int, position: int) -> dict:
+        """Everything needed to show one event is in the signed log: its leaf, the inner proof to the
+        segment root, the outer proof from the segment header to the latest checkpoint."""
+        headers = self.headers()
+        if not 1 <= index <= len(headers):
+            raise KeyError(f"no segment {index}")
+        leaves = self.leaves_of(index)
+        if not 0 <= position < len(leaves):
+            raise KeyError(f"segment {index} has no position {position}")
+        outer = [header_leaf(h) for h in headers]
+        return {
+            "segment": index,
+            "position": position,
+            "leaf": leaves[position].hex(),
+            "inner_proof": [h.hex() for h in merkle.inclusion_proof(position, leaves)],
+            "header": {k: headers[index - 1][k] for k in HEADER_FIELDS},
+            "outer_proof": [h.hex() for h in merkle.inclusion_proof(index - 1, outer)],
+            "checkpoint": self.latest_checkpoint(),
+        }
+
+    def prune(self, index: int, reason: str, now: datetime | None = None) -> bool:
+        """Deletes a segment's event payload; its leaf hashes and header stay, so checkpoints still verify."""
+        path = self.segment_path(index)
+        if not path.exists():
+            return False
+        marker = {"index": index, "reason": reason, "pruned_at": (now or datetime.now(UTC)).isoformat()}
+        write_atomic(self.seg_dir / f"{seg_name(index)}.pruned", json.dumps(marker).encode())
+        os.chmod(path, 0o644)
+        path.unlink()
+        fsync_dir(self.seg_dir)
+        return True

@@ -1,0 +1,213 @@
+"""Verification of an exported log store, needing only the segments, the checkpoints and the public key.
+
+    python -m lakthan.monitoring.pipeline.verify DIR [VKEY_FILE]
+
+Recomputes every event leaf from the Parquet segments, each segment's inner root, the outer tree over
+the segment headers, and checks them against checkpoints signed by the trusted key (plus the
+consistency proofs between checkpoints). Problems name the segment and position and are one of
+altered | removed | inserted | reordered | unreadable. No Django here.
+"""
+
+from __future__ import annotations
+
+import base64
+import difflib
+import hashlib
+import io
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from lakthan.monitoring.engines import merkle
+from lakthan.monitoring.engines.checkpoint import CheckpointError, Verifier
+from lakthan.monitoring.pipeline.store import event_leaves, header_leaf, seg_name
+
+
+@dataclass
+class Report:
+    intact: bool = True
+    checkpoint: dict | None = None
+    problems: list[dict] = field(default_factory=list)
+    segments: int = 0
+    events: int = 0
+    pruned: int = 0
+
+    def add(self, segment, position, kind, detail=""):
+        self.intact = False
+        self.problems.append({"segment": segment, "position": position, "kind": kind, "detail": detail})
+
+    def as_json(self) -> dict:
+        return {
+            "intact": self.intact,
+            "checkpoint": self.checkpoint,
+            "problems": self.problems,
+            "segments": self.segments,
+            "events": self.events,
+            "pruned": self.pruned,
+        }
+
+
+def locate(expected: list[bytes], actual: list[bytes]) -> list[tuple[int, str]]:
+    """Where two leaf sequences differ: (position, kind). Positions of removed/altered/reordered events
+    are in the sealed order; positions of inserted events are in the file as found."""
+    if expected == actual:
+        return []
+    in_expected, in_actual = set(expected), set(actual)
+    out: list[tuple[int, str]] = []
+    ops = difflib.SequenceMatcher(None, expected, actual, autojunk=False).get_opcodes()
+    for tag, i1, i2, j1, j2 in ops:
+        if tag == "equal":
+            continue
+        if tag == "replace" and i2 - i1 == j2 - j1:
+            for k in range(i2 - i1):
+                moved = actual[j1 + k] in in_expected and expected[i1 + k] in in_actual
+                out.append((i1 + k, "reordered" if moved else "altered"))
+            continue
+        for i in range(i1, i2):
+            out.append((i, "reordered" if expected[i] in in_actual else "removed"))
+        for j in range(j1, j2):
+            if actual[j] not in in_expected:
+                out.append((j, "inserted"))
+    seen, unique = set(), []
+    for item in out:
+        if item not in seen:
+            seen.add(item)
+            unique.append(item)
+    return unique
+
+
+def verify_dir(root: Path, vkey: str, origin: str | None = None) -> Report:
+    root = Path(root)
+    report = Report()
+    seg_dir, cp_dir = root / "segments", root / "checkpoints"
+    try:
+        verifier = Verifier.from_vkey(vkey)
+    except CheckpointError as exc:
+        report.add(None, None, "unreadable", f"public key: {exc}")
+        return report
+
+    headers: dict[int, dict] = {}
+    for path in sorted(seg_dir.glob("*.json")):
+        try:
+            h = json.loads(path.read_text())
+            headers[int(h["index"])] = h
+        except (ValueError, KeyError, TypeError):
+            report.add(
+                int(path.stem) if path.stem.isdigit() else None, None, "unreadable", f"header {path.name}"
+            )
+
+    # signed checkpoints, in size order; every one must be signed by the trusted key
+    checkpoints: list = []
+    for path in sorted(cp_dir.glob("*.txt")):
+        try:
+            cp = verifier.open(path.read_text(), origin=origin)
+        except CheckpointError as exc:
+            report.add(int(path.stem), None, "altered", f"checkpoint {path.name}: {exc}")
+            continue
+        checkpoints.append((cp, path))
+    if not checkpoints:
+        if headers:
+            report.add(None, None, "unreadable", "no checkpoint signed by the trusted key")
+        return report
+    latest = checkpoints[-1][0]
+    report.checkpoint = {"origin": latest.origin, "size": latest.size, "root": latest.root.hex()}
+
+    # consistency proofs between successive checkpoints: the log only ever grew
+    for (prev, _), (cp, path) in zip(checkpoints, checkpoints[1:], strict=False):
+        proof_path = path.with_suffix(".proof")
+        try:
+            proof = (
+                [base64.b64decode(line) for line in proof_path.read_text().split()]
+                if proof_path.exists()
+                else []
+            )
+            merkle.verify_consistency(prev.size, cp.size, prev.root, cp.root, proof)
+        except (merkle.ProofError, ValueError) as exc:
+            report.add(
+                cp.size, None, "altered", f"checkpoint {cp.size} is not consistent with {prev.size}: {exc}"
+            )
+
+    size = latest.size
+    for index in range(1, size + 1):
+        if index not in headers:
+            report.add(index, None, "removed", "segment header missing")
+    for index in sorted(headers):
+        if index > size:
+            report.add(index, None, "inserted", "segment not covered by any signed checkpoint")
+
+    # each checkpoint pins the headers up to its size: the first that fails names the altered header
+    outer = [header_leaf(headers[i]) if i in headers else b"" for i in range(1, size + 1)]
+    bad_headers: set[int] = set()
+    for cp, _ in checkpoints:
+        if cp.size <= size and all(outer[: cp.size]) and merkle.root(outer[: cp.size]) != cp.root:
+            suspect = cp.size
+            if suspect not in bad_headers and not any(b < suspect for b in bad_headers):
+                bad_headers.add(suspect)
+                report.add(suspect, None, "altered", "segment header does not match the signed checkpoint")
+
+    for index in range(1, size + 1):
+        h = headers.get(index)
+        if h is None:
+            continue
+        report.segments += 1
+        _verify_segment(seg_dir, index, h, report)
+    return report
+
+
+def _verify_segment(seg_dir: Path, index: int, h: dict, report: Report) -> None:
+    name = seg_name(index)
+    root = bytes.fromhex(h["root"])
+    leaves_path = seg_dir / f"{name}.leaves"
+    expected = None
+    if leaves_path.exists():
+        data = leaves_path.read_bytes()
+        leaves = [data[i : i + 32] for i in range(0, len(data), 32)]
+        if len(data) % 32 == 0 and merkle.root(leaves) == root:
+            expected = leaves
+    seg_path = seg_dir / f"{name}.parquet"
+    if not seg_path.exists():
+        if (seg_dir / f"{name}.pruned").exists() and expected is not None:
+            report.pruned += 1
+            report.events += len(expected)
+        else:
+            report.add(index, None, "removed", "segment file missing")
+        return
+    raw = seg_path.read_bytes()
+    file_ok = hashlib.sha256(raw).hexdigest() == h.get("file_sha256")
+    try:
+        df = pl.read_parquet(io.BytesIO(raw))
+        actual = event_leaves(df)
+    except Exception as exc:  # noqa: BLE001 — any corruption of the file is reported, not raised
+        report.add(index, None, "unreadable", f"{seg_path.name}: {type(exc).__name__}")
+        return
+    report.events += len(actual)
+    if merkle.root(actual) == root:
+        if expected is None:
+            report.add(index, None, "altered", "leaf-hash file does not match the segment root")
+        if not file_ok:
+            report.add(index, None, "altered", "segment file bytes changed (events still match their leaves)")
+        return
+    if expected is None:
+        report.add(index, None, "altered", "segment and its leaf-hash file both differ from the signed root")
+        return
+    for position, kind in locate(expected, actual):
+        report.add(index, position, kind)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv:
+        print("usage: python -m lakthan.monitoring.pipeline.verify DIR [VKEY_FILE]", file=sys.stderr)
+        return 2
+    root = Path(argv[0])
+    vkey_path = Path(argv[1]) if len(argv) > 1 else root / "checkpoint.vkey"
+    report = verify_dir(root, vkey_path.read_text().strip())
+    print(json.dumps(report.as_json(), indent=1))
+    return 0 if report.intact else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

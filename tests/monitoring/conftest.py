@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _private_log_store(settings, tmp_path, monkeypatch):
+    """Each test gets its own log store under its tmp_path."""
+    settings.LAKTHAN_LOG_DIR = tmp_path / "logs"
+    settings.LAKTHAN_REQUIRE_2FA = False  # page tests sign in with a password only
+    monkeypatch.delenv("LAKTHAN_DISABLED_ACCOUNTS", raising=False)
+
+
+@pytest.fixture
+def cli():
+    from click.testing import CliRunner
+
+    from lakthan.cli import main
+
+    runner = CliRunner()
+
+    def run(*args):
+        return runner.invoke(main, list(args), catch_exceptions=False)
+
+    return run

@@ -1,0 +1,199 @@
+"""Receivers: framing, UDP/TCP/HTTP in-process, and kill -9 during TCP ingest loses nothing acknowledged."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from lakthan.monitoring.pipeline.receivers import serve, split_frames
+from lakthan.monitoring.pipeline.store import LogStore
+
+
+def test_split_frames_octet_counted_and_newline():
+    msg = b"<38>1 2013-01-01T00:00:00Z h a - - - hello"
+    data = (
+        b"%d " % len(msg)
+        + msg
+        + b"<13>Jan  1 00:00:00 h a: line one\n<13>Jan  1 00:00:01 h a: line two\r\n12 abc"
+    )
+    frames, rest = split_frames(data)
+    assert frames == [msg, b"<13>Jan  1 00:00:00 h a: line one", b"<13>Jan  1 00:00:01 h a: line two"]
+    assert rest == b"12 abc"
+    with pytest.raises(ValueError):
+        split_frames(b"99999999 x")
+
+
+def test_udp_tcp_http_in_process(tmp_path):
+    store = LogStore(tmp_path / "logs")
+    stop, bound = threading.Event(), {}
+    ready = threading.Event()
+    t = threading.Thread(
+        target=serve,
+        args=(store,),
+        kwargs=dict(
+            udp="127.0.0.1:0",
+            tcp="127.0.0.1:0",
+            http="127.0.0.1:0",
+            stop=stop,
+            udp_flush=0.05,
+            ready=lambda b: (bound.update(b), ready.set()),
+        ),
+        daemon=True,
+    )
+    t.start()
+    assert ready.wait(5)
+    try:
+        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        u.sendto(
+            b"<38>Mar  5 10:00:00 gw01 sshd[1]: Accepted password for a from 10.0.0.1 port 1 ssh2",
+            bound["udp"],
+        )
+        c = socket.create_connection(bound["tcp"])
+        c.sendall(b'<38>1 2013-03-05T10:00:00+07:00 db01 sshd 1 - [meta sequenceId="1"] hi\n')
+        assert c.recv(100).startswith(b"ACK 1")
+        c.close()
+        body = b'{"ts": "2013-03-05T10:00:00+07:00", "host": "pibics", "user": "u1", "action": "view"}\n'
+        req = urllib.request.Request(f"http://127.0.0.1:{bound['http'][1]}/ingest", data=body, method="POST")
+        assert json.loads(urllib.request.urlopen(req, timeout=5).read()) == {"accepted": 1}
+        deadline = time.time() + 5
+        while store.pending() < 3 and time.time() < deadline:
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        t.join(5)
+    store.seal()
+    df = store.read_segment(1)
+    assert sorted(df["host"].to_list()) == ["db01", "gw01", "pibics"]
+    assert set(df["source"].str.extract(r"^(\w+):?").to_list()) == {"udp", "tcp", "http"}
+
+
+SERVER = r"""
+import sys, threading
+from lakthan.monitoring.pipeline.store import LogStore
+from lakthan.monitoring.pipeline.receivers import serve
+def ready(b):
+    print(b["tcp"][1], flush=True)
+serve(LogStore(sys.argv[1]), tcp="127.0.0.1:0", ready=ready)
+"""
+
+
+@pytest.mark.slow
+def test_kill_9_during_tcp_ingest_loses_nothing_acknowledged(tmp_path):
+    root = tmp_path / "logs"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SERVER, str(root)], stdout=subprocess.PIPE, env=env, text=True
+    )
+    try:
+        port = int(proc.stdout.readline())
+        sock = socket.create_connection(("127.0.0.1", port))
+        sock.settimeout(5)
+        acked, sent, buf = 0, 0, b""
+        killed = False
+        for batch in range(400):
+            lines = b"".join(
+                b"<38>1 2013-03-05T10:00:00+07:00 h1 app 1 - - event %d\n" % (sent + i) for i in range(250)
+            )
+            sent += 250
+            sock.sendall(lines)
+            while b"\n" not in buf:
+                buf += sock.recv(4096)
+            *done, buf = buf.split(b"\n")
+            acked += sum(int(x.split()[1]) for x in done if x.startswith(b"ACK"))
+            if batch == 12 and not killed:
+                # keep sending without waiting, then kill mid-stream
+                sock.sendall(
+                    b"".join(
+                        b"<38>1 2013-03-05T10:00:00+07:00 h1 app 1 - - event %d\n" % (sent + i)
+                        for i in range(5000)
+                    )
+                )
+                sent += 5000
+                os.kill(proc.pid, signal.SIGKILL)
+                killed = True
+                break
+        proc.wait(10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert killed and acked >= 12 * 250
+    store = LogStore(root)
+    store.seal()  # recovery on start: whole chunks kept, partial temp files dropped
+    msgs = set(store.read_segment(1)["msg"].to_list())
+    # every acknowledged event is present, and nothing is duplicated
+    assert all(f"event {i}" in msgs for i in range(acked))
+    assert store.read_segment(1).height == len(msgs)
+
+
+def test_syslog_over_tls(tmp_path):
+    import datetime as dt
+    import ssl
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    (tmp_path / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (tmp_path / "key.pem").write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    store = LogStore(tmp_path / "logs")
+    stop, bound, ready = threading.Event(), {}, threading.Event()
+    t = threading.Thread(
+        target=serve,
+        args=(store,),
+        kwargs=dict(
+            tcp="127.0.0.1:0",
+            stop=stop,
+            tls=(str(tmp_path / "cert.pem"), str(tmp_path / "key.pem")),
+            ready=lambda b: (bound.update(b), ready.set()),
+        ),
+        daemon=True,
+    )
+    t.start()
+    assert ready.wait(5)
+    try:
+        ctx = ssl.create_default_context(cafile=str(tmp_path / "cert.pem"))
+        with (
+            socket.create_connection(bound["tcp"]) as raw,
+            ctx.wrap_socket(raw, server_hostname="localhost") as c,
+        ):
+            c.sendall(b"<38>1 2013-03-05T10:00:00+07:00 db01 sshd 1 - - over tls\n")
+            assert c.recv(100).startswith(b"ACK 1")
+        with pytest.raises(OSError), socket.create_connection(bound["tcp"]) as plain:
+            plain.sendall(b"<38>1 2013-03-05T10:00:00+07:00 db01 sshd 1 - - in clear\n")
+            plain.settimeout(2)
+            if not plain.recv(100):
+                raise OSError("closed")  # the server drops a client that does not speak TLS
+    finally:
+        stop.set()
+        t.join(5)
+    store.seal()
+    assert store.read_segment(1)["msg"].to_list() == ["over tls"]

@@ -1,0 +1,88 @@
+"""The monitoring pages: coverage and verification, alerts with disposition, event search; unit scoping."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from lakthan.monitoring import services
+from lakthan.monitoring.models import Alert
+
+from .gen import known_attacks
+
+
+@pytest.fixture
+def data(org):
+    services.add_host("web01", "B-IT")
+    services.add_host("db01", "B-IT")
+    services.add_host("other01", "X")
+    syslog, _ = known_attacks()
+    services.ingest_lines(
+        syslog
+        + [
+            "<38>1 2013-03-05T10:00:00+07:00 other01 sshd 1 - - Accepted password for x from 10.9.9.9 port 1 ssh2"
+        ],
+        "syslog",
+    )
+    services.seal()
+    services.detect()
+    services.verify()
+    return org
+
+
+@pytest.fixture
+def staff(client, db):
+    user = get_user_model().objects.create_user("boss", password="x" * 12, is_staff=True)
+    client.force_login(user)
+    return client
+
+
+def test_overview_shows_hosts_verification_and_chart(data, staff):
+    page = staff.get("/monitoring/").content.decode()
+    assert "web01" in page and "db01" in page and "other01" in page
+    assert "Intact" in page or "ครบถ้วน" in page or "status met" in page
+    png = staff.get("/monitoring/coverage.png")
+    assert png.status_code == 200 and png.content[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_review_an_alert(data, staff):
+    alert = Alert.objects.filter(rule_title__startswith="SSH brute").first()
+    r = staff.post(
+        f"/monitoring/alerts/{alert.pk}/review", {"disposition": "true_positive", "note": "blocked"}
+    )
+    assert r.status_code == 302
+    alert.refresh_from_db()
+    assert alert.disposition == "true_positive" and alert.note == "blocked" and alert.reviewed_by == "boss"
+    assert "blocked" in staff.get("/monitoring/alerts/?state=true_positive").content.decode()
+
+
+def test_event_search(data, staff):
+    page = staff.get(
+        "/monitoring/events/", {"host": "web01", "q": "203.0.113.7", "from": "2013-03-05", "to": "2013-03-05"}
+    ).content.decode()
+    assert page.count("Failed password for root from 203.0.113.7") == 12
+    assert (
+        "Failed password"
+        not in staff.get(
+            "/monitoring/events/", {"host": "web01", "q": "x", "from": "2013-04-01"}
+        ).content.decode()
+    )
+
+
+def test_a_unit_user_sees_only_their_hosts(data, client):
+    from lakthan.core.services import add_person
+
+    user = get_user_model().objects.create_user("clerk", password="x" * 12)
+    add_person(data.other, "ทดสอบ", "ผู้ใช้", user=user)
+    client.force_login(user)
+    page = client.get("/monitoring/").content.decode()
+    assert "other01" in page and "web01" not in page
+    alert = Alert.objects.filter(host="web01").first()
+    assert (
+        client.post(f"/monitoring/alerts/{alert.pk}/review", {"disposition": "false_positive"}).status_code
+        == 404
+    )
+
+
+def test_login_required(client, db):
+    assert client.get("/monitoring/").status_code == 302
