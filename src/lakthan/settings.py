@@ -23,6 +23,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "lakthan.core",
     "lakthan.indicators",
     "lakthan.evidence",
@@ -31,19 +38,30 @@ INSTALLED_APPS = [
     "lakthan.backups",
     "lakthan.monitoring",
     "lakthan.web",
+    "lakthan.api",
 ]
 
 MIDDLEWARE = [
+    "lakthan.web.middleware.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "lakthan.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "lakthan.web.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out users before the password is checked
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "lakthan.urls"
@@ -102,6 +120,12 @@ STORAGES = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = config.integer("LAKTHAN_SESSION_HOURS", 8) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_NAME = "lakthan_session"
+CSRF_COOKIE_NAME = "lakthan_csrf"
+CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie; the cookie stays unread
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("LAKTHAN_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = config.flag("LAKTHAN_SECURE_COOKIES", False)
@@ -109,6 +133,65 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# HTTPS-only settings follow LAKTHAN_SECURE_COOKIES: set it behind TLS.
+SECURE_HSTS_SECONDS = 31536000 if SESSION_COOKIE_SECURE else 0
+SECURE_SSL_REDIRECT = config.flag("LAKTHAN_SSL_REDIRECT", False)
+if config.flag("LAKTHAN_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Content-Security-Policy (lakthan.web.middleware): no inline script, no inline style, nothing third-party.
+LAKTHAN_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; frame-src 'self'; frame-ancestors 'self'; base-uri 'none'; "
+    "form-action 'self'"
+)
+
+# Login throttling and lockout (django-axes): after LAKTHAN_LOGIN_FAILURES failures for the same
+# user name from the same address the account is locked for LAKTHAN_LOCKOUT_MINUTES.
+AXES_FAILURE_LIMIT = config.integer("LAKTHAN_LOGIN_FAILURES", 5)
+AXES_COOLOFF_TIME = config.integer("LAKTHAN_LOCKOUT_MINUTES", 30) / 60
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = True
+
+# Two-factor (django-otp TOTP) for administrators and supervisors.
+LAKTHAN_REQUIRE_2FA = config.flag("LAKTHAN_REQUIRE_2FA", True)
+OTP_TOTP_ISSUER = "Lakthan"
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "lakthan.api.auth.VerifiedSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 100,
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"user": os.environ.get("LAKTHAN_API_RATE", "6000/hour")},
+    "EXCEPTION_HANDLER": "lakthan.api.errors.handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Lakthan API",
+    "DESCRIPTION": "Units, indicators, rounds, results, evidence, checks and reports, scoped by role per unit.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ResultStatusEnum": "lakthan.indicators.models.CriterionResult.Status",
+        "CheckStatusEnum": "lakthan.checks.models.CheckRun.Status",
+    },
+}
+
+# Notifications: email through Django's mail settings, webhooks by HTTP POST.
+EMAIL_BACKEND = os.environ.get("LAKTHAN_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("LAKTHAN_SMTP_HOST", "localhost")
+EMAIL_PORT = config.integer("LAKTHAN_SMTP_PORT", 25)
+DEFAULT_FROM_EMAIL = os.environ.get("LAKTHAN_MAIL_FROM", "lakthan@localhost")
+LAKTHAN_BASE_URL = os.environ.get("LAKTHAN_BASE_URL", "http://127.0.0.1:8000")
+LAKTHAN_METRICS_TOKEN = os.environ.get("LAKTHAN_METRICS_TOKEN", "")
 
 # Lakthan's own settings (documented in the README).
 LAKTHAN_BLOB_DIR = LAKTHAN_HOME / "blobs"

@@ -1,4 +1,4 @@
-"""Root URLconf: admin, sign-in, language switch, and the web application at /."""
+"""Root URLconf: admin, sign-in (with lockout and two-factor), language switch, the API and the web application."""
 
 from importlib.util import find_spec
 
@@ -6,11 +6,16 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from lakthan.web import account
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/2fa/", account.two_factor, name="two-factor"),
+    path("account/", account.account, name="account"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("lakthan.api.urls")),
     path("", include("lakthan.web.urls")),
 ]
 

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from lakthan.core import audit
-from lakthan.core.models import AuditEntry, Person, Unit
+from lakthan.core.models import AuditEntry, Person, RoleGrant, Unit
 
 admin.site.site_header = _("Lakthan administration")
 admin.site.site_title = _("Lakthan")
@@ -125,3 +125,14 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     list_filter = ("action", "object_type")
     search_fields = ("actor", "action", "object_id")
     date_hierarchy = "at"
+
+
+@admin.register(RoleGrant)
+class RoleGrantAdmin(AuditedAdmin):
+    """Roles per unit (admin, supervisor, collector, reviewer, auditor); a role covers the units below."""
+
+    list_display = ("user", "role", "unit", "created_at")
+    list_filter = ("role", ("unit", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("user__username", "unit__code", "unit__name_th")
+    list_select_related = ("user", "unit")
+    autocomplete_fields = ("user", "unit")

@@ -88,3 +88,26 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_type}#{self.object_id}"
+
+
+class RoleGrant(models.Model):
+    """A user's role in a unit; it covers the unit and every unit below it (see core/roles.py)."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("ผู้ดูแลระบบ")
+        SUPERVISOR = "supervisor", _("ผู้กำกับดูแลตัวชี้วัด")
+        COLLECTOR = "collector", _("ผู้จัดเก็บข้อมูล")
+        REVIEWER = "reviewer", _("ผู้ทบทวน")
+        AUDITOR = "auditor", _("ผู้ตรวจประเมิน (อ่านอย่างเดียว)")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_grants")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="role_grants")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["user_id", "unit__code", "role"]
+        constraints = [models.UniqueConstraint(fields=["user", "unit", "role"], name="role_grant_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.role} @ {self.unit.code}"

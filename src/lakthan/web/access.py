@@ -1,23 +1,19 @@
-"""Which units a signed-in user may see: staff see every unit; anyone else their Person's unit and below."""
+"""Which units a signed-in user may see and change: the role rules of lakthan.core.roles, for views."""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from lakthan.core import roles
 from lakthan.core.errors import NotFound
-from lakthan.core.models import Person, Unit
+from lakthan.core.models import Unit
 from lakthan.core.services import get_unit, unit_tree
 
 
 def visible_unit_ids(user) -> set[int] | None:
-    """None means every unit (staff); an empty set means none."""
-    if user.is_staff or user.is_superuser:
-        return None
-    try:
-        person = user.person
-    except Person.DoesNotExist:
-        return set()
-    return person.unit.descendant_ids()
+    """None means every unit (administrators); an empty set means none."""
+    return roles.scope(user, roles.VIEW)
 
 
 def visible_tree(user) -> list[tuple[int, Unit]]:
@@ -28,13 +24,19 @@ def visible_tree(user) -> list[tuple[int, Unit]]:
     return [(depth - top, unit) for depth, unit in rows]
 
 
-def unit_for(user, code: str) -> Unit:
-    """The unit named by ``code`` if the user may see it; 404 otherwise, so other units' codes don't leak."""
+def unit_for(user, code: str, capability: str = roles.VIEW) -> Unit:
+    """The unit named by ``code`` if the user may see it (404 otherwise, so other units' codes don't
+    leak) and has ``capability`` there (403 otherwise)."""
     try:
         unit = get_unit(code)
     except NotFound:
         raise Http404(code) from None
-    allowed = visible_unit_ids(user)
-    if allowed is not None and unit.pk not in allowed:
-        raise Http404(code)
+    require(user, capability, unit)
     return unit
+
+
+def require(user, capability: str, unit: Unit) -> None:
+    if not roles.can(user, roles.VIEW, unit):
+        raise Http404(unit.code)
+    if not roles.can(user, capability, unit):
+        raise PermissionDenied(capability)

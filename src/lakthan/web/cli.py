@@ -1,14 +1,22 @@
-"""`lakthan serve`"""
+"""`lakthan serve` and `lakthan notify`"""
 
 from __future__ import annotations
+
+import os
+import shutil
+import sys
 
 import click
 
 
 @click.command()
 @click.option("--addr", default="127.0.0.1:8000", show_default=True)
-def serve(addr: str) -> None:
-    """Run the web application (development server) on loopback."""
+@click.option("--production", is_flag=True, help="gunicorn with static files served by whitenoise")
+@click.option(
+    "--workers", default=0, type=int, help="gunicorn workers (production; default 2 × CPUs + 1, at most 9)"
+)
+def serve(addr: str, production: bool, workers: int) -> None:
+    """Run the web application on loopback (development server, or gunicorn with --production)."""
     from django.core.management import call_command
 
     from lakthan import config
@@ -18,6 +26,52 @@ def serve(addr: str) -> None:
         for line in logins.read_text().splitlines():
             user, _, password = line.partition(" ")
             click.echo(f"demo login: {user} / {password}")
+        click.echo("administrators and supervisors set up a TOTP app on their first sign-in")
     click.echo(f"Lakthan on http://{addr}/ (data in {config.home()})")
-    call_command("runserver", addr, use_reloader=False)
-COMMANDS = [serve]
+    if not production:
+        call_command("runserver", addr, use_reloader=False)
+        return
+    call_command("collectstatic", interactive=False, verbosity=0)
+    gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or shutil.which("gunicorn")
+    if gunicorn is None:
+        raise click.ClickException("gunicorn is not installed")
+    n = workers or min(9, 2 * (os.cpu_count() or 1) + 1)
+    args = [
+        gunicorn,
+        "lakthan.wsgi:application",
+        "--bind",
+        addr,
+        "--workers",
+        str(n),
+        "--threads",
+        "2",
+        "--access-logfile",
+        "-",
+        "--timeout",
+        "120",
+        "--max-requests",
+        "2000",
+        "--max-requests-jitter",
+        "200",
+        "--forwarded-allow-ips",
+        os.environ.get("LAKTHAN_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+    ]
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lakthan.settings")
+    os.execv(gunicorn, args)
+
+
+@click.command()
+@click.option("--dry-run", is_flag=True, help="count what would be sent, send nothing")
+def notify(dry_run: bool) -> None:
+    """Send due notifications (expiring evidence, failing controls, rounds closing); run it daily."""
+    from lakthan.web.notify import send_all
+
+    counts = send_all(dry_run=dry_run)
+    click.echo(
+        f"events {counts['events']}, emails {counts['email']}, webhooks {counts['webhook']}, failed {counts['failed']}"
+    )
+    if counts["failed"]:
+        sys.exit(1)
+
+
+COMMANDS = [serve, notify]

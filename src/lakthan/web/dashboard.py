@@ -61,7 +61,7 @@ class RoundSummary:
 
     @property
     def signed_count(self) -> int:
-        return sum(1 for r in self.rows if r.report.is_signed)
+        return sum(1 for r in self.rows if r.report is not None and r.report.is_signed)
 
 
 def round_summary(agreement: Agreement, months: int, *, with_items: bool = True) -> RoundSummary:
@@ -97,6 +97,34 @@ def _items(report: IndicatorReport, score: ScoreResult) -> list[ItemRow]:
 
 
 def child_rollup(unit: Unit, fiscal_year: int, months: int) -> list[RoundSummary]:
-    """One summary per direct child unit that has an agreement for the fiscal year."""
-    agreements = Agreement.objects.filter(unit__parent=unit, fiscal_year=fiscal_year).select_related("unit")
-    return [round_summary(a, months, with_items=False) for a in agreements.order_by("unit__code")]
+    """One summary per direct child unit that has an agreement for the fiscal year.
+
+    Read-only (unlike the unit's own summary, it never creates a child's round reports, so a
+    dashboard view takes no write lock per child): an indicator whose report does not exist yet
+    counts with its weight and a score of 0."""
+    agreements = list(
+        Agreement.objects.filter(unit__parent=unit, fiscal_year=fiscal_year)
+        .select_related("unit")
+        .prefetch_related("lines__indicator")
+        .order_by("unit__code")
+    )
+    reports = {
+        (r.round.agreement_id, r.indicator_id): r
+        for r in IndicatorReport.objects.filter(
+            round__agreement__in=agreements, round__months=months
+        ).select_related("round__agreement", "indicator")
+    }
+    summaries = []
+    for agreement in agreements:
+        rows = []
+        for line in sorted(agreement.lines.all(), key=lambda ln: (ln.indicator.order, ln.indicator.code)):
+            report = reports.get((agreement.pk, line.indicator_id))
+            score = compute_score(report) if report is not None else _no_score(line)
+            rows.append(IndicatorRow(line.indicator, report, score, []))
+        summaries.append(RoundSummary(agreement.unit, agreement, months, rows))
+    return summaries
+
+
+def _no_score(line) -> ScoreResult:
+    zero = Decimal(0)
+    return ScoreResult(line.indicator.code, 0, 0, zero, zero, line.weight, zero, "", "", [])

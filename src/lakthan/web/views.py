@@ -5,25 +5,30 @@ from __future__ import annotations
 import functools
 import shutil
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from lakthan.core import roles
 from lakthan.core.errors import LakthanError, NotFound
 from lakthan.evidence.models import Evidence
 from lakthan.indicators.models import Agreement, Round
 from lakthan.indicators.services import get_report
 from lakthan.reports import services as reports
-from lakthan.web import access
+from lakthan.web import access, metrics
 from lakthan.web.dashboard import child_rollup, round_summary
+from lakthan.web.evidence_views import link_targets
 
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -62,6 +67,16 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+@require_GET
+@never_cache
+def metrics_view(request):
+    """Prometheus exposition; with LAKTHAN_METRICS_TOKEN set, only for ``Authorization: Bearer <token>``."""
+    token = settings.LAKTHAN_METRICS_TOKEN
+    if token and not constant_time_compare(request.headers.get("Authorization", ""), f"Bearer {token}"):
+        return HttpResponse("unauthorized", status=401, content_type="text/plain")
+    return HttpResponse(metrics.exposition(), content_type="text/plain; version=0.0.4; charset=utf-8")
+
+
 @login_required
 def home(request):
     tree = access.visible_tree(request.user)
@@ -76,7 +91,7 @@ def home(request):
 @shows_domain_errors
 def dashboard(request, code: str, fy: int, months: int):
     unit = access.unit_for(request.user, code)
-    if months not in Round.Months.values:
+    if months not in Round.Months.values or not 2400 <= fy <= 2800:
         raise Http404("round")
     agreement = get_object_or_404(Agreement, unit=unit, fiscal_year=fy)
     return render(
@@ -87,8 +102,37 @@ def dashboard(request, code: str, fy: int, months: int):
             "children": child_rollup(unit, fy, months),
             "round_months": Round.Months.values,
             "formats": reports.FORMATS,
+            "expiring": _expiring(unit),
+            "failing": _failing(unit, fy, months),
         },
     )
+
+
+def _expiring(unit, days: int = 60):
+    """Evidence of the unit and its children that expires within ``days`` (or has just expired)."""
+    today = timezone.localdate()
+    return list(
+        Evidence.objects.filter(
+            unit_id__in=unit.descendant_ids(),
+            expiry_date__gte=today - timedelta(days=30),
+            expiry_date__lte=today + timedelta(days=days),
+        )
+        .select_related("unit")
+        .order_by("expiry_date")[:20]
+    )
+
+
+def _failing(unit, fy: int, months: int):
+    """The latest run of each check in the unit's round, where it failed."""
+    from lakthan.checks.models import CheckRun
+
+    latest = {}
+    runs = CheckRun.objects.filter(
+        unit=unit, report__round__agreement__fiscal_year=fy, report__round__months=months
+    ).order_by("started_at", "pk")
+    for run in runs:
+        latest[run.check_urn] = run
+    return [r for r in latest.values() if r.status in ("not_met", "error")]
 
 
 def _report(request, code: str, fy: int, months: int, indicator: str):
@@ -158,7 +202,19 @@ def evidence_register(request, code: str):
         .order_by("-doc_date", "-pk")
     )
     rows = [_evidence_row(ev, today) for ev in evidence]
-    return render(request, "web/evidence.html", {"unit": unit, "rows": rows, "today": today})
+    can_upload = roles.can(request.user, roles.UPLOAD, unit)
+    return render(
+        request,
+        "web/evidence.html",
+        {
+            "unit": unit,
+            "rows": rows,
+            "today": today,
+            "can_upload": can_upload,
+            "kinds": [(v, label) for v, label in Evidence.Kind.choices if v != Evidence.Kind.SYSTEM],
+            "targets": link_targets(unit) if can_upload and roles.can(request.user, roles.LINK, unit) else [],
+        },
+    )
 
 
 def _evidence_row(evidence: Evidence, today) -> dict:

@@ -1,0 +1,166 @@
+"""The indicator report editor: the report form's texts, each item's result and evidence, sign-off."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from lakthan.checks.services import latest_runs
+from lakthan.core import roles
+from lakthan.core.errors import InvalidInput, LakthanError
+from lakthan.evidence import services as ev
+from lakthan.evidence.models import Evidence, EvidenceLink
+from lakthan.indicators import services as ind
+from lakthan.indicators.models import Assignment, Round
+from lakthan.reports import services as reports
+from lakthan.web import access, workflow
+from lakthan.web.dashboard import PROPOSED_LABELS, STATUS_LABELS
+
+# action → capability it needs
+ACTIONS = {
+    "texts": roles.EDIT_REPORT,
+    "result": roles.DECIDE,
+    "propose": roles.DECIDE,
+    "accept": roles.DECIDE,
+    "link": roles.LINK,
+    "unlink": roles.LINK,
+    "sign": roles.SIGN,
+    "reopen": roles.SIGN,
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_editor(request, code: str, fy: int, months: int, indicator: str):
+    unit = access.unit_for(request.user, code)
+    if months not in Round.Months.values:
+        raise Http404("round")
+    try:
+        report = ind.get_report(unit, fy, months, indicator)
+    except LakthanError as exc:
+        return render(request, "web/error.html", {"message": exc.message(get_language() or "th")}, status=404)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action not in ACTIONS:
+            return render(request, "web/error.html", {"message": _("Unknown action.")}, status=400)
+        access.require(request.user, ACTIONS[action], unit)
+        try:
+            _perform(request, report, action)
+        except LakthanError as exc:
+            messages.error(request, exc.message(get_language() or "th"))
+        return redirect(request.path + "#" + request.POST.get("anchor", "top"))
+    return render(request, "web/report_editor.html", _context(request, unit, report))
+
+
+def _perform(request, report, action: str) -> None:
+    actor = workflow.actor_name(request.user)
+    post = request.POST
+    if action == "texts":
+        fields = {
+            "phone": post.get("phone", "").strip(),
+            "actions_taken": workflow.paragraphs(post.get("actions_taken", "")),
+            "supporting_factors": workflow.paragraphs(post.get("supporting_factors", "")),
+            "obstacles": workflow.paragraphs(post.get("obstacles", "")),
+            "suggestions": workflow.paragraphs(post.get("suggestions", "")),
+        }
+        if "measured_value" in post:
+            raw = post.get("measured_value", "").strip()
+            try:
+                fields["measured_value"] = Decimal(raw) if raw else None
+            except InvalidOperation:
+                raise InvalidInput("ค่าที่วัดได้ต้องเป็นตัวเลข", "the measured value must be a number") from None
+        ind.update_report(report, actor=actor, **fields)
+        messages.success(request, _("The report's texts were saved."))
+    elif action == "result":
+        ind.set_result(
+            report, _number(post.get("item")), post.get("status", ""), note=post.get("note", ""), actor=actor
+        )
+        messages.success(request, _("The item's result was saved."))
+    elif action == "propose":
+        workflow.propose(report)
+        messages.success(request, _("Checks were run and each item has a new proposal."))
+    elif action == "accept":
+        n = workflow.accept_proposals(report, actor)
+        messages.success(request, _("%(n)d item(s) now follow their proposal.") % {"n": n})
+    elif action in ("link", "unlink"):
+        evidence = ev.get_evidence(_number(post.get("evidence")))
+        access.require(request.user, roles.VIEW, evidence.unit)
+        item = post.get("item", "")
+        number = _number(item) if item else None
+        if action == "link":
+            ev.link(evidence, report, number, actor=actor)
+            messages.success(request, _("The evidence was linked."))
+        else:
+            ev.unlink(evidence, report, number, actor=actor)
+            messages.success(request, _("The link was removed."))
+    elif action == "sign":
+        ind.sign(report, workflow.person_of(request.user), actor=actor)
+        messages.success(request, _("The report is signed and locked."))
+    elif action == "reopen":
+        ind.reopen(report, workflow.person_of(request.user), post.get("reason", ""), actor=actor)
+        messages.success(request, _("The report is open for changes again."))
+
+
+def _number(value) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise InvalidInput("ต้องระบุหมายเลขเป็นตัวเลข", "a number is required") from None
+    if not 0 <= number <= 2**62:
+        raise InvalidInput("หมายเลขไม่ถูกต้อง", "the number is out of range")
+    return number
+
+
+def _context(request, unit, report) -> dict:
+    score = ind.compute_score(report)
+    caps = roles.capabilities(request.user, unit)
+    results = list(report.results.select_related("criterion").order_by("criterion__number"))
+    links = list(
+        EvidenceLink.objects.filter(report=report).select_related("evidence", "criterion").order_by("pk")
+    )
+    by_item: dict[int | None, list[EvidenceLink]] = {}
+    for link in links:
+        by_item.setdefault(link.criterion.number if link.criterion else None, []).append(link)
+    items = [
+        {
+            "result": r,
+            "criterion": r.criterion,
+            "status_label": STATUS_LABELS.get(r.status, r.status),
+            "proposed_label": PROPOSED_LABELS.get(r.proposed_status, r.proposed_status),
+            "links": by_item.get(r.criterion.number, []),
+        }
+        for r in results
+    ]
+    available = Evidence.objects.filter(unit=unit).order_by("-pk")[:500]
+    return {
+        "unit": unit,
+        "report": report,
+        "fy": report.round.agreement.fiscal_year,
+        "months": report.round.months,
+        "indicator": report.indicator,
+        "score": score,
+        "items": items,
+        "whole_report_links": by_item.get(None, []),
+        "supervisors": ind.people(report, Assignment.Role.SUPERVISOR),
+        "collectors": ind.people(report, Assignment.Role.COLLECTOR),
+        "caps": caps,
+        "editable": not report.is_signed,
+        "available_evidence": available,
+        "events": report.signoff_events.select_related("person").order_by("-at", "-pk")[:20],
+        "formats": reports.FORMATS,
+        "check_runs": sorted(latest_runs(report).values(), key=lambda r: r.check_urn),
+        "texts": {
+            "actions_taken": "\n".join(report.actions_taken),
+            "supporting_factors": "\n".join(report.supporting_factors),
+            "obstacles": "\n".join(report.obstacles),
+            "suggestions": "\n".join(report.suggestions),
+        },
+        "statuses": list(STATUS_LABELS.items()),
+    }

@@ -1,0 +1,202 @@
+"""Evidence: upload (drag and drop or the file picker), metadata, revisions, links, preview, download."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from lakthan.core import roles
+from lakthan.core.errors import InvalidInput, LakthanError
+from lakthan.evidence import services as ev
+from lakthan.evidence.models import Evidence, EvidenceRevision
+from lakthan.indicators import services as ind
+from lakthan.indicators.models import Agreement, Round
+from lakthan.web import access, workflow
+
+# Types shown inline in the preview; everything else is only downloaded.
+PREVIEWABLE = {"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp"}
+
+
+def _date(value: str, label_th: str, label_en: str) -> date | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"{label_th}ไม่ถูกต้อง ({value})", f"{label_en} is not a date ({value})") from None
+
+
+def metadata_from(post) -> ev.Metadata:
+    return ev.Metadata(
+        title=post.get("title", ""),
+        kind=post.get("kind", ""),
+        doc_no=post.get("doc_no", ""),
+        doc_date=_date(post.get("doc_date"), "วันที่หนังสือ", "document date"),
+        effective_date=_date(post.get("effective_date"), "วันที่มีผล", "effective date"),
+        expiry_date=_date(post.get("expiry_date"), "วันหมดอายุ", "expiry date"),
+    )
+
+
+def link_targets(unit) -> list[dict]:
+    """Every (round, indicator, item) of the unit's agreements the evidence may be linked to."""
+    targets = []
+    for agreement in Agreement.objects.filter(unit=unit).prefetch_related("lines__indicator__criteria"):
+        for line in agreement.lines.all():
+            for months in sorted(Round.Months.values, reverse=True):  # the final round first
+                for criterion in line.indicator.criteria.all():
+                    targets.append(
+                        {
+                            "value": f"{agreement.fiscal_year}:{months}:{line.indicator.code}:{criterion.number}",
+                            "fy": agreement.fiscal_year,
+                            "months": months,
+                            "code": line.indicator.code,
+                            "number": criterion.number,
+                        }
+                    )
+    return targets
+
+
+def parse_target(unit, value: str):
+    try:
+        fy, months, code, number = value.split(":")
+        if len(fy) > 4 or len(number) > 4:
+            raise ValueError(value)
+        return ind.get_report(unit, int(fy), int(months), code), int(number)
+    except ValueError:
+        raise InvalidInput("เป้าหมายการเชื่อมโยงไม่ถูกต้อง", "invalid link target") from None
+
+
+@login_required
+@require_POST
+def evidence_upload(request, code: str):
+    unit = access.unit_for(request.user, code, roles.UPLOAD)
+    upload = request.FILES.get("file")
+    actor = workflow.actor_name(request.user)
+    try:
+        meta = metadata_from(request.POST)
+        if upload is not None:
+            evidence = ev.add_file(unit, upload, upload.name, meta, actor=actor)
+        elif request.POST.get("url", "").strip():
+            evidence = ev.add_link(unit, request.POST["url"].strip(), meta, actor=actor)
+        else:
+            raise InvalidInput("ต้องเลือกไฟล์หรือระบุลิงก์", "choose a file or give a link")
+        target = request.POST.get("target", "")
+        if target:
+            access.require(request.user, roles.LINK, unit)
+            report, number = parse_target(unit, target)
+            ev.link(evidence, report, number, actor=actor)
+    except LakthanError as exc:
+        messages.error(request, exc.message(get_language() or "th"))
+        return redirect("web:evidence", code=unit.code)
+    messages.success(request, _("The evidence was registered."))
+    return redirect("web:evidence-detail", pk=evidence.pk)
+
+
+def _evidence_for(request, pk: int, capability: str = roles.VIEW) -> Evidence:
+    if pk > 2**62:
+        raise Http404(pk)
+    evidence = Evidence.objects.select_related("unit").filter(pk=pk).first()
+    if evidence is None:
+        raise Http404(pk)
+    access.require(request.user, capability, evidence.unit)
+    return evidence
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evidence_detail(request, pk: int):
+    evidence = _evidence_for(request, pk)
+    unit = evidence.unit
+    if request.method == "POST":
+        action = request.POST.get("action")
+        actor = workflow.actor_name(request.user)
+        try:
+            if action == "revise":
+                access.require(request.user, roles.UPLOAD, unit)
+                upload = request.FILES.get("file")
+                ev.add_revision(
+                    evidence,
+                    stream=upload,
+                    filename=upload.name if upload else "",
+                    url=request.POST.get("url", "").strip(),
+                    note=request.POST.get("note", ""),
+                    actor=actor,
+                )
+                messages.success(request, _("A new revision was added."))
+            elif action in ("link", "unlink"):
+                access.require(request.user, roles.LINK, unit)
+                report, number = parse_target(unit, request.POST.get("target", ""))
+                (ev.link if action == "link" else ev.unlink)(evidence, report, number, actor=actor)
+                messages.success(
+                    request, _("The evidence was linked.") if action == "link" else _("The link was removed.")
+                )
+            else:
+                raise InvalidInput("ไม่รู้จักคำสั่ง", "unknown action")
+        except LakthanError as exc:
+            messages.error(request, exc.message(get_language() or "th"))
+        return redirect("web:evidence-detail", pk=evidence.pk)
+    revisions = list(evidence.revisions.select_related("blob").order_by("-number"))
+    current = revisions[0] if revisions else None
+    links = evidence.links.select_related("criterion", "report__indicator", "report__round__agreement")
+    today = timezone.localdate()
+    return render(
+        request,
+        "web/evidence_detail.html",
+        {
+            "evidence": evidence,
+            "unit": unit,
+            "revisions": revisions,
+            "current": current,
+            "preview": bool(current and current.blob_id and current.blob.content_type in PREVIEWABLE),
+            "is_image": bool(current and current.blob_id and current.blob.content_type.startswith("image/")),
+            "links": links,
+            "targets": link_targets(unit),
+            "caps": roles.capabilities(request.user, unit),
+            "in_force": ev.is_current(evidence, today),
+        },
+    )
+
+
+@login_required
+@require_GET
+@xframe_options_sameorigin
+def evidence_file(request, pk: int, number: int):
+    evidence = _evidence_for(request, pk)
+    if number > 2**31:
+        raise Http404("revision")
+    revision = (
+        EvidenceRevision.objects.select_related("blob").filter(evidence=evidence, number=number).first()
+    )
+    if revision is None or revision.blob is None:
+        raise Http404("revision")
+    inline = request.GET.get("inline") == "1" and revision.blob.content_type in PREVIEWABLE
+    try:
+        stream = ev.blob_store().open(revision.blob_id)
+    except LakthanError:
+        raise Http404("blob") from None
+    response = FileResponse(
+        stream,
+        as_attachment=not inline,
+        filename=revision.filename or f"evidence-{pk}-{number}",
+        content_type=revision.blob.content_type if inline else "application/octet-stream",
+    )
+    response["X-Evidence-SHA256"] = revision.blob_id
+    # The file is the agency's own, but never let it run script in our origin.
+    response["Content-Security-Policy"] = (
+        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'; sandbox"
+    )
+    if revision.blob.content_type == "application/pdf":
+        # The browser's PDF viewer runs neither sandboxed nor under default-src 'none'; the file is
+        # still only framed by our own pages and is never HTML (types are checked by content).
+        response["Content-Security-Policy"] = "frame-ancestors 'self'"
+    return response
