@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "huey.contrib.djhuey",
     "lakthan.core",
     "lakthan.indicators",
     "lakthan.evidence",
@@ -206,3 +207,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LAKTHAN_LOG_LEVEL", "WARNING")},
 }
+
+
+# Background and periodic jobs (huey): SQLite storage under LAKTHAN_HOME by default, Redis at scale.
+# `lakthan worker` runs the consumer; each app's tasks.py holds its periodic jobs.
+if os.environ.get("LAKTHAN_REDIS_URL"):
+    HUEY = {"huey_class": "huey.RedisHuey", "name": "lakthan", "url": os.environ["LAKTHAN_REDIS_URL"]}
+else:
+    HUEY = {"huey_class": "huey.SqliteHuey", "name": "lakthan", "filename": str(LAKTHAN_HOME / "huey.sqlite3")}
+HUEY["consumer"] = {"workers": config.integer("LAKTHAN_WORKERS", 2), "worker_type": "thread"}

@@ -10,6 +10,14 @@ import click
 
 
 @click.command()
+def worker() -> None:
+    """Run the background and periodic jobs (backups, log sealing and detection, notifications)."""
+    from django.core.management import call_command
+
+    call_command("run_huey")
+
+
+@click.command()
 @click.option("--addr", default="127.0.0.1:8000", show_default=True)
 @click.option("--production", is_flag=True, help="gunicorn with static files served by whitenoise")
 @click.option(
@@ -74,4 +82,4 @@ def notify(dry_run: bool) -> None:
         sys.exit(1)
 
 
-COMMANDS = [serve, notify]
+COMMANDS = [serve, worker, notify]
