@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-sqlite test-postgres serve bench lint deps clean
+.PHONY: demo test test-sqlite test-postgres serve worker bench lint deps clean
 
 $(STAMP): pyproject.toml scripts/install-system-deps.sh
 	scripts/install-system-deps.sh base
@@ -33,8 +33,14 @@ serve: $(STAMP)
 	test -f var/demo/lakthan.sqlite3 || $(BIN)/lakthan demo --out out/demo
 	LAKTHAN_HOME=var/demo $(BIN)/lakthan serve
 
+worker: $(STAMP)
+	$(BIN)/lakthan worker
+
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/backup/run.py
+	$(BIN)/python bench/logs/run.py
+	$(BIN)/python bench/web/run.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -1,0 +1,231 @@
+"""The inventory of information systems and their backup policy."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from datetime import date
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from lakthan import config
+from lakthan.backups.engines import compliance as engine
+from lakthan.backups.engines.restic import Restic, ResticError, use_cheap_key
+from lakthan.backups.models import BackupSystem
+from lakthan.core import audit
+from lakthan.core.errors import InvalidInput, LakthanError, NotFound
+from lakthan.core.models import Unit
+
+NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
+SELF_NAME = "lakthan"
+# Retention never goes below what proving a fiscal year and its last round needs.
+MIN_KEEP = {"keep_daily": 7, "keep_weekly": 53, "keep_monthly": 13}
+LOCK_RETRIES, LOCK_BACKOFF = 3, 1.0  # a locked repository: retried after 1, 2, 4 s
+
+
+class BackupFailed(LakthanError):
+    """restic could not do what was asked (exit 1)."""
+
+    exit_code = 1
+
+
+def backup_home() -> Path:
+    return config.home() / "backups"
+
+
+def get_system(name: str) -> BackupSystem:
+    try:
+        return BackupSystem.objects.select_related("unit").get(name=name)
+    except BackupSystem.DoesNotExist:
+        raise NotFound(f"ไม่พบระบบสารสนเทศชื่อ {name}", f"no backup system named {name}") from None
+
+
+def policy_of(system: BackupSystem) -> engine.Policy:
+    default = engine.Policy.default(system.klass)
+    return engine.Policy(
+        system.klass, system.min_per_window or default.min_per_window, system.window or default.window
+    )
+
+
+def restic_for(system: BackupSystem, **kw) -> Restic:
+    kw.setdefault("lock_retries", LOCK_RETRIES)
+    kw.setdefault("lock_backoff", LOCK_BACKOFF)
+    return Restic(
+        system.repository, password_file=system.password_file, cache_dir=backup_home() / "cache", **kw
+    )
+
+
+def _new_password_file(name: str) -> Path:
+    path = backup_home() / "keys" / f"{name}.key"
+    config.write_private(path, secrets.token_urlsafe(32))
+    return path
+
+
+@transaction.atomic
+def add_system(
+    name: str,
+    *,
+    unit: Unit,
+    klass: str,
+    paths: list[str] | None = None,
+    postgres: str = "",
+    sqlite: str = "",
+    lakthan: bool = False,
+    repo: str | None = None,
+    password_file: str | None = None,
+    title: str = "",
+    importance: str = "medium",
+    min_per_window: int | None = None,
+    window: str = "",
+    override_reason: str = "",
+    in_service_from: date | None = None,
+    owner=None,
+    init_repo: bool = True,
+    cheap_key: bool = False,
+    actor: str = audit.SYSTEM,
+) -> BackupSystem:
+    """Validates everything first; creates (or opens) the repository last, so a refusal leaves nothing."""
+    if not NAME_RE.match(name or ""):
+        raise InvalidInput(
+            f"ชื่อระบบ '{name}' ไม่ถูกต้อง (ตัวอักษรอังกฤษ ตัวเลข . _ - ไม่เกิน ๘๐ ตัว)",
+            f"system name '{name}' is invalid (letters, digits, . _ -, at most 80)",
+        )
+    if BackupSystem.objects.filter(name=name).exists():
+        raise InvalidInput(f"มีระบบชื่อ {name} อยู่แล้ว", f"a backup system named {name} already exists")
+    if klass not in BackupSystem.Klass.values:
+        raise InvalidInput(
+            f"ประเภทระบบ '{klass}' ไม่ถูกต้อง (intranet หรือ internet)",
+            f"class '{klass}' must be intranet or internet",
+        )
+    sources = [bool(paths), bool(postgres), bool(sqlite), lakthan]
+    if sum(sources) != 1:
+        raise InvalidInput(
+            "ต้องระบุสิ่งที่จะสำรองอย่างใดอย่างหนึ่ง: --path, --postgres หรือ --sqlite",
+            "give exactly one of --path, --postgres or --sqlite",
+        )
+    clean_paths = []
+    for p in paths or []:
+        path = Path(p).expanduser()
+        if not path.exists():
+            raise InvalidInput(f"ไม่พบเส้นทาง {p}", f"path {p} does not exist")
+        clean_paths.append(str(path.resolve()) if not str(p).startswith("/proc/") else str(path))
+    if sqlite and not Path(sqlite).is_file():
+        raise InvalidInput(f"ไม่พบไฟล์ SQLite {sqlite}", f"SQLite file {sqlite} does not exist")
+    if postgres and not postgres.startswith(("postgres://", "postgresql://")):
+        raise InvalidInput(
+            "DSN ของ PostgreSQL ต้องขึ้นต้นด้วย postgres:// หรือ postgresql://",
+            "the PostgreSQL DSN must start with postgres:// or postgresql://",
+        )
+    if window and window not in engine.WINDOWS:
+        raise InvalidInput(
+            f"รอบเวลา '{window}' ไม่ถูกต้อง", f"window '{window}' must be one of {', '.join(engine.WINDOWS)}"
+        )
+    if min_per_window is not None and min_per_window < 1:
+        raise InvalidInput("จำนวนครั้งต่อรอบต้องอย่างน้อย ๑", "--min-per-window must be at least 1")
+    if (min_per_window or window) and not override_reason.strip():
+        raise InvalidInput(
+            "การกำหนดนโยบายเฉพาะระบบต้องระบุเหตุผล (--reason)",
+            "a policy override needs its reason (--reason)",
+        )
+    if password_file and not Path(password_file).is_file():
+        raise InvalidInput(f"ไม่พบไฟล์รหัสผ่าน {password_file}", f"password file {password_file} does not exist")
+    repository = str(Path(repo).expanduser().resolve()) if repo else str(backup_home() / "repos" / name)
+    source = "paths" if paths else "postgres" if postgres else "sqlite" if sqlite else "lakthan"
+    created_key = None
+    if not password_file:
+        if repo and Path(repository, "config").exists():
+            raise InvalidInput(
+                f"คลัง {repository} มีอยู่แล้ว: ต้องระบุ --password-file",
+                f"repository {repository} exists: give --password-file",
+            )
+        created_key = _new_password_file(name)
+    system = BackupSystem(
+        name=name,
+        title=title or name,
+        unit=unit,
+        owner=owner,
+        klass=klass,
+        importance=importance,
+        source=source,
+        paths=clean_paths,
+        postgres_dsn=postgres,
+        sqlite_path=str(Path(sqlite).resolve()) if sqlite else "",
+        repository=repository,
+        password_file=str(Path(password_file).resolve()) if password_file else str(created_key),
+        min_per_window=min_per_window,
+        window=window,
+        override_reason=override_reason.strip(),
+        in_service_from=in_service_from or timezone.localdate(),
+    )
+    system.save()
+    if init_repo:
+        try:
+            restic = restic_for(system)
+            if not Path(repository, "config").exists():
+                Path(repository).parent.mkdir(parents=True, exist_ok=True)
+                restic.init()
+                if cheap_key:  # demo, tests and benchmarks only (see engines.restic.use_cheap_key)
+                    use_cheap_key(repository, Path(system.password_file).read_bytes().strip())
+            else:
+                restic.snapshots()  # opens it: a wrong password is refused here, before anything is kept
+        except ResticError as exc:
+            if created_key:
+                created_key.unlink(missing_ok=True)
+            raise _as_domain_error(exc, system) from None
+    audit.record(actor, "backup.system.add", system, after={**audit.snapshot(system), "postgres_dsn": "…"})
+    return system
+
+
+def _as_domain_error(exc: ResticError, system: BackupSystem) -> LakthanError:
+    if exc.kind == "wrong_password":
+        return InvalidInput(
+            f"รหัสผ่านของคลังสำรองข้อมูล {system.repository} ไม่ถูกต้อง",
+            f"wrong password for repository {system.repository}",
+        )
+    if exc.kind == "locked":
+        return BackupFailed(
+            f"คลังสำรองข้อมูล {system.repository} ถูกล็อกโดยงานอื่น",
+            f"repository {system.repository} is locked: {exc.detail}",
+        )
+    if exc.kind == "no_repository":
+        return InvalidInput(
+            f"ไม่พบคลังสำรองข้อมูลที่ {system.repository}", f"no restic repository at {system.repository}"
+        )
+    return BackupFailed(f"restic ทำงานไม่สำเร็จ: {exc.detail}", f"restic failed: {exc.detail}")
+
+
+def ensure_self_system(unit: Unit | None = None, actor: str = audit.SYSTEM, **repo) -> BackupSystem:
+    """Lakthan's own database and evidence store, as a system in its own inventory."""
+    existing = BackupSystem.objects.filter(name=SELF_NAME).first()
+    if existing:
+        return existing
+    unit = unit or Unit.objects.filter(parent=None).order_by("code").first()
+    if unit is None:
+        raise InvalidInput("ยังไม่มีหน่วยงาน: เพิ่มหน่วยงานก่อน", "no unit yet: add a unit first")
+    return add_system(
+        SELF_NAME,
+        unit=unit,
+        klass="intranet",
+        lakthan=True,
+        title="Lakthan (หลักฐาน): ฐานข้อมูลและคลังหลักฐาน",
+        importance="high",
+        min_per_window=1,
+        window="day",
+        override_reason="the evidence of every control lives here: backed up daily",
+        actor=actor,
+        **repo,
+    )
+
+
+def effective_retention(system: BackupSystem) -> dict[str, int]:
+    return {k: max(getattr(system, k), v) for k, v in MIN_KEEP.items()}
+
+
+def sandbox_dir() -> Path:
+    path = backup_home() / "sandbox"
+    path.mkdir(parents=True, exist_ok=True)
+    os.chmod(path, 0o700)
+    return path

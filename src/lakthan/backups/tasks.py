@@ -1,0 +1,32 @@
+"""Periodic jobs of item 1 (huey, run by `lakthan worker`): one line each, calling a service."""
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from lakthan.backups import services
+from lakthan.backups.services import alerts, runs
+
+
+@db_periodic_task(crontab(minute="0"))  # hourly: every system without a successful run today (Bangkok)
+def backups_due():
+    runs.run_due("schedule")
+
+
+@db_periodic_task(crontab(minute="30", hour="20"))  # 03:30 Bangkok: the next part of the rotating check
+def verify_rotation():
+    services.for_each_active(lambda s: services.verify(s, trigger="schedule"))
+
+
+@db_periodic_task(crontab(minute="0", hour="21", day_of_week="0"))  # Monday 04:00 Bangkok
+def restore_tests():
+    services.for_each_active(lambda s: services.restore_test(s, trigger="schedule"))
+
+
+@db_periodic_task(crontab(minute="0", hour="1"))  # 08:00 Bangkok: windows about to be missed
+def window_alerts():
+    alerts.scan_windows()
+
+
+@db_periodic_task(crontab(minute="0", hour="22", day_of_week="6"))  # Sunday 05:00 Bangkok
+def retention():
+    services.for_each_active(runs.apply_retention)

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from lakthan.backups import views
+
+app_name = "backups"
+
+urlpatterns = [
+    path("", views.systems, name="systems"),
+    path("restore-tests/", views.restore_tests, name="restore-tests"),
+    path("systems/<str:name>/", views.system_detail, name="system"),
+    path("systems/<str:name>/calendar.svg", views.system_calendar, name="system-calendar"),
+    path("units/<str:code>/fy/<int:fy>/round/<int:months>/", views.round_compliance, name="round"),
+    path(
+        "units/<str:code>/fy/<int:fy>/round/<int:months>/calendar.svg",
+        views.round_calendar,
+        name="round-calendar",
+    ),
+]
