@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -207,3 +207,29 @@ def test_bad_input_is_refused_and_leaves_nothing(org, data_dir, tmp_path):
             services.add_system(unit=org.division, repo=str(tmp_path / "r"), **kw)
     assert not BackupSystem.objects.exists()
     assert not (tmp_path / "r").exists()
+
+
+def test_retention_forgets_by_policy_never_below_the_floor_and_keeps_the_records(make_system, data_dir):
+    from lakthan.backups.services.systems import MIN_KEEP, effective_retention, restic_for
+
+    system = make_system("retained", paths=[str(data_dir)])
+    system.keep_daily = system.keep_weekly = system.keep_monthly = 1  # as an admin might set it
+    assert effective_retention(system) == MIN_KEEP  # a policy below what compliance needs is raised
+    days = [datetime(2013, 1, 1, 3, 0, tzinfo=UTC) + timedelta(days=n) for n in range(20)]
+    restic = restic_for(system)
+    for t in days:
+        restic.backup([data_dir], time=t)
+    services.sync_snapshots(system)
+    assert system.snapshots.filter(forgotten=False).count() == 20
+
+    services.runs.apply_retention(system)
+
+    newest_daily = set(days[-MIN_KEEP["keep_daily"] :])
+    last_of_each_week = {
+        max(d for d in days if d.isocalendar()[:2] == week) for week in {d.isocalendar()[:2] for d in days}
+    }
+    kept = {s.time for s in restic.snapshots()}
+    assert kept == newest_daily | last_of_each_week
+    # the repository forgot the rest; the records stay, marked forgotten, so past compliance still shows
+    assert system.snapshots.count() == 20
+    assert {s.time for s in system.snapshots.filter(forgotten=False)} == kept
