@@ -9,32 +9,17 @@ from __future__ import annotations
 
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import line, median_of  # noqa: E402
 
 HOME = Path(tempfile.mkdtemp(prefix="lakthan-bench-"))
 os.environ["LAKTHAN_HOME"] = str(HOME)
 os.environ.pop("DATABASE_URL", None)
-
-
-def timed(fn, repeat: int = 7) -> float:
-    fn()  # warm-up (fonts, templates)
-    samples = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - t0)
-    return statistics.median(samples)
-
-
-def line(name: str, seconds: float, baseline_name: str, baseline: float) -> None:
-    print(
-        f"{name:<38} {seconds * 1000:9.1f} ms   {baseline_name:<34} {baseline * 1000:9.1f} ms   ratio {seconds / baseline:6.2f}"
-    )
 
 
 def main() -> None:
@@ -51,21 +36,21 @@ def main() -> None:
     print(f"Lakthan benchmarks on {os.cpu_count()} cores (median of 7 runs after a warm-up)")
     report = build_demo()
     ctx = build_context(report)
-    floor = timed(
+    floor = median_of(
         lambda: render_pdf_from_html('<html lang="th"><body><p>รายงานผลการปฏิบัติราชการ</p></body></html>')
     )
     for fmt in ("pdf", "docx", "html"):
-        t = timed(lambda fmt=fmt: render(report, fmt, context=ctx))
+        t = median_of(lambda fmt=fmt: render(report, fmt, context=ctx))
         line(f"render report.{fmt}", t, "budget (issue #2: < 1 s)", 1.0)
     line(
         "render report.pdf",
-        timed(lambda: render(report, "pdf", context=ctx)),
+        median_of(lambda: render(report, "pdf", context=ctx)),
         "bare WeasyPrint, one paragraph",
         floor,
     )
     line(
         "build context from the database",
-        timed(lambda: build_context(report)),
+        median_of(lambda: build_context(report)),
         "budget (issue #2: < 1 s)",
         1.0,
     )
@@ -73,9 +58,9 @@ def main() -> None:
     from lakthan.evidence.services import blob_store, verify_blobs
 
     files = [str(p) for p in blob_store().root.rglob("*") if p.is_file()]
-    ours = timed(verify_blobs, repeat=5)
+    ours = median_of(verify_blobs, repeat=5)
     sha = shutil.which("sha256sum")
-    base = timed(lambda: subprocess.run([sha, *files], capture_output=True, check=True), repeat=5)
+    base = median_of(lambda: subprocess.run([sha, *files], capture_output=True, check=True), repeat=5)
     line(f"evidence verify ({len(files)} files)", ours, "sha256sum over the same files", base)
 
 

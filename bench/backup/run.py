@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import os
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -24,23 +22,8 @@ HOME = Path(tempfile.mkdtemp(prefix="lakthan-bench-backup-"))
 os.environ["LAKTHAN_HOME"] = str(HOME)
 os.environ.pop("DATABASE_URL", None)
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
-
-
-def median_of(fn, repeat: int = 7) -> float:
-    fn()
-    samples = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - t0)
-    return statistics.median(samples)
-
-
-def line(name: str, seconds: float, baseline_name: str, baseline: float) -> None:
-    print(
-        f"{name:<44} {seconds * 1000:9.1f} ms   {baseline_name:<44} {baseline * 1000:9.1f} ms   "
-        f"ratio {seconds / baseline:6.2f}"
-    )
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from common import line, median_of  # noqa: E402
 
 
 def main() -> None:
