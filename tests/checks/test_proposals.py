@@ -54,3 +54,15 @@ def test_control_verdict_shapes_the_proposal(item1_fed_by_control, status, propo
 
 def test_no_evidence_and_no_control_run_proposes_not_met(org):
     assert propose_results(org.report)[1] == ("not_met", "ยังไม่มีหลักฐานที่มีผลใช้บังคับ")
+
+
+def test_the_report_states_what_the_controls_found_for_each_item(item1_fed_by_control):
+    from lakthan.reports.render_html import render_html
+    from lakthan.reports.services import build_context
+
+    OUTCOME["status"] = "partly"
+    run_check(URN, item1_fed_by_control.report)
+    ctx = build_context(item1_fed_by_control.report)
+    assert ctx.criteria[0].findings == ["test control: ผล partly"]
+    assert ctx.criteria[1].findings == []  # item 2 is not fed by that control
+    assert "ผลการตรวจสอบโดยระบบ — test control: ผล partly" in render_html(ctx)

@@ -93,7 +93,8 @@ def propose_results(report: IndicatorReport) -> dict[int, tuple[str, str]]:
                 if run is None or urn == COMPLETENESS:
                     continue
                 status = run.figures.get("per_criterion", {}).get(str(number), run.status)
-                line = f"{urn.rsplit(':', 1)[-1]}: {run.summary_th}"
+                check = registry.get(urn)
+                line = f"{check.title_th if check else urn}: {run.summary_th}"
                 if status in ("not_met", "error"):
                     failing.append(line)
                 elif status == "partly":

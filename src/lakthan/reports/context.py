@@ -20,6 +20,7 @@ class CriterionLine:
     explanation: list[str]  # bullet paragraphs
     met: bool | None  # None = not decided yet
     evidence_refs: list[int]  # reference numbers (see ReportContext.evidence)
+    findings: list[str] = field(default_factory=list)  # what the controls' checks found in the round
 
 
 @dataclass(frozen=True)

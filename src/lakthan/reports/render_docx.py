@@ -281,6 +281,8 @@ def _body(doc, v: dict) -> None:
         _run(paragraph, f"{c['number']}\t{c['title']} ", bold=True)
         _run(paragraph, f"({c['status']})", size=BODY_PT - 3, color=GREY)
         _bullets(doc, c["explanation"])
+        for finding in c["findings"]:
+            _para(doc, f"ผลการตรวจสอบโดยระบบ — {finding}", indent=BULLET_INDENT, size=BODY_PT - 3, color=GREY)
         if c["refs"]:
             _para(doc, f"หลักฐานอ้างอิง ข้อ {c['refs']}", indent=BULLET_INDENT, size=BODY_PT - 3, color=GREY)
 

@@ -83,6 +83,7 @@ def report_view(ctx: ReportContext) -> dict:
                 "status": STATUS[c.met][0],
                 "status_class": STATUS[c.met][1],
                 "refs": d(", ".join(str(n) for n in c.evidence_refs)),
+                "findings": [d(f) for f in c.findings],
             }
             for c in ctx.criteria
         ],

@@ -46,6 +46,22 @@ def _pack_name(ref_no: int, title: str, filename: str) -> str:
     return f"evidence/{ref_no:02d}-{stem}{suffix}"
 
 
+def control_findings(report: IndicatorReport) -> dict[int, list[str]]:
+    """Per item: the latest summary of each control check that feeds it (not the completeness table)."""
+    from lakthan.checks import registry
+    from lakthan.checks.services import latest_runs
+    from lakthan.evidence.checks import URN as COMPLETENESS
+
+    runs = latest_runs(report)
+    found: dict[int, list[str]] = {}
+    for criterion in report.indicator.criteria.all():
+        for urn in criterion.check_urns:
+            run, check = runs.get(urn), registry.get(urn)
+            if run is not None and check is not None and urn != COMPLETENESS:
+                found.setdefault(criterion.number, []).append(f"{check.title_th}: {run.summary_th}")
+    return found
+
+
 def build_context(report: IndicatorReport, *, thai: bool | None = None) -> ReportContext:
     start, end = round_period(report.round)
     score = compute_score(report)
@@ -55,6 +71,7 @@ def build_context(report: IndicatorReport, *, thai: bool | None = None) -> Repor
         for number in ref.items:
             by_item.setdefault(number, []).append(ref.number)
     results = report.results.select_related("criterion").order_by("criterion__number")
+    findings = control_findings(report)
     indicator = report.indicator
     parent = indicator.parent
     supervisors = people(report, Assignment.Role.SUPERVISOR)
@@ -80,6 +97,7 @@ def build_context(report: IndicatorReport, *, thai: bool | None = None) -> Repor
                 if r.status == CriterionResult.Status.UNDECIDED
                 else r.status == CriterionResult.Status.MET,
                 evidence_refs=by_item.get(r.criterion.number, []),
+                findings=findings.get(r.criterion.number, []),
             )
             for r in results
         ],
