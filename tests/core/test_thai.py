@@ -82,3 +82,13 @@ def test_english_formatters_use_ce_years():
     assert thai.format_date_en(date(2013, 7, 11)) == "11 Jul 2013"
     assert thai.format_date_en(date(2013, 9, 1), style="long") == "1 September 2013"
     assert thai.format_datetime_en(datetime(2013, 7, 10, 20, 30, tzinfo=UTC)) == "11 Jul 2013 03:30"
+
+
+def test_format_span_gives_be_dates_for_ranges_and_single_days():
+    from datetime import date
+
+    from lakthan.core.thai import format_span
+
+    assert format_span("2013-01-14", "2013-01-20") == "14 ม.ค. 2556 – 20 ม.ค. 2556"
+    assert format_span(date(2013, 8, 12), date(2013, 8, 12)) == "12 ส.ค. 2556"
+    assert format_span("2012-10-01", "2013-09-30", thai_digits=True) == "๑ ต.ค. ๒๕๕๕ – ๓๐ ก.ย. ๒๕๕๖"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lakthan.checks.registry import Artefact, CheckResult, Period, register
+from lakthan.core.thai import format_span
 
 URN = "urn:lakthan:check:backup-compliance"
 
@@ -51,11 +52,11 @@ def _summary(status: str, f: dict) -> tuple[str, str]:
         f"{f['windows_judged'] - f['windows_missed']} of {f['windows_judged']} policy windows met ({f['systems']} systems)"
     ]
     for name, windows in f["missed"].items():
-        spans = ", ".join(f"{s}–{e} ({a}/{r})" for s, e, a, r in windows[:6]) + (
-            " …" if len(windows) > 6 else ""
-        )
-        th.append(f"{name} ไม่ครบ {len(windows)} ช่วง: {spans}")
-        en.append(f"{name} missed {len(windows)}: {spans}")
+        more = " …" if len(windows) > 6 else ""
+        spans_th = ", ".join(f"{format_span(s, e)} ({a}/{r})" for s, e, a, r in windows[:6]) + more
+        spans_en = ", ".join(f"{s}–{e} ({a}/{r})" for s, e, a, r in windows[:6]) + more
+        th.append(f"{name} ไม่ครบ {len(windows)} ช่วง: {spans_th}")
+        en.append(f"{name} missed {len(windows)}: {spans_en}")
     if f["unverified"]:
         th.append("ยังไม่ตรวจสอบคลัง: " + ", ".join(f["unverified"]))
         en.append("not verified: " + ", ".join(f["unverified"]))

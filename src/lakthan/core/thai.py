@@ -106,3 +106,10 @@ def format_date_en(d: date | datetime, *, style: str = "short") -> str:
 def format_datetime_en(dt: datetime, *, style: str = "short", tz: ZoneInfo = BANGKOK) -> str:
     local = _local(dt, tz)
     return f"{format_date_en(local.date(), style=style)} {local:%H:%M}"
+
+
+def format_span(start: date | str, end: date | str, *, thai_digits: bool = False) -> str:
+    """'14 ม.ค. 2556 – 20 ม.ค. 2556' (or one date when both are the same day); ISO strings accepted."""
+    start, end = (date.fromisoformat(d) if isinstance(d, str) else d for d in (start, end))
+    first = format_date(start, thai_digits=thai_digits)
+    return first if start == end else f"{first} – {format_date(end, thai_digits=thai_digits)}"

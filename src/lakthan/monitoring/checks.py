@@ -9,6 +9,7 @@ import json
 from datetime import date, timedelta
 
 from lakthan.checks.registry import Artefact, CheckResult, Period, register
+from lakthan.core.thai import format_span
 
 COVERAGE = "urn:lakthan:check:log-coverage"
 INTEGRITY = "urn:lakthan:check:log-integrity"
@@ -45,11 +46,13 @@ class LogCoverage:
             status = "partly"
         else:
             status = "met"
-        gap_th = "; ".join(f"{name} เงียบ {_ranges(p)}" for name, p in gaps.items())
+        gap_th = "; ".join(
+            f"{name} เงียบ {', '.join(format_span(a, b) for a, b in p)}" for name, p in gaps.items()
+        )
         gap_en = "; ".join(f"{name} silent {_ranges(p)}" for name, p in gaps.items())
         reported = len(hosts) - len(never)
         summary_th = f"เครื่องส่งบันทึก {reported} จาก {len(hosts)} เครื่อง" + (
-            f" ช่วง {window[0]} ถึง {window[1]}" if window else ""
+            f" ช่วง {format_span(window[0], window[1])}" if window else ""
         )
         summary_en = f"{reported} of {len(hosts)} hosts sent logs" + (
             f" from {window[0]} to {window[1]}" if window else ""
