@@ -72,9 +72,13 @@ def create_demo_logins(supervisor) -> dict[str, str]:
     users = get_user_model()
     logins = {"admin": secrets.token_urlsafe(12), "supervisor": secrets.token_urlsafe(12)}
     users.objects.create_superuser("admin", "admin@example.invalid", logins["admin"])
-    supervisor.user = users.objects.create_user("supervisor", "supervisor@example.invalid", logins["supervisor"])
+    supervisor.user = users.objects.create_user(
+        "supervisor", "supervisor@example.invalid", logins["supervisor"]
+    )
     supervisor.save(update_fields=["user"])
-    config.write_private(config.home() / "demo-logins.txt", "".join(f"{u} {pw}\n" for u, pw in logins.items()))
+    config.write_private(
+        config.home() / "demo-logins.txt", "".join(f"{u} {pw}\n" for u, pw in logins.items())
+    )
     return logins
 
 

@@ -214,5 +214,9 @@ LOGGING = {
 if os.environ.get("LAKTHAN_REDIS_URL"):
     HUEY = {"huey_class": "huey.RedisHuey", "name": "lakthan", "url": os.environ["LAKTHAN_REDIS_URL"]}
 else:
-    HUEY = {"huey_class": "huey.SqliteHuey", "name": "lakthan", "filename": str(LAKTHAN_HOME / "huey.sqlite3")}
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "lakthan",
+        "filename": str(LAKTHAN_HOME / "huey.sqlite3"),
+    }
 HUEY["consumer"] = {"workers": config.integer("LAKTHAN_WORKERS", 2), "worker_type": "thread"}

@@ -31,7 +31,9 @@ def item1_fed_by_control(org):
     criterion = org.indicator.criteria.get(number=1)
     criterion.check_urns = [*criterion.check_urns, URN]
     criterion.save()
-    evidence = ev.add_file(org.bureau, io.BytesIO(pdf_bytes()), "manual.pdf", ev.Metadata("คู่มือการสำรองข้อมูล", "manual"))
+    evidence = ev.add_file(
+        org.bureau, io.BytesIO(pdf_bytes()), "manual.pdf", ev.Metadata("คู่มือการสำรองข้อมูล", "manual")
+    )
     ev.link(evidence, org.report, 1)
     return org
 

@@ -132,4 +132,6 @@ def evidence_verify() -> None:
         click.echo(f"{len(problems)} of {checked} stored files do not match their SHA-256", err=True)
         sys.exit(1)
     console.print(f"all {checked} stored files match their SHA-256")
+
+
 COMMANDS = [evidence]

@@ -66,4 +66,6 @@ def pack_verify(zipfile) -> None:
         click.echo(f"{zipfile}: NOT intact ({len(result.problems)} problem(s))", err=True)
         sys.exit(1)
     console.print(f"{zipfile}: intact, {result.checked} files match SHA256SUMS and manifest.json")
+
+
 COMMANDS = [report, pack]

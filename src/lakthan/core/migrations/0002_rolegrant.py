@@ -6,25 +6,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RoleGrant',
+            name="RoleGrant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('admin', 'ผู้ดูแลระบบ'), ('supervisor', 'ผู้กำกับดูแลตัวชี้วัด'), ('collector', 'ผู้จัดเก็บข้อมูล'), ('reviewer', 'ผู้ทบทวน'), ('auditor', 'ผู้ตรวจประเมิน (อ่านอย่างเดียว)')], max_length=20)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='role_grants', to='core.unit')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='role_grants', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("admin", "ผู้ดูแลระบบ"),
+                            ("supervisor", "ผู้กำกับดูแลตัวชี้วัด"),
+                            ("collector", "ผู้จัดเก็บข้อมูล"),
+                            ("reviewer", "ผู้ทบทวน"),
+                            ("auditor", "ผู้ตรวจประเมิน (อ่านอย่างเดียว)"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="role_grants",
+                        to="core.unit",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="role_grants",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['user_id', 'unit__code', 'role'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'unit', 'role'), name='role_grant_unique')],
+                "ordering": ["user_id", "unit__code", "role"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "unit", "role"), name="role_grant_unique")
+                ],
             },
         ),
     ]
