@@ -170,7 +170,6 @@ def build_demo():
             ind.set_result(report, number, status, note=reason, actor=supervisor.display_name)
         ind.sign(report, supervisor)
     create_demo_logins(supervisor)
-    report.refresh_from_db()  # the services saved their own fresh copies
     return report
 
 

@@ -1,4 +1,4 @@
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
@@ -111,3 +111,39 @@ def test_bad_library_file_is_refused_whole(org, tmp_path):
         ind.load_library_file(bad)
     assert str(err.value).startswith(f"{bad}:")
     assert Indicator.objects.count() == before
+
+
+@pytest.fixture
+def small_library_round(org):
+    """The test library with a milestone and two linear indicators, in an agreement of weight 50/25/25."""
+    from pathlib import Path
+
+    ind.load_library_file(Path(__file__).parent / "data" / "valid_small.yaml")
+    lines = [
+        (ind.find_indicator(code, 2557), Decimal(w)) for code, w in (("2", 50), ("1.10", 25), ("1.11", 25))
+    ]
+    assert ind.set_agreement(org.other, 2557, lines).warnings == []
+    return org
+
+
+def test_milestone_score_is_the_highest_level_whose_steps_and_all_below_are_done(small_library_round):
+    report = ind.get_report(small_library_round.other, 2557, 12, "2")
+    for number in (1, 2, 3):  # level 3 has steps 3 and 4: only one of them done
+        ind.set_result(report, number, "met")
+    ind.set_result(report, 5, "met")  # level 4 done, but level 3 is not: still level 2
+    s = ind.compute_score(report)
+    assert (s.score, s.weighted_score) == (Decimal("2"), Decimal("1.00"))
+    ind.set_result(report, 4, "met")
+    assert ind.compute_score(report).score == Decimal("4")
+
+
+@pytest.mark.parametrize(
+    "code,value,score", [("1.10", "99.7", "2.5000"), ("1.11", "3", "3.5000"), ("1.11", "20", "1.0000")]
+)
+def test_linear_score_interpolates_the_measured_value(small_library_round, code, value, score):
+    report = ind.get_report(small_library_round.other, 2557, 12, code)
+    assert ind.compute_score(report).score == Decimal(0)  # nothing measured yet
+    ind.update_report(report, measured_value=Decimal(value))
+    s = ind.compute_score(report)
+    half_up = (Decimal(score) * 25 / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)  # 0.625 → 0.63
+    assert s.score == Decimal(score) and s.weighted_score == half_up

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from datetime import date
@@ -275,6 +276,19 @@ REPORT_TEXT_FIELDS = (
 )
 
 
+def _refreshes_caller(service):
+    """The services below lock and change a fresh copy of the report; afterwards the caller's own
+    instance is reloaded too, so code holding it never reads the state from before the change."""
+
+    @functools.wraps(service)
+    def wrapper(report: IndicatorReport, *args, **kwargs):
+        result = service(report, *args, **kwargs)
+        report.refresh_from_db()
+        return result
+
+    return wrapper
+
+
 def _ensure_open(report: IndicatorReport) -> None:
     if report.is_signed:
         raise Locked(
@@ -283,6 +297,7 @@ def _ensure_open(report: IndicatorReport) -> None:
         )
 
 
+@_refreshes_caller
 @transaction.atomic
 def update_report(report: IndicatorReport, actor: str = audit.SYSTEM, **fields) -> IndicatorReport:
     report = IndicatorReport.objects.select_for_update().get(pk=report.pk)
@@ -327,6 +342,7 @@ def _result(report: IndicatorReport, number: int) -> CriterionResult:
         ) from None
 
 
+@_refreshes_caller
 @transaction.atomic
 def sign(report: IndicatorReport, person: Person, actor: str | None = None) -> IndicatorReport:
     report = IndicatorReport.objects.select_for_update().get(pk=report.pk)
@@ -350,6 +366,7 @@ def sign(report: IndicatorReport, person: Person, actor: str | None = None) -> I
     return report
 
 
+@_refreshes_caller
 @transaction.atomic
 def reopen(report: IndicatorReport, person: Person, reason: str, actor: str | None = None) -> IndicatorReport:
     report = IndicatorReport.objects.select_for_update().get(pk=report.pk)
@@ -408,11 +425,9 @@ def compute_score(report: IndicatorReport) -> ScoreResult:
         score = scoring.score(scheme, items_met=len(met))
         gap = scoring.next_level_gap(scheme, items_met=len(met))
     elif scheme.kind == "milestone":
-        levels = {}
-        for r in results:
-            if r.criterion.level:
-                levels.setdefault(r.criterion.level, True)
-                levels[r.criterion.level] &= r.status == CriterionResult.Status.MET
+        levels = scoring.levels_done_from_steps(
+            (r.criterion.level, r.status == CriterionResult.Status.MET) for r in results if r.criterion.level
+        )
         score = scoring.score(scheme, levels_done=levels)
         value = score
         gap = scoring.next_level_gap(scheme, levels_done=levels)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -12,7 +11,6 @@ from django.utils import timezone
 
 import lakthan
 from lakthan.core.errors import InvalidInput
-from lakthan.core.thai import thai_digits
 from lakthan.evidence.services import blob_store, references
 from lakthan.indicators.models import Assignment, CriterionResult, IndicatorReport
 from lakthan.indicators.services import compute_score, people, round_period, scheme_of
@@ -168,11 +166,6 @@ def write_atomic(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def report_title(report: IndicatorReport, thai: bool = True) -> str:
-    text = f"ตัวชี้วัดที่ {report.indicator.code} รอบ {report.round.months} เดือน ปีงบประมาณ {report.round.agreement.fiscal_year}"
-    return thai_digits(text) if thai else text
-
-
 def build_pack(report: IndicatorReport, out: Path):
     """The evaluator's zip: index (HTML, PDF), the report in three formats, every evidence file, manifest, SHA256SUMS."""
     from lakthan.evidence.engines.pack import PackEntry
@@ -220,6 +213,3 @@ def build_pack(report: IndicatorReport, out: Path):
         meta=meta,
     )
 
-
-def with_digits(ctx: ReportContext, thai: bool) -> ReportContext:
-    return replace(ctx, thai_digits=thai)
