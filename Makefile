@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test test-sqlite test-postgres serve worker bench lint deps clean
 
-$(STAMP): pyproject.toml scripts/install-system-deps.sh
+$(STAMP): pyproject.toml setup.py $(wildcard src/lakthan/*/engines/*.c src/lakthan/*/pipeline/*.c) scripts/install-system-deps.sh
 	scripts/install-system-deps.sh base
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip

@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from lakthan.monitoring.engines import merkle
+from lakthan.monitoring.engines import eventhash, merkle
 from lakthan.monitoring.engines.checkpoint import Signer, Verifier
 from lakthan.monitoring.pipeline import parsers
 from lakthan.monitoring.pipeline.store import LogStore, header_leaf
@@ -106,9 +106,9 @@ def test_replaced_segment_resigned_with_another_key_is_refused(store):
 
     leaves = event_leaves(df)
     (store.seg_dir / "00000002.leaves").chmod(0o644)
-    (store.seg_dir / "00000002.leaves").write_bytes(b"".join(leaves))
+    (store.seg_dir / "00000002.leaves").write_bytes(leaves)
     header = json.loads((store.seg_dir / "00000002.json").read_text())
-    header["root"] = merkle.root(leaves).hex()
+    header["root"] = eventhash.root(leaves).hex()
     (store.seg_dir / "00000002.json").chmod(0o644)
     (store.seg_dir / "00000002.json").write_text(json.dumps(header))
     for size in (2, 3):

@@ -1,12 +1,14 @@
 """RFC 6962 Merkle trees (SHA-256, 0x00 leaf / 0x01 node prefixes): roots, inclusion and consistency
 proofs, and their verification (the algorithms of RFC 9162 §2.1.3–2.1.4, as transparency-dev/merkle).
 
-Pure Python, no Django. Hashes are 32-byte ``bytes``.
+No Django. Hashes are 32-byte ``bytes``; tree hashes over many leaves are computed in C (eventhash).
 """
 
 from __future__ import annotations
 
 import hashlib
+
+from lakthan.monitoring.engines import eventhash
 
 EMPTY_ROOT = hashlib.sha256(b"").digest()
 
@@ -32,18 +34,8 @@ def _split(n: int) -> int:
 
 
 def root(leaves: list[bytes]) -> bytes:
-    """Merkle tree hash of a list of leaf hashes (iterative: pair up level by level, RFC 6962 shape)."""
-    n = len(leaves)
-    if n == 0:
-        return EMPTY_ROOT
-    level = list(leaves)
-    sha = hashlib.sha256
-    while len(level) > 1:
-        nxt = [sha(b"\x01" + a + b).digest() for a, b in zip(level[0::2], level[1::2], strict=False)]
-        if len(level) % 2:
-            nxt.append(level[-1])  # an odd node is promoted unchanged: same result as the recursive MTH
-        level = nxt
-    return level[0]
+    """Merkle tree hash of a list of leaf hashes (computed in C, see eventhash.root)."""
+    return eventhash.root(b"".join(leaves))
 
 
 def inclusion_proof(index: int, leaves: list[bytes]) -> list[bytes]:

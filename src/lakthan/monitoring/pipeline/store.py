@@ -1,6 +1,7 @@
 """The tamper-evident event store under ``$LAKTHAN_HOME/logs`` (no Django).
 
     open/chunk-*.parquet        parsed events not yet sealed (each written atomically)
+    open/chunk-*.leaves         their leaf hashes, written just before the chunk (the chunk commits both)
     segments/00000001.parquet   a sealed segment's events, in arrival order
     segments/00000001.leaves    their RFC 6962 leaf hashes, 32 bytes each (kept when payloads are pruned)
     segments/00000001.json      the segment header: index, count, inner root, SHA-256 of the Parquet file,
@@ -10,8 +11,8 @@
     checkpoints/00000001.proof  consistency proof (base64 lines) from the previous checkpoint
     checkpoint.vkey             the public verifier key
 
-Each event's leaf is SHA-256(0x00 || canonical JSON of the event); a segment's inner tree is the RFC 6962
-tree of its events' leaves; the outer tree's leaves are SHA-256(0x00 || canonical JSON of the segment
+Each event's leaf is SHA-256(0x00 || canonical encoding of the event) (engines/eventhash.py), computed
+once, when the event is written; a segment's inner tree is the RFC 6962 tree of its events' leaves; the outer tree's leaves are SHA-256(0x00 || canonical JSON of the segment
 header). A checkpoint is signed after every seal, so each checkpoint pins exactly one more segment.
 """
 
@@ -25,28 +26,29 @@ import json
 import os
 import secrets
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
+import pyarrow.parquet as pq
 
-from lakthan.monitoring.engines import merkle
+from lakthan.monitoring.engines import eventhash, merkle
 from lakthan.monitoring.engines.checkpoint import Checkpoint, Signer
 from lakthan.monitoring.pipeline.files import fsync_dir, write_atomic
-from lakthan.monitoring.pipeline.schema import COLUMNS, conform
+from lakthan.monitoring.pipeline.schema import conform
 
 HEADER_FIELDS = ("index", "count", "root", "file_sha256", "first_ts", "last_ts", "sealed_at")
+PARQUET_OPTIONS = {"compression": "zstd", "statistics": True}
+ORPHAN_LEAVES_AGE_NS = 600 * 10**9  # a writer dies between its two files only in a crash
 
 
-def event_leaves(df: pl.DataFrame) -> list[bytes]:
-    """RFC 6962 leaf hash of each event: SHA-256(0x00 || JSON object of the schema's columns in order)."""
-    if df.height == 0:
-        return []
-    encoded = conform(df).select(pl.struct(COLUMNS).struct.json_encode()).to_series()
-    sha = hashlib.sha256
-    return [sha(b"\x00" + s.encode()).digest() for s in encoded]
+def event_leaves(df: pl.DataFrame) -> bytes:
+    """Leaf hashes of the events (schema columns, in order), 32 bytes each, concatenated."""
+    table = conform(df).to_arrow(compat_level=pl.CompatLevel.newest())  # polars' strings, not copied
+    return eventhash.leaves(table)
 
 
 def header_leaf(header: dict) -> bytes:
@@ -109,14 +111,20 @@ class LogStore:
 
     # --- unsealed events --------------------------------------------------------------------------
     def append(self, df: pl.DataFrame) -> Path | None:
-        """Writes a batch of parsed events durably (fsynced) as an open chunk; returns its path."""
+        """Writes a batch of parsed events durably (fsynced) as an open chunk, with their leaf hashes;
+        returns its path. The leaves are computed while the Parquet file is encoded (both release the
+        GIL), so the two take the time of the slower."""
         if df.height == 0:
             return None
-        name = f"chunk-{time.time_ns():020d}-{secrets.token_hex(4)}.parquet"
-        buf = io.BytesIO()
-        conform(df).write_parquet(buf, compression="zstd")
-        path = self.open_dir / name
-        write_atomic(path, buf.getvalue())
+        df = conform(df)
+        stem = f"chunk-{time.time_ns():020d}-{secrets.token_hex(4)}"
+        with ThreadPoolExecutor(1) as pool:
+            leaves = pool.submit(event_leaves, df)
+            buf = io.BytesIO()
+            df.write_parquet(buf, **PARQUET_OPTIONS)
+            write_atomic(self.open_dir / f"{stem}.leaves", leaves.result())
+        path = self.open_dir / f"{stem}.parquet"
+        write_atomic(path, buf.getvalue())  # the commit point of the chunk
         return path
 
     def open_chunks(self) -> list[Path]:
@@ -139,8 +147,7 @@ class LogStore:
         return pl.read_parquet(self.segment_path(index))
 
     def leaves_of(self, index: int) -> list[bytes]:
-        data = (self.seg_dir / f"{seg_name(index)}.leaves").read_bytes()
-        return [data[i : i + 32] for i in range(0, len(data), 32)]
+        return eventhash.split((self.seg_dir / f"{seg_name(index)}.leaves").read_bytes())
 
     def recover(self) -> None:
         """Finishes or undoes an interrupted seal: the header is the commit point."""
@@ -159,8 +166,13 @@ class LogStore:
         if headers:
             for chunk in headers[-1].get("chunks", []):
                 (self.open_dir / chunk).unlink(missing_ok=True)
+                (self.open_dir / chunk).with_suffix(".leaves").unlink(missing_ok=True)
             if not (self.cp_dir / f"{seg_name(n)}.txt").exists():
                 self._sign(n, headers)
+        for leaves in self.open_dir.glob("chunk-*.leaves"):  # a writer that died before its chunk
+            born = int(leaves.stem.split("-")[1])
+            if not leaves.with_suffix(".parquet").exists() and time.time_ns() - born > ORPHAN_LEAVES_AGE_NS:
+                leaves.unlink()
 
     @contextmanager
     def _exclusive(self):
@@ -183,23 +195,30 @@ class LogStore:
         chunks = self.open_chunks()
         if not chunks:
             return None
-        df = pl.concat([pl.read_parquet(p) for p in chunks], how="vertical")
-        df = conform(df)
         index = self.size() + 1
-        leaves = event_leaves(df)
-        buf = io.BytesIO()
-        df.write_parquet(buf, compression="zstd", statistics=True)
-        payload = buf.getvalue()
-        write_atomic(self.segment_path(index), payload, mode=0o444)
-        write_atomic(self.seg_dir / f"{seg_name(index)}.leaves", b"".join(leaves), mode=0o444)
-        ts = df["ts"]
+        segment = self.segment_path(index)
+        if len(chunks) == 1:  # already in segment form: linked, not re-encoded (the chunk stays until commit)
+            os.link(chunks[0], segment)
+            os.chmod(segment, 0o444)
+            fsync_dir(self.seg_dir)
+            payload = segment.read_bytes()
+            stats = pl.read_parquet(io.BytesIO(payload), columns=["ts"])["ts"]
+        else:
+            df = pl.concat([pl.read_parquet(p) for p in chunks], how="vertical")
+            buf = io.BytesIO()
+            conform(df).write_parquet(buf, **PARQUET_OPTIONS)
+            payload = buf.getvalue()
+            write_atomic(segment, payload, mode=0o444)
+            stats = df["ts"]
+        leaves = b"".join(self._chunk_leaves(p) for p in chunks)
+        write_atomic(self.seg_dir / f"{seg_name(index)}.leaves", leaves, mode=0o444)
         header = {
             "index": index,
-            "count": df.height,
-            "root": merkle.root(leaves).hex(),
+            "count": len(leaves) // eventhash.HASH_SIZE,
+            "root": eventhash.root(leaves).hex(),
             "file_sha256": hashlib.sha256(payload).hexdigest(),
-            "first_ts": ts.min().isoformat(),
-            "last_ts": ts.max().isoformat(),
+            "first_ts": stats.min().isoformat(),
+            "last_ts": stats.max().isoformat(),
             "sealed_at": (now or datetime.now(UTC)).replace(microsecond=0).isoformat(),
             "chunks": [p.name for p in chunks],
         }
@@ -209,8 +228,18 @@ class LogStore:
         note = self._sign(index, self.headers())
         for p in chunks:
             p.unlink()
+            p.with_suffix(".leaves").unlink(missing_ok=True)
         fsync_dir(self.open_dir)
         return Sealed(header, note)
+
+    @staticmethod
+    def _chunk_leaves(chunk: Path) -> bytes:
+        """The leaves written with the chunk, or computed again when that file is missing or short."""
+        rows = pq.ParquetFile(chunk).metadata.num_rows
+        path = chunk.with_suffix(".leaves")
+        if path.exists() and path.stat().st_size == rows * eventhash.HASH_SIZE:
+            return path.read_bytes()
+        return event_leaves(pl.read_parquet(chunk))
 
     def _sign(self, size: int, headers: list[dict]) -> str:
         outer = [header_leaf(h) for h in headers[:size]]

@@ -1,0 +1,18 @@
+"""Native kernels (C, built at install). Everything else is in pyproject.toml.
+
+They exist only where Python cannot reach item 2's throughput: hashing every event of the
+tamper-evident log (OpenSSL's SHA-256, which uses the CPU's SHA extensions) without the GIL.
+"""
+
+from setuptools import Extension, setup
+
+setup(
+    ext_modules=[
+        Extension(
+            "lakthan.monitoring.engines._native",
+            sources=["src/lakthan/monitoring/engines/_native.c"],
+            libraries=["crypto"],
+            extra_compile_args=["-O3", "-Wall", "-Wno-deprecated-declarations"],
+        ),
+    ]
+)
