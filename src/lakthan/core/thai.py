@@ -6,6 +6,7 @@ project's conventions: Decimal half-up rounding, B.E. years, Asia/Bangkok for di
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
@@ -33,9 +34,20 @@ _EN_MONTHS = (
 )
 
 
+# A run of Latin letters, digits and joiners: a name such as ``inv-fs01``, ``SHA-256`` or a path.
+_LATIN_TOKEN = re.compile(r"[0-9A-Za-z][0-9A-Za-z_.:/@-]*")
+
+
 def thai_digits(text: object) -> str:
-    """Arabic digits → Thai digits in any string or number (``"ข้อ 9.2"`` → ``"ข้อ ๙.๒"``)."""
-    return arabic_digit_to_thai_digit(str(text))
+    """Arabic digits → Thai digits in any string or number (``"ข้อ 9.2"`` → ``"ข้อ ๙.๒"``). Digits that
+    are part of a Latin name (a host ``inv-fs01``, ``SHA-256``, a file name) stay as written: they are
+    identifiers, not numbers, and must match the system they name."""
+    return _LATIN_TOKEN.sub(_thai_digits_unless_named, str(text))
+
+
+def _thai_digits_unless_named(match: re.Match) -> str:
+    token = match.group(0)
+    return token if re.search(r"[A-Za-z]", token) else arabic_digit_to_thai_digit(token)
 
 
 def arabic_digits(text: object) -> str:
