@@ -124,8 +124,8 @@ def ingest_files(
     for p in paths:
         for chunk in offsets.read_new(Path(p)):
             try:
-                parsed = parsers.parse(chunk.lines, fmt, host=host, source=str(chunk.path), year=year)
-            except pl.exceptions.PolarsError as exc:
+                parsed = parsers.parse_bytes(chunk.data, fmt, host=host, source=str(chunk.path), year=year)
+            except (pl.exceptions.PolarsError, ValueError) as exc:
                 raise InvalidInput(
                     f"{chunk.path}:{chunk.first_line}: อ่านไม่ได้ ({exc})",
                     f"{chunk.path}:{chunk.first_line}: cannot parse ({exc})",

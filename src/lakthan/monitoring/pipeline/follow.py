@@ -15,8 +15,8 @@ from lakthan.monitoring.pipeline.files import write_atomic
 @dataclass
 class Chunk:
     path: Path
-    lines: list[str]
-    first_line: int  # 1-based line number of lines[0] in the file, for error messages
+    data: bytes  # whole lines only, as read (parsers.parse_bytes decodes them)
+    first_line: int  # 1-based line number of the first line in the file, for error messages
 
 
 class Offsets:
@@ -44,7 +44,7 @@ class Offsets:
         chunk, end, next_line = self._read(path, offset, line_no)
         out.append(chunk)
         self.state[key] = {"inode": st.st_ino, "offset": end, "line": next_line}
-        return [c for c in out if c.lines]
+        return [c for c in out if c.data]
 
     @staticmethod
     def _read(path: Path, offset: int, line_no: int) -> tuple[Chunk, int, int]:
@@ -52,6 +52,5 @@ class Offsets:
             fh.seek(offset)
             data = fh.read()
         cut = data.rfind(b"\n") + 1  # a last line without its newline is still being written
-        text = data[:cut].decode("utf-8", errors="replace")
-        lines = text.split("\n")[:-1] if text else []
-        return Chunk(path, lines, line_no), offset + cut, line_no + len(lines)
+        data = data[:cut]
+        return Chunk(path, data, line_no), offset + cut, line_no + data.count(b"\n")

@@ -1,18 +1,25 @@
 """Parsers: syslog (RFC 3164 and RFC 5424), auth.log/sshd, nginx/Apache access and error logs, JSON lines.
 
-Vectorised with polars regular expressions over a batch of lines. A line that does not parse is kept
-raw (``parsed = false``, ``msg = raw``, its time taken from the line before it) and counted, never
-dropped. No Django here.
+Vectorised over a batch of lines. A line that does not parse is kept raw (``parsed = false``,
+``msg = raw``, its time taken from the line before it) and counted, never dropped. No Django here.
+
+The polars expressions below are the specification. A C kernel (``_parse_native.c``) splits the
+lines and parses the RFC 5424 lines in one pass, string columns being views into the input's bytes;
+every line it declines goes through the polars expressions, and the tests check both agree.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
+from array import array
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import polars as pl
+import pyarrow as pa
 
+from lakthan.monitoring.pipeline import _parse_native
 from lakthan.monitoring.pipeline.schema import conform
 
 FORMATS = ("auto", "syslog", "auth", "nginx", "apache", "jsonl")
@@ -26,6 +33,8 @@ RE_5424 = (
     r"(?P<sd>-|(?:\[(?:[^\]\\]|\\.)*\])+) ?(?P<msg>.*)$"
 )
 RE_5424_SD = r"^(?P<sd>-|(?:\[(?:[^\]\\]|\\.)*\])+) ?(?P<msg>(?s:.*))$"
+# a line starting so is never RFC 3164; one starting otherwise is never RFC 5424
+RE_5424_START = r"^<\d{1,3}>1"
 RE_ACCESS = (
     r"^(?P<ip>\S+) \S+ (?P<user>\S+) \[(?P<ts>[^\]]+)\] \"(?P<method>[A-Z]+) (?P<uri>\S+)[^\"]*\" "
     r"(?P<status>\d{3}) \S+(?: \"(?P<ref>[^\"]*)\" \"(?P<ua>[^\"]*)\")?"
@@ -46,6 +55,11 @@ SEVERITY_OF_LEVEL = {
     "info": 6,
     "debug": 7,
 }
+
+# Arrow string views hold 32-bit offsets, so the kernel's views point into overlapping windows of the
+# data, 2 ** (_WINDOW_BITS + 1) bytes long and 2 ** _WINDOW_BITS apart; a line may be that long.
+_WINDOW_BITS = 30
+_BYTES_PER_THREAD = 1 << 22
 
 
 @dataclass
@@ -79,104 +93,210 @@ def parse(
     tz: str = "Asia/Bangkok",
     now: datetime | None = None,
 ) -> Parsed:
+    """Parses lines (trailing "\r" and "\n" removed, blank lines left out)."""
+    data = "\n".join(lines).encode()
+    offsets = None  # the lines are data split at "\n"
+    if data.count(b"\n") != len(lines) - 1:  # some line holds a "\n" of its own
+        encoded = [line.encode() for line in lines]
+        data = b"".join(encoded)
+        offsets = array("q", [0, *itertools.accumulate(map(len, encoded))])
+    return _parse(_Lines(data, offsets), fmt, host=host, source=source, year=year, tz=tz, now=now)
+
+
+def parse_bytes(
+    data: bytes,
+    fmt: str = "auto",
+    *,
+    host: str | None = None,
+    source: str = "",
+    year: int | None = None,
+    tz: str = "Asia/Bangkok",
+    now: datetime | None = None,
+) -> Parsed:
+    """Parses the lines of a file's bytes: the same events as
+    ``parse(data.decode("utf-8", errors="replace").split("\n"), ...)``, without a Python string per
+    line. The events' strings are views into ``data`` (kept alive by them)."""
+    data = bytes(data)  # a bytearray or memoryview is copied: the events must not change with it
+    if not data.isascii() and not _parse_native.valid_utf8(data):
+        data = data.decode("utf-8", errors="replace").encode()
+    return _parse(_Lines(data), fmt, host=host, source=source, year=year, tz=tz, now=now)
+
+
+def _parse(
+    lines: _Lines,
+    fmt: str,
+    *,
+    host: str | None,
+    source: str,
+    year: int | None,
+    tz: str,
+    now: datetime | None,
+) -> Parsed:
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
-    lines = [line.rstrip("\r\n") for line in lines]
-    lines = [line for line in lines if line.strip()]
     now = now or datetime.now(UTC)
     if fmt == "auto":
-        fmt = sniff(lines)
+        fmt = sniff(lines.raw(limit=50).to_list())
     if fmt == "jsonl":
-        df = _jsonl(lines)
+        df = _complete_rows(_jsonl(lines.raw().to_list()))
     elif fmt in ("syslog", "auth"):
-        df = _syslog(pl.DataFrame({"raw": lines}, schema={"raw": pl.Utf8}), year or now.year, tz)
+        df = _syslog_native(lines, year or now.year, tz)
     else:
-        df = _web(pl.DataFrame({"raw": lines}, schema={"raw": pl.Utf8}), fmt, tz)
+        df = _complete_rows(_web(pl.DataFrame({"raw": lines.raw()}), fmt, tz))
     df = conform(df).with_columns(
-        pl.col("parsed").fill_null(False),
-        pl.col("msg").fill_null(pl.col("raw")),
         pl.col("host").fill_null(pl.lit(host)),
         pl.lit(source or None, dtype=pl.Utf8).alias("source"),
-    )
-    df = df.with_columns(
-        pl.when(pl.col("parsed")).then(pl.col("fmt")).otherwise(pl.lit("raw")).alias("fmt"),
         # an unparsed line takes the time of the line before it (or after it, or now)
         pl.col("ts").forward_fill().backward_fill().fill_null(pl.lit(now).cast(pl.Datetime("us", "UTC"))),
     )
-    df = _enrich(conform(df))
     return Parsed(df, int((~df["parsed"]).sum()))
 
 
+class _Lines:
+    """The lines of ``data`` (split at "\n", or from ``offsets[i]`` to ``offsets[i + 1]``) for the
+    kernel, and the Arrow buffers that the string views it makes point into."""
+
+    def __init__(self, data: bytes, offsets: array | None = None):
+        self.data = data
+        self.offsets = offsets
+        self.threads = max(1, min(pl.thread_pool_size(), len(data) // _BYTES_PER_THREAD))
+        window = 1 << _WINDOW_BITS
+        view = memoryview(data)
+        self.buffers = [pa.py_buffer(_parse_native.constants())] + [
+            pa.py_buffer(view[start : start + 2 * window]) for start in range(0, max(len(data), 1), window)
+        ]
+
+    def raw(self, limit: int = -1) -> pl.Series:
+        return self.strings(_parse_native.lines(self.data, self.offsets, _WINDOW_BITS, self.threads, limit))
+
+    def syslog(self) -> pl.DataFrame:
+        """The kernel's columns; ``handled`` is false where it left the line to the polars expressions."""
+        columns = _parse_native.parse_syslog(self.data, self.offsets, _WINDOW_BITS, self.threads)
+        count = len(columns["raw"][1]) // 16
+        dtypes = {"ts": pa.timestamp("us", tz="UTC"), "severity": pa.int64(), "seq": pa.int64()}
+        dtypes |= {"parsed": pa.bool_(), "handled": pa.bool_()}
+        return pl.DataFrame(
+            [
+                (
+                    pl.from_arrow(
+                        pa.Array.from_buffers(dtypes[name], count, [_buffer(validity), pa.py_buffer(values)])
+                    )
+                    if name in dtypes
+                    else self.strings(values, validity)
+                ).alias(name)
+                for name, (validity, values) in columns.items()
+            ]
+        )
+
+    def strings(self, views: bytes, validity: bytes | None = None) -> pl.Series:
+        buffers = [_buffer(validity), pa.py_buffer(views), *self.buffers]
+        return pl.from_arrow(pa.Array.from_buffers(pa.string_view(), len(views) // 16, buffers))
+
+
+def _buffer(data: bytes | None) -> pa.Buffer | None:
+    return None if data is None else pa.py_buffer(data)
+
+
+def _syslog_native(lines: _Lines, year: int, tz: str) -> pl.DataFrame:
+    """RFC 5424 lines parsed by the kernel; the lines it declines by the polars expressions."""
+    df = lines.syslog()
+    if df["handled"].all():
+        return conform(df)
+    df = df.with_row_index("_row")
+    handled, declined = df.filter(pl.col("handled")), df.filter(~pl.col("handled"))
+    by_polars = _complete_rows(_syslog(declined.select("raw"), year, tz)).with_columns(declined["_row"])
+    return pl.concat([conform(handled).with_columns(handled["_row"]), by_polars]).sort("_row").drop("_row")
+
+
+def _complete_rows(df: pl.DataFrame) -> pl.DataFrame:
+    """An unparsed line keeps its raw text as message and is of format "raw"; actions from the message."""
+    df = conform(df).with_columns(pl.col("parsed").fill_null(False), pl.col("msg").fill_null(pl.col("raw")))
+    df = df.with_columns(pl.when(pl.col("parsed")).then(pl.col("fmt")).otherwise(pl.lit("raw")).alias("fmt"))
+    return _enrich(df)
+
+
 def _syslog(df: pl.DataFrame, year: int, tz: str) -> pl.DataFrame:
-    a = df["raw"].str.extract_groups(RE_3164).struct.unnest()
-    b = _split_5424(df["raw"])
+    """The fields of RFC 5424 or RFC 3164 lines (the kernel's parse_5424 follows this)."""
+    raw = pl.col("raw")
+    # each line is split as RFC 5424 or matched as RFC 3164, never both (a struct column each, made
+    # once: polars does not always see that the fields taken from one expression share it)
+    df = df.with_columns(
+        _5424=pl.when(raw.str.contains(RE_5424_START + " ")).then(raw).str.splitn(" ", 7),
+        _3164=pl.when(~raw.str.contains(RE_5424_START)).then(raw).str.extract_groups(RE_3164),
+    )
+    df = df.with_columns(
+        **{f"_b_{name}": expr for name, expr in _split_5424(pl.col("_5424")).items()},
+        **{
+            f"_a_{name}": pl.col("_3164").struct.field(name)
+            for name in ("pri", "ts", "host", "app", "pid", "msg")
+        },
+    )
+    a, b = (lambda name: pl.col(f"_a_{name}")), (lambda name: pl.col(f"_b_{name}"))  # RFC 3164, RFC 5424
     ts_a = (
-        (f"{year} " + a["ts"].str.replace_all(" +", " "))
+        pl.concat_str(pl.lit(f"{year} "), a("ts").str.replace_all(" +", " "))
         .str.to_datetime("%Y %b %d %H:%M:%S", strict=False)
         .dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
         .dt.convert_time_zone("UTC")
     )
     ts_b = (
-        b["ts"]
+        b("ts")
         .str.replace(r"Z$", "+00:00")
         .str.to_datetime("%Y-%m-%dT%H:%M:%S%.f%:z", time_zone="UTC", strict=False)
     )
-    is_b = b["host"].is_not_null() & ts_b.is_not_null()
-    is_a = ~is_b & a["host"].is_not_null() & ts_a.is_not_null()
+    df = df.with_columns(_ts_a=ts_a, _ts_b=ts_b)
+    is_b = b("host").is_not_null() & pl.col("_ts_b").is_not_null()
+    is_a = ~is_b & a("host").is_not_null() & pl.col("_ts_a").is_not_null()
+    df = df.with_columns(_is_a=is_a, _is_b=is_b)
+    is_a, is_b = pl.col("_is_a"), pl.col("_is_b")
 
-    def pick(col_b, col_a):
-        return pl.select(pl.when(is_b).then(col_b).when(is_a).then(col_a).otherwise(None)).to_series()
+    def pick(col_b: pl.Expr, col_a: pl.Expr) -> pl.Expr:
+        return pl.when(is_b).then(col_b).when(is_a).then(col_a).otherwise(None)
 
-    nil = lambda s: s.replace("-", None)  # noqa: E731 — RFC 5424 NILVALUE
-    out = pl.DataFrame(
-        {
-            "raw": df["raw"],
-            "ts": pick(ts_b, ts_a),
-            "host": pick(nil(b["host"]), a["host"]),
-            "app": pick(nil(b["app"]), a["app"]),
-            "pid": pick(nil(b["pid"]), a["pid"]),
-            "msg": pick(b["msg"], a["msg"]),
-            "severity": pick(b["pri"].cast(pl.Int64) % 8, a["pri"].cast(pl.Int64) % 8),
-            "seq": pl.select(
-                pl.when(is_b).then(b["sd"].str.extract(r'sequenceId="(\d+)"').cast(pl.Int64, strict=False))
-            ).to_series(),
-            "fmt": pl.select(
-                pl.when(is_b).then(pl.lit("syslog5424")).when(is_a).then(pl.lit("syslog3164"))
-            ).to_series(),
-            "parsed": is_a | is_b,
-        }
+    nil = lambda e: e.replace("-", None)  # noqa: E731 — RFC 5424 NILVALUE
+    return df.select(
+        "raw",
+        pick(pl.col("_ts_b"), pl.col("_ts_a")).alias("ts"),
+        pick(nil(b("host")), a("host")).alias("host"),
+        pick(nil(b("app")), a("app")).alias("app"),
+        pick(nil(b("pid")), a("pid")).alias("pid"),
+        pick(b("msg"), a("msg")).alias("msg"),
+        # \d takes any Unicode digit: a priority in other digits has no severity (it used to fail the batch)
+        pick(b("pri").cast(pl.Int64, strict=False) % 8, a("pri").cast(pl.Int64, strict=False) % 8).alias(
+            "severity"
+        ),
+        pl.when(is_b)
+        .then(b("sd").str.extract(r'sequenceId="(\d+)"').cast(pl.Int64, strict=False))
+        .alias("seq"),
+        pl.when(is_b).then(pl.lit("syslog5424")).when(is_a).then(pl.lit("syslog3164")).alias("fmt"),
+        (is_a | is_b).alias("parsed"),
     )
-    return out
 
 
-def _split_5424(raw: pl.Series) -> pl.DataFrame:
-    """RFC 5424 header fields by splitting on spaces (vectorised), the structured data by a regex."""
-    parts = raw.str.splitn(" ", 7).struct.unnest()
-    parts.columns = ["head", "ts", "host", "app", "pid", "msgid", "rest"]
-    head = parts["head"].str.extract(r"^<(\d{1,3})>1$")
-    rest = parts["rest"]
+def _split_5424(parts: pl.Expr) -> dict[str, pl.Expr]:
+    """RFC 5424 fields from a line split on spaces (``str.splitn(" ", 7)``): the header, then the
+    structured data up to its end (a regex) and the message."""
+    head, ts, host, app, pid, _msgid, rest = (parts.struct.field(f"field_{k}") for k in range(7))
     # the structured data ends at the first unescaped "]" followed by a space or the end (no capture: fast)
     end = rest.str.find(r"[^\\]\](?: |$)").cast(pl.Int64)
-    sd_len = pl.select(
+    sd_len = (
         pl.when(rest.str.starts_with("- ") | (rest == "-"))
         .then(1)
         .when(rest.str.starts_with("["))
         .then(end + 2)
-    ).to_series()
-    sd = pl.DataFrame({"sd": rest.str.slice(0, sd_len), "msg": rest.str.slice(sd_len + 1)})
-    ok = head.is_not_null() & sd["sd"].is_not_null()
-    keep = lambda s: pl.select(pl.when(ok).then(s)).to_series()  # noqa: E731
-    return pl.DataFrame(
-        {
-            "pri": keep(head),
-            "ts": keep(parts["ts"]),
-            "host": keep(parts["host"]),
-            "app": keep(parts["app"]),
-            "pid": keep(parts["pid"]),
-            "sd": keep(sd["sd"]),
-            "msg": keep(sd["msg"]),
-        }
     )
+    # a null length slices to the end: without a structured data the rest is one (and there is no message)
+    sd = rest.str.slice(0, sd_len)
+    ok = head.str.contains(r"^<\d{1,3}>1$") & sd.is_not_null()
+    keep = lambda e: pl.when(ok).then(e)  # noqa: E731
+    return {
+        "pri": keep(head.str.extract(r"^<(\d{1,3})>1$")),
+        "ts": keep(ts),
+        "host": keep(host),
+        "app": keep(app),
+        "pid": keep(pid),
+        "sd": keep(sd),
+        "msg": keep(rest.str.slice(sd_len + 1)),
+    }
 
 
 def _web(df: pl.DataFrame, fmt: str, tz: str) -> pl.DataFrame:
@@ -282,7 +402,8 @@ def _iso(value: str | None) -> datetime | None:
     return (dt if dt.tzinfo else dt.replace(tzinfo=UTC)).astimezone(UTC)
 
 
-# sshd, useradd, usermod, sudo, log clearing: the actions our rules and coverage speak of
+# sshd, useradd, usermod, sudo, log clearing: the actions our rules and coverage speak of. The kernel
+# in _parse_native.c implements these expressions for the lines it parses; tests check they agree.
 _ACTIONS = [
     ("ssh_failed", r"Failed (?:password|publickey) for (?:invalid user )?(\S+) from ([0-9a-fA-F.:]+)"),
     ("ssh_invalid_user", r"Invalid user (\S+) from ([0-9a-fA-F.:]+)"),
@@ -296,44 +417,46 @@ _ACTIONS = [
 ]
 
 
+# only the expression of the first of these literals a message holds is tried
 _ACTION_LITERALS = ["Failed ", "Invalid user ", "Accepted ", "new user: ", "to group ", "COMMAND="]
 
 
 def _enrich(df: pl.DataFrame) -> pl.DataFrame:
-    """Sets action, user and source address from the message. The regular expressions run only on the
-    rows whose message holds one of their literals (an Aho-Corasick prefilter), in original order."""
-    candidates = pl.col("msg").str.contains_any(_ACTION_LITERALS).fill_null(False)
-    df = df.with_row_index("_row")
-    hit = df.filter(candidates)
-    if hit.height == 0:
-        return df.drop("_row")
-    hit = _enrich_rows(hit)
-    rest = df.filter(~candidates)
-    return pl.concat([rest, hit]).sort("_row").drop("_row")
-
-
-def _enrich_rows(df: pl.DataFrame) -> pl.DataFrame:
-    out = []
-    for (name, rx), literal in zip(_ACTIONS, _ACTION_LITERALS, strict=True):
-        mask = pl.col("msg").str.contains(literal, literal=True) & pl.col("action").is_null()
-        part = df.filter(mask)
-        df = df.filter(~mask)
-        if part.height == 0:
-            continue
-        groups = pl.col("msg").str.extract_groups(rx)
-        first = groups.struct.field("1")
-        second = groups.struct.field("2")
+    """Sets action, user and source address from the message of rows without an action. Each regular
+    expression runs only on the messages whose first literal is its own (others are null to it)."""
+    msg = pl.col("msg")
+    first_literal = pl.coalesce(
+        pl.when(msg.str.contains(literal, literal=True)).then(pl.lit(k, dtype=pl.Int8))
+        for k, literal in enumerate(_ACTION_LITERALS)
+    )
+    df = df.with_columns(pl.when(pl.col("action").is_null()).then(first_literal).alias("_literal"))
+    if df["_literal"].null_count() == df.height:
+        return df.drop("_literal")
+    found = [f"_found_{name}" for name, _ in _ACTIONS]
+    df = df.with_columns(
+        pl.when(pl.col("_literal") == k).then(msg).str.extract_groups(rx).alias(column)
+        for k, ((_, rx), column) in enumerate(zip(_ACTIONS, found, strict=True))
+    )
+    hits, users, addresses = [], [], []
+    for (name, _), column in zip(_ACTIONS, found, strict=True):
+        first, second = pl.col(column).struct.field("1"), pl.col(column).struct.field("2")
         if name == "sudo_granted":
             first, second = pl.coalesce(first, second), pl.lit(None, dtype=pl.Utf8)
         hit = first.is_not_null() | second.is_not_null()
-        part = part.with_columns(
-            pl.when(hit).then(pl.lit(name)).otherwise(pl.col("action")).alias("action"),
-            pl.when(hit).then(first).otherwise(pl.col("user")).alias("user"),
-            (
-                pl.when(hit).then(second).otherwise(pl.col("src_ip"))
-                if name.startswith("ssh_")
-                else pl.col("src_ip")
-            ).alias("src_ip"),
-        )
-        out.append(part)
-    return pl.concat([df, *out]) if out else df
+        hits.append((hit, pl.lit(name)))
+        users.append((hit, first))
+        if name.startswith("ssh_"):
+            addresses.append((hit, second))
+    return df.with_columns(
+        _first_match(hits, pl.col("action")).alias("action"),
+        _first_match(users, pl.col("user")).alias("user"),
+        _first_match(addresses, pl.col("src_ip")).alias("src_ip"),
+    ).drop("_literal", *found)
+
+
+def _first_match(cases: list[tuple[pl.Expr, pl.Expr]], otherwise: pl.Expr) -> pl.Expr:
+    (condition, value), *rest = cases
+    chain = pl.when(condition).then(value)
+    for condition, value in rest:
+        chain = chain.when(condition).then(value)
+    return chain.otherwise(otherwise)
