@@ -96,6 +96,15 @@ def test_nothing_to_parse():
         assert parsed.events.schema == SCHEMA
 
 
+def test_thai_in_structured_data_ends_it_at_the_right_character():
+    # the kernel leaves non-ASCII structured data to polars, which counts characters, not bytes
+    line = '<38>1 2013-03-05T02:00:00Z h app - - [x@1 u="ผู้ใช้" n="a\\]b"] ข้อความ Failed password for root from 10.0.0.1'
+    ev = parsers.parse_bytes(line.encode(), "syslog").events
+    assert ev["parsed"].to_list() == [True]
+    assert ev["msg"].to_list() == ["ข้อความ Failed password for root from 10.0.0.1"]
+    assert ev["action"].to_list() == ["ssh_failed"]
+
+
 def test_a_priority_in_other_digits_does_not_fail_the_batch():
     ev = parsers.parse(
         ["<٣>1 2013-03-05T02:00:00Z h a - - - x", "<٣>Mar  5 09:00:01 h a: x"], "syslog"

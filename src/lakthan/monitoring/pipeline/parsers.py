@@ -276,13 +276,14 @@ def _split_5424(parts: pl.Expr) -> dict[str, pl.Expr]:
     """RFC 5424 fields from a line split on spaces (``str.splitn(" ", 7)``): the header, then the
     structured data up to its end (a regex) and the message."""
     head, ts, host, app, pid, _msgid, rest = (parts.struct.field(f"field_{k}") for k in range(7))
-    # the structured data ends at the first unescaped "]" followed by a space or the end (no capture: fast)
-    end = rest.str.find(r"[^\\]\](?: |$)").cast(pl.Int64)
+    # the structured data ends at the first unescaped "]" followed by a space or the end; its length
+    # in characters, which str.slice counts (str.find would give bytes, wrong for Thai in the data)
+    bracketed = rest.str.extract(r"(?s)^(.*?[^\\]\])(?: |$)").str.len_chars().cast(pl.Int64)
     sd_len = (
         pl.when(rest.str.starts_with("- ") | (rest == "-"))
         .then(1)
         .when(rest.str.starts_with("["))
-        .then(end + 2)
+        .then(bracketed)
     )
     # a null length slices to the end: without a structured data the rest is one (and there is no message)
     sd = rest.str.slice(0, sd_len)
