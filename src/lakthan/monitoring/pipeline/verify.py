@@ -162,13 +162,16 @@ def _verify_segment(seg_dir: Path, index: int, h: dict, report: Report) -> None:
     name = seg_name(index)
     root = bytes.fromhex(h["root"])
     leaves_path = seg_dir / f"{name}.leaves"
-    expected = None
-    if leaves_path.exists():
-        data = leaves_path.read_bytes()
-        if len(data) % eventhash.HASH_SIZE == 0 and eventhash.root(data) == root:
-            expected = data
+    stored = leaves_path.read_bytes() if leaves_path.exists() else None
+
+    def sealed_leaves() -> bytes | None:
+        """The stored leaf hashes when they hash to the signed root."""
+        ok = stored is not None and len(stored) % eventhash.HASH_SIZE == 0 and eventhash.root(stored) == root
+        return stored if ok else None
+
     seg_path = seg_dir / f"{name}.parquet"
     if not seg_path.exists():
+        expected = sealed_leaves()
         if (seg_dir / f"{name}.pruned").exists() and expected is not None:
             report.pruned += 1
             report.events += len(expected) // eventhash.HASH_SIZE
@@ -186,11 +189,12 @@ def _verify_segment(seg_dir: Path, index: int, h: dict, report: Report) -> None:
         file_ok = file_digest.result() == h.get("file_sha256")
     report.events += len(actual) // eventhash.HASH_SIZE
     if eventhash.root(actual) == root:
-        if expected is None:
+        if actual != stored:  # equal bytes need no second tree
             report.add(index, None, "altered", "leaf-hash file does not match the segment root")
         if not file_ok:
             report.add(index, None, "altered", "segment file bytes changed (events still match their leaves)")
         return
+    expected = sealed_leaves()
     if expected is None:
         report.add(index, None, "altered", "segment and its leaf-hash file both differ from the signed root")
         return
