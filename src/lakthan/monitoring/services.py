@@ -131,6 +131,7 @@ def ingest_files(
                     f"{chunk.path}:{chunk.first_line}: cannot parse ({exc})",
                 ) from None
             s.append(parsed.events)
+            offsets.done(chunk)  # after the events are durable: a crash re-reads at most this chunk
             events += parsed.events.height
             unparsed += parsed.unparsed
     offsets.save()

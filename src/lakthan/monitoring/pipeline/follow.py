@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from lakthan.monitoring.pipeline.files import write_atomic
+
+CHUNK_BYTES = 64 << 20  # a file is read this much at a time, so a large one never sits in memory whole
 
 
 @dataclass
@@ -17,6 +20,10 @@ class Chunk:
     path: Path
     data: bytes  # whole lines only, as read (parsers.parse_bytes decodes them)
     first_line: int  # 1-based line number of the first line in the file, for error messages
+    key: str  # the followed path this chunk advances
+    inode: int
+    end: int  # offset just after the chunk in the file it was read from
+    next_line: int
 
 
 class Offsets:
@@ -27,12 +34,13 @@ class Offsets:
     def save(self) -> None:
         write_atomic(self.state_file, json.dumps(self.state, indent=1).encode())
 
-    def read_new(self, path: Path) -> list[Chunk]:
+    def read_new(self, path: Path) -> Iterator[Chunk]:
+        """What was added to the file since the last run, in chunks of whole lines. The offset moves on
+        when the caller calls ``done(chunk)`` (after it has stored the chunk's events)."""
         path = Path(path).resolve()
         key = str(path)
         st = os.stat(path)
         prev = self.state.get(key)
-        out: list[Chunk] = []
         offset, line_no = 0, 1
         if prev:
             if prev["inode"] == st.st_ino and st.st_size >= prev["offset"]:
@@ -40,17 +48,25 @@ class Offsets:
             else:
                 rotated = path.with_name(path.name + ".1")
                 if rotated.exists() and os.stat(rotated).st_ino == prev["inode"]:
-                    out.append(self._read(rotated, prev["offset"], prev["line"])[0])
-        chunk, end, next_line = self._read(path, offset, line_no)
-        out.append(chunk)
-        self.state[key] = {"inode": st.st_ino, "offset": end, "line": next_line}
-        return [c for c in out if c.data]
+                    yield from _read(rotated, prev["offset"], prev["line"], key, prev["inode"])
+                self.state[key] = {"inode": st.st_ino, "offset": 0, "line": 1}
+        yield from _read(path, offset, line_no, key, st.st_ino)
 
-    @staticmethod
-    def _read(path: Path, offset: int, line_no: int) -> tuple[Chunk, int, int]:
-        with open(path, "rb") as fh:
-            fh.seek(offset)
-            data = fh.read()
-        cut = data.rfind(b"\n") + 1  # a last line without its newline is still being written
-        data = data[:cut]
-        return Chunk(path, data, line_no), offset + cut, line_no + data.count(b"\n")
+    def done(self, chunk: Chunk) -> None:
+        self.state[chunk.key] = {"inode": chunk.inode, "offset": chunk.end, "line": chunk.next_line}
+        self.save()
+
+
+def _read(path: Path, offset: int, line_no: int, key: str, inode: int) -> Iterator[Chunk]:
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        carry = b""
+        while block := fh.read(CHUNK_BYTES):
+            data = carry + block
+            cut = data.rfind(b"\n") + 1  # a last line without its newline is still being written
+            carry = data[cut:]
+            if cut:
+                lines = data.count(b"\n", 0, cut)
+                offset += cut
+                yield Chunk(path, data[:cut], line_no, key, inode, offset, line_no + lines)
+                line_no += lines

@@ -1,0 +1,64 @@
+"""Following files: bounded chunks of whole lines, progress kept per stored chunk, rotation."""
+
+from __future__ import annotations
+
+import os
+
+from lakthan.monitoring.pipeline import follow
+from lakthan.monitoring.pipeline.follow import Offsets
+
+
+def _write(path, lines):
+    with open(path, "a") as fh:
+        fh.writelines(line + "\n" for line in lines)
+
+
+def test_a_large_file_is_read_in_chunks_of_whole_lines(tmp_path, monkeypatch):
+    monkeypatch.setattr(follow, "CHUNK_BYTES", 64)
+    log = tmp_path / "syslog"
+    lines = [f"line {i} " + "x" * (i % 7) for i in range(40)] + ["y" * 300]  # one line longer than a chunk
+    _write(log, lines)
+    with open(log, "a") as fh:
+        fh.write("a half-written last line")
+    offsets = Offsets(tmp_path / "state.json")
+    chunks = list(offsets.read_new(log))
+    assert len(chunks) > 5
+    assert all(c.data.endswith(b"\n") and len(c.data) <= 64 + 300 for c in chunks)
+    assert b"".join(c.data for c in chunks).decode().splitlines() == lines
+    for a, b in zip(chunks, chunks[1:], strict=False):
+        assert b.first_line == a.next_line == a.first_line + a.data.count(b"\n")
+    assert chunks[-1].end == log.stat().st_size - len("a half-written last line")
+
+
+def test_progress_moves_only_when_a_chunk_is_done(tmp_path, monkeypatch):
+    monkeypatch.setattr(follow, "CHUNK_BYTES", 32)
+    log = tmp_path / "auth.log"
+    _write(log, [f"event {i:03d}" for i in range(20)])
+    state = tmp_path / "state.json"
+    first = Offsets(state)
+    reader = first.read_new(log)
+    done = next(reader)
+    first.done(done)
+    next(reader)  # read but never stored: the process dies here
+    again = b"".join(c.data for c in Offsets(state).read_new(log))
+    assert done.data + again == log.read_bytes()
+
+
+def test_the_rest_of_a_rotated_file_comes_before_the_new_file(tmp_path):
+    log = tmp_path / "syslog"
+    _write(log, ["old 1", "old 2"])
+    state = tmp_path / "state.json"
+    offsets = Offsets(state)
+    for chunk in offsets.read_new(log):
+        offsets.done(chunk)
+    _write(log, ["old 3"])  # written just before rotation
+    os.rename(log, tmp_path / "syslog.1")
+    _write(log, ["new 1"])
+    offsets = Offsets(state)
+    read = []
+    for chunk in offsets.read_new(log):
+        read.append(chunk.data)
+        offsets.done(chunk)
+    offsets.save()
+    assert b"".join(read) == b"old 3\nnew 1\n"
+    assert list(Offsets(state).read_new(log)) == []
