@@ -1,4 +1,8 @@
-"""Running compiled rules over events: one alert per rule and host, linking to (segment, position)."""
+"""Running compiled rules over events: one alert per rule and host, linking to (segment, position).
+
+The batch is narrowed for all rules at once (``candidates``); the exact conditions then run on the
+events that are some rule's candidates only.
+"""
 
 from __future__ import annotations
 
@@ -6,75 +10,93 @@ from datetime import datetime
 
 import polars as pl
 
-from lakthan.monitoring.pipeline.rules import CompiledCorrelation, RuleSet, add_derived
+from lakthan.monitoring.pipeline.candidates import candidate_events
+from lakthan.monitoring.pipeline.rules import CompiledCorrelation, RuleSet
 
 MAX_EVENTS = 100
 
 
 def detect(events: pl.DataFrame, ruleset: RuleSet, tz: str = "Asia/Bangkok") -> list[dict]:
     """``events`` carries the schema's columns plus ``segment`` and ``position``."""
-    if events.height == 0:
-        return []
-    fields = ruleset.fields()
-    df = add_derived(events, fields, tz)
-    keep = [
-        "host",
-        "ts",
-        "segment",
-        "position",
-        *sorted({f for c in ruleset.correlations for f in c.group_by}),
-    ]
-    keep = list(dict.fromkeys(keep))
-    matches: dict[str, pl.DataFrame] = {}
+    found, matched = matching(events, ruleset, tz)
+    rules = ruleset.rules
     alerts: list[dict] = []
-    for rule in ruleset.rules:
-        candidates = df.filter(rule.logsource & rule.prefilter)
-        hit = candidates.filter(rule.exact).select(keep) if candidates.height else candidates.select(keep)
-        matches[rule.id] = hit
-        if not rule.hidden and hit.height:
-            alerts += _alerts(rule.id, rule.title, rule.level, hit)
+    for name in matched.columns:
+        rule = rules[int(name)]
+        if not rule.hidden:
+            alerts += _alerts(rule.id, rule.title, rule.level, found.filter(matched[name]))
+    index = {r.id: str(i) for i, r in enumerate(rules)}
     for corr in ruleset.correlations:
-        hit = pl.concat([matches[r] for r in corr.rules]).unique(["segment", "position"], maintain_order=True)
-        hit = _windowed(hit, corr)
-        if hit.height:
-            alerts += _alerts(corr.id, corr.title, corr.level, hit)
+        names = [index[r] for r in corr.rules if index[r] in matched.columns]
+        if names:
+            hit = found.filter(matched.select(pl.any_horizontal(names)).to_series())
+            alerts += _alerts(corr.id, corr.title, corr.level, _windowed(hit, corr))
     return sorted(alerts, key=lambda a: (a["rule_id"], a["host"] or ""))
+
+
+def matching(
+    events: pl.DataFrame, ruleset: RuleSet, tz: str = "Asia/Bangkok"
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The events that are some rule's candidates (``host``, ``ts``, ``segment``, ``position`` and the
+    correlations' group-by fields), and which of them each rule matches: a boolean column per rule with
+    any candidate, named by the rule's index."""
+    group_by = sorted({f for c in ruleset.correlations for f in c.group_by})
+    keep = list(dict.fromkeys(["host", "ts", "segment", "position", *group_by]))
+    if events.height == 0:
+        return events[[c for c in keep if c in events.columns]], pl.DataFrame()
+    candidates, names = candidate_events(events, ruleset.rules, keep, tz)
+    exact = {name: ruleset.rules[int(name)].exact for name in names}
+    matched = candidates.select((pl.col(n) & e).fill_null(False).alias(n) for n, e in exact.items())
+    return candidates.select(keep), matched
 
 
 def _windowed(hit: pl.DataFrame, corr: CompiledCorrelation) -> pl.DataFrame:
     """The events that fall in some window of ``timespan`` seconds holding ≥ threshold events of one group."""
     if hit.height == 0:
         return hit
-    group = pl.struct(corr.group_by).rank("dense") if corr.group_by else pl.lit(1)
-    ms = pl.col("ts").dt.epoch("ms")
-    df = hit.with_columns(group.cast(pl.Int64).alias("_g"), ms.alias("_t")).sort(["_g", "_t"])
-    t = df["_t"] - df["_t"].min()
+
+    def per_group(e: pl.Expr) -> pl.Expr:
+        return e.over(corr.group_by) if corr.group_by else e
+
+    t = pl.col("_t")
     span = int(corr.timespan) * 1000
-    key = df["_g"] * (int(t.max()) + span + 1) + t  # sorted: group, then time
-    end = key.search_sorted(key + span, side="right").cast(pl.Int64)
-    idx = pl.int_range(0, df.height, eager=True, dtype=pl.Int64)
-    ok = (end - idx) >= corr.threshold if corr.op == "gte" else (end - idx) > corr.threshold
+    df = hit.with_columns(pl.col("ts").dt.epoch("ms").alias("_t")).sort("_t", maintain_order=True)
+    # within its group (in time order), event i opens the window of events i … end - 1
+    df = df.with_columns(
+        per_group(pl.int_range(pl.len(), dtype=pl.Int64)).alias("_i"),
+        per_group(t.search_sorted(t + span, side="right").cast(pl.Int64)).alias("_end"),
+    )
+    count = pl.col("_end") - pl.col("_i")
+    ok = count >= corr.threshold if corr.op == "gte" else count > corr.threshold
     # event k lies in a qualifying window iff some qualifying window starting at i ≤ k ends after k
-    reach = pl.select(pl.when(ok).then(end).otherwise(0).cum_max()).to_series()
-    inside = reach > idx
-    return df.filter(inside).drop(["_g", "_t"])
+    reach = per_group(pl.when(ok).then(pl.col("_end")).otherwise(0).cum_max())
+    return df.filter(reach > pl.col("_i")).drop("_t", "_i", "_end")
 
 
 def _alerts(rule_id: str, title: str, level: str, hit: pl.DataFrame) -> list[dict]:
+    per_host = (
+        hit.sort(["segment", "position"])
+        .group_by("host", maintain_order=True)
+        .agg(
+            pl.len().alias("count"),
+            pl.col("ts").min().alias("first"),
+            pl.col("ts").max().alias("last"),
+            pl.struct("segment", "position").head(MAX_EVENTS).alias("events"),
+        )
+    )
     out = []
-    for (host,), part in hit.sort(["segment", "position"]).group_by(["host"], maintain_order=True):
-        events = part.select("segment", "position").head(MAX_EVENTS).to_dicts()
+    for row in per_host.iter_rows(named=True):
         alert = {
             "rule_id": rule_id,
             "rule_title": title,
             "level": level,
-            "host": host,
-            "count": part.height,
-            "first": _iso(part["ts"].min()),
-            "last": _iso(part["ts"].max()),
-            "events": events,
+            "host": row["host"],
+            "count": row["count"],
+            "first": _iso(row["first"]),
+            "last": _iso(row["last"]),
+            "events": row["events"],
         }
-        if part.height > MAX_EVENTS:
+        if row["count"] > MAX_EVENTS:
             alert["events_truncated"] = True
         out.append(alert)
     return out

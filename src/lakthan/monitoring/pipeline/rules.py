@@ -1,12 +1,12 @@
 """Sigma rules, parsed with pySigma and compiled by us into vectorised polars matchers (no Django).
 
-A rule becomes three polars expressions over a batch of events: a logsource filter, a cheap literal
-prefilter (the longest literal of every string that must match, as a substring test on lower-cased
-columns) and the exact condition. Detection first narrows the batch with the filter and prefilter,
-then confirms with the exact expression, so most rules touch most events only once with a memchr-speed
-substring search. Correlation rules of type ``event_count`` (``group-by``, ``timespan``, condition)
-become sliding-window thresholds. A rule that cannot be compiled is reported with its file and the
-reason; the others still load.
+A rule becomes a logsource (the formats and services it applies to), needles (a necessary condition
+made of literals that lower-cased columns must contain: the longest literal of every string that must
+match) and the exact condition as a polars expression. Detection (``candidates``) narrows a batch to
+the events of each rule's logsource that hold its needles, then confirms them with the exact condition;
+``logsource & exact`` over ``add_derived(events, fields)`` is the same without the narrowing. Correlation
+rules of type ``event_count`` (``group-by``, ``timespan``, condition) become sliding-window thresholds.
+A rule that cannot be compiled is reported with its file and the reason; the others still load.
 """
 
 from __future__ import annotations
@@ -79,24 +79,68 @@ NUMERIC_FIELDS = {c for c, t in SCHEMA.items() if t == pl.Int64} | {"hour"}
 # our sources → Sigma logsources. Linux syslog is product linux with the program as service; web
 # access logs are category webserver (Sigma's proxy rules are applied to them too: a reverse proxy's
 # access log carries the same fields); JSON audit events are category application.
-AUTH_APPS = [
-    "sshd",
-    "sudo",
-    "su",
-    "login",
-    "useradd",
-    "usermod",
-    "userdel",
-    "groupadd",
-    "gpasswd",
-    "passwd",
-    "systemd-logind",
-]
+AUTH_APPS = frozenset(
+    {
+        "sshd",
+        "sudo",
+        "su",
+        "login",
+        "useradd",
+        "usermod",
+        "userdel",
+        "groupadd",
+        "gpasswd",
+        "passwd",
+        "systemd-logind",
+    }
+)
 CATEGORY_ALIASES = {"proxy": "webserver"}
+SYSLOG_FORMATS = frozenset({"syslog3164", "syslog5424"})
+CATEGORY_FORMATS = {"webserver": frozenset({"nginx", "apache"}), "application": frozenset({"jsonl"})}
+# formats whose ``app`` names a Sigma service
+SERVICE_FORMATS = SYSLOG_FORMATS | {"nginx", "apache", "nginx-error", "apache-error"}
 
 
 class Unsupported(ValueError):
     pass
+
+
+@dataclass(frozen=True)
+class LogSource:
+    """The events a rule applies to: ``fmt`` in ``formats`` and lower-cased ``app`` in ``services``
+    (None: no condition)."""
+
+    formats: frozenset[str] | None = None
+    services: frozenset[str] | None = None
+
+    def expr(self) -> pl.Expr:
+        conds = []
+        if self.formats is not None:
+            conds.append(_one_of(pl.col("fmt"), self.formats))
+        if self.services is not None:
+            conds.append(_one_of(pl.col("app").str.to_lowercase(), self.services))
+        return pl.all_horizontal(conds) if conds else pl.lit(True)
+
+
+@dataclass(frozen=True)
+class Has:
+    """A needle: the lower-cased ``column`` contains ``literal`` (lower-cased)."""
+
+    column: str
+    literal: str
+
+
+@dataclass(frozen=True)
+class AllOf:
+    parts: tuple[Needles, ...]
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    parts: tuple[Needles, ...]
+
+
+Needles = Has | AllOf | AnyOf  # None where a rule has no needles: nothing narrows it
 
 
 @dataclass
@@ -105,11 +149,20 @@ class CompiledRule:
     title: str
     level: str
     path: str
-    logsource: pl.Expr
-    prefilter: pl.Expr
+    source: LogSource
+    needles: Needles | None
     exact: pl.Expr
     fields: set[str] = field(default_factory=set)
     hidden: bool = False  # a base rule referenced by a correlation and not generating alerts itself
+
+    @property
+    def logsource(self) -> pl.Expr:
+        return self.source.expr()
+
+    @property
+    def prefilter(self) -> pl.Expr:
+        """The needles over ``add_derived``'s lower-cased columns."""
+        return _needles_expr(self.needles)
 
 
 @dataclass
@@ -229,81 +282,92 @@ def _field(name: str) -> str:
 def _compile_rule(rule: SigmaRule, path: str, placeholders: dict[str, list[str]]) -> CompiledRule:
     if not rule.id:
         raise Unsupported("rule has no id")
-    logsource = _logsource(rule.logsource)
+    source = _logsource(rule.logsource)
     ctx = _Ctx(placeholders)
     trees = [c.parse() for c in rule.detection.parsed_condition]
     exact = pl.any_horizontal([ctx.exact(t) for t in trees]) if len(trees) > 1 else ctx.exact(trees[0])
     pre = [ctx.pre(t) for t in trees]
-    prefilter = pl.lit(True) if any(p is None for p in pre) else pl.any_horizontal(pre)
     return CompiledRule(
         id=str(rule.id),
         title=rule.title,
         level=rule.level.name.lower() if rule.level else "medium",
         path=path,
-        logsource=logsource,
-        prefilter=prefilter,
+        source=source,
+        needles=None if any(p is None for p in pre) else _any_of(pre),
         exact=exact,
         fields=ctx.fields,
     )
 
 
-def _logsource(ls) -> pl.Expr:
-    conds = []
+def _logsource(ls) -> LogSource:
+    formats = services = None
     if ls.product:
         if ls.product.lower() != "linux":
             raise Unsupported(f"no source of ours maps to logsource product '{ls.product}'")
-        conds.append(pl.col("_product") == "linux")
+        formats = SYSLOG_FORMATS
     if ls.category:
-        conds.append(pl.col("_category") == CATEGORY_ALIASES.get(ls.category.lower(), ls.category.lower()))
+        category = CATEGORY_ALIASES.get(ls.category.lower(), ls.category.lower())
+        formats = _meet(formats, CATEGORY_FORMATS.get(category, frozenset()))
     if ls.service:
         service = ls.service.lower()
-        if service == "auth":
-            conds.append(pl.col("_service").is_in(AUTH_APPS))
-        elif service != "syslog":
-            conds.append(pl.col("_service") == service)
-    return pl.all_horizontal(conds) if conds else pl.lit(True)
+        if service != "syslog":
+            services = AUTH_APPS if service == "auth" else frozenset({service})
+            formats = _meet(formats, SERVICE_FORMATS)
+    return LogSource(formats, services)
+
+
+def _meet(a: frozenset[str] | None, b: frozenset[str]) -> frozenset[str]:
+    return b if a is None else a & b
+
+
+def _one_of(col: pl.Expr, values: frozenset[str]) -> pl.Expr:
+    return col.is_in(pl.Series(sorted(values), dtype=pl.Utf8).implode())
 
 
 def add_derived(df: pl.DataFrame, fields: set[str], tz: str = "Asia/Bangkok") -> pl.DataFrame:
-    """Columns the compiled rules read: logsource keys, lower-cased strings, local-time fields."""
-    app = pl.col("app").str.to_lowercase()
-    fmt = pl.col("fmt")
-    exprs = [
-        pl.when(fmt.is_in(["syslog3164", "syslog5424"])).then(pl.lit("linux")).alias("_product"),
-        pl.when(fmt.is_in(["nginx", "apache", "nginx-error", "apache-error"]))
-        .then(app)
-        .when(fmt.is_in(["syslog3164", "syslog5424"]))
-        .then(app.str.replace(r"^cron$", "cron"))
-        .alias("_service"),
-        pl.when(fmt.is_in(["nginx", "apache"]))
-        .then(pl.lit("webserver"))
-        .when(fmt == "jsonl")
-        .then(pl.lit("application"))
-        .alias("_category"),
-    ]
-    local = pl.col("ts").dt.convert_time_zone(tz)
-    if fields & DERIVED:
-        exprs += [
-            local.dt.hour().cast(pl.Int64).alias("hour"),
-            local.dt.strftime("%a").alias("weekday"),
-            pl.when((local.dt.weekday() <= 5) & (local.dt.hour() >= 8) & (local.dt.hour() < 18))
-            .then(pl.lit("yes"))
-            .otherwise(pl.lit("no"))
-            .alias("office_hours"),
-        ]
-    df = df.with_columns(exprs)
-    lc = [
-        pl.col(f).cast(pl.Utf8).str.to_lowercase().alias(f"_lc_{f}")
-        for f in sorted(fields | {"msg"})
-        if f in STRING_FIELDS or f in DERIVED
-    ]
-    return df.with_columns(lc)
+    """The columns compiled rules read beyond the schema, for every event: the local-time fields among
+    ``fields`` and a lower-cased ``_lc_`` copy of each of ``fields``."""
+    df = df.with_columns(local_time(fields, pl.col("ts"), tz))
+    return df.with_columns(
+        pl.col(f).cast(pl.Utf8).str.to_lowercase().alias(f"_lc_{f}") for f in sorted(fields)
+    )
+
+
+def local_time(fields: set[str], ts: pl.Expr, tz: str) -> list[pl.Expr]:
+    """The derived local-time fields among ``fields``, of the instants ``ts``."""
+    local = ts.dt.convert_time_zone(tz)
+    hour = local.dt.hour()
+    derived = {
+        "hour": hour.cast(pl.Int64),
+        "weekday": local.dt.strftime("%a"),
+        "office_hours": pl.when((local.dt.weekday() <= 5) & (hour >= 8) & (hour < 18))
+        .then(pl.lit("yes"))
+        .otherwise(pl.lit("no")),
+    }
+    return [derived[f].alias(f) for f in sorted(fields & DERIVED)]
+
+
+def _all_of(parts: list[Needles]) -> Needles | None:
+    return None if not parts else parts[0] if len(parts) == 1 else AllOf(tuple(parts))
+
+
+def _any_of(parts: list[Needles]) -> Needles | None:
+    return None if not parts else parts[0] if len(parts) == 1 else AnyOf(tuple(parts))
+
+
+def _needles_expr(needles: Needles | None) -> pl.Expr:
+    if needles is None:
+        return pl.lit(True)
+    if isinstance(needles, Has):
+        return pl.col(f"_lc_{needles.column}").str.contains(needles.literal, literal=True).fill_null(False)
+    parts = [_needles_expr(p) for p in needles.parts]
+    return pl.all_horizontal(parts) if isinstance(needles, AllOf) else pl.any_horizontal(parts)
 
 
 class _Ctx:
     def __init__(self, placeholders):
         self.placeholders = placeholders
-        self.fields: set[str] = {"msg"}
+        self.fields: set[str] = set()
 
     # exact condition -------------------------------------------------------------------------------
     def exact(self, node) -> pl.Expr:
@@ -318,6 +382,7 @@ class _Ctx:
             self.fields.add(name)
             return self.value(name, node.value, keyword=False).fill_null(False)
         if isinstance(node, ConditionValueExpression):
+            self.fields.add("msg")
             return self.value("msg", node.value, keyword=True).fill_null(False)
         raise Unsupported(f"condition element {type(node).__name__} is not supported")
 
@@ -404,28 +469,27 @@ class _Ctx:
         )
         return col.str.contains(f"(?s)^{rx}$")
 
-    # prefilter: a necessary condition made of literal substring tests, or None (cannot narrow) ----
-    def pre(self, node) -> pl.Expr | None:
+    # needles: a necessary condition made of literal substring tests, or None (cannot narrow) -----
+    def pre(self, node) -> Needles | None:
         if isinstance(node, ConditionAND):
-            subs = [p for p in (self.pre(a) for a in node.args) if p is not None]
-            return pl.all_horizontal(subs) if subs else None
+            return _all_of([p for p in (self.pre(a) for a in node.args) if p is not None])
         if isinstance(node, ConditionOR):
             subs = [self.pre(a) for a in node.args]
-            return None if any(s is None for s in subs) else pl.any_horizontal(subs)
+            return None if any(s is None for s in subs) else _any_of(subs)
         if isinstance(node, ConditionFieldEqualsValueExpression | ConditionValueExpression):
             name = _field(node.field) if getattr(node, "field", None) else "msg"
             return self._pre_value(name, node.value)
         return None
 
-    def _pre_value(self, name, v) -> pl.Expr | None:
+    def _pre_value(self, name, v) -> Needles | None:
         if isinstance(v, SigmaExpansion):
             subs = [self._pre_value(name, x) for x in v.values]
-            return None if any(s is None for s in subs) else pl.any_horizontal(subs)
+            return None if any(s is None for s in subs) else _any_of(subs)
         if isinstance(v, SigmaString) and not v.contains_placeholder() and name in STRING_FIELDS:
             lits = [p for p in v.s if isinstance(p, str)]
             longest = max(lits, key=len, default="")
             if len(longest) >= 3:
-                return pl.col(f"_lc_{name}").str.contains(longest.lower(), literal=True).fill_null(False)
+                return Has(name, longest.lower())
         return None
 
 
