@@ -107,3 +107,22 @@ def test_modifiers_and_conditions(detection, matches):
     assert rs.errors == []
     alerts = detect(_events(), rs)
     assert sum(a["count"] for a in alerts) == matches
+
+
+def test_a_regex_polars_cannot_run_is_reported_not_raised_at_detection():
+    rule = """title: {title}
+id: {id}
+logsource: {{product: linux}}
+detection:
+  sel: {{message|re: '{rx}'}}
+  condition: sel
+"""
+    bad = rule.format(title="bad", id="11111111-1111-1111-1111-111111111111", rx="(?i).. { :")
+    good = rule.format(title="good", id="22222222-2222-2222-2222-222222222222", rx="Failed .* root")
+    rs = compile_texts([("bad.yml", bad), ("good.yml", good)])
+    assert [path for path, _ in rs.errors] == ["bad.yml"] and "regular expression" in rs.errors[0][1]
+    events = parsers.parse(
+        ["<38>1 2013-01-05T10:00:00Z h sshd 1 - - Failed password for root from 10.0.0.1"]
+    ).events
+    events = events.with_columns(pl.lit(1).alias("segment"), pl.lit(0).alias("position"))
+    assert [a["rule_title"] for a in detect(events, rs)] == ["good"]

@@ -410,9 +410,9 @@ class _Ctx:
             flags = "".join(
                 sorted({"IGNORECASE": "i", "MULTILINE": "m", "DOTALL": "s"}[f.name] for f in v.flags)
             )
-            rx = str(v.regexp)
-            re.compile(rx)
-            return pl.col(name).cast(pl.Utf8).str.contains((f"(?{flags})" if flags else "") + rx)
+            rx = (f"(?{flags})" if flags else "") + str(v.regexp)
+            _check_regex(rx)
+            return pl.col(name).cast(pl.Utf8).str.contains(rx)
         if isinstance(v, SigmaCIDRExpression):
             net = v.network
             if net.version != 4:
@@ -491,6 +491,15 @@ class _Ctx:
             if len(longest) >= 3:
                 return Has(name, longest.lower())
         return None
+
+
+def _check_regex(rx: str) -> None:
+    """The rule's regular expression must compile in the engine that runs it (polars' Rust regex),
+    which refuses some patterns Python's re accepts: such a rule is reported, not run."""
+    try:
+        pl.Series([""]).str.contains(rx)
+    except pl.exceptions.ComputeError as exc:
+        raise Unsupported(f"regular expression not supported: {_reason(exc)}") from None
 
 
 def _ipv4_int(col: pl.Expr) -> pl.Expr:
