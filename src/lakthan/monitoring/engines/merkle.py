@@ -10,8 +10,6 @@ import hashlib
 
 from lakthan.monitoring.engines import eventhash
 
-EMPTY_ROOT = hashlib.sha256(b"").digest()
-
 
 class ProofError(ValueError):
     """A proof does not verify, or is malformed."""
