@@ -33,6 +33,7 @@ from sigma.types import SigmaExpansion, SigmaString, SpecialChars  # noqa: E402
 from lakthan.monitoring.pipeline import parsers  # noqa: E402
 from lakthan.monitoring.pipeline.detect import detect  # noqa: E402
 from lakthan.monitoring.pipeline.rules import FIELD_MAP, compile_texts  # noqa: E402
+from lakthan.monitoring.pipeline.schema import evidence  # noqa: E402
 from lakthan.monitoring.pipeline.store import LogStore  # noqa: E402
 from lakthan.monitoring.pipeline.verify import verify_dir  # noqa: E402
 
@@ -180,7 +181,8 @@ class Stage:
 
 
 def canonical_bytes(df: pl.DataFrame) -> int:
-    """The bytes SHA-256 consumes for the leaves (engines/eventhash.py's encoding)."""
+    """The bytes SHA-256 consumes for the leaves (engines/eventhash.py's encoding of the stored columns)."""
+    df = evidence(df)
     total = df.height * (1 + df.width)
     for name, dtype in df.schema.items():
         present = df[name].is_not_null().sum()

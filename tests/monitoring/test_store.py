@@ -12,6 +12,7 @@ import pytest
 from lakthan.monitoring.engines import eventhash, merkle
 from lakthan.monitoring.engines.checkpoint import Signer, Verifier
 from lakthan.monitoring.pipeline import parsers
+from lakthan.monitoring.pipeline.schema import EVIDENCE, evidence
 from lakthan.monitoring.pipeline.store import LogStore, header_leaf
 from lakthan.monitoring.pipeline.verify import locate, verify_dir
 
@@ -34,8 +35,9 @@ def store(tmp_path):
 
 
 def _rewrite(path: Path, df: pl.DataFrame) -> None:
+    """Writes events as the store does: their stored columns only."""
     os.chmod(path, 0o644)
-    df.write_parquet(path, compression="zstd")
+    evidence(df).write_parquet(path, compression="zstd")
 
 
 def test_intact_store_verifies_and_every_event_has_a_proof(store):
@@ -60,16 +62,34 @@ def _kinds(report):
     return [(p["segment"], p["position"], p["kind"]) for p in report.problems]
 
 
-def test_altered_value_is_named_by_segment_and_position(store):
+def test_altered_line_is_named_by_segment_and_position(store):
     path = store.segment_path(2)
     df = store.read_segment(2)
-    df = df.with_columns(
-        pl.when(pl.int_range(pl.len()) == 5).then(pl.lit("root")).otherwise(pl.col("user")).alias("user")
-    )
+    assert df["user"][5] == "user25"
+    row5 = pl.int_range(pl.len()) == 5
+    df = df.with_columns(pl.when(row5).then(pl.col("raw").str.replace("user25", "root")).otherwise("raw"))
     _rewrite(path, df)
+    assert store.read_segment(2)["user"][5] == "root"  # what readers would now believe
     report = verify_dir(store.root, store.vkey())
     assert not report.intact
     assert _kinds(report) == [(2, 5, "altered")]
+
+
+def test_a_forged_column_is_not_read_and_the_file_change_is_reported(store):
+    path = store.segment_path(2)
+    df = pl.read_parquet(path).with_columns(pl.lit("root").alias("user"))
+    os.chmod(path, 0o644)
+    df.write_parquet(path)
+    assert store.read_segment(2)["user"][5] == "user25"  # the user is read out of the line
+    report = verify_dir(store.root, store.vkey())
+    assert _kinds(report) == [(2, None, "altered")]
+    assert "file bytes changed" in report.problems[0]["detail"]
+
+
+def test_segments_store_the_received_line_and_read_the_rest_out_of_it(store):
+    assert pl.read_parquet(store.segment_path(1)).columns == list(EVIDENCE)
+    assert store.read_segment(1).equals(parsers.parse(_lines(20)).events)
+    assert store.read_segment(1, ["host", "ts"]).columns == ["host", "ts"]
 
 
 def test_one_byte_edit_of_a_stored_file_is_detected_in_that_segment(store):
@@ -100,7 +120,7 @@ def test_removed_inserted_and_reordered_events(store):
 def test_replaced_segment_resigned_with_another_key_is_refused(store):
     # the attacker rewrites segment 2 consistently (leaves, header) and re-signs with their own key
     forged = LogStore(store.root, origin="test.local/logs", signer=Signer.generate("test.local/logs"))
-    df = store.read_segment(2).with_columns(pl.lit("attacker").alias("user"))
+    df = store.read_segment(2).with_columns(pl.col("raw").str.replace(r"user\d+", "attacker"))
     _rewrite(store.segment_path(2), df)
     from lakthan.monitoring.pipeline.store import event_leaves
 

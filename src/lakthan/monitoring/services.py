@@ -25,6 +25,7 @@ from lakthan.monitoring.pipeline import parsers
 from lakthan.monitoring.pipeline.files import write_atomic
 from lakthan.monitoring.pipeline.follow import Offsets
 from lakthan.monitoring.pipeline.rules import RuleSet, compile_texts
+from lakthan.monitoring.pipeline.schema import EVIDENCE, SCHEMA
 from lakthan.monitoring.pipeline.store import LogStore
 from lakthan.monitoring.pipeline.verify import verify_dir
 
@@ -328,10 +329,9 @@ def scan_events(
     for seg in Segment.objects.filter(pruned_at__isnull=True).order_by("index"):
         if (start and seg.last_ts < start) or (end and seg.first_ts > end):
             continue
-        path = s.segment_path(seg.index)
-        if not path.exists():
+        if not s.segment_path(seg.index).exists():
             continue
-        df = pl.read_parquet(path, columns=columns).with_columns(
+        df = s.read_segment(seg.index, columns).with_columns(
             pl.lit(seg.index, dtype=pl.Int64).alias("segment"),
             pl.int_range(pl.len(), dtype=pl.Int64).alias("position"),
         )
@@ -341,9 +341,8 @@ def scan_events(
             df = df.filter(pl.col("ts") <= end)
         frames.append(df)
     if not frames:
-        from lakthan.monitoring.pipeline.schema import SCHEMA
-
-        return pl.DataFrame(schema={**SCHEMA, "segment": pl.Int64, "position": pl.Int64})
+        schema = {c: SCHEMA[c] for c in columns or SCHEMA}
+        return pl.DataFrame(schema={**schema, "segment": pl.Int64, "position": pl.Int64})
     return pl.concat(frames, how="vertical")
 
 
@@ -393,14 +392,15 @@ def search(
     end: datetime | None = None,
     limit: int = 200,
 ) -> list[dict]:
-    df = scan_events(start, end)
+    df = scan_events(start, end, columns=list(EVIDENCE))
     if host:
         df = df.filter(pl.col("host") == host)
     if text:
         df = df.filter(pl.col("raw").str.to_lowercase().str.contains(text.lower(), literal=True))
+    found = df.sort("ts", descending=True).head(limit)  # only these are read out of their lines again
     return (
-        df.sort("ts", descending=True)
-        .head(limit)
+        parsers.derive(found.select(EVIDENCE))
+        .hstack(found.select("segment", "position"))
         .select("ts", "host", "app", "msg", "segment", "position", "parsed")
         .to_dicts()
     )
@@ -555,9 +555,7 @@ def prune(now: datetime | None = None, actor: str = audit.SYSTEM) -> list[int]:
         if age < timedelta(days=default) or hold_all:
             continue
         if per_host or held_hosts:
-            hosts = set(
-                pl.read_parquet(s.segment_path(seg.index), columns=["host"])["host"].drop_nulls().unique()
-            )
+            hosts = set(s.read_segment(seg.index, ["host"])["host"].drop_nulls().unique())
             if hosts & held_hosts:
                 continue  # an officer's order covers one of this segment's hosts
             days = max([default] + [per_host[h] for h in hosts if h in per_host])

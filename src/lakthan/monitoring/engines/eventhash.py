@@ -2,7 +2,7 @@
 
 An event's leaf is the RFC 6962 leaf hash of its canonical encoding:
 
-    SHA-256( 0x00 || field_1 || field_2 || … )        fields in the event schema's column order
+    SHA-256( 0x00 || field_1 || field_2 || … )        the stored columns, in schema.EVIDENCE's order
 
     null                  0x00
     string                0x01, byte length as 4 bytes little-endian, the UTF-8 bytes

@@ -20,9 +20,10 @@ import polars as pl
 import pyarrow as pa
 
 from lakthan.monitoring.pipeline import _parse_native
-from lakthan.monitoring.pipeline.schema import conform
+from lakthan.monitoring.pipeline.schema import EVIDENCE, conform, empty
 
 FORMATS = ("auto", "syslog", "auth", "nginx", "apache", "jsonl")
+PARSERS = ("syslog", "nginx", "apache", "jsonl")  # the formats once "auto" is decided and "auth" is "syslog"
 
 RE_3164 = (
     r"^(?:<(?P<pri>\d{1,3})>)?(?P<ts>[A-Z][a-z]{2} +\d{1,2} \d\d:\d\d:\d\d) (?P<host>\S+) "
@@ -137,19 +138,56 @@ def _parse(
     now = now or datetime.now(UTC)
     if fmt == "auto":
         fmt = sniff(lines.raw(limit=50).to_list())
-    if fmt == "jsonl":
-        df = _complete_rows(_jsonl(lines.raw().to_list()))
-    elif fmt in ("syslog", "auth"):
-        df = _syslog_native(lines, year or now.year, tz)
-    else:
-        df = _complete_rows(_web(pl.DataFrame({"raw": lines.raw()}), fmt, tz))
-    df = conform(df).with_columns(
+    parser = "syslog" if fmt == "auth" else fmt
+    df = _read(lines, parser, year or now.year, tz).with_columns(
         pl.col("host").fill_null(pl.lit(host)),
         pl.lit(source or None, dtype=pl.Utf8).alias("source"),
+        pl.lit(parser, dtype=pl.Utf8).alias("parser"),
         # an unparsed line takes the time of the line before it (or after it, or now)
         pl.col("ts").forward_fill().backward_fill().fill_null(pl.lit(now).cast(pl.Datetime("us", "UTC"))),
     )
     return Parsed(df, int((~df["parsed"]).sum()))
+
+
+def _read(lines: _Lines, parser: str, year: int, tz: str) -> pl.DataFrame:
+    """What one parser reads out of each line: a row per line, in order."""
+    if parser == "jsonl":
+        df = _complete_rows(_jsonl(lines.raw().to_list()))
+    elif parser == "syslog":
+        df = _syslog_native(lines, year, tz)
+    else:
+        df = _complete_rows(_web(pl.DataFrame({"raw": lines.raw()}), parser, tz))
+    return conform(df)
+
+
+def derive(stored: pl.DataFrame, tz: str = "Asia/Bangkok") -> pl.DataFrame:
+    """Events from their stored columns (``schema.EVIDENCE``): every other column read out of ``raw``
+    again by the parser that read it first, the stored columns kept as stored. An RFC 3164 line has no
+    year of its own, so each line is read in the year of its stored time."""
+    if stored.height == 0:
+        return empty()
+    unknown = set(stored["parser"].unique().to_list()) - set(PARSERS)
+    if unknown:
+        raise ValueError(f"events of an unknown parser {sorted(unknown, key=str)[0]!r}")
+    year = pl.col("ts").dt.convert_time_zone(tz).dt.year().fill_null(1970).alias("_year")
+    stored = stored.with_columns(year)
+    if stored.select("parser", "_year").n_unique() == 1:
+        return _derive_group(stored, tz)
+    stored = stored.with_row_index("_row")
+    groups = [_derive_group(g, tz).with_columns(g["_row"]) for _, g in stored.group_by("parser", "_year")]
+    return pl.concat(groups).sort("_row").drop("_row")
+
+
+def _derive_group(stored: pl.DataFrame, tz: str) -> pl.DataFrame:
+    raw = stored["raw"].to_arrow().cast(pa.large_string())
+    if isinstance(raw, pa.ChunkedArray):
+        raw = raw.combine_chunks()
+    _, offsets, data = raw.buffers()
+    offsets = offsets.slice(raw.offset * 8, (len(raw) + 1) * 8)
+    df = _read(_Lines(data or pa.py_buffer(b""), offsets), stored["parser"][0], stored["_year"][0], tz)
+    if df.height != stored.height or raw.null_count:
+        raise ValueError(f"a stored line is blank or missing ({stored.height} events read again as {df.height})")
+    return df.with_columns(stored.select(EVIDENCE))
 
 
 class _Lines:

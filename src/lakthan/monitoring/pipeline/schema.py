@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import polars as pl
 
-# Column order is part of the proof: an event's leaf is SHA-256(0x00 || JSON of these columns in this
-# order), the JSON being polars' struct encoding (ISO-8601 UTC timestamps, null for missing values).
+# An event as the pipeline, the rules and the pages see it. Only its EVIDENCE columns are stored and
+# hashed; every other column is read out of ``raw`` again by the parser that read it at first
+# (parsers.derive), so what the proof covers is the line as it was received.
 SCHEMA: dict[str, pl.DataType] = {
     "ts": pl.Datetime("us", "UTC"),
     "host": pl.Utf8,
@@ -27,13 +28,24 @@ SCHEMA: dict[str, pl.DataType] = {
     "record": pl.Utf8,  # JSON audit events: the record acted on
     "source": pl.Utf8,  # where it came from: a file path, udp:ADDR, tcp:ADDR, http:ADDR
     "parsed": pl.Boolean,
+    "parser": pl.Utf8,  # the parser that read the line: syslog | nginx | apache | jsonl
     "raw": pl.Utf8,
 }
 COLUMNS = list(SCHEMA)
+# What a segment stores, in this order, which is part of the proof: an event's leaf is SHA-256 of the
+# canonical encoding of these columns (engines/eventhash.py). The rest are not known from ``raw`` alone:
+# the time (the year of an RFC 3164 line, the arrival of an unparsed one), the host (given, or from the
+# sender), where the line came from, and how it was read.
+EVIDENCE = ("ts", "host", "source", "parser", "raw")
 
 
 def empty() -> pl.DataFrame:
     return pl.DataFrame(schema=SCHEMA)
+
+
+def evidence(df: pl.DataFrame) -> pl.DataFrame:
+    """The stored columns of events, in order and type."""
+    return df.select(pl.col(c).cast(SCHEMA[c]) for c in EVIDENCE)
 
 
 def conform(df: pl.DataFrame) -> pl.DataFrame:

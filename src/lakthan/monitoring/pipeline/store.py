@@ -1,6 +1,6 @@
 """The tamper-evident event store under ``$LAKTHAN_HOME/logs`` (no Django).
 
-    open/chunk-*.parquet        parsed events not yet sealed (each written atomically)
+    open/chunk-*.parquet        events not yet sealed (each written atomically)
     open/chunk-*.leaves         their leaf hashes, written just before the chunk (the chunk commits both)
     segments/00000001.parquet   a sealed segment's events, in arrival order
     segments/00000001.leaves    their RFC 6962 leaf hashes, 32 bytes each (kept when payloads are pruned)
@@ -11,9 +11,12 @@
     checkpoints/00000001.proof  consistency proof (base64 lines) from the previous checkpoint
     checkpoint.vkey             the public verifier key
 
-Each event's leaf is SHA-256(0x00 || canonical encoding of the event) (engines/eventhash.py), computed
-once, when the event is written; a segment's inner tree is the RFC 6962 tree of its events' leaves; the outer tree's leaves are SHA-256(0x00 || canonical JSON of the segment
-header). A checkpoint is signed after every seal, so each checkpoint pins exactly one more segment.
+Files hold an event's stored columns only (schema.EVIDENCE: time, host, source, parser, the line as
+received); the other columns are read out of the line again when events are read (parsers.derive).
+Each event's leaf is SHA-256(0x00 || canonical encoding of its stored columns) (engines/eventhash.py),
+computed once, when the event is written; a segment's inner tree is the RFC 6962 tree of its events'
+leaves; the outer tree's leaves are SHA-256(0x00 || canonical JSON of the segment header). A checkpoint
+is signed after every seal, so each checkpoint pins exactly one more segment.
 """
 
 from __future__ import annotations
@@ -37,8 +40,9 @@ import pyarrow.parquet as pq
 
 from lakthan.monitoring.engines import eventhash, merkle
 from lakthan.monitoring.engines.checkpoint import Checkpoint, Signer
+from lakthan.monitoring.pipeline import parsers
 from lakthan.monitoring.pipeline.files import fsync_dir, write_atomic
-from lakthan.monitoring.pipeline.schema import conform
+from lakthan.monitoring.pipeline.schema import EVIDENCE, evidence
 
 HEADER_FIELDS = ("index", "count", "root", "file_sha256", "first_ts", "last_ts", "sealed_at")
 # zstd level 1: 4 % larger files than the default level for 12 % less CPU, the dearest part of a write
@@ -47,8 +51,8 @@ ORPHAN_LEAVES_AGE_NS = 600 * 10**9  # a writer dies between its two files only i
 
 
 def event_leaves(df: pl.DataFrame) -> bytes:
-    """Leaf hashes of the events (schema columns, in order), 32 bytes each, concatenated."""
-    table = conform(df).to_arrow(compat_level=pl.CompatLevel.newest())  # polars' strings, not copied
+    """Leaf hashes of the events (their stored columns), 32 bytes each, concatenated."""
+    table = evidence(df).to_arrow(compat_level=pl.CompatLevel.newest())  # polars' strings, not copied
     return eventhash.leaves(table)
 
 
@@ -117,7 +121,7 @@ class LogStore:
         GIL), so the two take the time of the slower."""
         if df.height == 0:
             return None
-        df = conform(df)
+        df = evidence(df)
         stem = f"chunk-{time.time_ns():020d}-{secrets.token_hex(4)}"
         with ThreadPoolExecutor(1) as pool:
             leaves = pool.submit(event_leaves, df)
@@ -144,8 +148,13 @@ class LogStore:
     def segment_path(self, index: int) -> Path:
         return self.seg_dir / f"{seg_name(index)}.parquet"
 
-    def read_segment(self, index: int) -> pl.DataFrame:
-        return pl.read_parquet(self.segment_path(index))
+    def read_segment(self, index: int, columns: list[str] | None = None) -> pl.DataFrame:
+        """A segment's events (all schema columns, or ``columns``); lines are read again only when a
+        column asked for is not stored."""
+        if columns is not None and set(columns) <= set(EVIDENCE):
+            return pl.read_parquet(self.segment_path(index), columns=columns)
+        events = parsers.derive(pl.read_parquet(self.segment_path(index)))
+        return events if columns is None else events.select(columns)
 
     def leaves_of(self, index: int) -> list[bytes]:
         return eventhash.split((self.seg_dir / f"{seg_name(index)}.leaves").read_bytes())
@@ -198,21 +207,28 @@ class LogStore:
             return None
         index = self.size() + 1
         segment = self.segment_path(index)
+        leaves_path = self.seg_dir / f"{seg_name(index)}.leaves"
+        leaves = b"".join(self._chunk_leaves(p) for p in chunks)
         if len(chunks) == 1:  # already in segment form: linked, not re-encoded (the chunk stays until commit)
             os.link(chunks[0], segment)
             os.chmod(segment, 0o444)
+            written = chunks[0].with_suffix(".leaves")
+            if written.exists() and written.stat().st_size == len(leaves):
+                os.link(written, leaves_path)
+                os.chmod(leaves_path, 0o444)
+            else:
+                write_atomic(leaves_path, leaves, mode=0o444)
             fsync_dir(self.seg_dir)
             payload = segment.read_bytes()
             stats = pl.read_parquet(io.BytesIO(payload), columns=["ts"])["ts"]
         else:
             df = pl.concat([pl.read_parquet(p) for p in chunks], how="vertical")
             buf = io.BytesIO()
-            conform(df).write_parquet(buf, **PARQUET_OPTIONS)
+            evidence(df).write_parquet(buf, **PARQUET_OPTIONS)
             payload = buf.getvalue()
             write_atomic(segment, payload, mode=0o444)
+            write_atomic(leaves_path, leaves, mode=0o444)
             stats = df["ts"]
-        leaves = b"".join(self._chunk_leaves(p) for p in chunks)
-        write_atomic(self.seg_dir / f"{seg_name(index)}.leaves", leaves, mode=0o444)
         header = {
             "index": index,
             "count": len(leaves) // eventhash.HASH_SIZE,
