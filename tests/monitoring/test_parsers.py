@@ -38,6 +38,8 @@ MIXED = [
     '{"time": "2013-03-05T09:00:11+07:00", "message": "Invalid user mallory from 198.51.100.2"}',
     "{not json",
     "\r\r",
+    "Aug  1 00:00:00 host01 sshd[1000]: Failed password for root from 203.0.113.5 port 4000 ssh2",
+    "<38>Feb 30 00:00:00 host01 su: no such day",
 ]
 
 
@@ -120,8 +122,8 @@ def test_windows_and_threads_do_not_change_the_events(monkeypatch):
     monkeypatch.setattr(parsers, "_BYTES_PER_THREAD", 64)
     assert parsers.parse_bytes(data, "syslog", now=NOW).events.equals(expected)
     for threads in (2, 3, 16):
-        assert _parse_native.parse_syslog(data, None, 30, threads) == _parse_native.parse_syslog(
-            data, None, 30, 1
+        assert _parse_native.parse_syslog(data, None, 30, threads, 2013) == _parse_native.parse_syslog(
+            data, None, 30, 1, 2013
         )
         assert _parse_native.lines(data, None, 30, threads) == _parse_native.lines(data, None, 30, 1)
 
@@ -157,8 +159,10 @@ ACTIONS = [  # message → (action, user, src_ip), as parsers._ACTIONS' regular 
 @pytest.mark.parametrize(("message", "expected"), ACTIONS)
 def test_actions_from_messages(message, expected):
     lines = [f"<38>1 2013-08-01T00:00:00Z h a p m - {message}", f"<38>Aug  1 00:00:00 h a: {message}"]
-    ev = parsers.parse(lines, "syslog").events  # the kernel's line, then one of the polars expressions
-    assert ev.select("action", "user", "src_ip").rows() == [expected, expected]
+    by_kernel = parsers.parse(lines, "syslog").events
+    by_polars = parsers._complete_rows(parsers._syslog(pl.DataFrame({"raw": lines}), 2013, "Asia/Bangkok"))
+    for ev in (by_kernel, by_polars):
+        assert ev.select("action", "user", "src_ip").rows() == [expected, expected]
 
 
 # --- the kernel against the polars expressions --------------------------------------------------
@@ -232,26 +236,201 @@ _MESSAGE_PARTS = [
 ]
 
 
+_message = st.lists(
+    st.sampled_from(_MESSAGES) | st.sampled_from(_MESSAGE_PARTS) | st.text("abé:.' ", max_size=4), max_size=8
+).map("".join)
+_line_5424 = st.tuples(st.sampled_from(_HEADERS), st.sampled_from(_STRUCTURED), _message).map("".join)
+
+
 @st.composite
 def _lines(draw) -> list[str]:
-    part = st.sampled_from(_MESSAGES) | st.sampled_from(_MESSAGE_PARTS) | st.text("abé:.' ", max_size=4)
-    message = st.lists(part, max_size=8).map("".join)
-    line = st.tuples(st.sampled_from(_HEADERS), st.sampled_from(_STRUCTURED), message).map("".join)
-    return draw(st.lists(line, min_size=1, max_size=30))
+    return draw(st.lists(_line_5424, min_size=1, max_size=30))
+
+
+def _kernel_agrees_with_polars(lines: list[str], year: int = 2013, tz: str = "Asia/Bangkok") -> pl.Series:
+    """Asserts the kernel's rows (and _syslog_native's) are those of the polars expressions; the
+    kernel's handled column (of the lines given by offsets)."""
+    data = "\n".join(lines).encode()
+    for source in (parsers._Lines(data), parsers._Lines(*_with_offsets(lines))):
+        rows = source.syslog(year, tz)
+        by_kernel = conform(rows.drop("handled")).filter(rows["handled"])
+        by_polars = parsers._complete_rows(parsers._syslog(pl.DataFrame({"raw": source.raw()}), year, tz))
+        assert by_kernel.equals(by_polars.filter(rows["handled"]))
+        assert parsers._syslog_native(source, year, tz).equals(by_polars)
+    return rows["handled"]
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_lines())
 def test_the_kernel_gives_the_rows_of_the_polars_expressions(lines):
-    data = "\n".join(lines).encode()
-    for source in (parsers._Lines(data), parsers._Lines(*_with_offsets(lines))):
-        rows = source.syslog()
-        by_kernel = conform(rows.drop("handled")).filter(rows["handled"])
-        by_polars = parsers._complete_rows(
-            parsers._syslog(pl.DataFrame({"raw": source.raw()}), 2013, "Asia/Bangkok")
-        )
-        assert by_kernel.equals(by_polars.filter(rows["handled"]))
-        assert parsers._syslog_native(source, 2013, "Asia/Bangkok").equals(by_polars)
+    _kernel_agrees_with_polars(lines)
+
+
+# RFC 3164: each part of a line is one of the first values, but for a few of the second (odd or wrong)
+_PARTS_3164 = [
+    (["<38>", "", "<0>", "<191>", "<86>", "<999>"], ["<1234>", "<٣>", "<>", "<38", "<-1>", "<38><38>", " "]),
+    (
+        ["Aug  1", "Aug 1", "Aug 01", "Aug 31", "Feb 28", "Dec 31", "Jan  1", "Sep   9", "Feb 29"]
+        # when the clocks change in 2013: Berlin, New York, Lord Howe Island (half an hour)
+        + ["Mar 31", "Oct 27", "Mar 10", "Nov  3", "Oct  6", "Apr  7"],
+        ["Feb 30", "Aug 32", "Sep 31", "Aug  0", "Aug 00", "Aug 123", "Foo  1", "aug  1", "AUG  1"]
+        + ["Aug ٣", "Aug\t1", "Augu 1", "Aug", "Aug1", "Ma 1", "Jun\u00a01"],
+    ),
+    (
+        [" 00:00:00", " 23:59:59", " 01:30:00", " 02:00:00", " 02:30:00", " 02:59:59", " 03:00:00"],
+        [" 24:00:00", " 23:60:00", " 23:59:60", " 23:59:61", " 9:00:00", " 00:00", " 0٣:00:00", "  00:00:00"]
+        + [" 12:00:00.5", "00:00:00", " 99:99:99"],
+    ),
+    ([" "], ["  ", "\t", "\u3000", ""]),
+    (["host01", "-", "é", "ผู้ใช้", "h[1]", "10.0.0.1"], ["", "a\u00a0b", "a\u3000b", "h:1"]),
+    ([" "], ["  ", "\t", "\u2003", ""]),
+    (["sshd", "CRON", "su", "-", "systemd-logind", "ผู้", "(sd-pam)"], ["", "a b", "a\u3000b", "a:b", "a]b"]),
+    (["[1000]", "", "[0]", "[0012]"], ["[]", "[๑]", "[12", "[1a]", "[1000][1]", "[ 1]", "[1000] "]),
+    ([": ", ":"], ["", ":  ", "::", " :", ":\t", ":\u3000"]),
+]
+_ENDINGS = ["", "\r", "\r\r"]
+
+
+@st.composite
+def _line_3164(draw) -> str:
+    parts = [draw(st.sampled_from(usual)) for usual, _ in _PARTS_3164]
+    for k in draw(st.lists(st.integers(0, len(_PARTS_3164) - 1), max_size=2)):
+        parts[k] = draw(st.sampled_from(_PARTS_3164[k][1]))
+    message = draw(_message | st.sampled_from(["", "ข้อความ \r ภาษาไทย", " x", "\u3000Failed password"]))
+    return "".join(parts) + message + draw(st.sampled_from(_ENDINGS))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(_line_3164() | _line_3164() | _line_3164() | _line_5424, min_size=1, max_size=30),
+    st.sampled_from([2013, 2012, 2000, 1900, 10_000]),
+    st.sampled_from(["Asia/Bangkok", "Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "UTC"]),
+)
+def test_the_kernel_gives_the_rows_of_the_polars_expressions_for_rfc3164(lines, year, tz):
+    _kernel_agrees_with_polars(lines, year, tz)
+
+
+RFC3164 = [
+    "<38>Aug  1 00:00:00 host01 sshd[1000]: Failed password for root from 203.0.113.5 port 4000 ssh2",
+    "Aug  1 00:00:01 host01 sshd[1000]: Accepted publickey for staff3 from 10.1.2.3 port 50000 ssh2\r",
+    "<86>Aug 12 23:59:59 host01 sudo: alice : TTY=pts/0 ; PWD=/ ; USER=root ; COMMAND=/bin/ls",
+    "<13>Feb 29 12:00:00 ผู้ใช้ useradd[7]:new user: name=สมชาย, UID=1001",
+    "<0>Dec 31 23:59:59 - -[0]: ",
+    "Jan 01 00:00:00 h app:",
+]
+
+
+def test_rfc3164_lines_are_parsed_by_the_kernel():
+    handled = _kernel_agrees_with_polars(RFC3164, 2012)
+    assert handled.all()
+    ev = parsers.parse(RFC3164, "syslog", year=2012).events
+    assert ev.select(
+        "ts", "host", "app", "pid", "severity", "fmt", "msg", "action", "user", "src_ip"
+    ).rows() == [
+        (
+            datetime(2012, 7, 31, 17, 0, 0, tzinfo=UTC),
+            "host01",
+            "sshd",
+            "1000",
+            6,
+            "syslog3164",
+            "Failed password for root from 203.0.113.5 port 4000 ssh2",
+            "ssh_failed",
+            "root",
+            "203.0.113.5",
+        ),
+        (
+            datetime(2012, 7, 31, 17, 0, 1, tzinfo=UTC),
+            "host01",
+            "sshd",
+            "1000",
+            None,
+            "syslog3164",
+            "Accepted publickey for staff3 from 10.1.2.3 port 50000 ssh2",
+            "ssh_accepted",
+            "staff3",
+            "10.1.2.3",
+        ),
+        (
+            datetime(2012, 8, 12, 16, 59, 59, tzinfo=UTC),
+            "host01",
+            "sudo",
+            None,
+            6,
+            "syslog3164",
+            "alice : TTY=pts/0 ; PWD=/ ; USER=root ; COMMAND=/bin/ls",
+            "sudo_command",
+            "alice",
+            None,
+        ),
+        (
+            datetime(2012, 2, 29, 5, 0, 0, tzinfo=UTC),
+            "ผู้ใช้",
+            "useradd",
+            "7",
+            5,
+            "syslog3164",
+            "new user: name=สมชาย, UID=1001",
+            "user_created",
+            "สมชาย",
+            None,
+        ),
+        (
+            datetime(2012, 12, 31, 16, 59, 59, tzinfo=UTC),
+            "-",
+            "-",
+            "0",
+            0,
+            "syslog3164",
+            "",
+            None,
+            None,
+            None,
+        ),
+        (
+            datetime(2011, 12, 31, 17, 0, 0, tzinfo=UTC),
+            "h",
+            "app",
+            None,
+            None,
+            "syslog3164",
+            "",
+            None,
+            None,
+            None,
+        ),
+    ]
+
+
+def test_rfc3164_times_where_the_clocks_change():
+    # Berlin, 2013: 02:00 to 03:00 on 31 March does not exist; on 27 October it comes twice (the first taken)
+    times = ["Mar 31 01:59:59", "Mar 31 02:00:00", "Mar 31 02:59:59", "Mar 31 03:00:00"]
+    times += ["Oct 27 01:59:59", "Oct 27 02:00:00", "Oct 27 02:59:59", "Oct 27 03:00:00"]
+    lines = [f"<38>{t} h sshd[1]: Invalid user x from 10.0.0.1" for t in times]
+    handled = _kernel_agrees_with_polars(lines, 2013, "Europe/Berlin")
+    assert handled.to_list() == [True, False, False, True, True, True, True, True]
+    ev = parsers.parse(lines, "syslog", year=2013, tz="Europe/Berlin").events
+    assert ev["parsed"].to_list() == [True, False, False, True, True, True, True, True]
+    assert ev["ts"].to_list() == [
+        datetime(2013, 3, 31, 0, 59, 59, tzinfo=UTC),
+        datetime(2013, 3, 31, 0, 59, 59, tzinfo=UTC),  # unparsed: the time of the line before
+        datetime(2013, 3, 31, 0, 59, 59, tzinfo=UTC),
+        datetime(2013, 3, 31, 1, 0, 0, tzinfo=UTC),
+        datetime(2013, 10, 26, 23, 59, 59, tzinfo=UTC),
+        datetime(2013, 10, 27, 0, 0, 0, tzinfo=UTC),
+        datetime(2013, 10, 27, 0, 59, 59, tzinfo=UTC),
+        datetime(2013, 10, 27, 2, 0, 0, tzinfo=UTC),
+    ]
+    assert ev["action"].to_list()[1:3] == ["ssh_invalid_user"] * 2  # from the raw line, by polars
+
+
+@pytest.mark.parametrize("tz", ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Asia/Bangkok"])
+def test_rfc3164_times_on_the_days_the_clocks_change(tz):
+    days = ["Mar 31", "Oct 27", "Mar 10", "Nov  3", "Oct  6", "Apr  7"]  # in 2013: see _PARTS_3164
+    times = [f"{h:02d}:{m:02d}:{s:02d}" for h in range(24) for m in (0, 15, 29, 30, 59) for s in (0, 59)]
+    lines = [f"<38>{day} {t} h sshd[1]: x" for day in days for t in times]
+    handled = _kernel_agrees_with_polars(lines, 2013, tz)
+    assert handled.sum() >= len(lines) - 10  # only the times that do not exist (one hour) go to polars
 
 
 def _with_offsets(lines: list[str]) -> tuple[bytes, array]:

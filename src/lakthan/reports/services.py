@@ -212,4 +212,3 @@ def build_pack(report: IndicatorReport, out: Path):
         report_files=files,
         meta=meta,
     )
-

@@ -1,5 +1,6 @@
-/* Native kernel of the log parsers (parsers.py): the lines of a file's bytes, and RFC 5424 syslog
- * lines parsed in one pass, with the action, user and address found in the message (parsers._ACTIONS).
+/* Native kernel of the log parsers (parsers.py): the lines of a file's bytes, and RFC 5424 and RFC 3164
+ * syslog lines parsed in one pass, with the action, user and address found in the message
+ * (parsers._ACTIONS).
  *
  * Why C: polars evaluates every field as its own pass over all the strings (splits, regular
  * expressions, chrono's timestamp parser), about 4 s per million RFC 5424 lines on the 2-core
@@ -7,9 +8,10 @@
  * from file to alerts, which leaves about 0.25 s per million lines for parsing. This kernel takes
  * about 0.2 s for them on two threads, most of it writing the columns, and copies no string: every
  * string column is Arrow string views into the caller's bytes. The polars expressions in
- * parsers.py stay the specification; they parse every line this kernel declines (RFC 3164,
- * timestamps not in the strict RFC 3339 form, non-ASCII structured data, ...), and the tests check
- * that both give the same rows.
+ * parsers.py stay the specification; they parse every line this kernel declines (timestamps not in
+ * the strict RFC 3339 form, non-ASCII structured data, RFC 3164 lines not in their usual form, ...),
+ * and the tests check that both give the same rows. RFC 3164 lines take about as long as RFC 5424
+ * ones; their times are put in the caller's zone by parsers._in_zone.
  *
  * Lines are the data split at "\n", or (offsets given) data[offsets[i]:offsets[i + 1]]; in both,
  * trailing "\r" and "\n" are taken off and blank lines (only characters Python's str.isspace
@@ -17,9 +19,11 @@
  *
  * valid_utf8(data) -> bool
  * lines(data, offsets, window_bits, threads, limit=-1) -> bytes   the lines' views (the first limit)
- * parse_syslog(data, offsets, window_bits, threads) -> {column: (validity bitmap or None, values)}
- *     raw, host, app, pid, fmt, msg, action, user, src_ip: views; ts (microseconds, UTC), severity,
- *     seq: int64; parsed, handled: bitmaps. A row not handled is left to the polars expressions.
+ * parse_syslog(data, offsets, window_bits, threads, year) -> {column: (validity bitmap or None, values)}
+ *     raw, host, app, pid, fmt, msg, action, user, src_ip: views; ts (microseconds), severity, seq:
+ *     int64; parsed, handled, local: bitmaps. A row not handled is left to the polars expressions.
+ *     ts is UTC, or where local is set (RFC 3164) the wall-clock time in year (1..9999, else every
+ *     RFC 3164 line is declined) of a zone the caller knows, as if it were UTC.
  * constants() -> bytes   buffer 0 of the views
  *
  * Views of strings longer than 12 bytes point into buffer 0 (constants()) or into buffer
@@ -47,8 +51,9 @@ typedef struct {
  * zeros so that 16 bytes can be read from any of them */
 static const char CONSTANTS[] = "syslog5424" "raw"
                                 "ssh_failed" "ssh_invalid_user" "ssh_accepted" "user_created" "sudo_granted"
-                                "sudo_command" "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0";
-static const span_t FMT_5424 = {(const uint8_t *)CONSTANTS, 10}, FMT_RAW = {(const uint8_t *)CONSTANTS + 10, 3};
+                                "sudo_command" "syslog3164" "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0";
+static const span_t FMT_5424 = {(const uint8_t *)CONSTANTS, 10}, FMT_RAW = {(const uint8_t *)CONSTANTS + 10, 3},
+                    FMT_3164 = {(const uint8_t *)CONSTANTS + 87, 10};
 static const span_t ACTION_NAMES[] = {
     {(const uint8_t *)CONSTANTS + 13, 10}, {(const uint8_t *)CONSTANTS + 23, 16}, {(const uint8_t *)CONSTANTS + 39, 12},
     {(const uint8_t *)CONSTANTS + 51, 12}, {(const uint8_t *)CONSTANTS + 63, 12}, {(const uint8_t *)CONSTANTS + 75, 12},
@@ -395,8 +400,8 @@ enum { DECLINED = 0, PARSED = 1, UNPARSED = 2 };
 
 typedef struct {
     int64_t ts, severity, seq;
-    int has_seq;
-    span_t host, app, pid, msg; /* data NULL: null */
+    int has_severity, has_seq, local; /* local: ts is wall-clock time in the caller's zone */
+    span_t host, app, pid, msg;       /* data NULL: null */
 } syslog_t;
 
 static span_t nil(span_t s) { return (s.n == 1 && s.data[0] == '-') ? (span_t){NULL, 0} : s; }
@@ -486,11 +491,74 @@ static int parse_5424(const uint8_t *line, int64_t n, minute_cache_t *cache, sys
         return DECLINED; /* the structured data is the whole rest, searched for a sequenceId */
     }
     out->severity = pri % 8;
+    out->has_severity = 1;
+    out->local = 0;
     out->has_seq = sequence_id(sd, &out->seq);
     out->host = nil(field[0]);
     out->app = nil(field[1]);
     out->pid = nil(field[2]);
     out->msg = msg.data ? msg : (span_t){line, n}; /* no message: the raw line */
+    return PARSED;
+}
+
+/* ---- RFC 3164 -------------------------------------------------------------------------------- */
+
+/* "Mmm" at p as chrono's %b reads the [A-Z][a-z]{2} of parsers.RE_3164: the month 1..12, 0 if none */
+static int month_of(const uint8_t *p) {
+    static const char names[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    for (int m = 0; m < 12; m++)
+        if (memcmp(p, names + 3 * m, 3) == 0) return m + 1;
+    return 0;
+}
+
+/* parsers.RE_3164 and _syslog's time ("%Y %b %d %H:%M:%S" with the year given) for one line. Only
+ * lines they parse, in ASCII digits and without a leap second, are PARSED; every other is DECLINED,
+ * never UNPARSED: the polars expressions decide those. The time is the wall-clock time as if UTC;
+ * the caller puts it in its zone (which may decline the line again, where that time does not exist). */
+static int parse_3164(const uint8_t *line, int64_t n, int64_t year, syslog_t *out) {
+    const uint8_t *end = line + n, *p = line, *q;
+    int64_t pri = 0, month, day, h, mi, sec;
+    int has_pri = 0;
+    if (year < 1 || year > 9999) return DECLINED;
+    if (p < end && *p == '<') {
+        for (q = p + 1; q < end && q - p <= 3 && is_digit(*q); q++) {}
+        if (q == p + 1 || q == end || *q != '>') return DECLINED;
+        digits(p + 1, (int)(q - p - 1), &pri);
+        has_pri = 1;
+        p = q + 1;
+    }
+    /* "Mmm +d{1,2} hh:mm:ss " */
+    if (end - p < 16 || !(month = month_of(p)) || p[3] != ' ') return DECLINED;
+    for (p += 4; p < end && *p == ' '; p++) {}
+    for (q = p; q < end && q - p < 2 && is_digit(*q); q++) {}
+    if (q == p || end - q < 10 || q[0] != ' ' || q[3] != ':' || q[6] != ':' || q[9] != ' ') return DECLINED;
+    digits(p, (int)(q - p), &day);
+    if (!digits(q + 1, 2, &h) || !digits(q + 4, 2, &mi) || !digits(q + 7, 2, &sec)) return DECLINED;
+    if (day < 1 || day > days_in_month(year, month) || h > 23 || mi > 59 || sec > 59) return DECLINED;
+    /* "(\S+) ([^:\[\s]+)(?:\[(\d+)\])?: ?(.*)$" */
+    const uint8_t *host = q + 10, *host_end = token_end(host, end), *app = host_end + 1, *app_end = app;
+    if (host_end == host || host_end == end || *host_end != ' ') return DECLINED;
+    while (app_end < end && *app_end != ':' && *app_end != '[' && !space_len(app_end, end)) app_end++;
+    if (app_end == app || app_end == end) return DECLINED;
+    out->pid = (span_t){NULL, 0};
+    p = app_end;
+    if (*p == '[') {
+        for (q = p + 1; q < end && is_digit(*q); q++) {}
+        if (q == p + 1 || q == end || *q != ']') return DECLINED;
+        out->pid = (span_t){p + 1, q - p - 1};
+        p = q + 1;
+    }
+    if (p == end || *p != ':') return DECLINED;
+    p += p + 1 < end && p[1] == ' ' ? 2 : 1;
+    if (memchr(p, '\n', (size_t)(end - p))) return DECLINED; /* "." does not match it */
+    out->ts = ((days_from_civil(year, month, day) * 24 + h) * 3600 + mi * 60 + sec) * 1000000;
+    out->severity = pri % 8;
+    out->has_severity = has_pri;
+    out->has_seq = 0;
+    out->local = 1;
+    out->host = (span_t){host, host_end - host};
+    out->app = (span_t){app, app_end - app};
+    out->msg = (span_t){p, end - p};
     return PARSED;
 }
 
@@ -549,8 +617,8 @@ static void share(const source_t *src, int n, cursor_t *parts) {
 
 enum { C_HOST, C_APP, C_PID, C_FMT, C_MSG, C_ACTION, C_USER, C_SRC_IP, N_STRINGS };
 enum { C_TS, C_SEVERITY, C_SEQ, N_INTS };
-/* validity bitmaps of the string then the int columns, then the parsed and handled columns */
-enum { B_INTS = N_STRINGS, B_PARSED = N_STRINGS + N_INTS, B_HANDLED, N_BITMAPS };
+/* validity bitmaps of the string then the int columns, then the parsed, handled and local columns */
+enum { B_INTS = N_STRINGS, B_PARSED = N_STRINGS + N_INTS, B_HANDLED, B_LOCAL, N_BITMAPS };
 static const char *const STRING_NAMES[] = {"host", "app", "pid", "fmt", "msg", "action", "user", "src_ip"};
 static const char *const INT_NAMES[] = {"ts", "severity", "seq"};
 
@@ -558,6 +626,7 @@ typedef struct {
     const source_t *src;
     cursor_t part;
     int64_t limit;                    /* the most rows, -1: all */
+    int64_t year;                     /* of RFC 3164 lines */
     int64_t first_row, rows, longest; /* rows and the longest line: counted by count_lines */
     strings_t strings;
     int parse;                        /* else only raw */
@@ -623,6 +692,7 @@ static void *fill_rows(void *arg) {
         syslog_t f;
         for (int k = 0; k < N_STRINGS; k++) str[k].data = NULL; /* null */
         int status = parse_5424(line.data, line.n, &cache, &f);
+        if (status == DECLINED) status = parse_3164(line.data, line.n, j->year, &f);
         if (status != DECLINED) {
             bits[B_HANDLED] |= bit;
             str[C_MSG] = line;
@@ -631,9 +701,12 @@ static void *fill_rows(void *arg) {
         if (status == PARSED) {
             bits[B_PARSED] |= bit;
             bits[B_INTS + C_TS] |= bit;
-            bits[B_INTS + C_SEVERITY] |= bit;
             num[C_TS] = f.ts;
-            num[C_SEVERITY] = f.severity;
+            if (f.local) bits[B_LOCAL] |= bit;
+            if (f.has_severity) {
+                bits[B_INTS + C_SEVERITY] |= bit;
+                num[C_SEVERITY] = f.severity;
+            }
             if (f.has_seq) {
                 bits[B_INTS + C_SEQ] |= bit;
                 num[C_SEQ] = f.seq;
@@ -642,7 +715,7 @@ static void *fill_rows(void *arg) {
             str[C_APP] = f.app;
             str[C_PID] = f.pid;
             str[C_MSG] = f.msg;
-            str[C_FMT] = FMT_5424;
+            str[C_FMT] = f.local ? FMT_3164 : FMT_5424;
         }
         if (status != DECLINED) {
             found_t a;
@@ -679,13 +752,17 @@ static int add_column(PyObject *dict, const char *name, PyObject *validity, PyOb
     return ok ? 0 : -1;
 }
 
-/* lines(data, offsets, window_bits, threads, limit, parse): the work of both functions below */
+/* the work of both functions below: lines(data, offsets, window_bits, threads, limit=-1) and
+ * parse_syslog(data, offsets, window_bits, threads, year) */
 static PyObject *lines_or_syslog(PyObject *args, int parse) {
     Py_buffer data, offsets = {0};
     PyObject *offsets_obj;
     int window_bits, threads;
     Py_ssize_t limit = -1;
-    if (!PyArg_ParseTuple(args, "y*Oii|n", &data, &offsets_obj, &window_bits, &threads, &limit)) return NULL;
+    long long year = 0;
+    if (parse ? !PyArg_ParseTuple(args, "y*OiiL", &data, &offsets_obj, &window_bits, &threads, &year)
+              : !PyArg_ParseTuple(args, "y*Oii|n", &data, &offsets_obj, &window_bits, &threads, &limit))
+        return NULL;
     if (offsets_obj != Py_None && PyObject_GetBuffer(offsets_obj, &offsets, PyBUF_SIMPLE) < 0) {
         PyBuffer_Release(&data);
         return NULL;
@@ -714,7 +791,7 @@ static PyObject *lines_or_syslog(PyObject *args, int parse) {
     int64_t rows = 0, longest = 0;
     share(&src, threads, parts);
     for (int t = 0; t < threads; t++)
-        jobs[t] = (job_t){.src = &src, .part = parts[t], .limit = limit, .parse = parse,
+        jobs[t] = (job_t){.src = &src, .part = parts[t], .limit = limit, .year = year, .parse = parse,
                           .strings = {data.buf, (const uint8_t *)data.buf + data.len, window_bits}};
     Py_BEGIN_ALLOW_THREADS
     run_jobs(jobs, threads, count_lines);
@@ -749,7 +826,8 @@ static PyObject *lines_or_syslog(PyObject *args, int parse) {
             jobs[0].ints[k] = (int64_t *)values;
         }
         if (add_column(result, "parsed", Py_NewRef(Py_None), zeroed(bitmap, &jobs[0].bitmaps[B_PARSED])) < 0 ||
-            add_column(result, "handled", Py_NewRef(Py_None), zeroed(bitmap, &jobs[0].bitmaps[B_HANDLED])) < 0)
+            add_column(result, "handled", Py_NewRef(Py_None), zeroed(bitmap, &jobs[0].bitmaps[B_HANDLED])) < 0 ||
+            add_column(result, "local", Py_NewRef(Py_None), zeroed(bitmap, &jobs[0].bitmaps[B_LOCAL])) < 0)
             goto fail;
     }
     for (int t = 0; t < threads; t++) {
@@ -815,7 +893,7 @@ static PyObject *constants(PyObject *self, PyObject *unused) {
 static PyMethodDef methods[] = {
     {"valid_utf8", valid_utf8, METH_VARARGS, "valid_utf8(data) -> bool"},
     {"lines", lines, METH_VARARGS, "lines(data, offsets, window_bits, threads, limit=-1) -> views"},
-    {"parse_syslog", parse_syslog, METH_VARARGS, "parse_syslog(data, offsets, window_bits, threads) -> columns"},
+    {"parse_syslog", parse_syslog, METH_VARARGS, "parse_syslog(data, offsets, window_bits, threads, year) -> columns"},
     {"constants", constants, METH_NOARGS, "constants() -> the bytes of buffer 0 of the views"},
     {NULL, NULL, 0, NULL},
 };

@@ -4,8 +4,9 @@ Vectorised over a batch of lines. A line that does not parse is kept raw (``pars
 ``msg = raw``, its time taken from the line before it) and counted, never dropped. No Django here.
 
 The polars expressions below are the specification. A C kernel (``_parse_native.c``) splits the
-lines and parses the RFC 5424 lines in one pass, string columns being views into the input's bytes;
-every line it declines goes through the polars expressions, and the tests check both agree.
+lines and parses the RFC 5424 and RFC 3164 lines in one pass, string columns being views into the
+input's bytes; every line it declines goes through the polars expressions, and the tests check both
+agree.
 """
 
 from __future__ import annotations
@@ -186,7 +187,9 @@ def _derive_group(stored: pl.DataFrame, tz: str) -> pl.DataFrame:
     offsets = offsets.slice(raw.offset * 8, (len(raw) + 1) * 8)
     df = _read(_Lines(data or pa.py_buffer(b""), offsets), stored["parser"][0], stored["_year"][0], tz)
     if df.height != stored.height or raw.null_count:
-        raise ValueError(f"a stored line is blank or missing ({stored.height} events read again as {df.height})")
+        raise ValueError(
+            f"a stored line is blank or missing ({stored.height} events read again as {df.height})"
+        )
     return df.with_columns(stored.select(EVIDENCE))
 
 
@@ -207,13 +210,15 @@ class _Lines:
     def raw(self, limit: int = -1) -> pl.Series:
         return self.strings(_parse_native.lines(self.data, self.offsets, _WINDOW_BITS, self.threads, limit))
 
-    def syslog(self) -> pl.DataFrame:
-        """The kernel's columns; ``handled`` is false where it left the line to the polars expressions."""
-        columns = _parse_native.parse_syslog(self.data, self.offsets, _WINDOW_BITS, self.threads)
+    def syslog(self, year: int, tz: str) -> pl.DataFrame:
+        """The kernel's columns; ``handled`` is false where it left the line to the polars expressions.
+        RFC 3164 lines are of ``year`` and in the zone ``tz``."""
+        year = year if 0 < year < 10_000 else 0  # 0: the kernel declines every RFC 3164 line
+        columns = _parse_native.parse_syslog(self.data, self.offsets, _WINDOW_BITS, self.threads, year)
         count = len(columns["raw"][1]) // 16
         dtypes = {"ts": pa.timestamp("us", tz="UTC"), "severity": pa.int64(), "seq": pa.int64()}
-        dtypes |= {"parsed": pa.bool_(), "handled": pa.bool_()}
-        return pl.DataFrame(
+        dtypes |= {"parsed": pa.bool_(), "handled": pa.bool_(), "local": pa.bool_()}
+        df = pl.DataFrame(
             [
                 (
                     pl.from_arrow(
@@ -225,6 +230,7 @@ class _Lines:
                 for name, (validity, values) in columns.items()
             ]
         )
+        return _in_zone(df, tz).drop("local")
 
     def strings(self, views: bytes, validity: bytes | None = None) -> pl.Series:
         buffers = [_buffer(validity), pa.py_buffer(views), *self.buffers]
@@ -235,9 +241,29 @@ def _buffer(data: bytes | None) -> pa.Buffer | None:
     return None if data is None else pa.py_buffer(data)
 
 
+def _in_zone(df: pl.DataFrame, tz: str) -> pl.DataFrame:
+    """The kernel's times of RFC 3164 lines (``local``: wall-clock times, read as if UTC) put in the
+    zone ``tz`` as _syslog does; a line whose time does not exist there is left to the polars
+    expressions."""
+    if not df["local"].any():
+        return df
+    local, ts = pl.col("local"), pl.col("ts")
+    wall_clock = pl.when(local).then(ts).dt.replace_time_zone(None)
+    # once per run of equal times (lines of one second mostly come together): a tenth of the time
+    in_zone = (
+        wall_clock.rle()
+        .struct.field("value")
+        .dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
+        .dt.convert_time_zone("UTC")
+        .gather(wall_clock.rle_id())
+    )
+    df = df.with_columns(pl.when(local).then(in_zone).otherwise(ts).alias("ts"))
+    return df.with_columns(pl.col("handled") & ~(local & pl.col("ts").is_null()))
+
+
 def _syslog_native(lines: _Lines, year: int, tz: str) -> pl.DataFrame:
-    """RFC 5424 lines parsed by the kernel; the lines it declines by the polars expressions."""
-    df = lines.syslog()
+    """RFC 5424 and RFC 3164 lines parsed by the kernel; the lines it declines by the polars expressions."""
+    df = lines.syslog(year, tz)
     if df["handled"].all():
         return conform(df)
     df = df.with_row_index("_row")
@@ -254,7 +280,7 @@ def _complete_rows(df: pl.DataFrame) -> pl.DataFrame:
 
 
 def _syslog(df: pl.DataFrame, year: int, tz: str) -> pl.DataFrame:
-    """The fields of RFC 5424 or RFC 3164 lines (the kernel's parse_5424 follows this)."""
+    """The fields of RFC 5424 or RFC 3164 lines (the kernel's parse_5424 and parse_3164 follow this)."""
     raw = pl.col("raw")
     # each line is split as RFC 5424 or matched as RFC 3164, never both (a struct column each, made
     # once: polars does not always see that the fields taken from one expression share it)
