@@ -12,21 +12,14 @@ from hypothesis import strategies as st
 
 from lakthan.monitoring.pipeline import parsers
 from lakthan.monitoring.pipeline.schema import EVIDENCE, SCHEMA, evidence
+from tests.monitoring.test_parsers import MIXED
 
 NOW = datetime(2021, 6, 1, tzinfo=UTC)
 
 LINES = [
-    '<38>1 2013-08-01T09:00:00.123+07:00 web01 sshd 4242 - [meta sequenceId="7"] '
-    "Failed password for invalid user bob from 203.0.113.7 port 22 ssh2",
-    "<86>Mar  5 09:00:01 db01 sudo: alice : TTY=pts/0 ; PWD=/root ; USER=root ; COMMAND=/usr/bin/id",
+    *MIXED,  # the parsers' own mix of formats, blank lines and lines that do not parse
     "Feb 29 10:00:00 db01 sshd[1]: Accepted password for ann from 10.0.0.1 port 2 ssh2",
     "not a syslog line: Failed password for root from 10.9.9.9 port 1 ssh2",
-    '10.0.0.9 - bob [05/Mar/2013:09:00:07 +0700] "GET /admin/x.php?id=1 HTTP/1.1" 404 12 "-" "curl/7.0"',
-    "2013/03/05 09:00:08 [error] 12#0: *1 open() failed, client: 10.0.0.8, server: x",
-    "[Tue Mar 05 09:00:09.123 2013] [core:error] [pid 12:tid 3] [client 10.0.0.7:5000] File does not exist",
-    '{"ts": "2013-03-05T02:00:10Z", "host": "app01", "user": "carol", "action": "record_viewed"}',
-    '{"time": "2013-03-05T09:00:11+07:00", "message": "Invalid user mallory from 198.51.100.2"}',
-    "{not json",
     "ข้อความภาษาไทย <ไม่ใช่ syslog>",
     "line with\nan embedded newline (octet-counted syslog may carry one)",
 ]
@@ -56,7 +49,8 @@ def test_a_segment_of_several_parsers_and_years_reads_back_in_order():
 
 
 def test_stored_columns_are_kept_as_stored():
-    events = parsers.parse(LINES[:2], "syslog", year=2013, now=NOW).events
+    two = [MIXED[0], MIXED[4]]  # RFC 5424 from sshd, RFC 3164 from sudo
+    events = parsers.parse(two, "syslog", year=2013, now=NOW).events
     stored = evidence(events).with_columns(pl.lit("elsewhere").alias("host"))
     derived = parsers.derive(stored)
     assert derived["host"].to_list() == ["elsewhere", "elsewhere"]
@@ -73,7 +67,7 @@ def test_events_of_an_unknown_parser_are_refused():
 
 
 def test_a_blank_stored_line_is_refused_not_dropped():
-    stored = evidence(parsers.parse(LINES[:2], "syslog", now=NOW).events).with_columns(
+    stored = evidence(parsers.parse([MIXED[0], MIXED[4]], "syslog", now=NOW).events).with_columns(
         pl.when(pl.int_range(pl.len()) == 1).then(pl.lit("  ")).otherwise("raw").alias("raw")
     )
     with pytest.raises(ValueError, match="a stored line is blank"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 import polars as pl
@@ -160,6 +161,37 @@ def test_crash_between_segment_write_and_header_is_recovered(tmp_path):
     s.seal()
     assert s.size() == 2 and not s.open_chunks()
     assert verify_dir(s.root, s.vkey()).intact
+
+
+@pytest.mark.parametrize("damage", ["none", "leaves missing", "leaves short", "root missing", "root short"])
+def test_a_seal_uses_the_hashes_written_with_the_chunk_or_computes_them_again(tmp_path, damage):
+    s = LogStore(tmp_path / "logs")
+    chunk = s.append(parsers.parse(_lines(30)).events)
+    leaves, root = chunk.with_suffix(".leaves"), chunk.with_suffix(".root")
+    assert len(leaves.read_bytes()) == 30 * 32 and root.read_bytes() == eventhash.root(leaves.read_bytes())
+    if damage == "leaves missing":
+        leaves.unlink()
+    elif damage == "leaves short":
+        leaves.write_bytes(leaves.read_bytes()[:-32])
+    elif damage == "root missing":
+        root.unlink()
+    elif damage == "root short":
+        root.write_bytes(b"x")
+    sealed = s.seal()
+    assert sealed.header["count"] == 30
+    assert verify_dir(s.root, s.vkey()).intact
+    assert not list(s.open_dir.iterdir())  # the chunk and its sidecars are gone once sealed
+
+
+def test_sidecars_of_a_writer_that_died_before_its_chunk_are_removed_when_old(tmp_path):
+    s = LogStore(tmp_path / "logs")
+    old = s.open_dir / f"chunk-{time.time_ns() - 3600 * 10**9:020d}-dead"
+    young = s.open_dir / f"chunk-{time.time_ns():020d}-busy"
+    for stem in (old, young):
+        for suffix in (".leaves", ".root"):
+            stem.with_suffix(suffix).write_bytes(b"x" * 32)
+    s.recover()
+    assert sorted(p.name for p in s.open_dir.iterdir()) == [young.name + ".leaves", young.name + ".root"]
 
 
 def test_locate_cases():

@@ -1,7 +1,8 @@
 """The tamper-evident event store under ``$LAKTHAN_HOME/logs`` (no Django).
 
     open/chunk-*.parquet        events not yet sealed (each written atomically)
-    open/chunk-*.leaves         their leaf hashes, written just before the chunk (the chunk commits both)
+    open/chunk-*.leaves         their leaf hashes, written just before the chunk (the chunk commits them)
+    open/chunk-*.root           the RFC 6962 root of those leaves, likewise
     segments/00000001.parquet   a sealed segment's events, in arrival order
     segments/00000001.leaves    their RFC 6962 leaf hashes, 32 bytes each (kept when payloads are pruned)
     segments/00000001.json      the segment header: index, count, inner root, SHA-256 of the Parquet file,
@@ -47,7 +48,8 @@ from lakthan.monitoring.pipeline.schema import EVIDENCE, evidence
 HEADER_FIELDS = ("index", "count", "root", "file_sha256", "first_ts", "last_ts", "sealed_at")
 # zstd level 1: 4 % larger files than the default level for 12 % less CPU, the dearest part of a write
 PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 1, "statistics": True}
-ORPHAN_LEAVES_AGE_NS = 600 * 10**9  # a writer dies between its two files only in a crash
+ORPHAN_LEAVES_AGE_NS = 600 * 10**9  # a writer dies between a chunk's files only in a crash
+SIDECARS = (".leaves", ".root")  # written before the chunk, which commits them
 
 
 def event_leaves(df: pl.DataFrame) -> bytes:
@@ -117,20 +119,29 @@ class LogStore:
     # --- unsealed events --------------------------------------------------------------------------
     def append(self, df: pl.DataFrame) -> Path | None:
         """Writes a batch of parsed events durably (fsynced) as an open chunk, with their leaf hashes;
-        returns its path. The leaves are computed while the Parquet file is encoded (both release the
-        GIL), so the two take the time of the slower."""
+        returns its path. The leaves and their root are computed and written while the Parquet file is
+        encoded (both release the GIL), so the two take the time of the slower."""
         if df.height == 0:
             return None
         df = evidence(df)
-        stem = f"chunk-{time.time_ns():020d}-{secrets.token_hex(4)}"
+        stem = self.open_dir / f"chunk-{time.time_ns():020d}-{secrets.token_hex(4)}"
         with ThreadPoolExecutor(1) as pool:
-            leaves = pool.submit(event_leaves, df)
+            hashed = pool.submit(self._write_leaves, df, stem)
             buf = io.BytesIO()
             df.write_parquet(buf, **PARQUET_OPTIONS)
-            write_atomic(self.open_dir / f"{stem}.leaves", leaves.result())
-        path = self.open_dir / f"{stem}.parquet"
+            hashed.result()
+        path = stem.with_suffix(".parquet")
         write_atomic(path, buf.getvalue())  # the commit point of the chunk
         return path
+
+    @staticmethod
+    def _write_leaves(df: pl.DataFrame, stem: Path) -> None:
+        leaves = event_leaves(df)
+        with ThreadPoolExecutor(1) as pool:  # the root is computed while the leaves go to disk
+            written = pool.submit(write_atomic, stem.with_suffix(".leaves"), leaves)
+            root = eventhash.root(leaves)
+            written.result()
+        write_atomic(stem.with_suffix(".root"), root)
 
     def open_chunks(self) -> list[Path]:
         return sorted(self.open_dir.glob("chunk-*.parquet"))
@@ -175,14 +186,19 @@ class LogStore:
                 path.unlink()
         if headers:
             for chunk in headers[-1].get("chunks", []):
-                (self.open_dir / chunk).unlink(missing_ok=True)
-                (self.open_dir / chunk).with_suffix(".leaves").unlink(missing_ok=True)
+                self._remove_chunk(self.open_dir / chunk)
             if not (self.cp_dir / f"{seg_name(n)}.txt").exists():
                 self._sign(n, headers)
-        for leaves in self.open_dir.glob("chunk-*.leaves"):  # a writer that died before its chunk
-            born = int(leaves.stem.split("-")[1])
-            if not leaves.with_suffix(".parquet").exists() and time.time_ns() - born > ORPHAN_LEAVES_AGE_NS:
-                leaves.unlink()
+        for sidecar in (p for suffix in SIDECARS for p in self.open_dir.glob(f"chunk-*{suffix}")):
+            born = int(sidecar.stem.split("-")[1])  # a writer that died before its chunk:
+            if not sidecar.with_suffix(".parquet").exists() and time.time_ns() - born > ORPHAN_LEAVES_AGE_NS:
+                sidecar.unlink()
+
+    @staticmethod
+    def _remove_chunk(chunk: Path) -> None:
+        chunk.unlink(missing_ok=True)
+        for suffix in SIDECARS:
+            chunk.with_suffix(suffix).unlink(missing_ok=True)
 
     @contextmanager
     def _exclusive(self):
@@ -209,6 +225,7 @@ class LogStore:
         segment = self.segment_path(index)
         leaves_path = self.seg_dir / f"{seg_name(index)}.leaves"
         leaves = b"".join(self._chunk_leaves(p) for p in chunks)
+        root = None
         if len(chunks) == 1:  # already in segment form: linked, not re-encoded (the chunk stays until commit)
             os.link(chunks[0], segment)
             os.chmod(segment, 0o444)
@@ -216,6 +233,7 @@ class LogStore:
             if written.exists() and written.stat().st_size == len(leaves):
                 os.link(written, leaves_path)
                 os.chmod(leaves_path, 0o444)
+                root = self._written_root(chunks[0])
             else:
                 write_atomic(leaves_path, leaves, mode=0o444)
             fsync_dir(self.seg_dir)
@@ -232,7 +250,7 @@ class LogStore:
         header = {
             "index": index,
             "count": len(leaves) // eventhash.HASH_SIZE,
-            "root": eventhash.root(leaves).hex(),
+            "root": (root or eventhash.root(leaves)).hex(),
             "file_sha256": hashlib.sha256(payload).hexdigest(),
             "first_ts": stats.min().isoformat(),
             "last_ts": stats.max().isoformat(),
@@ -244,8 +262,7 @@ class LogStore:
         )
         note = self._sign(index, self.headers())
         for p in chunks:
-            p.unlink()
-            p.with_suffix(".leaves").unlink(missing_ok=True)
+            self._remove_chunk(p)
         fsync_dir(self.open_dir)
         return Sealed(header, note)
 
@@ -257,6 +274,12 @@ class LogStore:
         if path.exists() and path.stat().st_size == rows * eventhash.HASH_SIZE:
             return path.read_bytes()
         return event_leaves(pl.read_parquet(chunk))
+
+    @staticmethod
+    def _written_root(chunk: Path) -> bytes | None:
+        path = chunk.with_suffix(".root")
+        root = path.read_bytes() if path.exists() else b""
+        return root if len(root) == eventhash.HASH_SIZE else None
 
     def _sign(self, size: int, headers: list[dict]) -> str:
         outer = [header_leaf(h) for h in headers[:size]]
