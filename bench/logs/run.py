@@ -205,7 +205,7 @@ def main() -> None:
         stage = Stage()
         data = stage("read the file", src.read_bytes)
         parsed = stage("parse", lambda: parsers.parse_bytes(data, "syslog", year=2013))
-        stage("write: leaves and root ‖ Parquet chunk, fsync", store.append, parsed.events)
+        stage("write: leaves, root ‖ Parquet, fsync", store.append, parsed.events)
         sealed = stage("seal: segment (linked), signed checkpoint", store.seal)
         # the sealed segment holds exactly these rows in this order (checked below), so detection runs
         # on them as the periodic task would on the segment read back
@@ -214,16 +214,17 @@ def main() -> None:
             pl.int_range(pl.len(), dtype=pl.Int64).alias("position"),
         )
         alerts = stage("detect (all rules)", detect, events, ruleset)
-        t = time.perf_counter()
-        read_back = store.read_segment(1)
-        t_read_back = time.perf_counter() - t
-        assert sealed.header["count"] == n and read_back.equals(parsed.events)
         wall = sum(r[1] for r in stage.rows)
         cpu = sum(r[2] for r in stage.rows)
 
         t = time.perf_counter()
         report = verify_dir(store.root, store.vkey())
         t_verify = time.perf_counter() - t
+        t = time.perf_counter()
+        read_back = store.read_segment(1)
+        t_read_back = time.perf_counter() - t
+        assert sealed.header["count"] == n and read_back.equals(parsed.events)
+        del read_back
         assert report.intact
         seg_bytes = store.segment_path(1).stat().st_size
         hashed = canonical_bytes(parsed.events)

@@ -69,6 +69,16 @@ def test_event_search(data, staff):
     )
 
 
+def test_search_reads_only_the_events_found_out_of_their_lines(data):
+    rows = services.search(host="web01", text="203.0.113.7", limit=5)
+    assert len(rows) == 5 and [r["ts"] for r in rows] == sorted((r["ts"] for r in rows), reverse=True)
+    for r in rows:
+        assert r["app"] == "sshd" and r["parsed"]
+        assert r["msg"].startswith("Failed password for root from 203.0.113.7")
+        stored = services.store().read_segment(r["segment"], ["raw"])["raw"][r["position"]]
+        assert stored.endswith(r["msg"])
+
+
 def test_a_unit_user_sees_only_their_hosts(data, client):
     from lakthan.core.services import add_person
 
