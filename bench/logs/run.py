@@ -30,7 +30,7 @@ from sigma.conditions import (  # noqa: E402
 )
 from sigma.types import SigmaExpansion, SigmaString, SpecialChars  # noqa: E402
 
-from lakthan.monitoring.pipeline import parsers  # noqa: E402
+from lakthan.monitoring.pipeline import parsers, verify  # noqa: E402
 from lakthan.monitoring.pipeline.detect import detect  # noqa: E402
 from lakthan.monitoring.pipeline.rules import FIELD_MAP, compile_texts  # noqa: E402
 from lakthan.monitoring.pipeline.schema import evidence  # noqa: E402
@@ -225,6 +225,18 @@ def main() -> None:
         t_read_back = time.perf_counter() - t
         assert sealed.header["count"] == n and read_back.equals(parsed.events)
         del read_back
+        small = 10_000  # a seal every few minutes makes segments this small
+        many = LogStore(tmp / "many", origin="bench.local/logs")
+        for start in range(0, n, small):
+            many.append(parsed.events.slice(start, small))
+            many.seal()
+        t_many = {}
+        for workers in (1, verify.SEGMENT_WORKERS):
+            verify.SEGMENT_WORKERS, default = workers, verify.SEGMENT_WORKERS
+            t = time.perf_counter()
+            assert verify_dir(many.root, many.vkey()).intact
+            t_many[workers] = time.perf_counter() - t
+            verify.SEGMENT_WORKERS = default
         assert report.intact
         seg_bytes = store.segment_path(1).stat().st_size
         hashed = canonical_bytes(parsed.events)
@@ -246,6 +258,11 @@ def main() -> None:
             f"  {'verify (every leaf, root, signature)':42} {t_verify:6.2f} s  {n / t_verify:12,.0f} events/s: "
             f"{size / t_verify / 1e9:.2f} GB/s of raw log (goal 1 GB/s: ratio {size / t_verify / 1e9:.2f}), "
             f"{hashed / t_verify / 1e9:.2f} GB/s of event data hashed, {seg_bytes / t_verify / 1e9:.3f} GB/s of Parquet"
+        )
+        print(
+            f"  {f'verify {n // small:,} segments of {small:,}':42} {t_many[verify.SEGMENT_WORKERS]:6.2f} s"
+            f"  {n / t_many[verify.SEGMENT_WORKERS]:12,.0f} events/s: {size / t_many[verify.SEGMENT_WORKERS] / 1e9:.2f} GB/s"
+            f" of raw log; one segment at a time {t_many[1]:.2f} s"
         )
         print(
             f"  {'read a segment back (lines read again)':42} {t_read_back:6.2f} s  {n / t_read_back:12,.0f} events/s"

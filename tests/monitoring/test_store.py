@@ -93,6 +93,15 @@ def test_segments_store_the_received_line_and_read_the_rest_out_of_it(store):
     assert store.read_segment(1, ["host", "ts"]).columns == ["host", "ts"]
 
 
+def test_segments_verified_side_by_side_report_in_segment_order(store):
+    for index in (3, 1):  # tampered last segment first
+        df = store.read_segment(index)
+        _rewrite(store.segment_path(index), pl.concat([df[:2], df[3:]]))
+    report = verify_dir(store.root, store.vkey())
+    assert _kinds(report) == [(1, 2, "removed"), (3, 2, "removed")]
+    assert report.segments == 3 and report.events == 58
+
+
 def test_one_byte_edit_of_a_stored_file_is_detected_in_that_segment(store):
     path = store.segment_path(3)
     os.chmod(path, 0o644)
