@@ -69,6 +69,14 @@ def test_reference_roots():
         assert merkle.root(leaves[:n]).hex() == want
 
 
+def test_prefix_roots_are_the_roots_of_every_prefix():
+    ref, leaves = _reference()
+    assert [r.hex() for r in merkle.prefix_roots(leaves)] == ref["root_hashes_hex"][1 : len(leaves) + 1]
+    many = [merkle.leaf_hash(i.to_bytes(4, "big")) for i in range(300)]
+    assert merkle.prefix_roots(many) == [merkle.root(many[:n]) for n in range(1, 301)]
+    assert merkle.prefix_roots([]) == []
+
+
 def test_our_proofs_verify_and_tampering_is_refused():
     ref, leaves = _reference()
     for n in range(1, len(leaves) + 1):

@@ -151,6 +151,17 @@ def test_replaced_segment_resigned_with_another_key_is_refused(store):
     assert verify_dir(store.root, forged.vkey()).problems[0]["segment"] == 1
 
 
+def test_an_altered_segment_header_is_named_by_the_first_checkpoint_that_fails(store):
+    path = store.seg_dir / "00000002.json"
+    header = json.loads(path.read_text())
+    header["last_ts"] = "2013-01-06T00:00:00+00:00"  # a window made to look longer
+    path.chmod(0o644)
+    path.write_text(json.dumps(header))
+    report = verify_dir(store.root, store.vkey())
+    assert _kinds(report) == [(2, None, "altered")]
+    assert "does not match the signed checkpoint" in report.problems[0]["detail"]
+
+
 def test_removed_segment_and_pruned_segment(store):
     assert store.prune(1, "retention")
     report = verify_dir(store.root, store.vkey())

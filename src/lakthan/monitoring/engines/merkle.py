@@ -36,6 +36,25 @@ def root(leaves: list[bytes]) -> bytes:
     return eventhash.root(b"".join(leaves))
 
 
+def prefix_roots(leaves: list[bytes]) -> list[bytes]:
+    """The tree hash of every prefix of ``leaves`` (sizes 1 to n), in O(n log n) hashes rather than the
+    O(n²) of one root per prefix: the perfect subtrees a prefix splits into (one per bit of its size,
+    largest first) are kept, and folded right to left as RFC 6962 splits a tree."""
+    frontier: list[tuple[int, bytes]] = []  # (size, hash) of the perfect subtrees, largest first
+    roots = []
+    for leaf in leaves:
+        size, h = 1, leaf
+        while frontier and frontier[-1][0] == size:
+            h = node_hash(frontier.pop()[1], h)
+            size *= 2
+        frontier.append((size, h))
+        acc = h
+        for _, left in reversed(frontier[:-1]):
+            acc = node_hash(left, acc)
+        roots.append(acc)
+    return roots
+
+
 def inclusion_proof(index: int, leaves: list[bytes]) -> list[bytes]:
     n = len(leaves)
     if not 0 <= index < n:

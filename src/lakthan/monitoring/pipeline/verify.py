@@ -151,9 +151,11 @@ def verify_dir(root: Path, vkey: str, origin: str | None = None) -> Report:
 
     # each checkpoint pins the headers up to its size: the first that fails names the altered header
     outer = [header_leaf(headers[i]) if i in headers else b"" for i in range(1, size + 1)]
+    complete = outer.index(b"") if b"" in outer else size  # the prefix with no header missing
+    roots = [merkle.root([]), *merkle.prefix_roots(outer[:complete])]  # by size
     bad_headers: set[int] = set()
     for cp, _ in checkpoints:
-        if cp.size <= size and all(outer[: cp.size]) and merkle.root(outer[: cp.size]) != cp.root:
+        if cp.size <= complete and roots[cp.size] != cp.root:
             suspect = cp.size
             if suspect not in bad_headers and not any(b < suspect for b in bad_headers):
                 bad_headers.add(suspect)
