@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -14,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from lakthan import __version__
 from lakthan.core import audit
 from lakthan.core.errors import IntegrityFailure, InvalidInput, NotFound
 from lakthan.core.models import Unit
@@ -24,6 +26,7 @@ from lakthan.monitoring.pipeline import detect as detect_engine
 from lakthan.monitoring.pipeline import parsers
 from lakthan.monitoring.pipeline.files import write_atomic
 from lakthan.monitoring.pipeline.follow import Offsets
+from lakthan.monitoring.pipeline.matches import MatchCache, forget_matches, rules_key, stacked
 from lakthan.monitoring.pipeline.rules import RuleSet, compile_texts
 from lakthan.monitoring.pipeline.schema import EVIDENCE, SCHEMA
 from lakthan.monitoring.pipeline.store import LogStore
@@ -273,10 +276,13 @@ def placeholders() -> dict[str, list[str]]:
     return {"disabled_accounts": disabled}
 
 
-def ruleset() -> RuleSet:
+def rule_sources() -> list[tuple[str, str]]:
     sources = [(str(p), p.read_text()) for p in sorted(RULES_DIR.glob("*.yml"))]
-    sources += [(r.filename, r.text) for r in Rule.objects.all()]
-    return compile_texts(sources, placeholders())
+    return sources + [(r.filename, r.text) for r in Rule.objects.all()]
+
+
+def ruleset() -> RuleSet:
+    return compile_texts(rule_sources(), placeholders())
 
 
 @dataclass
@@ -326,31 +332,55 @@ def scan_events(
     """Events of every sealed, unpruned segment overlapping [start, end], with segment and position."""
     s = store()
     frames = []
-    for seg in Segment.objects.filter(pruned_at__isnull=True).order_by("index"):
-        if (start and seg.last_ts < start) or (end and seg.first_ts > end):
-            continue
-        if not s.segment_path(seg.index).exists():
-            continue
-        df = s.read_segment(seg.index, columns).with_columns(
-            pl.lit(seg.index, dtype=pl.Int64).alias("segment"),
-            pl.int_range(pl.len(), dtype=pl.Int64).alias("position"),
-        )
-        if start is not None:
-            df = df.filter(pl.col("ts") >= start)
-        if end is not None:
-            df = df.filter(pl.col("ts") <= end)
-        frames.append(df)
+    for index in _readable_segments(s, start, end):
+        df = _positioned(s, index, columns)
+        frames.append(df.filter(_in_range(start, end)) if start or end else df)
     if not frames:
         schema = {c: SCHEMA[c] for c in columns or SCHEMA}
         return pl.DataFrame(schema={**schema, "segment": pl.Int64, "position": pl.Int64})
     return pl.concat(frames, how="vertical")
 
 
+_EARLIEST, _LATEST = datetime(1, 1, 2, tzinfo=UTC), datetime(9999, 12, 30, tzinfo=UTC)
+
+
+def _readable_segments(s: LogStore, start: datetime | None, end: datetime | None) -> Iterator[int]:
+    """The sealed, unpruned segments overlapping [start, end] whose files are there."""
+    for seg in Segment.objects.filter(pruned_at__isnull=True).order_by("index"):
+        if (start and seg.last_ts < start) or (end and seg.first_ts > end):
+            continue
+        if s.segment_path(seg.index).exists():
+            yield seg.index
+
+
+def _in_range(start: datetime | None, end: datetime | None) -> pl.Expr:
+    return pl.col("ts").is_between(start or _EARLIEST, end or _LATEST)
+
+
+def _positioned(s: LogStore, index: int, columns: list[str] | None = None) -> pl.DataFrame:
+    """A segment's events with their segment and position."""
+    return s.read_segment(index, columns).with_columns(
+        pl.lit(index, dtype=pl.Int64).alias("segment"),
+        pl.int_range(pl.len(), dtype=pl.Int64).alias("position"),
+    )
+
+
 def detect(start: datetime | None = None, end: datetime | None = None) -> list[dict]:
     """Runs every rule over the sealed events in the range; records one alert per rule and host
-    (keeping any disposition already given) and returns them in the `detect --json` shape."""
-    rs = ruleset()
-    alerts = detect_engine.detect(scan_events(start, end), rs)
+    (keeping any disposition already given) and returns them in the `detect --json` shape. Each
+    segment is matched once per set of rules (pipeline/matches.py)."""
+    sources, values = rule_sources(), placeholders()
+    rs = compile_texts(sources, values)
+    cache = MatchCache(log_home() / "state" / "matches", rules_key(sources, values, __version__))
+    s = store()
+    parts = []
+    for index in _readable_segments(s, start, end):
+        found, matched = cache.get(index, lambda i=index: detect_engine.matching(_positioned(s, i), rs))
+        if start or end:
+            in_range = found.select(_in_range(start, end)).to_series()
+            found, matched = found.filter(in_range), matched.filter(in_range) if matched.width else matched
+        parts.append((found, matched))
+    alerts = detect_engine.alerts(*stacked(parts), rs)
     with transaction.atomic():
         for a in alerts:
             Alert.objects.update_or_create(
@@ -565,6 +595,7 @@ def prune(now: datetime | None = None, actor: str = audit.SYSTEM) -> list[int]:
             continue
         reason = f"retention {days} days"
         if s.prune(seg.index, reason, now=now):
+            forget_matches(log_home() / "state" / "matches", seg.index)  # derived from the payload
             with transaction.atomic():
                 seg.pruned_at, seg.prune_reason = now, reason
                 seg.save(update_fields=["pruned_at", "prune_reason"])

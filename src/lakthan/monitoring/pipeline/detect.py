@@ -18,20 +18,25 @@ MAX_EVENTS = 100
 
 def detect(events: pl.DataFrame, ruleset: RuleSet, tz: str = "Asia/Bangkok") -> list[dict]:
     """``events`` carries the schema's columns plus ``segment`` and ``position``."""
-    found, matched = matching(events, ruleset, tz)
+    return alerts(*matching(events, ruleset, tz), ruleset)
+
+
+def alerts(found: pl.DataFrame, matched: pl.DataFrame, ruleset: RuleSet) -> list[dict]:
+    """The alerts of ``matching``'s result: of one batch, or of several batches' results stacked (what
+    an event matches depends on that event alone, so the two give the same alerts)."""
     rules = ruleset.rules
-    alerts: list[dict] = []
+    out: list[dict] = []
     for name in matched.columns:
         rule = rules[int(name)]
         if not rule.hidden:
-            alerts += _alerts(rule.id, rule.title, rule.level, found.filter(matched[name]))
+            out += _alerts(rule.id, rule.title, rule.level, found.filter(matched[name]))
     index = {r.id: str(i) for i, r in enumerate(rules)}
     for corr in ruleset.correlations:
         names = [index[r] for r in corr.rules if index[r] in matched.columns]
         if names:
             hit = found.filter(matched.select(pl.any_horizontal(names)).to_series())
-            alerts += _alerts(corr.id, corr.title, corr.level, _windowed(hit, corr))
-    return sorted(alerts, key=lambda a: (a["rule_id"], a["host"] or ""))
+            out += _alerts(corr.id, corr.title, corr.level, _windowed(hit, corr))
+    return sorted(out, key=lambda a: (a["rule_id"], a["host"] or ""))
 
 
 def matching(

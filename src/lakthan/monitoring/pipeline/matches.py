@@ -1,0 +1,77 @@
+"""What each sealed segment's events match, kept on disk per set of rules (no Django).
+
+The hourly detection looks at every retained event. Reading a segment back means decoding it and
+reading its lines again, so instead each segment is matched once per set of rules and its matches
+(few rows: the events some rule matched, with the columns the alerts need) are kept under
+``state/matches/<rules key>/``; detection then stacks them. What an event matches depends on that
+event alone, so the alerts are the same as over all events at once (a test checks it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import polars as pl
+
+from lakthan.monitoring.pipeline.files import write_atomic
+
+FORMAT = 1  # raised whenever what is kept changes meaning
+_RULE = "rule:"
+
+
+def rules_key(sources: list[tuple[str, str]], placeholders: dict[str, list[str]], version: str) -> str:
+    """Names a set of rules (their files and texts, the placeholder values, the software version)."""
+    text = json.dumps([FORMAT, version, sorted(sources), sorted(placeholders.items())], ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+class MatchCache:
+    def __init__(self, root: Path, key: str):
+        self.dir = Path(root) / key
+        if Path(root).exists():
+            for other in Path(root).iterdir():  # matches of rules no longer in force
+                if other.name != key:
+                    shutil.rmtree(other, ignore_errors=True)
+        self.dir.mkdir(parents=True, exist_ok=True)
+
+    def get(
+        self, index: int, compute: Callable[[], tuple[pl.DataFrame, pl.DataFrame]]
+    ) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """Segment ``index``'s (found, matched), computed once and kept."""
+        path = self.dir / f"{index:08d}.parquet"
+        if path.exists():
+            return split(pl.read_parquet(path))
+        found, matched = compute()
+        buf = io.BytesIO()
+        joined(found, matched).write_parquet(buf)
+        write_atomic(path, buf.getvalue())
+        return found, matched
+
+
+def forget_matches(root: Path, index: int) -> None:
+    """Removes what is kept of a segment's matches (its payload was pruned), under every rules key."""
+    for path in Path(root).glob(f"*/{index:08d}.parquet"):
+        path.unlink()
+
+
+def joined(found: pl.DataFrame, matched: pl.DataFrame) -> pl.DataFrame:
+    return found.hstack(matched.rename({c: _RULE + c for c in matched.columns}))
+
+
+def split(df: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    rules = [c for c in df.columns if c.startswith(_RULE)]
+    matched = df.select(pl.col(c).fill_null(False).alias(c.removeprefix(_RULE)) for c in rules)
+    return df.drop(rules), matched
+
+
+def stacked(parts: list[tuple[pl.DataFrame, pl.DataFrame]]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Several segments' (found, matched) as one: a rule absent from a segment matched none of it."""
+    frames = [joined(f, m) for f, m in parts if f.height]
+    if not frames:
+        return parts[0] if parts else (pl.DataFrame(), pl.DataFrame())
+    return split(pl.concat(frames, how="diagonal_relaxed"))

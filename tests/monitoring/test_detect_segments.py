@@ -1,0 +1,76 @@
+"""The hourly detection matches each sealed segment once per set of rules and stacks the kept matches:
+its alerts must equal detection over all events at once, in any range, and a change of rules or a
+pruned segment must not leave stale matches behind."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from lakthan.monitoring import services
+from lakthan.monitoring.pipeline import detect as detect_engine
+
+from .gen import known_attacks
+
+RANGES = [  # the brute forces run 03:00–03:02 and 04:00–04:05 UTC; ranges cut through them
+    (None, None),
+    (datetime(2013, 3, 5, 3, 0, 30, tzinfo=UTC), None),
+    (None, datetime(2013, 3, 5, 4, 2, tzinfo=UTC)),
+    (datetime(2013, 3, 5, 3, 0, tzinfo=UTC), datetime(2013, 3, 5, 9, 0, tzinfo=UTC)),
+]
+
+
+@pytest.fixture
+def sealed(db):
+    syslog, access = known_attacks()
+    for part in range(4):  # four segments, so brute-force windows and alerts span segments
+        services.ingest_lines(syslog[part::4], "syslog")
+        services.seal()
+    services.ingest_lines(access, "nginx")
+    services.seal()
+
+
+def _matches_dir() -> Path:
+    return services.log_home() / "state" / "matches"
+
+
+@pytest.mark.parametrize("start,end", RANGES)
+def test_alerts_from_kept_matches_equal_detection_over_all_events(sealed, start, end):
+    everything = detect_engine.detect(services.scan_events(start, end), services.ruleset())
+    assert everything  # the known attacks are found at all
+    assert services.detect(start, end) == everything  # matches computed and kept
+    assert services.detect(start, end) == everything  # matches read back
+
+
+def test_each_segment_is_matched_once_per_set_of_rules(sealed, monkeypatch, tmp_path):
+    first = services.detect()
+    (key,) = [p.name for p in _matches_dir().iterdir()]
+    assert len(list((_matches_dir() / key).iterdir())) == 5
+
+    def no_matching(*args, **kwargs):
+        raise AssertionError("a segment was matched again")
+
+    monkeypatch.setattr(detect_engine, "matching", no_matching)
+    assert services.detect() == first
+    monkeypatch.undo()
+
+    rule = tmp_path / "rules"
+    rule.mkdir()
+    (rule / "cron.yml").write_text(
+        "title: Cron ran\nid: 5a1f6d0e-0000-4000-8000-000000000001\nstatus: test\n"
+        "logsource: {product: linux}\ndetection:\n  sel: {program: CRON}\n  condition: sel\nlevel: low\n"
+    )
+    services.import_rules(rule)
+    alerts = services.detect()
+    assert [p.name for p in _matches_dir().iterdir()] != [key]  # the old rules' matches are gone
+    cron = [a for a in alerts if a["rule_title"] == "Cron ran"]
+    assert len(cron) == 1 and cron[0]["host"] == "db01" and cron[0]["count"] == 200
+
+
+def test_pruned_segments_leave_no_matches(sealed):
+    services.detect()
+    assert len(list(_matches_dir().glob("*/*.parquet"))) == 5
+    assert services.prune() == [1, 2, 3, 4, 5]  # 2013 is long past the 90 days
+    assert not list(_matches_dir().glob("*/*.parquet"))  # they were read out of the pruned payloads
