@@ -15,7 +15,6 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from lakthan import __version__
 from lakthan.core import audit
 from lakthan.core.errors import IntegrityFailure, InvalidInput, NotFound
 from lakthan.core.models import Unit
@@ -371,7 +370,7 @@ def detect(start: datetime | None = None, end: datetime | None = None) -> list[d
     segment is matched once per set of rules (pipeline/matches.py)."""
     sources, values = rule_sources(), placeholders()
     rs = compile_texts(sources, values)
-    cache = MatchCache(log_home() / "state" / "matches", rules_key(sources, values, __version__))
+    cache = MatchCache(log_home() / "state" / "matches", rules_key(sources, values))
     s = store()
     parts = []
     for index in _readable_segments(s, start, end):

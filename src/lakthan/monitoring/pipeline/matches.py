@@ -18,15 +18,22 @@ from pathlib import Path
 
 import polars as pl
 
+from lakthan.monitoring.pipeline import _parse_native, candidates, detect, parsers, rules
 from lakthan.monitoring.pipeline.files import write_atomic
 
 FORMAT = 1  # raised whenever what is kept changes meaning
 _RULE = "rule:"
 
 
-def rules_key(sources: list[tuple[str, str]], placeholders: dict[str, list[str]], version: str) -> str:
-    """Names a set of rules (their files and texts, the placeholder values, the software version)."""
-    text = json.dumps([FORMAT, version, sorted(sources), sorted(placeholders.items())], ensure_ascii=False)
+def rules_key(sources: list[tuple[str, str]], placeholders: dict[str, list[str]]) -> str:
+    """Names a set of rules (their files and texts, the placeholder values) and the code that reads
+    lines and matches them, so an upgrade of either starts afresh."""
+    code = hashlib.sha256()
+    for module in (parsers, _parse_native, rules, candidates, detect):
+        code.update(Path(module.__file__).read_bytes())
+    text = json.dumps(
+        [FORMAT, code.hexdigest(), sorted(sources), sorted(placeholders.items())], ensure_ascii=False
+    )
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
@@ -64,9 +71,9 @@ def joined(found: pl.DataFrame, matched: pl.DataFrame) -> pl.DataFrame:
 
 
 def split(df: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    rules = [c for c in df.columns if c.startswith(_RULE)]
-    matched = df.select(pl.col(c).fill_null(False).alias(c.removeprefix(_RULE)) for c in rules)
-    return df.drop(rules), matched
+    rule_columns = [c for c in df.columns if c.startswith(_RULE)]
+    matched = df.select(pl.col(c).fill_null(False).alias(c.removeprefix(_RULE)) for c in rule_columns)
+    return df.drop(rule_columns), matched
 
 
 def stacked(parts: list[tuple[pl.DataFrame, pl.DataFrame]]) -> tuple[pl.DataFrame, pl.DataFrame]:
