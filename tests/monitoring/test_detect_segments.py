@@ -74,3 +74,14 @@ def test_pruned_segments_leave_no_matches(sealed):
     assert len(list(_matches_dir().glob("*/*.parquet"))) == 5
     assert services.prune() == [1, 2, 3, 4, 5]  # 2013 is long past the 90 days
     assert not list(_matches_dir().glob("*/*.parquet"))  # they were read out of the pruned payloads
+
+
+def test_an_unreadable_segment_is_left_out_of_detection_and_search_and_named(sealed, caplog):
+    path = services.store().segment_path(2)
+    path.chmod(0o644)
+    path.write_bytes(b"not parquet")
+    others = detect_engine.detect(services.scan_events(), services.ruleset())
+    assert services.detect() == others and others  # the other segments' alerts, not an exception
+    assert services.search(text="203.0.113.7")
+    assert "log segment 2 left out" in caplog.text
+    assert not services.verify()["intact"]

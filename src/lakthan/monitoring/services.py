@@ -4,11 +4,13 @@ retention and legal holds. The pure work is in pipeline/ and engines/; here are 
 from __future__ import annotations
 
 import json
+import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import polars as pl
 from django.conf import settings
@@ -30,6 +32,9 @@ from lakthan.monitoring.pipeline.rules import RuleSet, compile_texts
 from lakthan.monitoring.pipeline.schema import EVIDENCE, SCHEMA
 from lakthan.monitoring.pipeline.store import LogStore
 from lakthan.monitoring.pipeline.verify import verify_dir
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 RULES_DIR = Path(__file__).resolve().parent / "rules"
 MIN_RETENTION_DAYS = 90
@@ -332,8 +337,9 @@ def scan_events(
     s = store()
     frames = []
     for index in _readable_segments(s, start, end):
-        df = _positioned(s, index, columns)
-        frames.append(df.filter(_in_range(start, end)) if start or end else df)
+        df = _unless_unreadable(index, lambda i=index: _positioned(s, i, columns))
+        if df is not None:
+            frames.append(df.filter(_in_range(start, end)) if start or end else df)
     if not frames:
         schema = {c: SCHEMA[c] for c in columns or SCHEMA}
         return pl.DataFrame(schema={**schema, "segment": pl.Int64, "position": pl.Int64})
@@ -350,6 +356,16 @@ def _readable_segments(s: LogStore, start: datetime | None, end: datetime | None
             continue
         if s.segment_path(seg.index).exists():
             yield seg.index
+
+
+def _unless_unreadable(index: int, read: Callable[[], T]) -> T | None:
+    """What ``read`` gives, or None when segment ``index`` cannot be read (a damaged or altered file):
+    one bad segment must not stop search or detection over the others; verification names it."""
+    try:
+        return read()
+    except (pl.exceptions.PolarsError, ValueError, OSError) as exc:
+        log.warning("log segment %s left out, it cannot be read (%s); run `lakthan logs verify`", index, exc)
+        return None
 
 
 def _in_range(start: datetime | None, end: datetime | None) -> pl.Expr:
@@ -374,7 +390,12 @@ def detect(start: datetime | None = None, end: datetime | None = None) -> list[d
     s = store()
     parts = []
     for index in _readable_segments(s, start, end):
-        found, matched = cache.get(index, lambda i=index: detect_engine.matching(_positioned(s, i), rs))
+        kept = _unless_unreadable(
+            index, lambda i=index: cache.get(i, lambda: detect_engine.matching(_positioned(s, i), rs))
+        )
+        if kept is None:
+            continue
+        found, matched = kept
         if start or end:
             in_range = found.select(_in_range(start, end)).to_series()
             found, matched = found.filter(in_range), matched.filter(in_range) if matched.width else matched
