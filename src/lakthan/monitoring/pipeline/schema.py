@@ -31,7 +31,6 @@ SCHEMA: dict[str, pl.DataType] = {
     "parser": pl.Utf8,  # the parser that read the line: syslog | nginx | apache | jsonl
     "raw": pl.Utf8,
 }
-COLUMNS = list(SCHEMA)
 # What a segment stores, in this order, which is part of the proof: an event's leaf is SHA-256 of the
 # canonical encoding of these columns (engines/eventhash.py). The rest are not known from ``raw`` alone:
 # the time (the year of an RFC 3164 line, the arrival of an unparsed one), the host (given, or from the

@@ -224,14 +224,14 @@ class LogStore:
         index = self.size() + 1
         segment = self.segment_path(index)
         leaves_path = self.seg_dir / f"{seg_name(index)}.leaves"
-        leaves = b"".join(self._chunk_leaves(p) for p in chunks)
+        hashed = [self._chunk_leaves(p) for p in chunks]
+        leaves = b"".join(h for h, _ in hashed)
         root = None
         if len(chunks) == 1:  # already in segment form: linked, not re-encoded (the chunk stays until commit)
             os.link(chunks[0], segment)
             os.chmod(segment, 0o444)
-            written = chunks[0].with_suffix(".leaves")
-            if written.exists() and written.stat().st_size == len(leaves):
-                os.link(written, leaves_path)
+            if hashed[0][1]:  # the leaves written with the chunk
+                os.link(chunks[0].with_suffix(".leaves"), leaves_path)
                 os.chmod(leaves_path, 0o444)
                 root = self._written_root(chunks[0])
             else:
@@ -267,13 +267,14 @@ class LogStore:
         return Sealed(header, note)
 
     @staticmethod
-    def _chunk_leaves(chunk: Path) -> bytes:
-        """The leaves written with the chunk, or computed again when that file is missing or short."""
+    def _chunk_leaves(chunk: Path) -> tuple[bytes, bool]:
+        """The chunk's leaves, and whether they are those written with it (not computed again because
+        that file is missing or short)."""
         rows = pq.ParquetFile(chunk).metadata.num_rows
         path = chunk.with_suffix(".leaves")
         if path.exists() and path.stat().st_size == rows * eventhash.HASH_SIZE:
-            return path.read_bytes()
-        return event_leaves(pl.read_parquet(chunk))
+            return path.read_bytes(), True
+        return event_leaves(pl.read_parquet(chunk)), False
 
     @staticmethod
     def _written_root(chunk: Path) -> bytes | None:
