@@ -171,9 +171,8 @@ def derive(stored: pl.DataFrame, tz: str = "Asia/Bangkok") -> pl.DataFrame:
     if unknown:
         raise ValueError(f"events of an unknown parser {sorted(unknown, key=str)[0]!r}")
     year = pl.col("ts").dt.convert_time_zone(tz).dt.year().fill_null(1970)
-    year = (
-        pl.when(pl.col("parser") == "syslog").then(year).otherwise(1970).alias("_year")
-    )  # only it needs one
+    # only the syslog parser reads a year into its lines
+    year = pl.when(pl.col("parser") == "syslog").then(year).otherwise(1970).alias("_year")
     stored = stored.with_columns(year)
     if stored.select("parser", "_year").n_unique() == 1:
         return _derive_group(stored, tz)
