@@ -208,10 +208,61 @@ def test_sidecars_of_a_writer_that_died_before_its_chunk_are_removed_when_old(tm
     old = s.open_dir / f"chunk-{time.time_ns() - 3600 * 10**9:020d}-dead"
     young = s.open_dir / f"chunk-{time.time_ns():020d}-busy"
     for stem in (old, young):
-        for suffix in (".leaves", ".root"):
+        for suffix in (".leaves", ".root", ".days"):
             stem.with_suffix(suffix).write_bytes(b"x" * 32)
     s.recover()
-    assert sorted(p.name for p in s.open_dir.iterdir()) == [young.name + ".leaves", young.name + ".root"]
+    assert sorted(p.name for p in s.open_dir.iterdir()) == [
+        young.name + s for s in (".days", ".leaves", ".root")
+    ]
+
+
+def _hosts_and_positions(df: pl.DataFrame) -> pl.DataFrame:
+    return df.select("host", pl.int_range(pl.len()).alias("position"))
+
+
+ANNOTATE = {"hosts": _hosts_and_positions, "count": lambda df: pl.DataFrame({"n": [df.height]})}
+
+
+def test_annotations_of_a_segments_chunks_are_stacked_with_positions_in_the_segment(tmp_path):
+    s = LogStore(tmp_path / "logs")
+    for k, n in enumerate((7, 1, 12)):
+        s.append(parsers.parse(_lines(n, host=f"h{k}")).events, ANNOTATE)
+    s.seal()
+    hosts = s.annotation(1, "hosts")
+    events = s.read_segment(1)
+    assert hosts["position"].to_list() == list(range(20))  # counted from the segment's first event
+    assert hosts["host"].to_list() == events["host"].to_list()
+    assert s.annotation(1, "count")["n"].to_list() == [7, 1, 12] and s.annotation_names(1) == [
+        "count",
+        "hosts",
+    ]
+    assert not list(s.open_dir.iterdir())  # the chunks' annotations went with them
+    assert verify_dir(s.root, s.vkey()).intact  # annotations are not evidence: nothing to verify
+    s.prune(1, "retention")
+    assert s.annotation_names(1) == []  # taken from the events: pruned with them
+
+
+def test_a_segment_gets_only_the_annotations_all_its_chunks_have(tmp_path):
+    s = LogStore(tmp_path / "logs")
+    s.append(parsers.parse(_lines(3)).events, ANNOTATE)
+    s.append(parsers.parse(_lines(3, start=3)).events, {"count": ANNOTATE["count"]})
+    s.append(parsers.parse(_lines(3, start=6)).events)  # written without: nothing for the segment
+    s.seal()
+    assert s.annotation_names(1) == []
+    s.append(parsers.parse(_lines(3, start=9)).events, ANNOTATE)
+    s.append(parsers.parse(_lines(3, start=12)).events, {"count": ANNOTATE["count"]})
+    s.seal()
+    assert s.annotation_names(2) == ["count"] and s.annotation(2, "hosts") is None
+
+
+def test_annotations_of_a_seal_that_crashed_before_its_header_are_not_kept(tmp_path):
+    s = LogStore(tmp_path / "logs")
+    s.append(parsers.parse(_lines(4)).events, ANNOTATE)
+    s.seal()
+    s.append(parsers.parse(_lines(2, start=4)).events)
+    (s.notes_dir / "00000002.hosts.parquet").write_bytes(b"of a seal that died")
+    s.seal()  # recovery removes what the dead seal wrote for segment 2
+    assert s.annotation_names(1) == ["count", "hosts"] and s.annotation_names(2) == []
 
 
 def test_locate_cases():

@@ -29,6 +29,7 @@ def serve(udp=None, tcp=None, http=None, seal_every: float = 300, tls=None) -> N
             tcp=tcp,
             http=http,
             on_seal=services.seal,
+            annotate=services.chunk_annotations,
             seal_every=seal_every,
             stop=stop,
             ready=ready,

@@ -24,13 +24,13 @@ from lakthan.core.services import get_unit
 from lakthan.core.thai import BANGKOK
 from lakthan.monitoring.models import Alert, Checkpoint, Host, HostDay, LegalHold, Retention, Rule, Segment
 from lakthan.monitoring.pipeline import detect as detect_engine
-from lakthan.monitoring.pipeline import parsers
+from lakthan.monitoring.pipeline import parsers, tally
 from lakthan.monitoring.pipeline.files import write_atomic
 from lakthan.monitoring.pipeline.follow import Offsets
-from lakthan.monitoring.pipeline.matches import MatchCache, forget_matches, rules_key, stacked
+from lakthan.monitoring.pipeline.matches import MatchCache, chunk_matches, forget_matches, rules_key, stacked
 from lakthan.monitoring.pipeline.rules import RuleSet, compile_texts
 from lakthan.monitoring.pipeline.schema import EVIDENCE, SCHEMA
-from lakthan.monitoring.pipeline.store import LogStore
+from lakthan.monitoring.pipeline.store import Annotate, LogStore
 from lakthan.monitoring.pipeline.verify import verify_dir
 
 log = logging.getLogger(__name__)
@@ -127,6 +127,7 @@ def ingest_files(
             raise InvalidInput(f"ไม่พบไฟล์ {p}", f"file not found: {p}")
     s = store()
     s.recover()
+    annotate = chunk_annotations()
     offsets = Offsets(log_home() / "state" / "files.json")
     events = unparsed = 0
     for p in paths:
@@ -138,7 +139,7 @@ def ingest_files(
                     f"{chunk.path}:{chunk.first_line}: อ่านไม่ได้ ({exc})",
                     f"{chunk.path}:{chunk.first_line}: cannot parse ({exc})",
                 ) from None
-            s.append(parsed.events)
+            s.append(parsed.events, annotate)
             offsets.done(chunk)  # after the events are durable: a crash re-reads at most this chunk
             events += parsed.events.height
             unparsed += parsed.unparsed
@@ -148,8 +149,18 @@ def ingest_files(
 
 def ingest_lines(lines: list[str], fmt: str = "auto", host: str | None = None, source: str = "") -> int:
     parsed = parsers.parse(lines, fmt, host=host, source=source)
-    store().append(parsed.events)
+    store().append(parsed.events, chunk_annotations())
     return parsed.events.height
+
+
+MATCHES = "matches-"  # + the rules key: an annotation of what the events match
+
+
+def chunk_annotations() -> Annotate:
+    """What is taken from events as they are written so that nothing reads them back: the coverage
+    tallies, and what they match under the rules in force."""
+    key, rs = rules_in_force()
+    return {"days": tally.days, "seq": tally.seq_runs, MATCHES + key: lambda df: chunk_matches(df, rs)}
 
 
 def seal(now: datetime | None = None) -> Segment | None:
@@ -181,26 +192,27 @@ def _sync_index(s: LogStore) -> Segment | None:
                 last_ts=datetime.fromisoformat(h["last_ts"]),
                 sealed_at=datetime.fromisoformat(h["sealed_at"]),
             )
-            _count_host_days(s.read_segment(h["index"]))
+            _count_host_days(s, h["index"])
             note = (s.cp_dir / f"{h['index']:08d}.txt").read_text()
             cp = verifier.open(note)
             Checkpoint.objects.create(size=cp.size, root=cp.root.hex(), origin=cp.origin, note=note)
+        _adopt_matches(s, h["index"])
+        s.drop_annotations(h["index"])
     return last
 
 
-def _count_host_days(df: pl.DataFrame) -> None:
-    df = df.with_columns(
-        pl.col("ts").dt.convert_time_zone("Asia/Bangkok").dt.date().alias("day"),
-        pl.col("host").fill_null("(unknown)"),
-    )
-    gaps = _seq_gaps(df)
-    days = df.group_by(["host", "day"]).agg(
-        pl.len().alias("n"),
-        (~pl.col("parsed")).sum().alias("unparsed"),
-        pl.col("ts").min().alias("first"),
-        pl.col("ts").max().alias("last"),
-    )
-    for row in days.iter_rows(named=True):
+def _count_host_days(s: LogStore, index: int) -> None:
+    """Adds a sealed segment's events to the per host and day counts, from the tallies taken when its
+    chunks were written (or, for a segment written without them, from its events read back)."""
+    days, runs = s.annotation(index, "days"), s.annotation(index, "seq")
+    if days is None or runs is None:
+        events = s.read_segment(index)
+        days, runs = tally.days(events), tally.seq_runs(events)
+    state_file = log_home() / "state" / "seq.json"
+    last = json.loads(state_file.read_text()) if state_file.exists() else {}
+    gaps, last = tally.seq_gaps(runs, last)
+    write_atomic(state_file, json.dumps(last).encode())
+    for row in tally.stack_days(days).iter_rows(named=True):
         obj, created = HostDay.objects.get_or_create(
             host_name=row["host"],
             day=row["day"],
@@ -212,24 +224,6 @@ def _count_host_days(df: pl.DataFrame) -> None:
         obj.last_ts = max(obj.last_ts, row["last"])
         obj.seq_gaps += gaps.get((row["host"], row["day"]), 0)
         obj.save()
-
-
-def _seq_gaps(df: pl.DataFrame) -> dict:
-    """Missing RFC 5424 sequenceIds per (host, day), continuing from each host's last number seen."""
-    state_file = log_home() / "state" / "seq.json"
-    last = json.loads(state_file.read_text()) if state_file.exists() else {}
-    out: dict = {}
-    seq = df.filter(pl.col("seq").is_not_null()).select("host", "day", "seq")
-    for (host,), part in seq.group_by(["host"]):
-        part = part.sort("seq")
-        prev = last.get(host)
-        for row in part.iter_rows(named=True):
-            if prev is not None and row["seq"] > prev + 1:
-                out[(host, row["day"])] = out.get((host, row["day"]), 0) + row["seq"] - prev - 1
-            prev = row["seq"] if prev is None else max(prev, row["seq"])
-        last[host] = prev
-    write_atomic(state_file, json.dumps(last).encode())
-    return out
 
 
 # --- verification -----------------------------------------------------------------------------------
@@ -287,6 +281,27 @@ def rule_sources() -> list[tuple[str, str]]:
 
 def ruleset() -> RuleSet:
     return compile_texts(rule_sources(), placeholders())
+
+
+_compiled: dict[str, RuleSet] = {}
+
+
+def rules_in_force() -> tuple[str, RuleSet]:
+    """The key of the rules in force (pipeline/matches.py) and the rules compiled, once per key."""
+    sources, values = rule_sources(), placeholders()
+    key = rules_key(sources, values)
+    if key not in _compiled:
+        _compiled.clear()
+        _compiled[key] = compile_texts(sources, values)
+    return key, _compiled[key]
+
+
+def _adopt_matches(s: LogStore, index: int) -> None:
+    """Keeps what a new segment's events matched when they were written, if under the rules in force."""
+    key, _ = rules_in_force()
+    kept = s.annotation(index, MATCHES + key)
+    if kept is not None:
+        MatchCache(log_home() / "state" / "matches", key).adopt(index, kept)
 
 
 @dataclass
@@ -384,9 +399,8 @@ def detect(start: datetime | None = None, end: datetime | None = None) -> list[d
     """Runs every rule over the sealed events in the range; records one alert per rule and host
     (keeping any disposition already given) and returns them in the `detect --json` shape. Each
     segment is matched once per set of rules (pipeline/matches.py)."""
-    sources, values = rule_sources(), placeholders()
-    rs = compile_texts(sources, values)
-    cache = MatchCache(log_home() / "state" / "matches", rules_key(sources, values))
+    key, rs = rules_in_force()
+    cache = MatchCache(log_home() / "state" / "matches", key)
     s = store()
     parts = []
     for index in _readable_segments(s, start, end):

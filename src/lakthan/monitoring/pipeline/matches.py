@@ -5,6 +5,10 @@ reading its lines again, so instead each segment is matched once per set of rule
 (few rows: the events some rule matched, with the columns the alerts need) are kept under
 ``state/matches/<rules key>/``; detection then stacks them. What an event matches depends on that
 event alone, so the alerts are the same as over all events at once (a test checks it).
+
+Events written with the rules in force are matched as they are written, from the events already
+parsed (``chunk_matches``, an annotation of the store); when the segment is sealed its chunks' matches
+are adopted as its own, and nothing reads it back.
 """
 
 from __future__ import annotations
@@ -46,6 +50,12 @@ class MatchCache:
                     shutil.rmtree(other, ignore_errors=True)
         self.dir.mkdir(parents=True, exist_ok=True)
 
+    def adopt(self, index: int, kept: pl.DataFrame) -> None:
+        """Takes segment ``index``'s matches stacked from its chunks' (``chunk_matches``)."""
+        buf = io.BytesIO()
+        kept.with_columns(pl.lit(index, dtype=pl.Int64).alias("segment")).write_parquet(buf)
+        write_atomic(self.dir / f"{index:08d}.parquet", buf.getvalue())
+
     def get(
         self, index: int, compute: Callable[[], tuple[pl.DataFrame, pl.DataFrame]]
     ) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -58,6 +68,15 @@ class MatchCache:
         joined(found, matched).write_parquet(buf)
         write_atomic(path, buf.getvalue())
         return found, matched
+
+
+def chunk_matches(events: pl.DataFrame, ruleset: rules.RuleSet) -> pl.DataFrame:
+    """What a chunk's parsed events match, in the kept form, positions counted in the chunk (the
+    segment is not known before the seal)."""
+    positioned = events.with_columns(
+        pl.lit(0, dtype=pl.Int64).alias("segment"), pl.int_range(pl.len(), dtype=pl.Int64).alias("position")
+    )
+    return joined(*detect.matching(positioned, ruleset))
 
 
 def forget_matches(root: Path, index: int) -> None:

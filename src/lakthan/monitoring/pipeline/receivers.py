@@ -21,7 +21,7 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from lakthan.monitoring.pipeline import parsers
-from lakthan.monitoring.pipeline.store import LogStore
+from lakthan.monitoring.pipeline.store import Annotate, LogStore
 
 MAX_FRAME = 64 * 1024
 MAX_BODY = 16 * 1024 * 1024
@@ -64,6 +64,7 @@ class Spool:
     def __init__(self, store: LogStore, year: int | None = None):
         self.store = store
         self.year = year
+        self.annotate: Annotate | None = None  # what to take from the events as they are written
         self.count = 0
         self.lock = threading.Lock()
 
@@ -71,7 +72,7 @@ class Spool:
         if not lines:
             return 0
         parsed = parsers.parse(lines, fmt, source=source, year=self.year)
-        self.store.append(parsed.events)
+        self.store.append(parsed.events, self.annotate)
         with self.lock:
             self.count += parsed.events.height
         return parsed.events.height
@@ -182,15 +183,19 @@ def serve(
     tcp: str | None = None,
     http: str | None = None,
     on_seal: Callable[[], object] | None = None,
+    annotate: Callable[[], Annotate] | None = None,
     seal_every: float = 300,
     udp_flush: float = 0.2,
     stop: threading.Event | None = None,
     ready: Callable[[dict], None] | None = None,
     tls: tuple[str, str] | None = None,
 ) -> None:
-    """``tls`` = (certificate file, key file) turns the TCP receiver into syslog over TLS (RFC 5425)."""
+    """``tls`` = (certificate file, key file) turns the TCP receiver into syslog over TLS (RFC 5425).
+    ``annotate`` gives the store's annotations of new chunks; asked at start and after each seal,
+    from this thread."""
     store.recover()
     spool = Spool(store)
+    spool.annotate = annotate() if annotate else None
     stop = stop or threading.Event()
     servers, threads = [], []
     bound: dict[str, tuple[str, int]] = {}
@@ -230,6 +235,7 @@ def serve(
                     spool.write(lines, "syslog", "udp")
             if on_seal and time.monotonic() - last_seal >= seal_every:
                 on_seal()
+                spool.annotate = annotate() if annotate else None
                 last_seal = time.monotonic()
     finally:
         for s in servers:

@@ -3,6 +3,7 @@
     open/chunk-*.parquet        events not yet sealed (each written atomically)
     open/chunk-*.leaves         their leaf hashes, written just before the chunk (the chunk commits them)
     open/chunk-*.root           the RFC 6962 root of those leaves, likewise
+    open/chunk-*.NAME           annotation NAME of the chunk's events (Parquet), likewise
     segments/00000001.parquet   a sealed segment's events, in arrival order
     segments/00000001.leaves    their RFC 6962 leaf hashes, 32 bytes each (kept when payloads are pruned)
     segments/00000001.json      the segment header: index, count, inner root, SHA-256 of the Parquet file,
@@ -11,6 +12,9 @@
     checkpoints/00000001.txt    signed checkpoint (C2SP note) of the outer tree after segment 1
     checkpoints/00000001.proof  consistency proof (base64 lines) from the previous checkpoint
     checkpoint.vkey             the public verifier key
+    annotations/00000001.NAME.parquet
+                                a segment's annotation NAME: its chunks' stacked (not evidence, not
+                                signed; taken from the parsed events so that nothing need read them again)
 
 Files hold an event's stored columns only (schema.EVIDENCE: time, host, source, parser, the line as
 received); the other columns are read out of the line again when events are read (parsers.derive).
@@ -30,6 +34,7 @@ import json
 import os
 import secrets
 import time
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -49,7 +54,10 @@ HEADER_FIELDS = ("index", "count", "root", "file_sha256", "first_ts", "last_ts",
 # zstd level 1: 4 % larger files than the default level for 12 % less CPU, the dearest part of a write
 PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 1, "statistics": True}
 ORPHAN_LEAVES_AGE_NS = 600 * 10**9  # a writer dies between a chunk's files only in a crash
-SIDECARS = (".leaves", ".root")  # written before the chunk, which commits them
+SIDECARS = (".leaves", ".root")  # written before the chunk, which commits them (so are annotations)
+POSITION = "position"  # an annotation's row number of an event: in its chunk, then in its segment
+
+Annotate = Mapping[str, Callable[[pl.DataFrame], pl.DataFrame]]
 
 
 def event_leaves(df: pl.DataFrame) -> bytes:
@@ -96,7 +104,8 @@ class LogStore:
         self.open_dir = self.root / "open"
         self.seg_dir = self.root / "segments"
         self.cp_dir = self.root / "checkpoints"
-        for d in (self.open_dir, self.seg_dir, self.cp_dir):
+        self.notes_dir = self.root / "annotations"
+        for d in (self.open_dir, self.seg_dir, self.cp_dir, self.notes_dir):
             d.mkdir(parents=True, exist_ok=True)
         self._signer = signer
 
@@ -117,19 +126,27 @@ class LogStore:
         return self.signer.vkey()
 
     # --- unsealed events --------------------------------------------------------------------------
-    def append(self, df: pl.DataFrame) -> Path | None:
+    def append(self, df: pl.DataFrame, annotate: Annotate | None = None) -> Path | None:
         """Writes a batch of parsed events durably (fsynced) as an open chunk, with their leaf hashes;
         returns its path. The leaves and their root are computed and written while the Parquet file is
-        encoded (both release the GIL), so the two take the time of the slower."""
+        encoded (both release the GIL), so the two take the time of the slower.
+
+        ``annotate`` maps a name to what to take from the parsed events (all their columns) and keep
+        with the chunk, computed at the same time; a sealed segment gets its chunks' annotations
+        stacked (``annotation``). Their ``position`` column, if any, counts the chunk's rows."""
         if df.height == 0:
             return None
-        df = evidence(df)
+        parsed, df = df, evidence(df)
         stem = self.open_dir / f"chunk-{time.time_ns():020d}-{secrets.token_hex(4)}"
-        with ThreadPoolExecutor(1) as pool:
-            hashed = pool.submit(self._write_leaves, df, stem)
+        annotate = annotate or {}
+        with ThreadPoolExecutor(1 + len(annotate)) as pool:
+            written = [pool.submit(self._write_leaves, df, stem)]
+            for name, take in annotate.items():
+                written.append(pool.submit(self._write_annotation, stem, name, take, parsed))
             buf = io.BytesIO()
             df.write_parquet(buf, **PARQUET_OPTIONS)
-            hashed.result()
+            for w in written:
+                w.result()
         path = stem.with_suffix(".parquet")
         write_atomic(path, buf.getvalue())  # the commit point of the chunk
         return path
@@ -142,6 +159,24 @@ class LogStore:
             root = eventhash.root(leaves)
             written.result()
         write_atomic(stem.with_suffix(".root"), root)
+
+    @staticmethod
+    def _write_annotation(stem: Path, name: str, take: Callable, parsed: pl.DataFrame) -> None:
+        buf = io.BytesIO()
+        take(parsed).write_parquet(buf)
+        write_atomic(stem.with_suffix(f".{name}"), buf.getvalue())
+
+    def annotation(self, index: int, name: str) -> pl.DataFrame | None:
+        """Segment ``index``'s annotation ``name``, when every chunk of it had one."""
+        path = self.notes_dir / f"{seg_name(index)}.{name}.parquet"
+        return pl.read_parquet(path) if path.exists() else None
+
+    def annotation_names(self, index: int) -> list[str]:
+        return sorted(p.name.split(".")[1] for p in self.notes_dir.glob(f"{seg_name(index)}.*.parquet"))
+
+    def drop_annotations(self, index: int) -> None:
+        for path in self.notes_dir.glob(f"{seg_name(index)}.*.parquet"):
+            path.unlink(missing_ok=True)
 
     def open_chunks(self) -> list[Path]:
         return sorted(self.open_dir.glob("chunk-*.parquet"))
@@ -176,29 +211,37 @@ class LogStore:
             self._recover()
 
     def _recover(self) -> None:
-        for tmp in list(self.seg_dir.glob(".*.tmp*")) + list(self.open_dir.glob(".*.tmp*")):
+        for tmp in (t for d in (self.seg_dir, self.open_dir, self.notes_dir) for t in d.glob(".*.tmp*")):
             if not _writer_alive(tmp):  # a half-written file of a process that died
                 tmp.unlink(missing_ok=True)
         headers = self.headers()
         n = len(headers)
-        for path in list(self.seg_dir.glob("*.parquet")) + list(self.seg_dir.glob("*.leaves")):
-            if int(path.stem) > n:  # written before a crash, never committed: sealed again from the chunks
+        written = [
+            *self.seg_dir.glob("*.parquet"),
+            *self.seg_dir.glob("*.leaves"),
+            *self.notes_dir.glob("[0-9]*.parquet"),
+        ]
+        for path in written:
+            if int(path.name.split(".")[0]) > n:  # written before a crash, never committed: sealed again
                 path.unlink()
         if headers:
             for chunk in headers[-1].get("chunks", []):
                 self._remove_chunk(self.open_dir / chunk)
             if not (self.cp_dir / f"{seg_name(n)}.txt").exists():
                 self._sign(n, headers)
-        for sidecar in (p for suffix in SIDECARS for p in self.open_dir.glob(f"chunk-*{suffix}")):
+        for sidecar in self.open_dir.glob("chunk-*.*"):
+            if sidecar.suffix == ".parquet":
+                continue
             born = int(sidecar.stem.split("-")[1])  # a writer that died before its chunk:
             if not sidecar.with_suffix(".parquet").exists() and time.time_ns() - born > ORPHAN_LEAVES_AGE_NS:
                 sidecar.unlink()
 
     @staticmethod
     def _remove_chunk(chunk: Path) -> None:
-        chunk.unlink(missing_ok=True)
-        for suffix in SIDECARS:
-            chunk.with_suffix(suffix).unlink(missing_ok=True)
+        for sidecar in chunk.parent.glob(f"{chunk.stem}.*"):
+            if sidecar.suffix != ".parquet":
+                sidecar.unlink(missing_ok=True)
+        chunk.unlink(missing_ok=True)  # last: a chunk is whole while it is there
 
     @contextmanager
     def _exclusive(self):
@@ -247,6 +290,7 @@ class LogStore:
             write_atomic(segment, payload, mode=0o444)
             write_atomic(leaves_path, leaves, mode=0o444)
             stats = df["ts"]
+        self._stack_annotations(index, chunks, [len(h) // eventhash.HASH_SIZE for h, _ in hashed])
         header = {
             "index": index,
             "count": len(leaves) // eventhash.HASH_SIZE,
@@ -265,6 +309,21 @@ class LogStore:
             self._remove_chunk(p)
         fsync_dir(self.open_dir)
         return Sealed(header, note)
+
+    def _stack_annotations(self, index: int, chunks: list[Path], rows: list[int]) -> None:
+        """The annotations every chunk has, stacked into the segment's (positions counted from its start)."""
+        names = set.intersection(*({p.suffix[1:] for p in self.open_dir.glob(f"{c.stem}.*")} for c in chunks))
+        for name in sorted(names - {"parquet", *(s[1:] for s in SIDECARS)}):
+            frames, offset = [], 0
+            for chunk, n in zip(chunks, rows, strict=True):
+                df = pl.read_parquet(chunk.with_suffix(f".{name}"))
+                if POSITION in df.columns:
+                    df = df.with_columns(pl.col(POSITION) + offset)
+                frames.append(df)
+                offset += n
+            buf = io.BytesIO()
+            pl.concat(frames, how="diagonal_relaxed").write_parquet(buf)
+            write_atomic(self.notes_dir / f"{seg_name(index)}.{name}.parquet", buf.getvalue())
 
     @staticmethod
     def _chunk_leaves(chunk: Path) -> tuple[bytes, bool]:
@@ -328,5 +387,6 @@ class LogStore:
         write_atomic(self.seg_dir / f"{seg_name(index)}.pruned", json.dumps(marker).encode())
         os.chmod(path, 0o644)
         path.unlink()
+        self.drop_annotations(index)  # taken from the events: they go with them
         fsync_dir(self.seg_dir)
         return True

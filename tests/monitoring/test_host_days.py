@@ -1,0 +1,39 @@
+"""Events per host and day and missing RFC 5424 sequence ids (the coverage evidence) come out the same
+whether a segment's counts were taken as its chunks were written or by reading it back."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from lakthan.monitoring import services
+from lakthan.monitoring.models import HostDay
+
+
+def _line(host: str, seq: int, hour: int) -> str:
+    return (
+        f"<38>1 2013-01-05T{hour:02d}:{seq % 60:02d}:00+07:00 {host} sshd 1 - "
+        f'[meta sequenceId="{seq}"] Accepted password for staff from 10.0.0.1 port 22 ssh2'
+    )
+
+
+@pytest.mark.parametrize("taken", ["when written", "read back"])
+def test_counts_and_sequence_gaps_per_host_and_day(db, monkeypatch, taken):
+    if taken == "read back":
+        monkeypatch.setattr(services, "chunk_annotations", lambda: {})
+    web = [_line("web01", q, 10) for q in range(1, 51) if q not in (20, 21, 22)]  # 3 missing
+    db01 = [_line("db01", q, 23) for q in range(1, 31)]  # none missing; 23:00+07:00 is still 5 Jan
+    for k in range(0, 47, 10):  # segment 1: chunks of 10 lines, the two hosts interleaved
+        services.ingest_lines(web[k : k + 10] + db01[k : k + 10], "syslog", host=None)
+    services.ingest_lines(["garbled"], "syslog", host="web01")  # kept raw, on the day it arrived
+    services.seal()
+    services.ingest_lines([_line("web01", q, 11) for q in range(60, 70)], "syslog")  # 51–59 missing
+    services.seal()
+    days = {(d.host_name, d.day): (d.count, d.unparsed, d.seq_gaps) for d in HostDay.objects.all()}
+    arrived = [day for host, day in days if day != date(2013, 1, 5)]
+    assert days == {
+        ("web01", date(2013, 1, 5)): (47 + 10, 0, 3 + 9),
+        ("db01", date(2013, 1, 5)): (30, 0, 0),
+        ("web01", *arrived): (1, 1, 0),
+    }
