@@ -62,7 +62,7 @@ def generate(path: Path, n: int) -> None:
             t = t0 + timedelta(milliseconds=37 * i)
             msg = msgs[k].format(u=rng.randrange(50), a=rng.randrange(10), b=rng.randrange(250))
             fh.write(
-                f'<38>1 {t.isoformat()} host{i % 40:02d} {apps[k]} {1000 + k} - [meta sequenceId="{i}"] {msg}\n'
+                f'<38>1 {t.isoformat()} host{i % 40:02d} {apps[k]} {1000 + k} - [meta sequenceId="{i // 40 + 1}"] {msg}\n'
             )
 
 

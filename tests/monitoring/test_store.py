@@ -13,6 +13,7 @@ import pytest
 from lakthan.monitoring.engines import eventhash, merkle
 from lakthan.monitoring.engines.checkpoint import Signer, Verifier
 from lakthan.monitoring.pipeline import parsers
+from lakthan.monitoring.pipeline import store as store_module
 from lakthan.monitoring.pipeline.schema import EVIDENCE, evidence
 from lakthan.monitoring.pipeline.store import LogStore, header_leaf
 from lakthan.monitoring.pipeline.verify import locate, verify_dir
@@ -271,3 +272,24 @@ def test_locate_cases():
     assert locate([a, b, c], [a, b, x, c]) == [(2, "inserted")]
     assert locate([a, b, c], [a, x, c]) == [(1, "altered")]
     assert {k for _, k in locate([a, b, c, d], [a, c, b, d])} == {"reordered"}
+
+
+def test_a_large_chunk_is_sealed_as_a_segment_of_its_own_and_small_ones_between_are_joined(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setattr(store_module, "ALONE_ROWS", 10)
+    s = LogStore(tmp_path / "logs")
+    sizes = [12, 3, 4, 10, 2]
+    frames, inodes = [], []
+    for k, n in enumerate(sizes):
+        frames.append(parsers.parse(_lines(n, start=100 * k)).events)
+        inodes.append(s.append(frames[-1], ANNOTATE).stat().st_ino)
+    sealed = s.seal()
+    assert [h["count"] for h in s.headers()] == [12, 3 + 4, 10, 2] and sealed.header["index"] == 4
+    assert [len(h["chunks"]) for h in s.headers()] == [1, 2, 1, 1]
+    assert s.segment_path(3).stat().st_ino == inodes[3]  # the chunk's file linked, not encoded again
+    events = pl.concat([s.read_segment(i) for i in range(1, 5)])
+    assert events.equals(pl.concat(frames))  # in arrival order
+    assert [s.annotation(i, "count")["n"].to_list() for i in range(1, 5)] == [[12], [3, 4], [10], [2]]
+    assert len(list(s.cp_dir.glob("*.txt"))) == 4  # a checkpoint after each segment
+    assert verify_dir(s.root, s.vkey()).intact and not s.open_chunks()
