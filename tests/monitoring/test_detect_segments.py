@@ -112,3 +112,21 @@ def test_an_unreadable_segment_is_left_out_of_search_and_named(sealed, caplog):
     assert services.search(text="203.0.113.7")
     assert "log segment 2 left out" in caplog.text
     assert not services.verify()["intact"]
+
+
+def test_a_review_stays_when_detection_runs_again_and_changes_the_alert(sealed):
+    from lakthan.monitoring.models import Alert
+
+    everything = services.detect()
+    alert = Alert.objects.get(host="db01", rule_title__startswith="SSH brute force")  # 04:00–04:04:40
+    services.set_disposition(alert.pk, "true_positive", "blocked at the firewall", actor="analyst")
+    for end, count in [(datetime(2013, 3, 5, 4, 4, tzinfo=UTC), 13), (None, 15)]:
+        services.detect(end=end)  # the same alert (rule, host, first event), fewer events, then all
+        alert.refresh_from_db()
+        assert alert.count == count
+        assert (alert.disposition, alert.note, alert.reviewed_by) == (
+            "true_positive",
+            "blocked at the firewall",
+            "analyst",
+        )
+    assert Alert.objects.count() == len(everything)  # updated in place, none recorded twice

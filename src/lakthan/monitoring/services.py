@@ -153,6 +153,7 @@ def ingest_lines(lines: list[str], fmt: str = "auto", host: str | None = None, s
     return parsed.events.height
 
 
+ALERT_FIELDS = ["rule_title", "level", "count", "last", "events", "events_truncated"]
 MATCHES = "matches-"  # + the rules key: an annotation of what the events match
 
 
@@ -212,18 +213,29 @@ def _count_host_days(s: LogStore, index: int) -> None:
     last = json.loads(state_file.read_text()) if state_file.exists() else {}
     gaps, last = tally.seq_gaps(runs, last)
     write_atomic(state_file, json.dumps(last).encode())
-    for row in tally.stack_days(days).iter_rows(named=True):
-        obj, created = HostDay.objects.get_or_create(
-            host_name=row["host"],
-            day=row["day"],
-            defaults={"count": 0, "first_ts": row["first"], "last_ts": row["last"]},
+    rows = list(tally.stack_days(days).iter_rows(named=True))
+    recorded = HostDay.objects.filter(
+        host_name__in={r["host"] for r in rows}, day__in={r["day"] for r in rows}
+    ).select_for_update()
+    known = {(d.host_name, d.day): d for d in recorded}
+    merged = []
+    for row in rows:
+        obj = known.get((row["host"], row["day"])) or HostDay(
+            host_name=row["host"], day=row["day"], first_ts=row["first"], last_ts=row["last"]
         )
+        merged.append(obj)
         obj.count += row["n"]
         obj.unparsed += row["unparsed"]
         obj.first_ts = min(obj.first_ts, row["first"])
         obj.last_ts = max(obj.last_ts, row["last"])
         obj.seq_gaps += gaps.get((row["host"], row["day"]), 0)
-        obj.save()
+    HostDay.objects.bulk_create(  # one upsert (Django's bulk_update costs 3 ms a row)
+        merged,
+        update_conflicts=True,
+        unique_fields=["host_name", "day"],
+        update_fields=["count", "unparsed", "first_ts", "last_ts", "seq_gaps"],
+        batch_size=500,
+    )
 
 
 # --- verification -----------------------------------------------------------------------------------
@@ -415,22 +427,39 @@ def detect(start: datetime | None = None, end: datetime | None = None) -> list[d
             found, matched = found.filter(in_range), matched.filter(in_range) if matched.width else matched
         parts.append((found, matched))
     alerts = detect_engine.alerts(*stacked(parts), rs)
-    with transaction.atomic():
-        for a in alerts:
-            Alert.objects.update_or_create(
-                rule_id=a["rule_id"],
-                host=a["host"] or "",
-                first=datetime.fromisoformat(a["first"]),
-                defaults={
-                    "rule_title": a["rule_title"],
-                    "level": a["level"],
-                    "count": a["count"],
-                    "last": datetime.fromisoformat(a["last"]),
-                    "events": a["events"],
-                    "events_truncated": a.get("events_truncated", False),
-                },
-            )
+    _record_alerts(alerts)
     return alerts
+
+
+@transaction.atomic
+def _record_alerts(alerts: list[dict]) -> None:
+    """One alert per rule, host and first event: new ones created, changed ones updated (a disposition
+    already given stays), all in a few queries."""
+    wanted = {
+        (a["rule_id"], a["host"] or "", datetime.fromisoformat(a["first"])): {
+            "rule_title": a["rule_title"],
+            "level": a["level"],
+            "count": a["count"],
+            "last": datetime.fromisoformat(a["last"]),
+            "events": a["events"],
+            "events_truncated": a.get("events_truncated", False),
+        }
+        for a in alerts
+    }
+    recorded = Alert.objects.filter(rule_id__in={k[0] for k in wanted}).select_for_update()
+    known = {(a.rule_id, a.host, a.first): a for a in recorded}
+    now, changed = timezone.now(), []
+    for (rule_id, host, first), values in wanted.items():
+        alert = known.get((rule_id, host, first))
+        if alert is None or any(getattr(alert, f) != v for f, v in values.items()):
+            changed.append(Alert(rule_id=rule_id, host=host, first=first, detected_at=now, **values))
+    Alert.objects.bulk_create(  # an upsert: the review fields are not among those updated
+        changed,
+        update_conflicts=True,
+        unique_fields=["rule_id", "host", "first"],
+        update_fields=[*ALERT_FIELDS, "detected_at"],
+        batch_size=500,
+    )
 
 
 @transaction.atomic
