@@ -26,7 +26,7 @@ from lakthan.monitoring.models import Alert, Checkpoint, Host, HostDay, LegalHol
 from lakthan.monitoring.pipeline import detect as detect_engine
 from lakthan.monitoring.pipeline import parsers, tally
 from lakthan.monitoring.pipeline.files import write_atomic
-from lakthan.monitoring.pipeline.follow import Offsets
+from lakthan.monitoring.pipeline.follow import Offsets, ahead
 from lakthan.monitoring.pipeline.matches import MatchCache, chunk_matches, forget_matches, rules_key, stacked
 from lakthan.monitoring.pipeline.rules import RuleSet, compile_texts
 from lakthan.monitoring.pipeline.schema import EVIDENCE, SCHEMA
@@ -130,10 +130,14 @@ def ingest_files(
     annotate = chunk_annotations()
     offsets = Offsets(log_home() / "state" / "files.json")
     events = unparsed = 0
-    for p in paths:
-        for chunk in offsets.read_new(Path(p)):
+
+    def parse(chunk):
+        return parsers.parse_bytes(chunk.data, fmt, host=host, source=str(chunk.path), year=year)
+
+    for p in paths:  # each chunk is read and parsed while the one before is written
+        for chunk, parsing in ahead(offsets.read_new(Path(p)), parse):
             try:
-                parsed = parsers.parse_bytes(chunk.data, fmt, host=host, source=str(chunk.path), year=year)
+                parsed = parsing.result()
             except (pl.exceptions.PolarsError, ValueError) as exc:
                 raise InvalidInput(
                     f"{chunk.path}:{chunk.first_line}: อ่านไม่ได้ ({exc})",

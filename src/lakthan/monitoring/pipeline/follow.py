@@ -6,11 +6,16 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from lakthan.monitoring.pipeline.files import write_atomic
+
+A = TypeVar("A")
+B = TypeVar("B")
 
 CHUNK_BYTES = 64 << 20  # a file is read this much at a time, so a large one never sits in memory whole
 
@@ -70,3 +75,18 @@ def _read(path: Path, offset: int, line_no: int, key: str, inode: int) -> Iterat
                 offset += cut
                 yield Chunk(path, data[:cut], line_no, key, inode, offset, line_no + lines)
                 line_no += lines
+
+
+def ahead(items: Iterable[A], work: Callable[[A], B]) -> Iterator[tuple[A, Future[B]]]:
+    """Each item with ``work(item)`` under way in a worker; the next item is read and its work
+    started before this one is handed over, so reading and parsing overlap the caller's writing.
+    At most two items are held at once."""
+    with ThreadPoolExecutor(1) as pool:
+        held: tuple[A, Future[B]] | None = None
+        for item in items:
+            started = (item, pool.submit(work, item))
+            if held is not None:
+                yield held
+            held = started
+        if held is not None:
+            yield held

@@ -12,45 +12,45 @@ from __future__ import annotations
 import polars as pl
 
 UNKNOWN_HOST = "(unknown)"
-
-
-def _by_day(events: pl.DataFrame, tz: str) -> pl.DataFrame:
-    return events.with_columns(
-        pl.col("ts").dt.convert_time_zone(tz).dt.date().alias("day"),
-        pl.col("host").fill_null(UNKNOWN_HOST),
-    )
+# every zone's offset from UTC, and every change of it, falls on a quarter hour, so the events of one
+# quarter hour (UTC) share a local day: counted per quarter first, only those quarters are converted
+QUARTER_S = 900
 
 
 def days(events: pl.DataFrame, tz: str = "Asia/Bangkok") -> pl.DataFrame:
     """Per host and local day: events (``n``), lines that did not parse, first and last time."""
-    return (
-        _by_day(events, tz)
-        .group_by(["host", "day"])
-        .agg(
-            pl.len().cast(pl.Int64).alias("n"),
-            (~pl.col("parsed")).sum().cast(pl.Int64).alias("unparsed"),
-            pl.col("ts").min().alias("first"),
-            pl.col("ts").max().alias("last"),
-        )
+    quarters = events.group_by(
+        pl.col("host").fill_null(UNKNOWN_HOST), (pl.col("ts").dt.epoch("s") // QUARTER_S).alias("quarter")
+    ).agg(
+        pl.len().cast(pl.Int64).alias("n"),
+        (~pl.col("parsed")).sum().cast(pl.Int64).alias("unparsed"),
+        pl.col("ts").min().alias("first"),
+        pl.col("ts").max().alias("last"),
     )
+    return stack_days(quarters.with_columns(_local_day("first", tz)))
 
 
 def seq_runs(events: pl.DataFrame, tz: str = "Asia/Bangkok") -> pl.DataFrame:
-    """Per host, the runs of consecutive sequence ids (``start`` … ``end``) and the local day of the
-    event that opens each run."""
-    seq = (
-        _by_day(events, tz)
-        .filter(pl.col("seq").is_not_null())
-        .select("host", "day", pl.col("seq").cast(pl.Int64))
-        .sort(["host", "seq"])
+    """Per host, the runs of consecutive sequence ids in the order they came (``start`` … ``end``), in
+    that order, and the local day of the event that opens each run."""
+    seq = events.lazy().select(pl.col("host").fill_null(UNKNOWN_HOST), "ts", pl.col("seq").cast(pl.Int64))
+    seq = seq.filter(pl.col("seq").is_not_null()).with_columns(
+        (pl.col("seq") != pl.col("seq").shift(1).over("host") + 1).fill_null(True).alias("opens"),
+        (pl.col("seq").shift(-1).over("host") != pl.col("seq") + 1).fill_null(True).alias("closes"),
     )
-    opens = (pl.col("seq").diff().over("host").fill_null(2) > 1).cum_sum().alias("run")
-    return (
-        seq.with_columns(opens)
-        .group_by("host", "run", maintain_order=True)
-        .agg(pl.col("seq").first().alias("start"), pl.col("seq").last().alias("end"), pl.col("day").first())
-        .drop("run")
+    starts, ends = pl.collect_all(
+        [
+            seq.filter("opens").select("host", pl.col("seq").alias("start"), _local_day("ts", tz)),
+            seq.filter("closes").select("host", pl.col("seq").alias("end")),
+        ]
     )
+    # a host's k-th opening and k-th closing event bound its k-th run: paired host by host
+    starts, ends = starts.sort("host", maintain_order=True), ends.sort("host", maintain_order=True)
+    return starts.with_columns(ends["end"]).select("host", "start", "end", "day")
+
+
+def _local_day(column: str, tz: str) -> pl.Expr:
+    return pl.col(column).dt.convert_time_zone(tz).dt.date().alias("day")
 
 
 def stack_days(parts: pl.DataFrame) -> pl.DataFrame:
@@ -65,13 +65,13 @@ def seq_gaps(
 ) -> tuple[dict[tuple[str, object], int], dict[str, int]]:
     """Sequence ids missing per (host, day), counted before each run from the highest id seen so far
     (``last``: per host, from earlier segments); and the highest ids after these runs. A missing id
-    counts on the day of the event that follows it."""
+    counts on the day of the first event that came with the next id above it."""
     if runs.height == 0:
         return {}, dict(last)
     before = pl.DataFrame(
         {"host": list(last), "before": list(last.values())}, schema={"host": pl.Utf8, "before": pl.Int64}
     )
-    runs = runs.sort(["host", "start"]).join(before, on="host", how="left")
+    runs = runs.sort(["host", "start"], maintain_order=True).join(before, on="host", how="left")
     seen = pl.max_horizontal(pl.col("end").cum_max().shift(1).over("host"), pl.col("before"))
     runs = runs.with_columns((pl.col("start") - seen - 1).clip(lower_bound=0).fill_null(0).alias("gap"))
     gaps = runs.filter(pl.col("gap") > 0).group_by(["host", "day"]).agg(pl.col("gap").sum())
