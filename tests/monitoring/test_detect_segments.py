@@ -8,12 +8,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-import polars as pl
 import pytest
 
 from lakthan.monitoring import services
 from lakthan.monitoring.pipeline import detect as detect_engine
-from lakthan.monitoring.pipeline.matches import joined, split
+from lakthan.monitoring.pipeline.matches import MatchCache, joined, split
 
 from .gen import known_attacks
 
@@ -59,7 +58,7 @@ def test_matches_taken_as_chunks_are_written_equal_matching_each_segment_read_ba
     assert len(kept) == (5 if sealed == "matched when written" else 0)
     s = services.store()
     for path in kept:
-        found, matched = split(pl.read_parquet(path))
+        found, matched = MatchCache(_matches_dir(), key).get(int(path.stem), lambda: pytest.fail("not kept"))
         expected = split(joined(*detect_engine.matching(services._positioned(s, int(path.stem)), rs)))
         assert found.equals(expected[0]) and found.height
         assert matched.select(sorted(matched.columns)).equals(expected[1].select(sorted(matched.columns)))

@@ -315,7 +315,7 @@ def rules_in_force() -> tuple[str, RuleSet]:
 def _adopt_matches(s: LogStore, index: int) -> None:
     """Keeps what a new segment's events matched when they were written, if under the rules in force."""
     key, _ = rules_in_force()
-    kept = s.annotation(index, MATCHES + key)
+    kept = s.annotation_path(index, MATCHES + key)
     if kept is not None:
         MatchCache(log_home() / "state" / "matches", key).adopt(index, kept)
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -50,19 +51,18 @@ class MatchCache:
                     shutil.rmtree(other, ignore_errors=True)
         self.dir.mkdir(parents=True, exist_ok=True)
 
-    def adopt(self, index: int, kept: pl.DataFrame) -> None:
-        """Takes segment ``index``'s matches stacked from its chunks' (``chunk_matches``)."""
-        buf = io.BytesIO()
-        kept.with_columns(pl.lit(index, dtype=pl.Int64).alias("segment")).write_parquet(buf)
-        write_atomic(self.dir / f"{index:08d}.parquet", buf.getvalue())
+    def adopt(self, index: int, kept: Path) -> None:
+        """Takes the file of segment ``index``'s matches stacked from its chunks' (``chunk_matches``);
+        it must be on the same file system (the store and this cache are both under the log home)."""
+        os.replace(kept, self.dir / f"{index:08d}.parquet")
 
     def get(
         self, index: int, compute: Callable[[], tuple[pl.DataFrame, pl.DataFrame]]
     ) -> tuple[pl.DataFrame, pl.DataFrame]:
         """Segment ``index``'s (found, matched), computed once and kept."""
         path = self.dir / f"{index:08d}.parquet"
-        if path.exists():
-            return split(pl.read_parquet(path))
+        if path.exists():  # adopted files were written before the segment had its number
+            return split(pl.read_parquet(path).with_columns(pl.lit(index, dtype=pl.Int64).alias("segment")))
         found, matched = compute()
         buf = io.BytesIO()
         joined(found, matched).write_parquet(buf)

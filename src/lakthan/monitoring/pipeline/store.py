@@ -172,8 +172,12 @@ class LogStore:
 
     def annotation(self, index: int, name: str) -> pl.DataFrame | None:
         """Segment ``index``'s annotation ``name``, when every chunk of it had one."""
+        path = self.annotation_path(index, name)
+        return None if path is None else pl.read_parquet(path)
+
+    def annotation_path(self, index: int, name: str) -> Path | None:
         path = self.notes_dir / f"{seg_name(index)}.{name}.parquet"
-        return pl.read_parquet(path) if path.exists() else None
+        return path if path.exists() else None
 
     def annotation_names(self, index: int) -> list[str]:
         return sorted(p.name.split(".")[1] for p in self.notes_dir.glob(f"{seg_name(index)}.*.parquet"))
@@ -332,6 +336,10 @@ class LogStore:
         """The annotations every chunk has, stacked into the segment's (positions counted from its start)."""
         names = set.intersection(*({p.suffix[1:] for p in self.open_dir.glob(f"{c.stem}.*")} for c in chunks))
         for name in sorted(names - {"parquet", *(s[1:] for s in SIDECARS)}):
+            stacked = self.notes_dir / f"{seg_name(index)}.{name}.parquet"
+            if len(chunks) == 1:  # positions in the chunk are those in the segment
+                os.link(chunks[0].with_suffix(f".{name}"), stacked)
+                continue
             frames, offset = [], 0
             for chunk, n in zip(chunks, rows, strict=True):
                 df = pl.read_parquet(chunk.with_suffix(f".{name}"))
@@ -341,7 +349,7 @@ class LogStore:
                 offset += n
             buf = io.BytesIO()
             pl.concat(frames, how="diagonal_relaxed").write_parquet(buf)
-            write_atomic(self.notes_dir / f"{seg_name(index)}.{name}.parquet", buf.getvalue())
+            write_atomic(stacked, buf.getvalue())
 
     @staticmethod
     def _chunk_leaves(chunk: Path) -> tuple[bytes, bool]:
