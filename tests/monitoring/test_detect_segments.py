@@ -1,7 +1,8 @@
 """The hourly detection matches each sealed segment once per set of rules and stacks the kept matches:
 its alerts must equal detection over all events at once, in any range, and a change of rules or a
 pruned segment must not leave stale matches behind. Every test runs twice: on segments whose matches
-were taken as their chunks were written, and on segments written without them (matched read back)."""
+were taken as they were written (each a chunk sealed alone), and on segments joined from several
+chunks (matched read back)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 
 from lakthan.monitoring import services
 from lakthan.monitoring.pipeline import detect as detect_engine
+from lakthan.monitoring.pipeline import store as store_module
 from lakthan.monitoring.pipeline.matches import MatchCache, joined, split
 
 from .gen import known_attacks
@@ -26,17 +28,18 @@ RANGES = [  # the brute forces run 03:00–03:02 and 04:00–04:05 UTC; ranges c
 
 @pytest.fixture(params=["matched when written", "matched read back"])
 def sealed(db, request, monkeypatch):
-    if request.param == "matched read back":
-        monkeypatch.setattr(services, "chunk_annotations", lambda: {})
+    written = request.param == "matched when written"
+    monkeypatch.setattr(store_module, "ALONE_ROWS", 1 if written else 10**6)  # these chunks are small
     syslog, access = known_attacks()
     for part in range(4):  # four segments, so brute-force windows and alerts span segments
         lines = syslog[part::4]
-        for piece in (lines[:40], lines[40:80], lines[80:]):  # of several chunks each
+        for piece in [lines] if written else (lines[:40], lines[40:80], lines[80:]):
             services.ingest_lines(piece, "syslog")
         services.seal()
     services.ingest_lines(access, "nginx")
     services.seal()
     monkeypatch.undo()
+    assert services.store().size() == 5
     return request.param
 
 

@@ -217,46 +217,33 @@ def test_sidecars_of_a_writer_that_died_before_its_chunk_are_removed_when_old(tm
     ]
 
 
-def _hosts_and_positions(df: pl.DataFrame) -> pl.DataFrame:
+def _hosts(df: pl.DataFrame) -> pl.DataFrame:
     return df.select("host", pl.int_range(pl.len()).alias("position"))
 
 
-ANNOTATE = {"hosts": _hosts_and_positions, "count": lambda df: pl.DataFrame({"n": [df.height]})}
+ANNOTATE = {"hosts": _hosts, "count": lambda df: pl.DataFrame({"n": [df.height]})}
 
 
-def test_annotations_of_a_segments_chunks_are_stacked_with_positions_in_the_segment(tmp_path):
+def test_a_chunk_sealed_alone_keeps_its_annotations_for_its_segment(tmp_path, monkeypatch):
+    monkeypatch.setattr(store_module, "ALONE_ROWS", 5)
     s = LogStore(tmp_path / "logs")
-    for k, n in enumerate((7, 1, 12)):
-        s.append(parsers.parse(_lines(n, host=f"h{k}")).events, ANNOTATE)
+    s.append(parsers.parse(_lines(7, host="h1")).events, ANNOTATE)
+    s.append(parsers.parse(_lines(4, host="h2")).events, ANNOTATE)  # joined at the seal: none taken
+    assert sorted(p.suffix for p in s.open_dir.iterdir()) == sorted(
+        [".parquet", ".leaves", ".root", ".hosts", ".count"] + [".parquet", ".leaves", ".root"]
+    )
     s.seal()
-    hosts = s.annotation(1, "hosts")
-    events = s.read_segment(1)
-    assert hosts["position"].to_list() == list(range(20))  # counted from the segment's first event
-    assert hosts["host"].to_list() == events["host"].to_list()
-    assert s.annotation(1, "count")["n"].to_list() == [7, 1, 12] and s.annotation_names(1) == [
-        "count",
-        "hosts",
-    ]
-    assert not list(s.open_dir.iterdir())  # the chunks' annotations went with them
+    assert s.annotation(1, "hosts").equals(_hosts(s.read_segment(1)))
+    assert s.annotation(1, "count")["n"].to_list() == [7] and s.annotation_names(1) == ["count", "hosts"]
+    assert s.annotation_names(2) == []  # read back when it is indexed
+    assert not list(s.open_dir.iterdir())
     assert verify_dir(s.root, s.vkey()).intact  # annotations are not evidence: nothing to verify
     s.prune(1, "retention")
     assert s.annotation_names(1) == []  # taken from the events: pruned with them
 
 
-def test_a_segment_gets_only_the_annotations_all_its_chunks_have(tmp_path):
-    s = LogStore(tmp_path / "logs")
-    s.append(parsers.parse(_lines(3)).events, ANNOTATE)
-    s.append(parsers.parse(_lines(3, start=3)).events, {"count": ANNOTATE["count"]})
-    s.append(parsers.parse(_lines(3, start=6)).events)  # written without: nothing for the segment
-    s.seal()
-    assert s.annotation_names(1) == []
-    s.append(parsers.parse(_lines(3, start=9)).events, ANNOTATE)
-    s.append(parsers.parse(_lines(3, start=12)).events, {"count": ANNOTATE["count"]})
-    s.seal()
-    assert s.annotation_names(2) == ["count"] and s.annotation(2, "hosts") is None
-
-
-def test_annotations_of_a_seal_that_crashed_before_its_header_are_not_kept(tmp_path):
+def test_annotations_of_a_seal_that_crashed_before_its_header_are_not_kept(tmp_path, monkeypatch):
+    monkeypatch.setattr(store_module, "ALONE_ROWS", 1)
     s = LogStore(tmp_path / "logs")
     s.append(parsers.parse(_lines(4)).events, ANNOTATE)
     s.seal()
@@ -290,6 +277,6 @@ def test_a_large_chunk_is_sealed_as_a_segment_of_its_own_and_small_ones_between_
     assert s.segment_path(3).stat().st_ino == inodes[3]  # the chunk's file linked, not encoded again
     events = pl.concat([s.read_segment(i) for i in range(1, 5)])
     assert events.equals(pl.concat(frames))  # in arrival order
-    assert [s.annotation(i, "count")["n"].to_list() for i in range(1, 5)] == [[12], [3, 4], [10], [2]]
+    assert [s.annotation_names(i) for i in range(1, 5)] == [["count", "hosts"], [], ["count", "hosts"], []]
     assert len(list(s.cp_dir.glob("*.txt"))) == 4  # a checkpoint after each segment
     assert verify_dir(s.root, s.vkey()).intact and not s.open_chunks()
