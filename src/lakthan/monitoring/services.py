@@ -207,8 +207,8 @@ def _sync_index(s: LogStore) -> Segment | None:
 
 
 def _count_host_days(s: LogStore, index: int) -> None:
-    """Adds a sealed segment's events to the per host and day counts, from the tallies taken when its
-    chunks were written (or, for a segment written without them, from its events read back)."""
+    """Adds a sealed segment's events to the per host and day counts: from the tallies taken when its
+    chunk was written, or from its events read back (a segment joined from small chunks)."""
     days, runs = s.annotation(index, "days"), s.annotation(index, "seq")
     if days is None or runs is None:
         events = s.read_segment(index)
