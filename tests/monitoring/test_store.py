@@ -280,3 +280,19 @@ def test_a_large_chunk_is_sealed_as_a_segment_of_its_own_and_small_ones_between_
     assert [s.annotation_names(i) for i in range(1, 5)] == [["count", "hosts"], [], ["count", "hosts"], []]
     assert len(list(s.cp_dir.glob("*.txt"))) == 4  # a checkpoint after each segment
     assert verify_dir(s.root, s.vkey()).intact and not s.open_chunks()
+
+
+def test_an_annotation_that_fails_leaves_the_chunk_written_and_is_named_in_the_log(
+    tmp_path, monkeypatch, caplog
+):
+    monkeypatch.setattr(store_module, "ALONE_ROWS", 1)
+    s = LogStore(tmp_path / "logs")
+
+    def broken(df):
+        raise ValueError("no such column")
+
+    s.append(parsers.parse(_lines(6)).events, {"count": ANNOTATE["count"], "broken": broken})
+    s.seal()
+    assert s.headers()[0]["count"] == 6 and s.annotation_names(1) == ["count"]
+    assert "annotation broken of a chunk not taken (no such column)" in caplog.text
+    assert verify_dir(s.root, s.vkey()).intact

@@ -31,6 +31,7 @@ import fcntl
 import hashlib
 import io
 import json
+import logging
 import os
 import secrets
 import time
@@ -49,6 +50,8 @@ from lakthan.monitoring.engines.checkpoint import Checkpoint, Signer
 from lakthan.monitoring.pipeline import parsers
 from lakthan.monitoring.pipeline.files import fsync_dir, write_atomic
 from lakthan.monitoring.pipeline.schema import EVIDENCE, evidence
+
+log = logging.getLogger(__name__)
 
 HEADER_FIELDS = ("index", "count", "root", "file_sha256", "first_ts", "last_ts", "sealed_at")
 # zstd level 1: 4 % larger files than the default level for 12 % less CPU, the dearest part of a write
@@ -145,13 +148,21 @@ class LogStore:
         stem = self.open_dir / f"chunk-{time.time_ns():020d}-{secrets.token_hex(4)}"
         annotate = annotate if annotate and df.height >= ALONE_ROWS else {}
         with ThreadPoolExecutor(1 + len(annotate)) as pool:
-            written = [pool.submit(self._write_leaves, df, stem)]
-            for name, take in annotate.items():
-                written.append(pool.submit(self._write_annotation, stem, name, take, parsed))
+            hashed = pool.submit(self._write_leaves, df, stem)
+            notes = {
+                name: pool.submit(self._write_annotation, stem, name, take, parsed)
+                for name, take in annotate.items()
+            }
             buf = io.BytesIO()
             df.write_parquet(buf, **PARQUET_OPTIONS)
-            for w in written:
-                w.result()
+            hashed.result()
+            for name, note in notes.items():
+                if note.exception() is not None:  # not evidence: the chunk is written all the same
+                    log.warning(
+                        "annotation %s of a chunk not taken (%s); it will be read back",
+                        name,
+                        note.exception(),
+                    )
         path = stem.with_suffix(".parquet")
         write_atomic(path, buf.getvalue())  # the commit point of the chunk
         return path
