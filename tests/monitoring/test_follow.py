@@ -62,3 +62,46 @@ def test_the_rest_of_a_rotated_file_comes_before_the_new_file(tmp_path):
     offsets.save()
     assert b"".join(read) == b"old 3\nnew 1\n"
     assert list(Offsets(state).read_new(log)) == []
+
+
+def test_ahead_hands_items_over_in_order_with_the_next_one_already_read():
+    read: list[int] = []
+
+    def items():
+        for i in range(5):
+            read.append(i)
+            yield i
+
+    seen = []
+    for item, result in follow.ahead(items(), lambda i: i * i):
+        assert read[-1] == min(item + 1, 4)  # the next item was read (and its work started) first
+        seen.append((item, result.result()))
+    assert seen == [(i, i * i) for i in range(5)]
+
+
+def test_a_chunk_that_cannot_be_parsed_is_named_and_the_chunks_before_it_are_kept(db, tmp_path, monkeypatch):
+    import pytest
+
+    from lakthan.core.errors import InvalidInput
+    from lakthan.monitoring import services
+    from lakthan.monitoring.pipeline import parsers
+
+    monkeypatch.setattr(follow, "CHUNK_BYTES", 200)
+    log = tmp_path / "syslog"
+    _write(log, [f"<38>1 2013-01-05T10:00:{i:02d}+07:00 web01 sshd 1 - - event {i}" for i in range(20)])
+    parse_bytes, calls = parsers.parse_bytes, []
+
+    def second_fails(data, *args, **kwargs):
+        calls.append(data)
+        if len(calls) == 2:
+            raise ValueError("a line the parser cannot take")
+        return parse_bytes(data, *args, **kwargs)
+
+    monkeypatch.setattr(parsers, "parse_bytes", second_fails)
+    with pytest.raises(InvalidInput) as err:
+        services.ingest_files([log], fmt="syslog")
+    second_line = calls[0].count(b"\n") + 1
+    assert f"{log}:{second_line}: cannot parse (a line the parser cannot take)" in str(err.value.args)
+    assert services.store().pending() == calls[0].count(b"\n")  # the first chunk is stored
+    monkeypatch.setattr(parsers, "parse_bytes", parse_bytes)
+    assert services.ingest_files([log], fmt="syslog").events == 20 - calls[0].count(b"\n")  # from there on
