@@ -6,9 +6,9 @@ reading its lines again, so instead each segment is matched once per set of rule
 ``state/matches/<rules key>/``; detection then stacks them. What an event matches depends on that
 event alone, so the alerts are the same as over all events at once (a test checks it).
 
-Events written with the rules in force are matched as they are written, from the events already
-parsed (``chunk_matches``, an annotation of the store); when the segment is sealed its chunks' matches
-are adopted as its own, and nothing reads it back.
+A chunk large enough to be sealed as a segment of its own is matched as it is written, from the
+events already parsed (``chunk_matches``, an annotation of the store); when its segment is indexed,
+those matches are adopted, and nothing reads it back.
 """
 
 from __future__ import annotations
@@ -52,8 +52,9 @@ class MatchCache:
         self.dir.mkdir(parents=True, exist_ok=True)
 
     def adopt(self, index: int, kept: Path) -> None:
-        """Takes the file of segment ``index``'s matches stacked from its chunks' (``chunk_matches``);
-        it must be on the same file system (the store and this cache are both under the log home)."""
+        """Takes the file of segment ``index``'s matches taken when its chunk was written
+        (``chunk_matches``); it must be on the same file system (the store and this cache are both
+        under the log home)."""
         os.replace(kept, self.dir / f"{index:08d}.parquet")
 
     def get(

@@ -1,10 +1,11 @@
 """Coverage counts taken from parsed events (no Django): events per host and day, and the runs of
 RFC 5424 sequence ids each host sent.
 
-They are taken when a chunk is written, from the events already parsed, and kept beside it; the
-tallies of a segment's chunks stacked are the segment's, so indexing a sealed segment does not read
-its lines again. Runs rather than ids: a host that numbers its messages sends one run per chunk, and
-the ids missing between runs are the same as between the ids themselves.
+They are taken when a large chunk is written, from the events already parsed, and kept beside it for
+its segment, so indexing the segment does not read its lines again (a segment joined from small
+chunks is read back and counted by the same functions). Runs rather than ids: a host that numbers its
+messages sends one run per chunk, and the ids missing between runs are the same as between the ids
+themselves.
 """
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ def days(events: pl.DataFrame, tz: str = "Asia/Bangkok") -> pl.DataFrame:
 
 
 def seq_runs(events: pl.DataFrame, tz: str = "Asia/Bangkok") -> pl.DataFrame:
-    """Per host, the runs of consecutive sequence ids in the order they came (``start`` … ``end``), in
-    that order, and the local day of the event that opens each run."""
+    """Per host, the runs of consecutive sequence ids (``start`` … ``end``) in the order the events
+    came, and the local day of the event that opens each run."""
     seq = events.lazy().select(pl.col("host").fill_null(UNKNOWN_HOST), "ts", pl.col("seq").cast(pl.Int64))
     seq = seq.filter(pl.col("seq").is_not_null()).with_columns(
         (pl.col("seq") != pl.col("seq").shift(1).over("host") + 1).fill_null(True).alias("opens"),
@@ -54,7 +55,7 @@ def _local_day(column: str, tz: str) -> pl.Expr:
 
 
 def stack_days(parts: pl.DataFrame) -> pl.DataFrame:
-    """Several tallies of ``days`` (chunks of one segment) as one."""
+    """Tallies of ``days`` with several rows for a host and day (parts of a day, chunks) as one."""
     return parts.group_by(["host", "day"]).agg(
         pl.col("n").sum(), pl.col("unparsed").sum(), pl.col("first").min(), pl.col("last").max()
     )
