@@ -221,7 +221,7 @@ def product_path(home: Path, src: Path) -> tuple[Stage, list[dict]]:
     ingested, sealed, and detected over."""
     out = subprocess.run(
         [sys.executable, __file__, "--product", str(home), str(src)],
-        capture_output=True,
+        stdout=subprocess.PIPE,  # its errors go to this terminal
         text=True,
         check=True,
     )
