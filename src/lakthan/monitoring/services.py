@@ -3,6 +3,7 @@ retention and legal holds. The pure work is in pipeline/ and engines/; here are 
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -163,9 +164,14 @@ MATCHES = "matches-"  # + the rules key: an annotation of what the events match
 
 def chunk_annotations() -> Annotate:
     """What is taken from events as they are written so that nothing reads them back: the coverage
-    tallies, and what they match under the rules in force."""
-    key, rs = rules_in_force()
-    return {"days": tally.days, "seq": tally.seq_runs, MATCHES + key: lambda df: chunk_matches(df, rs)}
+    tallies, and what they match under the rules in force (compiled only if a chunk is annotated)."""
+    sources, values = rule_sources(), placeholders()
+    key = rules_key(sources, values)
+    return {
+        "days": tally.days,
+        "seq": tally.seq_runs,
+        MATCHES + key: lambda df: chunk_matches(df, _compiled_rules(key, sources, values)),
+    }
 
 
 def seal(now: datetime | None = None) -> Segment | None:
@@ -184,6 +190,7 @@ def _sync_index(s: LogStore) -> Segment | None:
     verifier = Verifier.from_vkey(s.vkey())
     last = None
     known = set(Segment.objects.values_list("index", flat=True))
+    key_in_force = functools.cache(lambda: rules_key(rule_sources(), placeholders()))
     for h in s.headers():
         if h["index"] in known:
             continue
@@ -201,7 +208,7 @@ def _sync_index(s: LogStore) -> Segment | None:
             note = (s.cp_dir / f"{h['index']:08d}.txt").read_text()
             cp = verifier.open(note)
             Checkpoint.objects.create(size=cp.size, root=cp.root.hex(), origin=cp.origin, note=note)
-        _adopt_matches(s, h["index"])
+        _adopt_matches(s, h["index"], key_in_force)
         s.drop_annotations(h["index"])
     return last
 
@@ -302,22 +309,28 @@ def ruleset() -> RuleSet:
 _compiled: dict[str, RuleSet] = {}
 
 
-def rules_in_force() -> tuple[str, RuleSet]:
-    """The key of the rules in force (pipeline/matches.py) and the rules compiled, once per key."""
-    sources, values = rule_sources(), placeholders()
-    key = rules_key(sources, values)
+def _compiled_rules(key: str, sources: list[tuple[str, str]], values: dict[str, list[str]]) -> RuleSet:
+    """Rules compiled once per key (compiling them takes about 0.1 s)."""
     if key not in _compiled:
         _compiled.clear()
         _compiled[key] = compile_texts(sources, values)
-    return key, _compiled[key]
+    return _compiled[key]
 
 
-def _adopt_matches(s: LogStore, index: int) -> None:
-    """Keeps what a new segment's events matched when they were written, if under the rules in force."""
-    key, _ = rules_in_force()
-    kept = s.annotation_path(index, MATCHES + key)
-    if kept is not None:
-        MatchCache(log_home() / "state" / "matches", key).adopt(index, kept)
+def rules_in_force() -> tuple[str, RuleSet]:
+    """The key of the rules in force (pipeline/matches.py) and the rules compiled."""
+    sources, values = rule_sources(), placeholders()
+    key = rules_key(sources, values)
+    return key, _compiled_rules(key, sources, values)
+
+
+def _adopt_matches(s: LogStore, index: int, key: Callable[[], str]) -> None:
+    """Keeps what a new segment's events matched when they were written, if under the rules in force
+    (``key``, asked only when there is something to adopt)."""
+    if any(name.startswith(MATCHES) for name in s.annotation_names(index)):
+        kept = s.annotation_path(index, MATCHES + key())
+        if kept is not None:
+            MatchCache(log_home() / "state" / "matches", key()).adopt(index, kept)
 
 
 @dataclass
