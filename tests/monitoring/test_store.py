@@ -227,8 +227,9 @@ ANNOTATE = {"hosts": _hosts, "count": lambda df: pl.DataFrame({"n": [df.height]}
 def test_a_chunk_sealed_alone_keeps_its_annotations_for_its_segment(tmp_path, monkeypatch):
     monkeypatch.setattr(store_module, "ALONE_ROWS", 5)
     s = LogStore(tmp_path / "logs")
-    s.append(parsers.parse(_lines(7, host="h1")).events, ANNOTATE)
-    s.append(parsers.parse(_lines(4, host="h2")).events, ANNOTATE)  # joined at the seal: none taken
+    s.append(parsers.parse(_lines(7, host="h1")).events, lambda: ANNOTATE)
+    small = parsers.parse(_lines(4, host="h2")).events
+    s.append(small, lambda: pytest.fail("annotations asked for a chunk to be joined"))
     assert sorted(p.suffix for p in s.open_dir.iterdir()) == sorted(
         [".parquet", ".leaves", ".root", ".hosts", ".count"] + [".parquet", ".leaves", ".root"]
     )
@@ -245,7 +246,7 @@ def test_a_chunk_sealed_alone_keeps_its_annotations_for_its_segment(tmp_path, mo
 def test_annotations_of_a_seal_that_crashed_before_its_header_are_not_kept(tmp_path, monkeypatch):
     monkeypatch.setattr(store_module, "ALONE_ROWS", 1)
     s = LogStore(tmp_path / "logs")
-    s.append(parsers.parse(_lines(4)).events, ANNOTATE)
+    s.append(parsers.parse(_lines(4)).events, lambda: ANNOTATE)
     s.seal()
     s.append(parsers.parse(_lines(2, start=4)).events)
     (s.notes_dir / "00000002.hosts.parquet").write_bytes(b"of a seal that died")
@@ -270,7 +271,7 @@ def test_a_large_chunk_is_sealed_as_a_segment_of_its_own_and_small_ones_between_
     frames, inodes = [], []
     for k, n in enumerate(sizes):
         frames.append(parsers.parse(_lines(n, start=100 * k)).events)
-        inodes.append(s.append(frames[-1], ANNOTATE).stat().st_ino)
+        inodes.append(s.append(frames[-1], lambda: ANNOTATE).stat().st_ino)
     sealed = s.seal()
     assert [h["count"] for h in s.headers()] == [12, 3 + 4, 10, 2] and sealed.header["index"] == 4
     assert [len(h["chunks"]) for h in s.headers()] == [1, 2, 1, 1]
@@ -291,7 +292,7 @@ def test_an_annotation_that_fails_leaves_the_chunk_written_and_is_named_in_the_l
     def broken(df):
         raise ValueError("no such column")
 
-    s.append(parsers.parse(_lines(6)).events, {"count": ANNOTATE["count"], "broken": broken})
+    s.append(parsers.parse(_lines(6)).events, lambda: {"count": ANNOTATE["count"], "broken": broken})
     s.seal()
     assert s.headers()[0]["count"] == 6 and s.annotation_names(1) == ["count"]
     assert "annotation broken of a chunk not taken (no such column)" in caplog.text

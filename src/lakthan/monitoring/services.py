@@ -128,7 +128,7 @@ def ingest_files(
             raise InvalidInput(f"ไม่พบไฟล์ {p}", f"file not found: {p}")
     s = store()
     s.recover()
-    annotate = chunk_annotations()
+    annotate = functools.cache(chunk_annotations)  # asked once, at the first large chunk
     offsets = Offsets(log_home() / "state" / "files.json")
     events = unparsed = 0
 
@@ -154,7 +154,7 @@ def ingest_files(
 
 def ingest_lines(lines: list[str], fmt: str = "auto", host: str | None = None, source: str = "") -> int:
     parsed = parsers.parse(lines, fmt, host=host, source=source)
-    store().append(parsed.events, chunk_annotations())
+    store().append(parsed.events, chunk_annotations)
     return parsed.events.height
 
 

@@ -72,7 +72,8 @@ class Spool:
         if not lines:
             return 0
         parsed = parsers.parse(lines, fmt, source=source, year=self.year)
-        self.store.append(parsed.events, self.annotate)
+        annotations = self.annotate  # as it was when this batch came
+        self.store.append(parsed.events, (lambda: annotations) if annotations else None)
         with self.lock:
             self.count += parsed.events.height
         return parsed.events.height

@@ -132,12 +132,12 @@ class LogStore:
         return self.signer.vkey()
 
     # --- unsealed events --------------------------------------------------------------------------
-    def append(self, df: pl.DataFrame, annotate: Annotate | None = None) -> Path | None:
+    def append(self, df: pl.DataFrame, annotate: Callable[[], Annotate] | None = None) -> Path | None:
         """Writes a batch of parsed events durably (fsynced) as an open chunk, with their leaf hashes;
         returns its path. The leaves and their root are computed and written while the Parquet file is
         encoded (both release the GIL), so the two take the time of the slower.
 
-        ``annotate`` maps a name to what to take from the parsed events (all their columns) and keep
+        ``annotate()`` maps a name to what to take from the parsed events (all their columns) and keep
         with the chunk, computed at the same time, for a chunk that will be a segment of its own
         (``ALONE_ROWS``); the segment then has them (``annotation``). Smaller chunks are joined at the
         seal, and reading such a segment back once costs less than annotating each small batch (about
@@ -146,12 +146,13 @@ class LogStore:
             return None
         parsed, df = df, evidence(df)
         stem = self.open_dir / f"chunk-{time.time_ns():020d}-{secrets.token_hex(4)}"
-        annotate = annotate if annotate and df.height >= ALONE_ROWS else {}
-        with ThreadPoolExecutor(1 + len(annotate)) as pool:
+        # asked only for a large chunk: the application's own audit events come one at a time
+        annotations = annotate() if annotate and df.height >= ALONE_ROWS else {}
+        with ThreadPoolExecutor(1 + len(annotations)) as pool:
             hashed = pool.submit(self._write_leaves, df, stem)
             notes = {
                 name: pool.submit(self._write_annotation, stem, name, take, parsed)
-                for name, take in annotate.items()
+                for name, take in annotations.items()
             }
             buf = io.BytesIO()
             df.write_parquet(buf, **PARQUET_OPTIONS)
