@@ -14,8 +14,8 @@ from lakthan.backups.engines import calendar_picture
 from lakthan.backups.models import BackupSystem, RestoreTest
 from lakthan.backups.services import compliance as svc
 from lakthan.backups.services.systems import policy_of
+from lakthan.core import access
 from lakthan.indicators.engines.periods import fiscal_year_bounds, fiscal_year_of, round_bounds
-from lakthan.web import access
 
 
 def _visible_systems(user):

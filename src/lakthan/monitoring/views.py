@@ -11,13 +11,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lakthan.core import roles
+from lakthan.core import access, roles
 from lakthan.core.errors import LakthanError
 from lakthan.core.models import Unit
 from lakthan.core.thai import BANGKOK
 from lakthan.monitoring import services
 from lakthan.monitoring.models import Alert, Checkpoint, Host, LegalHold, Segment
-from lakthan.web import access
 
 
 def _scope(user) -> tuple[Unit | None, set[str] | None]:

@@ -13,14 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from lakthan.checks.services import latest_runs
-from lakthan.core import roles
+from lakthan.core import access, roles
 from lakthan.core.errors import InvalidInput, LakthanError
 from lakthan.evidence import services as ev
 from lakthan.evidence.models import Evidence, EvidenceLink
 from lakthan.indicators import services as ind
 from lakthan.indicators.models import Assignment, Round
 from lakthan.reports import services as reports
-from lakthan.web import access, workflow
+from lakthan.web import workflow
 from lakthan.web.dashboard import PROPOSED_LABELS, STATUS_LABELS
 
 # action → capability it needs

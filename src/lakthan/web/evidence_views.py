@@ -14,13 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lakthan.core import roles
+from lakthan.core import access, roles
 from lakthan.core.errors import InvalidInput, LakthanError
 from lakthan.evidence import services as ev
 from lakthan.evidence.models import Evidence, EvidenceRevision
 from lakthan.indicators import services as ind
 from lakthan.indicators.models import Agreement, Round
-from lakthan.web import access, workflow
+from lakthan.web import workflow
 
 # Types shown inline in the preview; everything else is only downloaded.
 PREVIEWABLE = {"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp"}

@@ -20,13 +20,13 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from lakthan.core import roles
+from lakthan.core import access, roles
 from lakthan.core.errors import LakthanError, NotFound
 from lakthan.evidence.models import Evidence
 from lakthan.indicators.models import Agreement, Round
 from lakthan.indicators.services import get_report
 from lakthan.reports import services as reports
-from lakthan.web import access, metrics
+from lakthan.web import metrics
 from lakthan.web.dashboard import child_rollup, round_summary
 from lakthan.web.evidence_views import link_targets
 

@@ -1,4 +1,5 @@
-"""Which units a signed-in user may see and change: the role rules of lakthan.core.roles, for views."""
+"""Which units a signed-in user may see and change: the role rules of lakthan.core.roles, for views
+and API endpoints of every app."""
 
 from __future__ import annotations
 
