@@ -17,6 +17,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("lakthan.api.urls")),
     path("", include("lakthan.web.urls")),
+    # The domain apps' pages keep their paths at the root (bookmarks point at them).
+    path("", include("lakthan.indicators.urls")),
+    path("", include("lakthan.reports.urls")),
+    path("", include("lakthan.evidence.urls")),
 ]
 
 # Each control app may bring its own pages (backups/urls.py, monitoring/urls.py, …).

@@ -5,20 +5,13 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from lakthan.api import docs, views
+from lakthan.api import docs
 
 # Every domain app may bring its endpoints: `<app>/api.py` lists them in ROUTES as
 # (prefix, viewset, basename); they are registered here in app order.
 API_APPS = ("core", "inventory", "indicators", "evidence", "checks", "reports", "backups", "monitoring")
 
 router = DefaultRouter()
-router.register("units", views.UnitViewSet, basename="unit")
-router.register("indicators", views.IndicatorViewSet, basename="indicator")
-router.register("rounds", views.RoundViewSet, basename="round")
-router.register("reports", views.ReportViewSet, basename="report")
-router.register("results", views.ResultViewSet, basename="result")
-router.register("evidence", views.EvidenceViewSet, basename="evidence")
-router.register("checks", views.CheckRunViewSet, basename="check")
 
 for _app in API_APPS:
     if find_spec(f"lakthan.{_app}") is not None and find_spec(f"lakthan.{_app}.api") is not None:

@@ -57,6 +57,12 @@ def run_all(report: IndicatorReport, trigger: str = "cli") -> list[CheckRun]:
     return [run_check(urn, report, trigger) for urn in check_urns_for(report) if urn in known]
 
 
+def run_and_propose(report: IndicatorReport, trigger: str = "cli") -> dict[int, tuple[str, str]]:
+    """Runs the checks that feed the indicator, then proposes each item's result."""
+    run_all(report, trigger=trigger)
+    return propose_results(report)
+
+
 def _criteria_of(report: IndicatorReport, urn: str) -> list[int]:
     return [c.number for c in report.indicator.criteria.all() if urn in c.check_urns]
 

@@ -111,3 +111,19 @@ def add_person(
     )
     audit.record(actor, "person.add", person)
     return person
+
+
+def actor_name(user) -> str:
+    """The name an audit entry records for a signed-in user (``system`` for nobody)."""
+    return user.get_username() if user is not None and user.is_authenticated else audit.SYSTEM
+
+
+def person_of(user) -> Person:
+    """The person a user account stands for; signing needs one."""
+    person = Person.objects.filter(user=user).first()
+    if person is None:
+        raise InvalidInput(
+            "บัญชีนี้ยังไม่ผูกกับบุคคลในหน่วยงาน จึงลงนามไม่ได้",
+            "this account is not linked to a person of the unit, so it cannot sign",
+        )
+    return person

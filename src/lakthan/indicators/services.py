@@ -332,6 +332,17 @@ def set_result(
     return result
 
 
+@transaction.atomic
+def accept_proposals(report: IndicatorReport, actor: str = audit.SYSTEM) -> int:
+    """Takes every item's proposal as the decision (items without a proposal stay as they are)."""
+    changed = 0
+    for result in report.results.select_related("criterion"):
+        if result.proposed_status != "undecided" and result.status != result.proposed_status:
+            set_result(report, result.criterion.number, result.proposed_status, actor=actor)
+            changed += 1
+    return changed
+
+
 def _result(report: IndicatorReport, number: int) -> CriterionResult:
     try:
         return report.results.select_related("criterion").get(criterion__number=number)

@@ -17,6 +17,11 @@ from lakthan.indicators.services import compute_score, people, round_period, sch
 from lakthan.reports.context import CriterionLine, EvidenceRef, ReportContext, ScoringLevels
 
 FORMATS = ("docx", "pdf", "html")
+CONTENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "html": "text/html; charset=utf-8",
+}
 
 
 def _agency(report: IndicatorReport) -> str:

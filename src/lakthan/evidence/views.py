@@ -1,4 +1,5 @@
-"""Evidence: upload (drag and drop or the file picker), metadata, revisions, links, preview, download."""
+"""Evidence pages: the registers, upload (drag and drop or the file picker), metadata, revisions,
+links, preview, download."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -16,14 +17,64 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lakthan.core import access, roles
 from lakthan.core.errors import InvalidInput, LakthanError
+from lakthan.core.services import actor_name
 from lakthan.evidence import services as ev
+from lakthan.evidence.downloads import file_response, previewable
 from lakthan.evidence.models import Evidence, EvidenceRevision
 from lakthan.indicators import services as ind
 from lakthan.indicators.models import Agreement, Round
-from lakthan.web import workflow
 
-# Types shown inline in the preview; everything else is only downloaded.
-PREVIEWABLE = {"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp"}
+
+@login_required
+def evidence_index(request):
+    tree = access.visible_tree(request.user)
+    roots = [unit for depth, unit in tree if depth == 0]
+    if not request.user.is_staff and len(roots) == 1:
+        return redirect("evidence:evidence", code=roots[0].code)
+    return render(request, "evidence/index.html", {"tree": tree})
+
+
+@login_required
+def evidence_register(request, code: str):
+    unit = access.unit_for(request.user, code)
+    today = timezone.localdate()
+    evidence = (
+        Evidence.objects.filter(unit=unit)
+        .prefetch_related(
+            "revisions",
+            "links__criterion",
+            "links__report__indicator",
+            "links__report__round__agreement__unit",
+        )
+        .order_by("-doc_date", "-pk")
+    )
+    rows = [_evidence_row(item, today) for item in evidence]
+    can_upload = roles.can(request.user, roles.UPLOAD, unit)
+    return render(
+        request,
+        "evidence/register.html",
+        {
+            "unit": unit,
+            "rows": rows,
+            "today": today,
+            "can_upload": can_upload,
+            "kinds": [(v, label) for v, label in Evidence.Kind.choices if v != Evidence.Kind.SYSTEM],
+            "targets": link_targets(unit) if can_upload and roles.can(request.user, roles.LINK, unit) else [],
+        },
+    )
+
+
+def _evidence_row(evidence: Evidence, today) -> dict:
+    revisions = sorted(evidence.revisions.all(), key=lambda r: r.number)
+    links = sorted(evidence.links.all(), key=lambda link: link.pk)
+    return {
+        "evidence": evidence,
+        "revision": revisions[-1] if revisions else None,
+        "revision_count": len(revisions),
+        "links": links,
+        "expired": bool(evidence.expiry_date and evidence.expiry_date < today),
+        "not_yet_effective": bool(evidence.effective_date and evidence.effective_date > today),
+    }
 
 
 def _date(value: str, label_th: str, label_en: str) -> date | None:
@@ -81,7 +132,7 @@ def parse_target(unit, value: str):
 def evidence_upload(request, code: str):
     unit = access.unit_for(request.user, code, roles.UPLOAD)
     upload = request.FILES.get("file")
-    actor = workflow.actor_name(request.user)
+    actor = actor_name(request.user)
     try:
         meta = metadata_from(request.POST)
         if upload is not None:
@@ -97,9 +148,9 @@ def evidence_upload(request, code: str):
             ev.link(evidence, report, number, actor=actor)
     except LakthanError as exc:
         messages.error(request, exc.message(get_language() or "th"))
-        return redirect("web:evidence", code=unit.code)
+        return redirect("evidence:evidence", code=unit.code)
     messages.success(request, _("The evidence was registered."))
-    return redirect("web:evidence-detail", pk=evidence.pk)
+    return redirect("evidence:evidence-detail", pk=evidence.pk)
 
 
 def _evidence_for(request, pk: int, capability: str = roles.VIEW) -> Evidence:
@@ -119,7 +170,7 @@ def evidence_detail(request, pk: int):
     unit = evidence.unit
     if request.method == "POST":
         action = request.POST.get("action")
-        actor = workflow.actor_name(request.user)
+        actor = actor_name(request.user)
         try:
             if action == "revise":
                 access.require(request.user, roles.UPLOAD, unit)
@@ -144,20 +195,20 @@ def evidence_detail(request, pk: int):
                 raise InvalidInput("ไม่รู้จักคำสั่ง", "unknown action")
         except LakthanError as exc:
             messages.error(request, exc.message(get_language() or "th"))
-        return redirect("web:evidence-detail", pk=evidence.pk)
+        return redirect("evidence:evidence-detail", pk=evidence.pk)
     revisions = list(evidence.revisions.select_related("blob").order_by("-number"))
     current = revisions[0] if revisions else None
     links = evidence.links.select_related("criterion", "report__indicator", "report__round__agreement")
     today = timezone.localdate()
     return render(
         request,
-        "web/evidence_detail.html",
+        "evidence/detail.html",
         {
             "evidence": evidence,
             "unit": unit,
             "revisions": revisions,
             "current": current,
-            "preview": bool(current and current.blob_id and current.blob.content_type in PREVIEWABLE),
+            "preview": previewable(current),
             "is_image": bool(current and current.blob_id and current.blob.content_type.startswith("image/")),
             "links": links,
             "targets": link_targets(unit),
@@ -179,24 +230,7 @@ def evidence_file(request, pk: int, number: int):
     )
     if revision is None or revision.blob is None:
         raise Http404("revision")
-    inline = request.GET.get("inline") == "1" and revision.blob.content_type in PREVIEWABLE
     try:
-        stream = ev.blob_store().open(revision.blob_id)
+        return file_response(revision, inline=request.GET.get("inline") == "1")
     except LakthanError:
         raise Http404("blob") from None
-    response = FileResponse(
-        stream,
-        as_attachment=not inline,
-        filename=revision.filename or f"evidence-{pk}-{number}",
-        content_type=revision.blob.content_type if inline else "application/octet-stream",
-    )
-    response["X-Evidence-SHA256"] = revision.blob_id
-    # The file is the agency's own, but never let it run script in our origin.
-    response["Content-Security-Policy"] = (
-        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'; sandbox"
-    )
-    if revision.blob.content_type == "application/pdf":
-        # The browser's PDF viewer runs neither sandboxed nor under default-src 'none'; the file is
-        # still only framed by our own pages and is never HTML (types are checked by content).
-        response["Content-Security-Policy"] = "frame-ancestors 'self'"
-    return response

@@ -1,29 +1,81 @@
-"""The indicator report editor: the report form's texts, each item's result and evidence, sign-off."""
+"""Indicator pages: a unit's round dashboard, and the report editor (the report form's texts, each
+item's result and evidence, sign-off)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from lakthan.checks.services import latest_runs
+from lakthan.checks import services as checks
+from lakthan.checks.models import CheckRun
 from lakthan.core import access, roles
 from lakthan.core.errors import InvalidInput, LakthanError
+from lakthan.core.pages import error_page, shows_domain_errors
+from lakthan.core.services import actor_name, person_of
 from lakthan.evidence import services as ev
 from lakthan.evidence.models import Evidence, EvidenceLink
 from lakthan.indicators import services as ind
-from lakthan.indicators.models import Assignment, Round
+from lakthan.indicators.models import Agreement, Assignment, Round
+from lakthan.indicators.summary import PROPOSED_LABELS, STATUS_LABELS, child_rollup, round_summary
 from lakthan.reports import services as reports
-from lakthan.web import workflow
-from lakthan.web.dashboard import PROPOSED_LABELS, STATUS_LABELS
 
-# action → capability it needs
+
+@login_required
+@shows_domain_errors
+def dashboard(request, code: str, fy: int, months: int):
+    unit = access.unit_for(request.user, code)
+    if months not in Round.Months.values or not 2400 <= fy <= 2800:
+        raise Http404("round")
+    agreement = get_object_or_404(Agreement, unit=unit, fiscal_year=fy)
+    return render(
+        request,
+        "indicators/dashboard.html",
+        {
+            "summary": round_summary(agreement, months),
+            "children": child_rollup(unit, fy, months),
+            "round_months": Round.Months.values,
+            "formats": reports.FORMATS,
+            "expiring": _expiring(unit),
+            "failing": _failing(unit, fy, months),
+        },
+    )
+
+
+def _expiring(unit, days: int = 60):
+    """Evidence of the unit and its children that expires within ``days`` (or has just expired)."""
+    today = timezone.localdate()
+    return list(
+        Evidence.objects.filter(
+            unit_id__in=unit.descendant_ids(),
+            expiry_date__gte=today - timedelta(days=30),
+            expiry_date__lte=today + timedelta(days=days),
+        )
+        .select_related("unit")
+        .order_by("expiry_date")[:20]
+    )
+
+
+def _failing(unit, fy: int, months: int):
+    """The latest run of each check in the unit's round, where it failed."""
+    latest = {}
+    runs = CheckRun.objects.filter(
+        unit=unit, report__round__agreement__fiscal_year=fy, report__round__months=months
+    ).order_by("started_at", "pk")
+    for run in runs:
+        latest[run.check_urn] = run
+    return [r for r in latest.values() if r.status in ("not_met", "error")]
+
+
+# report editor action → capability it needs
 ACTIONS = {
     "texts": roles.EDIT_REPORT,
     "result": roles.DECIDE,
@@ -45,30 +97,30 @@ def report_editor(request, code: str, fy: int, months: int, indicator: str):
     try:
         report = ind.get_report(unit, fy, months, indicator)
     except LakthanError as exc:
-        return render(request, "web/error.html", {"message": exc.message(get_language() or "th")}, status=404)
+        return error_page(request, exc.message(get_language() or "th"), 404)
     if request.method == "POST":
         action = request.POST.get("action", "")
         if action not in ACTIONS:
-            return render(request, "web/error.html", {"message": _("Unknown action.")}, status=400)
+            return error_page(request, _("Unknown action."), 400)
         access.require(request.user, ACTIONS[action], unit)
         try:
             _perform(request, report, action)
         except LakthanError as exc:
             messages.error(request, exc.message(get_language() or "th"))
         return redirect(request.path + "#" + request.POST.get("anchor", "top"))
-    return render(request, "web/report_editor.html", _context(request, unit, report))
+    return render(request, "indicators/report_editor.html", _context(request, unit, report))
 
 
 def _perform(request, report, action: str) -> None:
-    actor = workflow.actor_name(request.user)
+    actor = actor_name(request.user)
     post = request.POST
     if action == "texts":
         fields = {
             "phone": post.get("phone", "").strip(),
-            "actions_taken": workflow.paragraphs(post.get("actions_taken", "")),
-            "supporting_factors": workflow.paragraphs(post.get("supporting_factors", "")),
-            "obstacles": workflow.paragraphs(post.get("obstacles", "")),
-            "suggestions": workflow.paragraphs(post.get("suggestions", "")),
+            "actions_taken": paragraphs(post.get("actions_taken", "")),
+            "supporting_factors": paragraphs(post.get("supporting_factors", "")),
+            "obstacles": paragraphs(post.get("obstacles", "")),
+            "suggestions": paragraphs(post.get("suggestions", "")),
         }
         if "measured_value" in post:
             raw = post.get("measured_value", "").strip()
@@ -84,10 +136,10 @@ def _perform(request, report, action: str) -> None:
         )
         messages.success(request, _("The item's result was saved."))
     elif action == "propose":
-        workflow.propose(report)
+        checks.run_and_propose(report, trigger="web")
         messages.success(request, _("Checks were run and each item has a new proposal."))
     elif action == "accept":
-        n = workflow.accept_proposals(report, actor)
+        n = ind.accept_proposals(report, actor)
         messages.success(request, _("%(n)d item(s) now follow their proposal.") % {"n": n})
     elif action in ("link", "unlink"):
         evidence = ev.get_evidence(_number(post.get("evidence")))
@@ -101,11 +153,16 @@ def _perform(request, report, action: str) -> None:
             ev.unlink(evidence, report, number, actor=actor)
             messages.success(request, _("The link was removed."))
     elif action == "sign":
-        ind.sign(report, workflow.person_of(request.user), actor=actor)
+        ind.sign(report, person_of(request.user), actor=actor)
         messages.success(request, _("The report is signed and locked."))
     elif action == "reopen":
-        ind.reopen(report, workflow.person_of(request.user), post.get("reason", ""), actor=actor)
+        ind.reopen(report, person_of(request.user), post.get("reason", ""), actor=actor)
         messages.success(request, _("The report is open for changes again."))
+
+
+def paragraphs(text: str) -> list[str]:
+    """The report form's numbered paragraphs: one per non-empty line."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
 def _number(value) -> int:
@@ -155,7 +212,7 @@ def _context(request, unit, report) -> dict:
         "available_evidence": available,
         "events": report.signoff_events.select_related("person").order_by("-at", "-pk")[:20],
         "formats": reports.FORMATS,
-        "check_runs": sorted(latest_runs(report).values(), key=lambda r: r.check_urn),
+        "check_runs": sorted(checks.latest_runs(report).values(), key=lambda r: r.check_urn),
         "texts": {
             "actions_taken": "\n".join(report.actions_taken),
             "supporting_factors": "\n".join(report.supporting_factors),

@@ -1,0 +1,136 @@
+"""API of the indicators: the library, a unit's rounds, and each item's result."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.response import Response
+
+from lakthan.api.common import ID, int_param, require
+from lakthan.core import roles
+from lakthan.core.services import actor_name
+from lakthan.indicators import services as ind
+from lakthan.indicators.models import Criterion, CriterionResult, Indicator, Round
+
+
+class CriterionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Criterion
+        fields = ["number", "urn", "title_th", "title_en", "level", "reconstructed", "check_urns"]
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    criteria = CriterionSerializer(many=True, read_only=True)
+    library = serializers.SlugRelatedField(slug_field="urn", read_only=True)
+
+    class Meta:
+        model = Indicator
+        fields = ["id", "urn", "code", "name_th", "name_en", "unit_th", "scheme", "library", "criteria"]
+
+
+class RoundSerializer(serializers.ModelSerializer):
+    unit = serializers.CharField(source="agreement.unit.code", read_only=True)
+    fiscal_year = serializers.IntegerField(source="agreement.fiscal_year", read_only=True)
+    reports = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Round
+        fields = ["id", "unit", "fiscal_year", "months", "reports"]
+
+
+class ResultSerializer(serializers.ModelSerializer):
+    item = serializers.IntegerField(source="criterion.number", read_only=True)
+
+    class Meta:
+        model = CriterionResult
+        fields = [
+            "id",
+            "report",
+            "item",
+            "status",
+            "proposed_status",
+            "proposal_reason",
+            "note",
+            "decided_by",
+            "decided_at",
+        ]
+        read_only_fields = ["report", "proposed_status", "proposal_reason", "decided_by", "decided_at"]
+
+
+class ResultUpdateSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=CriterionResult.Status.values)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
+    """The indicator library (reference data, the same for every unit)."""
+
+    lookup_value_regex = ID
+    serializer_class = IndicatorSerializer
+    queryset = (
+        Indicator.objects.select_related("library")
+        .prefetch_related("criteria")
+        .order_by("library_id", "order", "pk")
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[OpenApiParameter("unit", str), OpenApiParameter("fiscal_year", int)])
+)
+class RoundViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = ID
+    serializer_class = RoundSerializer
+
+    def get_queryset(self):
+        qs = (
+            Round.objects.filter(roles.unit_filter(self.request.user, "agreement__unit"))
+            .select_related("agreement__unit")
+            .prefetch_related("reports")
+            .order_by("agreement__unit__code", "-agreement__fiscal_year", "months")
+        )
+        if unit := self.request.query_params.get("unit"):
+            qs = qs.filter(agreement__unit__code=unit)
+        if (fy := int_param(self.request, "fiscal_year")) is not None:
+            qs = qs.filter(agreement__fiscal_year=fy)
+        return qs
+
+
+@extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("report", int)]))
+class ResultViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    lookup_value_regex = ID
+    serializer_class = ResultSerializer
+
+    def get_queryset(self):
+        qs = (
+            CriterionResult.objects.filter(
+                roles.unit_filter(self.request.user, "report__round__agreement__unit")
+            )
+            .select_related("criterion", "report__round__agreement__unit")
+            .order_by("report_id", "criterion__number")
+        )
+        if (report := int_param(self.request, "report")) is not None:
+            qs = qs.filter(report_id=report)
+        return qs
+
+    @extend_schema(request=ResultUpdateSerializer, responses={200: ResultSerializer})
+    def partial_update(self, request, pk=None):
+        """Decide an item's result."""
+        result = self.get_object()
+        require(request, roles.DECIDE, result.report.round.agreement.unit)
+        data = ResultUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        updated = ind.set_result(
+            result.report,
+            result.criterion.number,
+            data.validated_data["status"],
+            note=data.validated_data.get("note", ""),
+            actor=actor_name(request.user),
+        )
+        return Response(ResultSerializer(updated).data)
+
+
+ROUTES = [
+    ("indicators", IndicatorViewSet, "indicator"),
+    ("rounds", RoundViewSet, "round"),
+    ("results", ResultViewSet, "result"),
+]
