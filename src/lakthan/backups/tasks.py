@@ -3,8 +3,8 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from lakthan.backups import services
-from lakthan.backups.services import alerts, runs
+from lakthan.backups.services import alerts, for_each_active, runs
+from lakthan.backups.services.verify import restore_test, verify
 
 
 @db_periodic_task(crontab(minute="0"))  # hourly: every system without a successful run today (Bangkok)
@@ -14,12 +14,12 @@ def backups_due():
 
 @db_periodic_task(crontab(minute="30", hour="20"))  # 03:30 Bangkok: the next part of the rotating check
 def verify_rotation():
-    services.for_each_active(lambda s: services.verify(s, trigger="schedule"))
+    for_each_active(lambda s: verify(s, trigger="schedule"))
 
 
 @db_periodic_task(crontab(minute="0", hour="21", day_of_week="0"))  # Monday 04:00 Bangkok
 def restore_tests():
-    services.for_each_active(lambda s: services.restore_test(s, trigger="schedule"))
+    for_each_active(lambda s: restore_test(s, trigger="schedule"))
 
 
 @db_periodic_task(crontab(minute="0", hour="1"))  # 08:00 Bangkok: windows about to be missed
@@ -29,4 +29,4 @@ def window_alerts():
 
 @db_periodic_task(crontab(minute="0", hour="22", day_of_week="6"))  # Sunday 05:00 Bangkok
 def retention():
-    services.for_each_active(runs.apply_retention)
+    for_each_active(runs.apply_retention)
