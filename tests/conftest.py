@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
@@ -67,3 +70,26 @@ def pdf_bytes(text: str = "หลักฐาน") -> bytes:
         out.write(b"%010d 00000 n \n" % off)
     out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref))
     return out.getvalue()
+
+
+@pytest.fixture
+def webhook_receiver():
+    """A webhook receiver on 127.0.0.1 answering ``status``; records each POST's headers and JSON."""
+    received: list[dict] = []
+    status = {"code": 204}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):  # the name http.server calls
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append({"headers": dict(self.headers), "json": json.loads(body)})
+            self.send_response(status["code"])
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/hook", received, status
+    server.shutdown()
+    server.server_close()
