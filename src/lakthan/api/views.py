@@ -21,7 +21,6 @@ from lakthan.indicators import services as ind
 from lakthan.indicators.models import CriterionResult, Indicator, IndicatorReport, Round
 from lakthan.reports import services as reports
 from lakthan.web import workflow
-from lakthan.web.evidence_views import PREVIEWABLE  # noqa: F401 - same rule for both front doors
 
 from . import serializers as s
 
