@@ -122,13 +122,13 @@ def _fail(message: str) -> None:
 @click.option("--all", "run_all", is_flag=True, help="every active system (and Lakthan itself)")
 def run(name, run_all) -> None:
     """Back up one system now, or all of them."""
-    from lakthan.backups.services.runs import run_all, run_backup
+    from lakthan.backups.services import runs as svc
     from lakthan.backups.services.systems import get_system
     from lakthan.core.errors import InvalidInput
 
     if bool(name) == bool(run_all):
         raise InvalidInput("ระบุชื่อระบบ หรือ --all อย่างใดอย่างหนึ่ง", "give a system NAME or --all, not both")
-    runs = run_all("cli") if run_all else [run_backup(get_system(name), "cli", actor="cli")]
+    runs = svc.run_all("cli") if run_all else [svc.run_backup(get_system(name), "cli", actor="cli")]
     failed = []
     for r in runs:
         line = (
