@@ -19,7 +19,7 @@ from pathlib import Path
 from lakthan.core.errors import IntegrityFailure, InvalidInput
 from lakthan.evidence.engines.blobstore import CHUNK
 from lakthan.evidence.engines.uploads import member_name_problem
-from lakthan.lib.files import atomic_writer
+from lakthan.lib.files import PRIVATE, atomic_writer
 from lakthan.lib.timezones import BANGKOK
 
 FORMAT = "lakthan-evidence-pack/1"
@@ -122,7 +122,7 @@ def build_pack(
     _validate(ordered, reports)
 
     out = Path(out_path)
-    with atomic_writer(out) as raw:
+    with atomic_writer(out, PRIVATE) as raw:  # internal documents: owner only, as before
         with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
             writer = _Writer(zf, created.astimezone(BANGKOK).timetuple()[:6])
             writer.add_bytes("index.html", index_html.encode(), "index")
