@@ -241,9 +241,7 @@ def _history(system: BackupSystem, times: list[datetime]):
     return results, {s.id[:8]: s for s in restic.snapshots()}, str(restic.version)
 
 
-def backfill(
-    jobs: list[tuple[BackupSystem, list[datetime]]], trigger: str = "demo"
-) -> dict[str, list[BackupRun]]:
+def backfill(jobs: list[tuple[BackupSystem, list[datetime]]], trigger: str) -> dict[str, list[BackupRun]]:
     """Backdated snapshots (`restic backup --time`) for several systems, each system's in its own
     thread, each snapshot recorded as a run at its own time (the demo, the benchmark)."""
     from concurrent.futures import ThreadPoolExecutor
