@@ -32,8 +32,9 @@ def main() -> None:
     setup_django()
     from lakthan.backups.engines import compliance as engine
     from lakthan.backups.models import BackupSystem, Snapshot
-    from lakthan.backups.services import add_system, run_backup
     from lakthan.backups.services.compliance import unit_compliance
+    from lakthan.backups.services.runs import run_backup
+    from lakthan.backups.services.systems import add_system
     from lakthan.core.services import add_unit
 
     unit = add_unit("BENCH", "หน่วยทดสอบสมรรถนะ")

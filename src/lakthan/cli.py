@@ -18,12 +18,11 @@ def setup_django() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
-    from lakthan import config
-
-    config.home().mkdir(parents=True, exist_ok=True)
+    settings.LAKTHAN_HOME.mkdir(parents=True, exist_ok=True)
     executor = MigrationExecutor(connection)
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):
         from django.core.management import call_command
@@ -43,12 +42,16 @@ class LakthanGroup(click.Group):
     """Turns domain errors into one line on stderr and the error's exit code, never a traceback."""
 
     def invoke(self, ctx: click.Context):
+        from django.conf import settings
+
+        from lakthan import config
         from lakthan.core.errors import LakthanError
 
         try:
             return super().invoke(ctx)
         except LakthanError as exc:
-            lang = os.environ.get("LAKTHAN_LANG", "en")
+            # `pack verify` and `library validate` may fail before Django is set up
+            lang = settings.LAKTHAN_LANG if settings.configured else config.language()
             err_console.print(f"[red]error:[/red] {exc.message(lang)}", highlight=False, soft_wrap=True)
             sys.exit(exc.exit_code)
 

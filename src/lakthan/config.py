@@ -1,7 +1,8 @@
 """Configuration read from the environment, with embedded defaults.
 
-Every setting is documented in the README's configuration section. Nothing here imports Django,
-so the CLI can decide where LAKTHAN_HOME is before Django starts.
+Every setting is documented in the README's configuration section. settings.py is the only reader
+(each variable parsed once, at start-up); the rest of the code reads django.conf.settings. Nothing
+here imports Django, so the CLI can decide where LAKTHAN_HOME is before Django starts.
 """
 
 from __future__ import annotations
@@ -10,9 +11,16 @@ import os
 import secrets
 from pathlib import Path
 
+from lakthan.lib.files import write_private
+
 
 def home() -> Path:
     return Path(os.environ.get("LAKTHAN_HOME", "var")).resolve()
+
+
+def language() -> str:
+    """LAKTHAN_LANG: the language of the CLI's one-line errors (th | en)."""
+    return text("LAKTHAN_LANG", "en")
 
 
 def database_url() -> str:
@@ -31,18 +39,6 @@ def secret_key() -> str:
     return key
 
 
-def write_private(path: Path, text: str) -> None:
-    """Write a file only its owner can read (mode 0600), atomically: temp file, fsync, rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-
-
 def flag(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None:
@@ -53,3 +49,12 @@ def flag(name: str, default: bool) -> bool:
 def integer(name: str, default: int) -> int:
     value = os.environ.get(name)
     return int(value) if value else default
+
+
+def text(name: str, default: str = "") -> str:
+    return os.environ.get(name) or default
+
+
+def items(name: str, default: str = "") -> list[str]:
+    """A comma-separated list, blanks dropped: ``"a@x, b@x,"`` → ``["a@x", "b@x"]``."""
+    return [item.strip() for item in text(name, default).split(",") if item.strip()]

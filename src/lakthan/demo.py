@@ -36,7 +36,7 @@ def prepare_home() -> Path | None:
 
 def _document(title: str, doc_no: str, doc_date, fmt: str) -> tuple[bytes, str]:
     """A stand-in document for one evidence item: a one-page PDF, or a PNG 'screenshot' of it."""
-    from lakthan.core.thai import format_date, thai_digits
+    from lakthan.lib.thai import format_date, thai_digits
     from lakthan.reports.render_pdf import render_pdf_from_html
 
     body = (
@@ -65,9 +65,10 @@ def create_demo_logins(supervisor) -> dict[str, str]:
     $LAKTHAN_HOME/demo-logins.txt (mode 0600) so that `lakthan serve` can show them."""
     import secrets
 
+    from django.conf import settings
     from django.contrib.auth import get_user_model
 
-    from lakthan import config
+    from lakthan.lib.files import write_private
 
     users = get_user_model()
     logins = {"admin": secrets.token_urlsafe(12), "supervisor": secrets.token_urlsafe(12)}
@@ -76,8 +77,8 @@ def create_demo_logins(supervisor) -> dict[str, str]:
         "supervisor", "supervisor@example.invalid", logins["supervisor"]
     )
     supervisor.save(update_fields=["user"])
-    config.write_private(
-        config.home() / "demo-logins.txt", "".join(f"{u} {pw}\n" for u, pw in logins.items())
+    write_private(
+        settings.LAKTHAN_HOME / "demo-logins.txt", "".join(f"{u} {pw}\n" for u, pw in logins.items())
     )
     return logins
 
@@ -179,15 +180,18 @@ def build_demo():
 )
 def demo(out: Path) -> None:
     """Fresh demo data (invented people), the FY 2556 12-month report of 9.2 and its evidence pack."""
+    from django.conf import settings
+
     from lakthan.indicators.services import compute_score
-    from lakthan.reports.services import FORMATS, build_pack, render, write_atomic
+    from lakthan.lib.files import write_atomic
+    from lakthan.reports.services import FORMATS, build_pack, render
 
     report = build_demo()
     for fmt in FORMATS:
         write_atomic(out / f"report.{fmt}", render(report, fmt))
     summary = build_pack(report, out / "evidence-pack.zip")
     score = compute_score(report)
-    console.print(f"demo database: {os.environ.get('LAKTHAN_HOME')} (web logins in demo-logins.txt there)")
+    console.print(f"demo database: {settings.LAKTHAN_HOME} (web logins in demo-logins.txt there)")
     console.print(
         f"indicator {score.indicator_code}: items met {score.items_met}/{score.items_total}, "
         f"score {score.score}, weight {score.weight.normalize():f}, weighted score {score.weighted_score}"

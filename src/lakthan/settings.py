@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import dj_database_url
@@ -13,7 +12,7 @@ BASE_DIR = Path(__file__).resolve().parent
 LAKTHAN_HOME = config.home()
 SECRET_KEY = config.secret_key()
 DEBUG = config.flag("LAKTHAN_DEBUG", False)
-ALLOWED_HOSTS = [h for h in os.environ.get("LAKTHAN_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+ALLOWED_HOSTS = config.items("LAKTHAN_ALLOWED_HOSTS", "127.0.0.1,localhost")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -126,7 +125,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_NAME = "lakthan_session"
 CSRF_COOKIE_NAME = "lakthan_csrf"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie; the cookie stays unread
-CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("LAKTHAN_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+CSRF_TRUSTED_ORIGINS = config.items("LAKTHAN_CSRF_TRUSTED_ORIGINS")
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = config.flag("LAKTHAN_SECURE_COOKIES", False)
@@ -171,7 +170,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"user": os.environ.get("LAKTHAN_API_RATE", "6000/hour")},
+    "DEFAULT_THROTTLE_RATES": {"user": config.text("LAKTHAN_API_RATE", "6000/hour")},
     "EXCEPTION_HANDLER": "lakthan.api.errors.handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -187,17 +186,24 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Notifications: email through Django's mail settings, webhooks by HTTP POST.
-EMAIL_BACKEND = os.environ.get("LAKTHAN_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
-EMAIL_HOST = os.environ.get("LAKTHAN_SMTP_HOST", "localhost")
+EMAIL_BACKEND = config.text("LAKTHAN_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = config.text("LAKTHAN_SMTP_HOST", "localhost")
 EMAIL_PORT = config.integer("LAKTHAN_SMTP_PORT", 25)
-DEFAULT_FROM_EMAIL = os.environ.get("LAKTHAN_MAIL_FROM", "lakthan@localhost")
-LAKTHAN_BASE_URL = os.environ.get("LAKTHAN_BASE_URL", "http://127.0.0.1:8000")
-LAKTHAN_METRICS_TOKEN = os.environ.get("LAKTHAN_METRICS_TOKEN", "")
+DEFAULT_FROM_EMAIL = config.text("LAKTHAN_MAIL_FROM", "lakthan@localhost")
+LAKTHAN_BASE_URL = config.text("LAKTHAN_BASE_URL", "http://127.0.0.1:8000")
+LAKTHAN_METRICS_TOKEN = config.text("LAKTHAN_METRICS_TOKEN")
 
 # Lakthan's own settings (documented in the README).
 LAKTHAN_BLOB_DIR = LAKTHAN_HOME / "blobs"
 LAKTHAN_MAX_UPLOAD_BYTES = config.integer("LAKTHAN_MAX_UPLOAD_MB", 50) * 1024 * 1024
 LAKTHAN_THAI_DIGITS = config.flag("LAKTHAN_THAI_DIGITS", True)
+# The language of the CLI's one-line errors (th | en).
+LAKTHAN_LANG = config.language()
+# Backup alerts: e-mail recipients (comma-separated) and a webhook taking a JSON POST.
+LAKTHAN_BACKUP_ALERT_EMAILS = config.items("LAKTHAN_BACKUP_ALERT_EMAILS")
+LAKTHAN_BACKUP_WEBHOOK_URL = config.text("LAKTHAN_BACKUP_WEBHOOK_URL")
+# `lakthan serve --production`: the proxies whose X-Forwarded-* headers gunicorn trusts.
+LAKTHAN_FORWARDED_ALLOW_IPS = config.text("LAKTHAN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 DATA_UPLOAD_MAX_MEMORY_SIZE = LAKTHAN_MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -205,18 +211,20 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LAKTHAN_LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": config.text("LAKTHAN_LOG_LEVEL", "WARNING")},
 }
 
 
 # Background and periodic jobs (huey): SQLite storage under LAKTHAN_HOME by default, Redis at scale.
 # `lakthan worker` runs the consumer; each app's tasks.py holds its periodic jobs.
-if os.environ.get("LAKTHAN_REDIS_URL"):
-    HUEY = {"huey_class": "huey.RedisHuey", "name": "lakthan", "url": os.environ["LAKTHAN_REDIS_URL"]}
+# Periodic jobs' crontabs are read in UTC (huey's default, kept explicit here): see each tasks.py.
+if LAKTHAN_REDIS_URL := config.text("LAKTHAN_REDIS_URL"):
+    HUEY = {"huey_class": "huey.RedisHuey", "name": "lakthan", "url": LAKTHAN_REDIS_URL}
 else:
     HUEY = {
         "huey_class": "huey.SqliteHuey",
         "name": "lakthan",
         "filename": str(LAKTHAN_HOME / "huey.sqlite3"),
     }
+HUEY["utc"] = True
 HUEY["consumer"] = {"workers": config.integer("LAKTHAN_WORKERS", 2), "worker_type": "thread"}

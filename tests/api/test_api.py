@@ -8,8 +8,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from lakthan.evidence.models import Evidence, EvidenceLink
-from tests.conftest import pdf_bytes
-from tests.web.conftest import ROLES
+from tests.conftest import ROLES, pdf_bytes
 
 
 def api(user) -> APIClient:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import secrets
+from pathlib import Path
 
 import pytest
 
@@ -25,13 +27,30 @@ def data_dir(tmp_path):
     return d
 
 
+def cheap_repository(repo: Path, key: Path) -> Path:
+    """A test repository, initialised and re-keyed cheaply as the demo does; returns its key file."""
+    from lakthan.backups.demo import use_cheap_key
+    from lakthan.backups.engines.restic import Restic
+    from lakthan.lib.files import write_private
+
+    if not (repo / "config").exists():
+        password = secrets.token_urlsafe(16)
+        write_private(key, password)
+        repo.parent.mkdir(parents=True, exist_ok=True)
+        Restic(repo, password_file=key).init()
+        use_cheap_key(repo, password.encode())
+    return key
+
+
 @pytest.fixture
 def make_system(org, tmp_path):
-    from lakthan.backups.services import add_system
+    from lakthan.backups.services.systems import add_system
 
     def make(name="web", *, klass="intranet", paths=None, cheap_key=True, **kw):
         kw.setdefault("unit", org.division)
         kw.setdefault("repo", str(tmp_path / "repos" / name))
-        return add_system(name, klass=klass, paths=paths, cheap_key=cheap_key, **kw)
+        if cheap_key and kw.get("init_repo", True) and "password_file" not in kw:
+            kw["password_file"] = str(cheap_repository(Path(kw["repo"]), tmp_path / "keys" / f"{name}.key"))
+        return add_system(name, klass=klass, paths=paths, **kw)
 
     return make

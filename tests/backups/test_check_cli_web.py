@@ -9,10 +9,12 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from click.testing import CliRunner
+from django.utils import timezone
 from PIL import Image
 
-from lakthan.backups import services
 from lakthan.backups.checks import URN
+from lakthan.backups.services.runs import import_snapshots, run_backup
+from lakthan.backups.services.verify import restore_test, verify
 from lakthan.checks.services import propose_results, run_check
 from lakthan.core.errors import InvalidInput, NotFound
 
@@ -36,7 +38,8 @@ def fy_repos(tmp_path_factory):
     intranet twice a week with the weeks of 14 Jan and 15 Apr 2013 missed; internet monthly."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from lakthan.backups.engines.restic import Restic, use_cheap_key
+    from lakthan.backups.demo import use_cheap_key
+    from lakthan.backups.engines.restic import Restic
 
     root = tmp_path_factory.mktemp("fy-repos")
     data = root / "data"
@@ -71,7 +74,7 @@ def history(make_system, fy_repos):
             name, klass=klass, paths=[fy_repos["data"]], in_service_from=date(2026, 1, 1), **extra
         )
         repo, key = fy_repos[name]
-        services.import_snapshots(system, repo=repo, password_file=key)
+        import_snapshots(system, repo=repo, password_file=key)
         system.refresh_from_db()
         systems.append(system)
     return tuple(systems)
@@ -86,8 +89,8 @@ def test_check_partly_names_the_missed_windows_and_stores_its_artefacts(org, his
     intranet, internet = history
     at = datetime(2013, 9, 20, 3, tzinfo=UTC)
     for system in history:
-        assert services.verify(system, "1/1", at=at).ok
-        assert services.restore_test(system, at=at).ok
+        assert verify(system, "1/1", at=at).ok
+        assert restore_test(system, at=at).ok
     run = run_check(URN, org.report)
     assert run.status == "partly"
     assert run.figures["windows_missed"] == 2
@@ -119,10 +122,10 @@ def test_check_partly_names_the_missed_windows_and_stores_its_artefacts(org, his
 def test_check_met_when_every_window_met_and_everything_verified(org, make_system, fy_repos):
     # the internet system alone, its month policy met in every month of the round
     system = make_system("site", klass="internet", paths=[fy_repos["data"]])
-    services.import_snapshots(system, repo=fy_repos["site"][0], password_file=fy_repos["site"][1])
+    import_snapshots(system, repo=fy_repos["site"][0], password_file=fy_repos["site"][1])
     at = datetime(2013, 9, 1, tzinfo=UTC)
-    assert services.verify(system, "1/1", at=at).ok
-    assert services.restore_test(system, at=at).ok
+    assert verify(system, "1/1", at=at).ok
+    assert restore_test(system, at=at).ok
     run = run_check(URN, org.report)
     assert run.status == "met", run.summary_en
     assert run.figures["windows_judged"] == 12 and run.figures["windows_missed"] == 0
@@ -171,11 +174,11 @@ def test_alerts_go_by_mail_and_webhook(org, make_system, data_dir, settings, mai
     settings.LAKTHAN_BACKUP_ALERT_EMAILS = ["it@example.invalid"]
     settings.LAKTHAN_BACKUP_WEBHOOK_URL = f"http://127.0.0.1:{server.server_port}/hook"
     system = make_system("alerting", paths=[str(data_dir)])
-    services.run_backup(system)
+    run_backup(system)
     from lakthan.backups.services.alerts import scan_windows
 
     # a Sunday with one backup of the two the week needs: the window is about to be missed
-    today = services.systems.timezone.localdate()
+    today = timezone.localdate()
     sunday = today + timedelta(days=6 - today.weekday())
     alerts = scan_windows(today=sunday)
     assert [a.kind for a in alerts] == ["window_at_risk"]

@@ -9,9 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from lakthan.backups import services
-from lakthan.backups.engines.restic import Restic, use_cheap_key
+from lakthan.backups.demo import use_cheap_key
+from lakthan.backups.engines.restic import Restic
 from lakthan.backups.models import Alert, BackupRun, Snapshot
+from lakthan.backups.services.compliance import system_compliance
+from lakthan.backups.services.runs import apply_retention, import_snapshots, run_backup, sync_snapshots
+from lakthan.backups.services.systems import add_system, ensure_self_system, restic_for, sandbox_dir
+from lakthan.backups.services.verify import restore_test, verify
 from lakthan.core.errors import InvalidInput
 
 pytestmark = pytest.mark.django_db
@@ -41,11 +45,11 @@ def test_a_run_is_recorded_with_its_snapshot_and_the_password_stays_off_command_
 
     monkeypatch.setattr(subprocess, "run", spy)
     system = make_system("web", paths=[str(data_dir)], cheap_key=False)  # restic's own key, as in production
-    run = services.run_backup(system)
+    run = run_backup(system)
     assert run.status == "ok" and run.exit_code == 0 and run.snapshot_visible
     assert run.files_processed == 3 and run.bytes_added > 40_000 and run.restic_version.startswith("0.14")
     assert Snapshot.objects.get(system=system).snapshot_id == run.snapshot_id
-    second = services.run_backup(system)
+    second = run_backup(system)
     assert second.files_processed == 3 and second.files_new == 0  # deduplicated
     password = Path(system.password_file).read_text()
     assert password and not any(password in " ".join(cmd) for cmd in seen)
@@ -61,7 +65,7 @@ def test_unreadable_file_is_a_partial_run_naming_the_file(make_system, data_dir,
         bad_path.chmod(0)
         bad = str(bad_path)
     system = make_system("partial", paths=[str(data_dir), bad])
-    run = services.run_backup(system)
+    run = run_backup(system)
     assert run.exit_code == 3 and run.status == "partial"
     assert [w["path"] for w in run.warnings] == [bad]
     assert run.snapshot_visible  # restic made the snapshot of what it could read
@@ -74,11 +78,11 @@ def test_wrong_password_fails_clearly(make_system, data_dir, tmp_path):
     wrong.write_text("not-the-password")
     system.password_file = str(wrong)
     system.save()
-    run = services.run_backup(system)
+    run = run_backup(system)
     assert run.status == "failed" and "wrong password" in run.error
     assert "not-the-password" not in run.error
     with pytest.raises(InvalidInput, match="wrong password"):
-        services.import_snapshots(system, repo=system.repository, password_file=str(wrong))
+        import_snapshots(system, repo=system.repository, password_file=str(wrong))
 
 
 def test_locked_repository_is_retried_then_reported_and_a_stale_lock_is_cleared(make_system, data_dir):
@@ -97,13 +101,13 @@ def test_locked_repository_is_retried_then_reported_and_a_stale_lock_is_cleared(
             if any(Path(system.repository, "locks").iterdir()):
                 break
             subprocess.run(["sleep", "0.05"])
-        run = services.run_backup(system)
+        run = run_backup(system)
         assert run.status == "failed" and "locked" in run.error
     finally:
         holder.kill()
         holder.wait()
     assert any(Path(system.repository, "locks").iterdir())  # a stale lock is left behind
-    run = services.run_backup(system)  # restic `unlock` removes it (its process is gone), the retry runs
+    run = run_backup(system)  # restic `unlock` removes it (its process is gone), the retry runs
     assert run.status == "ok"
 
 
@@ -111,30 +115,30 @@ def test_rotating_verification_covers_the_repository_and_finds_a_corrupted_pack(
     system = make_system("verify", paths=[str(data_dir)])
     system.verify_parts = 2
     system.save()
-    services.run_backup(system)
-    first, second, third = (services.verify(system) for _ in range(3))
+    run_backup(system)
+    first, second, third = (verify(system) for _ in range(3))
     assert (first.subset, second.subset, third.subset) == ("1/2", "2/2", "1/2")
     assert first.ok and second.ok and (first.coverage, second.coverage) == (0.5, 1.0)
     assert (first.cycle, third.cycle) == (1, 2)
     _flip(_biggest_pack(system.repository))
-    bad = services.verify(system, "1/1")
+    bad = verify(system, "1/1")
     assert not bad.ok and bad.exit_code == 1
     assert Alert.objects.filter(system=system, kind="verify_failed").exists()
     with pytest.raises(InvalidInput):
-        services.verify(system, "3/2")
+        verify(system, "3/2")
 
 
 def test_restore_test_compares_every_file_and_detects_a_corrupted_pack(make_system, data_dir):
     system = make_system("restore", paths=[str(data_dir)])
-    services.run_backup(system)
-    ok = services.restore_test(system, seed=1)
+    run_backup(system)
+    ok = restore_test(system, seed=1)
     assert ok.ok and ok.files_expected == ok.files_restored == ok.files_hashed == 3
     assert ok.files_compared_to_source == 3 and ok.restore_seconds > 0 and not ok.sampled
     _flip(_biggest_pack(system.repository))
-    bad = services.restore_test(system, seed=1)
+    bad = restore_test(system, seed=1)
     assert not bad.ok and bad.error
     assert Alert.objects.filter(system=system, kind="restore_failed").exists()
-    assert not any(Path(services.systems.sandbox_dir()).iterdir())  # the sandbox is cleaned
+    assert not any(Path(sandbox_dir()).iterdir())  # the sandbox is cleaned
 
 
 def test_import_of_backdated_snapshots_then_compliance(make_system, data_dir, tmp_path):
@@ -149,16 +153,13 @@ def test_import_of_backdated_snapshots_then_compliance(make_system, data_dir, tm
         restic.backup([data_dir], time=t, host="old-server")
     restic.backup([data_dir], time=datetime(2012, 10, 18, 1, 0, tzinfo=UTC), host="other-host")
     system = make_system("imported", paths=[str(data_dir)], in_service_from=date(2026, 1, 1))
-    n = services.import_snapshots(system, repo=str(legacy_repo), password_file=str(key), host="old-server")
+    n = import_snapshots(system, repo=str(legacy_repo), password_file=str(key), host="old-server")
     assert n == 7
     system.refresh_from_db()
     assert system.in_service_from == date(2012, 10, 1)
     assert system.repository == str(legacy_repo)
-    assert (
-        services.import_snapshots(system, repo=str(legacy_repo), password_file=str(key), host="old-server")
-        == 0
-    )
-    result = services.system_compliance(system, date(2012, 10, 1), date(2012, 10, 28), today=date(2013, 1, 1))
+    assert import_snapshots(system, repo=str(legacy_repo), password_file=str(key), host="old-server") == 0
+    result = system_compliance(system, date(2012, 10, 1), date(2012, 10, 28), today=date(2013, 1, 1))
     assert [(w.start.isoformat(), w.actual) for w in result.windows] == [
         ("2012-10-01", 2),
         ("2012-10-08", 2),
@@ -181,11 +182,11 @@ def test_lakthan_backs_itself_up(org, tmp_path, settings):
         and not subprocess.run(["which", "pg_dump"], capture_output=True).stdout
     ):
         pytest.skip("pg_dump not installed")
-    system = services.ensure_self_system(org.bureau, repo=str(tmp_path / "self-repo"))
-    assert services.ensure_self_system() == system
-    run = services.run_backup(system)
+    system = ensure_self_system(org.bureau, repo=str(tmp_path / "self-repo"))
+    assert ensure_self_system() == system
+    run = run_backup(system)
     assert run.status == "ok", run.error
-    names = {Path(n.path).name for n in services.systems.restic_for(system).ls(run.snapshot_id)}
+    names = {Path(n.path).name for n in restic_for(system).ls(run.snapshot_id)}
     assert "abcdef" in names
     assert ("lakthan.sqlite3" if connection.vendor == "sqlite" else "lakthan.pgdump") in names
     assert BackupRun.objects.filter(system=system).count() == 1
@@ -204,13 +205,13 @@ def test_bad_input_is_refused_and_leaves_nothing(org, data_dir, tmp_path):
     ]
     for kw in cases:
         with pytest.raises(InvalidInput):
-            services.add_system(unit=org.division, repo=str(tmp_path / "r"), **kw)
+            add_system(unit=org.division, repo=str(tmp_path / "r"), **kw)
     assert not BackupSystem.objects.exists()
     assert not (tmp_path / "r").exists()
 
 
 def test_retention_forgets_by_policy_never_below_the_floor_and_keeps_the_records(make_system, data_dir):
-    from lakthan.backups.services.systems import MIN_KEEP, effective_retention, restic_for
+    from lakthan.backups.services.systems import MIN_KEEP, effective_retention
 
     system = make_system("retained", paths=[str(data_dir)])
     system.keep_daily = system.keep_weekly = system.keep_monthly = 1  # as an admin might set it
@@ -219,10 +220,10 @@ def test_retention_forgets_by_policy_never_below_the_floor_and_keeps_the_records
     restic = restic_for(system)
     for t in days:
         restic.backup([data_dir], time=t)
-    services.sync_snapshots(system)
+    sync_snapshots(system)
     assert system.snapshots.filter(forgotten=False).count() == 20
 
-    services.runs.apply_retention(system)
+    apply_retention(system)
 
     newest_daily = set(days[-MIN_KEEP["keep_daily"] :])
     last_of_each_week = {

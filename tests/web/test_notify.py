@@ -116,3 +116,28 @@ def test_account_page_saves_preferences_and_issues_a_token(client, world):
     from rest_framework.authtoken.models import Token
 
     assert Token.objects.get(user=world.users["collector"]).key in html
+
+
+def test_digests_go_out_through_the_notification_service(world, webhook_receiver, settings):
+    """The same delivery as backup alerts: its User-Agent, and a receiver's refusal recorded, not raised."""
+    import lakthan
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    url, received, status = webhook_receiver
+    today = timezone.localdate()
+    Evidence.objects.filter(pk=world.evidence["A-1"].pk).update(expiry_date=today + timedelta(days=5))
+    auditor = world.users["auditor"]
+    type(auditor).objects.update(email="")
+    NotificationPreference.objects.create(
+        user=auditor, by_email=False, webhook_url=url, round_closing=False, failing_control=False
+    )
+
+    status["code"] = 500
+    assert send_all(today=today) == {"email": 0, "webhook": 0, "failed": 1, "events": 1}
+    failure = NotificationSent.objects.get(user=auditor, ok=False)
+    assert failure.channel == "webhook" and failure.detail.startswith("webhook:") and "500" in failure.detail
+
+    status["code"] = 200
+    assert send_all(today=today) == {"email": 0, "webhook": 1, "failed": 0, "events": 1}
+    assert received[-1]["headers"]["User-Agent"] == f"lakthan/{lakthan.__version__}"
+    assert "คำสั่ง A-1" in received[-1]["json"]["text"]

@@ -8,8 +8,7 @@ import pytest
 from lakthan.core import roles
 from lakthan.evidence.models import Evidence, EvidenceLink
 from lakthan.indicators.models import CriterionResult
-from tests.conftest import pdf_bytes
-from tests.web.conftest import ROLES
+from tests.conftest import ROLES, pdf_bytes
 
 ROUND = "/units/{code}/fy/2556/round/12/"
 EDITOR = ROUND + "indicators/9.2/"

@@ -7,16 +7,15 @@ import pytest
 from lakthan.core.models import AuditEntry, Unit
 from lakthan.evidence.models import Evidence
 from lakthan.indicators.models import Agreement, Criterion, Indicator, Library
-from tests.web.test_web_pages import site  # noqa: F401 - fixture
 
 
 @pytest.fixture
-def admin_client(client, site):  # noqa: F811
+def admin_client(client, site):
     client.force_login(site.staff)
     return client
 
 
-def test_every_admin_page_opens(admin_client, site):  # noqa: F811
+def test_every_admin_page_opens(admin_client, site):
     indicator = Indicator.objects.get(code="9.2")
     pages = [
         "/admin/",
@@ -40,7 +39,7 @@ def test_every_admin_page_opens(admin_client, site):  # noqa: F811
         assert admin_client.get(url).status_code == 200, url
 
 
-def test_evidence_page_shows_the_full_hash_read_only(admin_client, site):  # noqa: F811
+def test_evidence_page_shows_the_full_hash_read_only(admin_client, site):
     html = admin_client.get(f"/admin/evidence/evidence/{site.plan.pk}/change/").content.decode()
     sha = site.plan.current.blob_id
     assert sha in html
@@ -61,7 +60,7 @@ def test_library_cannot_be_changed_here(admin_client):
     assert library.name_th != "แก้ไข"
 
 
-def test_unit_edit_in_admin_is_audited(admin_client, site):  # noqa: F811
+def test_unit_edit_in_admin_is_audited(admin_client, site):
     url = f"/admin/core/unit/{site.other.pk}/change/"
     response = admin_client.post(
         url,
@@ -81,7 +80,7 @@ def test_unit_edit_in_admin_is_audited(admin_client, site):  # noqa: F811
     assert entry.before["name_th"] == "กองทดสอบ 2" and entry.after["name_th"] == "กองทดสอบที่สอง"
 
 
-def test_agreement_line_weight_is_checked(admin_client, site):  # noqa: F811
+def test_agreement_line_weight_is_checked(admin_client, site):
     agreement = Agreement.objects.get(unit=site.it)
     line = agreement.lines.get()
     response = admin_client.post(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lakthan.checks.registry import Artefact, CheckResult, Period, register
-from lakthan.core.thai import format_span
+from lakthan.lib.thai import format_span
 
 URN = "urn:lakthan:check:backup-compliance"
 

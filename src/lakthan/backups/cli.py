@@ -56,7 +56,7 @@ def system_add(
     reason,
     in_service_from,
 ) -> None:
-    from lakthan.backups.services import add_system
+    from lakthan.backups.services.systems import add_system
     from lakthan.core.services import get_unit
 
     system = add_system(
@@ -122,16 +122,13 @@ def _fail(message: str) -> None:
 @click.option("--all", "run_all", is_flag=True, help="every active system (and Lakthan itself)")
 def run(name, run_all) -> None:
     """Back up one system now, or all of them."""
-    from lakthan.backups import services
+    from lakthan.backups.services import runs as svc
+    from lakthan.backups.services.systems import get_system
     from lakthan.core.errors import InvalidInput
 
     if bool(name) == bool(run_all):
         raise InvalidInput("ระบุชื่อระบบ หรือ --all อย่างใดอย่างหนึ่ง", "give a system NAME or --all, not both")
-    runs = (
-        services.run_all("cli")
-        if run_all
-        else [services.run_backup(services.get_system(name), "cli", actor="cli")]
-    )
+    runs = svc.run_all("cli") if run_all else [svc.run_backup(get_system(name), "cli", actor="cli")]
     failed = []
     for r in runs:
         line = (
@@ -155,9 +152,10 @@ def run(name, run_all) -> None:
     "--subset", default=None, help="n/N: read that part of the packs (default: the next part in rotation)"
 )
 def verify(name, subset) -> None:
-    from lakthan.backups import services
+    from lakthan.backups.services.systems import get_system
+    from lakthan.backups.services.verify import verify
 
-    v = services.verify(services.get_system(name), subset, actor="cli")
+    v = verify(get_system(name), subset, actor="cli")
     console.print(
         f"{name}: check --read-data-subset {v.subset} {'ok' if v.ok else 'FAILED'} "
         f"(cycle {v.cycle}, coverage {v.coverage:.0%}, {v.packs_total} packs)",
@@ -170,9 +168,10 @@ def verify(name, subset) -> None:
 @backup.command("restore-test")
 @click.argument("name")
 def restore_test(name) -> None:
-    from lakthan.backups import services
+    from lakthan.backups.services.systems import get_system
+    from lakthan.backups.services.verify import restore_test
 
-    t = services.restore_test(services.get_system(name), actor="cli")
+    t = restore_test(get_system(name), actor="cli")
     console.print(
         f"{name}: restored snapshot {t.snapshot_id[:8]} {t.files_restored}/{t.files_expected} files, "
         f"{t.files_hashed} hashed, {t.files_compared_to_source} compared with the source"
@@ -193,10 +192,11 @@ def restore_test(name) -> None:
 @click.option("--tag", default=None)
 def import_(name, repo, password_file, host, path, tag) -> None:
     """Read an existing repository's snapshots into NAME's records (history before Lakthan)."""
-    from lakthan.backups import services
+    from lakthan.backups.services.runs import import_snapshots
+    from lakthan.backups.services.systems import get_system
 
-    n = services.import_snapshots(
-        services.get_system(name),
+    n = import_snapshots(
+        get_system(name),
         repo=repo,
         password_file=password_file,
         host=host,
@@ -213,10 +213,11 @@ def import_(name, repo, password_file, host, path, tag) -> None:
 @click.option("--to", "end", required=True, help="YYYY-MM-DD")
 @click.option("--json", "as_json", is_flag=True)
 def compliance(name, start, end, as_json) -> None:
-    from lakthan.backups import services
+    from lakthan.backups.services.compliance import system_compliance
+    from lakthan.backups.services.systems import get_system
 
-    system = services.get_system(name)
-    result = services.system_compliance(system, parse_date(start, "--from"), parse_date(end, "--to"))
+    system = get_system(name)
+    result = system_compliance(system, parse_date(start, "--from"), parse_date(end, "--to"))
     if as_json:
         click.echo(json.dumps(result.as_json(system.name), ensure_ascii=False, indent=2))
         return

@@ -16,11 +16,10 @@ counts in the week of 7 Jan, not the week before.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from pathlib import Path
 
-from lakthan import config
+from lakthan.lib.timezones import BANGKOK
 
-BANGKOK = ZoneInfo("Asia/Bangkok")
 FY_START, LAST_DAY = date(2012, 10, 1), date(2013, 10, 6)
 
 SYSTEMS = [
@@ -61,7 +60,9 @@ def schedule(name: str) -> list[datetime]:
 
 
 def _data_dir(name: str, files: int):
-    root = config.home() / "demo-systems" / name
+    from django.conf import settings
+
+    root = settings.LAKTHAN_HOME / "demo-systems" / name
     root.mkdir(parents=True, exist_ok=True)
     for i in range(files):
         (root / f"export-{i + 1:02d}.csv").write_text(
@@ -71,19 +72,72 @@ def _data_dir(name: str, files: int):
     return root
 
 
+def use_cheap_key(repo: str | Path, password: bytes) -> None:
+    """Re-wraps a repository's master key under a cheap scrypt setting (N=1024) and removes the
+    original key. restic calibrates its key derivation to about half a second of CPU per command;
+    the demo, the tests and the benchmark make hundreds of backdated snapshots and cannot pay that.
+    FOR DEMO, TEST AND BENCHMARK REPOSITORIES ONLY: it makes guessing the password far cheaper, which
+    is why it lives here and no production service can ask for it.
+
+    The format is restic's (internal/crypto): scrypt(password) → 32-byte AES-256 key, then the
+    Poly1305 key k‖r; ``data`` = nonce ‖ AES-256-CTR(master-key JSON) ‖ Poly1305-AES MAC."""
+    import base64
+    import hashlib
+    import json
+    import os
+
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+    from cryptography.hazmat.primitives.poly1305 import Poly1305
+
+    from lakthan.backups.engines.restic import ResticError
+
+    def derive(salt: bytes, n: int, r: int, p: int) -> tuple[bytes, bytes, bytes]:
+        d = hashlib.scrypt(password, salt=salt, n=n, r=r, p=p, dklen=64, maxmem=1 << 30)
+        return d[:32], d[32:48], d[48:64]
+
+    def mac(msg: bytes, nonce: bytes, k: bytes, r: bytes) -> bytes:
+        aes = Cipher(algorithms.AES(k), modes.ECB()).encryptor()
+        return Poly1305.generate_tag(r + aes.update(nonce) + aes.finalize(), msg)
+
+    keys = Path(repo) / "keys"
+    files = sorted(keys.iterdir())
+    if len(files) != 1:
+        raise ResticError("failed", "expected exactly one key in a new repository")
+    key = json.loads(files[0].read_text())
+    enc, mk, mr = derive(base64.b64decode(key["salt"]), key["N"], key["r"], key["p"])
+    data = base64.b64decode(key["data"])
+    nonce, ct, tag = data[:16], data[16:-16], data[-16:]
+    if mac(ct, nonce, mk, mr) != tag:
+        raise ResticError("wrong_password", "wrong password or no key found")
+    master = Cipher(algorithms.AES(enc), modes.CTR(nonce)).decryptor().update(ct)
+    salt, nonce = os.urandom(64), os.urandom(16)
+    enc, mk, mr = derive(salt, 1024, 8, 1)
+    ct = Cipher(algorithms.AES(enc), modes.CTR(nonce)).encryptor().update(master)
+    blob = nonce + ct + mac(ct, nonce, mk, mr)
+    new = dict(
+        key, N=1024, r=8, p=1, salt=base64.b64encode(salt).decode(), data=base64.b64encode(blob).decode()
+    )
+    body = json.dumps(new).encode()
+    target = keys / hashlib.sha256(body).hexdigest()
+    target.write_bytes(body)
+    os.chmod(target, 0o400)
+    files[0].unlink()
+
+
 def _init_repositories(names: list[str]) -> dict[str, dict[str, str]]:
     """`restic init` of every demo repository at once (each costs restic's calibrated key
-    derivation), re-keyed cheaply: demo repositories only (see engines.restic.use_cheap_key)."""
+    derivation), re-keyed cheaply: demo repositories only (see use_cheap_key)."""
     import secrets
     from concurrent.futures import ThreadPoolExecutor
 
-    from lakthan.backups.engines.restic import Restic, use_cheap_key
+    from lakthan.backups.engines.restic import Restic
     from lakthan.backups.services.systems import backup_home
+    from lakthan.lib.files import write_private
 
     def init(name: str) -> dict[str, str]:
         repo, key = backup_home() / "repos" / name, backup_home() / "keys" / f"{name}.key"
         password = secrets.token_urlsafe(24)
-        config.write_private(key, password)
+        write_private(key, password)
         repo.parent.mkdir(parents=True, exist_ok=True)
         Restic(repo, password_file=key).init()
         use_cheap_key(repo, password.encode())
@@ -94,9 +148,8 @@ def _init_repositories(names: list[str]) -> dict[str, dict[str, str]]:
 
 
 def seed(report, bureau) -> None:
-    from lakthan.backups.services import ensure_self_system
     from lakthan.backups.services.runs import backfill, run_backup
-    from lakthan.backups.services.systems import add_system
+    from lakthan.backups.services.systems import add_system, ensure_self_system
     from lakthan.backups.services.verify import restore_test, verify
     from lakthan.core.models import Unit
 
@@ -120,7 +173,9 @@ def seed(report, bureau) -> None:
     backfill([(system, schedule(system.name)) for system in systems], trigger="demo")
     for system in systems:
         # the verification and the restore test of the round, dated in its last month
-        verify(system, "1/1", trigger="demo", actor="demo", at=_at(date(2013, 9, 20), 3))
-        restore_test(system, trigger="demo", seed=2556, actor="demo", at=_at(date(2013, 9, 21), 4))
+        verify(system, "1/1", trigger="demo", actor="demo", at=_at(date(2013, 9, 20), 3), alert=False)
+        restore_test(
+            system, trigger="demo", seed=2556, actor="demo", at=_at(date(2013, 9, 21), 4), alert=False
+        )
     me = ensure_self_system(bureau, actor="demo", **repos["lakthan"])
-    run_backup(me, trigger="demo", actor="demo")
+    run_backup(me, trigger="demo", actor="demo", alert=False)

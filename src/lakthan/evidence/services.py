@@ -18,7 +18,7 @@ from lakthan.evidence.engines import uploads
 from lakthan.evidence.engines.blobstore import BlobStore
 from lakthan.evidence.models import Blob, Evidence, EvidenceLink, EvidenceRevision
 from lakthan.indicators.models import IndicatorReport
-from lakthan.indicators.services import _ensure_open, _result, round_period
+from lakthan.indicators.services import criterion_result, ensure_open, round_period
 
 
 def blob_store() -> BlobStore:
@@ -165,8 +165,8 @@ def link(
 ) -> EvidenceLink:
     """Links evidence to item `number` of the report (None: to the report as a whole)."""
     report = IndicatorReport.objects.select_for_update().get(pk=report.pk)
-    _ensure_open(report)
-    criterion = _result(report, number).criterion if number is not None else None
+    ensure_open(report)
+    criterion = criterion_result(report, number).criterion if number is not None else None
     link_row, created = EvidenceLink.objects.get_or_create(
         evidence=evidence, report=report, criterion=criterion
     )
@@ -180,7 +180,7 @@ def unlink(
     evidence: Evidence, report: IndicatorReport, number: int | None, actor: str = audit.SYSTEM
 ) -> None:
     report = IndicatorReport.objects.select_for_update().get(pk=report.pk)
-    _ensure_open(report)
+    ensure_open(report)
     rows = (
         EvidenceLink.objects.filter(evidence=evidence, report=report, criterion__number=number)
         if number

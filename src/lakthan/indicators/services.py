@@ -289,7 +289,7 @@ def _refreshes_caller(service):
     return wrapper
 
 
-def _ensure_open(report: IndicatorReport) -> None:
+def ensure_open(report: IndicatorReport) -> None:
     if report.is_signed:
         raise Locked(
             f"รายงานตัวชี้วัด {report.indicator.code} รอบ {report.round.months} เดือน ลงนามแล้ว ต้องเปิดแก้ไขก่อน",
@@ -301,7 +301,7 @@ def _ensure_open(report: IndicatorReport) -> None:
 @transaction.atomic
 def update_report(report: IndicatorReport, actor: str = audit.SYSTEM, **fields) -> IndicatorReport:
     report = IndicatorReport.objects.select_for_update().get(pk=report.pk)
-    _ensure_open(report)
+    ensure_open(report)
     unknown = set(fields) - set(REPORT_TEXT_FIELDS)
     if unknown:
         raise InvalidInput(
@@ -320,10 +320,10 @@ def set_result(
     report: IndicatorReport, number: int, status: str, *, note: str = "", actor: str = audit.SYSTEM
 ) -> CriterionResult:
     report = IndicatorReport.objects.select_for_update().get(pk=report.pk)
-    _ensure_open(report)
+    ensure_open(report)
     if status not in CriterionResult.Status.values:
         raise InvalidInput(f"ผลการประเมิน '{status}' ไม่ถูกต้อง", f"unknown result status '{status}'")
-    result = _result(report, number)
+    result = criterion_result(report, number)
     before = audit.snapshot(result)
     result.status, result.note = status, note or result.note
     result.decided_by, result.decided_at = actor, timezone.now()
@@ -343,7 +343,7 @@ def accept_proposals(report: IndicatorReport, actor: str = audit.SYSTEM) -> int:
     return changed
 
 
-def _result(report: IndicatorReport, number: int) -> CriterionResult:
+def criterion_result(report: IndicatorReport, number: int) -> CriterionResult:
     try:
         return report.results.select_related("criterion").get(criterion__number=number)
     except CriterionResult.DoesNotExist:
@@ -357,7 +357,7 @@ def _result(report: IndicatorReport, number: int) -> CriterionResult:
 @transaction.atomic
 def sign(report: IndicatorReport, person: Person, actor: str | None = None) -> IndicatorReport:
     report = IndicatorReport.objects.select_for_update().get(pk=report.pk)
-    _ensure_open(report)
+    ensure_open(report)
     supervisors = people(report, Assignment.Role.SUPERVISOR)
     if supervisors and person not in supervisors:
         raise InvalidInput(

@@ -9,7 +9,7 @@ import json
 from datetime import date, timedelta
 
 from lakthan.checks.registry import Artefact, CheckResult, Period, register
-from lakthan.core.thai import format_span
+from lakthan.lib.thai import format_span
 
 COVERAGE = "urn:lakthan:check:log-coverage"
 INTEGRITY = "urn:lakthan:check:log-integrity"

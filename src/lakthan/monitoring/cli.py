@@ -159,7 +159,7 @@ def _when(value: str | None, what: str, end: bool = False):
     d = parse_date(value, what)
     if d is None:
         return None
-    from lakthan.core.thai import BANGKOK
+    from lakthan.lib.timezones import BANGKOK
 
     return datetime.combine(d, time.max if end else time.min, tzinfo=BANGKOK).astimezone(UTC)
 

@@ -10,7 +10,7 @@ import tempfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from lakthan.core.thai import BANGKOK
+from lakthan.lib.timezones import BANGKOK
 
 HOSTS = [
     # name, unit, addresses, role

@@ -22,11 +22,11 @@ from lakthan.core import audit
 from lakthan.core.errors import IntegrityFailure, InvalidInput, NotFound
 from lakthan.core.models import Unit
 from lakthan.core.services import get_unit
-from lakthan.core.thai import BANGKOK
+from lakthan.lib.files import write_atomic
+from lakthan.lib.timezones import BANGKOK
 from lakthan.monitoring.models import Alert, Checkpoint, Host, HostDay, LegalHold, Retention, Rule, Segment
 from lakthan.monitoring.pipeline import detect as detect_engine
 from lakthan.monitoring.pipeline import parsers, tally
-from lakthan.monitoring.pipeline.files import write_atomic
 from lakthan.monitoring.pipeline.follow import Offsets, ahead
 from lakthan.monitoring.pipeline.matches import MatchCache, chunk_matches, forget_matches, rules_key, stacked
 from lakthan.monitoring.pipeline.rules import RuleSet, compile_texts

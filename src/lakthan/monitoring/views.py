@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from lakthan.core import access, roles
 from lakthan.core.errors import LakthanError
 from lakthan.core.models import Unit
-from lakthan.core.thai import BANGKOK
+from lakthan.lib.timezones import BANGKOK
 from lakthan.monitoring import services
 from lakthan.monitoring.models import Alert, Checkpoint, Host, LegalHold, Segment
 

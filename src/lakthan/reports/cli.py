@@ -17,7 +17,8 @@ from lakthan.cli_common import console, get_report, round_options
 @click.option("--arabic-digits", is_flag=True, help="Arabic instead of Thai digits")
 def report(unit_code, fy, months, indicator, fmt, out, arabic_digits) -> None:
     """Write the official report of one indicator in a unit's round."""
-    from lakthan.reports.services import render, write_atomic
+    from lakthan.lib.files import write_atomic
+    from lakthan.reports.services import render
 
     rep = get_report(unit_code, fy, months, indicator)
     write_atomic(out, render(rep, fmt, thai=False if arabic_digits else None))

@@ -21,7 +21,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Pt, RGBColor
 from lxml import etree
 
-from lakthan.core.thai import digits
+from lakthan.lib.thai import digits
 from lakthan.reports import render_html as view_text
 from lakthan.reports.context import ReportContext
 from lakthan.reports.fonts import BODY_PT, FontFamily, report_font

@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from lakthan.core.thai import digits, format_date, format_datetime, format_number, to_decimal
+from lakthan.lib.thai import digits, format_date, format_datetime, format_number, to_decimal
 from lakthan.reports.context import ReportContext
 from lakthan.reports.fonts import BODY_PT, report_font
 

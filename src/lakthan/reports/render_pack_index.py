@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from lakthan.core.thai import digits, format_date, format_datetime, format_number
+from lakthan.lib.thai import digits, format_date, format_datetime, format_number
 from lakthan.reports.context import ReportContext
 from lakthan.reports.fonts import report_font
 

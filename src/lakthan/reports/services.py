@@ -158,19 +158,6 @@ def render(
     return render_docx(ctx)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    import os
-
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-
-
 def build_pack(report: IndicatorReport, out: Path):
     """The evaluator's zip: index (HTML, PDF), the report in three formats, every evidence file, manifest, SHA256SUMS."""
     from lakthan.evidence.engines.pack import PackEntry

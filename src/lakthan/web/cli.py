@@ -25,17 +25,16 @@ def worker() -> None:
 )
 def serve(addr: str, production: bool, workers: int) -> None:
     """Run the web application on loopback (development server, or gunicorn with --production)."""
+    from django.conf import settings
     from django.core.management import call_command
 
-    from lakthan import config
-
-    logins = config.home() / "demo-logins.txt"
+    logins = settings.LAKTHAN_HOME / "demo-logins.txt"
     if logins.exists():
         for line in logins.read_text().splitlines():
             user, _, password = line.partition(" ")
             click.echo(f"demo login: {user} / {password}")
         click.echo("administrators and supervisors set up a TOTP app on their first sign-in")
-    click.echo(f"Lakthan on http://{addr}/ (data in {config.home()})")
+    click.echo(f"Lakthan on http://{addr}/ (data in {settings.LAKTHAN_HOME})")
     if not production:
         call_command("runserver", addr, use_reloader=False)
         return
@@ -62,7 +61,7 @@ def serve(addr: str, production: bool, workers: int) -> None:
         "--max-requests-jitter",
         "200",
         "--forwarded-allow-ips",
-        os.environ.get("LAKTHAN_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        settings.LAKTHAN_FORWARDED_ALLOW_IPS,
     ]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lakthan.settings")
     os.execv(gunicorn, args)

@@ -1,24 +1,21 @@
 """Notifications: evidence about to expire, a failing control, a round closing — by email and/or a
-webhook (LINE through a relay, Slack/Mattermost/Teams-style incoming webhooks, any chat that takes a
-JSON POST), as each user chose. Each event goes to each user once per channel (NotificationSent).
+webhook, as each user chose, delivered through lakthan.core.notifications. Each event goes to each user once per channel (NotificationSent).
 
 Run it daily: ``lakthan notify`` (cron or a systemd timer)."""
 
 from __future__ import annotations
 
-import json
 import logging
-import urllib.request
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.utils import timezone
 
-from lakthan.core import roles
+from lakthan.core import notifications, roles
 from lakthan.indicators.engines.periods import round_bounds
+from lakthan.lib.thai import format_date_numeric
 from lakthan.web.models import NotificationPreference, NotificationSent
 
 log = logging.getLogger(__name__)
@@ -55,7 +52,7 @@ def events_for(user, pref: NotificationPreference, today: date) -> list[Event]:
                 Event(
                     f"expiring:{e.pk}:{e.expiry_date}",
                     "evidence_expiring",
-                    f"หลักฐาน “{e.title}” ({e.unit.code}) จะหมดอายุวันที่ {e.expiry_date:%d/%m}/{e.expiry_date.year + 543}",
+                    f"หลักฐาน “{e.title}” ({e.unit.code}) จะหมดอายุวันที่ {format_date_numeric(e.expiry_date)}",
                     f"Evidence “{e.title}” ({e.unit.code}) expires on {e.expiry_date:%Y-%m-%d}",
                     f"{base}/evidence/{e.pk}/",
                 )
@@ -101,7 +98,7 @@ def events_for(user, pref: NotificationPreference, today: date) -> list[Event]:
                     Event(
                         f"round:{agreement.pk}:{months}",
                         "round_closing",
-                        f"รอบ {months} เดือน ปีงบประมาณ {agreement.fiscal_year} ของ {agreement.unit.code} ปิดวันที่ {end:%d/%m}/{end.year + 543} "
+                        f"รอบ {months} เดือน ปีงบประมาณ {agreement.fiscal_year} ของ {agreement.unit.code} ปิดวันที่ {format_date_numeric(end)} "
                         f"ลงนามแล้ว {signed}/{lines} ตัวชี้วัด",
                         f"The {months}-month round of FY {agreement.fiscal_year} for {agreement.unit.code} closes on {end:%Y-%m-%d}; "
                         f"{signed}/{lines} indicators signed",
@@ -109,18 +106,6 @@ def events_for(user, pref: NotificationPreference, today: date) -> list[Event]:
                     )
                 )
     return found
-
-
-def _post_webhook(url: str, payload: dict) -> None:
-    request = urllib.request.Request(
-        url,
-        data=json.dumps(payload, ensure_ascii=False).encode(),
-        method="POST",
-        headers={"Content-Type": "application/json; charset=utf-8", "User-Agent": "lakthan-notify"},
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - https or loopback only (form check)
-        if response.status >= 300:
-            raise OSError(f"webhook answered {response.status}")
 
 
 def send_all(today: date | None = None, dry_run: bool = False) -> dict[str, int]:
@@ -148,30 +133,28 @@ def send_all(today: date | None = None, dry_run: bool = False) -> dict[str, int]
             counts["events"] += len(new)
             if dry_run:
                 continue
-            ok, detail = True, ""
-            try:
-                if channel == "email":
-                    body = "\n\n".join(f"{e.text_th}\n{e.text_en}\n{e.url}" for e in new)
-                    send_mail(f"Lakthan: {len(new)} เรื่องที่ต้องติดตาม / to follow up", body, None, [user.email])
-                else:
-                    _post_webhook(
-                        pref.webhook_url,
-                        {
-                            "text": "\n".join(f"• {e.text_th} {e.url}" for e in new),
-                            "events": [e.__dict__ for e in new],
-                        },
-                    )
+            message = notifications.Message(
+                subject=f"Lakthan: {len(new)} เรื่องที่ต้องติดตาม / to follow up",
+                body="\n\n".join(f"{e.text_th}\n{e.text_en}\n{e.url}" for e in new),
+                payload={
+                    "text": "\n".join(f"• {e.text_th} {e.url}" for e in new),
+                    "events": [e.__dict__ for e in new],
+                },
+            )
+            if channel == "email":
+                delivery = notifications.deliver(message, emails=[user.email])
+            else:
+                delivery = notifications.deliver(message, webhook_url=pref.webhook_url)
+            if delivery.ok:
                 counts[channel] += 1
-            except Exception as exc:  # noqa: BLE001 - one bad channel must not stop the others
-                ok, detail = False, str(exc)[:500]
-                counts["failed"] += 1
-                log.warning("notification to %s by %s failed: %s", user, channel, exc)
-            if ok:
                 NotificationSent.objects.bulk_create(
                     [NotificationSent(user=user, key=e.key, channel=channel, ok=True) for e in new],
                     ignore_conflicts=True,
                 )
             else:
+                detail = "; ".join(delivery.errors)[:500]
+                counts["failed"] += 1
+                log.warning("notification to %s by %s failed: %s", user, channel, detail)
                 NotificationSent.objects.create(
                     user=user,
                     key=f"failure:{timezone.now().isoformat()}",

@@ -16,9 +16,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
-BANGKOK = ZoneInfo("Asia/Bangkok")
+from lakthan.lib.timezones import BANGKOK
+
 WINDOWS = ("iso_week", "month", "day")
 DEFAULTS = {"intranet": (2, "iso_week"), "internet": (1, "month")}
 

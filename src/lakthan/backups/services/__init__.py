@@ -1,10 +1,5 @@
 """Backup services: every state change of item 1 goes through here (systems, runs, verification,
-restore tests, import, compliance, alerts, Lakthan's own backup)."""
-
-from lakthan.backups.services.compliance import system_compliance, unit_compliance  # noqa: F401
-from lakthan.backups.services.runs import import_snapshots, run_all, run_backup, sync_snapshots  # noqa: F401
-from lakthan.backups.services.systems import add_system, ensure_self_system, get_system  # noqa: F401
-from lakthan.backups.services.verify import restore_test, verify  # noqa: F401
+restore tests, import, compliance, alerts, Lakthan's own backup), each in its own module."""
 
 
 def for_each_active(action) -> list:

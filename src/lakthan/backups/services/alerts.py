@@ -1,43 +1,27 @@
-"""Alerts: e-mail through Django's mail settings and a JSON webhook (LINE Notify bridge, chat…).
+"""Backup alerts, delivered through lakthan.core.notifications.
 
-Configuration (environment): LAKTHAN_BACKUP_ALERT_EMAILS (comma-separated recipients),
-LAKTHAN_BACKUP_WEBHOOK_URL (POST {"text": …, "kind": …, "system": …}). One alert per kind and key:
-a window at risk is announced once, a failed run once.
+Settings: LAKTHAN_BACKUP_ALERT_EMAILS (recipients), LAKTHAN_BACKUP_WEBHOOK_URL (POST {"text": …,
+"kind": …, "system": …}). One alert per kind and key: a window at risk is announced once, a failed
+run once.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import os
-import urllib.request
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from lakthan.backups.models import Alert, BackupSystem
+from lakthan.core import notifications
 
 log = logging.getLogger(__name__)
 
 
-def recipients() -> list[str]:
-    raw = getattr(settings, "LAKTHAN_BACKUP_ALERT_EMAILS", None) or os.environ.get(
-        "LAKTHAN_BACKUP_ALERT_EMAILS", ""
-    )
-    if isinstance(raw, list | tuple):
-        return list(raw)
-    return [a.strip() for a in raw.split(",") if a.strip()]
-
-
-def webhook_url() -> str:
-    return getattr(settings, "LAKTHAN_BACKUP_WEBHOOK_URL", None) or os.environ.get(
-        "LAKTHAN_BACKUP_WEBHOOK_URL", ""
-    )
-
-
 def raise_alert(system: BackupSystem, kind: str, key: str, message_th: str, message_en: str) -> Alert | None:
+    """Records the alert and sends it to LAKTHAN_BACKUP_ALERT_EMAILS and LAKTHAN_BACKUP_WEBHOOK_URL;
+    None when this kind and key was announced before."""
     try:
         with transaction.atomic():
             alert = Alert.objects.create(
@@ -45,30 +29,19 @@ def raise_alert(system: BackupSystem, kind: str, key: str, message_th: str, mess
             )
     except IntegrityError:
         return None  # already announced
-    errors = []
-    to = recipients()
-    if to:
-        try:
-            send_mail(f"[Lakthan] {system.name}: {kind}", f"{message_th}\n\n{message_en}", None, to)
-            alert.emailed = True
-        except Exception as exc:  # delivery must not break the backup that raised it
-            errors.append(f"mail: {exc}")
-    url = webhook_url()
-    if url:
-        body = json.dumps(
-            {"text": message_th, "text_en": message_en, "kind": kind, "system": system.name}
-        ).encode()
-        request = urllib.request.Request(
-            url, data=body, headers={"Content-Type": "application/json"}, method="POST"
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=5) as resp:
-                alert.webhook_sent = 200 <= resp.status < 300
-        except Exception as exc:
-            errors.append(f"webhook: {exc}")
-    alert.delivery_error = "; ".join(errors)
+    delivery = notifications.deliver(
+        notifications.Message(
+            subject=f"[Lakthan] {system.name}: {kind}",
+            body=f"{message_th}\n\n{message_en}",
+            payload={"text": message_th, "text_en": message_en, "kind": kind, "system": system.name},
+        ),
+        emails=settings.LAKTHAN_BACKUP_ALERT_EMAILS,
+        webhook_url=settings.LAKTHAN_BACKUP_WEBHOOK_URL,
+    )
+    alert.emailed, alert.webhook_sent = delivery.emailed, delivery.webhook_sent
+    alert.delivery_error = "; ".join(delivery.errors)
     alert.save(update_fields=["emailed", "webhook_sent", "delivery_error"])
-    if errors:
+    if delivery.errors:
         log.warning("alert %s for %s not fully delivered: %s", kind, system.name, alert.delivery_error)
     return alert
 

@@ -198,7 +198,7 @@ def compliance_csv(rows: list[SystemRow]) -> bytes:
 
 
 def compliance_pdf(rows: list[SystemRow], start: date, end: date, title: str, png: bytes) -> bytes:
-    from lakthan.core.thai import format_date
+    from lakthan.lib.thai import format_date
     from lakthan.reports.render_pdf import render_pdf_from_html
 
     def d(x):

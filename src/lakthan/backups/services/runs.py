@@ -21,7 +21,7 @@ from lakthan.backups.models import BackupRun, BackupSystem, Snapshot
 from lakthan.backups.services import alerts
 from lakthan.backups.services.systems import (
     BackupFailed,
-    _as_domain_error,
+    as_domain_error,
     backup_home,
     effective_retention,
     restic_for,
@@ -54,7 +54,7 @@ def sync_snapshots(system: BackupSystem) -> int:
     try:
         snaps = restic_for(system).snapshots()
     except ResticError as exc:
-        raise _as_domain_error(exc, system) from None
+        raise as_domain_error(exc, system) from None
     with transaction.atomic():
         added = _record_snapshots(system, snaps, "sync")
         present = {s.id for s in snaps}
@@ -162,11 +162,17 @@ def _sources(system: BackupSystem) -> tuple[list[str], Path | None]:
 
 
 def run_backup(
-    system: BackupSystem, trigger: str = "cli", *, at: datetime | None = None, actor: str = audit.SYSTEM
+    system: BackupSystem,
+    trigger: str = "cli",
+    *,
+    at: datetime | None = None,
+    actor: str = audit.SYSTEM,
+    alert: bool = True,
 ) -> BackupRun:
     """One backup. Successful only if restic exited 0 and the snapshot is visible afterwards; exit 3
-    is recorded as partial with the unreadable files named. ``at`` backdates the snapshot (import of
-    history, the demo)."""
+        is recorded as partial with the unreadable files named. ``at`` backdates the snapshot (import of
+        history, the demo). ``alert=False`` records a failure without raising an alert (the demo's
+    story has its failures on purpose)."""
     restic = restic_for(system)
     run = BackupRun.objects.create(
         system=system, trigger=trigger, started_at=timezone.now(), restic_version=str(restic.version)
@@ -196,7 +202,7 @@ def run_backup(
             run.status = BackupRun.Status.PARTIAL if result.partial else BackupRun.Status.OK
     except ResticError as exc:
         run.status, run.exit_code = BackupRun.Status.FAILED, exc.exit_code
-        err = _as_domain_error(exc, system)
+        err = as_domain_error(exc, system)
         run.error = err.message_en
     except BackupFailed as exc:
         run.status, run.error = BackupRun.Status.FAILED, exc.message_en
@@ -211,7 +217,7 @@ def run_backup(
         run,
         after={"system": system.name, "status": run.status, "snapshot": run.snapshot_id},
     )
-    if run.status != BackupRun.Status.OK and trigger != "demo":
+    if run.status != BackupRun.Status.OK and alert:
         alerts.raise_alert(
             system,
             "run_failed",
@@ -235,9 +241,7 @@ def _history(system: BackupSystem, times: list[datetime]):
     return results, {s.id[:8]: s for s in restic.snapshots()}, str(restic.version)
 
 
-def backfill(
-    jobs: list[tuple[BackupSystem, list[datetime]]], trigger: str = "demo"
-) -> dict[str, list[BackupRun]]:
+def backfill(jobs: list[tuple[BackupSystem, list[datetime]]], trigger: str) -> dict[str, list[BackupRun]]:
     """Backdated snapshots (`restic backup --time`) for several systems, each system's in its own
     thread, each snapshot recorded as a run at its own time (the demo, the benchmark)."""
     from concurrent.futures import ThreadPoolExecutor
@@ -338,7 +342,7 @@ def import_snapshots(
         snaps = restic.snapshots(host=host, path=path, tags=[tag] if tag else [])
     except ResticError as exc:
         probe = BackupSystem(name=system.name, repository=repo_path)
-        raise _as_domain_error(exc, probe) from None
+        raise as_domain_error(exc, probe) from None
     with transaction.atomic():
         before = audit.snapshot(system)
         system.repository = repo_path
@@ -360,7 +364,7 @@ def apply_retention(system: BackupSystem) -> str:
     try:
         out = restic_for(system).forget(**keep, prune=True)
     except ResticError as exc:
-        raise _as_domain_error(exc, system) from None
+        raise as_domain_error(exc, system) from None
     sync_snapshots(system)
     return out
 

@@ -8,16 +8,17 @@ import secrets
 from datetime import date
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from lakthan import config
 from lakthan.backups.engines import compliance as engine
-from lakthan.backups.engines.restic import Restic, ResticError, use_cheap_key
+from lakthan.backups.engines.restic import Restic, ResticError
 from lakthan.backups.models import BackupSystem
 from lakthan.core import audit
 from lakthan.core.errors import InvalidInput, LakthanError, NotFound
 from lakthan.core.models import Unit
+from lakthan.lib.files import write_private
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 SELF_NAME = "lakthan"
@@ -33,7 +34,7 @@ class BackupFailed(LakthanError):
 
 
 def backup_home() -> Path:
-    return config.home() / "backups"
+    return settings.LAKTHAN_HOME / "backups"
 
 
 def get_system(name: str) -> BackupSystem:
@@ -60,7 +61,7 @@ def restic_for(system: BackupSystem, **kw) -> Restic:
 
 def _new_password_file(name: str) -> Path:
     path = backup_home() / "keys" / f"{name}.key"
-    config.write_private(path, secrets.token_urlsafe(32))
+    write_private(path, secrets.token_urlsafe(32))
     return path
 
 
@@ -84,7 +85,6 @@ def add_system(
     in_service_from: date | None = None,
     owner=None,
     init_repo: bool = True,
-    cheap_key: bool = False,
     actor: str = audit.SYSTEM,
 ) -> BackupSystem:
     """Validates everything first; creates (or opens) the repository last, so a refusal leaves nothing."""
@@ -167,19 +167,17 @@ def add_system(
             if not Path(repository, "config").exists():
                 Path(repository).parent.mkdir(parents=True, exist_ok=True)
                 restic.init()
-                if cheap_key:  # demo, tests and benchmarks only (see engines.restic.use_cheap_key)
-                    use_cheap_key(repository, Path(system.password_file).read_bytes().strip())
             else:
                 restic.snapshots()  # opens it: a wrong password is refused here, before anything is kept
         except ResticError as exc:
             if created_key:
                 created_key.unlink(missing_ok=True)
-            raise _as_domain_error(exc, system) from None
+            raise as_domain_error(exc, system) from None
     audit.record(actor, "backup.system.add", system, after={**audit.snapshot(system), "postgres_dsn": "…"})
     return system
 
 
-def _as_domain_error(exc: ResticError, system: BackupSystem) -> LakthanError:
+def as_domain_error(exc: ResticError, system: BackupSystem) -> LakthanError:
     if exc.kind == "wrong_password":
         return InvalidInput(
             f"รหัสผ่านของคลังสำรองข้อมูล {system.repository} ไม่ถูกต้อง",

@@ -15,7 +15,7 @@ from django.utils import timezone
 from lakthan.backups.engines.restic import ResticError
 from lakthan.backups.models import BackupSystem, RestoreTest, Verification
 from lakthan.backups.services import alerts
-from lakthan.backups.services.systems import _as_domain_error, restic_for, sandbox_dir
+from lakthan.backups.services.systems import as_domain_error, restic_for, sandbox_dir
 from lakthan.core import audit
 from lakthan.core.errors import InvalidInput
 
@@ -36,7 +36,12 @@ def parse_subset(text: str) -> tuple[int, int]:
 
 
 def verify(
-    system: BackupSystem, subset: str | None = None, trigger: str = "cli", actor: str = audit.SYSTEM, at=None
+    system: BackupSystem,
+    subset: str | None = None,
+    trigger: str = "cli",
+    actor: str = audit.SYSTEM,
+    at=None,
+    alert: bool = True,
 ) -> Verification:
     """Reads one part of the packs. Without ``subset`` the parts rotate (1/N, 2/N, … N/N, then a new
     cycle), so every pack is read once per cycle of N verifications; coverage is the share read so far."""
@@ -48,7 +53,7 @@ def verify(
         packs = restic.pack_count()
         result = restic.check(f"{n}/{parts}")
     except ResticError as exc:
-        err = _as_domain_error(exc, system)
+        err = as_domain_error(exc, system)
         result, packs = None, 0
         error_lines = [err.message_en]
     ok = bool(result and result.ok)
@@ -76,7 +81,7 @@ def verify(
             system.verify_next = n + 1
         system.save(update_fields=["verify_next", "verify_cycle"])
     audit.record(actor, "backup.verify", v, after={"system": system.name, "subset": v.subset, "ok": ok})
-    if not ok and trigger != "demo":
+    if not ok and alert:
         alerts.raise_alert(
             system,
             "verify_failed",
@@ -119,7 +124,13 @@ def _mtime_matches(path: Path, mtime_text: str) -> bool:
 
 
 def restore_test(
-    system: BackupSystem, trigger: str = "cli", *, seed: int | None = None, actor: str = audit.SYSTEM, at=None
+    system: BackupSystem,
+    trigger: str = "cli",
+    *,
+    seed: int | None = None,
+    actor: str = audit.SYSTEM,
+    at=None,
+    alert: bool = True,
 ) -> RestoreTest:
     """Restores a random recent snapshot into a sandbox and compares it with restic's own metadata:
     every file present with its size, `restore --verify` re-reading content against the blob IDs
@@ -181,7 +192,7 @@ def restore_test(
         if mismatches:
             test.error = f"{len(mismatches)} file(s) differ"
     except ResticError as exc:
-        test.error = _as_domain_error(exc, system).message_en
+        test.error = as_domain_error(exc, system).message_en
         if exc.kind == "failed":
             test.error = f"restore failed: {exc.detail}"
     finally:
@@ -190,7 +201,7 @@ def restore_test(
     test.finished_at = started + timedelta(seconds=time.monotonic() - t_start)
     test.save()
     audit.record(actor, "backup.restore_test", test, after={"system": system.name, "ok": test.ok})
-    if not test.ok and trigger != "demo":
+    if not test.ok and alert:
         alerts.raise_alert(
             system,
             "restore_failed",

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import BinaryIO, Literal
 
 from lakthan.core.errors import InvalidInput, NotFound
+from lakthan.lib.files import fsync_dir
 
 CHUNK = 1024 * 1024
 _HEX64 = re.compile(r"[0-9a-f]{64}")
@@ -54,14 +55,6 @@ def check_digest(value: str) -> str:
     if not _HEX64.fullmatch(digest):
         raise InvalidDigest(value)
     return digest
-
-
-def fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def hash_stream(fileobj: BinaryIO) -> tuple[str, int]:

@@ -10,22 +10,22 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 import zipfile
 import zlib
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from lakthan.core.errors import IntegrityFailure, InvalidInput
-from lakthan.evidence.engines.blobstore import CHUNK, fsync_dir
+from lakthan.evidence.engines.blobstore import CHUNK
 from lakthan.evidence.engines.uploads import member_name_problem
+from lakthan.lib.files import PRIVATE, atomic_writer
+from lakthan.lib.timezones import BANGKOK
 
 FORMAT = "lakthan-evidence-pack/1"
 MANIFEST = "manifest.json"
 SUMS = "SHA256SUMS"
 MiB = 1024 * 1024
-_BANGKOK = timezone(timedelta(hours=7))  # no daylight saving in Thailand
 _SUMS_LINE = re.compile(r"([0-9a-fA-F]{64}) [ *](.+)")
 
 
@@ -122,36 +122,26 @@ def build_pack(
     _validate(ordered, reports)
 
     out = Path(out_path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as raw:
-            with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
-                writer = _Writer(zf, created.astimezone(_BANGKOK).timetuple()[:6])
-                writer.add_bytes("index.html", index_html.encode(), "index")
-                if index_pdf is not None:
-                    writer.add_bytes("index.pdf", index_pdf, "index")
-                for name in sorted(reports):
-                    writer.add_bytes(name, reports[name], "report")
-                evidence = [writer.add_entry(e) for e in ordered]
-                manifest = {
-                    "format": FORMAT,
-                    "tool": {"name": "lakthan", "version": tool_version()},
-                    "created_at": created.isoformat().replace("+00:00", "Z"),
-                    "meta": meta,
-                    "files": writer.files,
-                    "evidence": evidence,
-                }
-                writer.add_bytes(MANIFEST, _json(manifest), None)
-                sums = "".join(f"{sha}  {path}\n" for path, sha in writer.sums)
-                writer.add_bytes(SUMS, sums.encode(), None)
-            raw.flush()
-            os.fsync(raw.fileno())
-        os.replace(tmp, out)
-        fsync_dir(out.parent)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with atomic_writer(out, PRIVATE) as raw:  # internal documents: owner only, as before
+        with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
+            writer = _Writer(zf, created.astimezone(BANGKOK).timetuple()[:6])
+            writer.add_bytes("index.html", index_html.encode(), "index")
+            if index_pdf is not None:
+                writer.add_bytes("index.pdf", index_pdf, "index")
+            for name in sorted(reports):
+                writer.add_bytes(name, reports[name], "report")
+            evidence = [writer.add_entry(e) for e in ordered]
+            manifest = {
+                "format": FORMAT,
+                "tool": {"name": "lakthan", "version": tool_version()},
+                "created_at": created.isoformat().replace("+00:00", "Z"),
+                "meta": meta,
+                "files": writer.files,
+                "evidence": evidence,
+            }
+            writer.add_bytes(MANIFEST, _json(manifest), None)
+            sums = "".join(f"{sha}  {path}\n" for path, sha in writer.sums)
+            writer.add_bytes(SUMS, sums.encode(), None)
     with open(out, "rb") as fh:
         digest = hashlib.file_digest(fh, "sha256").hexdigest()
     return PackSummary(

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-BANGKOK = ZoneInfo("Asia/Bangkok")
+from lakthan.lib.timezones import BANGKOK
+
 BE_OFFSET = 543
 ROUND_MONTHS = (6, 9, 12)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from lakthan.monitoring.pipeline.files import write_atomic
+from lakthan.lib.files import write_atomic
 
 A = TypeVar("A")
 B = TypeVar("B")

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import polars as pl
 
+from lakthan.lib.files import write_atomic
 from lakthan.monitoring.pipeline import _parse_native, candidates, detect, parsers, rules
-from lakthan.monitoring.pipeline.files import write_atomic
 
 FORMAT = 1  # raised whenever what is kept changes meaning
 _RULE = "rule:"

@@ -45,10 +45,10 @@ from pathlib import Path
 import polars as pl
 import pyarrow.parquet as pq
 
+from lakthan.lib.files import fsync_dir, write_atomic
 from lakthan.monitoring.engines import eventhash, merkle
 from lakthan.monitoring.engines.checkpoint import Checkpoint, Signer
 from lakthan.monitoring.pipeline import parsers
-from lakthan.monitoring.pipeline.files import fsync_dir, write_atomic
 from lakthan.monitoring.pipeline.schema import EVIDENCE, evidence
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from django import template
 from django.conf import settings
 from django.utils.translation import get_language
 
-from lakthan.core import thai
+from lakthan.lib import thai
 
 register = template.Library()
 

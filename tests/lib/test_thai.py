@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from lakthan.core import thai
+from lakthan.lib import thai
 
 
 @pytest.mark.parametrize(
@@ -90,8 +90,22 @@ def test_english_formatters_use_ce_years():
 def test_format_span_gives_be_dates_for_ranges_and_single_days():
     from datetime import date
 
-    from lakthan.core.thai import format_span
+    from lakthan.lib.thai import format_span
 
     assert format_span("2013-01-14", "2013-01-20") == "14 ม.ค. 2556 – 20 ม.ค. 2556"
     assert format_span(date(2013, 8, 12), date(2013, 8, 12)) == "12 ส.ค. 2556"
     assert format_span("2012-10-01", "2013-09-30", thai_digits=True) == "๑ ต.ค. ๒๕๕๕ – ๓๐ ก.ย. ๒๕๕๖"
+
+
+def test_numeric_dates_carry_the_buddhist_era_year():
+    from lakthan.lib.thai import format_date_numeric
+
+    assert format_date_numeric(date(2013, 7, 1)) == "01/07/2556"
+    assert format_date_numeric(date(2013, 7, 1), thai_digits=True) == "๐๑/๐๗/๒๕๕๖"
+
+
+def test_the_bangkok_zone_is_seven_hours_ahead_all_year():
+    from lakthan.lib.timezones import BANGKOK
+
+    for month in (1, 7):
+        assert datetime(2013, month, 1, tzinfo=BANGKOK).utcoffset() == timedelta(hours=7)

@@ -13,8 +13,9 @@ from zoneinfo import ZoneInfo
 
 from pythainlp.util import arabic_digit_to_thai_digit, thai_digit_to_arabic_digit, thai_strftime
 
+from lakthan.lib.timezones import BANGKOK
+
 BE_OFFSET = 543
-BANGKOK = ZoneInfo("Asia/Bangkok")
 
 _DATE_FORMATS = {"short": "%-d %b %Y", "long": "%-d %B %Y"}
 # Spelled out rather than strftime("%b"), which follows the process locale.
@@ -125,3 +126,8 @@ def format_span(start: date | str, end: date | str, *, thai_digits: bool = False
     start, end = (date.fromisoformat(d) if isinstance(d, str) else d for d in (start, end))
     first = format_date(start, thai_digits=thai_digits)
     return first if start == end else f"{first} – {format_date(end, thai_digits=thai_digits)}"
+
+
+def format_date_numeric(d: date, *, thai_digits: bool = False) -> str:
+    """``'11/07/2556'``: day/month/B.E. year, as in a short Thai notice."""
+    return digits(f"{d:%d/%m}/{be_year(d.year)}", thai=thai_digits)

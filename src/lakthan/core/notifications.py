@@ -1,0 +1,73 @@
+"""The one way out for every notification: e-mail through Django's mail settings (LAKTHAN_SMTP_*,
+LAKTHAN_MAIL_FROM) and webhooks by a JSON POST (LINE through a relay, Slack/Mattermost/Teams-style
+incoming webhooks, any chat that takes JSON). Backup alerts and the users' digests both send here.
+
+A channel that fails is reported in the result, never raised: a bad address must not stop the other
+channel, nor undo the backup or the check that gave rise to the message.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from django.core.mail import send_mail
+
+import lakthan
+
+USER_AGENT = f"lakthan/{lakthan.__version__}"
+WEBHOOK_TIMEOUT = 10  # seconds
+
+
+@dataclass(frozen=True)
+class Message:
+    subject: str
+    body: str  # the e-mail's plain text
+    payload: dict  # the JSON object a webhook receives
+
+
+@dataclass
+class Delivery:
+    emailed: bool = False
+    webhook_sent: bool = False
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def deliver(message: Message, *, emails: Sequence[str] = (), webhook_url: str = "") -> Delivery:
+    """Sends ``message`` by e-mail to ``emails`` and to ``webhook_url``, each only when given."""
+    delivery = Delivery()
+    if emails:
+        try:
+            send_mail(message.subject, message.body, None, list(emails))
+            delivery.emailed = True
+        except (OSError, ValueError) as exc:  # smtplib's errors are OSErrors; a bad header a ValueError
+            delivery.errors.append(f"mail: {exc}")
+    if webhook_url:
+        try:
+            post_webhook(webhook_url, message.payload)
+            delivery.webhook_sent = True
+        except (OSError, ValueError) as exc:  # urllib's errors are OSErrors
+            delivery.errors.append(f"webhook: {exc}")
+    return delivery
+
+
+def post_webhook(url: str, payload: dict) -> None:
+    """POSTs ``payload`` as UTF-8 JSON; OSError unless the receiver answers 2xx."""
+    if urlsplit(url).scheme not in ("http", "https"):
+        raise ValueError(f"a webhook must be an http(s) URL, not {url!r}")
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(payload, ensure_ascii=False).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json; charset=utf-8", "User-Agent": USER_AGENT},
+    )
+    with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT) as response:
+        if not 200 <= response.status < 300:
+            raise OSError(f"webhook answered {response.status}")

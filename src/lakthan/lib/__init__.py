@@ -1,0 +1,1 @@
+"""Shared plumbing with no Django import: durable file writes, the Bangkok zone, Thai dates and digits."""
