@@ -9,6 +9,7 @@ import stat
 import unicodedata
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import BinaryIO
@@ -275,9 +276,9 @@ def _zip_kind(fileobj: BinaryIO, limits: UploadLimits) -> str:
                     if marker in types:
                         return kind
             if "mimetype" in names:
-                kind = _ODF_MIME.get(_read_capped(zf, "mimetype", 256).strip())
-                if kind:
-                    return kind
+                odf_kind = _ODF_MIME.get(_read_capped(zf, "mimetype", 256).strip())
+                if odf_kind:
+                    return odf_kind
             return "zip"
     except (
         zipfile.BadZipFile,
@@ -348,7 +349,7 @@ def _check_ratio(size: int, compressed: int, limits: UploadLimits) -> None:
         )
 
 
-def _member_chunks(zf: zipfile.ZipFile, member: str | zipfile.ZipInfo, cap: int):
+def _member_chunks(zf: zipfile.ZipFile, member: str | zipfile.ZipInfo, cap: int) -> Iterator[bytes]:
     """A member's content in chunks, refusing it past `cap` bytes."""
     n = 0
     with zf.open(member) as fh:
