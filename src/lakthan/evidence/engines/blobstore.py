@@ -64,7 +64,7 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def hash_stream(fileobj: IO[bytes]) -> tuple[str, int]:
+def hash_stream(fileobj: BinaryIO) -> tuple[str, int]:
     digest, size = hashlib.sha256(), 0
     while chunk := fileobj.read(CHUNK):
         digest.update(chunk)
