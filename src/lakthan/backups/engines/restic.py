@@ -394,8 +394,8 @@ class Restic:
 def _error_text(err: object) -> str:
     if isinstance(err, dict):
         code = err.get("Err")
-        names = {2: "no such file", 5: "input/output error", 13: "permission denied"}
-        name = names.get(code, f"errno {code}") if isinstance(code, int) else f"errno {code}"
+        names: dict[object, str] = {2: "no such file", 5: "input/output error", 13: "permission denied"}
+        name = names.get(code, f"errno {code}")
         return f"{err.get('Op', 'read')}: {name}"
     return str(err or "")
 
