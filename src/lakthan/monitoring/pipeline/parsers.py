@@ -241,7 +241,7 @@ class _Lines:
 
 
 def _series(array: pa.Array) -> pl.Series:
-    """An Arrow array as a polars Series, without copying (pl.from_arrow also takes tables)."""
+    """An Arrow array as a polars Series (pl.from_arrow also takes tables, hence the check)."""
     series = pl.from_arrow(array)
     if not isinstance(series, pl.Series):
         raise TypeError(f"an Arrow array became {type(series).__name__}")
