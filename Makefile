@@ -42,9 +42,12 @@ bench: $(STAMP)
 	$(BIN)/python bench/logs/run.py
 	$(BIN)/python bench/web/run.py
 
+# The import contracts and the mypy settings are in pyproject.toml.
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) var out

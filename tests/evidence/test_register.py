@@ -3,11 +3,11 @@ from datetime import date
 
 import pytest
 
+from lakthan.checks.checks import URN as COMPLETENESS
 from lakthan.checks.models import CheckRun
 from lakthan.checks.services import propose_results, run_check
 from lakthan.core.errors import Locked
 from lakthan.evidence import services as ev
-from lakthan.evidence.checks import URN as COMPLETENESS
 from lakthan.evidence.models import Blob, Evidence, EvidenceRevision
 from lakthan.indicators import services as ind
 from tests.conftest import pdf_bytes

@@ -147,3 +147,13 @@ def test_linear_score_interpolates_the_measured_value(small_library_round, code,
     s = ind.compute_score(report)
     half_up = (Decimal(score) * 25 / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)  # 0.625 → 0.63
     assert s.score == Decimal(score) and s.weighted_score == half_up
+
+
+def test_an_indicator_without_a_scoring_scheme_is_refused_with_a_domain_error():
+    from lakthan.core.errors import InvalidInput
+    from lakthan.indicators.models import Indicator
+    from lakthan.indicators.services import scheme_of
+
+    with pytest.raises(InvalidInput, match="indicator 9 has no scoring scheme") as refused:
+        scheme_of(Indicator(code="9", scheme=None))
+    assert refused.value.message_th == "ตัวชี้วัด 9 ไม่มีเกณฑ์การให้คะแนน"

@@ -84,7 +84,7 @@ def propose_results(report: IndicatorReport) -> dict[int, tuple[str, str]]:
     that feeds it fails; a failing control check (not_met) proposes not met whatever was uploaded; a
     partly-met check keeps the proposal and states the shortfall; a check with no data says nothing.
     """
-    from lakthan.evidence.checks import URN as COMPLETENESS
+    from lakthan.checks.checks import URN as COMPLETENESS
     from lakthan.evidence.services import current_evidence_by_criterion
 
     evidence = current_evidence_by_criterion(report, exclude_check_urns=(COMPLETENESS,))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, overload
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
@@ -63,6 +63,10 @@ def _emit(entry: AuditEntry) -> AuditEntry:
     return entry
 
 
+@overload
+def snapshot(obj: models.Model) -> dict[str, Any]: ...
+@overload
+def snapshot(obj: None) -> None: ...
 def snapshot(obj: models.Model | None) -> dict[str, Any] | None:
     """A JSON-safe copy of a row's fields (dates, decimals as strings)."""
     if obj is None:

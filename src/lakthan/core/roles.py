@@ -10,7 +10,13 @@ Staff and superusers are administrators of every unit.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
 from django.db.models import Q
+
+if TYPE_CHECKING:
+    from lakthan.core.models import Person
 
 ADMIN, SUPERVISOR, COLLECTOR, REVIEWER, AUDITOR, MEMBER = (
     "admin",
@@ -44,6 +50,15 @@ TWO_FACTOR_ROLES = frozenset({ADMIN, SUPERVISOR})
 
 _CACHE = "_lakthan_role_cache"
 
+# Roles that other apps' records grant (the indicators app: its assignments), added by each app's
+# AppConfig.ready so that core imports none of them. A source gives a person's (role, unit id) pairs.
+_GRANT_SOURCES: list[Callable[[Person], Iterable[tuple[str, int]]]] = []
+
+
+def add_grant_source(source: Callable[[Person], Iterable[tuple[str, int]]]) -> None:
+    if source not in _GRANT_SOURCES:
+        _GRANT_SOURCES.append(source)
+
 
 def is_global_admin(user) -> bool:
     return bool(user.is_authenticated and (user.is_staff or user.is_superuser))
@@ -57,13 +72,13 @@ def grants(user) -> list[tuple[str, int]]:
     if cached is not None and "grants" in cached:
         return cached["grants"]
     from lakthan.core.models import Person, RoleGrant
-    from lakthan.indicators.models import Assignment
 
     found = set(RoleGrant.objects.filter(user=user).values_list("role", "unit_id"))
     person = Person.objects.filter(user=user).only("pk", "unit_id").first()
     if person is not None:
         found.add((MEMBER, person.unit_id))
-        found.update(Assignment.objects.filter(person=person).values_list("role", "unit_id").distinct())
+        for source in _GRANT_SOURCES:
+            found.update(source(person))
     result = sorted(found)
     _cache(user)["grants"] = result
     return result

@@ -62,7 +62,7 @@ def add_unit(
 def _default_kind(parent: Unit | None) -> str:
     if parent is None:
         return Unit.Kind.BUREAU
-    return {Unit.Kind.BUREAU: Unit.Kind.DIVISION}.get(parent.kind, Unit.Kind.SUBDIVISION)
+    return Unit.Kind.DIVISION if parent.kind == Unit.Kind.BUREAU else Unit.Kind.SUBDIVISION
 
 
 def unit_tree() -> list[tuple[int, Unit]]:

@@ -209,9 +209,9 @@ def current_evidence_by_criterion(
     )
     for row in links:
         ev = row.evidence
-        if ev.check_run_id and ev.check_run.check_urn in exclude_check_urns:
+        if ev.check_run is not None and ev.check_run.check_urn in exclude_check_urns:
             continue
-        if is_current(ev, end) and ev.revisions.exists():
+        if row.criterion is not None and is_current(ev, end) and ev.revisions.exists():
             found[row.criterion.number].append(ev)
     return found
 
@@ -230,7 +230,7 @@ def references(report: IndicatorReport) -> list[Reference]:
     for row in report.evidence_links.select_related("evidence", "criterion").order_by("pk"):
         ref = order.get(row.evidence_id)
         if ref is None:
-            revision = row.evidence.revisions.order_by("-number").first()
+            revision = row.evidence.revisions.latest("number")  # evidence is created with its first
             ref = order[row.evidence_id] = Reference(len(order) + 1, row.evidence, revision, [])
         if row.criterion is not None and row.criterion.number not in ref.items:
             ref.items.append(row.criterion.number)
@@ -275,7 +275,8 @@ def store_check_artefacts(run, report: IndicatorReport, artefacts, criteria: lis
             actor=f"check:{run.check_urn}",
             check_run=run,
         )
-        for number in criteria or [None]:
+        numbers: list[int | None] = list(criteria) if criteria else [None]  # None: the whole report
+        for number in numbers:
             link(evidence, report, number, actor=f"check:{run.check_urn}")
         stored.append(evidence)
     return stored

@@ -108,9 +108,11 @@ def _scheme_json(scheme: scoring.Scheme | None) -> dict | None:
     }
 
 
-def scheme_of(indicator: Indicator) -> scoring.Scheme | None:
+def scheme_of(indicator: Indicator) -> scoring.Scheme:
     if not indicator.scheme:
-        return None
+        raise InvalidInput(
+            f"ตัวชี้วัด {indicator.code} ไม่มีเกณฑ์การให้คะแนน", f"indicator {indicator.code} has no scoring scheme"
+        )
     s = indicator.scheme
     return scoring.Scheme(
         kind=s["kind"],

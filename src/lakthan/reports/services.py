@@ -52,8 +52,8 @@ def _pack_name(ref_no: int, title: str, filename: str) -> str:
 def control_findings(report: IndicatorReport) -> dict[int, list[str]]:
     """Per item: the latest summary of each control check that feeds it (not the completeness table)."""
     from lakthan.checks import registry
+    from lakthan.checks.checks import URN as COMPLETENESS
     from lakthan.checks.services import latest_runs
-    from lakthan.evidence.checks import URN as COMPLETENESS
 
     runs = latest_runs(report)
     found: dict[int, list[str]] = {}

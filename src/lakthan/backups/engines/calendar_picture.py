@@ -9,9 +9,11 @@ PNG (Pillow, with the Thai font) for documents.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from html import escape
+from typing import Any
 
 CELL, GAP, LABEL_W, HEADER_H, ROW_H, LEGEND_H = 3, 0, 260, 54, 20, 34
 COLOURS = {
@@ -84,7 +86,7 @@ def _x(cal: Calendar, index: int) -> int:
     return LABEL_W + index * CELL
 
 
-def _runs(cal: Calendar, row: Row):
+def _runs(cal: Calendar, row: Row) -> Iterator[tuple[str, int, int]]:
     """Consecutive days with the same cell kind, to keep the SVG small."""
     kind, begin = None, 0
     for i in range(cal.days):
@@ -154,7 +156,7 @@ def to_png(cal: Calendar, font_path: str | None = None, scale: int = 2) -> bytes
     img = Image.new("RGB", (cal.width * scale, cal.height * scale), "white")
     draw = ImageDraw.Draw(img)
 
-    def font(size: int):
+    def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
         if font_path:
             try:
                 return ImageFont.truetype(font_path, size * scale, layout_engine=ImageFont.Layout.RAQM)
@@ -164,7 +166,7 @@ def to_png(cal: Calendar, font_path: str | None = None, scale: int = 2) -> bytes
 
     f_title, f_row, f_month = font(16), font(13), font(11)
 
-    def box(x0, y0, x1, y1, **kw):
+    def box(x0: int, y0: int, x1: int, y1: int, **kw: Any) -> None:
         draw.rectangle([x0 * scale, y0 * scale, x1 * scale - 1, y1 * scale - 1], **kw)
 
     draw.text((8 * scale, 3 * scale), cal.title, fill=COLOURS["text"], font=f_title)

@@ -29,7 +29,7 @@ class Policy:
     min_per_window: int
     window: str
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.window not in WINDOWS:
             raise ValueError(f"unknown window {self.window!r} ({', '.join(WINDOWS)})")
         if self.min_per_window < 1:

@@ -19,11 +19,12 @@ import re
 import shutil
 import subprocess
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
+from typing import IO, Any
 
 _VERSION_RE = re.compile(r"restic (\d+)\.(\d+)\.(\d+)")
 WRONG_PASSWORD_MARKERS = ("wrong password or no key found",)
@@ -192,7 +193,9 @@ class Restic:
             env["RESTIC_CACHE_DIR"] = self.cache_dir
         return env
 
-    def _raw(self, args: Sequence[str], *, stdin=None, timeout: float | None = None):
+    def _raw(
+        self, args: Sequence[str], *, stdin: IO[Any] | int | None = None, timeout: float | None = None
+    ) -> subprocess.CompletedProcess[str]:
         cmd = [self.binary, "-r", self.repo, *args]
         return subprocess.run(
             cmd, env=self._env(), stdin=stdin, capture_output=True, text=True, timeout=timeout
@@ -212,7 +215,15 @@ class Restic:
             return "no_repository"
         return "failed"
 
-    def run(self, args: Sequence[str], *, ok_codes=(0,), stdin=None, timeout=None, retry_lock=True):
+    def run(
+        self,
+        args: Sequence[str],
+        *,
+        ok_codes: Container[int] = (0,),
+        stdin: IO[Any] | int | None = None,
+        timeout: float | None = None,
+        retry_lock: bool = True,
+    ) -> subprocess.CompletedProcess[str]:
         """Runs restic; a lock failure is retried with backoff (after `unlock`, which removes only
         stale locks); any other failure raises ResticError with restic's last stderr lines."""
         attempt = 0
@@ -315,8 +326,9 @@ class Restic:
             key=lambda s: s.time,
         )
 
-    def stats(self, mode: str = "raw-data") -> dict:
-        return json.loads(self.run(["stats", "--json", "--mode", mode]).stdout or "{}")
+    def stats(self, mode: str = "raw-data") -> dict[str, Any]:
+        stats: dict[str, Any] = json.loads(self.run(["stats", "--json", "--mode", mode]).stdout or "{}")
+        return stats
 
     def pack_count(self) -> int:
         return len([line for line in self.run(["list", "packs"]).stdout.splitlines() if line.strip()])
@@ -339,7 +351,7 @@ class Restic:
             attempt += 1
             proc = self._raw(args)
         kind = self.classify(proc.returncode, proc.stderr)
-        if kind not in (None, "failed"):
+        if kind is not None and kind != "failed":
             raise ResticError(kind, _tail(proc.stderr), proc.returncode)
         errors = [
             line.strip()
@@ -361,7 +373,7 @@ class Restic:
 
     def restore(
         self, snapshot_id: str, target: str | Path, *, includes: Sequence[str] = (), no_cache: bool = True
-    ) -> subprocess.CompletedProcess:
+    ) -> subprocess.CompletedProcess[str]:
         """Restores into ``target``; ``restore --verify`` re-reads what was written against the blob
         IDs; ``--no-cache`` so what is read is the repository, not a local cache of it."""
         args = (["--no-cache"] if no_cache else []) + ["restore", snapshot_id, "--target", str(target)]
@@ -379,12 +391,11 @@ class Restic:
         return self.run(args).stdout
 
 
-def _error_text(err) -> str:
+def _error_text(err: object) -> str:
     if isinstance(err, dict):
         code = err.get("Err")
-        name = {2: "no such file", 5: "input/output error", 13: "permission denied"}.get(
-            code, f"errno {code}"
-        )
+        names: dict[object, str] = {2: "no such file", 5: "input/output error", 13: "permission denied"}
+        name = names.get(code, f"errno {code}")
         return f"{err.get('Op', 'read')}: {name}"
     return str(err or "")
 

@@ -9,8 +9,9 @@ from base64 import b64encode
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
+from typing import TypeVar
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from lakthan.backups.engines import calendar_picture as pic
@@ -96,12 +97,8 @@ def unit_compliance(unit: Unit, start: date, end: date, today: date | None = Non
     ).values_list("system_id", "time"):
         times[system_id].append(engine.bangkok_day(moment))
     in_period = Q(started_at__date__gte=start) & Q(started_at__date__lte=end) & Q(system__in=systems)
-    verifications, restores = {}, {}
-    for model, found in ((Verification, verifications), (RestoreTest, restores)):
-        for record in model.objects.filter(in_period).order_by("started_at", "pk"):
-            best = found.get(record.system_id)
-            if best is None or record.ok or not best.ok:  # the latest successful one, else the latest
-                found[record.system_id] = record
+    verifications = _best_by_system(Verification.objects.filter(in_period))
+    restores = _best_by_system(RestoreTest.objects.filter(in_period))
     rows = []
     for system in systems:
         policy = policy_of(system)
@@ -236,3 +233,16 @@ def compliance_pdf(rows: list[SystemRow], start: date, end: date, title: str, pn
     <img src="data:image/png;base64,{b64encode(png).decode()}" alt="ปฏิทินการสำรองข้อมูล">
     </body></html>"""
     return render_pdf_from_html(page)
+
+
+_Proof = TypeVar("_Proof", Verification, RestoreTest)
+
+
+def _best_by_system(records: QuerySet[_Proof]) -> dict[int, _Proof]:
+    """Each system's latest successful record, else its latest."""
+    found: dict[int, _Proof] = {}
+    for record in records.order_by("started_at", "pk"):
+        best = found.get(record.system_id)
+        if best is None or record.ok or not best.ok:
+            found[record.system_id] = record
+    return found

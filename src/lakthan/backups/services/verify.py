@@ -46,7 +46,7 @@ def verify(
     """Reads one part of the packs. Without ``subset`` the parts rotate (1/N, 2/N, … N/N, then a new
     cycle), so every pack is read once per cycle of N verifications; coverage is the share read so far."""
     rotating = subset is None
-    n, parts = (system.verify_next, system.verify_parts) if rotating else parse_subset(subset)
+    n, parts = (system.verify_next, system.verify_parts) if subset is None else parse_subset(subset)
     restic = restic_for(system)
     started, t0 = at or timezone.now(), time.monotonic()
     try:

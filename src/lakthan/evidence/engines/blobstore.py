@@ -10,7 +10,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import IO, BinaryIO, Literal
 
 from lakthan.core.errors import InvalidInput, NotFound
 from lakthan.lib.files import fsync_dir
@@ -89,7 +89,7 @@ class BlobStore:
         with open(src_path, "rb") as src:
             return self.put_stream(src, max_bytes)
 
-    def put_stream(self, fileobj: BinaryIO, max_bytes: int | None = None) -> StoredBlob:
+    def put_stream(self, fileobj: IO[bytes], max_bytes: int | None = None) -> StoredBlob:
         """Stores the stream's content; BlobTooLarge past max_bytes. Nothing partial is ever left."""
         self.tmp_dir.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(dir=self.tmp_dir, prefix="put-")

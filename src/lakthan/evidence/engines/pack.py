@@ -151,7 +151,7 @@ def build_pack(
         len(writer.sums),
         sum(e.has_file for e in ordered),
         sum(not e.has_file for e in ordered),
-        manifest["created_at"],
+        str(manifest["created_at"]),  # the manifest is heterogeneous JSON: its created_at is a str
     )
 
 
@@ -242,19 +242,19 @@ class _Writer:
                 raise PackEntryChanged(e.arcname, e.sha256, sha)
             self.add_bytes(e.arcname, e.data, "evidence")
         elif e.source_path is not None:
-            sha, size = self._add_file(e)
+            sha, size = self._add_file(e, e.source_path)
         else:
             return item
         self.files[-1]["ref_no"] = e.ref_no
         return item | {"path": e.arcname, "size": size, "sha256": sha}
 
-    def _add_file(self, e: PackEntry) -> tuple[str, int]:
+    def _add_file(self, e: PackEntry, source_path: Path) -> tuple[str, int]:
         try:
-            src = open(e.source_path, "rb")
+            src = open(source_path, "rb")
         except OSError as exc:
             raise PackError(
                 f"หลักฐาน {e.ref_no}: เปิดไฟล์ไม่ได้ ({exc.strerror})",
-                f"evidence {e.ref_no}: cannot open {e.source_path} ({exc.strerror})",
+                f"evidence {e.ref_no}: cannot open {source_path} ({exc.strerror})",
             ) from None
         with src:
             size = os.fstat(src.fileno()).st_size

@@ -9,9 +9,10 @@ import stat
 import unicodedata
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import BinaryIO
+from typing import IO
 
 import filetype
 
@@ -162,14 +163,14 @@ def member_name_problem(name: str) -> str | None:
 
 
 def check_upload(
-    fileobj: BinaryIO, filename: str, *, max_bytes: int | None = None, limits: UploadLimits | None = None
+    fileobj: IO[bytes], filename: str, *, max_bytes: int | None = None, limits: UploadLimits | None = None
 ) -> str:
     """Checks a seekable upload; returns its MIME type or raises UploadRejected."""
     return inspect_upload(fileobj, filename, max_bytes=max_bytes, limits=limits).content_type
 
 
 def inspect_upload(
-    fileobj: BinaryIO, filename: str, *, max_bytes: int | None = None, limits: UploadLimits | None = None
+    fileobj: IO[bytes], filename: str, *, max_bytes: int | None = None, limits: UploadLimits | None = None
 ) -> CheckedUpload:
     limits = limits or UploadLimits()
     limit = limits.max_bytes if max_bytes is None else max_bytes
@@ -207,7 +208,7 @@ def _extension(filename: str) -> str:
     return ext.lower()
 
 
-def _detect(fileobj: BinaryIO, ext: str, limits: UploadLimits) -> str:
+def _detect(fileobj: IO[bytes], ext: str, limits: UploadLimits) -> str:
     head = fileobj.read(8192)
     fileobj.seek(0)
     if head[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
@@ -242,7 +243,7 @@ def _refuse_type(detected: str) -> None:
     )
 
 
-def _is_utf8_text(fileobj: BinaryIO) -> bool:
+def _is_utf8_text(fileobj: IO[bytes]) -> bool:
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
         while chunk := fileobj.read(CHUNK):
@@ -260,7 +261,7 @@ def _is_utf8_text(fileobj: BinaryIO) -> bool:
 # --- zip-based content --------------------------------------------------------------------------------
 
 
-def _zip_kind(fileobj: BinaryIO, limits: UploadLimits) -> str:
+def _zip_kind(fileobj: IO[bytes], limits: UploadLimits) -> str:
     try:
         with zipfile.ZipFile(fileobj) as zf:
             check_zip(zf, limits)
@@ -275,9 +276,9 @@ def _zip_kind(fileobj: BinaryIO, limits: UploadLimits) -> str:
                     if marker in types:
                         return kind
             if "mimetype" in names:
-                kind = _ODF_MIME.get(_read_capped(zf, "mimetype", 256).strip())
-                if kind:
-                    return kind
+                odf_kind = _ODF_MIME.get(_read_capped(zf, "mimetype", 256).strip())
+                if odf_kind:
+                    return odf_kind
             return "zip"
     except (
         zipfile.BadZipFile,
@@ -348,7 +349,7 @@ def _check_ratio(size: int, compressed: int, limits: UploadLimits) -> None:
         )
 
 
-def _member_chunks(zf: zipfile.ZipFile, member: str | zipfile.ZipInfo, cap: int):
+def _member_chunks(zf: zipfile.ZipFile, member: str | zipfile.ZipInfo, cap: int) -> Iterator[bytes]:
     """A member's content in chunks, refusing it past `cap` bytes."""
     n = 0
     with zf.open(member) as fh:

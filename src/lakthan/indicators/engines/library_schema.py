@@ -43,6 +43,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -370,8 +371,9 @@ class _Reader:
         return tuple(out)
 
 
-def _parse(fields: dict[str, Node], parsers: dict[str, Callable[[Node], object]]) -> dict[str, object]:
-    """Run the parser of every present key that has one, in file order (nested lists are left to the caller)."""
+def _parse(fields: dict[str, Node], parsers: dict[str, Callable[[Node], Any]]) -> dict[str, Any]:
+    """Run the parser of every present key that has one, in file order (nested lists are left to the caller).
+    Each value has its parser's type, which only the caller knows: hence Any."""
     return {key: parsers[key](node) for key, node in fields.items() if key in parsers}
 
 

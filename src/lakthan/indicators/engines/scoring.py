@@ -189,13 +189,14 @@ def score(
     given = {"items_met": items_met, "levels_done": levels_done, "value": value}
     needed = {"count": "items_met", "milestone": "levels_done", "linear": "value"}[scheme.kind]
     extra = [k for k, v in given.items() if v is not None and k != needed]
-    if given[needed] is None or extra:
-        raise SchemeError(f"a {scheme.kind} scheme is scored from {needed} only")
-    if scheme.kind == "count":
-        return score_count(scheme, items_met)
-    if scheme.kind == "milestone":
-        return score_milestone(levels_done)
-    return score_linear(scheme, value)
+    if not extra:
+        if scheme.kind == "count" and items_met is not None:
+            return score_count(scheme, items_met)
+        if scheme.kind == "milestone" and levels_done is not None:
+            return score_milestone(levels_done)
+        if scheme.kind == "linear" and value is not None:
+            return score_linear(scheme, value)
+    raise SchemeError(f"a {scheme.kind} scheme is scored from {needed} only")
 
 
 def weighted_score(score: Decimal | int | str, weight: Decimal | int | str) -> Decimal:
@@ -252,7 +253,7 @@ def next_level_gap(
     next_level = int(current.to_integral_value(rounding=ROUND_FLOOR)) + 1
     if next_level > LEVELS:
         return None
-    if scheme.kind == "count":
+    if scheme.kind == "count" and items_met is not None:  # score() has refused a count without it
         return LevelGap(next_level, items_more=int(scheme.thresholds[next_level - 1]) - items_met)
     if scheme.kind == "milestone":
         return LevelGap(next_level, level_to_complete=next_level)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
@@ -32,7 +33,7 @@ _PARALLEL_ROWS = 50_000  # below this, one thread is faster than two
 _THREADS = min(os.cpu_count() or 1, 8)
 
 
-def encode_event(values) -> bytes:
+def encode_event(values: Iterable[object]) -> bytes:
     """The canonical encoding of one event (values in schema order), leaf prefix included."""
     out = bytearray(b"\x00")
     for v in values:
@@ -55,14 +56,14 @@ def encode_event(values) -> bytes:
     return bytes(out)
 
 
-def leaf_of(values) -> bytes:
+def leaf_of(values: Iterable[object]) -> bytes:
     """Reference leaf hash of one event (the slow path, for tests and single-event proofs)."""
     return hashlib.sha256(encode_event(values)).digest()
 
 
 def leaves(table: pa.Table) -> bytes:
     """Leaf hashes of every row of ``table`` (columns in schema order), 32 bytes each, concatenated."""
-    tasks = []
+    tasks: list[tuple[list[_native.Column], int, int]] = []
     for batch in table.to_batches():  # a Parquet file reads as one batch per row group: no copying
         n = batch.num_rows
         columns = [_column_buffers(batch.column(i)) for i in range(batch.num_columns)]
@@ -90,7 +91,7 @@ def split(leaf_hashes: bytes) -> list[bytes]:
     return [leaf_hashes[i : i + HASH_SIZE] for i in range(0, len(leaf_hashes), HASH_SIZE)]
 
 
-def _column_buffers(arr: pa.Array) -> tuple:
+def _column_buffers(arr: pa.Array) -> _native.Column:
     """(kind, validity, offsets, data, offset) for the C kernel; see _native.c for the kinds."""
     t, n = arr.type, len(arr)
     if pa.types.is_null(t):  # a column that is null throughout: an all-zero validity bitmap

@@ -11,6 +11,7 @@ column, and their literals are not scanned for.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import polars as pl
 
@@ -146,12 +147,17 @@ class _Batch:
         return column in self.columns and column not in TEXT_COLUMNS
 
     def source(self, src: LogSource) -> Mask:
-        formats = services = True
+        formats: Mask = True
+        services: Mask = True
         if src.formats is not None and "fmt" in self.values:
-            formats = self._among("fmt", [v for v in self.values["fmt"] if v in src.formats])
+            formats = self._among(
+                "fmt", [v for v in self.values["fmt"] if v is not None and v in src.formats]
+            )
         if src.services is not None and "app" in self.values:
             pairs = zip(self.values["app"], self.lowered["app"], strict=True)
-            services = self._among("app", [v for v, lower in pairs if lower in src.services])
+            services = self._among(
+                "app", [v for v, lower in pairs if v is not None and lower in src.services]
+            )
         return _and(formats, services)
 
     def needles(self, n: Needles | None) -> Mask:
@@ -161,7 +167,8 @@ class _Batch:
             if self._short(n.column):
                 pairs = zip(self.values[n.column], self.lowered[n.column], strict=True)
                 return self._among(
-                    n.column, [v for v, lower in pairs if lower is not None and n.literal in lower]
+                    n.column,
+                    [v for v, lower in pairs if v is not None and lower is not None and n.literal in lower],
                 )
             if n.column in self.columns:
                 return self._ref(f"_scan_{n.column}")
@@ -207,7 +214,7 @@ class _Batch:
         return self._settled.get(name, pl.col(name))
 
 
-def _strings(values) -> pl.Series:
+def _strings(values: Iterable[str]) -> pl.Series:
     return pl.Series(sorted(values), dtype=pl.Utf8).implode()
 
 

@@ -35,6 +35,7 @@ def rules_key(sources: list[tuple[str, str]], placeholders: dict[str, list[str]]
     lines and matches them, so an upgrade of either starts afresh."""
     code = hashlib.sha256()
     for module in (parsers, _parse_native, rules, candidates, detect):
+        assert module.__file__ is not None  # each is a file: a .py or the C kernel's .so
         code.update(Path(module.__file__).read_bytes())
     text = json.dumps(
         [FORMAT, code.hexdigest(), sorted(sources), sorted(placeholders.items())], ensure_ascii=False

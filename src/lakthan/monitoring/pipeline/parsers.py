@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 
 import polars as pl
 import pyarrow as pa
+from polars.expr.whenthen import ChainedThen, Then
 
 from lakthan.monitoring.pipeline import _parse_native
 from lakthan.monitoring.pipeline.schema import EVIDENCE, conform, empty
@@ -223,7 +224,7 @@ class _Lines:
         df = pl.DataFrame(
             [
                 (
-                    pl.from_arrow(
+                    _series(
                         pa.Array.from_buffers(dtypes[name], count, [_buffer(validity), pa.py_buffer(values)])
                     )
                     if name in dtypes
@@ -236,7 +237,15 @@ class _Lines:
 
     def strings(self, views: bytes, validity: bytes | None = None) -> pl.Series:
         buffers = [_buffer(validity), pa.py_buffer(views), *self.buffers]
-        return pl.from_arrow(pa.Array.from_buffers(pa.string_view(), len(views) // 16, buffers))
+        return _series(pa.Array.from_buffers(pa.string_view(), len(views) // 16, buffers))
+
+
+def _series(array: pa.Array) -> pl.Series:
+    """An Arrow array as a polars Series (pl.from_arrow also takes tables, hence the check)."""
+    series = pl.from_arrow(array)
+    if not isinstance(series, pl.Series):
+        raise TypeError(f"an Arrow array became {type(series).__name__}")
+    return series
 
 
 def _buffer(data: bytes | None) -> pa.Buffer | None:
@@ -297,7 +306,13 @@ def _syslog(df: pl.DataFrame, year: int, tz: str) -> pl.DataFrame:
             for name in ("pri", "ts", "host", "app", "pid", "msg")
         },
     )
-    a, b = (lambda name: pl.col(f"_a_{name}")), (lambda name: pl.col(f"_b_{name}"))  # RFC 3164, RFC 5424
+
+    def a(name: str) -> pl.Expr:  # RFC 3164
+        return pl.col(f"_a_{name}")
+
+    def b(name: str) -> pl.Expr:  # RFC 5424
+        return pl.col(f"_b_{name}")
+
     ts_a = (
         pl.concat_str(pl.lit(f"{year} "), a("ts").str.replace_all(" +", " "))
         .str.to_datetime("%Y %b %d %H:%M:%S", strict=False)
@@ -318,7 +333,9 @@ def _syslog(df: pl.DataFrame, year: int, tz: str) -> pl.DataFrame:
     def pick(col_b: pl.Expr, col_a: pl.Expr) -> pl.Expr:
         return pl.when(is_b).then(col_b).when(is_a).then(col_a).otherwise(None)
 
-    nil = lambda e: e.replace("-", None)  # noqa: E731 — RFC 5424 NILVALUE
+    def nil(e: pl.Expr) -> pl.Expr:  # RFC 5424 NILVALUE
+        return e.replace("-", None)
+
     return df.select(
         "raw",
         pick(pl.col("_ts_b"), pl.col("_ts_a")).alias("ts"),
@@ -354,7 +371,10 @@ def _split_5424(parts: pl.Expr) -> dict[str, pl.Expr]:
     # a null length slices to the end: without a structured data the rest is one (and there is no message)
     sd = rest.str.slice(0, sd_len)
     ok = head.str.contains(r"^<\d{1,3}>1$") & sd.is_not_null()
-    keep = lambda e: pl.when(ok).then(e)  # noqa: E731
+
+    def keep(e: pl.Expr) -> pl.Expr:
+        return pl.when(ok).then(e)
+
     return {
         "pri": keep(head.str.extract(r"^<(\d{1,3})>1$")),
         "ts": keep(ts),
@@ -389,7 +409,7 @@ def _web(df: pl.DataFrame, fmt: str, tz: str) -> pl.DataFrame:
     is_acc = acc["ip"].is_not_null() & ts_acc.is_not_null()
     is_err = ~is_acc & err["msg"].is_not_null() & ts_err.is_not_null()
 
-    def pick(x, y):
+    def pick(x: pl.Series, y: pl.Series) -> pl.Series:
         return pl.select(pl.when(is_acc).then(x).when(is_err).then(y).otherwise(None)).to_series()
 
     uri = pl.select(pl.when(is_acc).then(acc["uri"])).to_series()
@@ -454,7 +474,12 @@ def _jsonl(lines: list[str]) -> pl.DataFrame:
                     "msg", " ".join(f"{k}={v}" for k, v in obj.items() if not isinstance(v, dict | list))
                 )
         rows.append(row)
-    schema = {"raw": pl.Utf8, "parsed": pl.Boolean, "ts": pl.Datetime("us", "UTC"), "fmt": pl.Utf8}
+    schema: dict[str, pl.DataType | type[pl.DataType]] = {
+        "raw": pl.Utf8,
+        "parsed": pl.Boolean,
+        "ts": pl.Datetime("us", "UTC"),
+        "fmt": pl.Utf8,
+    }
     schema.update({k: pl.Utf8 for k in _JSON_KEYS if k != "ts"})
     return pl.DataFrame(rows, schema=schema)
 
@@ -523,7 +548,7 @@ def _enrich(df: pl.DataFrame) -> pl.DataFrame:
 
 def _first_match(cases: list[tuple[pl.Expr, pl.Expr]], otherwise: pl.Expr) -> pl.Expr:
     (condition, value), *rest = cases
-    chain = pl.when(condition).then(value)
+    chain: Then | ChainedThen = pl.when(condition).then(value)
     for condition, value in rest:
         chain = chain.when(condition).then(value)
     return chain.otherwise(otherwise)

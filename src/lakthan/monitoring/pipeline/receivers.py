@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 from lakthan.monitoring.pipeline import parsers
 from lakthan.monitoring.pipeline.store import Annotate, LogStore
@@ -127,7 +128,7 @@ class _TCPServer(socketserver.ThreadingTCPServer):
     allow_reuse_address = True
     ssl_context: ssl.SSLContext | None = None
 
-    def get_request(self):
+    def get_request(self) -> tuple[socket.socket, Any]:
         sock, addr = super().get_request()
         if (
             self.ssl_context is not None
@@ -142,7 +143,7 @@ class _UDPHandler(socketserver.BaseRequestHandler):
         self.server.buffer.append(data.decode("utf-8", errors="replace").rstrip("\n"))  # type: ignore[attr-defined]
 
 
-def _http_handler(spool: Spool):
+def _http_handler(spool: Spool) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802
             if self.path.rstrip("/") not in ("/ingest", ""):
@@ -166,7 +167,7 @@ def _http_handler(spool: Spool):
             self.end_headers()
             self.wfile.write(data)
 
-        def log_message(self, *args) -> None:
+        def log_message(self, *args: object) -> None:
             pass
 
     return Handler
@@ -198,7 +199,8 @@ def serve(
     spool = Spool(store)
     spool.annotate = annotate() if annotate else None
     stop = stop or threading.Event()
-    servers, threads = [], []
+    servers: list[socketserver.BaseServer] = []
+    threads: list[threading.Thread] = []
     bound: dict[str, tuple[str, int]] = {}
     if tcp:
         s = _TCPServer(_addr(tcp), _TCPHandler)
@@ -209,19 +211,19 @@ def serve(
             ctx.load_cert_chain(tls[0], tls[1])
             s.ssl_context = ctx
         servers.append(s)
-        bound["tcp"] = s.server_address
+        bound["tcp"] = s.socket.getsockname()
     if udp:
         u = socketserver.ThreadingUDPServer(_addr(udp), _UDPHandler)
         u.buffer = []  # type: ignore[attr-defined]
         servers.append(u)
-        bound["udp"] = u.server_address
+        bound["udp"] = u.socket.getsockname()
     if http:
         h = ThreadingHTTPServer(_addr(http), _http_handler(spool))
         h.daemon_threads = True
         servers.append(h)
-        bound["http"] = h.server_address
-    for s in servers:
-        t = threading.Thread(target=s.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
+        bound["http"] = h.socket.getsockname()
+    for server in servers:
+        t = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
         t.start()
         threads.append(t)
     if ready:
@@ -229,8 +231,8 @@ def serve(
     last_seal = time.monotonic()
     try:
         while not stop.wait(udp_flush):
-            for s in servers:
-                buf = getattr(s, "buffer", None)
+            for server in servers:
+                buf = getattr(server, "buffer", None)
                 if buf:
                     lines, buf[:] = list(buf), []
                     spool.write(lines, "syslog", "udp")
@@ -239,6 +241,6 @@ def serve(
                 spool.annotate = annotate() if annotate else None
                 last_seal = time.monotonic()
     finally:
-        for s in servers:
-            s.shutdown()
-            s.server_close()
+        for server in servers:
+            server.shutdown()
+            server.server_close()

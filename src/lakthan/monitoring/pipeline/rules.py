@@ -25,9 +25,9 @@ from sigma.conditions import (
     ConditionOR,
     ConditionValueExpression,
 )
-from sigma.correlations import SigmaCorrelationRule, SigmaCorrelationType
+from sigma.correlations import SigmaCorrelationCondition, SigmaCorrelationRule, SigmaCorrelationType
 from sigma.exceptions import SigmaError
-from sigma.rule import SigmaRule
+from sigma.rule import SigmaLogSource, SigmaRule
 from sigma.types import (
     Placeholder,
     SigmaBool,
@@ -251,11 +251,13 @@ def _compile_correlation(rule: SigmaCorrelationRule, path: str) -> CompiledCorre
     if rule.type != SigmaCorrelationType.EVENT_COUNT:
         raise Unsupported(f"correlation type {rule.type.name.lower()} is not supported (only event_count)")
     cond = rule.condition
+    if not isinstance(cond, SigmaCorrelationCondition):
+        raise Unsupported("extended correlation conditions are not supported (only a count with gte or gt)")
     op = cond.op.name.lower()
     if op not in ("gte", "gt"):
         raise Unsupported(f"correlation condition {op} is not supported (only gte, gt)")
     rule_ids = []
-    for ref in rule.rules:
+    for ref in rule.rules or []:
         target = getattr(ref, "rule", None)
         rule_ids.append(str(target.id) if target is not None and target.id else str(ref.reference))
     group_by = [_field(f) for f in (rule.group_by or [])]
@@ -293,13 +295,13 @@ def _compile_rule(rule: SigmaRule, path: str, placeholders: dict[str, list[str]]
         level=rule.level.name.lower() if rule.level else "medium",
         path=path,
         source=source,
-        needles=None if any(p is None for p in pre) else _any_of(pre),
+        needles=_either(pre),
         exact=exact,
         fields=ctx.fields,
     )
 
 
-def _logsource(ls) -> LogSource:
+def _logsource(ls: SigmaLogSource) -> LogSource:
     formats = services = None
     if ls.product:
         if ls.product.lower() != "linux":
@@ -355,6 +357,12 @@ def _any_of(parts: list[Needles]) -> Needles | None:
     return None if not parts else parts[0] if len(parts) == 1 else AnyOf(tuple(parts))
 
 
+def _either(parts: list[Needles | None]) -> Needles | None:
+    """The needles of alternatives: none (nothing narrows) as soon as one alternative has none."""
+    known = [p for p in parts if p is not None]
+    return _any_of(known) if len(known) == len(parts) else None
+
+
 def _needles_expr(needles: Needles | None) -> pl.Expr:
     if needles is None:
         return pl.lit(True)
@@ -365,12 +373,12 @@ def _needles_expr(needles: Needles | None) -> pl.Expr:
 
 
 class _Ctx:
-    def __init__(self, placeholders):
+    def __init__(self, placeholders: dict[str, list[str]]) -> None:
         self.placeholders = placeholders
         self.fields: set[str] = set()
 
     # exact condition -------------------------------------------------------------------------------
-    def exact(self, node) -> pl.Expr:
+    def exact(self, node: object) -> pl.Expr:
         if isinstance(node, ConditionAND):
             return pl.all_horizontal([self.exact(a) for a in node.args])
         if isinstance(node, ConditionOR):
@@ -386,7 +394,7 @@ class _Ctx:
             return self.value("msg", node.value, keyword=True).fill_null(False)
         raise Unsupported(f"condition element {type(node).__name__} is not supported")
 
-    def value(self, name: str, v, keyword: bool) -> pl.Expr:
+    def value(self, name: str, v: object, keyword: bool) -> pl.Expr:
         if isinstance(v, SigmaExpansion):
             return pl.any_horizontal([self.value(name, x, keyword) for x in v.values])
         if isinstance(v, SigmaString):
@@ -460,31 +468,28 @@ class _Ctx:
             return col.str.ends_with(parts[1].lower())
         del inner
         rx = "".join(
-            ".*"
-            if p == SpecialChars.WILDCARD_MULTI
-            else "."
-            if p == SpecialChars.WILDCARD_SINGLE
-            else re.escape(p.lower())
+            re.escape(p.lower()) if isinstance(p, str) else ".*" if p == SpecialChars.WILDCARD_MULTI else "."
             for p in parts
         )
         return col.str.contains(f"(?s)^{rx}$")
 
     # needles: a necessary condition made of literal substring tests, or None (cannot narrow) -----
-    def pre(self, node) -> Needles | None:
+    def pre(self, node: object) -> Needles | None:
         if isinstance(node, ConditionAND):
             return _all_of([p for p in (self.pre(a) for a in node.args) if p is not None])
         if isinstance(node, ConditionOR):
             subs = [self.pre(a) for a in node.args]
-            return None if any(s is None for s in subs) else _any_of(subs)
-        if isinstance(node, ConditionFieldEqualsValueExpression | ConditionValueExpression):
-            name = _field(node.field) if getattr(node, "field", None) else "msg"
-            return self._pre_value(name, node.value)
+            return _either(subs)
+        if isinstance(node, ConditionFieldEqualsValueExpression):
+            return self._pre_value(_field(node.field) if node.field else "msg", node.value)
+        if isinstance(node, ConditionValueExpression):
+            return self._pre_value("msg", node.value)
         return None
 
-    def _pre_value(self, name, v) -> Needles | None:
+    def _pre_value(self, name: str, v: object) -> Needles | None:
         if isinstance(v, SigmaExpansion):
             subs = [self._pre_value(name, x) for x in v.values]
-            return None if any(s is None for s in subs) else _any_of(subs)
+            return _either(subs)
         if isinstance(v, SigmaString) and not v.contains_placeholder() and name in STRING_FIELDS:
             lits = [p for p in v.s if isinstance(p, str)]
             longest = max(lits, key=len, default="")
@@ -504,9 +509,8 @@ def _check_regex(rx: str) -> None:
 
 def _ipv4_int(col: pl.Expr) -> pl.Expr:
     parts = col.cast(pl.Utf8).str.split_exact(".", 3)
-    return sum(
-        parts.struct.field(f"field_{i}").cast(pl.Int64, strict=False) * (256 ** (3 - i)) for i in range(4)
-    )
+    octet = [parts.struct.field(f"field_{i}").cast(pl.Int64, strict=False) for i in range(4)]
+    return octet[0] * 256**3 + octet[1] * 256**2 + octet[2] * 256 + octet[3]
 
 
 __all__ = ["RuleSet", "compile_texts", "add_derived", "ipaddress"]

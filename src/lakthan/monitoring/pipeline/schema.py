@@ -7,7 +7,7 @@ import polars as pl
 # An event as the pipeline, the rules and the pages see it. Only its EVIDENCE columns are stored and
 # hashed; every other column is read out of ``raw`` again by the parser that read it at first
 # (parsers.derive), so what the proof covers is the line as it was received.
-SCHEMA: dict[str, pl.DataType] = {
+SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "ts": pl.Datetime("us", "UTC"),
     "host": pl.Utf8,
     "app": pl.Utf8,

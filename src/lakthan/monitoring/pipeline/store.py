@@ -35,12 +35,13 @@ import logging
 import os
 import secrets
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal, TypedDict
 
 import polars as pl
 import pyarrow.parquet as pq
@@ -54,8 +55,16 @@ from lakthan.monitoring.pipeline.schema import EVIDENCE, evidence
 log = logging.getLogger(__name__)
 
 HEADER_FIELDS = ("index", "count", "root", "file_sha256", "first_ts", "last_ts", "sealed_at")
+
+
+class ParquetOptions(TypedDict):
+    compression: Literal["zstd"]
+    compression_level: int
+    statistics: bool
+
+
 # zstd level 1: 4 % larger files than the default level for 12 % less CPU, the dearest part of a write
-PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 1, "statistics": True}
+PARQUET_OPTIONS: ParquetOptions = {"compression": "zstd", "compression_level": 1, "statistics": True}
 ORPHAN_LEAVES_AGE_NS = 600 * 10**9  # a writer dies between a chunk's files only in a crash
 # a chunk this large is sealed as a segment of its own: joining it to others would encode it again,
 # which costs about 0.5 CPU-seconds per million events; a smaller one costs little, and joining the
@@ -265,7 +274,7 @@ class LogStore:
         chunk.unlink(missing_ok=True)  # last: a chunk is whole while it is there
 
     @contextmanager
-    def _exclusive(self):
+    def _exclusive(self) -> Iterator[None]:
         """One sealer at a time across processes (the receiver, the periodic task, the CLI)."""
         fd = os.open(self.root / ".seal.lock", os.O_RDWR | os.O_CREAT, 0o600)
         try:
@@ -331,8 +340,8 @@ class LogStore:
             "count": len(leaves) // eventhash.HASH_SIZE,
             "root": (root or eventhash.root(leaves)).hex(),
             "file_sha256": hashlib.sha256(payload).hexdigest(),
-            "first_ts": stats.min().isoformat(),
-            "last_ts": stats.max().isoformat(),
+            "first_ts": _iso(stats.min()),
+            "last_ts": _iso(stats.max()),
             "sealed_at": (now or datetime.now(UTC)).replace(microsecond=0).isoformat(),
             "chunks": [p.name for p in chunks],
         }
@@ -415,3 +424,10 @@ class LogStore:
         self.drop_annotations(index)  # taken from the events: they go with them
         fsync_dir(self.seg_dir)
         return True
+
+
+def _iso(ts: object) -> str:
+    """A segment's first or last event time; ``ts`` is never null in a stored segment."""
+    if not isinstance(ts, datetime):
+        raise TypeError(f"a segment's ts column holds {type(ts).__name__}, not datetime")
+    return ts.isoformat()

@@ -39,7 +39,7 @@ class Report:
     events: int = 0
     pruned: int = 0
 
-    def add(self, segment, position, kind, detail=""):
+    def add(self, segment: int | None, position: int | None, kind: str, detail: str = "") -> None:
         self.intact = False
         self.problems.append({"segment": segment, "position": position, "kind": kind, "detail": detail})
 

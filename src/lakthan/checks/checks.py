@@ -1,4 +1,7 @@
-"""Evidence completeness: every criterion of the round has at least one piece of evidence in force."""
+"""Evidence completeness: every criterion of the round has at least one piece of evidence in force.
+
+The check reads evidence, so it lives here, above the evidence app, rather than in evidence/checks.py:
+evidence never imports the checks app (see the import contracts in pyproject.toml)."""
 
 from __future__ import annotations
 
