@@ -198,6 +198,15 @@ LAKTHAN_METRICS_TOKEN = os.environ.get("LAKTHAN_METRICS_TOKEN", "")
 LAKTHAN_BLOB_DIR = LAKTHAN_HOME / "blobs"
 LAKTHAN_MAX_UPLOAD_BYTES = config.integer("LAKTHAN_MAX_UPLOAD_MB", 50) * 1024 * 1024
 LAKTHAN_THAI_DIGITS = config.flag("LAKTHAN_THAI_DIGITS", True)
+
+# The log pipeline (monitoring): where the store lives, the name its checkpoints are signed under, how
+# long a host may stay quiet before it counts as silent, and the accounts the rules treat as disabled.
+LAKTHAN_LOG_DIR = LAKTHAN_HOME / "logs"
+LAKTHAN_LOG_ORIGIN = os.environ.get("LAKTHAN_LOG_ORIGIN", "lakthan.local/logs")
+LAKTHAN_LOG_SILENT_HOURS = config.integer("LAKTHAN_LOG_SILENT_HOURS", 24)
+LAKTHAN_DISABLED_ACCOUNTS = [
+    a.strip() for a in os.environ.get("LAKTHAN_DISABLED_ACCOUNTS", "").split(",") if a.strip()
+]
 DATA_UPLOAD_MAX_MEMORY_SIZE = LAKTHAN_MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

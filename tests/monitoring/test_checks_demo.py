@@ -59,13 +59,15 @@ def test_demo_seed_and_the_two_checks(demo_org):
 
 
 def test_no_hosts_is_no_data_and_most_hosts_silent_is_not_met(org):
-    from lakthan.monitoring import services
+    from lakthan.monitoring.services import hosts as log_hosts
+    from lakthan.monitoring.services import ingest
+    from lakthan.monitoring.services import seal as sealing
 
     run = run_check("urn:lakthan:check:log-coverage", org.report)
     assert run.status == "no_data"
     for name in ("a1", "a2", "a3"):
-        services.add_host(name, "B")
-    services.ingest_lines(["<38>1 2013-05-01T10:00:00+07:00 a1 sshd 1 - - hello"], "syslog")
-    services.seal()
+        log_hosts.add_host(name, "B")
+    ingest.ingest_lines(["<38>1 2013-05-01T10:00:00+07:00 a1 sshd 1 - - hello"], "syslog")
+    sealing.seal()
     run = run_check("urn:lakthan:check:log-coverage", org.report)
     assert run.status == "not_met" and "never sent: a2, a3" in run.summary_en

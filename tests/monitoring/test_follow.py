@@ -83,8 +83,8 @@ def test_a_chunk_that_cannot_be_parsed_is_named_and_the_chunks_before_it_are_kep
     import pytest
 
     from lakthan.core.errors import InvalidInput
-    from lakthan.monitoring import services
     from lakthan.monitoring.pipeline import parsers
+    from lakthan.monitoring.services import home, ingest
 
     monkeypatch.setattr(follow, "CHUNK_BYTES", 200)
     log = tmp_path / "syslog"
@@ -99,9 +99,9 @@ def test_a_chunk_that_cannot_be_parsed_is_named_and_the_chunks_before_it_are_kep
 
     monkeypatch.setattr(parsers, "parse_bytes", second_fails)
     with pytest.raises(InvalidInput) as err:
-        services.ingest_files([log], fmt="syslog")
+        ingest.ingest_files([log], fmt="syslog")
     second_line = calls[0].count(b"\n") + 1
     assert f"{log}:{second_line}: cannot parse (a line the parser cannot take)" in str(err.value.args)
-    assert services.store().pending() == calls[0].count(b"\n")  # the first chunk is stored
+    assert home.store().pending() == calls[0].count(b"\n")  # the first chunk is stored
     monkeypatch.setattr(parsers, "parse_bytes", parse_bytes)
-    assert services.ingest_files([log], fmt="syslog").events == 20 - calls[0].count(b"\n")  # from there on
+    assert ingest.ingest_files([log], fmt="syslog").events == 20 - calls[0].count(b"\n")  # from there on

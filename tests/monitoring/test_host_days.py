@@ -7,9 +7,10 @@ from datetime import date
 
 import pytest
 
-from lakthan.monitoring import services
 from lakthan.monitoring.models import HostDay
 from lakthan.monitoring.pipeline import store as store_module
+from lakthan.monitoring.services import ingest
+from lakthan.monitoring.services import seal as sealing
 
 
 def _line(host: str, seq: int, hour: int) -> str:
@@ -28,11 +29,11 @@ def test_counts_and_sequence_gaps_per_host_and_day(db, monkeypatch, taken):
     web = [_line("web01", q, 10) for q in range(1, 51) if q not in (20, 21, 22)]  # 3 missing
     db01 = [_line("db01", q, 23) for q in range(1, 31)]  # none missing; 23:00+07:00 is still 5 Jan
     for k in range(0, 47, 10):  # segment 1: chunks of 10 lines, the two hosts interleaved
-        services.ingest_lines(web[k : k + 10] + db01[k : k + 10], "syslog", host=None)
-    services.ingest_lines(["garbled"], "syslog", host="web01")  # kept raw, on the day it arrived
-    services.seal()
-    services.ingest_lines([_line("web01", q, 11) for q in range(60, 70)], "syslog")  # 51–59 missing
-    services.seal()
+        ingest.ingest_lines(web[k : k + 10] + db01[k : k + 10], "syslog", host=None)
+    ingest.ingest_lines(["garbled"], "syslog", host="web01")  # kept raw, on the day it arrived
+    sealing.seal()
+    ingest.ingest_lines([_line("web01", q, 11) for q in range(60, 70)], "syslog")  # 51–59 missing
+    sealing.seal()
     days = {(d.host_name, d.day): (d.count, d.unparsed, d.seq_gaps) for d in HostDay.objects.all()}
     arrived = [day for host, day in days if day != date(2013, 1, 5)]
     assert days == {

@@ -5,28 +5,32 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 
-from lakthan.monitoring import services
 from lakthan.monitoring.models import Alert
+from lakthan.monitoring.services import alerts as log_alerts
+from lakthan.monitoring.services import events as log_events
+from lakthan.monitoring.services import home, ingest, verification
+from lakthan.monitoring.services import hosts as log_hosts
+from lakthan.monitoring.services import seal as sealing
 
 from .gen import known_attacks
 
 
 @pytest.fixture
 def data(org):
-    services.add_host("web01", "B-IT")
-    services.add_host("db01", "B-IT")
-    services.add_host("other01", "X")
+    log_hosts.add_host("web01", "B-IT")
+    log_hosts.add_host("db01", "B-IT")
+    log_hosts.add_host("other01", "X")
     syslog, _ = known_attacks()
-    services.ingest_lines(
+    ingest.ingest_lines(
         syslog
         + [
             "<38>1 2013-03-05T10:00:00+07:00 other01 sshd 1 - - Accepted password for x from 10.9.9.9 port 1 ssh2"
         ],
         "syslog",
     )
-    services.seal()
-    services.detect()
-    services.verify()
+    sealing.seal()
+    log_alerts.detect()
+    verification.verify()
     return org
 
 
@@ -70,12 +74,12 @@ def test_event_search(data, staff):
 
 
 def test_search_reads_only_the_events_found_out_of_their_lines(data):
-    rows = services.search(host="web01", text="203.0.113.7", limit=5)
+    rows = log_events.search(host="web01", text="203.0.113.7", limit=5)
     assert len(rows) == 5 and [r["ts"] for r in rows] == sorted((r["ts"] for r in rows), reverse=True)
     for r in rows:
         assert r["app"] == "sshd" and r["parsed"]
         assert r["msg"].startswith("Failed password for root from 203.0.113.7")
-        stored = services.store().read_segment(r["segment"], ["raw"])["raw"][r["position"]]
+        stored = home.store().read_segment(r["segment"], ["raw"])["raw"][r["position"]]
         assert stored.endswith(r["msg"])
 
 
