@@ -41,3 +41,26 @@ def test_counts_and_sequence_gaps_per_host_and_day(db, monkeypatch, taken):
         ("db01", date(2013, 1, 5)): (30, 0, 0),
         ("web01", *arrived): (1, 1, 0),
     }
+
+
+def test_a_rolled_back_index_leaves_the_sequence_state_as_it_was(db):
+    from lakthan.monitoring.engines.checkpoint import CheckpointError
+    from lakthan.monitoring.models import Segment
+    from lakthan.monitoring.services import home
+
+    ingest.ingest_lines([_line("web01", q, 10) for q in range(1, 11)], "syslog")
+    sealing.seal()
+    assert sealing.sequence_state() == {"web01": 10}
+    ingest.ingest_lines([_line("web01", q, 11) for q in range(15, 21)], "syslog")  # 11–14 missing
+    store = home.store()
+    store.seal()  # the store has segment 2; the database does not know it yet
+    note_file = store.cp_dir / "00000002.txt"
+    note = note_file.read_text()
+    note_file.write_text("not a signed checkpoint\n")  # fails after the host-days were counted
+    with pytest.raises(CheckpointError):
+        sealing.sync_index(store)
+    assert sealing.sequence_state() == {"web01": 10} and Segment.objects.count() == 1
+    note_file.write_text(note)
+    sealing.sync_index(store)  # indexed again: the gap is counted once, from the state kept
+    assert sealing.sequence_state() == {"web01": 20}
+    assert sum(HostDay.objects.values_list("seq_gaps", flat=True)) == 4

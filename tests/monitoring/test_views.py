@@ -100,3 +100,74 @@ def test_a_unit_user_sees_only_their_hosts(data, client):
 
 def test_login_required(client, db):
     assert client.get("/monitoring/").status_code == 302
+
+
+def _member_of(unit, username: str, client):
+    from lakthan.core.services import add_person
+
+    user = get_user_model().objects.create_user(username, password="x" * 12)
+    add_person(unit, "ทดสอบ", username, user=user)
+    client.force_login(user)
+    return user
+
+
+def test_verify_now_needs_the_capability_to_run_checks(data, client):
+    _member_of(data.other, "reader", client)  # a member: may view, not decide
+    before = (home.state_dir() / "last-verify.json").read_bytes()
+    assert client.post("/monitoring/verify").status_code == 403
+    assert (home.state_dir() / "last-verify.json").read_bytes() == before  # nothing ran
+    assert "Verify now" not in client.get("/monitoring/").content.decode()
+
+
+def test_verify_now_runs_for_an_administrator(data, staff):
+    before = verification.last_verification()["verified_at"]
+    assert staff.post("/monitoring/verify").status_code == 302
+    assert verification.last_verification()["verified_at"] > before
+
+
+def test_event_search_scopes_to_the_callers_hosts_before_taking_the_first_200(data, client):
+    newer = [
+        f"<38>1 2013-03-06T11:{i // 60:02d}:{i % 60:02d}+07:00 web01 sshd 1 - - Accepted password for a from 10.0.0.{i % 250} port 1 ssh2"
+        for i in range(250)
+    ]
+    ingest.ingest_lines(newer, "syslog")
+    sealing.seal()
+    _member_of(data.other, "clerk2", client)
+    page = client.get(
+        "/monitoring/events/", {"q": "Accepted password", "from": "2013-03-01"}
+    ).content.decode()
+    assert "Accepted password for x from 10.9.9.9" in page  # other01's event, older than web01's 250
+    assert "web01" not in page
+
+
+def test_review_records_the_username_as_every_audited_change_does(data, client):
+    from lakthan.core.models import AuditEntry
+
+    user = get_user_model().objects.create_user("somying", password="x" * 12)
+    data.supervisor.user = user  # the supervisor of the bureau: may decide for B-IT's hosts
+    data.supervisor.save()
+    client.force_login(user)
+    alert = Alert.objects.filter(host="web01").first()
+    r = client.post(f"/monitoring/alerts/{alert.pk}/review", {"disposition": "false_positive", "note": "ok"})
+    assert r.status_code == 302
+    alert.refresh_from_db()
+    assert alert.disposition == "false_positive" and alert.reviewed_by == "somying"
+    entry = AuditEntry.objects.filter(action="alert.review").latest("pk")
+    assert entry.actor == "somying"
+
+
+def test_a_member_may_not_review_an_alert_of_their_own_hosts(data, client):
+    _member_of(data.other, "clerk3", client)
+    alert = Alert.objects.create(
+        rule_id="r",
+        rule_title="t",
+        level="high",
+        host="other01",
+        count=1,
+        first="2013-03-05T03:00Z",
+        last="2013-03-05T03:00Z",
+    )
+    r = client.post(f"/monitoring/alerts/{alert.pk}/review", {"disposition": "false_positive"})
+    assert r.status_code == 403
+    alert.refresh_from_db()
+    assert alert.disposition == "open"
