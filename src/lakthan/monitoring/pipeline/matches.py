@@ -17,6 +17,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -42,12 +43,16 @@ def rules_key(sources: list[tuple[str, str]], placeholders: dict[str, list[str]]
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
+KEY = re.compile(r"[0-9a-f]{24}")  # what rules_key gives
+KEPT = re.compile(r"\.?\d{8}\.parquet(\.tmp\d+)?")  # a segment's kept matches (or one being written)
+
+
 class MatchCache:
     def __init__(self, root: Path, key: str):
         self.dir = Path(root) / key
         if Path(root).exists():
-            for other in Path(root).iterdir():  # matches of rules no longer in force
-                if other.name != key:
+            for other in Path(root).iterdir():
+                if other.name != key and is_stale_matches(other):
                     shutil.rmtree(other, ignore_errors=True)
         self.dir.mkdir(parents=True, exist_ok=True)
 
@@ -69,6 +74,15 @@ class MatchCache:
         joined(found, matched).write_parquet(buf)
         write_atomic(path, buf.getvalue())
         return found, matched
+
+
+def is_stale_matches(path: Path) -> bool:
+    """Whether ``path`` is the kept matches of another set of rules (a directory named by a rules key
+    holding nothing but kept matches): only those are removed, never a neighbour that happens to share
+    the root."""
+    if path.is_symlink() or not path.is_dir() or not KEY.fullmatch(path.name):
+        return False
+    return all(KEPT.fullmatch(p.name) and p.is_file() and not p.is_symlink() for p in path.iterdir())
 
 
 def chunk_matches(events: pl.DataFrame, ruleset: rules.RuleSet) -> pl.DataFrame:
