@@ -11,30 +11,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lakthan.core import access, roles
+from lakthan.core import access
 from lakthan.core.errors import LakthanError
 from lakthan.core.thai import BANGKOK
+from lakthan.monitoring import scope
 from lakthan.monitoring.chart import coverage_png
-from lakthan.monitoring.models import Alert, Checkpoint, Host, LegalHold, Segment
+from lakthan.monitoring.models import Alert, Checkpoint, LegalHold, Segment
 from lakthan.monitoring.services import alerts as log_alerts
 from lakthan.monitoring.services import coverage as log_coverage
 from lakthan.monitoring.services import events as log_events
 from lakthan.monitoring.services import home, retention, verification
 from lakthan.monitoring.services import hosts as log_hosts
-
-
-def visible_senders(user) -> set[str] | None:
-    """The sender names (hosts and their addresses) of the user's units; None: every sender."""
-    allowed = access.visible_unit_ids(user)
-    if allowed is None:
-        return None
-    return log_hosts.sender_names(log_hosts.hosts_in_units(allowed))
-
-
-def may_verify(user) -> bool:
-    """Verification reads the whole store: it is run by those who may run checks (decide) somewhere."""
-    allowed = roles.scope(user, roles.DECIDE)
-    return allowed is None or bool(allowed)
 
 
 @login_required
@@ -48,7 +35,7 @@ def overview(request):
         "reporting": sum(1 for h in cov.hosts if h.events),
         "silent": sum(1 for h in cov.hosts if h.silent or h.silent_periods),
         "verification": report,
-        "may_verify": may_verify(request.user),
+        "may_verify": scope.may_verify(request.user),
         "checkpoint": Checkpoint.objects.order_by("-size").first(),
         "segments": Segment.objects.count(),
         "events": sum(Segment.objects.values_list("count", flat=True)),
@@ -75,7 +62,7 @@ def coverage_chart(request):
 @login_required
 @require_POST
 def verify_now(request):
-    if not may_verify(request.user):
+    if not scope.may_verify(request.user):
         return HttpResponse(status=403)
     report = verification.verify()
     if report["intact"]:
@@ -87,10 +74,7 @@ def verify_now(request):
 
 @login_required
 def alerts(request):
-    names = visible_senders(request.user)
-    qs = Alert.objects.all()
-    if names is not None:
-        qs = qs.filter(host__in=names)
+    qs = scope.visible_alerts(request.user)
     state = request.GET.get("state", "")
     if state in Alert.Disposition.values:
         qs = qs.filter(disposition=state)
@@ -101,25 +85,14 @@ def alerts(request):
     )
 
 
-def may_review(user, alert: Alert) -> bool:
-    """Reviewing an alert is a decision on the unit's evidence: the capability to decide in the unit
-    of the alert's host (administrators: any alert, an unknown sender's too)."""
-    if roles.scope(user, roles.DECIDE) is None:
-        return True
-    host = Host.objects.filter(name=alert.host).first() or next(
-        (h for h in Host.objects.all() if alert.host in h.addresses), None
-    )
-    return host is not None and roles.can(user, roles.DECIDE, host.unit_id)
-
-
 @login_required
 @require_POST
 def review(request, pk: int):
-    names = visible_senders(request.user)
+    names = scope.visible_senders(request.user)
     alert = Alert.objects.filter(pk=pk).first()
     if alert is None or (names is not None and alert.host not in names):
         return HttpResponse(status=404)
-    if not may_review(request.user, alert):
+    if not scope.may_review(request.user, alert):
         return HttpResponse(status=403)
     try:
         log_alerts.set_disposition(
@@ -144,7 +117,7 @@ def _day(value: str, end: bool = False) -> datetime | None:
 
 @login_required
 def events(request):
-    names = visible_senders(request.user)
+    names = scope.visible_senders(request.user)
     host = request.GET.get("host", "").strip()
     text = request.GET.get("q", "").strip()
     start, end = request.GET.get("from", ""), request.GET.get("to", "")
