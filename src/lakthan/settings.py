@@ -204,6 +204,7 @@ LAKTHAN_THAI_DIGITS = config.flag("LAKTHAN_THAI_DIGITS", True)
 LAKTHAN_LOG_DIR = LAKTHAN_HOME / "logs"
 LAKTHAN_LOG_ORIGIN = os.environ.get("LAKTHAN_LOG_ORIGIN", "lakthan.local/logs")
 LAKTHAN_LOG_SILENT_HOURS = config.integer("LAKTHAN_LOG_SILENT_HOURS", 24)
+LAKTHAN_LOG_ALONE_ROWS = 100_000  # tuning, not configuration: a chunk this large is sealed alone
 LAKTHAN_DISABLED_ACCOUNTS = [
     a.strip() for a in os.environ.get("LAKTHAN_DISABLED_ACCOUNTS", "").split(",") if a.strip()
 ]

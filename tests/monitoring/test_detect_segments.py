@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from lakthan.monitoring.pipeline import detect as detect_engine
-from lakthan.monitoring.pipeline import store as store_module
 from lakthan.monitoring.pipeline.matches import MatchCache, joined, split
 from lakthan.monitoring.services import alerts as log_alerts
 from lakthan.monitoring.services import events as log_events
@@ -31,9 +30,10 @@ RANGES = [  # the brute forces run 03:00–03:02 and 04:00–04:05 UTC; ranges c
 
 
 @pytest.fixture(params=["matched when written", "matched read back"])
-def sealed(db, request, monkeypatch):
+def sealed(db, request, settings):
     written = request.param == "matched when written"
-    monkeypatch.setattr(store_module, "ALONE_ROWS", 1 if written else 10**6)  # these chunks are small
+    default = settings.LAKTHAN_LOG_ALONE_ROWS
+    settings.LAKTHAN_LOG_ALONE_ROWS = 1 if written else 10**6  # these chunks are small
     syslog, access = known_attacks()
     for part in range(4):  # four segments, so brute-force windows and alerts span segments
         lines = syslog[part::4]
@@ -42,7 +42,7 @@ def sealed(db, request, monkeypatch):
         sealing.seal()
     ingest.ingest_lines(access, "nginx")
     sealing.seal()
-    monkeypatch.undo()
+    settings.LAKTHAN_LOG_ALONE_ROWS = default
     assert home.store().size() == 5
     return request.param
 

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from lakthan.monitoring.models import HostDay
-from lakthan.monitoring.pipeline import store as store_module
+from lakthan.monitoring.pipeline.store import LogStore
 from lakthan.monitoring.services import ingest
 from lakthan.monitoring.services import seal as sealing
 
@@ -21,11 +21,11 @@ def _line(host: str, seq: int, hour: int) -> str:
 
 
 @pytest.mark.parametrize("taken", ["when written", "read back"])
-def test_counts_and_sequence_gaps_per_host_and_day(db, monkeypatch, taken):
+def test_counts_and_sequence_gaps_per_host_and_day(db, monkeypatch, settings, taken):
     # chunks this small are joined and read back; sealed alone, they keep the counts taken when written
-    monkeypatch.setattr(store_module, "ALONE_ROWS", 1 if taken == "when written" else 10**6)
+    settings.LAKTHAN_LOG_ALONE_ROWS = 1 if taken == "when written" else 10**6
     if taken == "when written":
-        monkeypatch.setattr(store_module.LogStore, "read_segment", lambda *a: pytest.fail("read back"))
+        monkeypatch.setattr(LogStore, "read_segment", lambda *a: pytest.fail("read back"))
     web = [_line("web01", q, 10) for q in range(1, 51) if q not in (20, 21, 22)]  # 3 missing
     db01 = [_line("db01", q, 23) for q in range(1, 31)]  # none missing; 23:00+07:00 is still 5 Jan
     for k in range(0, 47, 10):  # segment 1: chunks of 10 lines, the two hosts interleaved

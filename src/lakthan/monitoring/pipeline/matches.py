@@ -24,7 +24,7 @@ from pathlib import Path
 
 import polars as pl
 
-from lakthan.monitoring.pipeline import _parse_native, candidates, detect, parsers, rules
+from lakthan.monitoring.pipeline import candidates, detect, parsers, rules
 from lakthan.monitoring.pipeline.files import write_atomic
 
 FORMAT = 1  # raised whenever what is kept changes meaning
@@ -35,8 +35,8 @@ def rules_key(sources: list[tuple[str, str]], placeholders: dict[str, list[str]]
     """Names a set of rules (their files and texts, the placeholder values) and the code that reads
     lines and matches them, so an upgrade of either starts afresh."""
     code = hashlib.sha256()
-    for module in (parsers, _parse_native, rules, candidates, detect):
-        code.update(Path(module.__file__).read_bytes())
+    for path in (parsers.__file__, parsers.KERNEL_FILE, rules.__file__, candidates.__file__, detect.__file__):
+        code.update(Path(path).read_bytes())
     text = json.dumps(
         [FORMAT, code.hexdigest(), sorted(sources), sorted(placeholders.items())], ensure_ascii=False
     )

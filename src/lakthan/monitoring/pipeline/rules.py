@@ -11,7 +11,6 @@ A rule that cannot be compiled is reported with its file and the reason; the oth
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from dataclasses import dataclass, field
 
@@ -507,6 +506,3 @@ def _ipv4_int(col: pl.Expr) -> pl.Expr:
     return sum(
         parts.struct.field(f"field_{i}").cast(pl.Int64, strict=False) * (256 ** (3 - i)) for i in range(4)
     )
-
-
-__all__ = ["RuleSet", "compile_texts", "add_derived", "ipaddress"]

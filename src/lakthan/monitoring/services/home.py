@@ -27,4 +27,4 @@ def silent_hours() -> int:
 
 
 def store() -> LogStore:
-    return LogStore(log_home(), origin=origin())
+    return LogStore(log_home(), origin=origin(), alone_rows=settings.LAKTHAN_LOG_ALONE_ROWS)

@@ -10,7 +10,7 @@ import polars as pl
 
 from lakthan.core.errors import InvalidInput
 from lakthan.monitoring.pipeline import parsers
-from lakthan.monitoring.pipeline.follow import Offsets, ahead
+from lakthan.monitoring.pipeline.follow import CHUNK_BYTES, Offsets, ahead
 from lakthan.monitoring.services.home import state_dir, store
 from lakthan.monitoring.services.rules import chunk_annotations
 
@@ -23,7 +23,11 @@ class IngestResult:
 
 
 def ingest_files(
-    paths: list[Path], host: str | None = None, fmt: str = "auto", year: int | None = None
+    paths: list[Path],
+    host: str | None = None,
+    fmt: str = "auto",
+    year: int | None = None,
+    chunk_bytes: int = CHUNK_BYTES,
 ) -> IngestResult:
     """Reads what is new in each file (offsets remembered), parses it and writes it durably to the open
     chunks; `seal` then makes segments of it. All files are checked before any is read."""
@@ -37,7 +41,7 @@ def ingest_files(
     s = store()
     s.recover()
     annotate = functools.cache(chunk_annotations)  # asked once, at the first large chunk
-    offsets = Offsets(state_dir() / "files.json")
+    offsets = Offsets(state_dir() / "files.json", chunk_bytes)
     events = unparsed = 0
 
     def parse(chunk):
