@@ -132,13 +132,9 @@ class CoverageViewSet(viewsets.ViewSet):
             unit = _visible_unit(request.user, code)
             cov = log_coverage.coverage(unit, start, end)
         else:
-            cov = log_coverage.coverage(start=start, end=end, unit_ids=_visible_ids(request.user))
+            cov = log_coverage.coverage(start=start, end=end, unit_ids=access.visible_unit_ids(request.user))
         data = {"unit": code or None, "start": start, "end": end, "window": cov.window, "hosts": cov.hosts}
         return Response(CoverageSerializer(data).data)
-
-
-def _visible_ids(user) -> set[int] | None:
-    return access.visible_unit_ids(user)
 
 
 def _visible_unit(user, code: str):

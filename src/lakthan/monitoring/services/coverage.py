@@ -44,9 +44,6 @@ class Coverage:
     unknown_senders: tuple[UnknownSender, ...]  # only when every host was asked for
     window: tuple[date, date] | None  # first and last day any of these hosts reported
 
-    def host(self, name: str) -> HostCoverage | None:
-        return next((h for h in self.hosts if h.name == name), None)
-
 
 def coverage(
     unit: Unit | None = None,
