@@ -70,7 +70,7 @@ def coverage(
     now = now or timezone.now()
     horizon = now if end is None else min(now, datetime.combine(end, datetime.max.time(), tzinfo=BANGKOK))
     rows_out = tuple(_host_coverage(h, by_sender, window, horizon) for h in hosts)
-    unknown = ()
+    unknown: tuple[UnknownSender, ...] = ()
     if everything:
         unknown = tuple(
             UnknownSender(
