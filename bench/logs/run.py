@@ -237,23 +237,26 @@ def _product_path(home: Path, src: Path) -> None:
     from lakthan.cli import setup_django
 
     setup_django()
-    from lakthan.monitoring import services
+    from lakthan.monitoring.services import alerts as log_alerts
+    from lakthan.monitoring.services import ingest
+    from lakthan.monitoring.services import rules as log_rules
+    from lakthan.monitoring.services import seal as sealing
 
     for d in RULE_DIRS[1:]:
         if d.exists():
-            services.import_rules(d)
+            log_rules.import_rules(d)
             break
     stage = Stage()
     stage(
         "ingest: read, parse, write (leaves ‖ Parquet ‖ matches, counts)",
-        services.ingest_files,
+        ingest.ingest_files,
         [src],
         None,
         "syslog",
         2013,
     )
-    stage("seal: segments, checkpoints, database index", services.seal)
-    alerts = stage("detect: alerts from kept matches, recorded", services.detect)
+    stage("seal: segments, checkpoints, database index", sealing.seal)
+    alerts = stage("detect: alerts from kept matches, recorded", log_alerts.detect)
     print(json.dumps([stage.rows, alerts]))
 
 

@@ -204,6 +204,14 @@ LAKTHAN_BACKUP_ALERT_EMAILS = config.items("LAKTHAN_BACKUP_ALERT_EMAILS")
 LAKTHAN_BACKUP_WEBHOOK_URL = config.text("LAKTHAN_BACKUP_WEBHOOK_URL")
 # `lakthan serve --production`: the proxies whose X-Forwarded-* headers gunicorn trusts.
 LAKTHAN_FORWARDED_ALLOW_IPS = config.text("LAKTHAN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# The log pipeline (monitoring): where the store lives, the name its checkpoints are signed under, how
+# long a host may stay quiet before it counts as silent, and the accounts the rules treat as disabled.
+LAKTHAN_LOG_DIR = LAKTHAN_HOME / "logs"
+LAKTHAN_LOG_ORIGIN = config.text("LAKTHAN_LOG_ORIGIN", "lakthan.local/logs")
+LAKTHAN_LOG_SILENT_HOURS = config.integer("LAKTHAN_LOG_SILENT_HOURS", 24)
+LAKTHAN_LOG_ALONE_ROWS = 100_000  # tuning, not configuration: a chunk this large is sealed alone
+LAKTHAN_DISABLED_ACCOUNTS = config.items("LAKTHAN_DISABLED_ACCOUNTS")
 DATA_UPLOAD_MAX_MEMORY_SIZE = LAKTHAN_MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -15,7 +15,8 @@ EXAMPLES = 15
 
 
 @pytest.mark.django_db(transaction=True)
-def test_no_server_errors(world):
+def test_no_server_errors(world, settings_fixture, tmp_path):
+    _monitoring_data(settings_fixture, tmp_path)
     token = Token.objects.create(user=world.users["supervisor"]).key
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
     operations = [result.ok() for result in schema.get_all_operations()]
@@ -47,3 +48,27 @@ def test_no_server_errors(world):
     assert seen >= len(operations)
     assert answered.get(2, 0) >= len(operations) // 2, answered  # authenticated: real answers, not only 4xx
     assert not failures, "\n".join(failures[:20])
+
+
+@pytest.fixture
+def settings_fixture(settings):
+    """pytest-django's settings (the name `settings` is hypothesis's here)."""
+    return settings
+
+
+def _monitoring_data(django_settings, tmp_path) -> None:
+    """A host of A with a sealed, verified event and an alert, so the monitoring endpoints answer."""
+    from lakthan.monitoring.services import alerts, ingest, verification
+    from lakthan.monitoring.services import hosts as log_hosts
+    from lakthan.monitoring.services import seal as sealing
+
+    django_settings.LAKTHAN_LOG_DIR = tmp_path / "logs"
+    log_hosts.add_host("a-web", "A", ["10.0.0.1"])
+    lines = [
+        f"<38>1 2013-05-01T10:00:{i:02d}+07:00 a-web sshd 1 - - Failed password for root from 203.0.113.7 port 1 ssh2"
+        for i in range(12)
+    ]
+    ingest.ingest_lines(lines, "syslog")
+    sealing.seal()
+    assert alerts.detect()
+    verification.verify()

@@ -4,11 +4,11 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _private_log_store(settings, tmp_path, monkeypatch):
+def _private_log_store(settings, tmp_path):
     """Each test gets its own log store under its tmp_path."""
     settings.LAKTHAN_LOG_DIR = tmp_path / "logs"
     settings.LAKTHAN_REQUIRE_2FA = False  # page tests sign in with a password only
-    monkeypatch.delenv("LAKTHAN_DISABLED_ACCOUNTS", raising=False)
+    settings.LAKTHAN_DISABLED_ACCOUNTS = []
 
 
 @pytest.fixture

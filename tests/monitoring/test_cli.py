@@ -74,8 +74,8 @@ def test_verify_json_shape_and_tamper_exit_code(loaded, cli, settings):
     assert r.exit_code == 1 and "removed: segment 1 position 40" in r.output
 
 
-def test_detect_json_shape(loaded, cli, monkeypatch):
-    monkeypatch.setenv("LAKTHAN_DISABLED_ACCOUNTS", "former01")
+def test_detect_json_shape(loaded, cli, settings):
+    settings.LAKTHAN_DISABLED_ACCOUNTS = ["former01"]
     r = cli("logs", "detect", "--json")
     alerts = json.loads(r.output)
     brute = [a for a in alerts if a["rule_id"] == "2d6a4b37-8a1c-4e0a-bb3e-7d5b0f3f9a01"]

@@ -14,7 +14,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lakthan.monitoring.pipeline.detect import _windowed, matching
+from lakthan.monitoring.pipeline.detect import matching, windowed
 from lakthan.monitoring.pipeline.rules import CompiledCorrelation, RuleSet, add_derived, compile_texts
 from lakthan.monitoring.pipeline.schema import conform
 
@@ -339,7 +339,7 @@ def test_windows_hold_the_events_of_every_qualifying_window(points, threshold, o
         for k, (g, s) in enumerate(points)
         if any(h == g and t <= s <= t + 60 and qualifies(g, t) for h, t in points)
     }
-    assert set(_windowed(hit, corr)["position"]) == inside
+    assert set(windowed(hit, corr)["position"]) == inside
 
 
 @pytest.mark.parametrize(

@@ -88,15 +88,14 @@ def test_native_leaves_equal_the_reference_on_every_layout(data):
         assert chunked.column(0).num_chunks == 2 and eventhash.leaves(chunked) == want
 
 
-def test_rows_are_split_over_threads_in_order(monkeypatch):
-    monkeypatch.setattr(eventhash, "_PARALLEL_ROWS", 10)
+def test_rows_are_split_over_threads_in_order():
     df = _frame([(f"m{i}", i, i % 2 == 0, i, None) for i in range(1001)])
     table = df.to_arrow(compat_level=pl.CompatLevel.newest())
-    leaves = eventhash.leaves(table)
+    leaves = eventhash.leaves(table, parallel_rows=10)
     assert leaves == _reference(df)
     for n in (0, 1, 2, 3, 10, 11, 1000, 1001):
         part = leaves[: 32 * n]
-        assert eventhash.root(part) == _recursive_root(eventhash.split(part))
+        assert eventhash.root(part, parallel_rows=10) == _recursive_root(eventhash.split(part))
 
 
 def _recursive_root(hashes: list[bytes]) -> bytes:

@@ -13,14 +13,13 @@ def _write(path, lines):
         fh.writelines(line + "\n" for line in lines)
 
 
-def test_a_large_file_is_read_in_chunks_of_whole_lines(tmp_path, monkeypatch):
-    monkeypatch.setattr(follow, "CHUNK_BYTES", 64)
+def test_a_large_file_is_read_in_chunks_of_whole_lines(tmp_path):
     log = tmp_path / "syslog"
     lines = [f"line {i} " + "x" * (i % 7) for i in range(40)] + ["y" * 300]  # one line longer than a chunk
     _write(log, lines)
     with open(log, "a") as fh:
         fh.write("a half-written last line")
-    offsets = Offsets(tmp_path / "state.json")
+    offsets = Offsets(tmp_path / "state.json", chunk_bytes=64)
     chunks = list(offsets.read_new(log))
     assert len(chunks) > 5
     assert all(c.data.endswith(b"\n") and len(c.data) <= 64 + 300 for c in chunks)
@@ -30,17 +29,16 @@ def test_a_large_file_is_read_in_chunks_of_whole_lines(tmp_path, monkeypatch):
     assert chunks[-1].end == log.stat().st_size - len("a half-written last line")
 
 
-def test_progress_moves_only_when_a_chunk_is_done(tmp_path, monkeypatch):
-    monkeypatch.setattr(follow, "CHUNK_BYTES", 32)
+def test_progress_moves_only_when_a_chunk_is_done(tmp_path):
     log = tmp_path / "auth.log"
     _write(log, [f"event {i:03d}" for i in range(20)])
     state = tmp_path / "state.json"
-    first = Offsets(state)
+    first = Offsets(state, chunk_bytes=32)
     reader = first.read_new(log)
     done = next(reader)
     first.done(done)
     next(reader)  # read but never stored: the process dies here
-    again = b"".join(c.data for c in Offsets(state).read_new(log))
+    again = b"".join(c.data for c in Offsets(state, chunk_bytes=32).read_new(log))
     assert done.data + again == log.read_bytes()
 
 
@@ -83,10 +81,9 @@ def test_a_chunk_that_cannot_be_parsed_is_named_and_the_chunks_before_it_are_kep
     import pytest
 
     from lakthan.core.errors import InvalidInput
-    from lakthan.monitoring import services
     from lakthan.monitoring.pipeline import parsers
+    from lakthan.monitoring.services import home, ingest
 
-    monkeypatch.setattr(follow, "CHUNK_BYTES", 200)
     log = tmp_path / "syslog"
     _write(log, [f"<38>1 2013-01-05T10:00:{i:02d}+07:00 web01 sshd 1 - - event {i}" for i in range(20)])
     parse_bytes, calls = parsers.parse_bytes, []
@@ -99,9 +96,11 @@ def test_a_chunk_that_cannot_be_parsed_is_named_and_the_chunks_before_it_are_kep
 
     monkeypatch.setattr(parsers, "parse_bytes", second_fails)
     with pytest.raises(InvalidInput) as err:
-        services.ingest_files([log], fmt="syslog")
+        ingest.ingest_files([log], fmt="syslog", chunk_bytes=200)
     second_line = calls[0].count(b"\n") + 1
     assert f"{log}:{second_line}: cannot parse (a line the parser cannot take)" in str(err.value.args)
-    assert services.store().pending() == calls[0].count(b"\n")  # the first chunk is stored
+    assert home.store().pending() == calls[0].count(b"\n")  # the first chunk is stored
     monkeypatch.setattr(parsers, "parse_bytes", parse_bytes)
-    assert services.ingest_files([log], fmt="syslog").events == 20 - calls[0].count(b"\n")  # from there on
+    assert ingest.ingest_files([log], fmt="syslog", chunk_bytes=200).events == 20 - calls[0].count(
+        b"\n"
+    )  # from there on

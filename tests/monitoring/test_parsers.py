@@ -115,12 +115,11 @@ def test_a_priority_in_other_digits_does_not_fail_the_batch():
     assert ev["severity"].to_list() == [None, None]
 
 
-def test_windows_and_threads_do_not_change_the_events(monkeypatch):
+def test_windows_and_threads_do_not_change_the_events():
     data = "\n".join(MIXED * 20).encode()
     expected = parsers.parse_bytes(data, "syslog", now=NOW).events
-    monkeypatch.setattr(parsers, "_WINDOW_BITS", 8)  # 256-byte windows: views into many buffers
-    monkeypatch.setattr(parsers, "_BYTES_PER_THREAD", 64)
-    assert parsers.parse_bytes(data, "syslog", now=NOW).events.equals(expected)
+    small = parsers.Tuning(window_bits=8, bytes_per_thread=64)  # 256-byte windows: views into many buffers
+    assert parsers.parse_bytes(data, "syslog", now=NOW, tuning=small).events.equals(expected)
     for threads in (2, 3, 16):
         assert _parse_native.parse_syslog(data, None, 30, threads, 2013) == _parse_native.parse_syslog(
             data, None, 30, 1, 2013
@@ -128,10 +127,9 @@ def test_windows_and_threads_do_not_change_the_events(monkeypatch):
         assert _parse_native.lines(data, None, 30, threads) == _parse_native.lines(data, None, 30, 1)
 
 
-def test_a_line_longer_than_a_window_is_refused(monkeypatch):
-    monkeypatch.setattr(parsers, "_WINDOW_BITS", 6)
+def test_a_line_longer_than_a_window_is_refused():
     with pytest.raises(ValueError, match="more than 64 bytes"):
-        parsers.parse_bytes(b"x" * 65, "syslog")
+        parsers.parse_bytes(b"x" * 65, "syslog", tuning=parsers.Tuning(window_bits=6))
 
 
 ACTIONS = [  # message → (action, user, src_ip), as parsers._ACTIONS' regular expressions find them
@@ -160,7 +158,9 @@ ACTIONS = [  # message → (action, user, src_ip), as parsers._ACTIONS' regular 
 def test_actions_from_messages(message, expected):
     lines = [f"<38>1 2013-08-01T00:00:00Z h a p m - {message}", f"<38>Aug  1 00:00:00 h a: {message}"]
     by_kernel = parsers.parse(lines, "syslog").events
-    by_polars = parsers._complete_rows(parsers._syslog(pl.DataFrame({"raw": lines}), 2013, "Asia/Bangkok"))
+    by_polars = parsers.complete_rows(
+        parsers.syslog_by_polars(pl.DataFrame({"raw": lines}), 2013, "Asia/Bangkok")
+    )
     for ev in (by_kernel, by_polars):
         assert ev.select("action", "user", "src_ip").rows() == [expected, expected]
 
@@ -251,12 +251,14 @@ def _kernel_agrees_with_polars(lines: list[str], year: int = 2013, tz: str = "As
     """Asserts the kernel's rows (and _syslog_native's) are those of the polars expressions; the
     kernel's handled column (of the lines given by offsets)."""
     data = "\n".join(lines).encode()
-    for source in (parsers._Lines(data), parsers._Lines(*_with_offsets(lines))):
+    for source in (parsers.Lines(data), parsers.Lines(*_with_offsets(lines))):
         rows = source.syslog(year, tz)
         by_kernel = conform(rows.drop("handled")).filter(rows["handled"])
-        by_polars = parsers._complete_rows(parsers._syslog(pl.DataFrame({"raw": source.raw()}), year, tz))
+        by_polars = parsers.complete_rows(
+            parsers.syslog_by_polars(pl.DataFrame({"raw": source.raw()}), year, tz)
+        )
         assert by_kernel.equals(by_polars.filter(rows["handled"]))
-        assert parsers._syslog_native(source, year, tz).equals(by_polars)
+        assert parsers.syslog_by_kernel(source, year, tz).equals(by_polars)
     return rows["handled"]
 
 

@@ -7,31 +7,32 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from lakthan.core.errors import InvalidInput
-from lakthan.monitoring import services
 from lakthan.monitoring.models import Segment
+from lakthan.monitoring.services import ingest, retention, verification
+from lakthan.monitoring.services import seal as sealing
 
 
 def _seal(day: str):
-    services.ingest_lines([f"<38>1 {day}T10:00:00+07:00 h1 sshd 1 - - hello {day}"], "syslog")
-    return services.seal()
+    ingest.ingest_lines([f"<38>1 {day}T10:00:00+07:00 h1 sshd 1 - - hello {day}"], "syslog")
+    return sealing.seal()
 
 
 def test_retention_below_90_days_is_refused_with_the_legal_reason(db):
     with pytest.raises(InvalidInput) as exc:
-        services.set_retention(89)
+        retention.set_retention(89)
     assert "section 26" in exc.value.message_en and "มาตรา ๒๖" in exc.value.message_th
-    assert services.set_retention(180, "db01").days == 180
-    assert services.retention_days("db01") == 180 and services.retention_days("other") == 90
+    assert retention.set_retention(180, "db01").days == 180
+    assert retention.retention_days("db01") == 180 and retention.retention_days("other") == 90
 
 
 def test_legal_hold_is_bounded_to_two_years(db):
     today = date(2013, 9, 30)
     with pytest.raises(InvalidInput):
-        services.add_legal_hold("ตช 0029/1", today + timedelta(days=800), today=today)
+        retention.add_legal_hold("ตช 0029/1", today + timedelta(days=800), today=today)
     with pytest.raises(InvalidInput):
-        services.add_legal_hold("", today + timedelta(days=30), today=today)
+        retention.add_legal_hold("", today + timedelta(days=30), today=today)
     assert (
-        services.add_legal_hold("ตช 0029/1", today + timedelta(days=700), today=today).order_ref
+        retention.add_legal_hold("ตช 0029/1", today + timedelta(days=700), today=today).order_ref
         == "ตช 0029/1"
     )
 
@@ -40,21 +41,21 @@ def test_prune_keeps_leaf_hashes_and_respects_hold(db):
     _seal("2013-01-05")
     _seal("2013-06-01")
     now = datetime(2013, 6, 10, tzinfo=UTC)
-    hold = services.add_legal_hold("order-1", date(2013, 7, 1), today=date(2013, 6, 10))
-    assert services.prune(now=now) == []  # an order to preserve is running
+    hold = retention.add_legal_hold("order-1", date(2013, 7, 1), today=date(2013, 6, 10))
+    assert retention.prune(now=now) == []  # an order to preserve is running
     hold.delete()
-    assert services.prune(now=now) == [1]  # only the segment older than 90 days
+    assert retention.prune(now=now) == [1]  # only the segment older than 90 days
     assert Segment.objects.get(index=1).pruned_at is not None
-    report = services.verify()
+    report = verification.verify()
     assert report["intact"] and report["pruned"] == 1 and report["events"] == 2
-    assert services.oldest_retained().date() == date(2013, 6, 1)
+    assert retention.oldest_retained().date() == date(2013, 6, 1)
 
 
 def test_deleting_the_newest_checkpoint_is_caught_by_the_database_record(db, settings):
     _seal("2013-06-01")
     _seal("2013-06-02")
     (settings.LAKTHAN_LOG_DIR / "checkpoints" / "00000002.txt").unlink()
-    report = services.verify()
+    report = verification.verify()
     assert not report["intact"]
     assert {
         "segment": 2,
@@ -89,15 +90,15 @@ def test_standalone_verifier_needs_only_the_directory_and_key(db, settings, tmp_
 
 
 def test_per_host_retention_and_per_host_hold(db):
-    services.ingest_lines(["<38>1 2013-01-05T10:00:00+07:00 db01 sshd 1 - - a"], "syslog")
-    services.seal()
-    services.ingest_lines(["<38>1 2013-01-06T10:00:00+07:00 web01 sshd 1 - - b"], "syslog")
-    services.seal()
-    services.ingest_lines(["<38>1 2013-01-07T10:00:00+07:00 gw01 sshd 1 - - c"], "syslog")
-    services.seal()
-    services.set_retention(365, "db01")
-    services.add_legal_hold("order-2", date(2013, 12, 31), host_name="web01", today=date(2013, 6, 10))
+    ingest.ingest_lines(["<38>1 2013-01-05T10:00:00+07:00 db01 sshd 1 - - a"], "syslog")
+    sealing.seal()
+    ingest.ingest_lines(["<38>1 2013-01-06T10:00:00+07:00 web01 sshd 1 - - b"], "syslog")
+    sealing.seal()
+    ingest.ingest_lines(["<38>1 2013-01-07T10:00:00+07:00 gw01 sshd 1 - - c"], "syslog")
+    sealing.seal()
+    retention.set_retention(365, "db01")
+    retention.add_legal_hold("order-2", date(2013, 12, 31), host_name="web01", today=date(2013, 6, 10))
     # db01's events are kept a year, web01's are under an order; only gw01's segment goes
-    assert services.prune(now=datetime(2013, 6, 10, tzinfo=UTC)) == [3]
+    assert retention.prune(now=datetime(2013, 6, 10, tzinfo=UTC)) == [3]
     assert Segment.objects.get(index=3).prune_reason == "retention 90 days"
-    assert services.verify()["intact"]
+    assert verification.verify()["intact"]

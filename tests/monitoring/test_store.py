@@ -13,7 +13,6 @@ import pytest
 from lakthan.monitoring.engines import eventhash, merkle
 from lakthan.monitoring.engines.checkpoint import Signer, Verifier
 from lakthan.monitoring.pipeline import parsers
-from lakthan.monitoring.pipeline import store as store_module
 from lakthan.monitoring.pipeline.schema import EVIDENCE, evidence
 from lakthan.monitoring.pipeline.store import LogStore, header_leaf
 from lakthan.monitoring.pipeline.verify import locate, verify_dir
@@ -224,9 +223,8 @@ def _hosts(df: pl.DataFrame) -> pl.DataFrame:
 ANNOTATE = {"hosts": _hosts, "count": lambda df: pl.DataFrame({"n": [df.height]})}
 
 
-def test_a_chunk_sealed_alone_keeps_its_annotations_for_its_segment(tmp_path, monkeypatch):
-    monkeypatch.setattr(store_module, "ALONE_ROWS", 5)
-    s = LogStore(tmp_path / "logs")
+def test_a_chunk_sealed_alone_keeps_its_annotations_for_its_segment(tmp_path):
+    s = LogStore(tmp_path / "logs", alone_rows=5)
     s.append(parsers.parse(_lines(7, host="h1")).events, lambda: ANNOTATE)
     small = parsers.parse(_lines(4, host="h2")).events
     s.append(small, lambda: pytest.fail("annotations asked for a chunk to be joined"))
@@ -243,9 +241,8 @@ def test_a_chunk_sealed_alone_keeps_its_annotations_for_its_segment(tmp_path, mo
     assert s.annotation_names(1) == []  # taken from the events: pruned with them
 
 
-def test_annotations_of_a_seal_that_crashed_before_its_header_are_not_kept(tmp_path, monkeypatch):
-    monkeypatch.setattr(store_module, "ALONE_ROWS", 1)
-    s = LogStore(tmp_path / "logs")
+def test_annotations_of_a_seal_that_crashed_before_its_header_are_not_kept(tmp_path):
+    s = LogStore(tmp_path / "logs", alone_rows=1)
     s.append(parsers.parse(_lines(4)).events, lambda: ANNOTATE)
     s.seal()
     s.append(parsers.parse(_lines(2, start=4)).events)
@@ -262,11 +259,8 @@ def test_locate_cases():
     assert {k for _, k in locate([a, b, c, d], [a, c, b, d])} == {"reordered"}
 
 
-def test_a_large_chunk_is_sealed_as_a_segment_of_its_own_and_small_ones_between_are_joined(
-    tmp_path, monkeypatch
-):
-    monkeypatch.setattr(store_module, "ALONE_ROWS", 10)
-    s = LogStore(tmp_path / "logs")
+def test_a_large_chunk_is_sealed_as_a_segment_of_its_own_and_small_ones_between_are_joined(tmp_path):
+    s = LogStore(tmp_path / "logs", alone_rows=10)
     sizes = [12, 3, 4, 10, 2]
     frames, inodes = [], []
     for k, n in enumerate(sizes):
@@ -283,11 +277,8 @@ def test_a_large_chunk_is_sealed_as_a_segment_of_its_own_and_small_ones_between_
     assert verify_dir(s.root, s.vkey()).intact and not s.open_chunks()
 
 
-def test_an_annotation_that_fails_leaves_the_chunk_written_and_is_named_in_the_log(
-    tmp_path, monkeypatch, caplog
-):
-    monkeypatch.setattr(store_module, "ALONE_ROWS", 1)
-    s = LogStore(tmp_path / "logs")
+def test_an_annotation_that_fails_leaves_the_chunk_written_and_is_named_in_the_log(tmp_path, caplog):
+    s = LogStore(tmp_path / "logs", alone_rows=1)
 
     def broken(df):
         raise ValueError("no such column")

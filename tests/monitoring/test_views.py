@@ -5,28 +5,32 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 
-from lakthan.monitoring import services
 from lakthan.monitoring.models import Alert
+from lakthan.monitoring.services import alerts as log_alerts
+from lakthan.monitoring.services import events as log_events
+from lakthan.monitoring.services import home, ingest, verification
+from lakthan.monitoring.services import hosts as log_hosts
+from lakthan.monitoring.services import seal as sealing
 
 from .gen import known_attacks
 
 
 @pytest.fixture
 def data(org):
-    services.add_host("web01", "B-IT")
-    services.add_host("db01", "B-IT")
-    services.add_host("other01", "X")
+    log_hosts.add_host("web01", "B-IT")
+    log_hosts.add_host("db01", "B-IT")
+    log_hosts.add_host("other01", "X")
     syslog, _ = known_attacks()
-    services.ingest_lines(
+    ingest.ingest_lines(
         syslog
         + [
             "<38>1 2013-03-05T10:00:00+07:00 other01 sshd 1 - - Accepted password for x from 10.9.9.9 port 1 ssh2"
         ],
         "syslog",
     )
-    services.seal()
-    services.detect()
-    services.verify()
+    sealing.seal()
+    log_alerts.detect()
+    verification.verify()
     return org
 
 
@@ -70,12 +74,12 @@ def test_event_search(data, staff):
 
 
 def test_search_reads_only_the_events_found_out_of_their_lines(data):
-    rows = services.search(host="web01", text="203.0.113.7", limit=5)
+    rows = log_events.search(host="web01", text="203.0.113.7", limit=5)
     assert len(rows) == 5 and [r["ts"] for r in rows] == sorted((r["ts"] for r in rows), reverse=True)
     for r in rows:
         assert r["app"] == "sshd" and r["parsed"]
         assert r["msg"].startswith("Failed password for root from 203.0.113.7")
-        stored = services.store().read_segment(r["segment"], ["raw"])["raw"][r["position"]]
+        stored = home.store().read_segment(r["segment"], ["raw"])["raw"][r["position"]]
         assert stored.endswith(r["msg"])
 
 
@@ -96,3 +100,74 @@ def test_a_unit_user_sees_only_their_hosts(data, client):
 
 def test_login_required(client, db):
     assert client.get("/monitoring/").status_code == 302
+
+
+def _member_of(unit, username: str, client):
+    from lakthan.core.services import add_person
+
+    user = get_user_model().objects.create_user(username, password="x" * 12)
+    add_person(unit, "ทดสอบ", username, user=user)
+    client.force_login(user)
+    return user
+
+
+def test_verify_now_needs_the_capability_to_run_checks(data, client):
+    _member_of(data.other, "reader", client)  # a member: may view, not decide
+    before = (home.state_dir() / "last-verify.json").read_bytes()
+    assert client.post("/monitoring/verify").status_code == 403
+    assert (home.state_dir() / "last-verify.json").read_bytes() == before  # nothing ran
+    assert "Verify now" not in client.get("/monitoring/").content.decode()
+
+
+def test_verify_now_runs_for_an_administrator(data, staff):
+    before = verification.last_verification()["verified_at"]
+    assert staff.post("/monitoring/verify").status_code == 302
+    assert verification.last_verification()["verified_at"] > before
+
+
+def test_event_search_scopes_to_the_callers_hosts_before_taking_the_first_200(data, client):
+    newer = [
+        f"<38>1 2013-03-06T11:{i // 60:02d}:{i % 60:02d}+07:00 web01 sshd 1 - - Accepted password for a from 10.0.0.{i % 250} port 1 ssh2"
+        for i in range(250)
+    ]
+    ingest.ingest_lines(newer, "syslog")
+    sealing.seal()
+    _member_of(data.other, "clerk2", client)
+    page = client.get(
+        "/monitoring/events/", {"q": "Accepted password", "from": "2013-03-01"}
+    ).content.decode()
+    assert "Accepted password for x from 10.9.9.9" in page  # other01's event, older than web01's 250
+    assert "web01" not in page
+
+
+def test_review_records_the_username_as_every_audited_change_does(data, client):
+    from lakthan.core.models import AuditEntry
+
+    user = get_user_model().objects.create_user("somying", password="x" * 12)
+    data.supervisor.user = user  # the supervisor of the bureau: may decide for B-IT's hosts
+    data.supervisor.save()
+    client.force_login(user)
+    alert = Alert.objects.filter(host="web01").first()
+    r = client.post(f"/monitoring/alerts/{alert.pk}/review", {"disposition": "false_positive", "note": "ok"})
+    assert r.status_code == 302
+    alert.refresh_from_db()
+    assert alert.disposition == "false_positive" and alert.reviewed_by == "somying"
+    entry = AuditEntry.objects.filter(action="alert.review").latest("pk")
+    assert entry.actor == "somying"
+
+
+def test_a_member_may_not_review_an_alert_of_their_own_hosts(data, client):
+    _member_of(data.other, "clerk3", client)
+    alert = Alert.objects.create(
+        rule_id="r",
+        rule_title="t",
+        level="high",
+        host="other01",
+        count=1,
+        first="2013-03-05T03:00Z",
+        last="2013-03-05T03:00Z",
+    )
+    r = client.post(f"/monitoring/alerts/{alert.pk}/review", {"disposition": "false_positive"})
+    assert r.status_code == 403
+    alert.refresh_from_db()
+    assert alert.disposition == "open"

@@ -14,6 +14,6 @@ SOURCE = "lakthan.audit"
 
 
 def write(entry) -> None:
-    from lakthan.monitoring.services import ingest_lines
+    from lakthan.monitoring.services import ingest
 
-    ingest_lines([audit.as_line(entry)], fmt="jsonl", host=HOST, source=SOURCE)
+    ingest.ingest_lines([audit.as_line(entry)], fmt="jsonl", host=HOST, source=SOURCE)

@@ -23,7 +23,7 @@ def _font(size: int):
 
 
 def coverage_png(
-    hosts: list[str], per_day: dict[str, dict[str, int]], start: date, end: date, title: str
+    hosts: list[str], per_day: dict[str, dict[date, int]], start: date, end: date, title: str
 ) -> bytes:
     days = [(start + timedelta(days=i)) for i in range((end - start).days + 1)]
     cell = max(2, min(12, 900 // max(1, len(days))))
@@ -40,7 +40,7 @@ def coverage_png(
         draw.text((10, y + 5), host, fill="black", font=small)
         counts = per_day.get(host, {})
         for i, day in enumerate(days):
-            n = counts.get(day.isoformat(), 0)
+            n = counts.get(day, 0)
             if n:
                 shade = int(200 - 150 * min(1.0, n / peak))
                 color = (

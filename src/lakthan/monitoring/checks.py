@@ -6,10 +6,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date, timedelta
+from datetime import datetime, time
 
 from lakthan.checks.registry import Artefact, CheckResult, Period, register
 from lakthan.lib.thai import format_span
+from lakthan.lib.timezones import BANGKOK
 
 COVERAGE = "urn:lakthan:check:log-coverage"
 INTEGRITY = "urn:lakthan:check:log-integrity"
@@ -23,11 +24,11 @@ class LogCoverage:
     title_en = "Log coverage of every host"
 
     def run(self, period: Period, unit, report) -> CheckResult:
-        from lakthan.monitoring import services
         from lakthan.monitoring.chart import coverage_png
+        from lakthan.monitoring.services import coverage as log_coverage
 
-        cov = services.coverage(unit, period.start, period.end)
-        hosts = cov["hosts"]
+        cov = log_coverage.coverage(unit, period.start, period.end)
+        hosts = cov.hosts
         if not hosts:
             return CheckResult(
                 "no_data",
@@ -35,11 +36,11 @@ class LogCoverage:
                 "the unit has no inventoried hosts",
                 per_criterion={ITEM: "no_data"},
             )
-        never = [h["name"] for h in hosts if not h["events"]]
-        gaps = {h["name"]: h["silent_periods"] for h in hosts if h["events"] and h["silent_periods"]}
-        window = cov["window"]
-        n_days = hosts[0]["days_in_window"] if window else 0
-        mostly_silent = [h["name"] for h in hosts if h["days_reported"] * 2 < n_days] + never
+        never = [h.name for h in hosts if not h.events]
+        gaps = {h.name: h.silent_periods for h in hosts if h.events and h.silent_periods}
+        window = cov.window
+        n_days = hosts[0].days_in_window if window else 0
+        mostly_silent = [h.name for h in hosts if h.days_reported * 2 < n_days] + never
         if len(set(mostly_silent)) * 2 > len(hosts) or not window:
             status = "not_met"
         elif never or gaps:
@@ -73,10 +74,10 @@ class LogCoverage:
         ]
         if window:
             png = coverage_png(
-                [h["name"] for h in hosts],
-                cov["per_day"],
-                date.fromisoformat(window[0]),
-                date.fromisoformat(window[1]),
+                [h.name for h in hosts],
+                {h.name: h.per_day for h in hosts},
+                window[0],
+                window[1],
                 f"Log coverage {window[0]} .. {window[1]} ({reported}/{len(hosts)} hosts)",
             )
             artefacts.append(
@@ -95,10 +96,11 @@ class LogCoverage:
                 "hosts": len(hosts),
                 "reported": reported,
                 "never": never,
-                "silent_periods": gaps,
-                "window": window,
-                "unknown_senders": len(services.coverage()["unknown_senders"]),
-                "seq_gaps": sum(h["seq_gaps"] for h in hosts),
+                "silent_periods": {
+                    name: [[a.isoformat(), b.isoformat()] for a, b in p] for name, p in gaps.items()
+                },
+                "window": [window[0].isoformat(), window[1].isoformat()] if window else None,
+                "seq_gaps": sum(h.seq_gaps for h in hosts),
             },
             artefacts=artefacts,
             per_criterion={ITEM: status},
@@ -106,7 +108,7 @@ class LogCoverage:
 
 
 def _ranges(periods) -> str:
-    return ", ".join(a if a == b else f"{a}..{b}" for a, b in periods)
+    return ", ".join(str(a) if a == b else f"{a}..{b}" for a, b in periods)
 
 
 def _csv(hosts) -> bytes:
@@ -129,16 +131,16 @@ def _csv(hosts) -> bytes:
     for h in hosts:
         w.writerow(
             [
-                h["name"],
-                h["unit"],
-                h["events"],
-                h["events_per_day"],
-                h["days_reported"],
-                h["days_in_window"],
-                h["last_event"] or "",
-                _ranges(h["silent_periods"]),
-                h["seq_gaps"],
-                h["unparsed"],
+                h.name,
+                h.unit,
+                h.events,
+                h.events_per_day,
+                h.days_reported,
+                h.days_in_window,
+                h.last_event.isoformat() if h.last_event else "",
+                _ranges(h.silent_periods),
+                h.seq_gaps,
+                h.unparsed,
             ]
         )
     return out.getvalue().encode("utf-8-sig")
@@ -146,56 +148,83 @@ def _csv(hosts) -> bytes:
 
 @register
 class LogIntegrity:
+    """Reads the last verification (the periodic job or `lakthan logs verify` writes it); it never
+    verifies itself, so running checks neither takes minutes nor writes the store's state."""
+
     urn = INTEGRITY
     title_th = "ความถูกต้องครบถ้วนของบันทึกการใช้งาน (ตรวจสอบการแก้ไขได้)"
     title_en = "Log integrity (tamper evidence), retention and review"
 
     def run(self, period: Period, unit, report) -> CheckResult:
-        from lakthan.monitoring import services
-        from lakthan.monitoring.models import Alert, Host, Segment
+        from lakthan.monitoring.models import Alert, HostDay, Segment
+        from lakthan.monitoring.services import home, retention, verification
+        from lakthan.monitoring.services import hosts as log_hosts
 
-        if not Host.objects.filter(unit_id__in=unit.descendant_ids()).exists():
+        hosts = log_hosts.hosts_of(unit)
+        if not hosts:
             return CheckResult(
                 "no_data",
                 "หน่วยงานยังไม่มีรายการเครื่องที่ต้องส่งบันทึก",
                 "the unit has no inventoried hosts",
                 per_criterion={ITEM: "no_data"},
             )
-        if not Segment.objects.exists():
+        start, end = _bounds(period)
+        segments = Segment.objects.filter(first_ts__lte=end, last_ts__gte=start)
+        if not segments.exists():
             return CheckResult(
-                "no_data", "ยังไม่มีบันทึกที่ปิดผนึก", "no sealed log segments yet", per_criterion={ITEM: "no_data"}
+                "no_data",
+                "ยังไม่มีบันทึกที่ปิดผนึกในรอบนี้",
+                "no sealed log segments in the period",
+                per_criterion={ITEM: "no_data"},
             )
-        v = services.verify()
-        open_alerts = Alert.objects.filter(disposition=Alert.Disposition.OPEN).count()
-        total_alerts = Alert.objects.count()
-        oldest = services.oldest_retained()
-        days = services.retention_days()
-        span = (Segment.objects.order_by("-index").first().last_ts - oldest).days if oldest else 0
-        if not v["intact"]:
+        v = verification.last_verification()
+        if v is None:
+            return CheckResult(
+                "no_data",
+                "ยังไม่เคยตรวจสอบความถูกต้องของบันทึก (lakthan logs verify)",
+                "the logs have not been verified yet (lakthan logs verify)",
+                per_criterion={ITEM: "no_data"},
+            )
+        in_period = set(segments.values_list("index", flat=True))
+        problems = [p for p in v["problems"] if p.get("segment") is None or p["segment"] in in_period]
+        names = log_hosts.sender_names(hosts)
+        events = sum(
+            HostDay.objects.filter(
+                host_name__in=names, day__gte=period.start, day__lte=period.end
+            ).values_list("count", flat=True)
+        )
+        alerts = Alert.objects.filter(host__in=names, first__gte=start, first__lte=end)
+        open_alerts = alerts.filter(disposition=Alert.Disposition.OPEN).count()
+        total_alerts = alerts.count()
+        days = min(retention.retention_days(h.name) for h in hosts)
+        kept = segments.filter(pruned_at__isnull=True).order_by("index")
+        oldest = kept.first().first_ts if kept.exists() else None
+        span = (kept.last().last_ts - oldest).days if oldest else 0
+        if problems:
             status = "not_met"
-            th = f"การตรวจสอบพบความผิดปกติ {len(v['problems'])} รายการ"
-            en = f"verification found {len(v['problems'])} problem(s)"
+            th = f"การตรวจสอบพบความผิดปกติ {len(problems)} รายการ"
+            en = f"verification found {len(problems)} problem(s)"
         elif open_alerts:
             status = "partly"
             th = f"บันทึกครบถ้วนไม่ถูกแก้ไข; การแจ้งเตือนรอพิจารณา {open_alerts} จาก {total_alerts} รายการ"
             en = f"logs intact; {open_alerts} of {total_alerts} alerts await review"
         else:
             status = "met"
-            th = f"บันทึกครบถ้วนไม่ถูกแก้ไข ({v['events']} เหตุการณ์); พิจารณาการแจ้งเตือนครบ {total_alerts} รายการ"
-            en = f"logs intact ({v['events']} events); all {total_alerts} alerts reviewed"
+            th = f"บันทึกครบถ้วนไม่ถูกแก้ไข ({events} เหตุการณ์); พิจารณาการแจ้งเตือนครบ {total_alerts} รายการ"
+            en = f"logs intact ({events} events); all {total_alerts} alerts reviewed"
         th += f"; กำหนดเก็บรักษา {days} วัน"
         en += f"; retention {days} days"
-        cp = services.store().latest_checkpoint() or ""
+        store = home.store()
         artefacts = [
             Artefact(
                 "log-verification.json",
-                json.dumps(v, ensure_ascii=False, indent=1).encode(),
+                json.dumps({**v, "problems": problems}, ensure_ascii=False, indent=1).encode(),
                 "รายงานการตรวจสอบความถูกต้องของบันทึกการใช้งาน",
                 "Log verification report",
             ),
             Artefact(
                 "log-checkpoint.txt",
-                (cp + "\n" + services.store().vkey() + "\n").encode(),
+                ((store.latest_checkpoint() or "") + "\n" + store.vkey() + "\n").encode(),
                 "จุดตรวจสอบ (checkpoint) ล่าสุดที่ลงลายมือชื่อ พร้อมกุญแจสาธารณะ",
                 "Latest signed checkpoint and public key",
             ),
@@ -205,20 +234,26 @@ class LogIntegrity:
             th,
             en,
             figures={
-                "intact": v["intact"],
-                "problems": len(v["problems"]),
+                "intact": not problems,
+                "problems": len(problems),
+                "verified_at": v.get("verified_at"),
                 "checkpoint": v["checkpoint"],
-                "events": v["events"],
+                "events": events,
                 "alerts": total_alerts,
                 "alerts_open": open_alerts,
                 "retention_days": days,
                 "oldest_retained": oldest.isoformat() if oldest else None,
                 "span_days": span,
-                "retention_held": days >= services.MIN_RETENTION_DAYS,
+                "retention_held": days >= retention.MIN_RETENTION_DAYS,
             },
             artefacts=artefacts,
             per_criterion={ITEM: status},
         )
 
 
-__all__ = ["timedelta"]
+def _bounds(period: Period) -> tuple[datetime, datetime]:
+    """The period's first and last instant, its days counted in Asia/Bangkok."""
+    return (
+        datetime.combine(period.start, time.min, tzinfo=BANGKOK),
+        datetime.combine(period.end, time.max, tzinfo=BANGKOK),
+    )

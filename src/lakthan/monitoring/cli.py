@@ -29,9 +29,9 @@ def host() -> None:
 @click.option("--addr", "addresses", multiple=True, help="IP address (repeatable)")
 @click.option("--role", default="")
 def host_add(name, unit_code, addresses, role) -> None:
-    from lakthan.monitoring import services
+    from lakthan.monitoring.services import hosts as log_hosts
 
-    h = services.add_host(name, unit_code, addresses, role=role, actor="cli")
+    h = log_hosts.add_host(name, unit_code, addresses, role=role, actor="cli")
     console.print(f"host {h.name} ({h.unit.code}) added")
 
 
@@ -57,9 +57,9 @@ def host_list() -> None:
 @click.option("--year", type=int, default=None, help="year of RFC 3164 time stamps (default: this year)")
 def ingest(files, host_name, fmt, year) -> None:
     """Reads what is new in each FILE (offsets are remembered; rotation is followed)."""
-    from lakthan.monitoring import services
+    from lakthan.monitoring.services import ingest
 
-    r = services.ingest_files(list(files), host=host_name, fmt=fmt, year=year)
+    r = ingest.ingest_files(list(files), host=host_name, fmt=fmt, year=year)
     console.print(
         f"{r.events} events from {r.files} file(s), {r.unparsed} kept raw (not parsed); run `lakthan logs seal`"
     )
@@ -68,9 +68,9 @@ def ingest(files, host_name, fmt, year) -> None:
 @logs.command()
 def seal() -> None:
     """Seals the open events into a segment and signs a checkpoint."""
-    from lakthan.monitoring import services
+    from lakthan.monitoring.services import seal as sealing
 
-    seg = services.seal()
+    seg = sealing.seal()
     if seg is None:
         console.print("nothing to seal")
         return
@@ -81,9 +81,9 @@ def seal() -> None:
 @click.option("--json", "as_json", is_flag=True)
 def verify(as_json) -> None:
     """Recomputes everything from storage against the signed checkpoints (exit 1 if anything changed)."""
-    from lakthan.monitoring import services
+    from lakthan.monitoring.services import verification
 
-    report = services.verify()
+    report = verification.verify()
     if as_json:
         click.echo(
             json.dumps(
@@ -113,10 +113,10 @@ def verify(as_json) -> None:
 def proof(segment, position) -> None:
     """Inclusion proof of one event: inner proof to its segment, outer proof to the latest checkpoint."""
     from lakthan.core.errors import NotFound
-    from lakthan.monitoring import services
+    from lakthan.monitoring.services import home
 
     try:
-        click.echo(json.dumps(services.store().event_proof(segment, position), indent=1))
+        click.echo(json.dumps(home.store().event_proof(segment, position), indent=1))
     except (KeyError, FileNotFoundError):
         raise NotFound(
             f"ไม่พบเหตุการณ์ {segment}:{position}", f"no event at segment {segment} position {position}"
@@ -132,9 +132,9 @@ def rules() -> None:
 @click.argument("directory", type=click.Path(path_type=Path))
 def rules_import(directory) -> None:
     """Loads every Sigma rule (*.yml) under DIRECTORY; rules that cannot be compiled are reported."""
-    from lakthan.monitoring import services
+    from lakthan.monitoring.services import rules as log_rules
 
-    r = services.import_rules(directory, actor="cli")
+    r = log_rules.import_rules(directory, actor="cli")
     for path, reason in r.errors:
         console.print(f"[yellow]skipped[/yellow] {path}: {reason}", highlight=False)
     console.print(f"{len(r.loaded)} rule(s) loaded, {len(r.errors)} skipped")
@@ -142,9 +142,9 @@ def rules_import(directory) -> None:
 
 @rules.command("list")
 def rules_list() -> None:
-    from lakthan.monitoring import services
+    from lakthan.monitoring.services import rules as log_rules
 
-    rs = services.ruleset()
+    rs = log_rules.ruleset()
     table = Table("id", "title", "level", "file")
     for r in rs.rules:
         table.add_row(r.id, r.title, r.level, Path(r.path).name)
@@ -170,9 +170,9 @@ def _when(value: str | None, what: str, end: bool = False):
 @click.option("--json", "as_json", is_flag=True)
 def detect(start, end, as_json) -> None:
     """Runs the rules over the sealed events; one alert per rule and host."""
-    from lakthan.monitoring import services
+    from lakthan.monitoring.services import alerts as log_alerts
 
-    alerts = services.detect(_when(start, "--from"), _when(end, "--to", end=True))
+    alerts = log_alerts.detect(_when(start, "--from"), _when(end, "--to", end=True))
     if as_json:
         click.echo(json.dumps(alerts, ensure_ascii=False, indent=1))
         return
@@ -186,44 +186,53 @@ def detect(start, end, as_json) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def coverage(as_json) -> None:
     """Every inventoried host's last event, events per day, silent hosts, unknown senders."""
-    from lakthan.monitoring import services
+    from lakthan.monitoring.services import coverage as log_coverage
 
-    cov = services.coverage()
+    cov = log_coverage.coverage()
     if as_json:
         shape = {
             "hosts": [
-                {k: h[k] for k in ("name", "unit", "last_event", "events_per_day", "silent")}
-                for h in cov["hosts"]
+                {
+                    "name": h.name,
+                    "unit": h.unit,
+                    "last_event": h.last_event.isoformat() if h.last_event else None,
+                    "events_per_day": h.events_per_day,
+                    "silent": h.silent,
+                }
+                for h in cov.hosts
             ],
-            "unknown_senders": cov["unknown_senders"],
+            "unknown_senders": [
+                {"host": u.host, "first": u.first.isoformat(), "last": u.last.isoformat(), "count": u.count}
+                for u in cov.unknown_senders
+            ],
         }
         click.echo(json.dumps(shape, ensure_ascii=False, indent=1))
         return
     table = Table("host", "unit", "last event", "events/day", "silent", "silent periods", "seq gaps")
-    for h in cov["hosts"]:
-        periods = ", ".join(f"{a}..{b}" for a, b in h["silent_periods"])
+    for h in cov.hosts:
         table.add_row(
-            h["name"],
-            h["unit"],
-            h["last_event"] or "—",
-            str(h["events_per_day"]),
-            "yes" if h["silent"] else "no",
-            periods,
-            str(h["seq_gaps"]),
+            h.name,
+            h.unit,
+            h.last_event.isoformat() if h.last_event else "—",
+            str(h.events_per_day),
+            "yes" if h.silent else "no",
+            ", ".join(f"{a}..{b}" for a, b in h.silent_periods),
+            str(h.seq_gaps),
         )
     console.print(table)
-    for u in cov["unknown_senders"]:
+    for u in cov.unknown_senders:
         console.print(
-            f"unknown sender {u['host']}: {u['count']} events {u['first']} .. {u['last']}", highlight=False
+            f"unknown sender {u.host}: {u.count} events {u.first.isoformat()} .. {u.last.isoformat()}",
+            highlight=False,
         )
 
 
 @logs.command()
 def prune() -> None:
     """Deletes event payloads past retention (never under a legal hold); leaf hashes stay."""
-    from lakthan.monitoring import services
+    from lakthan.monitoring.services import retention
 
-    done = services.prune(actor="cli")
+    done = retention.prune(actor="cli")
     console.print(f"pruned {len(done)} segment(s)" + (f": {', '.join(map(str, done))}" if done else ""))
 
 
@@ -232,9 +241,9 @@ def prune() -> None:
 @click.option("--host", "host_name", default="", help="a longer period for one host")
 def retention(days, host_name) -> None:
     """Sets how many days events are kept (at least 90: Computer Crime Act B.E. 2550 s.26)."""
-    from lakthan.monitoring import services
+    from lakthan.monitoring.services import retention
 
-    r = services.set_retention(days, host_name, actor="cli")
+    r = retention.set_retention(days, host_name, actor="cli")
     console.print(f"retention {r.days} days" + (f" for {r.host_name}" if r.host_name else ""))
 
 
@@ -244,9 +253,9 @@ def retention(days, host_name) -> None:
 @click.option("--host", "host_name", default="")
 def hold(order_ref, until, host_name) -> None:
     """Records an officer's order to preserve traffic data (legal hold): nothing is pruned until then."""
-    from lakthan.monitoring import services
+    from lakthan.monitoring.services import retention
 
-    h = services.add_legal_hold(order_ref, parse_date(until, "--until"), host_name, actor="cli")
+    h = retention.add_legal_hold(order_ref, parse_date(until, "--until"), host_name, actor="cli")
     console.print(f"legal hold {h.order_ref} until {h.until}")
 
 

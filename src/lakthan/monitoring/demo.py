@@ -137,13 +137,16 @@ def generate(
 
 def seed(report, bureau) -> None:
     from lakthan.core.models import Unit
-    from lakthan.monitoring import services
     from lakthan.monitoring.models import Alert
+    from lakthan.monitoring.services import alerts as log_alerts
+    from lakthan.monitoring.services import hosts as log_hosts
+    from lakthan.monitoring.services import ingest, retention, verification
+    from lakthan.monitoring.services import seal as sealing
 
     codes = set(Unit.objects.filter(pk__in=bureau.descendant_ids()).values_list("code", flat=True))
     for name, unit, addrs, role in HOSTS:
-        services.add_host(name, unit if unit in codes else bureau.code, addrs, role=role, actor="demo")
-    services.set_retention(90, actor="demo")
+        log_hosts.add_host(name, unit if unit in codes else bureau.code, addrs, role=role, actor="demo")
+    retention.set_retention(90, actor="demo")
     rng = random.Random(2556)
     seq: dict[str, int] = {}
     months = [
@@ -158,21 +161,21 @@ def seed(report, bureau) -> None:
             files = {f"syslog-{tag}.log": syslog, f"access-{tag}.log": web, f"audit-{tag}.jsonl": audit}
             for fname, lines in files.items():
                 (Path(tmp) / fname).write_text("\n".join(lines) + "\n")
-            services.ingest_files([Path(tmp) / f"syslog-{tag}.log"], fmt="syslog")
-            services.ingest_files([Path(tmp) / f"access-{tag}.log"], host="itc-web01", fmt="nginx")
-            services.ingest_files([Path(tmp) / f"audit-{tag}.jsonl"], fmt="jsonl")
-            services.seal()
-    services.detect()
+            ingest.ingest_files([Path(tmp) / f"syslog-{tag}.log"], fmt="syslog")
+            ingest.ingest_files([Path(tmp) / f"access-{tag}.log"], host="itc-web01", fmt="nginx")
+            ingest.ingest_files([Path(tmp) / f"audit-{tag}.jsonl"], fmt="jsonl")
+            sealing.seal()
+    log_alerts.detect()
     for alert in Alert.objects.all():
         if "brute force" in alert.rule_title.lower() or "failed login" in alert.rule_title.lower():
-            services.set_disposition(
+            log_alerts.set_disposition(
                 alert.pk,
                 "true_positive",
                 "ที่อยู่ต้นทางถูกปิดกั้นที่ไฟร์วอลล์ / source address blocked at the firewall",
                 actor="demo",
             )
         else:
-            services.set_disposition(
+            log_alerts.set_disposition(
                 alert.pk, "false_positive", "ผู้ดูแลระบบเวรนอกเวลาราชการ / on-call administrator", actor="demo"
             )
-    services.verify()
+    verification.verify()

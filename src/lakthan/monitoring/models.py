@@ -127,3 +127,14 @@ class LegalHold(models.Model):
 
     class Meta:
         ordering = ["-until"]
+
+
+class SeqState(models.Model):
+    """The highest RFC 5424 sequence id seen from a host over the indexed segments: written in the same
+    transaction as the segment's host-days, so a rollback cannot leave it ahead of them."""
+
+    host_name = models.CharField(max_length=255, unique=True)
+    last_seq = models.BigIntegerField()
+
+    class Meta:
+        ordering = ["host_name"]

@@ -10,8 +10,10 @@ from lakthan.cli_common import console
 
 def serve(udp=None, tcp=None, http=None, seal_every: float = 300, tls=None) -> None:
     from lakthan.core.errors import InvalidInput
-    from lakthan.monitoring import services
     from lakthan.monitoring.pipeline import receivers
+    from lakthan.monitoring.services import home
+    from lakthan.monitoring.services import rules as log_rules
+    from lakthan.monitoring.services import seal as sealing
 
     if not (udp or tcp or http):
         udp, tcp = "127.0.0.1:5514", "127.0.0.1:5514"
@@ -24,12 +26,12 @@ def serve(udp=None, tcp=None, http=None, seal_every: float = 300, tls=None) -> N
 
     try:
         receivers.serve(
-            services.store(),
+            home.store(),
             udp=udp,
             tcp=tcp,
             http=http,
-            on_seal=services.seal,
-            annotate=services.chunk_annotations,
+            on_seal=sealing.seal,
+            annotate=log_rules.chunk_annotations,
             seal_every=seal_every,
             stop=stop,
             ready=ready,
@@ -40,4 +42,4 @@ def serve(udp=None, tcp=None, http=None, seal_every: float = 300, tls=None) -> N
         ) from None
     except KeyboardInterrupt:
         pass
-    services.seal()
+    sealing.seal()

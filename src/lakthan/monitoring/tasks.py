@@ -1,26 +1,49 @@
-"""Periodic jobs for item 2 (huey; run by `manage.py run_huey` once HUEY is configured in settings)."""
+"""Periodic jobs for item 2 (huey; `lakthan worker` runs them).
+
+Huey hands a periodic task's test the consumer's clock: naive UTC when the instance runs with
+``utc=True`` (its default, and ours), naive local time otherwise. A plain ``crontab(hour="2")`` therefore
+fires at 02:00 UTC, which is 09:00 in Bangkok, in the middle of the office day. The heavy jobs are
+scheduled on Bangkok time instead (``bangkok``), in the small hours."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import HUEY, db_periodic_task
 
-from lakthan.monitoring import services
+from lakthan.lib.timezones import BANGKOK
+from lakthan.monitoring.services import alerts, retention, verification
+from lakthan.monitoring.services import seal as sealing
+
+
+def bangkok(**fields: str) -> Callable[[datetime], bool]:
+    """A crontab read on Asia/Bangkok wall-clock time, whatever clock huey keeps."""
+    matches = crontab(**fields)
+
+    def validate(timestamp: datetime) -> bool:
+        aware = timestamp.replace(tzinfo=UTC) if HUEY.utc else timestamp.astimezone()
+        return matches(aware.astimezone(BANGKOK).replace(tzinfo=None))
+
+    return validate
 
 
 @db_periodic_task(crontab(minute="*/5"))
 def seal_logs():
-    services.seal()  # a segment and a signed checkpoint every 5 minutes when events came in
+    sealing.seal()  # a segment and a signed checkpoint every 5 minutes when events came in
 
 
 @db_periodic_task(crontab(minute="7", hour="*"))
 def detect_intrusions():
-    services.detect()
+    alerts.detect()
 
 
-@db_periodic_task(crontab(minute="30", hour="2"))
+@db_periodic_task(bangkok(minute="30", hour="2"))
 def verify_logs():
-    services.verify()
+    verification.verify()  # reads every segment back: 02:30 Bangkok time
 
 
-@db_periodic_task(crontab(minute="45", hour="3"))
+@db_periodic_task(bangkok(minute="45", hour="3"))
 def prune_logs():
-    services.prune()
+    retention.prune()  # 03:45 Bangkok time

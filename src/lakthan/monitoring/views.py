@@ -11,75 +11,60 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lakthan.core import access, roles
+from lakthan.core import access
 from lakthan.core.errors import LakthanError
-from lakthan.core.models import Unit
 from lakthan.lib.timezones import BANGKOK
-from lakthan.monitoring import services
-from lakthan.monitoring.models import Alert, Checkpoint, Host, LegalHold, Segment
-
-
-def _scope(user) -> tuple[Unit | None, set[str] | None]:
-    """Staff see every host; anyone else the hosts of their unit and below."""
-    allowed = access.visible_unit_ids(user)
-    if allowed is None:
-        return None, None
-    from lakthan.monitoring.models import Host
-
-    return None, set(Host.objects.filter(unit_id__in=allowed).values_list("name", flat=True))
-
-
-def _coverage(user) -> dict:
-    cov = services.coverage()
-    _unit, names = _scope(user)
-    if names is not None:
-        cov["hosts"] = [h for h in cov["hosts"] if h["name"] in names]
-        cov["unknown_senders"] = []
-        cov["per_day"] = {k: v for k, v in cov["per_day"].items() if k in names}
-    return cov
+from lakthan.monitoring import scope
+from lakthan.monitoring.chart import coverage_png
+from lakthan.monitoring.models import Alert, Checkpoint, LegalHold, Segment
+from lakthan.monitoring.services import alerts as log_alerts
+from lakthan.monitoring.services import coverage as log_coverage
+from lakthan.monitoring.services import events as log_events
+from lakthan.monitoring.services import home, retention, verification
+from lakthan.monitoring.services import hosts as log_hosts
 
 
 @login_required
 def overview(request):
-    cov = _coverage(request.user)
-    for h in cov["hosts"]:
-        h["last_dt"] = datetime.fromisoformat(h["last_event"]) if h["last_event"] else None
-    verification = services.last_verification()
-    if verification and verification.get("verified_at"):
-        verification["verified_dt"] = datetime.fromisoformat(verification["verified_at"])
-    checkpoint = Checkpoint.objects.order_by("-size").first()
+    cov = log_coverage.coverage(unit_ids=access.visible_unit_ids(request.user))
+    report = verification.last_verification()
+    if report and report.get("verified_at"):
+        report["verified_dt"] = datetime.fromisoformat(report["verified_at"])
     context = {
         "cov": cov,
-        "reporting": sum(1 for h in cov["hosts"] if h["events"]),
-        "silent": sum(1 for h in cov["hosts"] if h["silent"] or h["silent_periods"]),
-        "verification": verification,
-        "checkpoint": checkpoint,
+        "reporting": sum(1 for h in cov.hosts if h.events),
+        "silent": sum(1 for h in cov.hosts if h.silent or h.silent_periods),
+        "verification": report,
+        "may_verify": scope.may_verify(request.user),
+        "checkpoint": Checkpoint.objects.order_by("-size").first(),
         "segments": Segment.objects.count(),
         "events": sum(Segment.objects.values_list("count", flat=True)),
         "open_alerts": Alert.objects.filter(disposition=Alert.Disposition.OPEN).count(),
-        "retention_days": services.retention_days(),
+        "retention_days": retention.retention_days(),
         "holds": LegalHold.objects.all()[:5],
-        "silent_hours": services.silent_hours(),
+        "silent_hours": home.silent_hours(),
     }
     return render(request, "monitoring/overview.html", context)
 
 
 @login_required
 def coverage_chart(request):
-    from lakthan.monitoring.chart import coverage_png
-
-    cov = _coverage(request.user)
-    if not cov["window"]:
+    cov = log_coverage.coverage(unit_ids=access.visible_unit_ids(request.user))
+    if not cov.window:
         return HttpResponse(status=404)
-    start, end = (date.fromisoformat(d) for d in cov["window"])
-    png = coverage_png([h["name"] for h in cov["hosts"]], cov["per_day"], start, end, f"{start} .. {end}")
+    start, end = cov.window
+    png = coverage_png(
+        [h.name for h in cov.hosts], {h.name: h.per_day for h in cov.hosts}, start, end, f"{start} .. {end}"
+    )
     return HttpResponse(png, content_type="image/png")
 
 
 @login_required
 @require_POST
 def verify_now(request):
-    report = services.verify()
+    if not scope.may_verify(request.user):
+        return HttpResponse(status=403)
+    report = verification.verify()
     if report["intact"]:
         messages.success(request, _("The logs are intact: every event matches the signed checkpoint."))
     else:
@@ -89,10 +74,7 @@ def verify_now(request):
 
 @login_required
 def alerts(request):
-    _unit, names = _scope(request.user)
-    qs = Alert.objects.all()
-    if names is not None:
-        qs = qs.filter(host__in=names)
+    qs = scope.visible_alerts(request.user)
     state = request.GET.get("state", "")
     if state in Alert.Disposition.values:
         qs = qs.filter(disposition=state)
@@ -106,19 +88,18 @@ def alerts(request):
 @login_required
 @require_POST
 def review(request, pk: int):
-    _unit, names = _scope(request.user)
+    names = scope.visible_senders(request.user)
     alert = Alert.objects.filter(pk=pk).first()
     if alert is None or (names is not None and alert.host not in names):
         return HttpResponse(status=404)
-    host = Host.objects.filter(name=alert.host).select_related("unit").first()
-    if roles.scope(request.user, roles.DECIDE) is not None and (
-        host is None or not roles.can(request.user, roles.DECIDE, host.unit)
-    ):
-        return HttpResponse(status=403)  # reviewing an alert is a decision on the unit's evidence
-    who = getattr(getattr(request.user, "person", None), "display_name", "") or request.user.get_username()
+    if not scope.may_review(request.user, alert):
+        return HttpResponse(status=403)
     try:
-        services.set_disposition(
-            pk, request.POST.get("disposition", ""), request.POST.get("note", ""), actor=who
+        log_alerts.set_disposition(
+            pk,
+            request.POST.get("disposition", ""),
+            request.POST.get("note", ""),
+            actor=request.user.get_username(),  # the actor every audited change records
         )
         messages.success(request, _("Review saved."))
     except LakthanError as exc:
@@ -136,7 +117,7 @@ def _day(value: str, end: bool = False) -> datetime | None:
 
 @login_required
 def events(request):
-    _unit, names = _scope(request.user)
+    names = scope.visible_senders(request.user)
     host = request.GET.get("host", "").strip()
     text = request.GET.get("q", "").strip()
     start, end = request.GET.get("from", ""), request.GET.get("to", "")
@@ -144,10 +125,10 @@ def events(request):
     if names is not None and host and host not in names:
         host, searched = "", False
     if searched:
-        rows = services.search(host=host, text=text, start=_day(start), end=_day(end, True), limit=200)
-        if names is not None:
-            rows = [r for r in rows if r["host"] in names]
-    hosts = sorted(h["name"] for h in _coverage(request.user)["hosts"])
+        rows = log_events.search(
+            host=host, text=text, start=_day(start), end=_day(end, True), limit=200, hosts=names
+        )
+    allowed = access.visible_unit_ids(request.user)
     return render(
         request,
         "monitoring/events.html",
@@ -158,6 +139,6 @@ def events(request):
             "q": text,
             "from": start,
             "to": end,
-            "hosts": hosts,
+            "hosts": sorted(h.name for h in log_hosts.hosts_in_units(allowed)),
         },
     )

@@ -29,7 +29,7 @@ from lakthan.monitoring.engines import _native
 HASH_SIZE = 32
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = datetime.resolution
-_PARALLEL_ROWS = 50_000  # below this, one thread is faster than two
+PARALLEL_ROWS = 50_000  # below this, one thread is faster than two (the default of ``parallel_rows``)
 _THREADS = min(os.cpu_count() or 1, 8)
 
 
@@ -61,13 +61,14 @@ def leaf_of(values: Iterable[object]) -> bytes:
     return hashlib.sha256(encode_event(values)).digest()
 
 
-def leaves(table: pa.Table) -> bytes:
-    """Leaf hashes of every row of ``table`` (columns in schema order), 32 bytes each, concatenated."""
+def leaves(table: pa.Table, parallel_rows: int = PARALLEL_ROWS) -> bytes:
+    """Leaf hashes of every row of ``table`` (columns in schema order), 32 bytes each, concatenated;
+    a batch of ``parallel_rows`` rows or more is split over threads."""
     tasks: list[tuple[list[_native.Column], int, int]] = []
     for batch in table.to_batches():  # a Parquet file reads as one batch per row group: no copying
         n = batch.num_rows
         columns = [_column_buffers(batch.column(i)) for i in range(batch.num_columns)]
-        step = n if n < _PARALLEL_ROWS else -(-n // _THREADS)
+        step = n if n < parallel_rows else -(-n // _THREADS)
         tasks += [(columns, a, min(a + step, n)) for a in range(0, n, step)]
     if len(tasks) <= 1:
         return b"".join(_native.leaf_hashes(*t) for t in tasks)
@@ -75,10 +76,11 @@ def leaves(table: pa.Table) -> bytes:
         return b"".join(pool.map(lambda t: _native.leaf_hashes(*t), tasks))
 
 
-def root(leaf_hashes: bytes) -> bytes:
-    """RFC 6962 tree hash of concatenated 32-byte leaf hashes; the two subtrees of the root in parallel."""
+def root(leaf_hashes: bytes, parallel_rows: int = PARALLEL_ROWS) -> bytes:
+    """RFC 6962 tree hash of concatenated 32-byte leaf hashes; from ``parallel_rows`` leaves on, the two
+    subtrees of the root in parallel."""
     n = len(leaf_hashes) // HASH_SIZE
-    if n < _PARALLEL_ROWS or _THREADS == 1:
+    if n < parallel_rows or _THREADS == 1:
         return _native.merkle_root(leaf_hashes)
     k = 1 << ((n - 1).bit_length() - 1)  # the largest power of two below n: RFC 6962's split
     view = memoryview(leaf_hashes)

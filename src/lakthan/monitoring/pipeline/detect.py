@@ -35,7 +35,7 @@ def alerts(found: pl.DataFrame, matched: pl.DataFrame, ruleset: RuleSet) -> list
         names = [index[r] for r in corr.rules if index[r] in matched.columns]
         if names:
             hit = found.filter(matched.select(pl.any_horizontal(names)).to_series())
-            out += _alerts(corr.id, corr.title, corr.level, _windowed(hit, corr))
+            out += _alerts(corr.id, corr.title, corr.level, windowed(hit, corr))
     return sorted(out, key=lambda a: (a["rule_id"], a["host"] or ""))
 
 
@@ -55,7 +55,7 @@ def matching(
     return candidates.select(keep), matched
 
 
-def _windowed(hit: pl.DataFrame, corr: CompiledCorrelation) -> pl.DataFrame:
+def windowed(hit: pl.DataFrame, corr: CompiledCorrelation) -> pl.DataFrame:
     """The events that fall in some window of ``timespan`` seconds holding ≥ threshold events of one group."""
     if hit.height == 0:
         return hit

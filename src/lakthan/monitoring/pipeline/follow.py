@@ -32,8 +32,9 @@ class Chunk:
 
 
 class Offsets:
-    def __init__(self, state_file: Path):
+    def __init__(self, state_file: Path, chunk_bytes: int = CHUNK_BYTES):
         self.state_file = state_file
+        self.chunk_bytes = chunk_bytes  # bytes read at a time (a chunk holds whole lines: about this much)
         self.state: dict = json.loads(state_file.read_text()) if state_file.exists() else {}
 
     def save(self) -> None:
@@ -53,20 +54,22 @@ class Offsets:
             else:
                 rotated = path.with_name(path.name + ".1")
                 if rotated.exists() and os.stat(rotated).st_ino == prev["inode"]:
-                    yield from _read(rotated, prev["offset"], prev["line"], key, prev["inode"])
+                    yield from _read(
+                        rotated, prev["offset"], prev["line"], key, prev["inode"], self.chunk_bytes
+                    )
                 self.state[key] = {"inode": st.st_ino, "offset": 0, "line": 1}
-        yield from _read(path, offset, line_no, key, st.st_ino)
+        yield from _read(path, offset, line_no, key, st.st_ino, self.chunk_bytes)
 
     def done(self, chunk: Chunk) -> None:
         self.state[chunk.key] = {"inode": chunk.inode, "offset": chunk.end, "line": chunk.next_line}
         self.save()
 
 
-def _read(path: Path, offset: int, line_no: int, key: str, inode: int) -> Iterator[Chunk]:
+def _read(path: Path, offset: int, line_no: int, key: str, inode: int, chunk_bytes: int) -> Iterator[Chunk]:
     with open(path, "rb") as fh:
         fh.seek(offset)
         carry = b""
-        while block := fh.read(CHUNK_BYTES):
+        while block := fh.read(chunk_bytes):
             data = carry + block
             cut = data.rfind(b"\n") + 1  # a last line without its newline is still being written
             carry = data[cut:]

@@ -17,6 +17,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -24,7 +25,7 @@ from pathlib import Path
 import polars as pl
 
 from lakthan.lib.files import write_atomic
-from lakthan.monitoring.pipeline import _parse_native, candidates, detect, parsers, rules
+from lakthan.monitoring.pipeline import candidates, detect, parsers, rules
 
 FORMAT = 1  # raised whenever what is kept changes meaning
 _RULE = "rule:"
@@ -34,21 +35,24 @@ def rules_key(sources: list[tuple[str, str]], placeholders: dict[str, list[str]]
     """Names a set of rules (their files and texts, the placeholder values) and the code that reads
     lines and matches them, so an upgrade of either starts afresh."""
     code = hashlib.sha256()
-    for module in (parsers, _parse_native, rules, candidates, detect):
-        assert module.__file__ is not None  # each is a file: a .py or the C kernel's .so
-        code.update(Path(module.__file__).read_bytes())
+    for path in (parsers.__file__, parsers.KERNEL_FILE, rules.__file__, candidates.__file__, detect.__file__):
+        code.update(Path(path).read_bytes())
     text = json.dumps(
         [FORMAT, code.hexdigest(), sorted(sources), sorted(placeholders.items())], ensure_ascii=False
     )
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
+KEY = re.compile(r"[0-9a-f]{24}")  # what rules_key gives
+KEPT = re.compile(r"\.?\d{8}\.parquet(\.tmp\d+)?")  # a segment's kept matches (or one being written)
+
+
 class MatchCache:
     def __init__(self, root: Path, key: str):
         self.dir = Path(root) / key
         if Path(root).exists():
-            for other in Path(root).iterdir():  # matches of rules no longer in force
-                if other.name != key:
+            for other in Path(root).iterdir():
+                if other.name != key and is_stale_matches(other):
                     shutil.rmtree(other, ignore_errors=True)
         self.dir.mkdir(parents=True, exist_ok=True)
 
@@ -70,6 +74,15 @@ class MatchCache:
         joined(found, matched).write_parquet(buf)
         write_atomic(path, buf.getvalue())
         return found, matched
+
+
+def is_stale_matches(path: Path) -> bool:
+    """Whether ``path`` is the kept matches of another set of rules (a directory named by a rules key
+    holding nothing but kept matches): only those are removed, never a neighbour that happens to share
+    the root."""
+    if path.is_symlink() or not path.is_dir() or not KEY.fullmatch(path.name):
+        return False
+    return all(KEPT.fullmatch(p.name) and p.is_file() and not p.is_symlink() for p in path.iterdir())
 
 
 def chunk_matches(events: pl.DataFrame, ruleset: rules.RuleSet) -> pl.DataFrame:

@@ -24,6 +24,7 @@ from polars.expr.whenthen import ChainedThen, Then
 from lakthan.monitoring.pipeline import _parse_native
 from lakthan.monitoring.pipeline.schema import EVIDENCE, conform, empty
 
+KERNEL_FILE = _parse_native.__file__  # the compiled kernel (what it matches depends on it too)
 FORMATS = ("auto", "syslog", "auth", "nginx", "apache", "jsonl")
 PARSERS = ("syslog", "nginx", "apache", "jsonl")  # the formats once "auto" is decided and "auth" is "syslog"
 
@@ -59,10 +60,20 @@ SEVERITY_OF_LEVEL = {
     "debug": 7,
 }
 
-# Arrow string views hold 32-bit offsets, so the kernel's views point into overlapping windows of the
-# data, 2 ** (_WINDOW_BITS + 1) bytes long and 2 ** _WINDOW_BITS apart; a line may be that long.
-_WINDOW_BITS = 30
-_BYTES_PER_THREAD = 1 << 22
+
+@dataclass(frozen=True)
+class Tuning:
+    """How the native kernel is driven; the events come out the same whatever the values (a test checks).
+
+    Arrow string views hold 32-bit offsets, so the kernel's views point into overlapping windows of the
+    data, 2 ** (window_bits + 1) bytes long and 2 ** window_bits apart; a line may be that long. A
+    thread is added per ``bytes_per_thread`` of data, up to polars' pool size."""
+
+    window_bits: int = 30
+    bytes_per_thread: int = 1 << 22
+
+
+TUNING = Tuning()
 
 
 @dataclass
@@ -95,6 +106,7 @@ def parse(
     year: int | None = None,
     tz: str = "Asia/Bangkok",
     now: datetime | None = None,
+    tuning: Tuning = TUNING,
 ) -> Parsed:
     """Parses lines (trailing "\r" and "\n" removed, blank lines left out)."""
     data = "\n".join(lines).encode()
@@ -103,7 +115,7 @@ def parse(
         encoded = [line.encode() for line in lines]
         data = b"".join(encoded)
         offsets = array("q", [0, *itertools.accumulate(map(len, encoded))])
-    return _parse(_Lines(data, offsets), fmt, host=host, source=source, year=year, tz=tz, now=now)
+    return _parse(Lines(data, offsets, tuning), fmt, host=host, source=source, year=year, tz=tz, now=now)
 
 
 def parse_bytes(
@@ -115,6 +127,7 @@ def parse_bytes(
     year: int | None = None,
     tz: str = "Asia/Bangkok",
     now: datetime | None = None,
+    tuning: Tuning = TUNING,
 ) -> Parsed:
     """Parses the lines of a file's bytes: the same events as
     ``parse(data.decode("utf-8", errors="replace").split("\n"), ...)``, without a Python string per
@@ -122,11 +135,11 @@ def parse_bytes(
     data = bytes(data)  # a bytearray or memoryview is copied: the events must not change with it
     if not data.isascii() and not _parse_native.valid_utf8(data):
         data = data.decode("utf-8", errors="replace").encode()
-    return _parse(_Lines(data), fmt, host=host, source=source, year=year, tz=tz, now=now)
+    return _parse(Lines(data, None, tuning), fmt, host=host, source=source, year=year, tz=tz, now=now)
 
 
 def _parse(
-    lines: _Lines,
+    lines: Lines,
     fmt: str,
     *,
     host: str | None,
@@ -151,14 +164,14 @@ def _parse(
     return Parsed(df, int((~df["parsed"]).sum()))
 
 
-def _read(lines: _Lines, parser: str, year: int, tz: str) -> pl.DataFrame:
+def _read(lines: Lines, parser: str, year: int, tz: str) -> pl.DataFrame:
     """What one parser reads out of each line: a row per line, in order."""
     if parser == "jsonl":
-        df = _complete_rows(_jsonl(lines.raw().to_list()))
+        df = complete_rows(_jsonl(lines.raw().to_list()))
     elif parser == "syslog":
-        df = _syslog_native(lines, year, tz)
+        df = syslog_by_kernel(lines, year, tz)
     else:
-        df = _complete_rows(_web(pl.DataFrame({"raw": lines.raw()}), parser, tz))
+        df = complete_rows(_web(pl.DataFrame({"raw": lines.raw()}), parser, tz))
     return conform(df)
 
 
@@ -188,7 +201,7 @@ def _derive_group(stored: pl.DataFrame, tz: str) -> pl.DataFrame:
         raw = raw.combine_chunks()
     _, offsets, data = raw.buffers()
     offsets = offsets.slice(raw.offset * 8, (len(raw) + 1) * 8)
-    df = _read(_Lines(data or pa.py_buffer(b""), offsets), stored["parser"][0], stored["_year"][0], tz)
+    df = _read(Lines(data or pa.py_buffer(b""), offsets), stored["parser"][0], stored["_year"][0], tz)
     if df.height != stored.height or raw.null_count:
         raise ValueError(
             f"a stored line is blank or missing ({stored.height} events read again as {df.height})"
@@ -196,28 +209,31 @@ def _derive_group(stored: pl.DataFrame, tz: str) -> pl.DataFrame:
     return df.with_columns(stored.select(EVIDENCE))
 
 
-class _Lines:
+class Lines:
     """The lines of ``data`` (split at "\n", or from ``offsets[i]`` to ``offsets[i + 1]``) for the
     kernel, and the Arrow buffers that the string views it makes point into."""
 
-    def __init__(self, data: bytes, offsets: array | None = None):
+    def __init__(self, data: bytes, offsets: array | None = None, tuning: Tuning = TUNING):
         self.data = data
         self.offsets = offsets
-        self.threads = max(1, min(pl.thread_pool_size(), len(data) // _BYTES_PER_THREAD))
-        window = 1 << _WINDOW_BITS
+        self.window_bits = tuning.window_bits
+        self.threads = max(1, min(pl.thread_pool_size(), len(data) // tuning.bytes_per_thread))
+        window = 1 << self.window_bits
         view = memoryview(data)
         self.buffers = [pa.py_buffer(_parse_native.constants())] + [
             pa.py_buffer(view[start : start + 2 * window]) for start in range(0, max(len(data), 1), window)
         ]
 
     def raw(self, limit: int = -1) -> pl.Series:
-        return self.strings(_parse_native.lines(self.data, self.offsets, _WINDOW_BITS, self.threads, limit))
+        return self.strings(
+            _parse_native.lines(self.data, self.offsets, self.window_bits, self.threads, limit)
+        )
 
     def syslog(self, year: int, tz: str) -> pl.DataFrame:
         """The kernel's columns; ``handled`` is false where it left the line to the polars expressions.
         RFC 3164 lines are of ``year`` and in the zone ``tz``."""
         year = year if 0 < year < 10_000 else 0  # 0: the kernel declines every RFC 3164 line
-        columns = _parse_native.parse_syslog(self.data, self.offsets, _WINDOW_BITS, self.threads, year)
+        columns = _parse_native.parse_syslog(self.data, self.offsets, self.window_bits, self.threads, year)
         count = len(columns["raw"][1]) // 16
         dtypes = {"ts": pa.timestamp("us", tz="UTC"), "severity": pa.int64(), "seq": pa.int64()}
         dtypes |= {"parsed": pa.bool_(), "handled": pa.bool_(), "local": pa.bool_()}
@@ -254,7 +270,7 @@ def _buffer(data: bytes | None) -> pa.Buffer | None:
 
 def _in_zone(df: pl.DataFrame, tz: str) -> pl.DataFrame:
     """The kernel's times of RFC 3164 lines (``local``: wall-clock times, read as if UTC) put in the
-    zone ``tz`` as _syslog does; a line whose time does not exist there is left to the polars
+    zone ``tz`` as syslog_by_polars does; a line whose time does not exist there is left to the polars
     expressions."""
     if not df["local"].any():
         return df
@@ -272,25 +288,27 @@ def _in_zone(df: pl.DataFrame, tz: str) -> pl.DataFrame:
     return df.with_columns(pl.col("handled") & ~(local & pl.col("ts").is_null()))
 
 
-def _syslog_native(lines: _Lines, year: int, tz: str) -> pl.DataFrame:
+def syslog_by_kernel(lines: Lines, year: int, tz: str) -> pl.DataFrame:
     """RFC 5424 and RFC 3164 lines parsed by the kernel; the lines it declines by the polars expressions."""
     df = lines.syslog(year, tz)
     if df["handled"].all():
         return conform(df)
     df = df.with_row_index("_row")
     handled, declined = df.filter(pl.col("handled")), df.filter(~pl.col("handled"))
-    by_polars = _complete_rows(_syslog(declined.select("raw"), year, tz)).with_columns(declined["_row"])
+    by_polars = complete_rows(syslog_by_polars(declined.select("raw"), year, tz)).with_columns(
+        declined["_row"]
+    )
     return pl.concat([conform(handled).with_columns(handled["_row"]), by_polars]).sort("_row").drop("_row")
 
 
-def _complete_rows(df: pl.DataFrame) -> pl.DataFrame:
+def complete_rows(df: pl.DataFrame) -> pl.DataFrame:
     """An unparsed line keeps its raw text as message and is of format "raw"; actions from the message."""
     df = conform(df).with_columns(pl.col("parsed").fill_null(False), pl.col("msg").fill_null(pl.col("raw")))
     df = df.with_columns(pl.when(pl.col("parsed")).then(pl.col("fmt")).otherwise(pl.lit("raw")).alias("fmt"))
     return _enrich(df)
 
 
-def _syslog(df: pl.DataFrame, year: int, tz: str) -> pl.DataFrame:
+def syslog_by_polars(df: pl.DataFrame, year: int, tz: str) -> pl.DataFrame:
     """The fields of RFC 5424 or RFC 3164 lines (the kernel's parse_5424 and parse_3164 follow this)."""
     raw = pl.col("raw")
     # each line is split as RFC 5424 or matched as RFC 3164, never both (a struct column each, made

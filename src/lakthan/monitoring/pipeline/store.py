@@ -68,7 +68,7 @@ PARQUET_OPTIONS: ParquetOptions = {"compression": "zstd", "compression_level": 1
 ORPHAN_LEAVES_AGE_NS = 600 * 10**9  # a writer dies between a chunk's files only in a crash
 # a chunk this large is sealed as a segment of its own: joining it to others would encode it again,
 # which costs about 0.5 CPU-seconds per million events; a smaller one costs little, and joining the
-# receivers' many small batches keeps segments few
+# receivers' many small batches keeps segments few (the default of LogStore's ``alone_rows``)
 ALONE_ROWS = 100_000
 SIDECARS = (".leaves", ".root")  # written before the chunk, which commits them (so are annotations)
 
@@ -113,9 +113,16 @@ class Sealed:
 
 
 class LogStore:
-    def __init__(self, root: Path, origin: str = "lakthan.local/logs", signer: Signer | None = None):
+    def __init__(
+        self,
+        root: Path,
+        origin: str = "lakthan.local/logs",
+        signer: Signer | None = None,
+        alone_rows: int = ALONE_ROWS,
+    ):
         self.root = Path(root)
         self.origin = origin
+        self.alone_rows = alone_rows  # a chunk of this many events or more is sealed as a segment alone
         self.open_dir = self.root / "open"
         self.seg_dir = self.root / "segments"
         self.cp_dir = self.root / "checkpoints"
@@ -148,7 +155,7 @@ class LogStore:
 
         ``annotate()`` maps a name to what to take from the parsed events (all their columns) and keep
         with the chunk, computed at the same time, for a chunk that will be a segment of its own
-        (``ALONE_ROWS``); the segment then has them (``annotation``). Smaller chunks are joined at the
+        (``alone_rows``); the segment then has them (``annotation``). Smaller chunks are joined at the
         seal, and reading such a segment back once costs less than annotating each small batch (about
         16 ms a batch, whatever its size)."""
         if df.height == 0:
@@ -156,7 +163,7 @@ class LogStore:
         parsed, df = df, evidence(df)
         stem = self.open_dir / f"chunk-{time.time_ns():020d}-{secrets.token_hex(4)}"
         # asked only for a large chunk: the application's own audit events come one at a time
-        annotations = annotate() if annotate and df.height >= ALONE_ROWS else {}
+        annotations = annotate() if annotate and df.height >= self.alone_rows else {}
         with ThreadPoolExecutor(1 + len(annotations)) as pool:
             hashed = pool.submit(self._write_leaves, df, stem)
             notes = {
@@ -286,7 +293,7 @@ class LogStore:
 
     def seal(self, now: datetime | None = None) -> Sealed | None:
         """Seals every open chunk into segments, signing a checkpoint after each; returns the last, or
-        None when nothing is open. A chunk of ``ALONE_ROWS`` events or more becomes a segment as it is
+        None when nothing is open. A chunk of ``alone_rows`` events or more becomes a segment as it is
         (its file linked, not encoded again); the chunks between such ones are joined into one."""
         with self._exclusive():
             self._recover()
@@ -295,12 +302,11 @@ class LogStore:
                 sealed = self._seal(group, now)
             return sealed
 
-    @staticmethod
-    def _groups(chunks: list[Path]) -> list[list[Path]]:
+    def _groups(self, chunks: list[Path]) -> list[list[Path]]:
         groups: list[list[Path]] = []
         joining: list[Path] = []
         for chunk in chunks:
-            if pq.ParquetFile(chunk).metadata.num_rows >= ALONE_ROWS:
+            if pq.ParquetFile(chunk).metadata.num_rows >= self.alone_rows:
                 groups += [joining, [chunk]] if joining else [[chunk]]
                 joining = []
             else:

@@ -1,0 +1,90 @@
+"""Detection over the sealed events and the alerts it records, with their review."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from lakthan.core import audit
+from lakthan.core.errors import InvalidInput, NotFound
+from lakthan.monitoring.models import Alert
+from lakthan.monitoring.pipeline import detect as detect_engine
+from lakthan.monitoring.pipeline.matches import MatchCache, stacked
+from lakthan.monitoring.services.events import in_range, positioned, readable_segments, unless_unreadable
+from lakthan.monitoring.services.home import state_dir, store
+from lakthan.monitoring.services.rules import rules_in_force
+
+ALERT_FIELDS = ["rule_title", "level", "count", "last", "events", "events_truncated"]
+
+
+def detect(start: datetime | None = None, end: datetime | None = None) -> list[dict]:
+    """Runs every rule over the sealed events in the range; records one alert per rule and host
+    (keeping any disposition already given) and returns them in the `detect --json` shape. Each
+    segment is matched once per set of rules (pipeline/matches.py)."""
+    key, rs = rules_in_force()
+    cache = MatchCache(state_dir() / "matches", key)
+    s = store()
+    parts = []
+    for index in readable_segments(s, start, end):
+        kept = unless_unreadable(
+            index, lambda i=index: cache.get(i, lambda: detect_engine.matching(positioned(s, i), rs))
+        )
+        if kept is None:
+            continue
+        found, matched = kept
+        if start or end:
+            within = found.select(in_range(start, end)).to_series()
+            found, matched = found.filter(within), matched.filter(within) if matched.width else matched
+        parts.append((found, matched))
+    alerts = detect_engine.alerts(*stacked(parts), rs)
+    record_alerts(alerts)
+    return alerts
+
+
+@transaction.atomic
+def record_alerts(alerts: list[dict]) -> None:
+    """One alert per rule, host and first event: new ones created, changed ones updated (a disposition
+    already given stays), all in a few queries."""
+    wanted = {
+        (a["rule_id"], a["host"] or "", datetime.fromisoformat(a["first"])): {
+            "rule_title": a["rule_title"],
+            "level": a["level"],
+            "count": a["count"],
+            "last": datetime.fromisoformat(a["last"]),
+            "events": a["events"],
+            "events_truncated": a.get("events_truncated", False),
+        }
+        for a in alerts
+    }
+    recorded = Alert.objects.filter(rule_id__in={k[0] for k in wanted}).select_for_update()
+    known = {(a.rule_id, a.host, a.first): a for a in recorded}
+    now, changed = timezone.now(), []
+    for (rule_id, host, first), values in wanted.items():
+        alert = known.get((rule_id, host, first))
+        if alert is None or any(getattr(alert, f) != v for f, v in values.items()):
+            changed.append(Alert(rule_id=rule_id, host=host, first=first, detected_at=now, **values))
+    Alert.objects.bulk_create(  # an upsert: the review fields are not among those updated
+        changed,
+        update_conflicts=True,
+        unique_fields=["rule_id", "host", "first"],
+        update_fields=[*ALERT_FIELDS, "detected_at"],
+        batch_size=500,
+    )
+
+
+@transaction.atomic
+def set_disposition(alert_id: int, disposition: str, note: str = "", actor: str = audit.SYSTEM) -> Alert:
+    if disposition not in Alert.Disposition.values:
+        raise InvalidInput(f"ผลการพิจารณา '{disposition}' ไม่ถูกต้อง", f"unknown disposition '{disposition}'")
+    try:
+        alert = Alert.objects.select_for_update().get(pk=alert_id)
+    except Alert.DoesNotExist:
+        raise NotFound(f"ไม่พบการแจ้งเตือน {alert_id}", f"no alert {alert_id}") from None
+    before = audit.snapshot(alert)
+    alert.disposition, alert.note = disposition, note.strip()
+    alert.reviewed_by, alert.reviewed_at = actor, timezone.now()
+    alert.save()
+    audit.record(actor, "alert.review", alert, before=before)
+    return alert
