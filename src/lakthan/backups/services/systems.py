@@ -148,6 +148,7 @@ def add_system(
         raise InvalidInput(f"ไม่พบไฟล์รหัสผ่าน {password_file}", f"password file {password_file} does not exist")
     repository = str(Path(repo).expanduser().resolve()) if repo else str(backup_home() / "repos" / name)
     source = "paths" if paths else "postgres" if postgres else "sqlite" if sqlite else "lakthan"
+    inventory_system = _inventory_system(name, unit, klass, title, importance, owner, actor)
     created_key = None
     if not password_file:
         if repo and Path(repository, "config").exists():
@@ -157,7 +158,7 @@ def add_system(
             )
         created_key = _new_password_file(name)
     system = BackupSystem(
-        system=_inventory_system(name, unit, klass, title, importance, owner, actor),
+        system=inventory_system,
         name=name,
         source=source,
         paths=clean_paths,
