@@ -24,6 +24,7 @@ def test_a_reader_sees_its_units_systems_only(client, world, systems):
     assert "pibics" in page and "tm30" in page and "secret-b" not in page
     assert "/inventory/systems/add/" not in page  # no add button for a read-only role
     assert 'href="/inventory/"' in page  # the menu entry
+    assert "<h1>ระบบสารสนเทศ</h1>" in page  # in Thai by default
     detail = client.get("/inventory/systems/pibics/").content.decode()
     assert "db-a" in detail and "10.0.0.1" in detail
     assert client.get("/inventory/systems/secret-b/").status_code == 404
