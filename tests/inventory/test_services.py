@@ -113,7 +113,8 @@ def test_a_host_keeps_canonical_addresses_once_and_its_systems(org):
 @pytest.mark.parametrize(
     ("name", "addresses", "english"),
     [
-        ("db 01", [], "host name 'db 01' is invalid (letters, digits, . _ -)"),
+        ("db 01", [], "host name 'db 01' is invalid (no spaces or /, at most 255)"),
+        ("db/01", [], "host name 'db/01' is invalid (no spaces or /, at most 255)"),
         ("db-01", ["10.0.0.300"], "'10.0.0.300' is not an IP address"),
         ("db-01", ["example.org"], "'example.org' is not an IP address"),
         ("db-01", "10.0.0.1", "addresses must be a list"),

@@ -25,7 +25,7 @@ def query_code(request, name: str) -> str | None:
     if not value:
         return None
     if not services.HOST_RE.match(value):
-        raise ValidationError({name: "letters, digits, . _ - only"})
+        raise ValidationError({name: "no spaces, control characters or /"})
     return value
 
 
@@ -101,11 +101,11 @@ class HostChangeSerializer(serializers.Serializer):
         default=list,
         max_length=256,
     )
-    role = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
+    role = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
 
 
 class HostAddSerializer(HostChangeSerializer):
-    name = serializers.RegexField(rf"^{HOST}$", max_length=255)
+    name = serializers.RegexField(services.HOST_RE, max_length=255)
 
 
 def _owner(person_id: int | None) -> Person | None:

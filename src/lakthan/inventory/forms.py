@@ -51,7 +51,7 @@ class HostForm(forms.Form):
         label=_("IP addresses (one per line)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     systems = forms.MultipleChoiceField(label=_("Systems it serves"), required=False)
-    role = forms.CharField(label=_("Role"), max_length=80, required=False)
+    role = forms.CharField(label=_("Role"), max_length=120, required=False)
 
     def __init__(
         self, *args, unit_ids: set[int] | None, systems: list[System], editing: bool = False, **kwargs

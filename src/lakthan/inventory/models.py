@@ -50,7 +50,7 @@ class Host(models.Model):
     addresses = models.JSONField(default=list, blank=True)  # validated IP addresses, as strings
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="hosts")
     systems = models.ManyToManyField(System, blank=True, related_name="hosts")
-    role = models.CharField(max_length=80, blank=True)
+    role = models.CharField(max_length=120, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -15,7 +15,8 @@ from lakthan.core.models import Person, Unit
 from lakthan.inventory.models import Host, System
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
-HOST_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$")
+# as monitoring names its hosts today: anything without spaces, control characters or "/", at most 255
+HOST_RE = re.compile(r"^[^\s/\x00-\x1f\x7f]{1,255}$")
 SYSTEM_FIELDS = ("name_th", "name_en", "unit", "owner", "klass", "criticality", "description", "active")
 HOST_FIELDS = ("addresses", "unit", "systems", "role")
 
@@ -169,8 +170,8 @@ def _clean_host(values: dict) -> dict:
         values["addresses"] = clean_addresses(values["addresses"] or [])
     if "role" in values:
         values["role"] = (values["role"] or "").strip()
-        if len(values["role"]) > 80:
-            raise InvalidInput("บทบาทของเครื่องยาวเกิน ๘๐ ตัวอักษร", "the role is longer than 80 characters")
+        if len(values["role"]) > 120:
+            raise InvalidInput("บทบาทของเครื่องยาวเกิน ๑๒๐ ตัวอักษร", "the role is longer than 120 characters")
     if "unit" in values and not isinstance(values["unit"], Unit):
         raise InvalidInput("ต้องระบุหน่วยงาน", "the unit is required")
     if "systems" in values:
@@ -192,8 +193,8 @@ def add_host(
 ) -> Host:
     if not HOST_RE.match(name or ""):
         raise InvalidInput(
-            f"ชื่อเครื่อง '{name}' ไม่ถูกต้อง (ตัวอักษรอังกฤษ ตัวเลข . _ -)",
-            f"host name '{name}' is invalid (letters, digits, . _ -)",
+            f"ชื่อเครื่อง '{name}' ไม่ถูกต้อง (ห้ามมีช่องว่างหรือ / ไม่เกิน ๒๕๕ ตัว)",
+            f"host name '{name}' is invalid (no spaces or /, at most 255)",
         )
     if Host.objects.filter(name=name).exists():
         raise InvalidInput(f"มีเครื่องชื่อ {name} อยู่แล้ว", f"a host named {name} already exists")

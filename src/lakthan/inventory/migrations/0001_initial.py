@@ -76,7 +76,7 @@ class Migration(migrations.Migration):
                 ),
                 ("name", models.CharField(max_length=255, unique=True)),
                 ("addresses", models.JSONField(blank=True, default=list)),
-                ("role", models.CharField(blank=True, max_length=80)),
+                ("role", models.CharField(blank=True, max_length=120)),
                 ("created_at", models.DateTimeField(auto_now_add=True)),
                 (
                     "unit",
