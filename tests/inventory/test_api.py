@@ -8,6 +8,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from lakthan.core.models import AuditEntry
+from lakthan.core.services import add_person
 from lakthan.inventory import services
 
 
@@ -72,6 +73,15 @@ def test_an_administrator_adds_and_changes_systems(world, systems):
     assert c.post("/api/systems/", {**NEW, "code": "b1", "unit": "B"}, format="json").status_code == 404
     assert c.post("/api/systems/", {**NEW, "code": "x", "criticality": 6}, format="json").status_code == 400
     assert c.post("/api/systems/", {**NEW, "code": "x", "owner": 999999}, format="json").status_code == 400
+    outsider = add_person(world.b, "คนนอก", "หน่วย ข")
+    foreign_owner = c.post("/api/systems/", {**NEW, "code": "x", "owner": outsider.pk}, format="json")
+    assert foreign_owner.status_code == 400 and foreign_owner.json() == {"owner": f"no person {outsider.pk}"}
+    insider = world.users["supervisor"].person
+    owned = c.post(
+        "/api/systems/", {**NEW, "code": "owned", "owner": insider.pk, "active": False}, format="json"
+    )
+    assert owned.status_code == 201 and owned.json()["owner"] == insider.pk
+    assert services.get_system("owned").active  # a new system is in service
     assert c.post("/api/systems/", {**NEW, "code": "bad code"}, format="json").status_code == 400
     changed = c.put(
         "/api/systems/hr/", {**NEW, "unit": "A", "criticality": 1, "active": False}, format="json"

@@ -79,6 +79,7 @@ class SystemChangeSerializer(serializers.Serializer):
 
 class SystemAddSerializer(SystemChangeSerializer):
     code = serializers.RegexField(rf"^{CODE}$", max_length=80)
+    active = None  # a new system is in service
 
 
 class HostSerializer(serializers.ModelSerializer):
@@ -108,10 +109,11 @@ class HostAddSerializer(HostChangeSerializer):
     name = serializers.RegexField(services.HOST_RE, max_length=255)
 
 
-def _owner(person_id: int | None) -> Person | None:
+def _owner(user, person_id: int | None) -> Person | None:
+    """The owner, among the people of the units the caller may see (others' ids do not leak)."""
     if person_id is None:
         return None
-    person = Person.objects.filter(pk=person_id).first()
+    person = Person.objects.filter(roles.unit_filter(user), pk=person_id).first()
     if person is None:
         raise ValidationError({"owner": f"no person {person_id}"})
     return person
@@ -144,11 +146,10 @@ class SystemViewSet(
         values = dict(data.validated_data)
         unit = access.unit_for(request.user, values.pop("unit"))
         access.require(request.user, roles.MANAGE, unit)
-        values.pop("active")
         system = services.add_system(
             values.pop("code"),
             unit=unit,
-            owner=_owner(values.pop("owner")),
+            owner=_owner(request.user, values.pop("owner")),
             actor=request.user.get_username(),
             **values,
         )
@@ -163,7 +164,11 @@ class SystemViewSet(
         unit = access.unit_for(request.user, values.pop("unit"))
         access.require(request.user, roles.MANAGE, unit)
         system = services.update_system(
-            system, unit=unit, owner=_owner(values.pop("owner")), actor=request.user.get_username(), **values
+            system,
+            unit=unit,
+            owner=_owner(request.user, values.pop("owner")),
+            actor=request.user.get_username(),
+            **values,
         )
         return Response(SystemSerializer(system).data)
 
