@@ -187,18 +187,32 @@ def test_backup_system_add_creates_the_inventory_system(org, tmp_path):
 def test_backup_system_add_joins_an_existing_system_and_keeps_its_facts(org, tmp_path):
     data = tmp_path / "data"
     data.mkdir()
-    add_pibics(org)
+    ok(
+        system,
+        [
+            "add",
+            "joined-sys",
+            "--name-th",
+            "ระบบ PIBICS",
+            "--unit",
+            "B-IT",
+            "--class",
+            "intranet",
+            "--criticality",
+            "5",
+        ],
+    )
     mismatch = CliRunner().invoke(
-        backup, ["system", "add", "pibics", "--unit", "X", "--class", "intranet", "--path", str(data)]
+        backup, ["system", "add", "joined-sys", "--unit", "X", "--class", "intranet", "--path", str(data)]
     )
     assert isinstance(mismatch.exception, InvalidInput)
     assert "belongs to unit B-IT" in mismatch.exception.message_en
-    assert not (backup_home() / "keys" / "pibics.key").exists()  # a refusal leaves nothing
-    result = backup_add(org, data, tmp_path, "pibics", "--title", "ignored", "--importance", "low")
+    assert not (backup_home() / "keys" / "joined-sys.key").exists()  # a refusal leaves nothing
+    result = backup_add(org, data, tmp_path, "joined-sys", "--title", "ignored", "--importance", "low")
     assert result.exit_code == 0, result.output
-    joined = services.get_system("pibics")
+    joined = services.get_system("joined-sys")
     assert (joined.name_th, joined.criticality) == ("ระบบ PIBICS", 5)  # the inventory's facts stand
-    assert joined.backup.name == "pibics"
+    assert joined.backup.name == "joined-sys"
     assert services.list_systems().count() == 1
-    twice = backup_add(org, data, tmp_path, "pibics")
+    twice = backup_add(org, data, tmp_path, "joined-sys")
     assert isinstance(twice.exception, InvalidInput)
