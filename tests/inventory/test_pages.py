@@ -31,6 +31,7 @@ def test_a_reader_sees_its_units_systems_only(client, world, systems):
     hosts = client.get("/inventory/hosts/").content.decode()
     assert "db-a" in hosts and "db-b" not in hosts
     assert client.get("/inventory/?unit=B").status_code == 404
+    assert client.get("/inventory/hosts/?unit=%00").status_code == 404
     only_a1 = client.get("/inventory/?unit=A-1").content.decode()
     assert "tm30" in only_a1 and "pibics" not in only_a1
 

@@ -20,6 +20,8 @@ from lakthan.inventory.models import Host, System
 def _unit_filter(request):
     """The ?unit= filter: a unit the caller may see, or None."""
     code = request.GET.get("unit") or ""
+    if code and not services.HOST_RE.match(code):  # nothing a database could choke on (NUL)
+        raise Http404(code)
     return access.unit_for(request.user, code) if code else None
 
 
