@@ -36,6 +36,7 @@ def main() -> None:
     from lakthan.backups.services.runs import run_backup
     from lakthan.backups.services.systems import add_system
     from lakthan.core.services import add_unit
+    from lakthan.inventory.models import System
 
     unit = add_unit("BENCH", "หน่วยทดสอบสมรรถนะ")
     data = HOME / "data"
@@ -70,11 +71,13 @@ def main() -> None:
     floor = median_of(lambda: [sorted(d) for d in days], repeat=5)
     line("compliance engine, 1,000 × 200, one year", eng, "sorting the 200,000 days", floor)
 
+    inventory = System.objects.bulk_create(
+        System(code=f"s{i:04d}", name_th=f"ระบบ {i}", unit=unit, klass="intranet") for i in range(1000)
+    )
     systems = BackupSystem.objects.bulk_create(
         BackupSystem(
+            system=inventory[i],
             name=f"s{i:04d}",
-            unit=unit,
-            klass="intranet",
             source="paths",
             repository=f"/nonexistent/{i}",
             password_file="/nonexistent",

@@ -74,7 +74,17 @@ def _register() -> None:
     from importlib import import_module
     from importlib.util import find_spec
 
-    for app in ("core", "indicators", "evidence", "checks", "reports", "backups", "monitoring", "web"):
+    for app in (
+        "core",
+        "inventory",
+        "indicators",
+        "evidence",
+        "checks",
+        "reports",
+        "backups",
+        "monitoring",
+        "web",
+    ):
         if find_spec(f"lakthan.{app}.cli") is not None:
             for command in import_module(f"lakthan.{app}.cli").COMMANDS:
                 main.add_command(command)

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "huey.contrib.djhuey",
     "lakthan.core",
+    "lakthan.inventory",
     "lakthan.indicators",
     "lakthan.evidence",
     "lakthan.checks",
@@ -182,6 +183,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ResultStatusEnum": "lakthan.indicators.models.CriterionResult.Status",
         "CheckStatusEnum": "lakthan.checks.models.CheckRun.Status",
+        "SystemClassEnum": "lakthan.inventory.models.System.Klass",
     },
 }
 

@@ -76,7 +76,7 @@ def system_add(
         in_service_from=parse_date(in_service_from, "--in-service-from"),
         actor="cli",
     )
-    console.print(f"added system {system.name} ({system.klass}) repository {system.repository}")
+    console.print(f"added system {system.name} ({system.system.klass}) repository {system.repository}")
 
 
 @system_group.command("list")
@@ -85,15 +85,15 @@ def system_list(as_json) -> None:
     from lakthan.backups.models import BackupSystem
     from lakthan.backups.services.systems import policy_of
 
-    rows = list(BackupSystem.objects.select_related("unit"))
+    rows = list(BackupSystem.objects.select_related("system__unit"))
     if as_json:
         click.echo(
             json.dumps(
                 [
                     {
                         "name": s.name,
-                        "unit": s.unit.code,
-                        "class": s.klass,
+                        "unit": s.system.unit.code,
+                        "class": s.system.klass,
                         "source": s.source,
                         "repository": s.repository,
                         "policy": policy_of(s).__dict__,
@@ -108,7 +108,14 @@ def system_list(as_json) -> None:
     table = Table("name", "unit", "class", "source", "policy", "repository")
     for s in rows:
         p = policy_of(s)
-        table.add_row(s.name, s.unit.code, s.klass, s.source, f"≥{p.min_per_window}/{p.window}", s.repository)
+        table.add_row(
+            s.name,
+            s.system.unit.code,
+            s.system.klass,
+            s.source,
+            f"≥{p.min_per_window}/{p.window}",
+            s.repository,
+        )
     console.print(table)
 
 

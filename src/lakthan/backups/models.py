@@ -5,13 +5,11 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from lakthan.core.models import Person, Unit
-
 
 class BackupSystem(models.Model):
-    class Klass(models.TextChoices):
-        INTRANET = "intranet", _("Intranet")
-        INTERNET = "internet", _("Internet")
+    """The backup policy of one information system of the inventory. What the system is (its names,
+    unit, owner, class, criticality) lives on ``system``; ``name`` is the system's code when the
+    backup was set up and names the restic repository and key file."""
 
     class Source(models.TextChoices):
         PATHS = "paths", _("Directories")
@@ -24,12 +22,8 @@ class BackupSystem(models.Model):
         MONTH = "month", _("Calendar month")
         DAY = "day", _("Day")
 
+    system = models.OneToOneField("inventory.System", on_delete=models.PROTECT, related_name="backup")
     name = models.CharField(max_length=80, unique=True)
-    title = models.CharField(max_length=255, blank=True)
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="backup_systems")
-    owner = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    klass = models.CharField(max_length=10, choices=Klass.choices)
-    importance = models.CharField(max_length=10, default="medium")
     source = models.CharField(max_length=10, choices=Source.choices)
     paths = models.JSONField(default=list, blank=True)
     postgres_dsn = models.TextField(blank=True)  # may hold a password: never shown or logged
@@ -51,7 +45,7 @@ class BackupSystem(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["unit__code", "name"]
+        ordering = ["system__unit__code", "name"]
 
     def __str__(self) -> str:
         return self.name

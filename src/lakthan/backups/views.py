@@ -20,8 +20,8 @@ from lakthan.indicators.engines.periods import fiscal_year_bounds, fiscal_year_o
 
 def _visible_systems(user):
     allowed = access.visible_unit_ids(user)
-    qs = BackupSystem.objects.select_related("unit")
-    return qs if allowed is None else qs.filter(unit_id__in=allowed)
+    qs = BackupSystem.objects.select_related("system__unit")
+    return qs if allowed is None else qs.filter(system__unit_id__in=allowed)
 
 
 def _system(user, name: str) -> BackupSystem:
@@ -109,7 +109,7 @@ def system_calendar(request, name: str):
     fy, start, end = _fy_period(system, _int(request.GET.get("fy")))
     comp = svc.system_compliance(system, start, end)
     row = svc.SystemRow(system, comp, set(svc.snapshot_days(system, start, end)), None, None)
-    return _svg(svc.calendar_for([row], start, end, system.title or system.name, thai=_thai()))
+    return _svg(svc.calendar_for([row], start, end, system.system.name_th, thai=_thai()))
 
 
 def _round(request, code: str, fy: int, months: int):

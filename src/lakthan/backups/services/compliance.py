@@ -75,7 +75,9 @@ class SystemRow:
 
 def unit_systems(unit: Unit, start: date | None = None, end: date | None = None):
     """Active systems of the unit and the units below it (in service by ``end``, when given)."""
-    qs = BackupSystem.objects.filter(unit_id__in=unit.descendant_ids(), active=True).select_related("unit")
+    qs = BackupSystem.objects.filter(system__unit_id__in=unit.descendant_ids(), active=True).select_related(
+        "system__unit"
+    )
     return qs.filter(in_service_from__lte=end) if end else qs
 
 
@@ -126,7 +128,7 @@ def calendar_for(
         else ("backup made", "no backup", "missed window"),
         rows=[
             pic.Row(
-                label=f"{r.system.title or r.system.name}"[:38],
+                label=r.system.system.name_th[:38],
                 backup_days=r.days,
                 missed=[(w.start, w.end) for w in r.compliance.missed],
                 open=[(w.start, w.end) for w in r.compliance.windows if w.state == "open"],
@@ -175,8 +177,8 @@ def compliance_csv(rows: list[SystemRow]) -> bytes:
         w.writerow(
             [
                 r.system.name,
-                r.system.unit.code,
-                r.system.klass,
+                r.system.system.unit.code,
+                r.system.system.klass,
                 f">={c.policy.min_per_window} per {c.policy.window}",
                 len(c.judged),
                 sum(x.met for x in c.judged),
@@ -207,7 +209,7 @@ def compliance_pdf(rows: list[SystemRow], start: date, end: date, title: str, pn
         missed = ", ".join(f"{d(m.start)} – {d(m.end)} ({m.actual}/{m.required})" for m in c.missed) or "ไม่มี"
         body.append(
             "<tr>"
-            f"<td>{html.escape(r.system.title or r.system.name)}<br><small>{html.escape(r.system.name)} · {r.system.klass}</small></td>"
+            f"<td>{html.escape(r.system.system.name_th)}<br><small>{html.escape(r.system.name)} · {r.system.system.klass}</small></td>"
             f"<td>≥ {c.policy.min_per_window} ครั้ง/{WINDOW_TH[c.policy.window]}</td>"
             f"<td class=n>{sum(x.met for x in c.judged)}/{len(c.judged)}</td>"
             f"<td class=n>{'–' if c.percent_met is None else c.percent_met}</td>"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import secrets
 from datetime import date
 from pathlib import Path
@@ -17,10 +16,15 @@ from lakthan.backups.engines.restic import Restic, ResticError
 from lakthan.backups.models import BackupSystem
 from lakthan.core import audit
 from lakthan.core.errors import InvalidInput, LakthanError, NotFound
-from lakthan.core.models import Unit
+from lakthan.core.models import Person, Unit
+from lakthan.inventory import services as inventory
+from lakthan.inventory.models import System
 from lakthan.lib.files import write_private
 
-NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
+NAME_RE = inventory.CODE_RE  # a backup is named by its system's code
+# Backups' importance, as `lakthan backup system add --importance` still takes it, on the inventory's
+# criticality scale (1–5): low=2, medium=3, high=4; the ends are left for people to choose.
+CRITICALITY = {"low": 2, "medium": 3, "high": 4}
 SELF_NAME = "lakthan"
 # Retention never goes below what proving a fiscal year and its last round needs.
 MIN_KEEP = {"keep_daily": 7, "keep_weekly": 53, "keep_monthly": 13}
@@ -39,15 +43,16 @@ def backup_home() -> Path:
 
 def get_system(name: str) -> BackupSystem:
     try:
-        return BackupSystem.objects.select_related("unit").get(name=name)
+        return BackupSystem.objects.select_related("system__unit").get(name=name)
     except BackupSystem.DoesNotExist:
         raise NotFound(f"ไม่พบระบบสารสนเทศชื่อ {name}", f"no backup system named {name}") from None
 
 
 def policy_of(system: BackupSystem) -> engine.Policy:
-    default = engine.Policy.default(system.klass)
+    klass = system.system.klass
+    default = engine.Policy.default(klass)
     return engine.Policy(
-        system.klass, system.min_per_window or default.min_per_window, system.window or default.window
+        klass, system.min_per_window or default.min_per_window, system.window or default.window
     )
 
 
@@ -83,11 +88,15 @@ def add_system(
     window: str = "",
     override_reason: str = "",
     in_service_from: date | None = None,
-    owner=None,
+    owner: Person | None = None,
     init_repo: bool = True,
     actor: str = audit.SYSTEM,
 ) -> BackupSystem:
-    """Validates everything first; creates (or opens) the repository last, so a refusal leaves nothing."""
+    """Sets up the backup of the inventory system whose code is ``name``: the system is created from
+    ``unit``, ``klass``, ``title``, ``importance`` and ``owner`` when the inventory has no such code,
+    else the backup attaches to it (its unit and class must then be the ones given).
+
+    Validates everything first; creates (or opens) the repository last, so a refusal leaves nothing."""
     if not NAME_RE.match(name or ""):
         raise InvalidInput(
             f"ชื่อระบบ '{name}' ไม่ถูกต้อง (ตัวอักษรอังกฤษ ตัวเลข . _ - ไม่เกิน ๘๐ ตัว)",
@@ -95,10 +104,15 @@ def add_system(
         )
     if BackupSystem.objects.filter(name=name).exists():
         raise InvalidInput(f"มีระบบชื่อ {name} อยู่แล้ว", f"a backup system named {name} already exists")
-    if klass not in BackupSystem.Klass.values:
+    if klass not in System.Klass.values:
         raise InvalidInput(
             f"ประเภทระบบ '{klass}' ไม่ถูกต้อง (intranet หรือ internet)",
             f"class '{klass}' must be intranet or internet",
+        )
+    if importance not in CRITICALITY:
+        raise InvalidInput(
+            f"ความสำคัญ '{importance}' ไม่ถูกต้อง (low, medium หรือ high)",
+            f"importance '{importance}' must be low, medium or high",
         )
     sources = [bool(paths), bool(postgres), bool(sqlite), lakthan]
     if sum(sources) != 1:
@@ -134,6 +148,7 @@ def add_system(
         raise InvalidInput(f"ไม่พบไฟล์รหัสผ่าน {password_file}", f"password file {password_file} does not exist")
     repository = str(Path(repo).expanduser().resolve()) if repo else str(backup_home() / "repos" / name)
     source = "paths" if paths else "postgres" if postgres else "sqlite" if sqlite else "lakthan"
+    inventory_system = _inventory_system(name, unit, klass, title, importance, owner, actor)
     created_key = None
     if not password_file:
         if repo and Path(repository, "config").exists():
@@ -143,12 +158,8 @@ def add_system(
             )
         created_key = _new_password_file(name)
     system = BackupSystem(
+        system=inventory_system,
         name=name,
-        title=title or name,
-        unit=unit,
-        owner=owner,
-        klass=klass,
-        importance=importance,
         source=source,
         paths=clean_paths,
         postgres_dsn=postgres,
@@ -177,6 +188,32 @@ def add_system(
     return system
 
 
+def _inventory_system(
+    code: str, unit: Unit, klass: str, title: str, importance: str, owner: Person | None, actor: str
+) -> System:
+    existing = System.objects.filter(code=code).select_related("unit").first()
+    if existing is None:
+        return inventory.add_system(
+            code,
+            name_th=title or code,
+            unit=unit,
+            klass=klass,
+            owner=owner,
+            criticality=CRITICALITY[importance],
+            actor=actor,
+        )
+    if existing.unit_id != unit.pk or existing.klass != klass:
+        raise InvalidInput(
+            f"ระบบ {code} ในทะเบียนเป็นของหน่วยงาน {existing.unit.code} ประเภท {existing.klass}"
+            f" ไม่ตรงกับ --unit {unit.code} --class {klass}",
+            f"inventory system {code} belongs to unit {existing.unit.code} with class {existing.klass},"
+            f" not --unit {unit.code} --class {klass}",
+        )
+    if BackupSystem.objects.filter(system=existing).exists():
+        raise InvalidInput(f"ระบบ {code} มีการสำรองข้อมูลอยู่แล้ว", f"system {code} already has a backup")
+    return existing
+
+
 def as_domain_error(exc: ResticError, system: BackupSystem) -> LakthanError:
     if exc.kind == "wrong_password":
         return InvalidInput(
@@ -197,7 +234,7 @@ def as_domain_error(exc: ResticError, system: BackupSystem) -> LakthanError:
 
 def ensure_self_system(unit: Unit | None = None, actor: str = audit.SYSTEM, **repo) -> BackupSystem:
     """Lakthan's own database and evidence store, as a system in its own inventory."""
-    existing = BackupSystem.objects.filter(name=SELF_NAME).first()
+    existing = BackupSystem.objects.filter(name=SELF_NAME).select_related("system").first()
     if existing:
         return existing
     unit = unit or Unit.objects.filter(parent=None).order_by("code").first()
