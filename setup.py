@@ -13,7 +13,7 @@ setup(
             "lakthan.monitoring.engines._native",
             sources=["src/lakthan/monitoring/engines/_native.c"],
             libraries=["crypto"],
-            extra_compile_args=["-O3", "-Wall", "-Wno-deprecated-declarations"],
+            extra_compile_args=["-O3", "-Wall"],
         ),
         Extension(
             "lakthan.monitoring.pipeline._parse_native",
