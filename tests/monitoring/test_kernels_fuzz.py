@@ -89,6 +89,7 @@ def _strings(data: bytes, views: bytes, window_bits: int, validity: bytes | None
 @given(_bytes, st.integers(4, 9), st.integers(1, 4), st.integers(-1, 5))
 @example(b"", 4, 1, -1)
 @example(b"\n\r\n \n", 4, 2, -1)
+@example(b"\xe2\x80\x00", 4, 1, -1)  # a space cut short by a NUL is no space
 @example(b"x" * 16 + b"\n" + b"y" * 17, 4, 2, -1)
 def test_lines_of_any_bytes_are_pythons_lines(data, window_bits, threads, limit):
     want = _reference_lines(data)

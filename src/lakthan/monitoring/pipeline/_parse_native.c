@@ -128,7 +128,8 @@ INLINE int space_len(const uint8_t *p, const uint8_t *end) {
     if (c == 0xC2 && end - p >= 2 && (p[1] == 0x85 || p[1] == 0xA0)) return 2;
     if (end - p < 3) return 0;
     if (c == 0xE1 && p[1] == 0x9A && p[2] == 0x80) return 3;                  /* U+1680 */
-    if (c == 0xE2 && p[1] == 0x80 && (p[2] <= 0x8A || p[2] == 0xA8 || p[2] == 0xA9 || p[2] == 0xAF))
+    if (c == 0xE2 && p[1] == 0x80 &&
+        ((p[2] >= 0x80 && p[2] <= 0x8A) || p[2] == 0xA8 || p[2] == 0xA9 || p[2] == 0xAF))
         return 3;                                                              /* U+2000-200A, 2028, 2029, 202F */
     if (c == 0xE2 && p[1] == 0x81 && p[2] == 0x9F) return 3;                   /* U+205F */
     if (c == 0xE3 && p[1] == 0x80 && p[2] == 0x80) return 3;                   /* U+3000 */
