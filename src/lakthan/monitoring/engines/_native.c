@@ -31,7 +31,9 @@
 
 /* SHA-256 through OpenSSL 3's EVP interface. The algorithm is fetched once, at import: the one-shot
  * calls (SHA256(), EVP_Q_digest) fetch it on every call, which costs more than hashing a 200-byte
- * event. Each call of the kernels keeps one context and starts every message on it again. */
+ * event. Each call of the kernels keeps one context and starts every message on it again; OpenSSL
+ * 3.0 still allocates the provider's state at each start, about 40 ns a message more than the
+ * deprecated SHA256_Init (190 ns for a 200-byte event on the 2-core machine). */
 static EVP_MD *sha256_md;
 
 /* 1, or 0 when OpenSSL fails (it has no reason to, but then no hash is trusted) */
@@ -169,7 +171,8 @@ static int64_t encode_row(const column_t *cols, Py_ssize_t ncols, int64_t row, u
     return n;
 }
 
-/* every row's buffers are in bounds; sets *widest to the longest row encoding seen */
+/* adds the size of each row's field in this column to width[row - start]; -1 when the buffers do
+ * not hold a row */
 static int check_column(const column_t *c, int64_t start, int64_t stop, int64_t *width) {
     int64_t last = c->offset + stop; /* one past the last row read */
     if (c->has_validity && c->validity.len * 8 < last) return -1;
