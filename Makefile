@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-sqlite test-postgres serve worker bench lint deps clean
+.PHONY: demo test test-sqlite test-postgres fuzz serve worker bench lint deps clean
 
 $(STAMP): pyproject.toml setup.py $(wildcard src/lakthan/*/engines/*.c src/lakthan/*/pipeline/*.c) scripts/install-system-deps.sh
 	scripts/install-system-deps.sh base
@@ -28,6 +28,11 @@ test-sqlite: $(STAMP)
 
 test-postgres: $(STAMP)
 	LAKTHAN_TEST_DB=postgres scripts/with-postgres.sh $(BIN)/python -m pytest -m "not e2e"
+
+# The C kernels built with AddressSanitizer and UBSan in a temporary directory (the in-place build
+# stays) under their fuzz tests: fails on a failing test or any sanitizer report. Not part of test.
+fuzz: $(STAMP)
+	$(BIN)/python scripts/fuzz-kernels.py
 
 serve: $(STAMP)
 	test -f var/demo/lakthan.sqlite3 || $(BIN)/lakthan demo --out out/demo

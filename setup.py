@@ -3,23 +3,25 @@
 They exist only where Python cannot reach item 2's throughput: hashing every event of the
 tamper-evident log (OpenSSL's SHA-256, which uses the CPU's SHA extensions) without the GIL, and
 splitting and parsing syslog lines (item 5: a million events per second from file to alerts).
+scripts/fuzz-kernels.py builds the same EXTENSIONS with the sanitizers (make fuzz).
 """
 
 from setuptools import Extension, setup
 
-setup(
-    ext_modules=[
-        Extension(
-            "lakthan.monitoring.engines._native",
-            sources=["src/lakthan/monitoring/engines/_native.c"],
-            libraries=["crypto"],
-            extra_compile_args=["-O3", "-Wall", "-Wno-deprecated-declarations"],
-        ),
-        Extension(
-            "lakthan.monitoring.pipeline._parse_native",
-            sources=["src/lakthan/monitoring/pipeline/_parse_native.c"],
-            extra_compile_args=["-O3", "-Wall", "-pthread"],
-            extra_link_args=["-pthread"],
-        ),
-    ]
-)
+EXTENSIONS = [
+    Extension(
+        "lakthan.monitoring.engines._native",
+        sources=["src/lakthan/monitoring/engines/_native.c"],
+        libraries=["crypto"],
+        extra_compile_args=["-O3", "-Wall"],
+    ),
+    Extension(
+        "lakthan.monitoring.pipeline._parse_native",
+        sources=["src/lakthan/monitoring/pipeline/_parse_native.c"],
+        extra_compile_args=["-O3", "-Wall", "-pthread"],
+        extra_link_args=["-pthread"],
+    ),
+]
+
+if __name__ == "__main__":  # as pip's build backend runs it too
+    setup(ext_modules=EXTENSIONS)

@@ -13,22 +13,33 @@
  *     5 = utf8 views (Arrow's string_view, polars' own layout: offsets holds the 16-byte views and
  *     data a sequence of the variadic data buffers)
  * merkle_root(leaves) -> bytes                 the RFC 6962 tree hash of concatenated 32-byte leaves
+ *
+ * leaf_hashes measures every row in a first pass (checking that the buffers hold it) and encodes it in
+ * a buffer of the widest size found in a second. The buffers may be mutable (a bytearray or memoryview
+ * another thread writes to while the GIL is released), so the second pass checks again each string's
+ * bounds and every write against that size: a change fails the call with ValueError, never makes the
+ * kernel write past its buffer or read past the caller's.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
-#include <openssl/sha.h>
+#include <openssl/evp.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* OpenSSL 3's one-shot SHA256() fetches the algorithm through EVP on every call, which costs more
- * than hashing a 200-byte event; the low-level functions (deprecated, still shipped) go straight
- * to the SHA-extension assembly. */
-static void sha256(const uint8_t *data, size_t len, uint8_t *out) {
-    SHA256_CTX ctx;
-    SHA256_Init(&ctx);
-    SHA256_Update(&ctx, data, len);
-    SHA256_Final(out, &ctx);
+#define HASH_SIZE 32
+
+/* SHA-256 through OpenSSL 3's EVP interface. The algorithm is fetched once, at import: the one-shot
+ * calls (SHA256(), EVP_Q_digest) fetch it on every call, which costs more than hashing a 200-byte
+ * event. Each call of the kernels keeps one context and starts every message on it again; OpenSSL
+ * 3.0 still allocates the provider's state at each start, about 40 ns a message more than the
+ * deprecated SHA256_Init (190 ns for a 200-byte event on the 2-core machine). */
+static EVP_MD *sha256_md;
+
+/* 1, or 0 when OpenSSL fails (it has no reason to, but then no hash is trusted) */
+static int sha256(EVP_MD_CTX *ctx, const uint8_t *data, size_t len, uint8_t *out) {
+    return EVP_DigestInit_ex2(ctx, sha256_md, NULL) && EVP_DigestUpdate(ctx, data, len) &&
+           EVP_DigestFinal_ex(ctx, out, NULL);
 }
 
 enum { KIND_UTF8_32 = 1, KIND_UTF8_64 = 2, KIND_INT64 = 3, KIND_BOOL = 4, KIND_UTF8_VIEW = 5 };
@@ -43,9 +54,21 @@ typedef struct {
     Py_ssize_t nvariadic;
 } column_t;
 
-static int is_string(int kind) { return kind == KIND_UTF8_32 || kind == KIND_UTF8_64 || kind == KIND_UTF8_VIEW; }
-
 static int bit(const uint8_t *bits, int64_t i) { return (bits[i >> 3] >> (i & 7)) & 1; }
+
+/* element i of a buffer of int32 or int64 that need not be aligned (a caller's memoryview may start
+ * anywhere) */
+static int64_t get_i32(const void *buf, int64_t i) {
+    int32_t v;
+    memcpy(&v, (const uint8_t *)buf + 4 * i, 4);
+    return v;
+}
+
+static int64_t get_i64(const void *buf, int64_t i) {
+    int64_t v;
+    memcpy(&v, (const uint8_t *)buf + 8 * i, 8);
+    return v;
+}
 
 static void put_u32(uint8_t *p, uint32_t v) {
     p[0] = v; p[1] = v >> 8; p[2] = v >> 16; p[3] = v >> 24;
@@ -77,7 +100,7 @@ static int get_buffer(PyObject *obj, Py_buffer *view, int *flag) {
 
 /* a string's bytes (the row must be valid); -1 when the buffers do not hold it */
 static int64_t get_string(const column_t *c, int64_t row, const uint8_t **ptr) {
-    int64_t i = c->offset + row, start, len;
+    int64_t i = c->offset + row, start, end;
     if (c->kind == KIND_UTF8_VIEW) {
         const uint8_t *view = (const uint8_t *)c->offsets.buf + 16 * i;
         int32_t n, index, off;
@@ -93,25 +116,28 @@ static int64_t get_string(const column_t *c, int64_t row, const uint8_t **ptr) {
         *ptr = (const uint8_t *)c->variadic[index].buf + off;
         return n;
     }
-    if (c->kind == KIND_UTF8_32) {
-        const int32_t *o = (const int32_t *)c->offsets.buf;
-        start = o[i], len = (int64_t)o[i + 1] - o[i];
-    } else {
-        const int64_t *o = (const int64_t *)c->offsets.buf;
-        start = o[i], len = o[i + 1] - o[i];
-    }
-    if (start < 0 || len < 0 || start + len > c->data.len) return -1;
+    if (c->kind == KIND_UTF8_32)
+        start = get_i32(c->offsets.buf, i), end = get_i32(c->offsets.buf, i + 1);
+    else
+        start = get_i64(c->offsets.buf, i), end = get_i64(c->offsets.buf, i + 1);
+    if (start < 0 || end < start || end > c->data.len) return -1;
     *ptr = (const uint8_t *)c->data.buf + start;
-    return len;
+    return end - start;
 }
 
-static size_t encode_row(const column_t *cols, Py_ssize_t ncols, int64_t row, uint8_t *out) {
-    size_t n = 0;
+/* The row's encoding in out (capacity bytes), its length; -1 when it does not fit or a string is no
+ * longer in its buffer. check_column measured every row first, but a caller's buffer may be mutable
+ * (a bytearray, a writable memoryview) and change in between, so nothing read here is trusted to
+ * agree with what that pass saw: every write is bounded by the capacity it sized. */
+static int64_t encode_row(const column_t *cols, Py_ssize_t ncols, int64_t row, uint8_t *out, int64_t capacity) {
+    int64_t n = 0;
+    if (capacity < 1) return -1;
     out[n++] = 0x00; /* RFC 6962 leaf prefix */
     for (Py_ssize_t k = 0; k < ncols; k++) {
         const column_t *c = &cols[k];
         int64_t i = c->offset + row;
         if (c->has_validity && !bit((const uint8_t *)c->validity.buf, i)) {
+            if (capacity - n < 1) return -1;
             out[n++] = TAG_NULL;
             continue;
         }
@@ -121,19 +147,22 @@ static size_t encode_row(const column_t *cols, Py_ssize_t ncols, int64_t row, ui
         case KIND_UTF8_VIEW: {
             const uint8_t *p;
             int64_t len = get_string(c, row, &p);
+            if (len < 0 || capacity - n < 5 + len) return -1;
             out[n++] = TAG_STRING;
             put_u32(out + n, (uint32_t)len);
             n += 4;
             memcpy(out + n, p, (size_t)len);
-            n += (size_t)len;
+            n += len;
             break;
         }
         case KIND_INT64:
+            if (capacity - n < 9) return -1;
             out[n++] = TAG_INT;
-            put_i64(out + n, ((const int64_t *)c->data.buf)[i]);
+            put_i64(out + n, get_i64(c->data.buf, i));
             n += 8;
             break;
         case KIND_BOOL:
+            if (capacity - n < 2) return -1;
             out[n++] = TAG_BOOL;
             out[n++] = (uint8_t)bit((const uint8_t *)c->data.buf, i);
             break;
@@ -142,7 +171,8 @@ static size_t encode_row(const column_t *cols, Py_ssize_t ncols, int64_t row, ui
     return n;
 }
 
-/* every row's buffers are in bounds; sets *widest to the longest row encoding seen */
+/* adds the size of each row's field in this column to width[row - start]; -1 when the buffers do
+ * not hold a row */
 static int check_column(const column_t *c, int64_t start, int64_t stop, int64_t *width) {
     int64_t last = c->offset + stop; /* one past the last row read */
     if (c->has_validity && c->validity.len * 8 < last) return -1;
@@ -195,6 +225,39 @@ static int get_variadic(PyObject *seq, column_t *c) {
     return 0;
 }
 
+/* what went wrong in the part of leaf_hashes that runs without the GIL */
+enum { HASHED, BAD_COLUMN, CHANGED, NO_MEMORY, OPENSSL_FAILED };
+
+/* rows [start, stop) of cols into out, 32 bytes each: two passes, the first measuring every row
+ * (and checking its buffers hold it), the second encoding and hashing it in a buffer of the widest
+ * size the first found */
+static int hash_rows(const column_t *cols, Py_ssize_t ncols, int64_t start, int64_t stop, uint8_t *out,
+                     Py_ssize_t *bad_column) {
+    int64_t rows = stop - start, widest = 0;
+    int64_t *width = malloc(sizeof(int64_t) * (size_t)(rows + 1));
+    if (!width) return NO_MEMORY;
+    for (int64_t r = 0; r < rows; r++) width[r] = 1 + ncols; /* leaf prefix, one tag per field */
+    for (Py_ssize_t k = 0; k < ncols && *bad_column < 0; k++)
+        if (check_column(&cols[k], start, stop, width) < 0) *bad_column = k;
+    for (int64_t r = 0; r < rows; r++)
+        if (width[r] > widest) widest = width[r];
+    free(width);
+    if (*bad_column >= 0) return BAD_COLUMN;
+    uint8_t *row_buf = malloc((size_t)widest + 1);
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    int status = row_buf && ctx ? HASHED : NO_MEMORY;
+    for (int64_t r = start; r < stop && status == HASHED; r++) {
+        int64_t n = encode_row(cols, ncols, r, row_buf, widest);
+        if (n < 0)
+            status = CHANGED;
+        else if (!sha256(ctx, row_buf, (size_t)n, out + (r - start) * HASH_SIZE))
+            status = OPENSSL_FAILED;
+    }
+    EVP_MD_CTX_free(ctx);
+    free(row_buf);
+    return status;
+}
+
 static PyObject *leaf_hashes(PyObject *self, PyObject *args) {
     PyObject *seq;
     Py_ssize_t start, stop;
@@ -204,7 +267,8 @@ static PyObject *leaf_hashes(PyObject *self, PyObject *args) {
     Py_ssize_t ncols = PySequence_Fast_GET_SIZE(fast);
     column_t *cols = calloc((size_t)ncols + 1, sizeof(column_t));
     if (!cols) { Py_DECREF(fast); return PyErr_NoMemory(); }
-    if (start < 0 || stop < start) {
+    /* no buffer holds 2^59 rows: the sizes computed from rows and offsets below do not overflow */
+    if (start < 0 || stop < start || stop > PY_SSIZE_T_MAX / 32) {
         PyErr_SetString(PyExc_ValueError, "bad row range");
         goto fail;
     }
@@ -223,44 +287,35 @@ static PyObject *leaf_hashes(PyObject *self, PyObject *args) {
         }
     }
     for (Py_ssize_t k = 0; k < ncols; k++) {
-        if (cols[k].kind < KIND_UTF8_32 || cols[k].kind > KIND_UTF8_VIEW || cols[k].offset < 0) {
+        if (cols[k].kind < KIND_UTF8_32 || cols[k].kind > KIND_UTF8_VIEW) {
             PyErr_Format(PyExc_ValueError, "column %zd: unknown kind %d", k, cols[k].kind);
             goto fail;
         }
-    }
-    int64_t rows = stop - start;
-    PyObject *result = PyBytes_FromStringAndSize(NULL, rows * SHA256_DIGEST_LENGTH);
-    if (!result) goto fail;
-    uint8_t *out = (uint8_t *)PyBytes_AS_STRING(result);
-    Py_ssize_t bad_column = -1;
-    uint8_t *row_buf = NULL;
-    Py_BEGIN_ALLOW_THREADS
-    int64_t *width = malloc(sizeof(int64_t) * (size_t)(rows + 1)), widest = 0;
-    if (width) {
-        for (int64_t r = 0; r < rows; r++) width[r] = 1 + ncols; /* leaf prefix, one tag per field */
-        for (Py_ssize_t k = 0; k < ncols && bad_column < 0; k++)
-            if (check_column(&cols[k], start, stop, width) < 0) bad_column = k;
-        for (int64_t r = 0; r < rows; r++)
-            if (width[r] > widest) widest = width[r];
-        free(width);
-        row_buf = bad_column < 0 ? malloc((size_t)widest + 1) : NULL;
-    }
-    if (row_buf)
-        for (int64_t r = start; r < stop; r++) {
-            size_t n = encode_row(cols, ncols, r, row_buf);
-            sha256(row_buf, n, out + (r - start) * SHA256_DIGEST_LENGTH);
+        if (cols[k].offset < 0 || cols[k].offset > PY_SSIZE_T_MAX / 32 - stop) {
+            PyErr_Format(PyExc_ValueError, "column %zd: bad offset %lld", k, (long long)cols[k].offset);
+            goto fail;
         }
+    }
+    PyObject *result = PyBytes_FromStringAndSize(NULL, (stop - start) * HASH_SIZE);
+    if (!result) goto fail;
+    Py_ssize_t bad_column = -1;
+    int status;
+    Py_BEGIN_ALLOW_THREADS
+    status = hash_rows(cols, ncols, start, stop, (uint8_t *)PyBytes_AS_STRING(result), &bad_column);
     Py_END_ALLOW_THREADS
-    if (!row_buf) {
+    if (status != HASHED) {
         Py_DECREF(result);
-        if (bad_column >= 0)
+        if (status == BAD_COLUMN)
             PyErr_Format(PyExc_ValueError, "column %zd: buffers do not hold rows %zd to %zd", bad_column,
                          start, stop);
+        else if (status == CHANGED)
+            PyErr_SetString(PyExc_ValueError, "the column buffers changed while their rows were hashed");
+        else if (status == OPENSSL_FAILED)
+            PyErr_SetString(PyExc_RuntimeError, "OpenSSL's SHA-256 failed");
         else
             PyErr_NoMemory();
         goto fail;
     }
-    free(row_buf);
     release(cols, ncols);
     Py_DECREF(fast);
     return result;
@@ -270,46 +325,55 @@ fail:
     return NULL;
 }
 
+/* the RFC 6962 tree hash of the n leaves in level (overwritten) into root; 0 when OpenSSL fails */
+static int tree_hash(uint8_t *level, Py_ssize_t n, uint8_t *root) {
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    uint8_t node[1 + 2 * HASH_SIZE];
+    int ok = ctx != NULL;
+    node[0] = 0x01;
+    if (n == 0 && ok) ok = sha256(ctx, (const uint8_t *)"", 0, level);
+    while (n > 1 && ok) { /* pair up level by level; an odd last node is promoted unchanged (RFC 6962 shape) */
+        Py_ssize_t half = n / 2;
+        for (Py_ssize_t i = 0; i < half && ok; i++) {
+            memcpy(node + 1, level + 2 * i * HASH_SIZE, 2 * HASH_SIZE);
+            ok = sha256(ctx, node, sizeof node, level + i * HASH_SIZE);
+        }
+        if (n % 2) memmove(level + half * HASH_SIZE, level + (n - 1) * HASH_SIZE, HASH_SIZE);
+        n = half + n % 2;
+    }
+    if (ok) memcpy(root, level, HASH_SIZE);
+    EVP_MD_CTX_free(ctx);
+    return ok;
+}
+
 static PyObject *merkle_root(PyObject *self, PyObject *args) {
     Py_buffer leaves;
     if (!PyArg_ParseTuple(args, "y*", &leaves)) return NULL;
-    if (leaves.len % SHA256_DIGEST_LENGTH) {
+    if (leaves.len % HASH_SIZE) {
         PyBuffer_Release(&leaves);
         PyErr_SetString(PyExc_ValueError, "leaves must be a multiple of 32 bytes");
         return NULL;
     }
-    Py_ssize_t n = leaves.len / SHA256_DIGEST_LENGTH;
-    uint8_t digest[SHA256_DIGEST_LENGTH];
-    if (n == 0) {
-        PyBuffer_Release(&leaves);
-        sha256((const uint8_t *)"", 0, digest);
-        return PyBytes_FromStringAndSize((const char *)digest, SHA256_DIGEST_LENGTH);
-    }
-    uint8_t *level = malloc((size_t)leaves.len);
+    Py_ssize_t n = leaves.len / HASH_SIZE;
+    uint8_t root[HASH_SIZE];
+    /* a copy: the tree is built in it, and a caller's mutable buffer cannot change under the hashing */
+    uint8_t *level = malloc((size_t)leaves.len + HASH_SIZE);
     if (!level) {
         PyBuffer_Release(&leaves);
         return PyErr_NoMemory();
     }
     memcpy(level, leaves.buf, (size_t)leaves.len);
     PyBuffer_Release(&leaves);
+    int ok;
     Py_BEGIN_ALLOW_THREADS
-    uint8_t node[1 + 2 * SHA256_DIGEST_LENGTH];
-    node[0] = 0x01;
-    while (n > 1) { /* pair up level by level; an odd last node is promoted unchanged (RFC 6962 shape) */
-        Py_ssize_t half = n / 2;
-        for (Py_ssize_t i = 0; i < half; i++) {
-            memcpy(node + 1, level + 2 * i * SHA256_DIGEST_LENGTH, 2 * SHA256_DIGEST_LENGTH);
-            sha256(node, sizeof node, level + i * SHA256_DIGEST_LENGTH);
-        }
-        if (n % 2)
-            memmove(level + half * SHA256_DIGEST_LENGTH, level + (n - 1) * SHA256_DIGEST_LENGTH,
-                    SHA256_DIGEST_LENGTH);
-        n = half + n % 2;
-    }
-    memcpy(digest, level, SHA256_DIGEST_LENGTH);
+    ok = tree_hash(level, n, root);
     Py_END_ALLOW_THREADS
     free(level);
-    return PyBytes_FromStringAndSize((const char *)digest, SHA256_DIGEST_LENGTH);
+    if (!ok) {
+        PyErr_SetString(PyExc_RuntimeError, "OpenSSL's SHA-256 failed");
+        return NULL;
+    }
+    return PyBytes_FromStringAndSize((const char *)root, HASH_SIZE);
 }
 
 static PyMethodDef methods[] = {
@@ -320,4 +384,10 @@ static PyMethodDef methods[] = {
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_native", NULL, -1, methods};
 
-PyMODINIT_FUNC PyInit__native(void) { return PyModule_Create(&module); }
+PyMODINIT_FUNC PyInit__native(void) {
+    if (!sha256_md && !(sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL))) {
+        PyErr_SetString(PyExc_ImportError, "OpenSSL has no SHA-256");
+        return NULL;
+    }
+    return PyModule_Create(&module);
+}

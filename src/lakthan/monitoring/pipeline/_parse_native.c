@@ -17,6 +17,12 @@
  * trailing "\r" and "\n" are taken off and blank lines (only characters Python's str.isspace
  * accepts) left out. The data must be valid UTF-8 (valid_utf8 checks).
  *
+ * Both functions count the lines in a first pass and fill the columns made for that many in a
+ * second. A caller's buffer may be mutable (a bytearray or memoryview another thread writes to in
+ * between): the second pass stops at the first pass's count and refuses lines longer than it
+ * checked, and the offsets are copied before they are checked, so a change cannot make the kernel
+ * write or read outside its buffers; the call fails with ValueError instead.
+ *
  * valid_utf8(data) -> bool
  * lines(data, offsets, window_bits, threads, limit=-1) -> bytes   the lines' views (the first limit)
  * parse_syslog(data, offsets, window_bits, threads, year) -> {column: (validity bitmap or None, values)}
@@ -122,7 +128,8 @@ INLINE int space_len(const uint8_t *p, const uint8_t *end) {
     if (c == 0xC2 && end - p >= 2 && (p[1] == 0x85 || p[1] == 0xA0)) return 2;
     if (end - p < 3) return 0;
     if (c == 0xE1 && p[1] == 0x9A && p[2] == 0x80) return 3;                  /* U+1680 */
-    if (c == 0xE2 && p[1] == 0x80 && (p[2] <= 0x8A || p[2] == 0xA8 || p[2] == 0xA9 || p[2] == 0xAF))
+    if (c == 0xE2 && p[1] == 0x80 &&
+        ((p[2] >= 0x80 && p[2] <= 0x8A) || p[2] == 0xA8 || p[2] == 0xA9 || p[2] == 0xAF))
         return 3;                                                              /* U+2000-200A, 2028, 2029, 202F */
     if (c == 0xE2 && p[1] == 0x81 && p[2] == 0x9F) return 3;                   /* U+205F */
     if (c == 0xE3 && p[1] == 0x80 && p[2] == 0x80) return 3;                   /* U+3000 */
@@ -308,7 +315,7 @@ static int first_literal(const uint8_t *msg, const uint8_t *end) {
                 int byte = __builtin_ctzll(bits) / 8; /* a hit is a byte of ones */
                 bits &= ~(UINT64_C(0xFF) << (8 * byte));
                 const uint8_t *p = block + 8 * w + byte;
-                int k = literal_of_first[*p] - 1;
+                int k = literal_of_first[a[8 * w + byte]] - 1; /* the byte compared, not *p read again */
                 if ((best == NO_ACTION || k < best) && (size_t)(end - p) >= LITERAL_LEN[k] &&
                     memcmp(p, LITERALS[k], LITERAL_LEN[k]) == 0) {
                     if (k == 0) return k;
@@ -532,8 +539,7 @@ static int parse_3164(const uint8_t *line, int64_t n, int64_t year, syslog_t *ou
     for (p += 4; p < end && *p == ' '; p++) {}
     for (q = p; q < end && q - p < 2 && is_digit(*q); q++) {}
     if (q == p || end - q < 10 || q[0] != ' ' || q[3] != ':' || q[6] != ':' || q[9] != ' ') return DECLINED;
-    digits(p, (int)(q - p), &day);
-    if (!digits(q + 1, 2, &h) || !digits(q + 4, 2, &mi) || !digits(q + 7, 2, &sec)) return DECLINED;
+    if (!digits(p, (int)(q - p), &day) || !digits(q + 1, 2, &h) || !digits(q + 4, 2, &mi) || !digits(q + 7, 2, &sec)) return DECLINED;
     if (day < 1 || day > days_in_month(year, month) || h > 23 || mi > 59 || sec > 59) return DECLINED;
     /* "(\S+) ([^:\[\s]+)(?:\[(\d+)\])?: ?(.*)$" */
     const uint8_t *host = q + 10, *host_end = token_end(host, end), *app = host_end + 1, *app_end = app;
@@ -568,8 +574,8 @@ static int parse_3164(const uint8_t *line, int64_t n, int64_t year, syslog_t *ou
 typedef struct {
     const uint8_t *data;
     int64_t size;
-    const int64_t *offsets; /* NULL: split at "\n" */
-    int64_t count;          /* lines given by offsets */
+    int64_t *offsets; /* NULL: split at "\n"; else this kernel's own checked copy of the caller's */
+    int64_t count;    /* lines given by offsets */
 } source_t;
 
 /* a thread's part of the source: bytes (split) or lines (offsets) [pos, stop) */
@@ -630,6 +636,7 @@ typedef struct {
     int64_t first_row, rows, longest; /* rows and the longest line: counted by count_lines */
     strings_t strings;
     int parse;                        /* else only raw */
+    int changed;                      /* fill_rows found other lines than count_lines counted */
     uint8_t *raw, *views[N_STRINGS], *bitmaps[N_BITMAPS];
     int64_t *ints[N_INTS];
 } job_t;
@@ -677,13 +684,19 @@ static void flush_bits(const job_t *j, int64_t row, uint8_t *bits) {
     }
 }
 
+/* The second pass: the rows count_lines counted, no more, even where the data has changed since (a
+ * caller's bytearray or memoryview another thread writes to): the columns were made for that many
+ * rows, and the views for lines of at most 2^window_bits bytes. Lines other than those counted set
+ * changed, and the caller discards the columns. */
 static void *fill_rows(void *arg) {
     job_t *j = arg;
     cursor_t c = j->part;
     minute_cache_t cache = {.seconds = -1};
     uint8_t bits[N_BITMAPS] = {0};
     span_t line;
-    for (int64_t row = j->first_row; next_line(j->src, &c, &line); row++) {
+    int64_t row = j->first_row, stop = j->first_row + j->rows, longest = (int64_t)1 << j->strings.window_bits;
+    for (; row < stop && next_line(j->src, &c, &line); row++) {
+        if (line.n > longest) break;
         put_view(j->raw + 16 * row, line, &j->strings);
         if (!j->parse) continue;
         span_t str[N_STRINGS];
@@ -731,8 +744,9 @@ static void *fill_rows(void *arg) {
             if (str[k].data) bits[k] |= bit;
         }
         for (int k = 0; k < N_INTS; k++) j->ints[k][row] = num[k];
-        if ((row & 7) == 7 || row == j->first_row + j->rows - 1) flush_bits(j, row, bits);
+        if ((row & 7) == 7 || row == stop - 1) flush_bits(j, row, bits);
     }
+    j->changed = row < stop || next_line(j->src, &c, &line);
     return NULL;
 }
 
@@ -763,22 +777,28 @@ static PyObject *lines_or_syslog(PyObject *args, int parse) {
     if (parse ? !PyArg_ParseTuple(args, "y*OiiL", &data, &offsets_obj, &window_bits, &threads, &year)
               : !PyArg_ParseTuple(args, "y*Oii|n", &data, &offsets_obj, &window_bits, &threads, &limit))
         return NULL;
-    if (offsets_obj != Py_None && PyObject_GetBuffer(offsets_obj, &offsets, PyBUF_SIMPLE) < 0) {
+    int has_offsets = offsets_obj != Py_None;
+    if (has_offsets && PyObject_GetBuffer(offsets_obj, &offsets, PyBUF_SIMPLE) < 0) {
         PyBuffer_Release(&data);
         return NULL;
     }
     PyObject *result = NULL;
     source_t src = {.data = data.buf, .size = data.len};
-    if (offsets.buf) {
-        src.offsets = offsets.buf;
-        src.count = offsets.len / 8 - 1;
+    if (has_offsets) {
+        /* checked once, then read by both passes: a copy the caller cannot change in between */
+        src.count = offsets.len >= 8 ? offsets.len / 8 - 1 : 0;
+        src.offsets = calloc((size_t)src.count + 1, sizeof(int64_t));
+        if (!src.offsets) {
+            PyErr_NoMemory();
+            goto done;
+        }
+        if (src.count) memcpy(src.offsets, offsets.buf, sizeof(int64_t) * (size_t)(src.count + 1));
         for (int64_t i = 0; i < src.count; i++) {
             if (src.offsets[i] < 0 || src.offsets[i] > src.offsets[i + 1] || src.offsets[i + 1] > data.len) {
                 PyErr_SetString(PyExc_ValueError, "offsets outside the data");
                 goto done;
             }
         }
-        if (src.count < 0) src.count = 0;
     }
     if (window_bits < 4 || window_bits > 30) {
         PyErr_SetString(PyExc_ValueError, "window_bits outside 4..30");
@@ -842,12 +862,19 @@ static PyObject *lines_or_syslog(PyObject *args, int parse) {
     Py_BEGIN_ALLOW_THREADS
     run_jobs(jobs, threads, fill_rows);
     Py_END_ALLOW_THREADS
+    for (int t = 0; t < threads; t++) {
+        if (jobs[t].changed) {
+            PyErr_SetString(PyExc_ValueError, "the data changed while its lines were read");
+            goto fail;
+        }
+    }
     goto done;
 fail:
     Py_CLEAR(result);
 done:
+    free(src.offsets);
     PyBuffer_Release(&data);
-    if (offsets.buf) PyBuffer_Release(&offsets);
+    if (has_offsets) PyBuffer_Release(&offsets);
     return result;
 }
 
