@@ -14,6 +14,7 @@ from lakthan.backups.services.systems import add_system
 from lakthan.core.models import RoleGrant
 from lakthan.inventory.services import get_system
 from tests.backups.conftest import cheap_repository
+from tests.conftest import PASSWORD
 
 
 @pytest.fixture(autouse=True)
@@ -75,7 +76,7 @@ def test_a_user_reads_only_its_units_records(world, backed_up, django_user_model
         assert c.get(f"/api/{prefix}/?system=sys-b").json()["results"] == []
     assert c.get("/api/backup-runs/").json()["results"][0]["status"] == "ok"
     # B's own reader sees B's and not A's
-    reader = django_user_model.objects.create_user("b-reader", password=web.PASSWORD)
+    reader = django_user_model.objects.create_user("b-reader", password=PASSWORD)
     RoleGrant.objects.create(user=reader, unit=world.b, role="auditor")
     b = api(reader)
     assert ids(b.get("/api/backup-runs/")) == ["sys-b"]
