@@ -131,3 +131,43 @@ def test_backup_systems_move_into_the_inventory_with_their_history():
         assert back_apps.get_model("backups", "Snapshot").objects.filter(system_id=made["tm30"]).count() == 3
     finally:
         migrate(forward)
+
+
+MONITORING_OLD = [("backups", "0001_initial"), ("monitoring", "0002_seq_state"), ("inventory", None)]
+MONITORING_STATE = [("monitoring", "0002_seq_state")]
+
+
+def test_log_hosts_move_into_the_inventory_and_back():
+    from lakthan.inventory.models import Host
+    from lakthan.monitoring.models import HostDay
+
+    forward = leaves()
+    try:
+        old_apps = migrate(MONITORING_OLD).loader.project_state(MONITORING_STATE).apps
+        Unit = old_apps.get_model("core", "Unit")
+        OldHost = old_apps.get_model("monitoring", "Host")
+        unit = Unit.objects.create(code="IMM", name_th="สำนักงานตรวจคนเข้าเมือง")
+        for name, addresses, role in (("fs01", ["10.1.0.5"], "file server"), ("bkk-gw", [], "")):
+            host = OldHost.objects.create(name=name, unit=unit, addresses=addresses, role=role)
+            OldHost.objects.filter(pk=host.pk).update(created_at=AT)
+        old_apps.get_model("monitoring", "HostDay").objects.create(
+            host_name="fs01", day=date(2013, 1, 7), count=9, first_ts=AT, last_ts=AT
+        )
+        migrate(forward)
+
+        moved = {h.name: h for h in Host.objects.select_related("unit")}
+        assert sorted(moved) == ["bkk-gw", "fs01"]
+        fs01 = moved["fs01"]
+        assert (fs01.unit.code, fs01.addresses, fs01.role, fs01.created_at) == (
+            "IMM",
+            ["10.1.0.5"],
+            "file server",
+            AT,
+        )
+        assert HostDay.objects.get(host_name="fs01").count == 9  # coverage evidence untouched
+
+        back_apps = migrate(MONITORING_OLD).loader.project_state(MONITORING_STATE).apps
+        restored = back_apps.get_model("monitoring", "Host").objects.get(name="fs01")
+        assert (restored.addresses, restored.role, restored.unit.code) == (["10.1.0.5"], "file server", "IMM")
+    finally:
+        migrate(forward)

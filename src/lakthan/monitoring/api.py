@@ -17,20 +17,12 @@ from lakthan.core import access, roles
 from lakthan.core.errors import NotFound as UnknownUnit
 from lakthan.core.services import get_unit
 from lakthan.monitoring import scope
-from lakthan.monitoring.models import Alert, Checkpoint, Host
+from lakthan.monitoring.models import Alert, Checkpoint
 from lakthan.monitoring.services import alerts as log_alerts
 from lakthan.monitoring.services import coverage as log_coverage
 from lakthan.monitoring.services import verification
 
 ID = "[0-9]{1,18}"
-
-
-class HostSerializer(serializers.ModelSerializer):
-    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
-
-    class Meta:
-        model = Host
-        fields = ["id", "name", "unit", "addresses", "role", "expected_sources"]
 
 
 class HostCoverageSerializer(serializers.Serializer):
@@ -95,20 +87,6 @@ def require_some_unit(user) -> None:
     allowed = access.visible_unit_ids(user)
     if allowed is not None and not allowed:
         raise PermissionDenied("you may see no unit")
-
-
-class HostViewSet(viewsets.ReadOnlyModelViewSet):
-    """The hosts expected to send logs, of the caller's units."""
-
-    serializer_class = HostSerializer
-    lookup_value_regex = ID
-
-    def get_queryset(self):
-        return (
-            Host.objects.filter(roles.unit_filter(self.request.user, "unit"))
-            .select_related("unit")
-            .order_by("name")
-        )
 
 
 class CoverageViewSet(viewsets.ViewSet):
@@ -230,7 +208,6 @@ class VerificationViewSet(viewsets.ViewSet):
 
 
 ROUTES = [
-    ("monitoring/hosts", HostViewSet, "monitoring-host"),
     ("monitoring/coverage", CoverageViewSet, "monitoring-coverage"),
     ("monitoring/alerts", AlertViewSet, "monitoring-alert"),
     ("monitoring/checkpoints", CheckpointViewSet, "monitoring-checkpoint"),

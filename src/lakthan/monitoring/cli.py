@@ -37,10 +37,10 @@ def host_add(name, unit_code, addresses, role) -> None:
 
 @host.command("list")
 def host_list() -> None:
-    from lakthan.monitoring.models import Host
+    from lakthan.monitoring.services import hosts as log_hosts
 
     table = Table("name", "unit", "addresses", "role")
-    for h in Host.objects.select_related("unit"):
+    for h in log_hosts.hosts_of(None):
         table.add_row(h.name, h.unit.code, ", ".join(h.addresses), h.role)
     console.print(table)
 

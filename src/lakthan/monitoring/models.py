@@ -6,23 +6,6 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from lakthan.core.models import Unit
-
-
-class Host(models.Model):
-    name = models.CharField(max_length=255, unique=True)
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="log_hosts")
-    addresses = models.JSONField(default=list, blank=True)
-    role = models.CharField(max_length=120, blank=True)
-    expected_sources = models.JSONField(default=list, blank=True)  # e.g. ["syslog", "nginx"]
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
 
 class Segment(models.Model):
     index = models.PositiveIntegerField(unique=True)

@@ -4,7 +4,8 @@ lakthan.core.roles applied to hosts, alerts and verification)."""
 from __future__ import annotations
 
 from lakthan.core import access, roles
-from lakthan.monitoring.models import Alert, Host
+from lakthan.inventory.models import Host
+from lakthan.monitoring.models import Alert
 from lakthan.monitoring.services import hosts as log_hosts
 
 

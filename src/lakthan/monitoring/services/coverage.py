@@ -8,8 +8,9 @@ from datetime import date, datetime, timedelta
 from django.utils import timezone
 
 from lakthan.core.models import Unit
+from lakthan.inventory.models import Host
 from lakthan.lib.timezones import BANGKOK
-from lakthan.monitoring.models import Host, HostDay
+from lakthan.monitoring.models import HostDay
 from lakthan.monitoring.services.home import silent_hours
 from lakthan.monitoring.services.hosts import hosts_in_units, hosts_of, sender_names
 
