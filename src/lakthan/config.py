@@ -1,6 +1,6 @@
 """Configuration read from the environment, with embedded defaults.
 
-Every setting is documented in the README's configuration section. settings.py is the only reader
+Every setting is documented in docs/configuration.md. settings.py is the only reader
 (each variable parsed once, at start-up); the rest of the code reads django.conf.settings. Nothing
 here imports Django, so the CLI can decide where LAKTHAN_HOME is before Django starts.
 """

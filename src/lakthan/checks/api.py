@@ -5,9 +5,9 @@ from __future__ import annotations
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
-from lakthan.api.common import ID, int_param
 from lakthan.checks.models import CheckRun
 from lakthan.core import roles
+from lakthan.core.api_access import ID, int_param
 
 
 class CheckRunSerializer(serializers.ModelSerializer):

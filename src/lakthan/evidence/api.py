@@ -10,8 +10,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from lakthan.api.common import ID, int_param, require
 from lakthan.core import roles
+from lakthan.core.api_access import ID, int_param, require
 from lakthan.core.models import Unit
 from lakthan.core.services import actor_name
 from lakthan.evidence import services as ev

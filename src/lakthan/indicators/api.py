@@ -6,8 +6,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.response import Response
 
-from lakthan.api.common import ID, int_param, require
 from lakthan.core import roles
+from lakthan.core.api_access import ID, int_param, require
 from lakthan.core.services import actor_name
 from lakthan.indicators import services as ind
 from lakthan.indicators.models import Criterion, CriterionResult, Indicator, Round

@@ -25,8 +25,8 @@ from lakthan.evidence import services as ev
 from lakthan.evidence.models import Evidence, EvidenceLink
 from lakthan.indicators import services as ind
 from lakthan.indicators.models import Agreement, Assignment, Round
-from lakthan.indicators.summary import PROPOSED_LABELS, STATUS_LABELS, child_rollup, round_summary
 from lakthan.reports import services as reports
+from lakthan.reports.summary import PROPOSED_LABELS, STATUS_LABELS, child_rollup, round_summary
 
 
 @login_required

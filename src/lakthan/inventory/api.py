@@ -10,11 +10,11 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from lakthan.core import access, roles
+from lakthan.core.api_access import MAX_ID
 from lakthan.core.models import Person, Unit
 from lakthan.inventory import services
 from lakthan.inventory.models import Host, System
 
-MAX_ID = 2**62
 CODE = services.CODE_RE.pattern.strip("^$")
 HOST = services.HOST_RE.pattern.strip("^$")
 

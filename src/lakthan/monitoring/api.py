@@ -14,6 +14,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.response import Response
 
 from lakthan.core import access, roles
+from lakthan.core.api_access import ID
 from lakthan.core.errors import NotFound as UnknownUnit
 from lakthan.core.services import get_unit
 from lakthan.monitoring import scope
@@ -21,8 +22,6 @@ from lakthan.monitoring.models import Alert, Checkpoint
 from lakthan.monitoring.services import alerts as log_alerts
 from lakthan.monitoring.services import coverage as log_coverage
 from lakthan.monitoring.services import verification
-
-ID = "[0-9]{1,18}"
 
 
 class HostCoverageSerializer(serializers.Serializer):

@@ -10,9 +10,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from lakthan.api.common import ID, require
 from lakthan.checks import services as checks
 from lakthan.core import roles
+from lakthan.core.api_access import ID, require
 from lakthan.core.models import Unit
 from lakthan.core.services import actor_name, person_of
 from lakthan.indicators import services as ind

@@ -508,6 +508,5 @@ def _check_regex(rx: str) -> None:
 
 def _ipv4_int(col: pl.Expr) -> pl.Expr:
     parts = col.cast(pl.Utf8).str.split_exact(".", 3)
-    return sum(
-        parts.struct.field(f"field_{i}").cast(pl.Int64, strict=False) * (256 ** (3 - i)) for i in range(4)
-    )
+    octet = [parts.struct.field(f"field_{i}").cast(pl.Int64, strict=False) for i in range(4)]
+    return octet[0] * 256**3 + octet[1] * 256**2 + octet[2] * 256 + octet[3]

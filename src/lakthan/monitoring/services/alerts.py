@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 
+import polars as pl
 from django.db import transaction
 from django.utils import timezone
 
@@ -12,11 +14,18 @@ from lakthan.core.errors import InvalidInput, NotFound
 from lakthan.monitoring.models import Alert
 from lakthan.monitoring.pipeline import detect as detect_engine
 from lakthan.monitoring.pipeline.matches import MatchCache, stacked
+from lakthan.monitoring.pipeline.rules import RuleSet
+from lakthan.monitoring.pipeline.store import LogStore
 from lakthan.monitoring.services.events import in_range, positioned, readable_segments, unless_unreadable
 from lakthan.monitoring.services.home import state_dir, store
 from lakthan.monitoring.services.rules import rules_in_force
 
 ALERT_FIELDS = ["rule_title", "level", "count", "last", "events", "events_truncated"]
+
+
+def match_segment(s: LogStore, index: int, rs: RuleSet) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """What the events of sealed segment ``index`` match under ``rs`` (read and matched afresh)."""
+    return detect_engine.matching(positioned(s, index), rs)
 
 
 def detect(start: datetime | None = None, end: datetime | None = None) -> list[dict]:
@@ -28,9 +37,7 @@ def detect(start: datetime | None = None, end: datetime | None = None) -> list[d
     s = store()
     parts = []
     for index in readable_segments(s, start, end):
-        kept = unless_unreadable(
-            index, lambda i=index: cache.get(i, lambda: detect_engine.matching(positioned(s, i), rs))
-        )
+        kept = unless_unreadable(index, partial(cache.get, index, partial(match_segment, s, index, rs)))
         if kept is None:
             continue
         found, matched = kept

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from functools import partial
 from typing import TypeVar
 
 import polars as pl
@@ -28,7 +29,7 @@ def scan_events(
     s = store()
     frames = []
     for index in readable_segments(s, start, end):
-        df = unless_unreadable(index, lambda i=index: positioned(s, i, columns))
+        df = unless_unreadable(index, partial(positioned, s, index, columns))
         if df is not None:
             frames.append(df.filter(in_range(start, end)) if start or end else df)
     if not frames:
