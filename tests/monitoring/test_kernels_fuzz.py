@@ -72,7 +72,7 @@ def _reference_lines(data: bytes, offsets: list[int] | None = None) -> list[byte
 
 def _strings(data: bytes, views: bytes, window_bits: int, validity: bytes | None = None) -> list:
     """The kernel's string views read back as bytes, through Arrow, which checks every view lies in
-    its buffer: buffer 0 the kernel's constants, then the windows of the data (parsers._Lines)."""
+    its buffer: buffer 0 the kernel's constants, then the windows of the data (parsers.Lines)."""
     window = 1 << window_bits
     buffers = [pa.py_buffer(_parse_native.constants())] + [
         pa.py_buffer(data[start : start + 2 * window]) for start in range(0, max(len(data), 1), window)
@@ -178,12 +178,12 @@ def _agrees_with_polars(lines: list[str], year: int = 2013, tz: str = "Asia/Bang
     offsets = array("q", [0])
     for line in encoded:
         offsets.append(offsets[-1] + len(line))
-    for source in (parsers._Lines(data), parsers._Lines(b"".join(encoded), offsets)):
+    for source in (parsers.Lines(data), parsers.Lines(b"".join(encoded), offsets)):
         rows = source.syslog(year, tz)
         by_kernel = conform(rows.drop("handled")).filter(rows["handled"])
-        by_polars = parsers._complete_rows(parsers._syslog(pl.DataFrame({"raw": source.raw()}), year, tz))
+        by_polars = parsers.complete_rows(parsers.syslog_by_polars(pl.DataFrame({"raw": source.raw()}), year, tz))
         assert by_kernel.equals(by_polars.filter(rows["handled"]))
-        assert parsers._syslog_native(source, year, tz).equals(by_polars)
+        assert parsers.syslog_by_kernel(source, year, tz).equals(by_polars)
 
 
 _HEADERS = st.sampled_from(

@@ -17,6 +17,7 @@ from lakthan.backups.models import BackupRun, BackupSystem, RestoreTest, Verific
 from lakthan.backups.services import compliance as svc
 from lakthan.backups.services.systems import CRITICALITY, add_system, policy_of
 from lakthan.core import access, roles
+from lakthan.core.api_access import ID
 from lakthan.inventory.api import CODE, query_code
 from lakthan.inventory.services import CODE_RE
 
@@ -134,7 +135,7 @@ class _BySystem(viewsets.ReadOnlyModelViewSet):
     """Records of backup systems the caller may see, newest first; ?system=NAME for one system's."""
 
     model: type
-    lookup_value_regex = "[0-9]{1,18}"
+    lookup_value_regex = ID
 
     def get_queryset(self):
         qs = _scoped(self.model.objects.select_related("system"), self.request.user, "system__system__unit")
