@@ -20,6 +20,7 @@ HOSTS = [
     ("bkk-gw01", "IMM-D2-BKK", ["10.20.1.1"], "checkpoint gateway, Suvarnabhumi"),
     ("inv-fs01", "IMM-INV", ["10.30.1.5"], "file server, investigation division"),
 ]
+SERVES = {"pibics-app01": ["pibics-db"], "itc-db01": ["pibics-db", "tm30"], "itc-web01": ["website"]}
 START, END = date(2013, 7, 1), date(2013, 9, 30)
 SILENT = ("inv-fs01", date(2013, 8, 12), date(2013, 8, 25))
 BRUTE = ("itc-web01", datetime(2013, 8, 20, 2, 14, tzinfo=BANGKOK), "203.0.113.66", 40)
@@ -137,6 +138,8 @@ def generate(
 
 def seed(report, bureau) -> None:
     from lakthan.core.models import Unit
+    from lakthan.inventory import services as inventory
+    from lakthan.inventory.models import System
     from lakthan.monitoring.models import Alert
     from lakthan.monitoring.services import alerts as log_alerts
     from lakthan.monitoring.services import hosts as log_hosts
@@ -145,7 +148,10 @@ def seed(report, bureau) -> None:
 
     codes = set(Unit.objects.filter(pk__in=bureau.descendant_ids()).values_list("code", flat=True))
     for name, unit, addrs, role in HOSTS:
-        log_hosts.add_host(name, unit if unit in codes else bureau.code, addrs, role=role, actor="demo")
+        host = log_hosts.add_host(name, unit if unit in codes else bureau.code, addrs, role=role, actor="demo")
+        served = list(System.objects.filter(code__in=SERVES.get(name, [])))  # the backups demo's systems
+        if served:
+            inventory.update_host(host, systems=served, actor="demo")
     retention.set_retention(90, actor="demo")
     rng = random.Random(2556)
     seq: dict[str, int] = {}
