@@ -117,19 +117,30 @@ def add_system(
 @transaction.atomic
 def update_system(system: System, *, actor: str = audit.SYSTEM, **changes) -> System:
     """Changes any of SYSTEM_FIELDS; the code never changes (other apps' records are named by it)."""
-    unknown = set(changes) - set(SYSTEM_FIELDS)
+    values = _clean_system(_only(changes, SYSTEM_FIELDS))
+    return _changed(system, values, "inventory.system.update", actor)
+
+
+def _only(changes: dict, allowed: tuple[str, ...]) -> dict:
+    unknown = set(changes) - set(allowed)
     if unknown:
         raise InvalidInput(
             f"แก้ไขไม่ได้: {', '.join(sorted(unknown))}", f"cannot change: {', '.join(sorted(unknown))}"
         )
-    values = _clean_system(dict(changes))
-    system = System.objects.select_for_update().get(pk=system.pk)
-    before = audit.snapshot(system)
+    return dict(changes)
+
+
+def _changed(record, values: dict, action: str, actor: str, systems: list[System] | None = None):
+    """Writes ``values`` to the locked row (and a host's whole set of ``systems``), audited."""
+    record = type(record).objects.select_for_update().get(pk=record.pk)
+    before = audit.snapshot(record)
     for field, value in values.items():
-        setattr(system, field, value)
-    system.save()
-    audit.record(actor, "inventory.system.update", system, before)
-    return system
+        setattr(record, field, value)
+    record.save()
+    if systems is not None:
+        record.systems.set(systems)
+    audit.record(actor, action, record, before)
+    return record
 
 
 # --- hosts --------------------------------------------------------------------------------------
@@ -209,19 +220,6 @@ def add_host(
 @transaction.atomic
 def update_host(host: Host, *, actor: str = audit.SYSTEM, **changes) -> Host:
     """Changes any of HOST_FIELDS (``systems`` replaces the whole set); the name never changes."""
-    unknown = set(changes) - set(HOST_FIELDS)
-    if unknown:
-        raise InvalidInput(
-            f"แก้ไขไม่ได้: {', '.join(sorted(unknown))}", f"cannot change: {', '.join(sorted(unknown))}"
-        )
-    values = _clean_host(dict(changes))
-    host = Host.objects.select_for_update().get(pk=host.pk)
-    before = audit.snapshot(host)
-    chosen = values.pop("systems", None)
-    for field, value in values.items():
-        setattr(host, field, value)
-    host.save()
-    if chosen is not None:
-        host.systems.set(chosen)
-    audit.record(actor, "inventory.host.update", host, before)
-    return host
+    values = _clean_host(_only(changes, HOST_FIELDS))
+    systems = values.pop("systems", None)
+    return _changed(host, values, "inventory.host.update", actor, systems=systems)
