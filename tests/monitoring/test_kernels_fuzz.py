@@ -181,7 +181,9 @@ def _agrees_with_polars(lines: list[str], year: int = 2013, tz: str = "Asia/Bang
     for source in (parsers.Lines(data), parsers.Lines(b"".join(encoded), offsets)):
         rows = source.syslog(year, tz)
         by_kernel = conform(rows.drop("handled")).filter(rows["handled"])
-        by_polars = parsers.complete_rows(parsers.syslog_by_polars(pl.DataFrame({"raw": source.raw()}), year, tz))
+        by_polars = parsers.complete_rows(
+            parsers.syslog_by_polars(pl.DataFrame({"raw": source.raw()}), year, tz)
+        )
         assert by_kernel.equals(by_polars.filter(rows["handled"]))
         assert parsers.syslog_by_kernel(source, year, tz).equals(by_polars)
 

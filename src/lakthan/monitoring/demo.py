@@ -148,7 +148,9 @@ def seed(report, bureau) -> None:
 
     codes = set(Unit.objects.filter(pk__in=bureau.descendant_ids()).values_list("code", flat=True))
     for name, unit, addrs, role in HOSTS:
-        host = log_hosts.add_host(name, unit if unit in codes else bureau.code, addrs, role=role, actor="demo")
+        host = log_hosts.add_host(
+            name, unit if unit in codes else bureau.code, addrs, role=role, actor="demo"
+        )
         served = list(System.objects.filter(code__in=SERVES.get(name, [])))  # the backups demo's systems
         if served:
             inventory.update_host(host, systems=served, actor="demo")
