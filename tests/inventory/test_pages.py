@@ -130,3 +130,20 @@ def test_the_system_page_links_to_its_backup_policy(client, world, systems, tmp_
     assert "/backups/systems/" not in client.get("/inventory/systems/tm30/").content.decode()
     backup_page = client.get("/backups/systems/pibics/").content.decode()
     assert 'href="/inventory/systems/pibics/"' in backup_page and "ระบบ PIBICS" in backup_page
+
+
+@pytest.mark.parametrize(
+    "path, language, heading",
+    [
+        ("/inventory/systems/add/", "th", "<h1>เพิ่มระบบ</h1>"),
+        ("/inventory/systems/pibics/edit/", "en", 'Edit system <span class="code">pibics</span>'),
+        ("/inventory/hosts/add/", "en", "<h1>Add a host</h1>"),
+        ("/inventory/hosts/db-a/edit/", "th", 'แก้ไขเครื่อง <span class="code">db-a</span>'),
+    ],
+)
+def test_the_forms_say_what_they_add_or_edit_in_the_users_language(
+    client, world, systems, path, language, heading
+):
+    client.force_login(world.users["admin"])
+    client.cookies["django_language"] = language
+    assert heading in client.get(path).content.decode()

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from lakthan.core import access, roles
 from lakthan.core.errors import LakthanError
@@ -127,7 +128,10 @@ def _system_form(request, system: System | None):
             _error(form, exc)
         else:
             return redirect("inventory:system", saved.code)
-    return render(request, "inventory/system_form.html", {"form": form, "system": system})
+    heading = _("Edit system") if system else _("Add a system")
+    return render(
+        request, "inventory/form.html", {"form": form, "heading": heading, "code": system and system.code}
+    )
 
 
 @login_required
@@ -198,7 +202,10 @@ def _host_form(request, host: Host | None):
             _error(form, exc)
         else:
             return redirect("inventory:hosts")
-    return render(request, "inventory/host_form.html", {"form": form, "host": host})
+    heading = _("Edit host") if host else _("Add a host")
+    return render(
+        request, "inventory/form.html", {"form": form, "heading": heading, "code": host and host.name}
+    )
 
 
 @login_required
