@@ -42,6 +42,9 @@ class Evidence(models.Model):
     check_run = models.ForeignKey(
         "checks.CheckRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="artefacts"
     )
+    # for system-generated evidence: what produces it ("<check urn>|<report id>|<period>|<artefact>"),
+    # so a later run of the same check adds a revision instead of a second piece of evidence
+    source_key = models.CharField(max_length=400, blank=True, db_index=True)
 
     class Meta:
         ordering = ["pk"]

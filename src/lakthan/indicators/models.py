@@ -9,6 +9,13 @@ from lakthan.core.models import Person, Unit
 
 
 class Library(models.Model):
+    """A library by URN; its indicators and criteria are those of its current version (the newest
+    loaded). Every loaded version is kept as a LibraryVersion; signed reports pin the one they used."""
+
+    class Origin(models.TextChoices):
+        BUNDLED = "bundled", _("มากับโปรแกรม")
+        AGENCY = "agency", _("ของหน่วยงาน")
+
     urn = models.CharField(max_length=200, unique=True)
     name_th = models.CharField(max_length=255)
     name_en = models.CharField(max_length=255, blank=True)
@@ -16,12 +23,40 @@ class Library(models.Model):
     source_file = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64)
     loaded_at = models.DateTimeField(auto_now=True)
+    # B.E. year the library's indicators belong to (from the file, else the URN's last 25xx part)
+    fiscal_year = models.PositiveIntegerField(null=True, blank=True)
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.AGENCY)
+    # a library replaced by another (`library load --replace URN`) no longer defines its codes
+    replaced_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced"
+    )
 
     class Meta:
         verbose_name_plural = "libraries"
 
     def __str__(self) -> str:
         return self.urn
+
+
+class LibraryVersion(models.Model):
+    """One load of a library file, kept whole: what a signed report pinned can always be shown."""
+
+    library = models.ForeignKey(Library, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()  # 1, 2, … per library
+    version = models.CharField(max_length=40)  # the file's own version label
+    source_file = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    origin = models.CharField(max_length=10, choices=Library.Origin.choices)
+    content = models.TextField()  # the YAML as loaded
+    loaded_at = models.DateTimeField()
+    loaded_by = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["library", "number"]
+        constraints = [models.UniqueConstraint(fields=["library", "number"], name="library_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.library.urn} v{self.number} ({self.version})"
 
 
 class Indicator(models.Model):
@@ -154,6 +189,14 @@ class IndicatorReport(models.Model):
     measured_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     signed_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     signed_at = models.DateTimeField(null=True, blank=True)
+    # What the signature covers, fixed at sign-off and cleared by a reopen: the library version, the
+    # indicator's texts, thresholds and weight, every item's result and note, the report texts and the
+    # exact revision (SHA-256) of every linked evidence file. A signed report renders only from this.
+    pinned = models.JSONField(null=True, blank=True)
+    pinned_sha256 = models.CharField(max_length=64, blank=True)
+    library_version = models.ForeignKey(
+        LibraryVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["round", "indicator"], name="indicator_report_unique")]
@@ -198,6 +241,7 @@ class SignOffEvent(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT)
     at = models.DateTimeField()
     reason = models.TextField(blank=True)
+    pinned_sha256 = models.CharField(max_length=64, blank=True)  # of the snapshot a signature covered
 
     class Meta:
         ordering = ["at", "pk"]
