@@ -131,3 +131,23 @@ def test_bad_input_is_one_line_exit_2(org, cli, tmp_path):
     assert r.exit_code == 2 and "section 26" in r.output
     r = cli("logs", "host", "add", "x1", "--unit", "NOPE")
     assert r.exit_code == 2 and "no unit with code NOPE" in r.output
+
+
+def test_a_damaged_store_is_named_by_seal_and_verify_makes_no_key(loaded, cli, settings):
+    from pathlib import Path
+
+    root = Path(settings.LAKTHAN_LOG_DIR)
+    header = root / "segments" / "00000001.json"
+    os.chmod(header, 0o644)
+    header.unlink()
+    r = cli("logs", "ingest", str(loaded / "syslog"))  # ingest still takes events into the open chunks
+    assert r.exit_code == 0
+    (loaded / "syslog").write_text("<38>1 2013-01-05T10:00:00+07:00 web01 sshd 1 - - new line\n")
+    r = cli("logs", "seal")
+    assert r.exit_code != 0 and "00000001.json is missing" in r.output and "Traceback" not in r.output
+    r = cli("logs", "verify")
+    assert r.exit_code == 1 and "segment 1" in r.output
+    vkey = (root / "checkpoint.vkey").read_bytes()
+    (root / "checkpoint.key").unlink()
+    cli("logs", "verify")
+    assert not (root / "checkpoint.key").exists() and (root / "checkpoint.vkey").read_bytes() == vkey

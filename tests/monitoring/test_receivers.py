@@ -197,3 +197,42 @@ def test_syslog_over_tls(tmp_path):
         t.join(5)
     store.seal()
     assert store.read_segment(1)["msg"].to_list() == ["over tls"]
+
+
+def test_a_failing_seal_never_stops_the_receiver(tmp_path):
+    store = LogStore(tmp_path / "logs")
+    stop, bound, ready = threading.Event(), {}, threading.Event()
+    failures = []
+
+    def failing_seal():
+        failures.append(1)
+        raise RuntimeError("the disk is full")
+
+    t = threading.Thread(
+        target=serve,
+        args=(store,),
+        kwargs=dict(
+            tcp="127.0.0.1:0",
+            stop=stop,
+            udp_flush=0.02,
+            seal_every=0.05,
+            on_seal=failing_seal,
+            ready=lambda b: (bound.update(b), ready.set()),
+        ),
+        daemon=True,
+    )
+    t.start()
+    assert ready.wait(5)
+    try:
+        deadline = time.time() + 5
+        while len(failures) < 3 and time.time() < deadline:
+            time.sleep(0.02)
+        assert len(failures) >= 3 and t.is_alive()  # retried, and still serving
+        c = socket.create_connection(bound["tcp"])
+        c.sendall(b"<38>1 2013-03-05T10:00:00+07:00 db01 sshd 1 - - after the failures\n")
+        assert c.recv(100).startswith(b"ACK 1")
+        c.close()
+    finally:
+        stop.set()
+        t.join(5)
+    assert store.pending() == 1

@@ -79,14 +79,25 @@ def test_standalone_verifier_needs_only_the_directory_and_key(db, settings, tmp_
     )
     src = Path(__file__).resolve().parents[2] / "src"
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(src)}
-    r = subprocess.run(
-        [sys.executable, "-m", "lakthan.monitoring.pipeline.verify", str(export)],
-        capture_output=True,
-        text=True,
-        env=env,
-    )
+    published = tmp_path / "agency.vkey"  # the key as the agency published it, kept apart from the copy
+    published.write_text((Path(settings.LAKTHAN_LOG_DIR) / "checkpoint.vkey").read_text())
+
+    def verify(*args):
+        cmd = [sys.executable, "-m", "lakthan.monitoring.pipeline.verify", str(export), *args]
+        return subprocess.run(cmd, capture_output=True, text=True, env=env)
+
+    r = verify(str(published))
     assert r.returncode == 0 and json.loads(r.stdout)["intact"] is True
     assert "django" not in r.stderr.lower()
+    # with only the key inside the copy, nothing is authenticated: a forger would ship their own
+    r = verify()
+    assert r.returncode == 3 and "unauthenticated" in r.stderr
+    from lakthan.monitoring.engines.checkpoint import Verifier
+
+    fingerprint = Verifier.from_vkey(published.read_text()).fingerprint()
+    assert verify("--fingerprint", fingerprint).returncode == 0
+    wrong = verify("--fingerprint", "0" * 64)
+    assert wrong.returncode == 1 and "not the one given" in wrong.stderr
 
 
 def test_per_host_retention_and_per_host_hold(db):

@@ -148,7 +148,7 @@ def test_replaced_segment_resigned_with_another_key_is_refused(store):
     assert report.checkpoint["size"] == 1  # only the genuine first checkpoint is still trusted
     assert {p["segment"] for p in report.problems} >= {2}
     # against the forger's key everything looks fine, which is why the verifier takes the key from us
-    assert verify_dir(store.root, forged.vkey()).problems[0]["segment"] == 1
+    assert verify_dir(store.root, forged.signer.vkey()).problems[0]["segment"] == 1
 
 
 def test_an_altered_segment_header_is_named_by_the_first_checkpoint_that_fails(store):

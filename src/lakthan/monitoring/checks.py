@@ -224,7 +224,7 @@ class LogIntegrity:
             ),
             Artefact(
                 "log-checkpoint.txt",
-                ((store.latest_checkpoint() or "") + "\n" + store.vkey() + "\n").encode(),
+                ((store.latest_checkpoint() or "") + "\n" + (store.vkey() or "") + "\n").encode(),
                 "จุดตรวจสอบ (checkpoint) ล่าสุดที่ลงลายมือชื่อ พร้อมกุญแจสาธารณะ",
                 "Latest signed checkpoint and public key",
             ),

@@ -42,4 +42,4 @@ def serve(udp=None, tcp=None, http=None, seal_every: float = 300, tls=None) -> N
         ) from None
     except KeyboardInterrupt:
         pass
-    sealing.seal()
+    sealing.seal()  # a damaged store says so here (IntegrityFailure), after receiving has stopped

@@ -104,6 +104,11 @@ class Verifier:
             raise CheckpointError("verifier key id does not match its name and key")
         return cls(name, kid, Ed25519PublicKey.from_public_bytes(raw[1:]))
 
+    def fingerprint(self) -> str:
+        """SHA-256 of the raw public key, hex: what an agency publishes beside its key."""
+        raw = self.public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        return hashlib.sha256(raw).hexdigest()
+
     def open(self, note: str, origin: str | None = None) -> Checkpoint:
         """Parses a signed checkpoint and checks this key's signature on it; raises CheckpointError."""
         body, sep, sigs = note.partition("\n\n")

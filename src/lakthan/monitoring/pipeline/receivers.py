@@ -12,6 +12,7 @@ acknowledgement by nature; datagrams are buffered for at most ``udp_flush`` seco
 from __future__ import annotations
 
 import json
+import logging
 import socket
 import socketserver
 import ssl
@@ -23,6 +24,8 @@ from typing import Any
 
 from lakthan.monitoring.pipeline import parsers
 from lakthan.monitoring.pipeline.store import Annotate, LogStore
+
+log = logging.getLogger(__name__)
 
 MAX_FRAME = 64 * 1024
 MAX_BODY = 16 * 1024 * 1024
@@ -195,7 +198,8 @@ def serve(
     """``tls`` = (certificate file, key file) turns the TCP receiver into syslog over TLS (RFC 5425).
     ``annotate`` gives the store's annotations of new chunks; asked at start and after each seal,
     from this thread."""
-    store.recover()
+    for damage in store.recover():  # a damaged store still receives: nothing sealed is touched
+        log.error("log store damaged: %s", damage)
     spool = Spool(store)
     spool.annotate = annotate() if annotate else None
     stop = stop or threading.Event()
@@ -237,9 +241,12 @@ def serve(
                     lines, buf[:] = list(buf), []
                     spool.write(lines, "syslog", "udp")
             if on_seal and time.monotonic() - last_seal >= seal_every:
-                on_seal()
-                spool.annotate = annotate() if annotate else None
                 last_seal = time.monotonic()
+                try:
+                    on_seal()
+                except Exception:  # noqa: BLE001 - a failing seal is logged and retried; receiving goes on
+                    log.exception("sealing failed; the events stay in the open chunks and sealing is retried")
+                spool.annotate = annotate() if annotate else None
     finally:
         for server in servers:
             server.shutdown()

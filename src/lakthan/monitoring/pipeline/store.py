@@ -106,6 +106,11 @@ def seg_name(index: int) -> str:
     return f"{index:08d}"
 
 
+class StoreDamaged(Exception):
+    """The store is not whole (a sealed file is missing, the key does not match its published half):
+    nothing is sealed until an operator restores it; events keep arriving in the open chunks."""
+
+
 @dataclass(frozen=True)
 class Sealed:
     header: dict
@@ -134,18 +139,33 @@ class LogStore:
     # --- keys -----------------------------------------------------------------------------------
     @property
     def signer(self) -> Signer:
+        """The signing key, made at the first seal of a new store and only then: a key made later would
+        not match the public half already published, so a missing or mismatched key is damage."""
         if self._signer is None:
-            key = self.root / "checkpoint.key"
+            key, vkey = self.root / "checkpoint.key", self.root / "checkpoint.vkey"
             if key.exists():
-                self._signer = Signer.from_bytes(self.origin, key.read_bytes())
+                signer = Signer.from_bytes(self.origin, key.read_bytes())
+            elif vkey.exists() or self._committed():
+                raise StoreDamaged(
+                    f"{key} is missing but the store already has a public key or sealed segments: "
+                    "restore the key from backup (a new one would not match what was published)"
+                )
             else:
-                self._signer = Signer.generate(self.origin)
-                write_atomic(key, self._signer.private_bytes(), mode=0o600)
-            write_atomic(self.root / "checkpoint.vkey", (self._signer.vkey() + "\n").encode())
+                signer = Signer.generate(self.origin)
+                write_atomic(key, signer.private_bytes(), mode=0o600)
+            published = self.vkey()
+            if published is None:
+                write_atomic(vkey, (signer.vkey() + "\n").encode())
+            elif published != signer.vkey():
+                raise StoreDamaged(f"{key} does not match the published public key {vkey}")
+            self._signer = signer
         return self._signer
 
-    def vkey(self) -> str:
-        return self.signer.vkey()
+    def vkey(self) -> str | None:
+        """The published public key (``checkpoint.vkey``), or None before the first seal. Read only:
+        a reader never makes or rewrites the trust anchor."""
+        path = self.root / "checkpoint.vkey"
+        return path.read_text().strip() if path.exists() else None
 
     # --- unsealed events --------------------------------------------------------------------------
     def append(self, df: pl.DataFrame, annotate: Callable[[], Annotate] | None = None) -> Path | None:
@@ -226,7 +246,21 @@ class LogStore:
         return [json.loads(p.read_text()) for p in sorted(self.seg_dir.glob("*.json"))]
 
     def size(self) -> int:
-        return len(list(self.seg_dir.glob("*.json")))
+        """The highest committed segment number. A header commits its segment and a checkpoint is
+        signed after it, so either file numbered N means N was sealed, whatever is missing below."""
+        return max(self._numbers(self.seg_dir, "*.json") | self._numbers(self.cp_dir, "*.txt"), default=0)
+
+    def _committed(self) -> bool:
+        return self.size() > 0
+
+    @staticmethod
+    def _numbers(directory: Path, pattern: str) -> set[int]:
+        return {int(p.stem) for p in directory.glob(pattern) if p.stem.isdigit()}
+
+    def damage(self) -> list[str]:
+        """What is missing of the sealed store (each named); empty when whole."""
+        n, headers = self.size(), self._numbers(self.seg_dir, "*.json")
+        return [f"segment header {seg_name(i)}.json is missing" for i in range(1, n + 1) if i not in headers]
 
     def segment_path(self, index: int) -> Path:
         return self.seg_dir / f"{seg_name(index)}.parquet"
@@ -242,15 +276,22 @@ class LogStore:
     def leaves_of(self, index: int) -> list[bytes]:
         return eventhash.split((self.seg_dir / f"{seg_name(index)}.leaves").read_bytes())
 
-    def recover(self) -> None:
-        """Finishes or undoes an interrupted seal: the header is the commit point."""
+    def recover(self) -> list[str]:
+        """Finishes or undoes an interrupted seal (the header is the commit point); returns the damage
+        found, which only an operator repairs (events can still be appended)."""
         with self._exclusive():
-            self._recover()
+            return self._recover()
 
-    def _recover(self) -> None:
+    def _recover(self) -> list[str]:
+        """Tidies after a crash and returns the damage found (see ``damage``). Never deletes a sealed
+        file: files of a seal that never committed are moved to ``quarantine/`` (their chunks are
+        still open and are sealed again); a damaged store is left exactly as it is."""
         for tmp in (t for d in (self.seg_dir, self.open_dir, self.notes_dir) for t in d.glob(".*.tmp*")):
             if not _writer_alive(tmp):  # a half-written file of a process that died
                 tmp.unlink(missing_ok=True)
+        damage = self.damage()
+        if damage:
+            return damage
         headers = self.headers()
         n = len(headers)
         written = [
@@ -260,7 +301,7 @@ class LogStore:
         ]
         for path in written:
             if int(path.name.split(".")[0]) > n:  # written before a crash, never committed: sealed again
-                path.unlink()
+                self._quarantine(path)
         if headers:
             for chunk in headers[-1].get("chunks", []):
                 self._remove_chunk(self.open_dir / chunk)
@@ -272,6 +313,13 @@ class LogStore:
             born = int(sidecar.stem.split("-")[1])  # a writer that died before its chunk:
             if not sidecar.with_suffix(".parquet").exists() and time.time_ns() - born > ORPHAN_LEAVES_AGE_NS:
                 sidecar.unlink()
+        return []
+
+    def _quarantine(self, path: Path) -> None:
+        aside = self.root / "quarantine"
+        aside.mkdir(exist_ok=True)
+        os.replace(path, aside / f"{path.parent.name}-{path.name}.{time.time_ns()}")
+        log.warning("moved %s, written by a seal that never committed, to %s", path, aside)
 
     @staticmethod
     def _remove_chunk(chunk: Path) -> None:
@@ -296,9 +344,14 @@ class LogStore:
         None when nothing is open. A chunk of ``alone_rows`` events or more becomes a segment as it is
         (its file linked, not encoded again); the chunks between such ones are joined into one."""
         with self._exclusive():
-            self._recover()
+            damage = self._recover()
+            if damage:
+                raise StoreDamaged("; ".join(damage) + " — nothing sealed; events stay in the open chunks")
             sealed = None
-            for group in self._groups(self.open_chunks()):
+            chunks = self.open_chunks()
+            if chunks:
+                self.signer  # noqa: B018 - the key is made, or found missing, before anything is written
+            for group in self._groups(chunks):
                 sealed = self._seal(group, now)
             return sealed
 
@@ -316,6 +369,8 @@ class LogStore:
     def _seal(self, chunks: list[Path], now: datetime | None) -> Sealed:
         index = self.size() + 1
         segment = self.segment_path(index)
+        if segment.exists() or (self.cp_dir / f"{seg_name(index)}.txt").exists():
+            raise StoreDamaged(f"segment {seg_name(index)} already has files: not overwritten")
         leaves_path = self.seg_dir / f"{seg_name(index)}.leaves"
         hashed = [self._chunk_leaves(p) for p in chunks]
         leaves = b"".join(h for h, _ in hashed)

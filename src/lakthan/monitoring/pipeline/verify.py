@@ -1,6 +1,6 @@
 """Verification of an exported log store, needing only the segments, the checkpoints and the public key.
 
-    python -m lakthan.monitoring.pipeline.verify DIR [VKEY_FILE]
+    python -m lakthan.monitoring.pipeline.verify DIR (VKEY_FILE | --fingerprint SHA256)
 
 Recomputes every event leaf from the Parquet segments, each segment's inner root, the outer tree over
 the segment headers, and checks them against checkpoints signed by the trusted key (plus the
@@ -218,16 +218,50 @@ def _verify_segment(seg_dir: Path, index: int, h: dict, report: Report) -> None:
         report.add(index, position, kind)
 
 
+USAGE = "usage: python -m lakthan.monitoring.pipeline.verify DIR (VKEY_FILE | --fingerprint SHA256)"
+UNAUTHENTICATED = 3
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Exit 0 intact, 1 not intact, 2 usage, 3 consistent but unauthenticated: without a key given
+    (or the fingerprint of the one in DIR) the store's own key proves nothing, a forger has it too."""
     argv = sys.argv[1:] if argv is None else argv
-    if not argv:
-        print("usage: python -m lakthan.monitoring.pipeline.verify DIR [VKEY_FILE]", file=sys.stderr)
+    if not argv or len(argv) > 3 or argv[0].startswith("-"):
+        print(USAGE, file=sys.stderr)
         return 2
     root = Path(argv[0])
-    vkey_path = Path(argv[1]) if len(argv) > 1 else root / "checkpoint.vkey"
-    report = verify_dir(root, vkey_path.read_text().strip())
+    fingerprint = argv[2].lower() if len(argv) == 3 and argv[1] == "--fingerprint" else None
+    if len(argv) == 3 and fingerprint is None:
+        print(USAGE, file=sys.stderr)
+        return 2
+    given = Path(argv[1]) if len(argv) == 2 else None
+    vkey_path = given or root / "checkpoint.vkey"
+    try:
+        vkey = vkey_path.read_text().strip()
+    except OSError as exc:
+        print(f"{vkey_path}: cannot read the public key ({exc.strerror})", file=sys.stderr)
+        return 2
+    if fingerprint is not None:
+        try:
+            actual = Verifier.from_vkey(vkey).fingerprint()
+        except CheckpointError as exc:
+            print(f"{vkey_path}: {exc}", file=sys.stderr)
+            return 1
+        if actual != fingerprint:
+            print(f"{vkey_path}: key fingerprint {actual} is not the one given", file=sys.stderr)
+            return 1
+    report = verify_dir(root, vkey)
     print(json.dumps(report.as_json(), indent=1))
-    return 0 if report.intact else 1
+    if not report.intact:
+        return 1
+    if given is None and fingerprint is None:
+        print(
+            "consistent but unauthenticated: checked against the key found in DIR; "
+            "give the agency's published key file or --fingerprint",
+            file=sys.stderr,
+        )
+        return UNAUTHENTICATED
+    return 0
 
 
 if __name__ == "__main__":

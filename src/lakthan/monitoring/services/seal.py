@@ -9,25 +9,36 @@ from datetime import datetime
 
 from django.db import transaction
 
+from lakthan.core.errors import IntegrityFailure
 from lakthan.monitoring.engines.checkpoint import Verifier
 from lakthan.monitoring.models import Checkpoint, HostDay, Segment, SeqState
 from lakthan.monitoring.pipeline import tally
 from lakthan.monitoring.pipeline.matches import MatchCache
-from lakthan.monitoring.pipeline.store import LogStore
+from lakthan.monitoring.pipeline.store import LogStore, StoreDamaged
 from lakthan.monitoring.services.home import state_dir, store
 from lakthan.monitoring.services.rules import MATCHES, key_in_force
 
 
 def seal(now: datetime | None = None) -> Segment | None:
+    """IntegrityFailure, naming what is missing, when the store is damaged: nothing is sealed then,
+    and the events already received stay in the open chunks."""
     s = store()
-    sealed = s.seal(now=now)
+    try:
+        sealed = s.seal(now=now)
+    except StoreDamaged as exc:
+        raise IntegrityFailure(
+            f"คลังบันทึกการใช้งานเสียหาย ไม่ได้ปิดผนึก: {exc}", f"the log store is damaged: {exc}"
+        ) from None
     last = sync_index(s)  # also indexes what an earlier seal left unindexed
     return None if sealed is None else last
 
 
 def sync_index(s: LogStore) -> Segment | None:
     """Brings the database index (segments, checkpoints, host-days) up to the store on disk."""
-    verifier = Verifier.from_vkey(s.vkey())
+    vkey = s.vkey()
+    if vkey is None:  # nothing was ever sealed
+        return None
+    verifier = Verifier.from_vkey(vkey)
     last = None
     known = set(Segment.objects.values_list("index", flat=True))
     key = functools.cache(key_in_force)
