@@ -157,3 +157,18 @@ def world(db, django_user_model):
     )
     w.password = PASSWORD
     return w
+
+
+@pytest.fixture
+def cli():
+    """Runs a `lakthan` command in this process (against the test database); returns click's Result."""
+    from click.testing import CliRunner
+
+    from lakthan.cli import main
+
+    runner = CliRunner()
+
+    def run(*args):
+        return runner.invoke(main, list(args), catch_exceptions=False)
+
+    return run

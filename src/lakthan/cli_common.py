@@ -12,15 +12,39 @@ from lakthan.core.errors import InvalidInput
 console = Console()
 
 
-def parse_date(value: str | None, what: str) -> date | None:
+BE_OFFSET = 543
+BE_SUFFIXES = ("BE", "พ.ศ.")
+
+
+def parse_date(value: str | None, what: str, today: date | None = None) -> date | None:
+    """A YYYY-MM-DD date in the Common Era, or in the Buddhist Era when it ends in "BE" (2556-07-11BE).
+    A C.E. year past next year is refused: it is almost always a B.E. year typed as C.E."""
     if not value:
         return None
+    text, buddhist = value.strip(), False
+    for suffix in BE_SUFFIXES:
+        if text.endswith(suffix):
+            text, buddhist = text[: -len(suffix)].strip(), True
     try:
-        return date.fromisoformat(value)
+        if len(text) != 10 or text[4] != "-" or text[7] != "-":
+            raise ValueError(text)
+        year, month, day = int(text[:4]), int(text[5:7]), int(text[8:])
+        parsed = date(year - BE_OFFSET if buddhist else year, month, day)  # 29 Feb 2567 BE is 2024's
     except ValueError:
         raise InvalidInput(
-            f"{what} '{value}' ไม่ใช่วันที่รูปแบบ YYYY-MM-DD", f"{what} '{value}' is not a YYYY-MM-DD date"
+            f"{what} '{value}' ไม่ใช่วันที่รูปแบบ YYYY-MM-DD (ปี ค.ศ.) หรือ YYYY-MM-DDBE (ปี พ.ศ.)",
+            f"{what} '{value}' is not a YYYY-MM-DD date (C.E.), or YYYY-MM-DDBE (B.E.)",
         ) from None
+    limit = (today or date.today()).year + 1
+    if not buddhist and parsed.year > limit:
+        ce = parsed.year - BE_OFFSET
+        raise InvalidInput(
+            f"{what} '{value}': ปี {parsed.year} เกินปี ค.ศ. {limit} — หมายถึง พ.ศ. {parsed.year} (ค.ศ. {ce}) หรือไม่? "
+            f"เขียน {value}BE หรือ {ce}{text[4:]}",
+            f"{what} '{value}': year {parsed.year} is past {limit} — did you mean B.E. {parsed.year} = {ce}? "
+            f"write {value}BE or {ce}{text[4:]}",
+        )
+    return parsed
 
 
 def round_options(func):

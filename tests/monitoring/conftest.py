@@ -9,17 +9,3 @@ def _private_log_store(settings, tmp_path):
     settings.LAKTHAN_LOG_DIR = tmp_path / "logs"
     settings.LAKTHAN_REQUIRE_2FA = False  # page tests sign in with a password only
     settings.LAKTHAN_DISABLED_ACCOUNTS = []
-
-
-@pytest.fixture
-def cli():
-    from click.testing import CliRunner
-
-    from lakthan.cli import main
-
-    runner = CliRunner()
-
-    def run(*args):
-        return runner.invoke(main, list(args), catch_exceptions=False)
-
-    return run

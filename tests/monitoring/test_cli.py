@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import UTC, datetime
 
 import polars as pl
 import pytest
@@ -151,3 +152,28 @@ def test_a_damaged_store_is_named_by_seal_and_verify_makes_no_key(loaded, cli, s
     (root / "checkpoint.key").unlink()
     cli("logs", "verify")
     assert not (root / "checkpoint.key").exists() and (root / "checkpoint.vkey").read_bytes() == vkey
+
+
+def test_a_far_future_time_never_stops_sealing(org, tmp_path, cli):
+    from lakthan.monitoring.models import HostDay, Segment
+    from lakthan.monitoring.services.home import store
+
+    hostile = (
+        "<38>1 9999-12-31T23:59:59Z web01 sshd 1 - - Failed password for root from 10.6.6.6 port 22 ssh2"
+    )
+    ancient = "<38>1 1900-01-01T00:00:00Z web01 sshd 2 - - epoch clock"
+    fine = "<38>1 2013-01-05T10:00:00+07:00 web01 sshd 3 - - an ordinary line"
+    (tmp_path / "syslog").write_text("\n".join([hostile, ancient, fine]) + "\n")
+    r = cli("logs", "ingest", str(tmp_path / "syslog"))
+    assert r.exit_code == 0 and "2 event(s) gave a time far in the future or before 1990" in r.output
+    for _ in range(2):  # every later seal works too
+        r = cli("logs", "seal")
+        assert r.exit_code == 0, r.output
+        (tmp_path / "syslog").write_text(fine + "\n")
+        cli("logs", "ingest", str(tmp_path / "syslog"))
+    assert Segment.objects.count() == 2
+    stored = store().read_segment(1)
+    assert hostile in stored["raw"].to_list()  # the line is kept as the sender gave it
+    years = {d.year for d in HostDay.objects.values_list("day", flat=True)}
+    assert years <= {2013, datetime.now(UTC).year}
+    assert cli("logs", "verify").exit_code == 0

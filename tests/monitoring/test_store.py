@@ -288,3 +288,29 @@ def test_an_annotation_that_fails_leaves_the_chunk_written_and_is_named_in_the_l
     assert s.headers()[0]["count"] == 6 and s.annotation_names(1) == ["count"]
     assert "annotation broken of a chunk not taken (no such column)" in caplog.text
     assert verify_dir(s.root, s.vkey()).intact
+
+
+@pytest.mark.parametrize("n", [40, 50_000])  # difflib for a short difference, a longest run for a long one
+def test_locate_names_every_moved_removed_altered_and_inserted_event_at_any_size(n):
+    import random
+
+    expected = [i.to_bytes(32, "big") for i in range(n)]
+    shuffled = expected[:]
+    rng = random.Random(7)
+    middle = shuffled[5 : n - 5]
+    rng.shuffle(middle)
+    shuffled[5 : n - 5] = middle
+    found = locate(expected, shuffled)
+    assert {k for _, k in found} == {"reordered"}
+    moved = len(found)
+    assert moved >= (n - 10) // 2 and all(5 <= p < n - 5 for p, _ in found)
+
+    actual = expected[:]
+    actual[n // 2] = b"\xff" * 32  # altered in place
+    del actual[n // 3]  # removed
+    actual.insert(2 * n // 3, b"\xee" * 32)  # inserted
+    assert sorted(locate(expected, actual)) == [
+        (n // 3, "removed"),
+        (n // 2, "altered"),
+        (2 * n // 3, "inserted"),
+    ]

@@ -63,6 +63,11 @@ def ingest(files, host_name, fmt, year) -> None:
     console.print(
         f"{r.events} events from {r.files} file(s), {r.unparsed} kept raw (not parsed); run `lakthan logs seal`"
     )
+    if r.out_of_window:
+        console.print(
+            f"{r.out_of_window} event(s) gave a time far in the future or before 1990: the line keeps it, "
+            "the event is timed when it was read"
+        )
 
 
 @logs.command()

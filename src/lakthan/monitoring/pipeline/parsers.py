@@ -15,7 +15,7 @@ import itertools
 import json
 from array import array
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import polars as pl
 import pyarrow as pa
@@ -80,6 +80,14 @@ TUNING = Tuning()
 class Parsed:
     events: pl.DataFrame
     unparsed: int
+    out_of_window: int = 0  # events whose given time was outside TIME_WINDOW, kept at the receive time
+
+
+# An event's working time must lie in this window around its receive time (``now``): a sender's
+# clock far in the future (9999-12-31) or before any real log would otherwise break every day-based
+# count and page. The line keeps the time as the sender gave it; the event is timed at its receipt.
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
+FUTURE_SKEW = timedelta(days=1)
 
 
 def sniff(lines: list[str]) -> str:
@@ -158,10 +166,24 @@ def _parse(
         pl.col("host").fill_null(pl.lit(host)),
         pl.lit(source or None, dtype=pl.Utf8).alias("source"),
         pl.lit(parser, dtype=pl.Utf8).alias("parser"),
-        # an unparsed line takes the time of the line before it (or after it, or now)
-        pl.col("ts").forward_fill().backward_fill().fill_null(pl.lit(now).cast(pl.Datetime("us", "UTC"))),
     )
-    return Parsed(df, int((~df["parsed"]).sum()))
+    latest, at = now + FUTURE_SKEW, pl.lit(now).cast(pl.Datetime("us", "UTC"))
+    outside = (pl.col("ts") > pl.lit(latest).cast(pl.Datetime("us", "UTC"))) | (
+        pl.col("ts") < pl.lit(EARLIEST).cast(pl.Datetime("us", "UTC"))
+    )
+    clamped = int(df.select(outside.fill_null(False).sum()).item())
+    df = df.with_columns(
+        # out of the window: the receive time; an unparsed line: the time of the line before it
+        # (or after it, or now)
+        pl.when(outside)
+        .then(at)
+        .otherwise(pl.col("ts"))
+        .forward_fill()
+        .backward_fill()
+        .fill_null(at)
+        .alias("ts")
+    )
+    return Parsed(df, int((~df["parsed"]).sum()), clamped)
 
 
 def _read(lines: Lines, parser: str, year: int, tz: str) -> pl.DataFrame:

@@ -20,6 +20,7 @@ class IngestResult:
     files: int
     events: int
     unparsed: int
+    out_of_window: int = 0  # given times outside the sane window, timed at their receipt
 
 
 def ingest_files(
@@ -42,7 +43,7 @@ def ingest_files(
     s.recover()
     annotate = functools.cache(chunk_annotations)  # asked once, at the first large chunk
     offsets = Offsets(state_dir() / "files.json", chunk_bytes)
-    events = unparsed = 0
+    events = unparsed = out_of_window = 0
 
     def parse(chunk):
         return parsers.parse_bytes(chunk.data, fmt, host=host, source=str(chunk.path), year=year)
@@ -60,8 +61,9 @@ def ingest_files(
             offsets.done(chunk)  # after the events are durable: a crash re-reads at most this chunk
             events += parsed.events.height
             unparsed += parsed.unparsed
+            out_of_window += parsed.out_of_window
     offsets.save()
-    return IngestResult(len(paths), events, unparsed)
+    return IngestResult(len(paths), events, unparsed, out_of_window)
 
 
 def ingest_lines(lines: list[str], fmt: str = "auto", host: str | None = None, source: str = "") -> int:

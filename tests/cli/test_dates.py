@@ -1,0 +1,59 @@
+"""Dates on the command line: C.E. by default, B.E. when said so, a B.E. year typed as C.E. refused."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from lakthan.cli_common import parse_date
+from lakthan.core.errors import InvalidInput
+
+TODAY = date(2026, 12, 4)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2013-07-11", date(2013, 7, 11)),
+        ("2556-07-11BE", date(2013, 7, 11)),
+        ("2556-07-11 พ.ศ.", date(2013, 7, 11)),
+        ("2027-12-31", date(2027, 12, 31)),  # next year is still a C.E. year
+        ("2567-02-29BE", date(2024, 2, 29)),  # a leap day in B.E. is one in C.E.
+    ],
+)
+def test_dates_in_either_era(text, expected):
+    assert parse_date(text, "--date", today=TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("2556-07-11", "did you mean B.E. 2556 = 2013? write 2556-07-11BE or 2013-07-11"),
+        ("2028-01-01", "did you mean B.E. 2028 = 1485?"),
+        ("11/07/2556", "is not a YYYY-MM-DD date"),
+        ("2556-02-30BE", "is not a YYYY-MM-DD date"),
+    ],
+)
+def test_a_year_in_the_wrong_era_or_a_bad_date_is_refused(text, says):
+    with pytest.raises(InvalidInput) as caught:
+        parse_date(text, "--date", today=TODAY)
+    assert says in caught.value.message_en and "--date" in caught.value.message_th
+
+
+def test_the_cli_refuses_a_be_year_typed_as_ce_without_a_traceback(world, cli):
+    r = cli(
+        "evidence",
+        "add",
+        "--unit",
+        world.a.code,
+        "--title",
+        "คำสั่ง",
+        "--kind",
+        "order",
+        "--url",
+        "https://example.org/x",
+        "--date",
+        "2556-07-11",
+    )
+    assert r.exit_code != 0 and "did you mean B.E. 2556 = 2013" in r.output and "Traceback" not in r.output
