@@ -234,3 +234,40 @@ def test_retention_forgets_by_policy_never_below_the_floor_and_keeps_the_records
     # the repository forgot the rest; the records stay, marked forgotten, so past compliance still shows
     assert system.snapshots.count() == 20
     assert {s.time for s in system.snapshots.filter(forgotten=False)} == kept
+
+
+@pytest.mark.parametrize("hollow", ["missing", "empty"])
+def test_a_run_that_skipped_a_source_is_partial_and_not_counted_as_a_backup(
+    make_system, data_dir, tmp_path, hollow
+):
+    mount = tmp_path / "mnt" / "data2"
+    mount.mkdir(parents=True)  # a mount point whose disk is not mounted
+    system = make_system("hollow", paths=[str(data_dir), str(mount)], in_service_from=date(2012, 1, 1))
+    if hollow == "missing":
+        mount.rmdir()
+    at = datetime(2012, 10, 1, 1, 0, tzinfo=UTC)
+    run = run_backup(system, at=at)
+    assert run.status == "partial" and run.snapshot_visible
+    assert [w["path"] for w in run.warnings] == [str(mount)]
+    assert Alert.objects.filter(system=system, kind="run_failed").count() == 1
+    snapshot = system.snapshots.get()
+    assert "lakthan:incomplete" in snapshot.tags  # in the repository too: a later sync keeps it
+    result = system_compliance(system, date(2012, 10, 1), date(2012, 10, 7), today=date(2013, 1, 1))
+    assert [w.actual for w in result.windows] == [0]
+    system.snapshots.all().delete()
+    sync_snapshots(system)
+    assert "lakthan:incomplete" in system.snapshots.get().tags
+    mount.mkdir(parents=True, exist_ok=True)
+    (mount / "file.txt").write_text("the disk is back")
+    run_backup(system, at=at)
+    result = system_compliance(system, date(2012, 10, 1), date(2012, 10, 7), today=date(2013, 1, 1))
+    assert [w.actual for w in result.windows] == [1]
+
+
+def test_a_run_with_no_source_left_fails(make_system, tmp_path):
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    system = make_system("gone", paths=[str(gone)])
+    gone.rmdir()
+    run = run_backup(system)
+    assert run.status == "failed" and str(gone) in run.error

@@ -22,6 +22,15 @@ from lakthan.lib.timezones import BANGKOK
 WINDOWS = ("iso_week", "month", "day")
 DEFAULTS = {"intranet": (2, "iso_week"), "internet": (1, "month")}
 
+# A snapshot taken while a source path was missing or empty (an unmounted disk) carries this tag in
+# the repository itself, so it is never counted as a backup of the system, also when it is read back
+# later by a sync or an import.
+INCOMPLETE_TAG = "lakthan:incomplete"
+
+
+def counts_as_backup(tags: list[str] | None) -> bool:
+    return INCOMPLETE_TAG not in (tags or [])
+
 
 @dataclass(frozen=True)
 class Policy:

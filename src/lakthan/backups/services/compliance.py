@@ -38,8 +38,9 @@ def snapshot_days(system: BackupSystem, start: date, end: date) -> list[date]:
     _, we = engine.window_of(end, policy_of(system).window)
     times = Snapshot.objects.filter(
         system=system, time__date__gte=ws - timedelta(days=1), time__date__lte=we + timedelta(days=1)
-    ).values_list("time", flat=True)
-    return [d for d in (engine.bangkok_day(t) for t in times) if ws <= d <= we]
+    ).values_list("time", "tags")
+    days = (engine.bangkok_day(t) for t, tags in times if engine.counts_as_backup(tags))
+    return [d for d in days if ws <= d <= we]
 
 
 def system_compliance(
@@ -92,12 +93,13 @@ def unit_compliance(unit: Unit, start: date, end: date, today: date | None = Non
     # the widest span any policy window can reach around the period, a day either side for time zones
     lo, hi = start - timedelta(days=32), end + timedelta(days=32)
     times: dict[int, list] = {s.pk: [] for s in systems}
-    for system_id, moment in Snapshot.objects.filter(
+    for system_id, moment, tags in Snapshot.objects.filter(
         system__in=systems,
         time__gte=datetime.combine(lo, dtime.min, UTC),
         time__lt=datetime.combine(hi, dtime.min, UTC),
-    ).values_list("system_id", "time"):
-        times[system_id].append(engine.bangkok_day(moment))
+    ).values_list("system_id", "time", "tags"):
+        if engine.counts_as_backup(tags):
+            times[system_id].append(engine.bangkok_day(moment))
     in_period = Q(started_at__date__gte=start) & Q(started_at__date__lte=end) & Q(system__in=systems)
     verifications = _best_by_system(Verification.objects.filter(in_period))
     restores = _best_by_system(RestoreTest.objects.filter(in_period))

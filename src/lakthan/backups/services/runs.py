@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from lakthan.backups.engines.compliance import INCOMPLETE_TAG
 from lakthan.backups.engines.restic import ResticError
 from lakthan.backups.engines.restic import Snapshot as ResticSnapshot
 from lakthan.backups.models import BackupRun, BackupSystem, Snapshot
@@ -158,6 +159,18 @@ def _sources(system: BackupSystem) -> tuple[list[str], Path | None]:
     return [str(stage), str(blobs)], stage
 
 
+def source_problems(paths: list[str]) -> list[dict]:
+    """Source paths that would make a backup hollow: missing, or an empty directory."""
+    problems = []
+    for p in paths:
+        path = Path(p)
+        if not path.exists():
+            problems.append({"path": p, "error": "does not exist"})
+        elif path.is_dir() and not any(path.iterdir()):
+            problems.append({"path": p, "error": "is an empty directory (a disk not mounted?)"})
+    return problems
+
+
 # --- runs ---------------------------------------------------------------------------------------
 
 
@@ -180,13 +193,21 @@ def run_backup(
     stage = None
     try:
         paths, stage = _sources(system)
-        result = restic.backup(paths, time=at, tags=[f"lakthan:{system.name}"])
+        hollow = source_problems(paths)
+        present = [p for p in paths if Path(p).exists()]
+        if not present:
+            raise BackupFailed(
+                "ไม่พบแหล่งข้อมูลที่จะสำรองเลย: " + ", ".join(h["path"] for h in hollow),
+                "none of the source paths exists: " + ", ".join(h["path"] for h in hollow),
+            )
+        tags = [f"lakthan:{system.name}", *([INCOMPLETE_TAG] if hollow else [])]
+        result = restic.backup(present, time=at, tags=tags)
         run.exit_code = result.exit_code
         run.snapshot_id = result.snapshot_id
         run.files_new, run.files_changed = result.files_new, result.files_changed
         run.files_processed, run.bytes_processed = result.files_processed, result.bytes_processed
         run.bytes_added, run.duration = result.bytes_added, result.duration
-        run.warnings = [{"path": f.path, "error": f.error} for f in result.unreadable]
+        run.warnings = hollow + [{"path": f.path, "error": f.error} for f in result.unreadable]
         snaps = (
             [s for s in restic.snapshots() if s.id.startswith(result.snapshot_id)]
             if result.snapshot_id
@@ -199,7 +220,7 @@ def run_backup(
         if not run.snapshot_visible:
             run.status, run.error = BackupRun.Status.FAILED, "the snapshot is not visible in the repository"
         else:
-            run.status = BackupRun.Status.PARTIAL if result.partial else BackupRun.Status.OK
+            run.status = BackupRun.Status.PARTIAL if result.partial or hollow else BackupRun.Status.OK
     except ResticError as exc:
         run.status, run.exit_code = BackupRun.Status.FAILED, exc.exit_code
         err = as_domain_error(exc, system)
