@@ -271,3 +271,54 @@ def test_a_run_with_no_source_left_fails(make_system, tmp_path):
     gone.rmdir()
     run = run_backup(system)
     assert run.status == "failed" and str(gone) in run.error
+
+
+def _dead_pid() -> int:
+    proc = subprocess.Popen(["true"])
+    proc.wait()
+    return proc.pid  # reaped: no process has it now
+
+
+@pytest.mark.parametrize("snapshot_written", [True, False])
+def test_a_killed_run_is_closed_from_the_repository_by_the_next_run(make_system, data_dir, snapshot_written):
+    import socket
+
+    from django.utils import timezone
+
+    system = make_system("killed", paths=[str(data_dir)], in_service_from=date(2012, 1, 1))
+    killed = BackupRun.objects.create(
+        system=system,
+        trigger="schedule",
+        started_at=timezone.now() - timedelta(minutes=5),
+        worker=f"{socket.gethostname()}:{_dead_pid()}",
+    )
+    if snapshot_written:  # restic finished its snapshot; the process died before recording it
+        restic_for(system).backup([data_dir], tags=[f"lakthan:{system.name}"])
+    assert not Snapshot.objects.filter(system=system).exists()
+    run_backup(system)
+    killed.refresh_from_db()
+    assert killed.finished_at is not None
+    if snapshot_written:
+        assert killed.status == "ok" and killed.snapshot_visible
+        assert Snapshot.objects.filter(system=system).count() == 2
+        assert killed.snapshot_id != BackupRun.objects.filter(system=system).latest("pk").snapshot_id
+    else:
+        assert killed.status == "failed" and "interrupted" in killed.error
+
+
+def test_a_run_of_a_live_process_is_left_alone(make_system, data_dir):
+    import os
+    import socket
+
+    from django.utils import timezone
+
+    system = make_system("alive", paths=[str(data_dir)])
+    running = BackupRun.objects.create(
+        system=system,
+        trigger="cli",
+        started_at=timezone.now(),
+        worker=f"{socket.gethostname()}:{os.getpid()}",
+    )
+    verify(system)
+    running.refresh_from_db()
+    assert running.status == "running"

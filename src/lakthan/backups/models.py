@@ -94,6 +94,8 @@ class BackupRun(models.Model):
     duration = models.FloatField(default=0)
     warnings = models.JSONField(default=list)  # [{"path", "error"}] for exit 3
     error = models.TextField(blank=True)
+    # "<host>:<pid>" of the process running it: a run still "running" whose process is gone was killed
+    worker = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-pk"]

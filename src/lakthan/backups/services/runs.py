@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import sqlite3
 import subprocess
 import tempfile
@@ -28,7 +29,7 @@ from lakthan.backups.services.systems import (
     restic_for,
 )
 from lakthan.core import audit
-from lakthan.core.errors import InvalidInput
+from lakthan.core.errors import InvalidInput, LakthanError
 
 
 def _record_snapshots(system: BackupSystem, snaps: list[ResticSnapshot], origin: str) -> int:
@@ -174,6 +175,67 @@ def source_problems(paths: list[str]) -> list[dict]:
 # --- runs ---------------------------------------------------------------------------------------
 
 
+# A run still "running" after this long is judged dead even when its process cannot be checked (it
+# ran on another host, or before runs recorded their process)
+STALE_AFTER = timedelta(days=2)
+
+
+def _this_worker() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _worker_alive(run: BackupRun, now: datetime) -> bool:
+    host, _, pid = run.worker.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return now - run.started_at < STALE_AFTER
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, another user's
+        return True
+    return True
+
+
+def reconcile(system: BackupSystem, actor: str = audit.SYSTEM) -> list[BackupRun]:
+    """Closes the runs left "running" by a process that died (kill -9, a power cut): each takes the
+    snapshot the repository holds from its time, if any; snapshots in the repository that the
+    database does not know are recorded first. Returns the runs closed."""
+    now = timezone.now()
+    stale = [r for r in system.runs.filter(status=BackupRun.Status.RUNNING) if not _worker_alive(r, now)]
+    if not stale:
+        return []
+    sync_snapshots(system)
+    claimed = set(system.runs.exclude(snapshot_id="").values_list("snapshot_id", flat=True))
+    later_starts = sorted(system.runs.values_list("started_at", flat=True))
+    for run in stale:
+        until = next((t for t in later_starts if t > run.started_at), now)
+        snap = (
+            system.snapshots.filter(time__gte=run.started_at, time__lte=until)
+            .exclude(snapshot_id__in=claimed)
+            .order_by("time")
+            .first()
+        )
+        run.finished_at = now
+        if snap is None:
+            run.status, run.error = (
+                BackupRun.Status.FAILED,
+                "interrupted: its process stopped before a snapshot",
+            )
+        else:
+            claimed.add(snap.snapshot_id)
+            run.snapshot_id, run.snapshot_visible = snap.snapshot_id, True
+            complete = INCOMPLETE_TAG not in (snap.tags or [])
+            run.status = BackupRun.Status.OK if complete else BackupRun.Status.PARTIAL
+            run.error = "its process stopped after the snapshot was written; closed from the repository"
+        with transaction.atomic():
+            run.save()
+            audit.record(
+                actor, "backup.reconcile", run, after={"status": run.status, "snapshot": run.snapshot_id}
+            )
+    return stale
+
+
 def run_backup(
     system: BackupSystem,
     trigger: str = "cli",
@@ -187,8 +249,16 @@ def run_backup(
         history, the demo). ``alert=False`` records a failure without raising an alert (the demo's
     story has its failures on purpose)."""
     restic = restic_for(system)
+    try:
+        reconcile(system, actor)
+    except (ResticError, LakthanError):  # the repository is unreachable: the run below fails and says why
+        pass
     run = BackupRun.objects.create(
-        system=system, trigger=trigger, started_at=timezone.now(), restic_version=str(restic.version)
+        system=system,
+        trigger=trigger,
+        started_at=timezone.now(),
+        restic_version=str(restic.version),
+        worker=_this_worker(),
     )
     stage = None
     try:

@@ -15,9 +15,10 @@ from django.utils import timezone
 from lakthan.backups.engines.restic import ResticError
 from lakthan.backups.models import BackupSystem, RestoreTest, Verification
 from lakthan.backups.services import alerts
+from lakthan.backups.services.runs import reconcile
 from lakthan.backups.services.systems import as_domain_error, restic_for, sandbox_dir
 from lakthan.core import audit
-from lakthan.core.errors import InvalidInput
+from lakthan.core.errors import InvalidInput, LakthanError
 
 SUBSET_RE = re.compile(r"^(\d+)/(\d+)$")
 SAMPLE_OVER_FILES = 5000
@@ -45,6 +46,10 @@ def verify(
 ) -> Verification:
     """Reads one part of the packs. Without ``subset`` the parts rotate (1/N, 2/N, … N/N, then a new
     cycle), so every pack is read once per cycle of N verifications; coverage is the share read so far."""
+    try:
+        reconcile(system, actor)  # a killed run's snapshot is recorded before the repository is read
+    except LakthanError:
+        pass  # the repository is unreachable: the check below fails and says why
     rotating = subset is None
     n, parts = (system.verify_next, system.verify_parts) if subset is None else parse_subset(subset)
     restic = restic_for(system)
