@@ -15,22 +15,103 @@ from pathlib import Path
 
 import pytest
 
-from lakthan.monitoring.pipeline.receivers import serve, split_frames
+from lakthan.monitoring.pipeline.framing import MAX_FRAME, Framer
+from lakthan.monitoring.pipeline.receivers import serve
 from lakthan.monitoring.pipeline.store import LogStore
 
 
-def test_split_frames_octet_counted_and_newline():
+def _frames(*chunks, max_frame=MAX_FRAME):
+    framer = Framer(max_frame)
+    out = [f for chunk in chunks for f in framer.feed(chunk)] + framer.close()
+    return [(f.data, f.truncated) for f in out]
+
+
+def test_octet_counted_and_newline_frames():
     msg = b"<38>1 2013-01-01T00:00:00Z h a - - - hello"
     data = (
-        b"%d " % len(msg)
-        + msg
-        + b"<13>Jan  1 00:00:00 h a: line one\n<13>Jan  1 00:00:01 h a: line two\r\n12 abc"
+        b"%d " % len(msg) + msg + b"<13>Jan  1 00:00:00 h a: line one\n<13>Jan  1 00:00:01 h a: line two\r\n"
     )
-    frames, rest = split_frames(data)
-    assert frames == [msg, b"<13>Jan  1 00:00:00 h a: line one", b"<13>Jan  1 00:00:01 h a: line two"]
-    assert rest == b"12 abc"
-    with pytest.raises(ValueError):
-        split_frames(b"99999999 x")
+    assert _frames(data) == [
+        (msg, False),
+        (b"<13>Jan  1 00:00:00 h a: line one", False),
+        (b"<13>Jan  1 00:00:01 h a: line two", False),
+    ]
+
+
+def test_a_count_is_a_count_only_before_a_syslog_message():
+    # "12 abc" and "99999 " lines are text, not counts: stored whole, their neighbours too
+    assert _frames(b"<13>before\n12 abc def ghi jkl\n99999 x\n<13>after\n") == [
+        (b"<13>before", False),
+        (b"12 abc def ghi jkl", False),
+        (b"99999 x", False),
+        (b"<13>after", False),
+    ]
+
+
+def test_frames_split_anywhere_between_reads_come_out_the_same():
+    msg = b"<38>1 2013-01-01T00:00:00Z h a - - - counted"
+    data = b"%d " % len(msg) + msg + b"<13>line\n"
+    whole = _frames(data)
+    for cut in range(1, len(data)):
+        assert _frames(data[:cut], data[cut:]) == whole
+
+
+def test_over_long_frames_are_kept_cut_and_flagged_and_neighbours_survive():
+    long_line = b"<13>" + b"x" * 300
+    counted = b"<13>" + b"y" * 300
+    data = b"<13>first\n" + long_line + b"\n" + b"%d " % len(counted) + counted + b"<13>last\n"
+    assert _frames(data, max_frame=100) == [
+        (b"<13>first", False),
+        (long_line[:100], True),
+        (counted[:100], True),
+        (b"<13>last", False),
+    ]
+
+
+def test_an_unfinished_last_line_is_kept_when_the_sender_closes():
+    assert _frames(b"<13>one\n<13>no newline at the end") == [
+        (b"<13>one", False),
+        (b"<13>no newline at the end", False),
+    ]
+
+
+def test_hostile_tcp_stream_loses_no_neighbour_end_to_end(tmp_path):
+    store = LogStore(tmp_path / "logs")
+    stop, bound, ready = threading.Event(), {}, threading.Event()
+    t = threading.Thread(
+        target=serve,
+        args=(store,),
+        kwargs=dict(tcp="127.0.0.1:0", stop=stop, ready=lambda b: (bound.update(b), ready.set())),
+        daemon=True,
+    )
+    t.start()
+    assert ready.wait(5)
+    try:
+        c = socket.create_connection(bound["tcp"])
+        huge = b"<13>Jan  1 00:00:00 h a: " + b"z" * (MAX_FRAME + 10_000)
+        c.sendall(
+            b"<13>Jan  1 00:00:00 h a: before\n" + huge + b"\n99999 no\n<13>Jan  1 00:00:00 h a: after\n"
+        )
+        c.shutdown(socket.SHUT_WR)
+        acked = 0
+        deadline = time.time() + 5
+        while acked < 4 and time.time() < deadline:
+            reply = c.recv(100)
+            if not reply:
+                break
+            acked += sum(
+                int(line.split()[1]) for line in reply.decode().splitlines() if line.startswith("ACK")
+            )
+        c.close()
+    finally:
+        stop.set()
+        t.join(5)
+    assert acked == 4
+    store.seal()
+    df = store.read_segment(1)
+    assert df["raw"].to_list()[0].endswith("before") and df["raw"].to_list()[-1].endswith("after")
+    cut = df.filter(df["source"].str.ends_with("truncated"))
+    assert cut.height == 1 and len(cut["raw"][0].encode()) == MAX_FRAME
 
 
 def test_udp_tcp_http_in_process(tmp_path):

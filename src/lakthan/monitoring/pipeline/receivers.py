@@ -11,6 +11,7 @@ acknowledgement by nature; datagrams are buffered for at most ``udp_flush`` seco
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import socket
@@ -23,43 +24,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from lakthan.monitoring.pipeline import parsers
+from lakthan.monitoring.pipeline.framing import Frame, Framer
 from lakthan.monitoring.pipeline.store import Annotate, LogStore
 
 log = logging.getLogger(__name__)
 
-MAX_FRAME = 64 * 1024
 MAX_BODY = 16 * 1024 * 1024
-
-
-def split_frames(buf: bytes) -> tuple[list[bytes], bytes]:
-    """Complete frames from a TCP byte stream, and the incomplete rest. A frame starting with digits and
-    a space is octet-counted (RFC 6587 §3.4.1); otherwise it ends at LF (§3.4.2)."""
-    frames: list[bytes] = []
-    i = 0
-    n = len(buf)
-    while i < n:
-        j = i
-        while j < n and j - i < 8 and 48 <= buf[j] <= 57:
-            j += 1
-        if j > i and j < n and buf[j] == 32:
-            size = int(buf[i:j])
-            if size > MAX_FRAME:
-                raise ValueError(f"frame of {size} bytes is larger than {MAX_FRAME}")
-            if j + 1 + size > n:
-                break
-            frames.append(buf[j + 1 : j + 1 + size].rstrip(b"\n"))
-            i = j + 1 + size
-            continue
-        if j > i and j == n:
-            break  # digits so far: wait for more to tell the framing
-        end = buf.find(b"\n", i)
-        if end < 0:
-            if n - i > MAX_FRAME:
-                raise ValueError("line longer than the largest frame")
-            break
-        frames.append(buf[i:end].rstrip(b"\r"))
-        i = end + 1
-    return [f for f in frames if f.strip()], buf[i:]
 
 
 class Spool:
@@ -96,7 +66,6 @@ class _TCPHandler(socketserver.BaseRequestHandler):
     def handle(self) -> None:
         spool: Spool = self.server.spool  # type: ignore[attr-defined]
         peer = f"tcp:{self.client_address[0]}"
-        buf = b""
         if isinstance(self.request, ssl.SSLSocket):
             self.request.settimeout(10)
             try:
@@ -104,26 +73,36 @@ class _TCPHandler(socketserver.BaseRequestHandler):
             except (OSError, ssl.SSLError):
                 return
         self.request.settimeout(0.05)
-        pending: list[str] = []
+        framer, pending = Framer(), []
         while True:
             try:
                 data = self.request.recv(256 * 1024)
                 if not data:
                     break
-                buf += data
-                frames, buf = split_frames(buf)
-                pending += [f.decode("utf-8", errors="replace") for f in frames]
+                pending += framer.feed(data)
                 if len(pending) < 5000:
                     continue
             except TimeoutError:
                 pass
-            except (ValueError, OSError):
+            except OSError:
                 break
             if pending:
-                self._ack(spool.write(pending, "syslog", peer))
+                self._ack(self._store(spool, pending, peer))
                 pending = []
+        pending += framer.close()
         if pending:
-            self._ack(spool.write(pending, "syslog", peer))
+            self._ack(self._store(spool, pending, peer))
+
+    @staticmethod
+    def _store(spool: Spool, frames: list[Frame], peer: str) -> int:
+        """Stores the frames in their order; a cut one is marked in its source ("tcp:ADDR truncated")."""
+        stored = 0
+        for cut, run in itertools.groupby(frames, key=lambda f: f.truncated):
+            lines = [f.data.decode("utf-8", errors="replace") for f in run]
+            if cut:
+                log.warning("%d over-long frame(s) from %s kept cut to their first bytes", len(lines), peer)
+            stored += spool.write(lines, "syslog", f"{peer} truncated" if cut else peer)
+        return stored
 
 
 class _TCPServer(socketserver.ThreadingTCPServer):
