@@ -317,3 +317,51 @@ def test_a_failing_seal_never_stops_the_receiver(tmp_path):
         stop.set()
         t.join(5)
     assert store.pending() == 1
+
+
+def test_a_udp_burst_is_counted_received_stored_or_dropped(tmp_path):
+    store = LogStore(tmp_path / "logs")
+    stop, bound, ready = threading.Event(), {}, threading.Event()
+    reports: list[dict] = []
+    t = threading.Thread(
+        target=serve,
+        args=(store,),
+        kwargs=dict(
+            udp="127.0.0.1:0",
+            stop=stop,
+            udp_flush=0.05,
+            counters=reports.append,
+            ready=lambda b: (bound.update(b), ready.set()),
+        ),
+        daemon=True,
+    )
+    t.start()
+    assert ready.wait(5)
+    sent = 5000
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    big = b"<13>Jan  1 00:00:00 h a: " + b"b" * 20_000  # over the 8 KiB a plain read takes
+    u.sendto(big, bound["udp"])
+    for i in range(sent - 1):
+        u.sendto(b"<13>Jan  1 00:00:00 h a: burst %d" % i, bound["udp"])
+    deadline = time.time() + 10
+    while time.time() < deadline and (not reports or reports[-1]["received"] + reports[-1]["dropped"] < sent):
+        time.sleep(0.05)
+    stop.set()
+    t.join(5)
+    final = reports[-1]
+    assert final["received"] + final["dropped"] == sent  # every datagram accounted for
+    assert final["stored"] == final["received"] == store.pending() and final["truncated"] == 0
+    store.seal()
+    lengths = store.read_segment(1)["raw"].str.len_bytes().to_list()
+    assert len(big) in lengths  # the 20 KB datagram kept whole
+
+
+@pytest.mark.django_db
+def test_metrics_show_the_udp_counters(client, settings, tmp_path):
+    from lakthan.monitoring.services.home import record_udp_counters
+
+    settings.LAKTHAN_METRICS_TOKEN = ""
+    record_udp_counters({"received": 4990, "stored": 4990, "dropped": 10, "truncated": 0})
+    body = client.get("/metrics").content.decode()
+    assert 'lakthan_udp_datagrams_total{outcome="dropped"} 10.0' in body
+    assert 'lakthan_udp_datagrams_total{outcome="stored"} 4990.0' in body

@@ -31,6 +31,7 @@ def serve(udp=None, tcp=None, http=None, seal_every: float = 300, tls=None) -> N
             tcp=tcp,
             http=http,
             on_seal=sealing.seal,
+            counters=home.record_udp_counters,
             annotate=log_rules.chunk_annotations,
             seal_every=seal_every,
             stop=stop,

@@ -43,6 +43,7 @@ def overview(request):
         "retention_days": retention.retention_days(),
         "holds": LegalHold.objects.all()[:5],
         "silent_hours": home.silent_hours(),
+        "udp": home.udp_counters(),
     }
     return render(request, "monitoring/overview.html", context)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
 REGISTRY = CollectorRegistry()
 REQUESTS = Counter(
@@ -51,6 +51,16 @@ class DomainCollector:
         for status in CheckRun.Status.values:
             runs.add_metric([status], CheckRun.objects.filter(status=status).count())
         yield runs
+        from lakthan.monitoring.services.home import udp_counters
+
+        udp = udp_counters()
+        if udp is not None:
+            datagrams = CounterMetricFamily(
+                "lakthan_udp_datagrams", "Syslog UDP datagrams, by what became of them", labels=["outcome"]
+            )
+            for outcome in ("received", "stored", "dropped", "truncated"):
+                datagrams.add_metric([outcome], udp.get(outcome, 0))
+            yield datagrams
 
 
 REGISTRY.register(DomainCollector())

@@ -26,6 +26,7 @@ from typing import Any
 from lakthan.monitoring.pipeline import parsers
 from lakthan.monitoring.pipeline.framing import Frame, Framer
 from lakthan.monitoring.pipeline.store import Annotate, LogStore
+from lakthan.monitoring.pipeline.udp import UdpReceiver
 
 log = logging.getLogger(__name__)
 
@@ -119,12 +120,6 @@ class _TCPServer(socketserver.ThreadingTCPServer):
         return sock, addr
 
 
-class _UDPHandler(socketserver.BaseRequestHandler):
-    def handle(self) -> None:
-        data = self.request[0]
-        self.server.buffer.append(data.decode("utf-8", errors="replace").rstrip("\n"))  # type: ignore[attr-defined]
-
-
 def _http_handler(spool: Spool) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802
@@ -173,6 +168,7 @@ def serve(
     stop: threading.Event | None = None,
     ready: Callable[[dict], None] | None = None,
     tls: tuple[str, str] | None = None,
+    counters: Callable[[dict], None] | None = None,
 ) -> None:
     """``tls`` = (certificate file, key file) turns the TCP receiver into syslog over TLS (RFC 5425).
     ``annotate`` gives the store's annotations of new chunks; asked at start and after each seal,
@@ -195,11 +191,10 @@ def serve(
             s.ssl_context = ctx
         servers.append(s)
         bound["tcp"] = s.socket.getsockname()
-    if udp:
-        u = socketserver.ThreadingUDPServer(_addr(udp), _UDPHandler)
-        u.buffer = []  # type: ignore[attr-defined]
-        servers.append(u)
-        bound["udp"] = u.socket.getsockname()
+    udp_receiver = UdpReceiver(_addr(udp)) if udp else None
+    if udp_receiver:
+        udp_receiver.start()
+        bound["udp"] = udp_receiver.address()
     if http:
         h = ThreadingHTTPServer(_addr(http), _http_handler(spool))
         h.daemon_threads = True
@@ -213,12 +208,16 @@ def serve(
         ready(bound)
     last_seal = time.monotonic()
     try:
+        reported: dict | None = None
         while not stop.wait(udp_flush):
-            for server in servers:
-                buf = getattr(server, "buffer", None)
-                if buf:
-                    lines, buf[:] = list(buf), []
-                    spool.write(lines, "syslog", "udp")
+            if udp_receiver:
+                lines = udp_receiver.drain()
+                if lines:
+                    udp_receiver.stored(spool.write(lines, "syslog", "udp"))
+                now = udp_receiver.snapshot()
+                if counters and now != reported:
+                    counters(now)
+                    reported = now
             if on_seal and time.monotonic() - last_seal >= seal_every:
                 last_seal = time.monotonic()
                 try:
@@ -227,6 +226,13 @@ def serve(
                     log.exception("sealing failed; the events stay in the open chunks and sealing is retried")
                 spool.annotate = annotate() if annotate else None
     finally:
+        if udp_receiver:
+            udp_receiver.close()
+            lines = udp_receiver.drain()  # read before the socket closed
+            if lines:
+                udp_receiver.stored(spool.write(lines, "syslog", "udp"))
+            if counters:
+                counters(udp_receiver.snapshot())
         for server in servers:
             server.shutdown()
             server.server_close()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from django.conf import settings
 
+from lakthan.lib.files import write_atomic
 from lakthan.monitoring.pipeline.store import LogStore
 
 
@@ -28,3 +30,17 @@ def silent_hours() -> int:
 
 def store() -> LogStore:
     return LogStore(log_home(), origin=origin(), alone_rows=settings.LAKTHAN_LOG_ALONE_ROWS)
+
+
+def record_udp_counters(counters: dict) -> None:
+    """The UDP receiver's counters, written by `logs serve` for the web process (/metrics, overview)."""
+    write_atomic(state_dir() / "udp-counters.json", json.dumps(counters).encode())
+
+
+def udp_counters() -> dict | None:
+    """received, stored, dropped (by the kernel, its queue full), truncated; None if never served."""
+    path = state_dir() / "udp-counters.json"
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
