@@ -4,7 +4,7 @@
 set -euo pipefail
 profile=${1:-base}
 base=(restic gcc libc6-dev libssl-dev gettext poppler-utils fonts-thai-tlwg libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libthai0 libthai-data fontconfig shared-mime-info)
-test=(postgresql libreoffice-writer-nogui chromium)
+test=(postgresql libreoffice-writer-nogui chromium rsyslog rsyslog-relp)
 case "$profile" in
   base) want=("${base[@]}") ;;
   test|all) want=("${base[@]}" "${test[@]}") ;;

@@ -268,6 +268,9 @@ def hold(order_ref, until, host_name) -> None:
 @click.option("--udp", default=None, help="HOST:PORT, e.g. 127.0.0.1:5514")
 @click.option("--tcp", default=None, help="HOST:PORT, e.g. 127.0.0.1:5514")
 @click.option("--http", default=None, help="HOST:PORT, e.g. 127.0.0.1:8514")
+@click.option(
+    "--relp", default=None, help="HOST:PORT for rsyslog omrelp / syslog-ng relp(), e.g. 127.0.0.1:2514"
+)
 @click.option("--seal-every", default=300, show_default=True, help="seconds between automatic seals")
 @click.option(
     "--tls-cert",
@@ -278,7 +281,7 @@ def hold(order_ref, until, host_name) -> None:
 @click.option(
     "--tls-key", type=click.Path(dir_okay=False), default=None, help="PEM private key for --tls-cert"
 )
-def serve(udp, tcp, http, seal_every, tls_cert, tls_key) -> None:
+def serve(udp, tcp, http, relp, seal_every, tls_cert, tls_key) -> None:
     """Receives syslog over UDP/TCP and JSON lines over HTTP; every batch is in the spool before it is acknowledged."""
     from lakthan.core.errors import InvalidInput
     from lakthan.monitoring import receivers
@@ -286,7 +289,12 @@ def serve(udp, tcp, http, seal_every, tls_cert, tls_key) -> None:
     if bool(tls_cert) != bool(tls_key):
         raise InvalidInput("ต้องระบุ --tls-cert และ --tls-key คู่กัน", "--tls-cert and --tls-key go together")
     receivers.serve(
-        udp=udp, tcp=tcp, http=http, seal_every=seal_every, tls=(tls_cert, tls_key) if tls_cert else None
+        udp=udp,
+        tcp=tcp,
+        http=http,
+        relp=relp,
+        seal_every=seal_every,
+        tls=(tls_cert, tls_key) if tls_cert else None,
     )
 
 

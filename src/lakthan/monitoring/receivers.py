@@ -8,14 +8,14 @@ import threading
 from lakthan.cli_common import console
 
 
-def serve(udp=None, tcp=None, http=None, seal_every: float = 300, tls=None) -> None:
+def serve(udp=None, tcp=None, http=None, seal_every: float = 300, tls=None, relp=None) -> None:
     from lakthan.core.errors import InvalidInput
     from lakthan.monitoring.pipeline import receivers
     from lakthan.monitoring.services import home
     from lakthan.monitoring.services import rules as log_rules
     from lakthan.monitoring.services import seal as sealing
 
-    if not (udp or tcp or http):
+    if not (udp or tcp or http or relp):
         udp, tcp = "127.0.0.1:5514", "127.0.0.1:5514"
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *a: stop.set())
@@ -30,6 +30,7 @@ def serve(udp=None, tcp=None, http=None, seal_every: float = 300, tls=None) -> N
             udp=udp,
             tcp=tcp,
             http=http,
+            relp=relp,
             on_seal=sealing.seal,
             counters=home.record_udp_counters,
             annotate=log_rules.chunk_annotations,

@@ -23,8 +23,11 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+import polars as pl
+
 from lakthan.monitoring.pipeline import parsers
 from lakthan.monitoring.pipeline.framing import Frame, Framer
+from lakthan.monitoring.pipeline.relp import Recent, RelpServer
 from lakthan.monitoring.pipeline.store import Annotate, LogStore
 from lakthan.monitoring.pipeline.udp import UdpReceiver
 
@@ -150,6 +153,20 @@ def _http_handler(spool: Spool) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+def _recent_relp(store: LogStore) -> Recent:
+    """What came over RELP lately (the open chunks, then the newest segment): a sender reconnecting
+    after a crash of this receiver sends again what it had not seen acknowledged."""
+    recent = Recent()
+    frames = []
+    newest = store.size()
+    if newest and store.segment_path(newest).exists():
+        frames.append(pl.read_parquet(store.segment_path(newest), columns=["source", "raw"]))
+    frames += [pl.read_parquet(chunk, columns=["source", "raw"]) for chunk in store.open_chunks()]
+    if frames:
+        recent.load(pl.concat(frames))
+    return recent
+
+
 def _addr(value: str) -> tuple[str, int]:
     host, _, port = value.rpartition(":")
     return host or "127.0.0.1", int(port)
@@ -169,6 +186,7 @@ def serve(
     ready: Callable[[dict], None] | None = None,
     tls: tuple[str, str] | None = None,
     counters: Callable[[dict], None] | None = None,
+    relp: str | None = None,
 ) -> None:
     """``tls`` = (certificate file, key file) turns the TCP receiver into syslog over TLS (RFC 5425).
     ``annotate`` gives the store's annotations of new chunks; asked at start and after each seal,
@@ -195,6 +213,12 @@ def serve(
     if udp_receiver:
         udp_receiver.start()
         bound["udp"] = udp_receiver.address()
+    if relp:
+        r = RelpServer(
+            _addr(relp), lambda lines, peer: spool.write(lines, "syslog", peer), _recent_relp(store)
+        )
+        servers.append(r)
+        bound["relp"] = r.socket.getsockname()
     if http:
         h = ThreadingHTTPServer(_addr(http), _http_handler(spool))
         h.daemon_threads = True
