@@ -87,8 +87,10 @@ TEMPLATES = [
 DATABASES = {"default": dj_database_url.parse(config.database_url(), conn_max_age=0)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web process read while a CLI job writes; IMMEDIATE avoids lock upgrades failing.
+    # synchronous=FULL: a commit is on disk when it returns (NORMAL may lose the last commits, a
+    # signature or an evidence revision among them, to a power cut).
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
