@@ -9,6 +9,7 @@ from django.db import transaction
 from lakthan.core import audit
 from lakthan.core.errors import InvalidInput, NotFound
 from lakthan.core.models import Person, Unit
+from lakthan.lib.text import clean_line
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 
@@ -36,7 +37,8 @@ def add_unit(
             f"รหัสหน่วยงาน '{code}' ไม่ถูกต้อง (ตัวอักษรอังกฤษ ตัวเลข . _ - ไม่เกิน ๔๐ ตัว)",
             f"unit code '{code}' is invalid (letters, digits, . _ -, at most 40)",
         )
-    if not (name_th or "").strip():
+    name_th, name_en, abbreviation_th = clean_line(name_th), clean_line(name_en), clean_line(abbreviation_th)
+    if not name_th:
         raise InvalidInput("ต้องระบุชื่อหน่วยงานภาษาไทย", "the Thai name of the unit is required")
     if Unit.objects.filter(code=code).exists():
         raise InvalidInput(f"มีหน่วยงานรหัส {code} อยู่แล้ว", f"a unit with code {code} already exists")
@@ -49,11 +51,11 @@ def add_unit(
         )
     unit = Unit.objects.create(
         code=code,
-        name_th=name_th.strip(),
-        name_en=name_en.strip(),
+        name_th=name_th,
+        name_en=name_en,
         parent=parent_unit,
         kind=kind,
-        abbreviation_th=abbreviation_th.strip(),
+        abbreviation_th=abbreviation_th,
     )
     audit.record(actor, "unit.add", unit)
     return unit
@@ -96,17 +98,18 @@ def add_person(
     user=None,
     actor: str = audit.SYSTEM,
 ) -> Person:
-    if not first_name_th.strip() or not last_name_th.strip():
+    first_name_th, last_name_th = clean_line(first_name_th), clean_line(last_name_th)
+    if not first_name_th or not last_name_th:
         raise InvalidInput("ต้องระบุชื่อและนามสกุล", "first and last name are required")
     person = Person.objects.create(
         unit=unit,
-        first_name_th=first_name_th.strip(),
-        last_name_th=last_name_th.strip(),
-        title_th=title_th,
-        position_th=position_th,
-        phone=phone,
-        email=email,
-        name_en=name_en,
+        first_name_th=first_name_th,
+        last_name_th=last_name_th,
+        title_th=clean_line(title_th),
+        position_th=clean_line(position_th),
+        phone=clean_line(phone),
+        email=clean_line(email),
+        name_en=clean_line(name_en),
         user=user,
     )
     audit.record(actor, "person.add", person)

@@ -13,6 +13,7 @@ from lakthan.core import audit
 from lakthan.core.errors import InvalidInput, NotFound
 from lakthan.core.models import Person, Unit
 from lakthan.inventory.models import Host, System
+from lakthan.lib.text import clean_line, clean_text
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 # as monitoring names its hosts today: anything without spaces, control characters or "/", at most 255
@@ -53,13 +54,13 @@ def list_systems(unit: Unit | None = None, within: set[int] | None = None) -> Qu
 
 def _clean_system(values: dict) -> dict:
     if "name_th" in values:
-        values["name_th"] = (values["name_th"] or "").strip()
+        values["name_th"] = clean_line(values["name_th"])
         if not values["name_th"]:
             raise InvalidInput("ต้องระบุชื่อระบบภาษาไทย", "the Thai name of the system is required")
     if "name_en" in values:
-        values["name_en"] = (values["name_en"] or "").strip()
+        values["name_en"] = clean_line(values["name_en"])
     if "description" in values:
-        values["description"] = (values["description"] or "").strip()
+        values["description"] = clean_text(values["description"])
     if "klass" in values and values["klass"] not in System.Klass.values:
         raise InvalidInput(
             f"ประเภทระบบ '{values['klass']}' ไม่ถูกต้อง (intranet หรือ internet)",
