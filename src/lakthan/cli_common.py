@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import click
 from rich.console import Console
@@ -45,6 +46,21 @@ def parse_date(value: str | None, what: str, today: date | None = None) -> date 
             f"write {value}BE or {ce}{text[4:]}",
         )
     return parsed
+
+
+class OutFile(click.Path):
+    """A file to write: its directory must already exist (a typo is not a reason to create folders,
+    least of all as root), and it must not be a directory."""
+
+    def __init__(self) -> None:
+        super().__init__(path_type=Path, dir_okay=False)
+
+    def convert(self, value, param, ctx):
+        path = super().convert(value, param, ctx)
+        parent = Path(path).parent
+        if not parent.is_dir():
+            self.fail(f"directory {parent} does not exist (ไม่มีโฟลเดอร์ {parent})", param, ctx)
+        return path
 
 
 def round_options(func):

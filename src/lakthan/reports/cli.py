@@ -7,13 +7,13 @@ from pathlib import Path
 
 import click
 
-from lakthan.cli_common import console, get_report, round_options
+from lakthan.cli_common import OutFile, console, get_report, round_options
 
 
 @click.command()
 @round_options
 @click.option("--format", "fmt", type=click.Choice(["docx", "pdf", "html"]), required=True)
-@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True)
+@click.option("--out", type=OutFile(), required=True)
 @click.option("--arabic-digits", is_flag=True, help="Arabic instead of Thai digits")
 def report(unit_code, fy, months, indicator, fmt, out, arabic_digits) -> None:
     """Write the official report of one indicator in a unit's round."""
@@ -46,7 +46,7 @@ def pack(ctx: click.Context) -> None:
 
 @pack.command("build")
 @round_options
-@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True)
+@click.option("--out", type=OutFile(), required=True)
 def pack_build(unit_code, fy, months, indicator, out) -> None:
     from lakthan.reports.services import build_pack
 

@@ -1,4 +1,4 @@
-"""Dates on the command line: C.E. by default, B.E. when said so, a B.E. year typed as C.E. refused."""
+"""Command-line arguments: dates in either era, output files only into existing directories."""
 
 from __future__ import annotations
 
@@ -57,3 +57,24 @@ def test_the_cli_refuses_a_be_year_typed_as_ce_without_a_traceback(world, cli):
         "2556-07-11",
     )
     assert r.exit_code != 0 and "did you mean B.E. 2556 = 2013" in r.output and "Traceback" not in r.output
+
+
+def test_an_output_file_in_a_missing_directory_is_refused_not_created(world, cli, tmp_path):
+    target = tmp_path / "no" / "such" / "dir" / "report.pdf"
+    r = cli(
+        "report",
+        "--unit",
+        world.a.code,
+        "--fy",
+        "2556",
+        "--round",
+        "12",
+        "--indicator",
+        "9.2",
+        "--format",
+        "pdf",
+        "--out",
+        str(target),
+    )
+    assert r.exit_code == 2 and "does not exist" in r.output and "Traceback" not in r.output
+    assert not (tmp_path / "no").exists()
