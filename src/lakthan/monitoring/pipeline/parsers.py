@@ -87,6 +87,7 @@ class Parsed:
 # clock far in the future (9999-12-31) or before any real log would otherwise break every day-based
 # count and page. The line keeps the time as the sender gave it; the event is timed at its receipt.
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
+RECEIVED_FROM = ("tcp:", "relp:", "http:", "udp:")  # a receiver's source: "tcp:ADDR"
 FUTURE_SKEW = timedelta(days=1)
 
 
@@ -172,16 +173,12 @@ def _parse(
         pl.col("ts") < pl.lit(EARLIEST).cast(pl.Datetime("us", "UTC"))
     )
     clamped = int(df.select(outside.fill_null(False).sum()).item())
+    sender = source.split(":", 1)[1] if source.startswith(RECEIVED_FROM) else None
     df = df.with_columns(
-        # out of the window: the receive time; an unparsed line: the time of the line before it
-        # (or after it, or now)
-        pl.when(outside)
-        .then(at)
-        .otherwise(pl.col("ts"))
-        .forward_fill()
-        .backward_fill()
-        .fill_null(at)
-        .alias("ts")
+        # out of the window, or no header read (so no time): the time the line was received
+        pl.when(outside).then(at).otherwise(pl.col("ts")).fill_null(at).alias("ts"),
+        # no header read (so no host): the sender's address when a receiver took it
+        pl.col("host").fill_null(pl.lit(sender, dtype=pl.Utf8)),
     )
     return Parsed(df, int((~df["parsed"]).sum()), clamped)
 

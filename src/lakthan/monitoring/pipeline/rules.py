@@ -104,6 +104,9 @@ class Unsupported(ValueError):
     pass
 
 
+UNPARSED = "raw"  # the fmt of an event whose header no parser read
+
+
 @dataclass(frozen=True)
 class LogSource:
     """The events a rule applies to: ``fmt`` in ``formats`` and lower-cased ``app`` in ``services``
@@ -113,12 +116,15 @@ class LogSource:
     services: frozenset[str] | None = None
 
     def expr(self) -> pl.Expr:
+        """Also every unparsed event (``fmt`` raw): what it is, no one can tell from its header."""
         conds = []
         if self.formats is not None:
             conds.append(_one_of(pl.col("fmt"), self.formats))
         if self.services is not None:
             conds.append(_one_of(pl.col("app").str.to_lowercase(), self.services))
-        return pl.all_horizontal(conds) if conds else pl.lit(True)
+        if not conds:
+            return pl.lit(True)
+        return pl.all_horizontal(conds).fill_null(False) | (pl.col("fmt") == UNPARSED)
 
 
 @dataclass(frozen=True)
