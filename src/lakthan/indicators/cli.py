@@ -192,7 +192,9 @@ def sign(unit_code, fy, months, indicator, person_id, reason) -> None:
         console.print("reopened")
     else:
         sealing.sign(report, person)
-        console.print(f"signed by {person.display_name} (pinned SHA-256 {report.pinned_sha256})")
+        console.print(
+            f"signed by {person.display_name} (pinned SHA-256 {report.pinned_sha256})", soft_wrap=True
+        )
 
 
 @click.command()

@@ -57,7 +57,7 @@ def report_verify(unit_code, fy, months, indicator) -> None:
     if problems:
         click.echo(f"NOT sealed ({len(problems)} problem(s))", err=True)
         sys.exit(1)
-    console.print(f"sealed: pinned SHA-256 {rep.pinned_sha256}")
+    console.print(f"sealed: pinned SHA-256 {rep.pinned_sha256}", soft_wrap=True)
 
 
 class PackGroup(click.Group):

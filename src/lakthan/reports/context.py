@@ -18,6 +18,7 @@ import typing
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ def _encode(value: object) -> object:
     return value
 
 
-def _decode(hint, value):
+def _decode(hint: Any, value: Any) -> Any:
     """A JSON value back to the type the dataclass field declares (its type hint)."""
     if value is None:
         return None
@@ -124,7 +125,7 @@ def _decode(hint, value):
     if origin is list:
         (item,) = typing.get_args(hint)
         return [_decode(item, v) for v in value]
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         hints = typing.get_type_hints(hint)
         return hint(
             **{
