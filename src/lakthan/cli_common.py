@@ -79,3 +79,12 @@ def get_report(unit_code: str, fy: int, months: str, indicator: str, create: boo
     from lakthan.indicators.services import get_report as _get
 
     return _get(get_unit(unit_code), fy, int(months), indicator, create=create)
+
+
+def print_notices(notices) -> None:
+    """One warning line per thing newer than a signature (reports.sealing.newer_than_signed), Thai / English."""
+    from rich.markup import escape
+
+    for notice in notices:
+        text = escape(f"{notice.th} / {notice.en}")
+        console.print(f"[yellow]warning:[/yellow] {text}", highlight=False, soft_wrap=True)

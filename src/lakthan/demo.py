@@ -105,6 +105,7 @@ def build_demo():
     from lakthan.core.services import add_person, add_unit
     from lakthan.evidence import services as evidence
     from lakthan.indicators import services as ind
+    from lakthan.reports import sealing
 
     if Unit.objects.exists():
         from lakthan.core.errors import InvalidInput
@@ -169,7 +170,7 @@ def build_demo():
     with transaction.atomic():
         for number, (status, reason) in propose_results(report).items():
             ind.set_result(report, number, status, note=reason, actor=supervisor.display_name)
-        ind.sign(report, supervisor)
+        sealing.sign(report, supervisor)
     create_demo_logins(supervisor)
     return report
 

@@ -10,6 +10,7 @@ from lakthan.core.errors import Locked
 from lakthan.evidence import services as ev
 from lakthan.evidence.models import Blob, Evidence, EvidenceRevision
 from lakthan.indicators import services as ind
+from lakthan.reports import sealing
 from tests.conftest import pdf_bytes
 
 
@@ -60,7 +61,7 @@ def test_links_follow_the_report_lock(org):
     ev.link(evidence, org.report, 1)
     for n in range(1, 11):
         ind.set_result(org.report, n, "met")
-    ind.sign(org.report, org.supervisor)
+    sealing.sign(org.report, org.supervisor)
     with pytest.raises(Locked):
         ev.link(evidence, org.report, 2)
     with pytest.raises(Locked):

@@ -6,6 +6,7 @@ from lakthan.core.errors import InvalidInput, Locked, NotFound
 from lakthan.core.models import AuditEntry
 from lakthan.indicators import services as ind
 from lakthan.indicators.models import CriterionResult, SignOffEvent
+from lakthan.reports import sealing
 
 
 def decide(report, met: set[int]):
@@ -43,7 +44,7 @@ def test_score_counts_items_met(org, met, items, score, weighted):
 
 def test_sign_locks_results_texts_and_links_until_reopened(org):
     decide(org.report, {1, 2, 3, 4, 10})
-    ind.sign(org.report, org.supervisor)
+    sealing.sign(org.report, org.supervisor)
     org.report.refresh_from_db()
     assert org.report.is_signed and org.report.signed_by == org.supervisor
     with pytest.raises(Locked):
@@ -64,10 +65,10 @@ def test_sign_locks_results_texts_and_links_until_reopened(org):
 
 def test_sign_needs_every_item_decided_and_the_supervisor(org):
     with pytest.raises(InvalidInput, match="undecided"):
-        ind.sign(org.report, org.supervisor)
+        sealing.sign(org.report, org.supervisor)
     decide(org.report, {1})
     with pytest.raises(InvalidInput, match="not a supervisor"):
-        ind.sign(org.report, org.collector)
+        sealing.sign(org.report, org.collector)
     assert not org.report.signoff_events.exists()
 
 

@@ -10,6 +10,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.urls import reverse
 
 from lakthan.indicators import services as ind
+from lakthan.reports import sealing
 from tests.conftest import PASSWORD
 from tests.web.conftest import DASHBOARD
 
@@ -81,7 +82,7 @@ def test_dashboard_shows_score_items_and_draft_in_thai(officer_client):
 def test_signed_report_loses_the_draft_mark(officer_client, site):
     for n in (8, 9, 10):
         ind.set_result(site.report, n, "not_met")
-    ind.sign(site.report, site.officer)
+    sealing.sign(site.report, site.officer)
     html = officer_client.get(DASHBOARD).content.decode()
     assert "ฉบับร่าง" not in html
     assert "ลงนามแล้วโดย ร.ต.อ.ทดสอบ" in html

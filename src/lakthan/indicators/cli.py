@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from lakthan.cli_common import console, get_report, round_options
+from lakthan.cli_common import console, get_report, print_notices, round_options
 
 
 @click.group()
@@ -116,9 +116,14 @@ def score_json(report) -> dict:
 @round_options
 @click.option("--json", "as_json", is_flag=True)
 def score(unit_code, fy, months, indicator, as_json) -> None:
-    """The score of one indicator in a unit's round."""
-    data = score_json(get_report(unit_code, fy, months, indicator))
+    """The score of one indicator in a unit's round (of a signed one: the score its signature pinned)."""
+    from lakthan.reports.sealing import newer_than_signed
+
+    report = get_report(unit_code, fy, months, indicator)
+    data = score_json(report)
+    notices = newer_than_signed(report)
     if as_json:
+        data["newer_than_signed"] = [n.as_json() for n in notices]
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     table = Table("item", "title", "result", "proposed")
@@ -130,6 +135,7 @@ def score(unit_code, fy, months, indicator, as_json) -> None:
         f"weight {data['weight']}  weighted {data['weighted_score']}"
         + ("" if data["signed"] else "  [yellow](draft, not signed)[/yellow]")
     )
+    print_notices(notices)
 
 
 @click.group()
@@ -175,6 +181,7 @@ def sign(unit_code, fy, months, indicator, person_id, reason) -> None:
     from lakthan.core.errors import NotFound
     from lakthan.core.models import Person
     from lakthan.indicators import services
+    from lakthan.reports import sealing
 
     person = Person.objects.filter(pk=person_id).first()
     if person is None:
@@ -184,8 +191,10 @@ def sign(unit_code, fy, months, indicator, person_id, reason) -> None:
         services.reopen(report, person, reason)
         console.print("reopened")
     else:
-        services.sign(report, person)
-        console.print(f"signed by {person.display_name}")
+        sealing.sign(report, person)
+        console.print(
+            f"signed by {person.display_name} (pinned SHA-256 {report.pinned_sha256})", soft_wrap=True
+        )
 
 
 @click.command()

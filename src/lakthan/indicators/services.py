@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -26,9 +26,11 @@ from lakthan.indicators.models import (
     Indicator,
     IndicatorReport,
     Library,
+    LibraryVersion,
     Round,
     SignOffEvent,
 )
+from lakthan.lib.canonical import json_sha256
 
 BUNDLED_DIR = Path(__file__).resolve().parent / "library"
 
@@ -355,10 +357,9 @@ def criterion_result(report: IndicatorReport, number: int) -> CriterionResult:
         ) from None
 
 
-@_refreshes_caller
-@transaction.atomic
-def sign(report: IndicatorReport, person: Person, actor: str | None = None) -> IndicatorReport:
-    report = IndicatorReport.objects.select_for_update().get(pk=report.pk)
+def check_signable(report: IndicatorReport, person: Person) -> None:
+    """Refuses a signature the report cannot take: signed already, not the indicator's supervisor, or
+    an item still undecided."""
     ensure_open(report)
     supervisors = people(report, Assignment.Role.SUPERVISOR)
     if supervisors and person not in supervisors:
@@ -369,19 +370,57 @@ def sign(report: IndicatorReport, person: Person, actor: str | None = None) -> I
     undecided = report.results.filter(status=CriterionResult.Status.UNDECIDED).count()
     if undecided:
         raise InvalidInput(f"ยังมี {undecided} ข้อที่ยังไม่พิจารณา", f"{undecided} item(s) are still undecided")
-    before = audit.snapshot(report)
-    report.signed_by, report.signed_at = person, timezone.now()
+
+
+def current_library_version(library: Library) -> LibraryVersion | None:
+    """The library's newest loaded version (what a signature made now would pin)."""
+    return library.versions.order_by("-number").first()
+
+
+def _without_pin_body(row: dict) -> dict:
+    """An audit snapshot of a report without the pinned JSON itself (its SHA-256 stays)."""
+    return {k: v for k, v in row.items() if k != "pinned"}
+
+
+@_refreshes_caller
+@transaction.atomic
+def sign(
+    report: IndicatorReport,
+    person: Person,
+    actor: str | None = None,
+    *,
+    pinned: dict,
+    library_version: LibraryVersion | None = None,
+    at: datetime | None = None,
+) -> IndicatorReport:
+    """Signs and locks the report with `pinned`, the snapshot of everything it rests on (built by
+    reports.sealing.sign(), the one caller). The snapshot's SHA-256 over canonical JSON goes on the
+    report, on the SignOffEvent and into the audit entry."""
+    report = IndicatorReport.objects.select_for_update().get(pk=report.pk)
+    check_signable(report, person)
+    before = _without_pin_body(audit.snapshot(report))
+    report.signed_by, report.signed_at = person, at or timezone.now()
+    report.pinned, report.pinned_sha256 = pinned, json_sha256(pinned)
+    report.library_version = library_version
     report.save()
     SignOffEvent.objects.create(
-        report=report, action=SignOffEvent.Action.SIGN, person=person, at=report.signed_at
+        report=report,
+        action=SignOffEvent.Action.SIGN,
+        person=person,
+        at=report.signed_at,
+        pinned_sha256=report.pinned_sha256,
     )
-    audit.record(actor or person.display_name, "report.sign", report, before)
+    audit.record(
+        actor or person.display_name, "report.sign", report, before, _without_pin_body(audit.snapshot(report))
+    )
     return report
 
 
 @_refreshes_caller
 @transaction.atomic
 def reopen(report: IndicatorReport, person: Person, reason: str, actor: str | None = None) -> IndicatorReport:
+    """Unlocks a signed report and drops its pin; the audit entry's `before` keeps the whole pin, so
+    what the earlier signature covered stays on record (its hash is on that SignOffEvent)."""
     report = IndicatorReport.objects.select_for_update().get(pk=report.pk)
     if not report.is_signed:
         raise InvalidInput("รายงานนี้ยังไม่ได้ลงนาม", "this report is not signed")
@@ -389,6 +428,7 @@ def reopen(report: IndicatorReport, person: Person, reason: str, actor: str | No
         raise InvalidInput("ต้องระบุเหตุผลในการเปิดแก้ไข", "a reason is required to reopen a signed report")
     before = audit.snapshot(report)
     report.signed_by, report.signed_at = None, None
+    report.pinned, report.pinned_sha256, report.library_version = None, "", None
     report.save()
     SignOffEvent.objects.create(
         report=report,
@@ -426,7 +466,57 @@ class ScoreResult:
     items: list[ItemScore]
 
 
+def score_to_json(s: ScoreResult) -> dict:
+    """JSON values (Decimals as their strings); score_from_json(score_to_json(s)) == s."""
+    return {
+        "indicator_code": s.indicator_code,
+        "items_met": s.items_met,
+        "items_total": s.items_total,
+        "result_value": str(s.result_value),
+        "score": str(s.score),
+        "weight": str(s.weight),
+        "weighted_score": str(s.weighted_score),
+        "next_level": s.next_level,
+        "next_level_en": s.next_level_en,
+        "items": [
+            {
+                "number": i.number,
+                "title_th": i.title_th,
+                "status": i.status,
+                "proposed_status": i.proposed_status,
+            }
+            for i in s.items
+        ],
+    }
+
+
+def score_from_json(data: dict) -> ScoreResult:
+    return ScoreResult(
+        indicator_code=data["indicator_code"],
+        items_met=data["items_met"],
+        items_total=data["items_total"],
+        result_value=Decimal(data["result_value"]),
+        score=Decimal(data["score"]),
+        weight=Decimal(data["weight"]),
+        weighted_score=Decimal(data["weighted_score"]),
+        next_level=data["next_level"],
+        next_level_en=data["next_level_en"],
+        items=[
+            ItemScore(i["number"], i["title_th"], i["status"], i["proposed_status"]) for i in data["items"]
+        ],
+    )
+
+
 def compute_score(report: IndicatorReport) -> ScoreResult:
+    """The report's score. A signed report answers with the score its signature pinned (the pin's
+    "score", see reports/sealing.py): a later library version or weight does not change it."""
+    if report.is_signed and report.pinned is not None:
+        return score_from_json(report.pinned["score"])
+    return live_score(report)
+
+
+def live_score(report: IndicatorReport) -> ScoreResult:
+    """The score from the current library, weight and results (what a signature made now would pin)."""
     scheme = scheme_of(report.indicator)
     results = list(report.results.select_related("criterion").order_by("criterion__number"))
     met = [r for r in results if r.status == CriterionResult.Status.MET]

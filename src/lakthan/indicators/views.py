@@ -25,6 +25,7 @@ from lakthan.evidence import services as ev
 from lakthan.evidence.models import Evidence, EvidenceLink
 from lakthan.indicators import services as ind
 from lakthan.indicators.models import Agreement, Assignment, Round
+from lakthan.reports import sealing
 from lakthan.reports import services as reports
 from lakthan.reports.summary import PROPOSED_LABELS, STATUS_LABELS, child_rollup, round_summary
 
@@ -153,7 +154,7 @@ def _perform(request, report, action: str) -> None:
             ev.unlink(evidence, report, number, actor=actor)
             messages.success(request, _("The link was removed."))
     elif action == "sign":
-        ind.sign(report, person_of(request.user), actor=actor)
+        sealing.sign(report, person_of(request.user), actor=actor)
         messages.success(request, _("The report is signed and locked."))
     elif action == "reopen":
         ind.reopen(report, person_of(request.user), post.get("reason", ""), actor=actor)
@@ -185,10 +186,14 @@ def _context(request, unit, report) -> dict:
     by_item: dict[int | None, list[EvidenceLink]] = {}
     for link in links:
         by_item.setdefault(link.criterion.number if link.criterion else None, []).append(link)
+    # a signed report shows the indicator's name and the items' titles it pinned, not a later library's
+    pinned = sealing.pinned_titles(report)
+    heading, titles = pinned if pinned else (report.indicator, {})
     items = [
         {
             "result": r,
             "criterion": r.criterion,
+            "title": titles.get(r.criterion.number, r.criterion),
             "status_label": STATUS_LABELS.get(r.status, r.status),
             "proposed_label": PROPOSED_LABELS.get(r.proposed_status, r.proposed_status),
             "links": by_item.get(r.criterion.number, []),
@@ -202,6 +207,8 @@ def _context(request, unit, report) -> dict:
         "fy": report.round.agreement.fiscal_year,
         "months": report.round.months,
         "indicator": report.indicator,
+        "heading": heading,
+        "newer": sealing.newer_than_signed(report),
         "score": score,
         "items": items,
         "whole_report_links": by_item.get(None, []),

@@ -18,6 +18,7 @@ from lakthan.core.services import actor_name, person_of
 from lakthan.indicators import services as ind
 from lakthan.indicators.api import ResultSerializer
 from lakthan.indicators.models import IndicatorReport, Round
+from lakthan.reports import sealing
 from lakthan.reports import services as reports
 
 
@@ -32,6 +33,14 @@ class ScoreSerializer(serializers.Serializer):
     next_level_en = serializers.CharField()
 
 
+class NoticeSerializer(serializers.Serializer):
+    """Something newer than what a signed report pinned (reports.sealing.newer_than_signed)."""
+
+    kind = serializers.CharField()
+    th = serializers.CharField()
+    en = serializers.CharField()
+
+
 class ReportSerializer(serializers.ModelSerializer):
     unit = serializers.CharField(source="round.agreement.unit.code", read_only=True)
     fiscal_year = serializers.IntegerField(source="round.agreement.fiscal_year", read_only=True)
@@ -41,6 +50,8 @@ class ReportSerializer(serializers.ModelSerializer):
     signed_by = serializers.CharField(source="signed_by.display_name", read_only=True, default=None)
     score = serializers.SerializerMethodField()
     results = ResultSerializer(many=True, read_only=True)
+    pinned_sha256 = serializers.CharField(read_only=True)
+    newer_than_signed = serializers.SerializerMethodField()
 
     class Meta:
         model = IndicatorReport
@@ -61,12 +72,18 @@ class ReportSerializer(serializers.ModelSerializer):
             "signed_at",
             "score",
             "results",
+            "pinned_sha256",
+            "newer_than_signed",
         ]
         read_only_fields = fields
 
     @extend_schema_field(ScoreSerializer)
     def get_score(self, report) -> dict:
         return ScoreSerializer(ind.compute_score(report)).data
+
+    @extend_schema_field(NoticeSerializer(many=True))
+    def get_newer_than_signed(self, report) -> list[dict]:
+        return [n.as_json() for n in sealing.newer_than_signed(report)]
 
 
 class ReportOpenSerializer(serializers.Serializer):
@@ -149,7 +166,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def sign(self, request, pk=None):
         report = self.get_object()
         require(request, roles.SIGN, self._unit(report))
-        ind.sign(report, person_of(request.user), actor=actor_name(request.user))
+        sealing.sign(report, person_of(request.user), actor=actor_name(request.user))
         return self._fresh(report)
 
     @extend_schema(request=ReopenSerializer, responses={200: ReportSerializer})

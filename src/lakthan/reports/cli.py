@@ -7,22 +7,57 @@ from pathlib import Path
 
 import click
 
-from lakthan.cli_common import OutFile, console, get_report, round_options
+from lakthan.cli_common import OutFile, console, get_report, print_notices, round_options
 
 
-@click.command()
+class ReportGroup(click.Group):
+    """`lakthan report --unit … --format X --out F` writes; `lakthan report verify --unit …` checks the seal."""
+
+    def parse_args(self, ctx, args):
+        if args and args[0] in self.commands:
+            return super().parse_args(ctx, args)
+        return super().parse_args(ctx, ["write", *args])
+
+
+@click.group(cls=ReportGroup)
+def report() -> None:
+    """The official report of one indicator in a unit's round (write it, or verify its seal)."""
+
+
+@report.command("write")
 @round_options
 @click.option("--format", "fmt", type=click.Choice(["docx", "pdf", "html"]), required=True)
 @click.option("--out", type=OutFile(), required=True)
 @click.option("--arabic-digits", is_flag=True, help="Arabic instead of Thai digits")
-def report(unit_code, fy, months, indicator, fmt, out, arabic_digits) -> None:
-    """Write the official report of one indicator in a unit's round."""
+def report_write(unit_code, fy, months, indicator, fmt, out, arabic_digits) -> None:
+    """Write the official report (a signed one: exactly what its signature pinned)."""
     from lakthan.lib.files import write_atomic
+    from lakthan.reports.sealing import newer_than_signed
     from lakthan.reports.services import render
 
     rep = get_report(unit_code, fy, months, indicator)
     write_atomic(out, render(rep, fmt, thai=False if arabic_digits else None))
     console.print(f"wrote {out}" + ("" if rep.is_signed else " (draft: not signed)"))
+    print_notices(newer_than_signed(rep))
+
+
+@report.command("verify")
+@round_options
+def report_verify(unit_code, fy, months, indicator) -> None:
+    """Check a signed report's seal: its pin against the recorded SHA-256, every pinned evidence file in
+    the blob store, the pinned library version (exit 1 naming each problem, 0 when sealed)."""
+    from django.conf import settings
+
+    from lakthan.reports.sealing import verify
+
+    rep = get_report(unit_code, fy, months, indicator, create=False)
+    problems = verify(rep)
+    for problem in problems:
+        click.echo(problem.message(settings.LAKTHAN_LANG), err=True)
+    if problems:
+        click.echo(f"NOT sealed ({len(problems)} problem(s))", err=True)
+        sys.exit(1)
+    console.print(f"sealed: pinned SHA-256 {rep.pinned_sha256}", soft_wrap=True)
 
 
 class PackGroup(click.Group):

@@ -4,13 +4,21 @@
 `reports/render_*.py` turn it into DOCX, PDF and HTML. Numbers stay as Decimal/int and dates as
 date here: the renderers format them (Thai digits and B.E. dates, or Arabic digits when
 `thai_digits` is False).
+
+`context_to_json()` / `context_from_json()` turn a context into JSON values and back, exactly
+(Decimal as its string, dates and times in ISO 8601): a signed report pins its context this way and
+renders only from that pin (reports/sealing.py).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import types
+import typing
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -74,3 +82,62 @@ class ReportContext:
     generated_at: datetime | None = None
     thai_digits: bool = True
     extra: dict = field(default_factory=dict)
+
+
+# --- JSON ------------------------------------------------------------------------------------------
+
+
+def context_to_json(ctx: ReportContext) -> dict:
+    """The context as JSON values: Decimal → its string ("0.30" stays "0.30"), date/datetime → ISO 8601.
+    `extra` must already hold JSON values."""
+    encoded = _encode(ctx)
+    assert isinstance(encoded, dict)
+    return encoded
+
+
+def context_from_json(data: dict) -> ReportContext:
+    """The inverse of context_to_json(): context_from_json(context_to_json(c)) == c."""
+    return _decode(ReportContext, data)
+
+
+def _encode(value: object) -> object:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):  # datetime is a date too
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_encode(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _encode(v) for k, v in value.items()}
+    return value
+
+
+def _decode(hint: Any, value: Any) -> Any:
+    """A JSON value back to the type the dataclass field declares (its type hint)."""
+    if value is None:
+        return None
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):  # X | None
+        (inner,) = [a for a in typing.get_args(hint) if a is not type(None)]
+        return _decode(inner, value)
+    if origin is list:
+        (item,) = typing.get_args(hint)
+        return [_decode(item, v) for v in value]
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        hints = typing.get_type_hints(hint)
+        return hint(
+            **{
+                f.name: _decode(hints[f.name], value[f.name])
+                for f in dataclasses.fields(hint)
+                if f.name in value
+            }
+        )
+    if hint is Decimal:
+        return Decimal(value)
+    if hint is datetime:
+        return datetime.fromisoformat(value)
+    if hint is date:
+        return date.fromisoformat(value)
+    return value

@@ -4,13 +4,20 @@ Thai is a complex script for Word: it takes the w:cs font, w:szCs size, w:bCs bo
 w:lang w:bidi language, not the ascii ones, so every run property is set for both. The report font
 is embedded in the file (Word and LibreOffice both honour embedded TrueType fonts) because the
 Sarabun of Google Fonts is not on agencies' PCs.
+
+The same context gives the same bytes: the document's dates (core properties and every zip entry's
+time) are the context's generated_at — for a signed report, the signature's time — and the fonts'
+obfuscation keys are derived from the font files, not drawn at random.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import io
 import uuid
 import zipfile
+from datetime import UTC, datetime
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -22,6 +29,7 @@ from docx.shared import Cm, Emu, Pt, RGBColor
 from lxml import etree
 
 from lakthan.lib.thai import digits
+from lakthan.lib.timezones import BANGKOK
 from lakthan.reports import render_html as view_text
 from lakthan.reports.context import ReportContext
 from lakthan.reports.fonts import BODY_PT, FontFamily, report_font
@@ -52,6 +60,9 @@ _SETTINGS_ORDER = (
 
 
 def render_docx(ctx: ReportContext) -> bytes:
+    if ctx.generated_at is None:
+        ctx = dataclasses.replace(ctx, generated_at=datetime.now(UTC))
+    assert ctx.generated_at is not None
     view = report_view(ctx)
     font = report_font()
     doc = Document()
@@ -59,7 +70,7 @@ def render_docx(ctx: ReportContext) -> bytes:
     _body(doc, view)
     out = io.BytesIO()
     doc.save(out)
-    return _embed_fonts(out.getvalue(), font)
+    return _embed_fonts(out.getvalue(), font, ctx.generated_at)
 
 
 # --- document set-up ---------------------------------------------------------------------------
@@ -92,6 +103,11 @@ def _setup(doc, font: FontFamily, ctx: ReportContext, view: dict) -> None:
     props.subject = digits(f"ตัวชี้วัดที่ {ctx.indicator_code} {ctx.indicator_name}", thai=ctx.thai_digits)
     props.language = "th-TH"
     props.author = ctx.agency_th
+    # python-docx writes these as UTC without converting: hand it naive UTC
+    assert ctx.generated_at is not None
+    stamp = ctx.generated_at.astimezone(UTC).replace(tzinfo=None, microsecond=0)
+    props.created = props.modified = props.last_printed = stamp
+    props.revision = 1
 
     _header(section, ctx, font.family)
     _footer(section, view["generated"], ctx.thai_digits)
@@ -420,16 +436,23 @@ def _xml(data: bytes, edit) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _embed_fonts(docx: bytes, font: FontFamily) -> bytes:
-    """Add the regular and bold font files to the package, as Word's "Embed fonts in the file" does."""
+def _font_key(data: bytes) -> uuid.UUID:
+    """The obfuscation GUID of a font file: any GUID will do (ECMA-376), this one is the same each time."""
+    return uuid.UUID(bytes=hashlib.sha256(data).digest()[:16], version=4)
+
+
+def _embed_fonts(docx: bytes, font: FontFamily, when: datetime) -> bytes:
+    """Add the regular and bold font files to the package, as Word's "Embed fonts in the file" does;
+    every entry is rewritten with the time `when` (in Bangkok: zip times have no zone)."""
     fonts, rels = {}, []
     entry = OxmlElement("w:font")
     entry.set(qn("w:name"), font.family)
     for tag, value in (("charset", "DE"), ("family", "swiss"), ("pitch", "variable")):
         entry.append(OxmlElement(f"w:{tag}", {qn("w:val"): value}))
     for n, (kind, path) in enumerate((("Regular", font.regular), ("Bold", font.bold)), 1):
-        key = uuid.uuid4()
-        fonts[f"word/fonts/font{n}.odttf"] = _obfuscate(path.read_bytes(), key)
+        data = path.read_bytes()
+        key = _font_key(data)
+        fonts[f"word/fonts/font{n}.odttf"] = _obfuscate(data, key)
         rels.append((f"rIdLakthanFont{n}", f"fonts/font{n}.odttf"))
         entry.append(
             OxmlElement(
@@ -451,6 +474,13 @@ def _embed_fonts(docx: bytes, font: FontFamily) -> bytes:
     def content_types(root) -> None:
         etree.SubElement(root, f"{_TYPES}Default", Extension="odttf", ContentType=_FONT_TYPE)
 
+    date_time = when.astimezone(BANGKOK).timetuple()[:6]
+
+    def entry_info(name: str) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(name, date_time=date_time)
+        info.compress_type, info.create_system, info.external_attr = zipfile.ZIP_DEFLATED, 3, 0o644 << 16
+        return info
+
     source = zipfile.ZipFile(io.BytesIO(docx))
     names = set(source.namelist())
     out = io.BytesIO()
@@ -462,10 +492,10 @@ def _embed_fonts(docx: bytes, font: FontFamily) -> bytes:
                 _FONT_TABLE_RELS: relationships,
                 "[Content_Types].xml": content_types,
             }.get(item.filename)
-            target.writestr(item, _xml(data, edit) if edit else data)
+            target.writestr(entry_info(item.filename), _xml(data, edit) if edit else data)
         if _FONT_TABLE_RELS not in names:
             empty = f'<Relationships xmlns="{_RELS[1:-1]}"/>'.encode()
-            target.writestr(_FONT_TABLE_RELS, _xml(empty, relationships))
+            target.writestr(entry_info(_FONT_TABLE_RELS), _xml(empty, relationships))
         for name, data in fonts.items():
-            target.writestr(name, data)
+            target.writestr(entry_info(name), data)
     return out.getvalue()

@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from lakthan.lib.thai import digits, format_date, format_datetime, format_number, to_decimal
+from lakthan.lib.timezones import BANGKOK
 from lakthan.reports.context import ReportContext
 from lakthan.reports.fonts import BODY_PT, report_font
 
@@ -113,6 +114,8 @@ def report_view(ctx: ReportContext) -> dict:
         "signed": ctx.signed,
         "signoff": _signoff(ctx),
         "generated": f"จัดทำเมื่อ {format_datetime(generated, thai_digits=thai)}",
+        # W3C date-time for <meta name="dcterms.created">: the PDF's CreationDate (the signature's time)
+        "created": generated.astimezone(BANGKOK).isoformat(timespec="seconds"),
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import date
 from pathlib import Path
@@ -14,7 +15,13 @@ from lakthan.core.errors import InvalidInput
 from lakthan.evidence.services import blob_store, references
 from lakthan.indicators.models import Assignment, CriterionResult, IndicatorReport
 from lakthan.indicators.services import compute_score, people, round_period, scheme_of
-from lakthan.reports.context import CriterionLine, EvidenceRef, ReportContext, ScoringLevels
+from lakthan.reports.context import (
+    CriterionLine,
+    EvidenceRef,
+    ReportContext,
+    ScoringLevels,
+    context_from_json,
+)
 
 FORMATS = ("docx", "pdf", "html")
 CONTENT_TYPES = {
@@ -66,6 +73,21 @@ def control_findings(report: IndicatorReport) -> dict[int, list[str]]:
 
 
 def build_context(report: IndicatorReport, *, thai: bool | None = None) -> ReportContext:
+    """What the report says. A signed report says only what its signature pinned (the pin's "context",
+    see reports/sealing.py), dated at the signature, so it renders to the same bytes every time; a
+    draft, or a report signed before signatures pinned anything, is built from the live data."""
+    thai_digits = settings.LAKTHAN_THAI_DIGITS if thai is None else thai
+    if report.is_signed and report.pinned is not None:
+        pinned = context_from_json(report.pinned["context"])
+        return dataclasses.replace(pinned, generated_at=pinned.signed_at, thai_digits=thai_digits)
+    return dataclasses.replace(
+        build_live_context(report), generated_at=timezone.now(), thai_digits=thai_digits
+    )
+
+
+def build_live_context(report: IndicatorReport) -> ReportContext:
+    """The context from the current library, results, texts and latest evidence revisions (no
+    generated_at: the caller dates it)."""
     start, end = round_period(report.round)
     score = compute_score(report)
     refs = references(report)
@@ -131,8 +153,6 @@ def build_context(report: IndicatorReport, *, thai: bool | None = None) -> Repor
         signed=report.is_signed,
         signed_by=report.signed_by.display_name if report.signed_by else "",
         signed_at=report.signed_at,
-        generated_at=timezone.now(),
-        thai_digits=settings.LAKTHAN_THAI_DIGITS if thai is None else thai,
     )
 
 
