@@ -78,3 +78,28 @@ def test_an_output_file_in_a_missing_directory_is_refused_not_created(world, cli
     )
     assert r.exit_code == 2 and "does not exist" in r.output and "Traceback" not in r.output
     assert not (tmp_path / "no").exists()
+
+
+@pytest.mark.parametrize("weight", ["NaN", "nan", "Infinity", "-inf", "0.004", "abc", "1e999999"])
+def test_a_weight_that_is_not_a_real_positive_number_is_refused_in_one_line(world, cli, weight):
+    r = cli("agreement", "set", "--unit", world.a.code, "--fy", "2556", "--indicator", f"9.2={weight}")
+    assert r.exit_code == 2 and "Traceback" not in r.output
+    assert "weight" in r.output and len(r.output.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("measured", ["NaN", "-Infinity", "12345678901", "x"])
+def test_a_measured_value_that_is_not_a_real_number_is_refused(world, cli, measured):
+    r = cli(
+        "report-text",
+        "--unit",
+        world.a.code,
+        "--fy",
+        "2556",
+        "--round",
+        "12",
+        "--indicator",
+        "9.2",
+        "--measured",
+        measured,
+    )
+    assert r.exit_code == 2 and "Traceback" not in r.output and "measured value" in r.output

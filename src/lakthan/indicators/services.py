@@ -169,8 +169,8 @@ def set_agreement(
     _check_fiscal_year(fiscal_year)
     agreement, _ = Agreement.objects.get_or_create(unit=unit, fiscal_year=fiscal_year)
     for indicator, weight in lines:
-        weight = Decimal(weight)
-        if weight <= 0 or weight > 100:
+        weight = finite_number(weight, f"น้ำหนักตัวชี้วัด {indicator.code}", f"weight of {indicator.code}")
+        if weight > 100 or weight.quantize(Decimal("0.01")) <= 0:  # (quantize overflows on 1e999)
             raise InvalidInput(
                 f"น้ำหนักตัวชี้วัด {indicator.code} ต้องมากกว่า ๐ และไม่เกิน ๑๐๐",
                 f"weight of {indicator.code} must be > 0 and ≤ 100",
@@ -189,6 +189,20 @@ def set_agreement(
     if total != 100:
         warnings.append(f"น้ำหนักรวมของคำรับรองเป็น {total} ไม่ใช่ 100 / weights sum to {total}, not 100")
     return AgreementResult(agreement, total, warnings)
+
+
+def finite_number(value: object, what_th: str, what_en: str) -> Decimal:
+    """A number a person gave: a finite Decimal, or InvalidInput naming what is wrong (NaN and
+    infinities are refused: they compare with nothing and would poison every sum they join)."""
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+    except ArithmeticError:
+        raise InvalidInput(f"{what_th} '{value}' ไม่ใช่ตัวเลข", f"{what_en} '{value}' is not a number") from None
+    if not number.is_finite():
+        raise InvalidInput(
+            f"{what_th} ต้องเป็นตัวเลขจริง ไม่ใช่ '{value}'", f"{what_en} must be a finite number, not '{value}'"
+        )
+    return number
 
 
 def _check_fiscal_year(fiscal_year: int) -> None:
@@ -311,6 +325,11 @@ def update_report(report: IndicatorReport, actor: str = audit.SYSTEM, **fields) 
         raise InvalidInput(
             f"ไม่รู้จักช่อง {', '.join(sorted(unknown))}", f"unknown fields {', '.join(sorted(unknown))}"
         )
+    if fields.get("measured_value") is not None:
+        measured = finite_number(fields["measured_value"], "ค่าที่วัดได้", "the measured value")
+        if abs(measured) >= 10**10:
+            raise InvalidInput("ค่าที่วัดได้ใหญ่เกินไป", "the measured value is too large (at most 10 digits)")
+        fields["measured_value"] = measured
     before = audit.snapshot(report)
     for name, value in fields.items():
         setattr(report, name, value)
