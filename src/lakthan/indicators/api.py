@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from lakthan.core import roles
 from lakthan.core.api_access import ID, int_param, require
 from lakthan.core.services import actor_name
+from lakthan.indicators import libraries
 from lakthan.indicators import services as ind
-from lakthan.indicators.models import Criterion, CriterionResult, Indicator, Round
+from lakthan.indicators.models import Criterion, CriterionResult, Indicator, Library, LibraryVersion, Round
 
 
 class CriterionSerializer(serializers.ModelSerializer):
@@ -60,6 +63,45 @@ class ResultSerializer(serializers.ModelSerializer):
 class ResultUpdateSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=CriterionResult.Status.values)
     note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+class LibraryVersionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LibraryVersion
+        fields = ["number", "version", "sha256", "origin", "source_file", "loaded_at", "loaded_by"]
+
+
+class LibrarySerializer(serializers.ModelSerializer):
+    versions = LibraryVersionSerializer(many=True, read_only=True)
+    replaced_by = serializers.SlugRelatedField(slug_field="urn", read_only=True)
+
+    class Meta:
+        model = Library
+        fields = [
+            "id",
+            "urn",
+            "name_th",
+            "name_en",
+            "fiscal_year",
+            "version",
+            "origin",
+            "replaced_by",
+            "versions",
+        ]
+
+
+class LibraryViewSet(viewsets.ReadOnlyModelViewSet):
+    """Indicator libraries with every version loaded; ``versions/<n>/`` gives a version's YAML as loaded."""
+
+    lookup_value_regex = ID
+    serializer_class = LibrarySerializer
+    queryset = Library.objects.select_related("replaced_by").prefetch_related("versions").order_by("urn")
+
+    @extend_schema(responses={(200, "application/yaml"): str})
+    @action(detail=True, methods=["get"], url_path=r"versions/(?P<number>[0-9]{1,9})")
+    def version_text(self, request, pk=None, number=None):
+        version = libraries.get_version(self.get_object(), int(number))
+        return HttpResponse(version.content, content_type="application/yaml; charset=utf-8")
 
 
 class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
@@ -130,6 +172,7 @@ class ResultViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
 
 ROUTES = [
+    ("libraries", LibraryViewSet, "library"),
     ("indicators", IndicatorViewSet, "indicator"),
     ("rounds", RoundViewSet, "round"),
     ("results", ResultViewSet, "result"),

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from lakthan.cli_common import console, get_report, print_notices, round_options
+from lakthan.cli_common import OutFile, console, get_report, print_notices, round_options
 
 
 @click.group()
@@ -45,18 +45,78 @@ def library_validate(files) -> None:
 
 @library.command("load")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-def library_load(files) -> None:
-    """Validate every file, then load them all in one transaction (nothing loaded if any is bad)."""
+@click.option(
+    "--replace", default=None, metavar="URN", help="the library whose indicator codes this one takes over"
+)
+def library_load(files, replace) -> None:
+    """Validate every file, then load them all in one transaction (nothing loaded if any is bad).
+    A file of a URN already loaded becomes its next version; the earlier versions stay."""
     from django.db import transaction
 
-    from lakthan.indicators.services import load_library_file, validate_library_file
+    from lakthan.indicators.libraries import load_library_file, validate_library_file
 
     for path in files:
         validate_library_file(path)
     with transaction.atomic():
         for path in files:
-            lib = load_library_file(path, actor="cli")
-            console.print(f"loaded {lib.urn} from {path}")
+            loaded = load_library_file(path, actor="cli", replace=replace)
+            lib, v = loaded.library, loaded.version
+            if loaded.new:
+                console.print(f"loaded {lib.urn} version {v.number} ({v.version}, {v.origin}) from {path}")
+            else:
+                console.print(f"{lib.urn}: {path} is the same as version {v.number}; nothing changed")
+
+
+@library.command("list")
+@click.option("--json", "as_json", is_flag=True)
+def library_list(as_json) -> None:
+    """Every library with its fiscal year, current version, origin and all its versions."""
+    from lakthan.indicators import libraries
+
+    rows = [libraries.as_json(lib) for lib in libraries.libraries()]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    table = Table("URN", "FY", "version", "origin", "replaced by", "versions")
+    for r in rows:
+        history = ", ".join(
+            f"{v['number']}: {v['version']} {v['sha256'][:8]} {v['origin']} {v['loaded_at'][:10]} {v['loaded_by']}"
+            for v in r["versions"]
+        )
+        table.add_row(
+            r["urn"],
+            str(r["fiscal_year"] or "—"),
+            str(r["current"]),
+            r["origin"],
+            r["replaced_by"] or "—",
+            history,
+        )
+    console.print(table)
+
+
+@library.command("show")
+@click.argument("urn")
+@click.option(
+    "--version", "number", type=int, default=None, help="a version number (default: the current one)"
+)
+@click.option("--out", type=OutFile(), default=None, help="write the YAML there instead of printing it")
+def library_show(urn, number, out) -> None:
+    """The YAML of a library version exactly as it was loaded (what a signed report pinned)."""
+    from lakthan.core.errors import NotFound
+    from lakthan.indicators import libraries
+    from lakthan.lib.files import write_atomic
+
+    version = libraries.get_version(libraries.get_library(urn), number)
+    if not version.content:
+        raise NotFound(
+            f"ไม่มีข้อความของรุ่นที่ {version.number} (โหลดก่อนที่ระบบจะเก็บข้อความไว้)",
+            f"version {version.number} was loaded before versions kept their text",
+        )
+    if out is None:
+        click.echo(version.content, nl=False)
+    else:
+        write_atomic(out, version.content)
+        console.print(f"wrote {out} ({urn} version {version.number}, sha256 {version.sha256})")
 
 
 @click.group()
@@ -77,7 +137,7 @@ def agreement_set(unit_code, fy, lines) -> None:
     for line in lines:
         code, _, weight = line.partition("=")
         try:
-            parsed.append((find_indicator(code, fy), Decimal(weight)))
+            parsed.append((find_indicator(code, fy, to_bind=True), Decimal(weight)))
         except ArithmeticError:
             raise InvalidInput(
                 f"น้ำหนัก '{weight}' ไม่ใช่ตัวเลข", f"weight '{weight}' in '{line}' is not a number"

@@ -1,13 +1,11 @@
-"""Indicator services: loading libraries, agreements and rounds, results, scoring, sign-off."""
+"""Indicator services: agreements and rounds, results, scoring, sign-off (libraries: libraries.py)."""
 
 from __future__ import annotations
 
 import functools
-import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,98 +14,18 @@ from lakthan.core import audit
 from lakthan.core.errors import InvalidInput, Locked, NotFound
 from lakthan.core.models import Person, Unit
 from lakthan.indicators.engines import periods, scoring
-from lakthan.indicators.engines.library_schema import LibraryDef, LibraryError, load_library
 from lakthan.indicators.models import (
     Agreement,
     AgreementIndicator,
     Assignment,
-    Criterion,
     CriterionResult,
     Indicator,
     IndicatorReport,
-    Library,
     LibraryVersion,
     Round,
     SignOffEvent,
 )
 from lakthan.lib.canonical import json_sha256
-
-BUNDLED_DIR = Path(__file__).resolve().parent / "library"
-
-
-class LibraryInvalid(InvalidInput):
-    def __init__(self, error: LibraryError):
-        self.error = error
-        super().__init__(str(error), str(error))
-
-
-def validate_library_file(path: Path) -> LibraryDef:
-    try:
-        return load_library(Path(path))
-    except LibraryError as exc:
-        raise LibraryInvalid(exc) from None
-
-
-@transaction.atomic
-def load_library_file(path: Path, actor: str = audit.SYSTEM) -> Library:
-    """Validate the whole file first, then write it in one transaction (all or nothing)."""
-    definition = validate_library_file(path)
-    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    library, _ = Library.objects.update_or_create(
-        urn=definition.urn,
-        defaults={
-            "name_th": definition.name_th,
-            "name_en": definition.name_en,
-            "version": definition.version,
-            "source_file": Path(path).name,
-            "sha256": digest,
-        },
-    )
-    by_code: dict[str, Indicator] = {}
-    for ind in definition.indicators:
-        indicator, _ = Indicator.objects.update_or_create(
-            urn=ind.urn,
-            defaults={
-                "library": library,
-                "code": ind.code,
-                "name_th": ind.name_th,
-                "name_en": ind.name_en,
-                "unit_th": ind.unit_th,
-                "scheme": _scheme_json(ind.scheme),
-                "order": ind.order,
-                "scoring_note_th": "\n".join(ind.scoring_note_th),
-                "scoring_note_en": "\n".join(ind.scoring_note_en),
-                "parent": by_code.get(ind.parent_code) if ind.parent_code else None,
-            },
-        )
-        by_code[ind.code] = indicator
-        for crit in ind.criteria:
-            Criterion.objects.update_or_create(
-                urn=crit.urn,
-                defaults={
-                    "indicator": indicator,
-                    "number": crit.number,
-                    "title_th": crit.title_th,
-                    "title_en": crit.title_en,
-                    "explanation_th": list(crit.explanation_th),
-                    "explanation_en": list(crit.explanation_en),
-                    "level": crit.level,
-                    "reconstructed": crit.reconstructed,
-                    "check_urns": list(crit.checks),
-                },
-            )
-    audit.record(actor, "library.load", library)
-    return library
-
-
-def _scheme_json(scheme: scoring.Scheme | None) -> dict | None:
-    if scheme is None:
-        return None
-    return {
-        "kind": scheme.kind,
-        "thresholds": [str(t) for t in scheme.thresholds],
-        "direction": scheme.direction,
-    }
 
 
 def scheme_of(indicator: Indicator) -> scoring.Scheme:
@@ -123,32 +41,22 @@ def scheme_of(indicator: Indicator) -> scoring.Scheme:
     )
 
 
-def ensure_bundled_libraries() -> int:
-    """Load every bundled library whose file changed since it was last loaded. Returns how many loaded."""
-    loaded = 0
-    for path in sorted(BUNDLED_DIR.glob("*.yaml")):
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        if not Library.objects.filter(source_file=path.name, sha256=digest).exists():
-            load_library_file(path)
-            loaded += 1
-    return loaded
-
-
 # --- agreements, rounds, assignments ---------------------------------------------------------
 
 
-def find_indicator(code: str, fiscal_year: int | None = None) -> Indicator:
-    """The indicator with this code: the one already in that year's agreements, else the one from that
-    year's library, else from the most recently loaded library that defines the code."""
+def find_indicator(code: str, fiscal_year: int | None = None, *, to_bind: bool = False) -> Indicator:
+    """The indicator with this code: the one already in that year's agreements (unless ``to_bind``, a
+    new binding), else the one of a library in force (not replaced) for that year, else of the most
+    recently loaded library in force that defines the code."""
     qs = Indicator.objects.filter(code=code)
+    in_force = qs.filter(library__replaced_by__isnull=True)
     if fiscal_year is not None:
-        for narrowed in (
-            qs.filter(agreementindicator__agreement__fiscal_year=fiscal_year).distinct(),
-            qs.filter(library__urn__endswith=f":{fiscal_year}"),
-        ):
-            if narrowed.exists():
-                qs = narrowed
-                break
+        choices = [in_force.filter(library__fiscal_year=fiscal_year), in_force]
+        if not to_bind:
+            choices.insert(0, qs.filter(agreementindicator__agreement__fiscal_year=fiscal_year).distinct())
+        qs = next((c for c in choices if c.exists()), in_force)
+    else:
+        qs = in_force
     indicator = qs.order_by("-library__loaded_at").first()
     if indicator is None:
         raise NotFound(f"ไม่พบตัวชี้วัด {code}", f"no indicator with code {code}")
@@ -180,6 +88,7 @@ def set_agreement(
                 f"ตัวชี้วัด {indicator.code} ไม่มีเกณฑ์การให้คะแนน",
                 f"indicator {indicator.code} has no scoring scheme",
             )
+        _rebind_same_code(agreement, indicator)
         AgreementIndicator.objects.update_or_create(
             agreement=agreement, indicator=indicator, defaults={"weight": weight}
         )
@@ -189,6 +98,20 @@ def set_agreement(
     if total != 100:
         warnings.append(f"น้ำหนักรวมของคำรับรองเป็น {total} ไม่ใช่ 100 / weights sum to {total}, not 100")
     return AgreementResult(agreement, total, warnings)
+
+
+def _rebind_same_code(agreement: Agreement, indicator: Indicator) -> None:
+    """One line per code: a line binding another library's indicator of the same code moves to this
+    one while no report of the agreement uses it; after that it is what was agreed and reported on."""
+    for line in agreement.lines.filter(indicator__code=indicator.code).exclude(indicator=indicator):
+        if IndicatorReport.objects.filter(round__agreement=agreement, indicator=line.indicator).exists():
+            raise InvalidInput(
+                f"ตัวชี้วัด {indicator.code} ในคำรับรองนี้มีรายงานตาม {line.indicator.library.urn} แล้ว "
+                "จึงเปลี่ยนไปใช้ห้องสมุดอื่นไม่ได้",
+                f"indicator {indicator.code} of this agreement already has reports under "
+                f"{line.indicator.library.urn}: it cannot move to another library",
+            )
+        line.delete()
 
 
 def finite_number(value: object, what_th: str, what_en: str) -> Decimal:
@@ -389,11 +312,6 @@ def check_signable(report: IndicatorReport, person: Person) -> None:
     undecided = report.results.filter(status=CriterionResult.Status.UNDECIDED).count()
     if undecided:
         raise InvalidInput(f"ยังมี {undecided} ข้อที่ยังไม่พิจารณา", f"{undecided} item(s) are still undecided")
-
-
-def current_library_version(library: Library) -> LibraryVersion | None:
-    """The library's newest loaded version (what a signature made now would pin)."""
-    return library.versions.order_by("-number").first()
 
 
 def _without_pin_body(row: dict) -> dict:

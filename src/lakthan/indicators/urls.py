@@ -8,6 +8,7 @@ app_name = "indicators"
 ROUND = "units/<str:code>/fy/<int:fy>/round/<int:months>/"
 
 urlpatterns = [
+    path("libraries/", views.library_list, name="libraries"),
     path(ROUND, views.dashboard, name="dashboard"),
     path(ROUND + "indicators/<str:indicator>/", views.report_editor, name="report-editor"),
 ]

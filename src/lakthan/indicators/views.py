@@ -23,6 +23,7 @@ from lakthan.core.pages import error_page, shows_domain_errors
 from lakthan.core.services import actor_name, person_of
 from lakthan.evidence import services as ev
 from lakthan.evidence.models import Evidence, EvidenceLink
+from lakthan.indicators import libraries
 from lakthan.indicators import services as ind
 from lakthan.indicators.models import Agreement, Assignment, Round
 from lakthan.reports import sealing
@@ -87,6 +88,12 @@ ACTIONS = {
     "sign": roles.SIGN,
     "reopen": roles.SIGN,
 }
+
+
+@login_required
+def library_list(request):
+    """Every indicator library with its versions: which is in force, where each came from."""
+    return render(request, "indicators/libraries.html", {"libraries": libraries.libraries()})
 
 
 @login_required

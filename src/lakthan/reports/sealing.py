@@ -33,6 +33,7 @@ from lakthan.core.models import Person
 from lakthan.evidence.models import EvidenceRevision
 from lakthan.evidence.services import blob_store, references
 from lakthan.indicators import services as ind
+from lakthan.indicators.libraries import current_version
 from lakthan.indicators.models import IndicatorReport, LibraryVersion, SignOffEvent
 from lakthan.lib.canonical import json_sha256
 from lakthan.reports import proofs
@@ -51,7 +52,7 @@ def sign(report: IndicatorReport, person: Person, actor: str | None = None) -> I
         locked = IndicatorReport.objects.select_for_update().get(pk=report.pk)
         ind.check_signable(locked, person)  # refuse before the (costly) snapshot
         at = timezone.now()
-        version = ind.current_library_version(locked.indicator.library)
+        version = current_version(locked.indicator.library)
         pinned = snapshot(locked, person, at, version)
         ind.sign(report, person, actor=actor, pinned=pinned, library_version=version, at=at)
     return report

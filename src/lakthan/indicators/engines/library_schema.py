@@ -96,6 +96,7 @@ class LibraryDef:
     version: str
     source_path: str
     indicators: tuple[IndicatorDef, ...]
+    fiscal_year: int | None = None  # B.E.: the file's `fiscal_year`, else the URN's last 25xx part
 
     def indicator(self, code: str) -> IndicatorDef:
         for ind in self.indicators:
@@ -148,6 +149,19 @@ def _positive_int(node: Node, what: str) -> int:
     if not text.isascii() or not text.isdigit() or int(text) < 1:
         raise _Fail(_line(node), f"{what} must be a whole number from 1, not {text!r}")
     return int(text)
+
+
+def _fiscal_year(node: Node) -> int:
+    text = _text(node, "fiscal_year")
+    if not text.isascii() or not text.isdigit() or not 2500 <= int(text) <= 2700:
+        raise _Fail(_line(node), f"fiscal_year must be a B.E. year from 2500 to 2700, not {text!r}")
+    return int(text)
+
+
+def _year_in_urn(urn: str) -> int | None:
+    """The library's fiscal year when its file gives none: the URN's last part that is a B.E. year."""
+    years = [int(part) for part in urn.split(":") if part.isdigit() and 2500 <= int(part) <= 2700]
+    return years[-1] if years else None
 
 
 def _bool(node: Node, what: str) -> bool:
@@ -216,7 +230,9 @@ class _Reader:
     def read(self, node: Node | None, path: str) -> LibraryDef:
         if node is None:
             raise _Fail(1, "the file is empty: expected a library with urn, name_th, version and indicators")
-        f = _fields(node, "the library", ("urn", "name_th", "version", "indicators"), ("name_en",))
+        f = _fields(
+            node, "the library", ("urn", "name_th", "version", "indicators"), ("name_en", "fiscal_year")
+        )
         values = _parse(
             f,
             {
@@ -224,6 +240,7 @@ class _Reader:
                 "name_th": lambda n: _text(n, "name_th"),
                 "name_en": lambda n: _text(n, "name_en"),
                 "version": lambda n: _text(n, "version"),
+                "fiscal_year": _fiscal_year,
             },
         )
         seq = f["indicators"]
@@ -240,6 +257,7 @@ class _Reader:
             values["version"],
             path,
             tuple(indicators),
+            values.get("fiscal_year") or _year_in_urn(values["urn"]),
         )
 
     def indicator(self, node: Node, prefix: str, order: int, code_lines: dict[str, int]) -> IndicatorDef:
