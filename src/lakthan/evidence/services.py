@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import tempfile
 from dataclasses import dataclass
 from datetime import date
@@ -314,8 +315,18 @@ def artefact_key(check_urn: str, report_id: int, start: date, end: date, filenam
     return f"{check_urn}|{report_id}|{start.isoformat()}..{end.isoformat()}|{filename}"
 
 
+RUN_NOTE = re.compile(r"check run #(\d+)")
+
+
 def _run_note(run) -> str:
+    """The note on a revision a check run stored; run_id_of reads it back."""
     return f"check run #{run.pk}" if run is not None else ""
+
+
+def run_id_of(revision: EvidenceRevision) -> int | None:
+    """The CheckRun a system-generated revision came from (None for a person's revision)."""
+    match = RUN_NOTE.fullmatch(revision.note) if revision.created_by.startswith("check:") else None
+    return int(match.group(1)) if match else None
 
 
 @transaction.atomic
