@@ -204,9 +204,14 @@ def test_the_page_shows_the_check_run_behind_each_system_revision(collector, wor
     rows = history_rows(html)
     assert [n for n, _ in rows] == ["2", "1"]
     assert (first.status, second.status) == ("not_met", "partly")
-    assert f"#{second.pk} · {second.get_status_display()} · " in rows[0][1]
-    assert f"#{first.pk} · {first.get_status_display()} · " in rows[1][1]
-    assert f"check run #{first.pk}" in rows[1][1] and f"#{second.pk}" not in rows[1][1]
+    assert f"#{second.pk} · {second.get_status_display()}<br>" in rows[0][1]
+    assert (
+        f"#{first.pk} · {first.get_status_display()}<br>" in rows[1][1] and f"#{second.pk}" not in rows[1][1]
+    )
+    assert [r.note for r in artefact.revisions.order_by("-number")] == [
+        f"check run #{second.pk}",
+        f"check run #{first.pk}",
+    ]
     assert f"check:{COMPLETENESS}" in rows[0][1]
     assert f'data-testid="latest-run">#{second.pk} · ' in html
     assert 'value="revise"' not in html  # no upload form: new revisions come from the check
