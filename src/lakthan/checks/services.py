@@ -20,6 +20,10 @@ def check_urns_for(report: IndicatorReport) -> list[str]:
 
 
 def run_check(urn: str, report: IndicatorReport, trigger: str = "cli") -> CheckRun:
+    """Runs one check over the report's round and records the CheckRun. Its artefacts replace the
+    ones an earlier run of the same check stored for the report (a new revision when the bytes
+    differ; evidence.services.store_check_artefacts). On a signed report the run and its files are
+    kept, but no link changes until the report is reopened."""
     check = registry.get(urn)
     if check is None:
         raise NotFound(f"ไม่พบการตรวจสอบ {urn}", f"no check registered as {urn}")

@@ -44,15 +44,28 @@ class EvidenceAdmin(AuditedAdmin):
         "expiry_date",
         "issuing_unit",
         "check_run",
+        "source_key",
         "created_at",
         "created_by",
     )
-    readonly_fields = ("unit", "check_run", "created_at", "created_by")
+    readonly_fields = ("unit", "check_run", "source_key", "created_at", "created_by")
     autocomplete_fields = ("issuing_unit",)
     inlines = (RevisionInline, LinkInline)
 
     def has_add_permission(self, request):
         return False  # uploads go through evidence.services.add_file, which checks and hashes the file
+
+    def get_readonly_fields(self, request, obj=None):
+        # only a check run makes system-generated evidence: its kind cannot be changed, nor chosen here
+        fields = super().get_readonly_fields(request, obj)
+        return (*fields, "kind") if obj and obj.kind == Evidence.Kind.SYSTEM else fields
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "kind":
+            kwargs["choices"] = [
+                (v, label) for v, label in Evidence.Kind.choices if v != Evidence.Kind.SYSTEM
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def has_delete_permission(self, request, obj=None):
         return False  # reports cite evidence; history is kept

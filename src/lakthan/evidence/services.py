@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
+import re
 import tempfile
 from dataclasses import dataclass
 from datetime import date
@@ -29,6 +32,17 @@ class UploadRefused(InvalidInput):
     pass
 
 
+class SystemKindRefused(InvalidInput):
+    """A person (form, API, CLI) asked for kind 'system': only a check run makes system-generated
+    evidence, so that the label tells an evaluator the file came from the control, not from a person."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "หลักฐานประเภท 'สร้างโดยระบบ' สร้างได้โดยการตรวจสอบของระบบเท่านั้น กรุณาเลือกประเภทอื่น",
+            "evidence of kind 'system' (system-generated) is made only by a check run; choose another kind",
+        )
+
+
 @dataclass(frozen=True)
 class Metadata:
     title: str
@@ -39,7 +53,8 @@ class Metadata:
     expiry_date: date | None = None
     issuing_unit: Unit | None = None
 
-    def validate(self) -> None:
+    def validate(self, *, system: bool = False) -> None:
+        """`system`: only store_check_artefacts (a check run) may register system-generated evidence."""
         if not self.title.strip():
             raise InvalidInput("ต้องระบุชื่อหลักฐาน", "evidence needs a title")
         if self.kind not in Evidence.Kind.values:
@@ -47,6 +62,8 @@ class Metadata:
                 f"ประเภทหลักฐาน '{self.kind}' ไม่ถูกต้อง",
                 f"unknown evidence kind '{self.kind}' ({', '.join(Evidence.Kind.values)})",
             )
+        if self.kind == Evidence.Kind.SYSTEM and not system:
+            raise SystemKindRefused()
         if self.effective_date and self.expiry_date and self.expiry_date < self.effective_date:
             raise InvalidInput("วันหมดอายุอยู่ก่อนวันที่มีผล", "expiry date is before the effective date")
 
@@ -78,13 +95,25 @@ def _store_upload(stream: BinaryIO, filename: str) -> tuple[Blob, str]:
 
 @transaction.atomic
 def add_file(
-    unit: Unit, stream: BinaryIO, filename: str, meta: Metadata, actor: str = audit.SYSTEM, check_run=None
+    unit: Unit, stream: BinaryIO, filename: str, meta: Metadata, actor: str = audit.SYSTEM
 ) -> Evidence:
+    """A person's (or the demo's) file; kind 'system' is refused (see store_check_artefacts)."""
     meta.validate()
+    return _add_file(unit, stream, filename, meta, actor)
+
+
+def _add_file(
+    unit: Unit, stream: BinaryIO, filename: str, meta: Metadata, actor: str, check_run=None, source_key=""
+) -> Evidence:
     blob, safe_name = _store_upload(stream, filename)
-    evidence = _create(unit, meta, actor, check_run)
+    evidence = _create(unit, meta, actor, check_run, source_key)
     EvidenceRevision.objects.create(
-        evidence=evidence, number=1, blob=blob, filename=safe_name, created_by=actor
+        evidence=evidence,
+        number=1,
+        blob=blob,
+        filename=safe_name,
+        note=_run_note(check_run),
+        created_by=actor,
     )
     audit.record(actor, "evidence.add", evidence, after={"sha256": blob.sha256, "filename": safe_name})
     return evidence
@@ -108,7 +137,7 @@ def _check_url(url: str) -> None:
         )
 
 
-def _create(unit: Unit, meta: Metadata, actor: str, check_run) -> Evidence:
+def _create(unit: Unit, meta: Metadata, actor: str, check_run, source_key: str = "") -> Evidence:
     return Evidence.objects.create(
         unit=unit,
         title=meta.title.strip(),
@@ -120,6 +149,7 @@ def _create(unit: Unit, meta: Metadata, actor: str, check_run) -> Evidence:
         issuing_unit=meta.issuing_unit,
         created_by=actor,
         check_run=check_run,
+        source_key=source_key,
     )
 
 
@@ -133,8 +163,15 @@ def add_revision(
     note: str = "",
     actor: str = audit.SYSTEM,
 ) -> EvidenceRevision:
-    """A new file or link for existing evidence; earlier revisions stay as they were."""
+    """A new file or link for existing evidence; earlier revisions stay as they were. System-generated
+    evidence takes new revisions only from the system (its check, see store_check_artefacts)."""
     evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
+    if evidence.kind == Evidence.Kind.SYSTEM and not is_system_actor(actor):
+        raise InvalidInput(
+            "หลักฐานที่สร้างโดยระบบรับฉบับใหม่จากการตรวจสอบของระบบเท่านั้น (สั่งตรวจสอบใหม่แทนการอัปโหลด)",
+            "system-generated evidence takes new revisions only from its check (run the checks again "
+            "instead of uploading)",
+        )
     number = evidence.revisions.count() + 1
     if stream is not None:
         blob, safe_name = _store_upload(stream, filename)
@@ -259,24 +296,87 @@ def verify_blobs() -> tuple[int, list[BlobProblem]]:
     return len(shas), problems
 
 
-def store_check_artefacts(run, report: IndicatorReport, artefacts, criteria: list[int]) -> list[Evidence]:
-    """A check's artefacts become system-generated evidence linked to the criteria the check supports."""
-    import io
+# --- a check run's artefacts ----------------------------------------------------------------------
 
+
+def check_actor(check_urn: str) -> str:
+    """The actor a check run writes as ("check:<urn>"); no account name can contain a colon."""
+    return f"check:{check_urn}"
+
+
+def is_system_actor(actor: str) -> bool:
+    return actor == audit.SYSTEM or actor.startswith("check:")
+
+
+def artefact_key(check_urn: str, report_id: int, start: date, end: date, filename: str) -> str:
+    """Evidence.source_key of a check's artefact: "<check urn>|<report id>|<start>..<end>|<file name>".
+    The report stands for the unit, the round and the indicator; a later run of the same check over
+    the same period that yields a file of the same name adds a revision to that evidence."""
+    return f"{check_urn}|{report_id}|{start.isoformat()}..{end.isoformat()}|{filename}"
+
+
+RUN_NOTE = re.compile(r"check run #(\d+)")
+
+
+def _run_note(run) -> str:
+    """The note on a revision a check run stored; run_id_of reads it back."""
+    return f"check run #{run.pk}" if run is not None else ""
+
+
+def run_id_of(revision: EvidenceRevision) -> int | None:
+    """The CheckRun a system-generated revision came from (None for a person's revision)."""
+    match = RUN_NOTE.fullmatch(revision.note) if revision.created_by.startswith("check:") else None
+    return int(match.group(1)) if match else None
+
+
+@transaction.atomic
+def store_check_artefacts(run, report: IndicatorReport, artefacts, criteria: list[int]) -> list[Evidence]:
+    """A check's artefacts become system-generated evidence linked to the criteria the check supports
+    (none: to the report as a whole), one piece of evidence per artefact key (see artefact_key).
+
+    A run that finds its evidence already there adds a revision only when the bytes differ (earlier
+    revisions stay as history), points the evidence at itself and takes the artefact's new title;
+    links are made once. On a signed report the files are still stored (a new revision, or new
+    evidence not linked to anything) but no link changes: the signature covers the links and the
+    revisions it pinned, and the report page shows what is newer until it is reopened and signed.
+    """
+    report = IndicatorReport.objects.select_for_update().get(pk=report.pk)  # one run at a time
+    actor = check_actor(run.check_urn)
+    numbers: list[int | None] = list(criteria) if criteria else [None]
     stored = []
-    _, end = round_period(report.round)
     for art in artefacts:
-        meta = Metadata(title=art.title_th, kind=Evidence.Kind.SYSTEM, doc_date=end)
-        evidence = add_file(
-            report.round.agreement.unit,
-            io.BytesIO(art.data),
-            art.filename,
-            meta,
-            actor=f"check:{run.check_urn}",
-            check_run=run,
+        key = artefact_key(run.check_urn, report.pk, run.period_start, run.period_end, art.filename)
+        evidence = (
+            Evidence.objects.filter(unit=run.unit, kind=Evidence.Kind.SYSTEM, source_key=key)
+            .order_by("pk")
+            .first()
         )
-        numbers: list[int | None] = list(criteria) if criteria else [None]  # None: the whole report
-        for number in numbers:
-            link(evidence, report, number, actor=f"check:{run.check_urn}")
+        if evidence is None:
+            meta = Metadata(title=art.title_th, kind=Evidence.Kind.SYSTEM, doc_date=run.period_end)
+            meta.validate(system=True)
+            evidence = _add_file(
+                run.unit, io.BytesIO(art.data), art.filename, meta, actor, check_run=run, source_key=key
+            )
+        else:
+            _refresh_artefact(evidence, run, art, actor)
+        if not report.is_signed:
+            for number in numbers:
+                link(evidence, report, number, actor=actor)
         stored.append(evidence)
     return stored
+
+
+def _refresh_artefact(evidence: Evidence, run, art, actor: str) -> None:
+    current = evidence.current
+    if current is None or current.blob_id != hashlib.sha256(art.data).hexdigest():
+        add_revision(
+            evidence, stream=io.BytesIO(art.data), filename=art.filename, note=_run_note(run), actor=actor
+        )
+    title = art.title_th.strip()
+    if title and title != evidence.title:
+        audit.record(
+            actor, "evidence.retitle", evidence, before={"title": evidence.title}, after={"title": title}
+        )
+        evidence.title = title
+    evidence.check_run = run
+    evidence.save(update_fields=["title", "check_run"])

@@ -198,6 +198,7 @@ def evidence_detail(request, pk: int):
         return redirect("evidence:evidence-detail", pk=evidence.pk)
     revisions = list(evidence.revisions.select_related("blob").order_by("-number"))
     current = revisions[0] if revisions else None
+    system = evidence.kind == Evidence.Kind.SYSTEM
     links = evidence.links.select_related("criterion", "report__indicator", "report__round__agreement")
     today = timezone.localdate()
     return render(
@@ -206,7 +207,9 @@ def evidence_detail(request, pk: int):
         {
             "evidence": evidence,
             "unit": unit,
-            "revisions": revisions,
+            "revisions": _history(evidence, revisions) if system else [(rev, None) for rev in revisions],
+            "system": system,
+            "check_urn": evidence.created_by.removeprefix("check:") if system else "",
             "current": current,
             "preview": previewable(current),
             "is_image": bool(current and current.blob_id and current.blob.content_type.startswith("image/")),
@@ -216,6 +219,13 @@ def evidence_detail(request, pk: int):
             "in_force": ev.is_current(evidence, today),
         },
     )
+
+
+def _history(evidence: Evidence, revisions: list[EvidenceRevision]) -> list[tuple]:
+    """Each revision of system evidence with the check run that stored it (None if not recorded)."""
+    ids = {rev.pk: ev.run_id_of(rev) for rev in revisions}
+    runs = {run.pk: run for run in evidence.unit.check_runs.filter(pk__in=[i for i in ids.values() if i])}
+    return [(rev, runs.get(ids[rev.pk] or 0)) for rev in revisions]
 
 
 @login_required
