@@ -33,3 +33,12 @@ def test_names_are_cleaned_where_they_are_stored(world):
     unit = add_unit("RLO", "หน่วย\u202eทดสอบ")
     person = add_person(unit, "สม\u202eชาย", "ตัว\u2066อย่าง")
     assert unit.name_th == "หน่วยทดสอบ" and person.first_name_th == "สมชาย" and person.last_name_th == "ตัวอย่าง"
+
+
+def test_evidence_titles_lose_a_right_to_left_override(world):
+
+    from lakthan.evidence import services as ev
+
+    meta = ev.Metadata(title="ใบสั่งซื้อ\u202efdp.exe", kind="form", doc_no="ที่ ๑\u2066/๒๕๕๖")
+    evidence = ev.add_link(world.a, "https://example.org/x", meta)
+    assert evidence.title == "ใบสั่งซื้อfdp.exe" and evidence.doc_no == "ที่ ๑/๒๕๕๖"

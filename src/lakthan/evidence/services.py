@@ -22,6 +22,7 @@ from lakthan.evidence.engines.blobstore import BlobStore
 from lakthan.evidence.models import Blob, Evidence, EvidenceLink, EvidenceRevision
 from lakthan.indicators.models import IndicatorReport
 from lakthan.indicators.services import criterion_result, ensure_open, round_period
+from lakthan.lib.text import clean_line
 
 
 def blob_store() -> BlobStore:
@@ -55,7 +56,7 @@ class Metadata:
 
     def validate(self, *, system: bool = False) -> None:
         """`system`: only store_check_artefacts (a check run) may register system-generated evidence."""
-        if not self.title.strip():
+        if not clean_line(self.title):
             raise InvalidInput("ต้องระบุชื่อหลักฐาน", "evidence needs a title")
         if self.kind not in Evidence.Kind.values:
             raise InvalidInput(
@@ -140,9 +141,9 @@ def _check_url(url: str) -> None:
 def _create(unit: Unit, meta: Metadata, actor: str, check_run, source_key: str = "") -> Evidence:
     return Evidence.objects.create(
         unit=unit,
-        title=meta.title.strip(),
+        title=clean_line(meta.title),
         kind=meta.kind,
-        doc_no=meta.doc_no.strip(),
+        doc_no=clean_line(meta.doc_no),
         doc_date=meta.doc_date,
         effective_date=meta.effective_date,
         expiry_date=meta.expiry_date,
