@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -103,3 +104,34 @@ def test_a_measured_value_that_is_not_a_real_number_is_refused(world, cli, measu
         measured,
     )
     assert r.exit_code == 2 and "Traceback" not in r.output and "measured value" in r.output
+
+
+def test_a_failed_evidence_add_leaves_no_file_in_the_store(world, cli, tmp_path, settings):
+    from lakthan.evidence.models import Evidence
+    from tests.conftest import pdf_bytes
+
+    def stored() -> set[str]:
+        root = Path(settings.LAKTHAN_BLOB_DIR)
+        return {p.name for p in root.rglob("*") if p.is_file() and "tmp" not in p.relative_to(root).parts}
+
+    before, evidence_before = stored(), Evidence.objects.count()
+    upload = tmp_path / "new-plan.pdf"
+    upload.write_bytes(pdf_bytes("a plan no one uploaded before"))
+    r = cli(
+        "evidence",
+        "add",
+        str(upload),
+        "--unit",
+        world.a.code,
+        "--fy",
+        "2556",
+        "--round",
+        "12",
+        "--item",
+        "9.2:99",
+        "--title",
+        "แผน",
+    )  # item 99 does not exist: the link fails after the upload
+    assert r.exit_code != 0 and "Traceback" not in r.output
+    assert len(before) > 0  # the world's evidence files are there: the listing sees the store
+    assert stored() == before and Evidence.objects.count() == evidence_before

@@ -67,7 +67,7 @@ def evidence_add(
         expiry_date=parse_date(expiry, "--expiry"),
     )
     unit = get_unit(unit_code)
-    with transaction.atomic():  # the evidence and all its links, or nothing
+    with services.removing_orphans(), transaction.atomic():  # the evidence and all its links, or nothing
         if file:
             with open(file, "rb") as fh:
                 ev = services.add_file(unit, fh, file.name, meta, actor="cli")

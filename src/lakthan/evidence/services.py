@@ -6,6 +6,9 @@ import hashlib
 import io
 import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -69,6 +72,30 @@ class Metadata:
             raise InvalidInput("วันหมดอายุอยู่ก่อนวันที่มีผล", "expiry date is before the effective date")
 
 
+_NEW_BLOBS: ContextVar[list[str] | None] = ContextVar("new_blobs", default=None)
+
+
+@contextmanager
+def removing_orphans() -> Iterator[None]:
+    """Around a write that stores files: when it fails, the files it placed that no record refers to
+    once its transaction is undone are removed (a failed upload leaves nothing in the store). Use it
+    outside the transaction; nested uses hand what they placed to the outer one."""
+    outer, mine = _NEW_BLOBS.get(), []
+    token = _NEW_BLOBS.set(mine)
+    try:
+        yield
+    except BaseException:
+        for sha in mine:
+            if not Blob.objects.filter(sha256=sha).exists():
+                blob_store().remove_orphan(sha)
+        raise
+    else:
+        if outer is not None:
+            outer.extend(mine)
+    finally:
+        _NEW_BLOBS.reset(token)
+
+
 def _store_upload(stream: BinaryIO, filename: str) -> tuple[Blob, str]:
     """Checks the whole upload before storing anything; a refused file leaves nothing behind."""
     limit = settings.LAKTHAN_MAX_UPLOAD_BYTES
@@ -88,12 +115,16 @@ def _store_upload(stream: BinaryIO, filename: str) -> tuple[Blob, str]:
         except uploads.UploadRejected as exc:
             raise UploadRefused(f"{filename}: {exc.reason_th}", f"{filename}: {exc.reason_en}") from None
         stored = blob_store().put_stream(spool, max_bytes=limit)
+    placed = _NEW_BLOBS.get()
+    if stored.new and placed is not None:
+        placed.append(stored.sha256)
     blob, _ = Blob.objects.get_or_create(
         sha256=stored.sha256, defaults={"size": stored.size, "content_type": content_type}
     )
     return blob, safe_name
 
 
+@removing_orphans()
 @transaction.atomic
 def add_file(
     unit: Unit, stream: BinaryIO, filename: str, meta: Metadata, actor: str = audit.SYSTEM
@@ -154,6 +185,7 @@ def _create(unit: Unit, meta: Metadata, actor: str, check_run, source_key: str =
     )
 
 
+@removing_orphans()
 @transaction.atomic
 def add_revision(
     evidence: Evidence,

@@ -41,6 +41,7 @@ class InvalidDigest(InvalidInput, ValueError):
 class StoredBlob:
     sha256: str
     size: int
+    new: bool = False  # placed by this call (the same content was not there before)
 
 
 @dataclass(frozen=True)
@@ -108,13 +109,22 @@ class BlobStore:
                 os.fsync(out.fileno())
             sha256 = digest.hexdigest()
             target = self.path(sha256)
-            if not target.exists():  # identical content is already there: leave it untouched
+            new = not target.exists()
+            if new:  # identical content already there is left untouched
                 self._make_parents(target.parent)
                 os.replace(tmp, target)
                 fsync_dir(target.parent)
-            return StoredBlob(sha256, size)
+            return StoredBlob(sha256, size, new)
         finally:
             tmp.unlink(missing_ok=True)
+
+    def remove_orphan(self, sha256: str) -> None:
+        """Removes a blob that no record refers to (what a failed upload placed). Never for a blob
+        that evidence uses: those are kept for ever."""
+        path = self.path(sha256)
+        if path.exists():
+            path.unlink()
+            fsync_dir(path.parent)
 
     def _make_parents(self, directory: Path) -> None:
         for d in (directory.parent, directory):
