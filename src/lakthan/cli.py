@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 
@@ -41,6 +42,11 @@ GROUPS_THAT_SET_UP_THEMSELVES = {"pack", "library"}
 class LakthanGroup(click.Group):
     """Turns domain errors into one line on stderr and the error's exit code, never a traceback."""
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if any("\x00" in arg for arg in args):  # no path, name or value may hold one
+            ctx.fail("arguments may not contain a NUL byte (ห้ามมีอักขระ NUL ในอาร์กิวเมนต์)")
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context):
         from django.conf import settings
 
@@ -54,6 +60,18 @@ class LakthanGroup(click.Group):
             lang = settings.LAKTHAN_LANG if settings.configured else config.language()
             err_console.print(f"[red]error:[/red] {exc.message(lang)}", highlight=False, soft_wrap=True)
             sys.exit(exc.exit_code)
+        except OSError as exc:  # a full disk, a read-only file system, a permission: the system's word
+            if exc.errno is None:
+                raise
+            where = f": {exc.filename}" if exc.filename else ""
+            th = DISK_ERRORS_TH.get(exc.errno, "ระบบปฏิบัติการปฏิเสธ")
+            err_console.print(
+                f"[red]error:[/red] {th} / {exc.strerror}{where}", highlight=False, soft_wrap=True
+            )
+            sys.exit(1)
+
+
+DISK_ERRORS_TH = {errno.ENOSPC: "พื้นที่ดิสก์เต็ม", errno.EROFS: "ระบบไฟล์อ่านได้อย่างเดียว", errno.EACCES: "ไม่มีสิทธิ์"}
 
 
 @click.group(cls=LakthanGroup)
