@@ -502,3 +502,17 @@ def test_verify_with_the_key_fetched_from_the_live_server(live_server, tmp_path,
     assert bad.exit_code == 1 and "key mismatch" in bad.output
     gone = cli("pack", "verify", str(ours), "--key-url", f"{live_server.url}/no-such-key.pem")
     assert gone.exit_code == 2 and "cannot fetch the key (HTTP 404)" in gone.output
+
+
+def test_a_broken_key_file_is_one_line_and_no_pack(world, settings, tmp_path):
+    from lakthan.reports.models import IssuedPack
+
+    settings.LAKTHAN_PACK_KEY_FILE.parent.mkdir(parents=True)
+    settings.LAKTHAN_PACK_KEY_FILE.write_bytes(b"short")
+    key = cli("pack", "key")
+    assert key.exit_code == 2
+    assert key.output.strip().endswith("is 5 bytes, not a raw 32-byte Ed25519 private key")
+    assert key.output.strip().count("\n") == 0 and "Traceback" not in key.output
+    build = cli("pack", *ROUND, "--out", str(tmp_path / "p.zip"))
+    assert build.exit_code == 2 and "pack signing key" in build.output
+    assert not (tmp_path / "p.zip").exists() and not IssuedPack.objects.exists()
