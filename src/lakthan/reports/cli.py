@@ -141,9 +141,11 @@ def pack_key(out) -> None:
 def pack_list(unit_code, fy, months, indicator, as_json) -> None:
     """The packs the server issued: of one report, or all."""
     import json
+    from datetime import datetime
 
     from rich.table import Table
 
+    from lakthan.lib.timezones import BANGKOK
     from lakthan.reports import issuing
 
     chosen = [unit_code, fy, months, indicator]
@@ -154,10 +156,10 @@ def pack_list(unit_code, fy, months, indicator, as_json) -> None:
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    table = Table("issued at", "report", "by", "signed", "sha256", "key")
+    table = Table("issued (Bangkok)", "report", "by", "signed", "sha256", "key")
     for r in rows:
         table.add_row(
-            r["issued_at"],
+            datetime.fromisoformat(r["issued_at"]).astimezone(BANGKOK).strftime("%Y-%m-%d %H:%M"),
             f"{r['unit']} FY{r['fiscal_year']} R{r['months']} {r['indicator']}",
             r["issued_by"],
             "yes" if r["report_signed"] else "draft",
