@@ -180,23 +180,35 @@ def build_demo():
     "--out", type=click.Path(path_type=Path, file_okay=False), default=Path("out/demo"), show_default=True
 )
 def demo(out: Path) -> None:
-    """Fresh demo data (invented people), the FY 2556 12-month report of 9.2 and its evidence pack."""
+    """Fresh demo data (invented people), the FY 2556 12-month report of 9.2, signed, and its signed
+    evidence pack; beside the pack, the very report files inside it and the agency's public key."""
     from django.conf import settings
 
+    from lakthan.evidence.engines.pack import KEY
+    from lakthan.evidence.engines.pack_signing import grouped
     from lakthan.indicators.services import compute_score
     from lakthan.lib.files import write_atomic
-    from lakthan.reports.services import FORMATS, build_pack, render
+    from lakthan.reports.issuing import issue_pack, public_key
 
     report = build_demo()
-    for fmt in FORMATS:
-        write_atomic(out / f"report.{fmt}", render(report, fmt))
-    summary = build_pack(report, out / "evidence-pack.zip")
+    summary = issue_pack(report, out / "evidence-pack.zip", actor="demo")
+    written = []
+    for name, data in sorted(summary.report_files.items()):  # rendered once: the pack's bytes
+        written.append(out / Path(name).name)
+        write_atomic(written[-1], data)
+    write_atomic(out / KEY, public_key().pem())
     score = compute_score(report)
     console.print(f"demo database: {settings.LAKTHAN_HOME} (web logins in demo-logins.txt there)")
     console.print(
         f"indicator {score.indicator_code}: items met {score.items_met}/{score.items_total}, "
         f"score {score.score}, weight {score.weight.normalize():f}, weighted score {score.weighted_score}"
     )
-    for name in ("report.docx", "report.pdf", "report.html"):
-        console.print(f"wrote {out / name}")
-    console.print(f"wrote {summary.path} ({summary.evidence_files} evidence files, sha256 {summary.sha256})")
+    for path in written:
+        console.print(f"wrote {path}")
+    console.print(
+        f"wrote {summary.path} ({summary.evidence_files} evidence files, sha256 {summary.sha256})",
+        soft_wrap=True,
+    )
+    console.print(f"wrote {out / KEY}", soft_wrap=True)
+    click.echo(f"pack signed with the agency's key, fingerprint {grouped(summary.key_fingerprint)}")
+    click.echo(f"check it: lakthan pack verify {summary.path} --key {out / KEY}")

@@ -201,6 +201,10 @@ LAKTHAN_METRICS_TOKEN = config.text("LAKTHAN_METRICS_TOKEN")
 LAKTHAN_BLOB_DIR = LAKTHAN_HOME / "blobs"
 LAKTHAN_MAX_UPLOAD_BYTES = config.integer("LAKTHAN_MAX_UPLOAD_MB", 50) * 1024 * 1024
 LAKTHAN_THAI_DIGITS = config.flag("LAKTHAN_THAI_DIGITS", True)
+# The agency's Ed25519 key that signs every evidence pack (raw 32 bytes, mode 0600, created on first use).
+LAKTHAN_PACK_KEY_FILE = Path(
+    config.text("LAKTHAN_PACK_KEY_FILE", str(LAKTHAN_HOME / "keys" / "pack-signing.key"))
+)
 # The language of the CLI's one-line errors (th | en).
 LAKTHAN_LANG = config.language()
 # Backup alerts: e-mail recipients (comma-separated) and a webhook taking a JSON POST.

@@ -21,6 +21,7 @@ from lakthan.evidence import services as ev
 from lakthan.evidence.models import Evidence, EvidenceLink
 from lakthan.indicators import services as ind
 from lakthan.indicators.models import IndicatorReport
+from lakthan.reports import sealing
 from tests.conftest import pdf_bytes
 
 URN = "urn:lakthan:check:test-artefacts"
@@ -167,12 +168,7 @@ def test_the_completeness_table_is_revised_not_duplicated(org):
 def sign(org) -> None:
     for n in range(1, 11):
         ind.set_result(org.report, n, "met" if n == 1 else "not_met")
-    try:  # where sign-off pins the report (issue 12), every signature goes through reports.sealing
-        from lakthan.reports import sealing
-    except ImportError:
-        ind.sign(org.report, org.supervisor)
-    else:
-        sealing.sign(org.report, org.supervisor)
+    sealing.sign(org.report, org.supervisor)
 
 
 def link_rows(report) -> list[tuple[int, int | None]]:

@@ -41,6 +41,7 @@ def test_demo_writes_the_four_files_with_the_seeds_numbers(demo):
     home, out, stdout = demo
     for name in ("report.docx", "report.pdf", "report.html", "evidence-pack.zip"):
         assert (out / name).stat().st_size > 1000, name
+    assert (out / "agency-key.pem").read_bytes().startswith(b"-----BEGIN PUBLIC KEY-----")
     assert "weighted score 0.15" in stdout
     data = json.loads(
         run(
@@ -92,21 +93,49 @@ def test_docx_reads_back_with_the_report_text(demo):
         assert needle in text, needle
 
 
-def test_pack_verifies_and_names_a_tampered_file(demo, tmp_path):
+def test_demo_issues_a_signed_pack_beside_the_very_files_inside_it(demo, tmp_path):
+    import hashlib
+
+    from cryptography.hazmat.primitives import serialization
+
+    home, out, stdout = demo
+    pem = (out / "agency-key.pem").read_bytes()
+    raw = serialization.load_pem_public_key(pem).public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    )
+    fingerprint = hashlib.sha256(raw).hexdigest()
+    grouped = " ".join(fingerprint[i : i + 4] for i in range(0, 64, 4))
+    assert f"fingerprint {grouped}" in stdout
+    with zipfile.ZipFile(out / "evidence-pack.zip") as pack:
+        assert pack.read("agency-key.pem") == pem
+        for name in ("report.docx", "report.pdf", "report.html"):  # the same bytes, rendered once
+            assert (out / name).read_bytes() == pack.read(f"report/{name}"), name
+    issued = json.loads(run(home, "pack", "list", "--json").stdout)
+    digest = hashlib.sha256((out / "evidence-pack.zip").read_bytes()).hexdigest()
+    assert [(p["sha256"], p["issued_by"], p["report_signed"], p["key_fingerprint"]) for p in issued] == [
+        (digest, "demo", True, fingerprint)
+    ]
+
+
+def test_pack_verifies_with_the_key_and_names_a_tampered_file(demo, tmp_path):
     _, out, _ = demo
-    home = tmp_path / "evaluator"  # the evaluator has nothing but the zip: no database is created
-    ok = run(home, "pack", "verify", str(out / "evidence-pack.zip"))
-    assert "intact" in ok.stdout and not home.exists()
+    home = tmp_path / "evaluator"  # the evaluator has the zip and the key: no database is created
+    key = str(out / "agency-key.pem")
+    ok = run(home, "pack", "verify", str(out / "evidence-pack.zip"), "--key", key)
+    assert "authentic and intact" in ok.stdout and not home.exists()
+    alone = run(home, "pack", "verify", str(out / "evidence-pack.zip"), check=False)
+    assert alone.returncode == 3 and "consistent but unauthenticated" in alone.stderr
     with zipfile.ZipFile(out / "evidence-pack.zip") as src:
         names = src.namelist()
-        assert {"manifest.json", "SHA256SUMS", "index.html", "index.pdf"} <= set(names)
+        assert {"manifest.json", "SHA256SUMS", "signature.ed25519", "index.html", "index.pdf"} <= set(names)
+        assert any(n.startswith("proofs/backup-proofs") for n in names)
         victim = next(n for n in names if n.startswith("evidence/"))
         tampered = tmp_path / "tampered.zip"
         with zipfile.ZipFile(tampered, "w") as dst:
             for name in names:
                 data = src.read(name)
                 dst.writestr(name, data + b"x" if name == victim else data)
-    bad = run(home, "pack", "verify", str(tampered), check=False)
+    bad = run(home, "pack", "verify", str(tampered), "--key", key, check=False)
     assert bad.returncode == 1 and victim in bad.stderr and "Traceback" not in bad.stderr
 
 

@@ -74,3 +74,12 @@ def test_no_module_reads_a_lakthan_variable_at_call_time():
         if str(path.relative_to(SRC)) not in ALLOWED and ENV_READ.search(path.read_text(encoding="utf-8"))
     ]
     assert readers == []
+
+
+def test_the_pack_signing_key_file_is_parsed_by_settings(tmp_path):
+    default = settings_under({}, tmp_path, "LAKTHAN_PACK_KEY_FILE")
+    assert default == {"LAKTHAN_PACK_KEY_FILE": str(tmp_path / "keys" / "pack-signing.key")}
+    chosen = settings_under(
+        {"LAKTHAN_PACK_KEY_FILE": "/srv/keys/pack.key"}, tmp_path, "LAKTHAN_PACK_KEY_FILE"
+    )
+    assert chosen == {"LAKTHAN_PACK_KEY_FILE": "/srv/keys/pack.key"}

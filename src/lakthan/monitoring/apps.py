@@ -8,5 +8,8 @@ class MonitoringConfig(AppConfig):
     def ready(self) -> None:
         from lakthan.core import audit
         from lakthan.monitoring import audit_log
+        from lakthan.monitoring.services.proofs import log_checkpoint
+        from lakthan.reports import proofs
 
         audit.add_sink(audit_log.write)
+        proofs.register(log_checkpoint)

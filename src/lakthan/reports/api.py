@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+import shutil
+import tempfile
+from pathlib import Path
+
+from django.http import FileResponse, HttpResponse
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from lakthan.checks import services as checks
@@ -18,7 +24,7 @@ from lakthan.core.services import actor_name, person_of
 from lakthan.indicators import services as ind
 from lakthan.indicators.api import ResultSerializer
 from lakthan.indicators.models import IndicatorReport, Round
-from lakthan.reports import sealing
+from lakthan.reports import issuing, sealing
 from lakthan.reports import services as reports
 
 
@@ -214,5 +220,45 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         response["Content-Disposition"] = f'attachment; filename="report-{report.pk}.{fmt}"'
         return response
 
+    @extend_schema(responses={(200, "application/zip"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], url_path="pack")
+    def pack(self, request, pk=None):
+        """The evidence pack (ZIP), signed with the agency's key; every pack issued is recorded."""
+        report = self.get_object()
+        name = f"report-{report.pk}-pack.zip"
+        workdir = Path(tempfile.mkdtemp(prefix="lakthan-pack-"))
+        try:
+            out = workdir / "pack.zip"
+            issuing.issue_pack(report, out, actor_name(request.user), filename=name)
+            stream = open(out, "rb")  # noqa: SIM115 - FileResponse closes it; the open handle outlives the directory
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+        return FileResponse(stream, as_attachment=True, content_type="application/zip", filename=name)
 
-ROUTES = [("reports", ReportViewSet, "report")]
+
+class PackKeySerializer(serializers.Serializer):
+    pem = serializers.CharField(help_text="the public key, PEM (SubjectPublicKeyInfo)")
+    fingerprint = serializers.CharField(help_text="SHA-256 of the raw 32-byte Ed25519 public key, hex")
+
+
+class _OneObject(AutoSchema):
+    """The router names the endpoint's only action `list`; it answers one object, not a list."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False
+
+
+class PackKeyViewSet(viewsets.ViewSet):
+    """The agency's public pack-signing key, open to anyone (evaluators verify packs with it)."""
+
+    schema = _OneObject()
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={200: PackKeySerializer})
+    def list(self, request):
+        key = issuing.public_key()
+        return Response({"pem": key.pem().decode(), "fingerprint": key.fingerprint})
+
+
+ROUTES = [("reports", ReportViewSet, "report"), ("pack-key", PackKeyViewSet, "pack-key")]

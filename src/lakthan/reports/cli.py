@@ -61,10 +61,11 @@ def report_verify(unit_code, fy, months, indicator) -> None:
 
 
 class PackGroup(click.Group):
-    """`lakthan pack --unit … --out X.zip` builds; `lakthan pack verify X.zip` checks."""
+    """`lakthan pack --unit … --out X.zip` builds (the `build` sub-command); `verify`, `key` and `list`
+    are named."""
 
     def parse_args(self, ctx, args):
-        if args and args[0] == "verify":
+        if args and (args[0] in self.commands or args[0] == "--help"):
             return super().parse_args(ctx, args)
         return super().parse_args(ctx, ["build", *args])
 
@@ -72,7 +73,7 @@ class PackGroup(click.Group):
 @click.group(cls=PackGroup)
 @click.pass_context
 def pack(ctx: click.Context) -> None:
-    """The evidence pack for the evaluator."""
+    """The evidence pack for the evaluator, signed with the agency's key."""
     if ctx.invoked_subcommand != "verify":
         from lakthan.cli import setup_django
 
@@ -83,25 +84,124 @@ def pack(ctx: click.Context) -> None:
 @round_options
 @click.option("--out", type=OutFile(), required=True)
 def pack_build(unit_code, fy, months, indicator, out) -> None:
-    from lakthan.reports.services import build_pack
+    """Build, sign and record the evidence pack of one indicator report."""
+    from lakthan.evidence.engines.pack_signing import grouped
+    from lakthan.reports.issuing import issue_pack
 
-    summary = build_pack(get_report(unit_code, fy, months, indicator), out)
-    console.print(f"wrote {out}: {summary}")
+    rep = get_report(unit_code, fy, months, indicator)
+    s = issue_pack(rep, out, actor="cli")
+    click.echo(
+        f"wrote {out}: {s.files} files ({s.evidence_files} evidence files, {s.links} links), "
+        f"{s.size} bytes, sha256 {s.sha256}" + ("" if rep.is_signed else " (draft: not signed)")
+    )
+    click.echo(f"signed with key {grouped(s.key_fingerprint)}")
+
+
+KEY_OPTIONS = ("--key", "--key-url", "--fingerprint")
 
 
 @pack.command("verify")
 @click.argument("zipfile", type=click.Path(path_type=Path, dir_okay=False))
-def pack_verify(zipfile) -> None:
-    """Check a pack with nothing but the zip (exit 1 naming any mismatch)."""
+@click.option(
+    "--key",
+    "key_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="the agency's public key (PEM, or raw base64)",
+)
+@click.option("--key-url", help="where the agency publishes its public key (http or https)")
+@click.option("--fingerprint", help="SHA-256 of the agency's raw public key (hex; spaces and colons ignored)")
+def pack_verify(zipfile, key_file, key_url, fingerprint) -> None:
+    """Check a pack: its signature with the agency's key, and every file against manifest.json and
+    SHA256SUMS. Exit 0 authentic and intact; 1 not intact, naming each problem; 3 consistent but
+    not authenticated (no key given)."""
+    from lakthan.evidence.engines import pack_signing
     from lakthan.evidence.engines.pack import verify_pack
 
-    result = verify_pack(zipfile)
+    given = [flag for flag, value in zip(KEY_OPTIONS, (key_file, key_url, fingerprint), strict=True) if value]
+    if len(given) > 1:
+        raise click.UsageError(f"give one of {', '.join(KEY_OPTIONS)}, not {' and '.join(given)}")
+    key = None
+    if key_file:
+        key = pack_signing.read_public_key(key_file)
+    elif key_url:
+        key = pack_signing.fetch_public_key(key_url)
+    expected = pack_signing.normalise_fingerprint(fingerprint) if fingerprint else None
+
+    result = verify_pack(zipfile, key, fingerprint=expected)
     for problem in result.problems:
         click.echo(problem, err=True)
     if not result.ok:
         click.echo(f"{zipfile}: NOT intact ({len(result.problems)} problem(s))", err=True)
         sys.exit(1)
-    console.print(f"{zipfile}: intact, {result.checked} files match SHA256SUMS and manifest.json")
+    fp = pack_signing.grouped(result.fingerprint)
+    if not result.authenticated:
+        click.echo(
+            f"{zipfile}: consistent but unauthenticated: pass --key/--key-url/--fingerprint "
+            f"(the pack's own key has fingerprint {fp})",
+            err=True,
+        )
+        sys.exit(3)
+    click.echo(
+        f"{zipfile}: authentic and intact (signed by key {fp}), "
+        f"{result.checked} files match manifest.json and SHA256SUMS"
+    )
+
+
+@pack.command("key")
+@click.option(
+    "--out", type=click.Path(path_type=Path, dir_okay=False), help="write the PEM here (default: print it)"
+)
+def pack_key(out) -> None:
+    """The agency's public pack-signing key (PEM) and its fingerprint, for evaluators."""
+    from lakthan.evidence.engines.pack_signing import grouped
+    from lakthan.lib.files import write_atomic
+    from lakthan.reports.issuing import public_key
+
+    key = public_key()
+    if out is None:
+        click.echo(key.pem().decode(), nl=False)
+        click.echo(f"fingerprint {grouped(key.fingerprint)}", err=True)
+        return
+    write_atomic(out, key.pem())
+    click.echo(f"wrote {out}")
+    click.echo(f"fingerprint {grouped(key.fingerprint)}")
+
+
+@pack.command("list")
+@click.option("--unit", "unit_code", help="unit code (with --fy, --round, --indicator: one report's packs)")
+@click.option("--fy", type=int, help="fiscal year (B.E.)")
+@click.option("--round", "months", type=click.Choice(["6", "9", "12"]), help="round (months)")
+@click.option("--indicator", help="indicator code, e.g. 9.2")
+@click.option("--json", "as_json", is_flag=True)
+def pack_list(unit_code, fy, months, indicator, as_json) -> None:
+    """The packs the server issued: of one report, or all."""
+    import json
+    from datetime import datetime
+
+    from rich.table import Table
+
+    from lakthan.lib.timezones import BANGKOK
+    from lakthan.reports import issuing
+
+    chosen = [unit_code, fy, months, indicator]
+    if any(v is not None for v in chosen) and not all(v is not None for v in chosen):
+        raise click.UsageError("give --unit, --fy, --round and --indicator together, or none of them")
+    report = get_report(unit_code, fy, months, indicator, create=False) if unit_code else None
+    rows = [issuing.as_json(p) for p in issuing.issued_packs(report)]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    table = Table("issued (Bangkok)", "report", "by", "signed", "sha256", "key")
+    for r in rows:
+        table.add_row(
+            datetime.fromisoformat(r["issued_at"]).astimezone(BANGKOK).strftime("%Y-%m-%d %H:%M"),
+            f"{r['unit']} FY{r['fiscal_year']} R{r['months']} {r['indicator']}",
+            r["issued_by"],
+            "yes" if r["report_signed"] else "draft",
+            r["sha256"][:16] + "…",
+            r["key_fingerprint"][:16] + "…",
+        )
+    console.print(table)
 
 
 COMMANDS = [report, pack]

@@ -55,8 +55,10 @@ def render_pack_index(ctx: ReportContext) -> str:
 <p>ผลการดำเนินงาน {d(format_number(ctx.result_value, thai=False))} คะแนนที่ได้ {d(format_number(ctx.score, thai=False))}
 น้ำหนัก {d(format_number(ctx.scoring.weight, thai=False))} คะแนนถ่วงน้ำหนัก {escape(format_number(ctx.weighted_score, thai=t, places=2))}<br>{status}</p>
 <p>รายงานอยู่ในโฟลเดอร์ <code>report/</code> (DOCX, PDF, HTML) หลักฐานแต่ละรายการอยู่ในโฟลเดอร์ <code>evidence/</code>
-ตามหมายเลขอ้างอิง ทุกไฟล์มีค่า SHA-256 ใน <code>SHA256SUMS</code> และ <code>manifest.json</code>:
-ตรวจสอบได้ด้วยคำสั่ง <code>sha256sum -c SHA256SUMS</code> หรือ <code>lakthan pack verify</code></p>
+ตามหมายเลขอ้างอิง ทุกไฟล์มีค่า SHA-256 ใน <code>SHA256SUMS</code> และ <code>manifest.json</code>
+และหน่วยงานลงลายมือชื่อดิจิทัล (Ed25519) กำกับ <code>manifest.json</code> ไว้ใน <code>signature.ed25519</code>:
+ตรวจสอบได้ด้วยคำสั่ง <code>lakthan pack verify ชุดหลักฐาน.zip --key agency-key.pem</code>
+โดยใช้กุญแจสาธารณะที่ได้รับจากหน่วยงานโดยตรง (ไม่ใช่ไฟล์ในชุดนี้)</p>
 <table><thead><tr><th>ที่</th><th>หลักฐานอ้างอิง</th><th>เลขที่หนังสือ</th><th>ลงวันที่</th><th>ไฟล์ / SHA-256</th></tr></thead>
 <tbody>{"".join(rows)}</tbody></table>
 <p style="font-size:11pt">จัดทำเมื่อ {escape(format_datetime(ctx.generated_at, thai_digits=t)) if ctx.generated_at else ""}</p>

@@ -137,14 +137,6 @@ def is_pinned(report: IndicatorReport) -> bool:
     return report.is_signed and report.pinned is not None
 
 
-def proofs_for(report: IndicatorReport) -> list[proofs.Proof]:
-    """The proofs a pack of this report ships: those pinned at the signature, else the current ones."""
-    if is_pinned(report):
-        assert report.pinned is not None
-        return proofs.from_json(report.pinned["proofs"])
-    return proofs.collect(report)
-
-
 @dataclass(frozen=True)
 class Titles:
     """A name or title in both languages (the web's `local` filter reads name_th/_en, title_th/_en)."""

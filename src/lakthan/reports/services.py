@@ -178,8 +178,21 @@ def render(
     return render_docx(ctx)
 
 
-def build_pack(report: IndicatorReport, out: Path):
-    """The evaluator's zip: index (HTML, PDF), the report in three formats, every evidence file, manifest, SHA256SUMS."""
+def pack_proofs(report: IndicatorReport) -> list:
+    """The proofs a pack ships: those a signed report pinned (under "proofs"), else the current ones."""
+    from lakthan.reports import proofs
+
+    pinned = report.pinned if report.is_signed else None
+    if isinstance(pinned, dict) and "proofs" in pinned:
+        return proofs.from_json(pinned["proofs"])
+    return proofs.collect(report)
+
+
+def build_pack(report: IndicatorReport, out: Path, *, signer, created_at=None):
+    """The evaluator's zip: index (HTML, PDF), the report in three formats, every evidence file, the
+    proofs, the agency's public key, the manifest and its Ed25519 signature by ``signer``, SHA256SUMS.
+    Dated at the signature for a signed report (the same pinned report packs to the same bytes), else
+    now. Callers go through reports.issuing.issue_pack, which records what was issued."""
     from lakthan.evidence.engines.pack import PackEntry
     from lakthan.evidence.engines.pack import build_pack as write_pack
     from lakthan.reports.render_pack_index import render_pack_index
@@ -203,6 +216,7 @@ def build_pack(report: IndicatorReport, out: Path):
     ]
     index_html = render_pack_index(ctx)
     files = {f"report/report.{fmt}": render(report, fmt, context=ctx) for fmt in FORMATS}
+    proofs = pack_proofs(report)
     meta = {
         "tool": f"Lakthan {lakthan.__version__}",
         "unit": report.round.agreement.unit.code,
@@ -213,8 +227,10 @@ def build_pack(report: IndicatorReport, out: Path):
         "signed": ctx.signed,
         "signed_by": ctx.signed_by,
         "signed_at": ctx.signed_at.isoformat() if ctx.signed_at else None,
+        "pinned_sha256": report.pinned_sha256 if report.is_signed else "",
         "score": str(ctx.score),
         "weighted_score": str(ctx.weighted_score),
+        "proofs": [{"path": p.path, "title_th": p.title_th, "title_en": p.title_en} for p in proofs],
     }
     return write_pack(
         Path(out),
@@ -223,4 +239,7 @@ def build_pack(report: IndicatorReport, out: Path):
         index_pdf=render_pdf_from_html(index_html),
         report_files=files,
         meta=meta,
+        signer=signer,
+        proofs={p.path: p.text.encode() for p in proofs},
+        created_at=created_at or (report.signed_at if report.is_signed else None),
     )

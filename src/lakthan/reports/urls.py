@@ -8,4 +8,5 @@ app_name = "reports"
 urlpatterns = [
     path(ROUND + "indicators/<str:indicator>/report.<str:fmt>", views.report_download, name="report"),
     path(ROUND + "indicators/<str:indicator>/pack.zip", views.pack_download, name="pack"),
+    path("pack-key.pem", views.pack_key, name="pack-key"),
 ]

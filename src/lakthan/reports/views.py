@@ -8,11 +8,14 @@ from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
+from django.views.decorators.http import require_GET
 
 from lakthan.core import access
 from lakthan.core.pages import shows_domain_errors
+from lakthan.core.services import actor_name
 from lakthan.indicators.models import Round
 from lakthan.indicators.services import get_report
+from lakthan.reports import issuing
 from lakthan.reports import services as reports
 
 
@@ -43,10 +46,11 @@ def report_download(request, code: str, fy: int, months: int, indicator: str, fm
 @shows_domain_errors
 def pack_download(request, code: str, fy: int, months: int, indicator: str):
     report = _report(request, code, fy, months, indicator)
+    name = _download_name(code, fy, months, indicator, "-pack.zip")
     workdir = Path(tempfile.mkdtemp(prefix="lakthan-pack-"))
     try:
         out = workdir / "pack.zip"
-        reports.build_pack(report, out)
+        issuing.issue_pack(report, out, actor_name(request.user), filename=name)
         # Open, then remove the directory: the open handle keeps the file until the response is sent.
         stream = open(out, "rb")  # noqa: SIM115 - FileResponse closes it
     finally:
@@ -55,5 +59,15 @@ def pack_download(request, code: str, fy: int, months: int, indicator: str):
         stream,
         as_attachment=True,
         content_type="application/zip",
-        filename=_download_name(code, fy, months, indicator, "-pack.zip"),
+        filename=name,
     )
+
+
+@require_GET
+def pack_key(request):
+    """The agency's public pack-signing key (PEM), open to anyone: evaluators check packs with it."""
+    key = issuing.public_key()
+    response = HttpResponse(key.pem(), content_type="text/plain; charset=us-ascii")
+    response["Content-Disposition"] = 'inline; filename="agency-key.pem"'
+    response["X-Key-Fingerprint"] = key.fingerprint
+    return response

@@ -1,7 +1,14 @@
-"""The evidence pack for the evaluator: one zip that anyone can check with nothing but the zip.
+"""The evidence pack for the evaluator: one zip that anyone can check with nothing but the zip and the
+agency's public key.
 
-Layout: index.html, index.pdf, report/..., evidence/NN-<title>.<ext>, manifest.json, SHA256SUMS.
-SHA256SUMS is in `sha256sum` format, so `unzip pack.zip && sha256sum -c SHA256SUMS` checks it too.
+Layout, in zip order: index.html, index.pdf, report/..., evidence/NN-<title>.<ext>, proofs/...,
+agency-key.pem (the public half of the agency's pack-signing key), manifest.json (every file above
+with its size and SHA-256, and what the pack is about), signature.ed25519 (Ed25519 over the exact
+bytes of manifest.json, base64), SHA256SUMS (every file but itself, in `sha256sum` format, so
+`unzip pack.zip && sha256sum -c SHA256SUMS` checks the contents too).
+
+The signature makes the manifest the agency's word; the manifest's hashes bind every file to it. A pack
+verified without a key the verifier trusts is only consistent: anyone can build a consistent pack.
 """
 
 from __future__ import annotations
@@ -18,13 +25,28 @@ from pathlib import Path
 
 from lakthan.core.errors import IntegrityFailure, InvalidInput
 from lakthan.evidence.engines.blobstore import CHUNK
+from lakthan.evidence.engines.pack_signing import (
+    PackKeyError,
+    PackSigner,
+    PublicKey,
+    grouped,
+    parse_public_key,
+    parse_signature,
+    signature_text,
+)
 from lakthan.evidence.engines.uploads import member_name_problem
 from lakthan.lib.files import PRIVATE, atomic_writer
 from lakthan.lib.timezones import BANGKOK
 
-FORMAT = "lakthan-evidence-pack/1"
+FORMAT = "lakthan-evidence-pack/2"
 MANIFEST = "manifest.json"
 SUMS = "SHA256SUMS"
+SIGNATURE = "signature.ed25519"
+KEY = "agency-key.pem"
+INDEX = "index.html"
+# Every pack has these; the manifest lists every other member, SHA256SUMS every member but itself.
+REQUIRED = (INDEX, KEY, MANIFEST, SIGNATURE, SUMS)
+OUTSIDE_MANIFEST = {MANIFEST, SIGNATURE, SUMS}
 MiB = 1024 * 1024
 _SUMS_LINE = re.compile(r"([0-9a-fA-F]{64}) [ *](.+)")
 
@@ -72,6 +94,11 @@ class PackSummary:
     evidence_files: int
     links: int
     created_at: str
+    manifest_sha256: str = ""
+    key_fingerprint: str = ""  # SHA-256 of the raw public key that signed the manifest, hex
+    # the report files as written into the pack ("report/report.pdf" → bytes), for a caller that
+    # delivers them beside the pack: the same bytes, rendered once
+    report_files: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)
 
 
 @dataclass
@@ -79,6 +106,10 @@ class PackVerification:
     ok: bool
     problems: list[str] = field(default_factory=list)
     checked: int = 0
+    # ok and signed by a key the caller named (key or fingerprint), not merely by the key inside
+    authenticated: bool = False
+    fingerprint: str = ""  # of the key the signature verified with ("" if it did not)
+    meta: dict = field(default_factory=dict)  # the manifest's meta, when it could be read
 
 
 @dataclass(frozen=True)
@@ -110,36 +141,47 @@ def build_pack(
     index_pdf: bytes | None,
     report_files: dict[str, bytes],
     meta: dict,
+    signer: PackSigner,
+    proofs: dict[str, bytes] | None = None,
     created_at: datetime | None = None,
 ) -> PackSummary:
-    """Writes the pack to a temp file beside out_path, then renames it into place. Same input and
-    created_at give the same bytes. PackEntryChanged if an evidence file no longer matches its SHA-256."""
+    """Writes the pack to a temp file beside out_path, then renames it into place. Same input, key and
+    created_at give the same bytes (Ed25519 signatures are deterministic). PackEntryChanged if an
+    evidence file no longer matches its SHA-256. ``proofs``: files under proofs/ (path → bytes)."""
     created = (created_at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     reports = {
         name if name.startswith("report/") else f"report/{name}": data for name, data in report_files.items()
     }
+    proof_files = dict(proofs or {})
     ordered = sorted(entries, key=lambda e: e.ref_no)
-    _validate(ordered, reports)
+    _validate(ordered, reports, proof_files)
+    public = signer.public
 
     out = Path(out_path)
     with atomic_writer(out, PRIVATE) as raw:  # internal documents: owner only, as before
         with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
             writer = _Writer(zf, created.astimezone(BANGKOK).timetuple()[:6])
-            writer.add_bytes("index.html", index_html.encode(), "index")
+            writer.add_bytes(INDEX, index_html.encode(), "index")
             if index_pdf is not None:
                 writer.add_bytes("index.pdf", index_pdf, "index")
             for name in sorted(reports):
                 writer.add_bytes(name, reports[name], "report")
             evidence = [writer.add_entry(e) for e in ordered]
+            for name in sorted(proof_files):
+                writer.add_bytes(name, proof_files[name], "proof")
+            writer.add_bytes(KEY, public.pem(), "key")
             manifest = {
                 "format": FORMAT,
                 "tool": {"name": "lakthan", "version": tool_version()},
                 "created_at": created.isoformat().replace("+00:00", "Z"),
+                "signing_key": {"algorithm": "Ed25519", "fingerprint": public.fingerprint, "path": KEY},
                 "meta": meta,
                 "files": writer.files,
                 "evidence": evidence,
             }
-            writer.add_bytes(MANIFEST, _json(manifest), None)
+            manifest_bytes = _json(manifest)
+            manifest_sha = writer.add_bytes(MANIFEST, manifest_bytes, None)
+            writer.add_bytes(SIGNATURE, signature_text(signer.sign(manifest_bytes)), None)
             sums = "".join(f"{sha}  {path}\n" for path, sha in writer.sums)
             writer.add_bytes(SUMS, sums.encode(), None)
     with open(out, "rb") as fh:
@@ -152,6 +194,9 @@ def build_pack(
         sum(e.has_file for e in ordered),
         sum(not e.has_file for e in ordered),
         str(manifest["created_at"]),  # the manifest is heterogeneous JSON: its created_at is a str
+        manifest_sha,
+        public.fingerprint,
+        reports,
     )
 
 
@@ -159,8 +204,11 @@ def _json(value: object) -> bytes:
     return (json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True, default=str) + "\n").encode()
 
 
-def _validate(entries: list[PackEntry], reports: dict[str, bytes]) -> None:
-    names = ["index.html", "index.pdf", MANIFEST, SUMS, *reports]
+def _validate(entries: list[PackEntry], reports: dict[str, bytes], proofs: dict[str, bytes]) -> None:
+    names = [INDEX, "index.pdf", KEY, MANIFEST, SIGNATURE, SUMS, *reports, *proofs]
+    for name in proofs:
+        if not name.startswith("proofs/"):
+            raise PackError(f"หลักฐานประกอบ {name!r} ต้องอยู่ใต้ proofs/", f"proof {name!r} must be under proofs/")
     refs: set[int] = set()
     for e in entries:
         if e.ref_no in refs or e.ref_no < 1:
@@ -278,9 +326,19 @@ class _Unreadable(Exception):
     pass
 
 
-def verify_pack(zip_path: Path, limits: PackLimits | None = None) -> PackVerification:
-    """Checks a pack with nothing but the zip. Problems name the file, e.g.
-    'evidence/07-x.pdf: SHA-256 mismatch'. Never raises for a damaged or hostile zip."""
+def verify_pack(
+    zip_path: Path,
+    key: PublicKey | None = None,
+    *,
+    fingerprint: str | None = None,
+    limits: PackLimits | None = None,
+) -> PackVerification:
+    """Checks a pack: the signature over manifest.json with ``key`` (or with the pack's own key when its
+    fingerprint is ``fingerprint``, normalised hex), every file the manifest lists present and unchanged,
+    no member that manifest.json and SHA256SUMS do not list. Without key or fingerprint the signature is
+    checked with the pack's own key: the pack is then at most consistent, never ``authenticated``.
+    Problems name the file, e.g. 'evidence/07-x.pdf: SHA-256 mismatch'. Never raises for a damaged or
+    hostile zip."""
     limits = limits or PackLimits()
     label = Path(zip_path).name
     try:
@@ -288,54 +346,65 @@ def verify_pack(zip_path: Path, limits: PackLimits | None = None) -> PackVerific
     except Exception as exc:  # noqa: BLE001 — a hostile zip can fail in many ways; all mean "not a pack"
         return PackVerification(False, [f"{label}: not a readable zip file ({exc})"], 0)
     with zf:
-        return _Verifier(zf, label, limits).run()
+        return _Verifier(zf, label, limits, key, fingerprint).run()
 
 
 class _Verifier:
-    def __init__(self, zf: zipfile.ZipFile, label: str, limits: PackLimits):
+    def __init__(
+        self,
+        zf: zipfile.ZipFile,
+        label: str,
+        limits: PackLimits,
+        key: PublicKey | None,
+        fingerprint: str | None,
+    ):
         self.zf, self.label, self.limits = zf, label, limits
+        self.key, self.expected_fingerprint = key, fingerprint
         self.problems: list[str] = []
-        self.checked = 0
         self.budget = limits.max_total_bytes
+        self.actual: dict[str, tuple[str, int]] = {}  # member → (sha256, size), for those hashed
+        self.signed_by = ""
+        self.meta: dict = {}
+
+    def problem(self, text: str) -> None:
+        if text not in self.problems:  # the manifest and SHA256SUMS may name the same missing file
+            self.problems.append(text)
 
     def result(self) -> PackVerification:
-        return PackVerification(not self.problems, self.problems, self.checked)
+        ok = not self.problems
+        named = self.key is not None or self.expected_fingerprint is not None
+        return PackVerification(
+            ok,
+            self.problems,
+            len(self.actual),
+            ok and named and bool(self.signed_by),
+            self.signed_by,
+            self.meta,
+        )
 
     def run(self) -> PackVerification:
         infos = self.zf.infolist()
         if len(infos) > self.limits.max_members:
-            self.problems.append(
-                f"{self.label}: {len(infos)} members, over the limit of {self.limits.max_members}"
-            )
+            self.problem(f"{self.label}: {len(infos)} members, over the limit of {self.limits.max_members}")
             return self.result()
         members = self._members(infos)
         if sum(i.file_size for i in members.values()) > self.limits.max_total_bytes:
-            self.problems.append(
+            self.problem(
                 f"{self.label}: uncompressed size over the limit of {self.limits.max_total_bytes} bytes"
             )
             return self.result()
-        if SUMS not in members:
-            self.problems.append(f"{SUMS}: missing")
-            return self.result()
-        sums = self._read_sums(members[SUMS])
-        for name in members:
-            if name != SUMS and name not in sums:
-                self.problems.append(f"{name}: not listed in {SUMS}")
-        sizes = {}
-        for path, expected in sums.items():
-            if path not in members:
-                self.problems.append(f"{path}: missing")
-                continue
-            actual = self._hash(members[path])
-            if actual is not None:
-                self.checked += 1
-                sizes[path] = actual[1]
-                if actual[0] != expected:
-                    self.problems.append(f"{path}: SHA-256 mismatch")
-        if MANIFEST not in sums and MANIFEST not in members:
-            self.problems.append(f"{MANIFEST}: missing")
-        elif MANIFEST in members:
-            self._check_manifest(members[MANIFEST], sums, sizes)
+        for name in REQUIRED:
+            if name not in members:
+                self.problem(f"{name}: missing (every pack has it)")
+        for name, info in members.items():
+            if (hashed := self._hash(info)) is not None:
+                self.actual[name] = hashed
+        manifest_bytes = self._read_member(members, MANIFEST)
+        self._check_signature(members, manifest_bytes)
+        if manifest_bytes is not None:
+            self._check_manifest(manifest_bytes, members)
+        if SUMS in members:
+            self._check_sums(self._read_sums(members[SUMS]), members)
         return self.result()
 
     def _members(self, infos: list[zipfile.ZipInfo]) -> dict[str, zipfile.ZipInfo]:
@@ -344,21 +413,114 @@ class _Verifier:
             name = info.filename
             problem = member_name_problem(name)
             if problem:
-                self.problems.append(f"{name!r}: unsafe path ({problem})")
+                self.problem(f"{name!r}: unsafe path ({problem})")
             elif name in members:
-                self.problems.append(f"{name}: duplicate entry in the zip")
+                self.problem(f"{name}: duplicate entry in the zip")
             elif not info.is_dir():
                 members[name] = info
         return members
+
+    # --- the signature ---------------------------------------------------------------------------------
+
+    def _check_signature(self, members: dict[str, zipfile.ZipInfo], manifest: bytes | None) -> None:
+        embedded = self._embedded_key(members)
+        trusted: PublicKey | None
+        if self.expected_fingerprint is not None:
+            trusted = embedded if embedded and embedded.fingerprint == self.expected_fingerprint else None
+            if embedded and trusted is None:
+                self.problem(
+                    f"{KEY}: key mismatch: the pack's key has fingerprint {_short(embedded.fingerprint)}, "
+                    f"not the expected {_short(self.expected_fingerprint)}"
+                )
+        elif self.key is not None:
+            trusted = self.key
+            if embedded and embedded.fingerprint != self.key.fingerprint:
+                self.problem(
+                    f"{KEY}: key mismatch: the pack carries key {_short(embedded.fingerprint)}, "
+                    f"the given key is {_short(self.key.fingerprint)}"
+                )
+        else:
+            trusted = embedded
+        data = self._read_member(members, SIGNATURE)
+        if data is None:
+            return
+        signature = parse_signature(data)
+        if signature is None:
+            self.problem(f"{SIGNATURE}: not a base64 Ed25519 signature")
+        elif trusted is not None and manifest is not None:
+            if trusted.verifies(manifest, signature):
+                self.signed_by = trusted.fingerprint
+            else:
+                self.problem(
+                    f"{SIGNATURE}: signature invalid: {MANIFEST} was not signed by key "
+                    f"{_short(trusted.fingerprint)} (changed after signing, or signed by another key)"
+                )
+
+    def _embedded_key(self, members: dict[str, zipfile.ZipInfo]) -> PublicKey | None:
+        data = self._read_member(members, KEY)
+        if data is None:
+            return None
+        try:
+            return parse_public_key(data, KEY)
+        except PackKeyError:
+            self.problem(f"{KEY}: not an Ed25519 public key (PEM)")
+            return None
+
+    # --- the lists -------------------------------------------------------------------------------------
+
+    def _compare(self, path: str, sha: object, members: dict[str, zipfile.ZipInfo]) -> None:
+        if path not in members:
+            if path not in REQUIRED:  # those are named already
+                self.problem(f"{path}: missing")
+        elif path in self.actual and self.actual[path][0] != sha:
+            self.problem(f"{path}: SHA-256 mismatch")
+
+    def _check_manifest(self, data: bytes, members: dict[str, zipfile.ZipInfo]) -> None:
+        try:
+            manifest = json.loads(data.decode("utf-8"))
+            files = {f["path"]: f for f in manifest["files"] if isinstance(f["path"], str)}
+            evidence = [e for e in manifest["evidence"] if e.get("path") is not None]
+            fmt, meta = manifest.get("format"), manifest.get("meta") or {}
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            self.problem(f"{MANIFEST}: unreadable ({exc})")
+            return
+        if fmt != FORMAT:
+            self.problem(f"{MANIFEST}: format {fmt!r}, not {FORMAT}")
+        self.meta = meta if isinstance(meta, dict) else {}
+        for name in members:
+            if name not in OUTSIDE_MANIFEST and name not in files:
+                self.problem(f"{name}: not listed in {MANIFEST}")
+        for path, entry in files.items():
+            self._compare(path, entry.get("sha256"), members)
+            if path in self.actual and entry.get("size") != self.actual[path][1]:
+                self.problem(f"{path}: size in {MANIFEST} differs from the file")
+        for entry in evidence:
+            path = entry["path"]
+            listed = files.get(path)
+            if (
+                listed is None
+                or listed.get("sha256") != entry.get("sha256")
+                or listed.get("size") != entry.get("size")
+            ):
+                self.problem(
+                    f"{path}: evidence {entry.get('ref_no')} in {MANIFEST} disagrees with its file entry"
+                )
+
+    def _check_sums(self, sums: dict[str, str], members: dict[str, zipfile.ZipInfo]) -> None:
+        for name in members:
+            if name != SUMS and name not in sums:
+                self.problem(f"{name}: not listed in {SUMS}")
+        for path, sha in sums.items():
+            self._compare(path, sha, members)
+
+    # --- reading ---------------------------------------------------------------------------------------
 
     def _hash(self, info: zipfile.ZipInfo) -> tuple[str, int] | None:
         name = info.filename
         if info.file_size > self.limits.ratio_floor and info.file_size > self.limits.max_ratio * max(
             info.compress_size, 1
         ):
-            self.problems.append(
-                f"{name}: compression ratio over {self.limits.max_ratio:.0f} to 1 (zip bomb?)"
-            )
+            self.problem(f"{name}: compression ratio over {self.limits.max_ratio:.0f} to 1 (zip bomb?)")
             return None
         digest, n = hashlib.sha256(), 0
         try:
@@ -366,7 +528,7 @@ class _Verifier:
                 while chunk := fh.read(CHUNK):
                     n += len(chunk)
                     if n > self.budget:
-                        self.problems.append(f"{name}: exceeds the size limit")
+                        self.problem(f"{name}: exceeds the size limit")
                         return None
                     digest.update(chunk)
         except (
@@ -378,75 +540,53 @@ class _Verifier:
             NotImplementedError,
             ValueError,
         ) as exc:
-            self.problems.append(f"{name}: damaged in the zip ({exc})")
+            self.problem(f"{name}: damaged in the zip ({exc})")
             return None
         self.budget -= n
         return digest.hexdigest(), n
 
-    def _read_text(self, info: zipfile.ZipInfo) -> str:
+    def _read_member(self, members: dict[str, zipfile.ZipInfo], name: str) -> bytes | None:
+        """A small member's bytes, once its hash could be taken (None if missing or unreadable)."""
+        if name not in members or name not in self.actual:
+            return None
+        try:
+            return self._read_bytes(members[name])
+        except _Unreadable as exc:
+            self.problem(f"{name}: unreadable ({exc})")
+            return None
+
+    def _read_bytes(self, info: zipfile.ZipInfo) -> bytes:
         if info.file_size > self.limits.max_text_bytes:
             raise _Unreadable(f"larger than {self.limits.max_text_bytes} bytes")
         try:
             with self.zf.open(info) as fh:
                 data = fh.read(self.limits.max_text_bytes + 1)
-            if len(data) > self.limits.max_text_bytes:
-                raise _Unreadable(f"larger than {self.limits.max_text_bytes} bytes")
-            return data.decode("utf-8")
-        except (
-            zipfile.BadZipFile,
-            zlib.error,
-            EOFError,
-            RuntimeError,
-            NotImplementedError,
-            UnicodeDecodeError,
-        ) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError) as exc:
             raise _Unreadable(str(exc)) from None
+        if len(data) > self.limits.max_text_bytes:
+            raise _Unreadable(f"larger than {self.limits.max_text_bytes} bytes")
+        return data
 
     def _read_sums(self, info: zipfile.ZipInfo) -> dict[str, str]:
         try:
-            text = self._read_text(info)
-        except _Unreadable as exc:
-            self.problems.append(f"{SUMS}: unreadable ({exc})")
+            text = self._read_bytes(info).decode("utf-8")
+        except (_Unreadable, UnicodeDecodeError) as exc:
+            self.problem(f"{SUMS}: unreadable ({exc})")
             return {}
         sums: dict[str, str] = {}
         for n, line in enumerate(text.splitlines(), 1):
             m = _SUMS_LINE.fullmatch(line)
             if not m:
-                self.problems.append(f"{SUMS}: line {n} is not in sha256sum format")
+                self.problem(f"{SUMS}: line {n} is not in sha256sum format")
             elif member_name_problem(m[2]) or m[2] == SUMS:
-                self.problems.append(f"{SUMS}: line {n} names an unsafe path {m[2]!r}")
+                self.problem(f"{SUMS}: line {n} names an unsafe path {m[2]!r}")
             elif m[2] in sums:
-                self.problems.append(f"{m[2]}: listed twice in {SUMS}")
+                self.problem(f"{m[2]}: listed twice in {SUMS}")
             else:
                 sums[m[2]] = m[1].lower()
         return sums
 
-    def _check_manifest(self, info: zipfile.ZipInfo, sums: dict[str, str], sizes: dict[str, int]) -> None:
-        try:
-            manifest = json.loads(self._read_text(info))
-            files = {f["path"]: f for f in manifest["files"]}
-            evidence = [e for e in manifest["evidence"] if e.get("path") is not None]
-        except (_Unreadable, ValueError, KeyError, TypeError, AttributeError) as exc:
-            self.problems.append(f"{MANIFEST}: unreadable ({exc})")
-            return
-        for path in sums:
-            if path != MANIFEST and path not in files:
-                self.problems.append(f"{path}: not listed in {MANIFEST}")
-        for path, entry in files.items():
-            if path not in sums:
-                self.problems.append(f"{path}: in {MANIFEST} but not in {SUMS}")
-            elif entry.get("sha256") != sums[path]:
-                self.problems.append(f"{path}: SHA-256 in {MANIFEST} differs from {SUMS}")
-            elif path in sizes and entry.get("size") != sizes[path]:
-                self.problems.append(f"{path}: size in {MANIFEST} differs from the file")
-        for entry in evidence:
-            path = entry["path"]
-            listed = files.get(path)
-            if (
-                listed is None
-                or listed.get("sha256") != entry.get("sha256")
-                or listed.get("size") != entry.get("size")
-            ):
-                self.problems.append(
-                    f"{path}: evidence {entry.get('ref_no')} in {MANIFEST} disagrees with its file entry"
-                )
+
+def _short(fingerprint: str) -> str:
+    """The first 16 hex digits, grouped: enough to tell two keys apart in a message."""
+    return grouped(fingerprint[:16]) + "…"
