@@ -56,6 +56,8 @@ class OutFile(click.Path):
         super().__init__(path_type=Path, dir_okay=False)
 
     def convert(self, value, param, ctx):
+        if not str(value).strip():
+            self.fail("an empty file name (ชื่อไฟล์ว่าง)", param, ctx)
         path = super().convert(value, param, ctx)
         parent = Path(path).parent
         if not parent.is_dir():

@@ -36,7 +36,7 @@ def store(tmp_path):
 def test_put_stream_stores_under_its_sha256_read_only(store):
     data = "หนังสือคำสั่ง ที่ ตช ๐๐๒๙.๙๓/๑๔๖๑".encode()
     blob = store.put_stream(io.BytesIO(data))
-    assert blob == StoredBlob(sha(data), len(data))
+    assert blob == StoredBlob(sha(data), len(data), new=True)
     path = store.root / blob.sha256[:2] / blob.sha256[2:4] / blob.sha256
     assert store.path(blob.sha256) == path
     assert path.read_bytes() == data
@@ -59,7 +59,7 @@ def test_identical_blob_is_not_rewritten(store):
     first = store.put_stream(io.BytesIO(b"same"))
     inode = store.path(first.sha256).stat().st_ino
     second = store.put_stream(io.BytesIO(b"same"))
-    assert second == first
+    assert (second.sha256, second.size, first.new, second.new) == (first.sha256, first.size, True, False)
     assert store.path(first.sha256).stat().st_ino == inode
     assert list(store.iter_all()) == [first.sha256]
     assert leftovers(store.root) == []

@@ -37,7 +37,7 @@ from lakthan.indicators.cli import score as score_cmd
 from lakthan.indicators.models import Criterion, IndicatorReport, LibraryVersion, SignOffEvent
 from lakthan.lib.canonical import json_sha256
 from lakthan.lib.timezones import BANGKOK
-from lakthan.reports import sealing
+from lakthan.reports import issuing, sealing
 from lakthan.reports.cli import report as report_cmd
 from lakthan.reports.context import context_from_json, context_to_json
 from lakthan.reports.services import FORMATS, build_context, build_pack, render
@@ -216,7 +216,7 @@ def test_new_revisions_do_not_reach_the_signed_report_until_it_is_signed_again(s
     assert pinned_shas(report) == before
     assert [e.sha256 for e in build_context(report).evidence] == list(before.values())
     pack = tmp_path / "pack.zip"
-    build_pack(report, pack)
+    build_pack(report, pack, signer=issuing.signer())
     with zipfile.ZipFile(pack) as z:
         shipped = {
             hashlib.sha256(z.read(e.filename)).hexdigest()
@@ -433,7 +433,7 @@ def test_signed_report_renders_to_the_same_bytes_and_the_pack_holds_them(signed,
     first = {fmt: render(report, fmt) for fmt in FORMATS}
     assert {fmt: render(fresh(report), fmt) for fmt in FORMATS} == first
     pack = tmp_path / "pack.zip"
-    build_pack(report, pack)
+    build_pack(report, pack, signer=issuing.signer())
     with zipfile.ZipFile(pack) as z:
         assert {fmt: z.read(f"report/report.{fmt}") for fmt in FORMATS} == first
     # dated at the signature: DOCX core properties and zip entries, PDF metadata via the HTML

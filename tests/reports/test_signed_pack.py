@@ -155,8 +155,12 @@ def test_a_pinned_report_ships_the_proofs_it_pinned(world, tmp_path):
     from lakthan.reports.issuing import issue_pack
 
     report = sign(world)
-    pinned = proofs.as_json([proofs.Proof("proofs/log-checkpoint.txt", "pinned note\n", "จุด", "point")])
-    IndicatorReport.objects.filter(pk=report.pk).update(pinned={"proofs": pinned}, pinned_sha256="ab" * 32)
+    # what was pinned at the signature, not what the log holds now
+    pin = {
+        **report.pinned,
+        "proofs": proofs.as_json([proofs.Proof("proofs/log-checkpoint.txt", "pinned note\n", "จุด", "point")]),
+    }
+    IndicatorReport.objects.filter(pk=report.pk).update(pinned=pin, pinned_sha256="ab" * 32)
     report.refresh_from_db()
     issue_pack(report, tmp_path / "p.zip", "x")
     files = members(tmp_path / "p.zip")

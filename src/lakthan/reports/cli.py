@@ -148,9 +148,7 @@ def pack_verify(zipfile, key_file, key_url, fingerprint) -> None:
 
 
 @pack.command("key")
-@click.option(
-    "--out", type=click.Path(path_type=Path, dir_okay=False), help="write the PEM here (default: print it)"
-)
+@click.option("--out", type=OutFile(), help="write the PEM here (default: print it)")
 def pack_key(out) -> None:
     """The agency's public pack-signing key (PEM) and its fingerprint, for evaluators."""
     from lakthan.evidence.engines.pack_signing import grouped
