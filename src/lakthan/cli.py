@@ -28,7 +28,7 @@ def setup_django() -> None:
         from django.core.management import call_command
 
         call_command("migrate", interactive=False, verbosity=0)
-    from lakthan.indicators.services import ensure_bundled_libraries
+    from lakthan.indicators.libraries import ensure_bundled_libraries
 
     ensure_bundled_libraries()
 

@@ -4,6 +4,7 @@ import pytest
 
 from lakthan.core.errors import InvalidInput, Locked, NotFound
 from lakthan.core.models import AuditEntry
+from lakthan.indicators import libraries
 from lakthan.indicators import services as ind
 from lakthan.indicators.models import CriterionResult, SignOffEvent
 
@@ -14,7 +15,7 @@ def decide(report, met: set[int]):
 
 
 def test_bundled_library_loads_once_and_has_ten_items(org):
-    assert ind.ensure_bundled_libraries() == 0  # already loaded by the fixture, unchanged
+    assert libraries.ensure_bundled_libraries() == 0  # already loaded by the fixture, unchanged
     assert org.indicator.criteria.count() == 10
     assert org.indicator.parent.code == "9"
     assert org.report.results.count() == 10
@@ -99,7 +100,7 @@ def test_round_period_is_the_fiscal_year_in_be(org):
 def test_bad_library_file_is_refused_whole(org, tmp_path):
     from lakthan.indicators.models import Indicator
 
-    good = (ind.BUNDLED_DIR / "opdc-2556.yaml").read_text(encoding="utf-8")
+    good = (libraries.BUNDLED_DIR / "opdc-2556.yaml").read_text(encoding="utf-8")
     bad = tmp_path / "bad.yaml"
     # a valid library under a new URN, broken near the end: nothing of it may be loaded
     text = good.replace("urn:lakthan:opdc:2556", "urn:lakthan:test:2556")
@@ -107,8 +108,8 @@ def test_bad_library_file_is_refused_whole(org, tmp_path):
     lines.append("bogus_top_level_key: 1")
     bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
     before = Indicator.objects.count()
-    with pytest.raises(ind.LibraryInvalid) as err:
-        ind.load_library_file(bad)
+    with pytest.raises(libraries.LibraryInvalid) as err:
+        libraries.load_library_file(bad)
     assert str(err.value).startswith(f"{bad}:")
     assert Indicator.objects.count() == before
 
@@ -118,7 +119,7 @@ def small_library_round(org):
     """The test library with a milestone and two linear indicators, in an agreement of weight 50/25/25."""
     from pathlib import Path
 
-    ind.load_library_file(Path(__file__).parent / "data" / "valid_small.yaml")
+    libraries.load_library_file(Path(__file__).parent / "data" / "valid_small.yaml")
     lines = [
         (ind.find_indicator(code, 2557), Decimal(w)) for code, w in (("2", 50), ("1.10", 25), ("1.11", 25))
     ]

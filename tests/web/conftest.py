@@ -26,8 +26,9 @@ def site(db, django_user_model):
     from lakthan.core.services import add_person, add_unit
     from lakthan.evidence import services as ev
     from lakthan.indicators import services as ind
+    from lakthan.indicators.libraries import ensure_bundled_libraries
 
-    ind.ensure_bundled_libraries()
+    ensure_bundled_libraries()
     bureau = add_unit("WEB", "สำนักงานทดสอบเว็บ", name_en="Web Test Bureau")
     it = add_unit("WEB-IT", "ศูนย์สารสนเทศทดสอบ", parent="WEB", name_en="Test IT Centre")
     other = add_unit("WEB-D2", "กองทดสอบ 2", parent="WEB", name_en="Test Division 2")

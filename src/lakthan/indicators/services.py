@@ -1,13 +1,11 @@
-"""Indicator services: loading libraries, agreements and rounds, results, scoring, sign-off."""
+"""Indicator services: agreements and rounds, results, scoring, sign-off (libraries: libraries.py)."""
 
 from __future__ import annotations
 
 import functools
-import hashlib
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,96 +14,16 @@ from lakthan.core import audit
 from lakthan.core.errors import InvalidInput, Locked, NotFound
 from lakthan.core.models import Person, Unit
 from lakthan.indicators.engines import periods, scoring
-from lakthan.indicators.engines.library_schema import LibraryDef, LibraryError, load_library
 from lakthan.indicators.models import (
     Agreement,
     AgreementIndicator,
     Assignment,
-    Criterion,
     CriterionResult,
     Indicator,
     IndicatorReport,
-    Library,
     Round,
     SignOffEvent,
 )
-
-BUNDLED_DIR = Path(__file__).resolve().parent / "library"
-
-
-class LibraryInvalid(InvalidInput):
-    def __init__(self, error: LibraryError):
-        self.error = error
-        super().__init__(str(error), str(error))
-
-
-def validate_library_file(path: Path) -> LibraryDef:
-    try:
-        return load_library(Path(path))
-    except LibraryError as exc:
-        raise LibraryInvalid(exc) from None
-
-
-@transaction.atomic
-def load_library_file(path: Path, actor: str = audit.SYSTEM) -> Library:
-    """Validate the whole file first, then write it in one transaction (all or nothing)."""
-    definition = validate_library_file(path)
-    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    library, _ = Library.objects.update_or_create(
-        urn=definition.urn,
-        defaults={
-            "name_th": definition.name_th,
-            "name_en": definition.name_en,
-            "version": definition.version,
-            "source_file": Path(path).name,
-            "sha256": digest,
-        },
-    )
-    by_code: dict[str, Indicator] = {}
-    for ind in definition.indicators:
-        indicator, _ = Indicator.objects.update_or_create(
-            urn=ind.urn,
-            defaults={
-                "library": library,
-                "code": ind.code,
-                "name_th": ind.name_th,
-                "name_en": ind.name_en,
-                "unit_th": ind.unit_th,
-                "scheme": _scheme_json(ind.scheme),
-                "order": ind.order,
-                "scoring_note_th": "\n".join(ind.scoring_note_th),
-                "scoring_note_en": "\n".join(ind.scoring_note_en),
-                "parent": by_code.get(ind.parent_code) if ind.parent_code else None,
-            },
-        )
-        by_code[ind.code] = indicator
-        for crit in ind.criteria:
-            Criterion.objects.update_or_create(
-                urn=crit.urn,
-                defaults={
-                    "indicator": indicator,
-                    "number": crit.number,
-                    "title_th": crit.title_th,
-                    "title_en": crit.title_en,
-                    "explanation_th": list(crit.explanation_th),
-                    "explanation_en": list(crit.explanation_en),
-                    "level": crit.level,
-                    "reconstructed": crit.reconstructed,
-                    "check_urns": list(crit.checks),
-                },
-            )
-    audit.record(actor, "library.load", library)
-    return library
-
-
-def _scheme_json(scheme: scoring.Scheme | None) -> dict | None:
-    if scheme is None:
-        return None
-    return {
-        "kind": scheme.kind,
-        "thresholds": [str(t) for t in scheme.thresholds],
-        "direction": scheme.direction,
-    }
 
 
 def scheme_of(indicator: Indicator) -> scoring.Scheme:
@@ -121,28 +39,24 @@ def scheme_of(indicator: Indicator) -> scoring.Scheme:
     )
 
 
-def ensure_bundled_libraries() -> int:
-    """Load every bundled library whose file changed since it was last loaded. Returns how many loaded."""
-    loaded = 0
-    for path in sorted(BUNDLED_DIR.glob("*.yaml")):
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        if not Library.objects.filter(source_file=path.name, sha256=digest).exists():
-            load_library_file(path)
-            loaded += 1
-    return loaded
-
-
 # --- agreements, rounds, assignments ---------------------------------------------------------
 
 
-def find_indicator(code: str, fiscal_year: int | None = None) -> Indicator:
-    """The indicator with this code: the one already in that year's agreements, else the one from that
+def find_indicator(code: str, fiscal_year: int | None = None, unit: Unit | None = None) -> Indicator:
+    """The indicator with this code: the one ``unit``'s agreement of that year binds, if given; else,
+    among libraries not replaced, the one already in that year's agreements, else the one from that
     year's library, else from the most recently loaded library that defines the code."""
-    qs = Indicator.objects.filter(code=code)
+    if unit is not None and fiscal_year is not None:
+        line = AgreementIndicator.objects.filter(
+            agreement__unit=unit, agreement__fiscal_year=fiscal_year, indicator__code=code
+        ).first()
+        if line is not None:
+            return line.indicator
+    qs = Indicator.objects.filter(code=code, library__replaced_by__isnull=True)
     if fiscal_year is not None:
         for narrowed in (
             qs.filter(agreementindicator__agreement__fiscal_year=fiscal_year).distinct(),
-            qs.filter(library__urn__endswith=f":{fiscal_year}"),
+            qs.filter(library__fiscal_year=fiscal_year),
         ):
             if narrowed.exists():
                 qs = narrowed
@@ -178,6 +92,7 @@ def set_agreement(
                 f"ตัวชี้วัด {indicator.code} ไม่มีเกณฑ์การให้คะแนน",
                 f"indicator {indicator.code} has no scoring scheme",
             )
+        _bind_by_code(agreement, indicator, actor)
         AgreementIndicator.objects.update_or_create(
             agreement=agreement, indicator=indicator, defaults={"weight": weight}
         )
@@ -187,6 +102,46 @@ def set_agreement(
     if total != 100:
         warnings.append(f"น้ำหนักรวมของคำรับรองเป็น {total} ไม่ใช่ 100 / weights sum to {total}, not 100")
     return AgreementResult(agreement, total, warnings)
+
+
+def _bind_by_code(agreement: Agreement, indicator: Indicator, actor: str) -> None:
+    """One line per code: a line binding another library's indicator of this code is rebound to
+    ``indicator`` (with its assignments) while that indicator has no report in the agreement yet."""
+    line = (
+        agreement.lines.filter(indicator__code=indicator.code)
+        .exclude(indicator=indicator)
+        .select_related("indicator__library")
+        .first()
+    )
+    if line is None:
+        new = not agreement.lines.filter(indicator=indicator).exists()
+        if new and Indicator.objects.filter(pk=indicator.pk, library__replaced_by__isnull=False).exists():
+            raise InvalidInput(
+                f"คลังตัวชี้วัด {indicator.library.urn} ถูกแทนแล้ว: ใช้ตัวชี้วัด {indicator.code} ของคลังใหม่",
+                f"library {indicator.library.urn} has been replaced: use indicator {indicator.code} of the new one",
+            )
+        return
+    old = line.indicator
+    if IndicatorReport.objects.filter(round__agreement=agreement, indicator=old).exists():
+        raise InvalidInput(
+            f"ตัวชี้วัด {indicator.code} ในคำรับรองของ {agreement.unit.code} ปีงบประมาณ {agreement.fiscal_year} "
+            f"ผูกกับ {old.urn} ซึ่งมีรายงานแล้ว จึงเปลี่ยนไปใช้ {indicator.urn} ไม่ได้",
+            f"indicator {indicator.code} in the agreement of {agreement.unit.code} for FY "
+            f"{agreement.fiscal_year} is bound to {old.urn}, which already has reports; it cannot be "
+            f"rebound to {indicator.urn}",
+        )
+    before = audit.snapshot(line)
+    line.indicator = indicator
+    line.save(update_fields=["indicator"])
+    audit.record(actor, "agreement.rebind", line, before)
+    for a in Assignment.objects.filter(unit=agreement.unit, indicator=old, fiscal_year=agreement.fiscal_year):
+        if Assignment.objects.filter(
+            unit=a.unit, indicator=indicator, fiscal_year=a.fiscal_year, person=a.person, role=a.role
+        ).exists():
+            a.delete()
+        else:
+            a.indicator = indicator
+            a.save(update_fields=["indicator"])
 
 
 def _check_fiscal_year(fiscal_year: int) -> None:
@@ -212,13 +167,15 @@ def get_report(
             f"รอบการประเมินต้องเป็น ๖ ๙ หรือ ๑๒ เดือน (ได้ {months})",
             f"round must be 6, 9 or 12 months (got {months})",
         )
-    indicator = find_indicator(indicator_code, fiscal_year)
     agreement = Agreement.objects.filter(unit=unit, fiscal_year=fiscal_year).first()
-    if agreement is None or not agreement.lines.filter(indicator=indicator).exists():
+    line = agreement.lines.filter(indicator__code=indicator_code).first() if agreement else None
+    if line is None:
+        find_indicator(indicator_code, fiscal_year)  # no such indicator at all: say that
         raise NotFound(
             f"ตัวชี้วัด {indicator_code} ไม่อยู่ในคำรับรองของ {unit.code} ปีงบประมาณ {fiscal_year}",
             f"indicator {indicator_code} is not in the agreement of {unit.code} for FY {fiscal_year}",
         )
+    indicator = line.indicator
     if not create:
         report = IndicatorReport.objects.filter(
             round__agreement=agreement, round__months=months, indicator=indicator
