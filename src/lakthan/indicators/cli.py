@@ -45,18 +45,116 @@ def library_validate(files) -> None:
 
 @library.command("load")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-def library_load(files) -> None:
-    """Validate every file, then load them all in one transaction (nothing loaded if any is bad)."""
+@click.option(
+    "--replace",
+    metavar="URN",
+    default=None,
+    help="the URN of a library this one replaces (it may then define the same indicator codes)",
+)
+def library_load(files, replace) -> None:
+    """Validate every file, then load each as its library's next version, all in one transaction."""
     from django.db import transaction
 
-    from lakthan.indicators.services import load_library_file, validate_library_file
+    from lakthan.core.errors import InvalidInput
+    from lakthan.indicators.libraries import load_library_file, validate_library_file
 
+    if replace and len(files) != 1:
+        raise InvalidInput("--replace ใช้กับไฟล์เดียวเท่านั้น", "--replace takes exactly one FILE")
     for path in files:
         validate_library_file(path)
     with transaction.atomic():
         for path in files:
-            lib = load_library_file(path, actor="cli")
-            console.print(f"loaded {lib.urn} from {path}")
+            r = load_library_file(path, actor="cli", replace=replace)
+            v = r.version
+            if r.loaded:
+                added = f"; {r.results_added} item result(s) added to open reports" if r.results_added else ""
+                console.print(
+                    f"loaded {r.library.urn} version {v.number} ({v.version}, {v.origin}) from {path}{added}",
+                    soft_wrap=True,
+                )
+            else:
+                console.print(
+                    f"unchanged: {path} is version {v.number} of {r.library.urn} already; nothing loaded",
+                    soft_wrap=True,
+                )
+            if r.replaced is not None:
+                console.print(f"{r.replaced.urn} is now replaced by {r.library.urn}", soft_wrap=True)
+
+
+def library_json(lib) -> dict:
+    from django.utils import timezone
+
+    versions = sorted(lib.versions.all(), key=lambda v: v.number)
+    current = versions[-1] if versions else None
+    return {
+        "urn": lib.urn,
+        "name_th": lib.name_th,
+        "name_en": lib.name_en,
+        "fiscal_year": lib.fiscal_year,
+        "current_version": current.number if current else None,
+        "version": lib.version,
+        "origin": lib.origin,
+        "replaced_by": lib.replaced_by.urn if lib.replaced_by else None,
+        "versions": [
+            {
+                "number": v.number,
+                "version": v.version,
+                "sha256": v.sha256,
+                "origin": v.origin,
+                "source_file": v.source_file,
+                "loaded_at": timezone.localtime(v.loaded_at).isoformat(),
+                "loaded_by": v.loaded_by,
+            }
+            for v in versions
+        ],
+    }
+
+
+@library.command("list")
+@click.option("--json", "as_json", is_flag=True)
+def library_list(as_json) -> None:
+    """Every library: fiscal year, current version, origin, what replaced it, and all its versions."""
+    from lakthan.indicators.libraries import libraries
+
+    data = [library_json(lib) for lib in libraries()]
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for lib in data:
+        replaced = f"  replaced by {lib['replaced_by']}" if lib["replaced_by"] else ""
+        console.print(
+            f"{lib['urn']}  FY {lib['fiscal_year'] or '-'}  current version {lib['current_version']} "
+            f"({lib['version']}, {lib['origin']}){replaced}",
+            soft_wrap=True,
+            highlight=False,
+        )
+        for v in reversed(lib["versions"]):
+            console.print(
+                f"  v{v['number']}  {v['version']}  {v['sha256'][:12]}  {v['origin']}  "
+                f"{v['loaded_at'][:16].replace('T', ' ')}  {v['loaded_by'] or '-'}  {v['source_file']}",
+                soft_wrap=True,
+                highlight=False,
+            )
+
+
+@library.command("show")
+@click.argument("urn")
+@click.option("--version", "number", type=int, default=None, help="version number (default: the current one)")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="write it to FILE")
+def library_show(urn, number, out) -> None:
+    """The YAML of a stored library version, byte for byte as it was loaded."""
+    from lakthan.indicators.libraries import get_version, version_bytes
+    from lakthan.lib.files import write_atomic
+
+    version = get_version(urn, number)
+    data = version_bytes(version)
+    if out is None:
+        click.echo(data, nl=False)
+        return
+    write_atomic(out, data)
+    console.print(
+        f"wrote version {version.number} of {urn} to {out} (sha256 {version.sha256})", soft_wrap=True
+    )
 
 
 @click.group()
@@ -205,7 +303,8 @@ def assign(unit_code, fy, indicator, person_id, role) -> None:
     person = Person.objects.filter(pk=person_id).first()
     if person is None:
         raise NotFound(f"ไม่พบบุคคลหมายเลข {person_id}", f"no person #{person_id}")
-    assign_person(get_unit(unit_code), find_indicator(indicator, fy), fy, person, role, actor="cli")
+    unit = get_unit(unit_code)
+    assign_person(unit, find_indicator(indicator, fy, unit=unit), fy, person, role, actor="cli")
     console.print(f"{person.display_name}: {role} of {indicator} in {unit_code} FY {fy}")
 
 
