@@ -191,6 +191,11 @@ def test_replace_takes_over_the_codes_and_keeps_what_already_refers_to_the_old(o
     # loading the replaced library again makes a version but takes nothing back
     libraries.load_library_file(stricter(tmp_path))
     assert ind.find_indicator("9.2", 2556).library == new
+    # naming the library that replaced it brings it back (the same bytes: no new version)
+    back = libraries.load_library_file(stricter(tmp_path), replace=new.urn)
+    assert not back.loaded and ind.find_indicator("9.2", 2556).library.urn == OPDC
+    assert Library.objects.get(urn=OPDC).replaced_by is None
+    assert Library.objects.get(urn=new.urn).replaced_by.urn == OPDC
     with pytest.raises(NotFound, match="no library urn:lakthan:none:2556 to replace"):
         libraries.load_library_file(
             other_urn(tmp_path, "urn:lakthan:x:2556"), replace="urn:lakthan:none:2556"
