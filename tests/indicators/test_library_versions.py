@@ -256,6 +256,18 @@ def test_a_changed_bundled_file_is_loaded_when_the_current_version_is_bundled(or
     assert org.indicator.scheme["thresholds"] == ["3", "5", "7", "9", "10"]
 
 
+def test_a_program_upgrade_of_a_replaced_bundled_library_loads_and_stays_replaced(org, tmp_path, monkeypatch):
+    libraries.load_library_file(other_urn(tmp_path), replace=OPDC)
+    shipped = tmp_path / "shipped"
+    shipped.mkdir()
+    stricter(shipped, "opdc-2556.yaml")
+    monkeypatch.setattr(libraries, "BUNDLED_DIR", shipped)
+    assert libraries.ensure_bundled_libraries() == 1  # no code conflict: a replaced library defines none
+    opdc = Library.objects.get(urn=OPDC)
+    assert opdc.versions.count() == 2 and opdc.replaced_by.urn == "urn:lakthan:agency:2556"
+    assert ind.find_indicator("9.2", 2556).library.urn == "urn:lakthan:agency:2556"
+
+
 def test_a_bundled_file_that_clashes_with_an_agency_library_is_left_out(org, tmp_path, monkeypatch, caplog):
     libraries.load_library_file(other_urn(tmp_path), replace=OPDC)
     shipped = tmp_path / "shipped"
