@@ -19,10 +19,10 @@ def _private_blob_store(settings, tmp_path):
 @pytest.fixture
 def org(db):
     from lakthan.core.services import add_person, add_unit
-    from lakthan.indicators import libraries
     from lakthan.indicators import services as ind
+    from lakthan.indicators.libraries import ensure_bundled_libraries
 
-    libraries.ensure_bundled_libraries()
+    ensure_bundled_libraries()
     bureau = add_unit("B", "สำนักงานทดสอบ", name_en="Test Bureau")
     division = add_unit("B-IT", "ศูนย์เทคโนโลยีสารสนเทศ", parent="B")
     other = add_unit("X", "สำนักงานอื่น")
@@ -115,10 +115,10 @@ def world(db, django_user_model):
     from lakthan.core.models import RoleGrant
     from lakthan.core.services import add_person, add_unit
     from lakthan.evidence import services as ev
-    from lakthan.indicators import libraries
     from lakthan.indicators import services as ind
+    from lakthan.indicators.libraries import ensure_bundled_libraries
 
-    libraries.ensure_bundled_libraries()
+    ensure_bundled_libraries()
     a = add_unit("A", "สำนักงาน ก", name_en="Bureau A")
     a1 = add_unit("A-1", "กอง ก ๑", parent="A", name_en="Division A-1")
     b = add_unit("B", "สำนักงาน ข", name_en="Bureau B")

@@ -13,10 +13,10 @@ from lakthan.checks.services import run_check
 def demo_org(db):
     from lakthan import demo_data as D
     from lakthan.core.services import add_unit
-    from lakthan.indicators import libraries
     from lakthan.indicators import services as ind
+    from lakthan.indicators.libraries import ensure_bundled_libraries
 
-    libraries.ensure_bundled_libraries()
+    ensure_bundled_libraries()
     for code, parent, kind, name_th, name_en, abbr in D.UNITS:
         add_unit(code, name_th, name_en=name_en, parent=parent, kind=kind, abbreviation_th=abbr)
     from lakthan.core.models import Unit

@@ -25,10 +25,10 @@ def site(db, django_user_model):
     5 items met, 2 not met, 3 undecided (score 5, weighted 0.15) and one linked and one expired document."""
     from lakthan.core.services import add_person, add_unit
     from lakthan.evidence import services as ev
-    from lakthan.indicators import libraries
     from lakthan.indicators import services as ind
+    from lakthan.indicators.libraries import ensure_bundled_libraries
 
-    libraries.ensure_bundled_libraries()
+    ensure_bundled_libraries()
     bureau = add_unit("WEB", "สำนักงานทดสอบเว็บ", name_en="Web Test Bureau")
     it = add_unit("WEB-IT", "ศูนย์สารสนเทศทดสอบ", parent="WEB", name_en="Test IT Centre")
     other = add_unit("WEB-D2", "กองทดสอบ 2", parent="WEB", name_en="Test Division 2")

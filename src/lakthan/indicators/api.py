@@ -1,17 +1,20 @@
-"""API of the indicators: the library, a unit's rounds, and each item's result."""
+"""API of the indicators: the library, its versions, a unit's rounds, and each item's result."""
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+import json
+
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, renderers, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from lakthan.core import roles
 from lakthan.core.api_access import ID, int_param, require
 from lakthan.core.services import actor_name
-from lakthan.indicators import libraries
+from lakthan.indicators import libraries as libs
 from lakthan.indicators import services as ind
 from lakthan.indicators.models import Criterion, CriterionResult, Indicator, Library, LibraryVersion, Round
 
@@ -63,45 +66,6 @@ class ResultSerializer(serializers.ModelSerializer):
 class ResultUpdateSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=CriterionResult.Status.values)
     note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
-
-
-class LibraryVersionSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = LibraryVersion
-        fields = ["number", "version", "sha256", "origin", "source_file", "loaded_at", "loaded_by"]
-
-
-class LibrarySerializer(serializers.ModelSerializer):
-    versions = LibraryVersionSerializer(many=True, read_only=True)
-    replaced_by = serializers.SlugRelatedField(slug_field="urn", read_only=True)
-
-    class Meta:
-        model = Library
-        fields = [
-            "id",
-            "urn",
-            "name_th",
-            "name_en",
-            "fiscal_year",
-            "version",
-            "origin",
-            "replaced_by",
-            "versions",
-        ]
-
-
-class LibraryViewSet(viewsets.ReadOnlyModelViewSet):
-    """Indicator libraries with every version loaded; ``versions/<n>/`` gives a version's YAML as loaded."""
-
-    lookup_value_regex = ID
-    serializer_class = LibrarySerializer
-    queryset = Library.objects.select_related("replaced_by").prefetch_related("versions").order_by("urn")
-
-    @extend_schema(responses={(200, "application/yaml"): str})
-    @action(detail=True, methods=["get"], url_path=r"versions/(?P<number>[0-9]{1,9})")
-    def version_text(self, request, pk=None, number=None):
-        version = libraries.get_version(self.get_object(), int(number))
-        return HttpResponse(version.content, content_type="application/yaml; charset=utf-8")
 
 
 class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
@@ -169,6 +133,96 @@ class ResultViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             actor=actor_name(request.user),
         )
         return Response(ResultSerializer(updated).data)
+
+
+class LibraryVersionSerializer(serializers.ModelSerializer):
+    library = serializers.SlugRelatedField(slug_field="urn", read_only=True)
+    has_text = serializers.SerializerMethodField()
+
+    class Meta:
+        model = LibraryVersion
+        fields = [
+            "library",
+            "number",
+            "version",
+            "sha256",
+            "origin",
+            "source_file",
+            "loaded_at",
+            "loaded_by",
+            "has_text",
+        ]
+
+    def get_has_text(self, obj: LibraryVersion) -> bool:
+        return bool(obj.content)
+
+
+class LibrarySerializer(serializers.ModelSerializer):
+    replaced_by = serializers.SlugRelatedField(slug_field="urn", read_only=True)
+    current_version = serializers.SerializerMethodField()
+    versions = LibraryVersionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Library
+        fields = [
+            "id",
+            "urn",
+            "name_th",
+            "name_en",
+            "fiscal_year",
+            "current_version",
+            "version",
+            "origin",
+            "replaced_by",
+            "versions",
+        ]
+
+    def get_current_version(self, obj: Library) -> int | None:
+        return max((v.number for v in obj.versions.all()), default=None)
+
+
+class YamlTextRenderer(renderers.BaseRenderer):
+    """A stored library version's file as it was loaded; anything else (an error) as JSON, which is YAML."""
+
+    media_type = "application/yaml"
+    format = "yaml"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, bytes):
+            return data
+        return json.dumps(data, ensure_ascii=False).encode()
+
+
+class LibraryViewSet(viewsets.ReadOnlyModelViewSet):
+    """The indicator libraries and every version loaded (reference data, the same for every unit)."""
+
+    lookup_value_regex = ID
+    serializer_class = LibrarySerializer
+    queryset = Library.objects.select_related("replaced_by").prefetch_related("versions").order_by("urn")
+
+    @extend_schema(
+        responses={
+            (200, "application/json"): LibraryVersionSerializer,
+            (200, "application/yaml"): OpenApiTypes.STR,
+        }
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="versions/(?P<number>[0-9]{1,9})",
+        renderer_classes=[renderers.JSONRenderer, YamlTextRenderer],
+    )
+    def version(self, request, pk=None, number=None):
+        """A stored version: its description as JSON, or with ?format=yaml (or Accept: application/yaml)
+        the YAML file byte for byte as it was loaded."""
+        library = self.get_object()
+        version = library.versions.filter(number=int(number or 0)).select_related("library").first()
+        if version is None:
+            raise NotFound("no such version of this library")
+        if request.accepted_renderer.format == "yaml":
+            return Response(libs.version_bytes(version))
+        return Response(LibraryVersionSerializer(version).data)
 
 
 ROUTES = [

@@ -46,77 +46,115 @@ def library_validate(files) -> None:
 @library.command("load")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
-    "--replace", default=None, metavar="URN", help="the library whose indicator codes this one takes over"
+    "--replace",
+    metavar="URN",
+    default=None,
+    help="the URN of a library this one replaces (it may then define the same indicator codes)",
 )
 def library_load(files, replace) -> None:
-    """Validate every file, then load them all in one transaction (nothing loaded if any is bad).
-    A file of a URN already loaded becomes its next version; the earlier versions stay."""
+    """Validate every file, then load each as its library's next version, all in one transaction."""
     from django.db import transaction
 
+    from lakthan.core.errors import InvalidInput
     from lakthan.indicators.libraries import load_library_file, validate_library_file
 
+    if replace and len(files) != 1:
+        raise InvalidInput("--replace ใช้กับไฟล์เดียวเท่านั้น", "--replace takes exactly one FILE")
     for path in files:
         validate_library_file(path)
     with transaction.atomic():
         for path in files:
-            loaded = load_library_file(path, actor="cli", replace=replace)
-            lib, v = loaded.library, loaded.version
-            if loaded.new:
-                console.print(f"loaded {lib.urn} version {v.number} ({v.version}, {v.origin}) from {path}")
+            r = load_library_file(path, actor="cli", replace=replace)
+            v = r.version
+            if r.loaded:
+                added = f"; {r.results_added} item result(s) added to open reports" if r.results_added else ""
+                console.print(
+                    f"loaded {r.library.urn} version {v.number} ({v.version}, {v.origin}) from {path}{added}",
+                    soft_wrap=True,
+                )
             else:
-                console.print(f"{lib.urn}: {path} is the same as version {v.number}; nothing changed")
+                console.print(
+                    f"unchanged: {path} is version {v.number} of {r.library.urn} already; nothing loaded",
+                    soft_wrap=True,
+                )
+            if r.replaced is not None:
+                console.print(f"{r.replaced.urn} is now replaced by {r.library.urn}", soft_wrap=True)
+
+
+def library_json(lib) -> dict:
+    from django.utils import timezone
+
+    versions = sorted(lib.versions.all(), key=lambda v: v.number)
+    current = versions[-1] if versions else None
+    return {
+        "urn": lib.urn,
+        "name_th": lib.name_th,
+        "name_en": lib.name_en,
+        "fiscal_year": lib.fiscal_year,
+        "current_version": current.number if current else None,
+        "version": lib.version,
+        "origin": lib.origin,
+        "replaced_by": lib.replaced_by.urn if lib.replaced_by else None,
+        "versions": [
+            {
+                "number": v.number,
+                "version": v.version,
+                "sha256": v.sha256,
+                "origin": v.origin,
+                "source_file": v.source_file,
+                "loaded_at": timezone.localtime(v.loaded_at).isoformat(),
+                "loaded_by": v.loaded_by,
+            }
+            for v in versions
+        ],
+    }
 
 
 @library.command("list")
 @click.option("--json", "as_json", is_flag=True)
 def library_list(as_json) -> None:
-    """Every library with its fiscal year, current version, origin and all its versions."""
-    from lakthan.indicators import libraries
+    """Every library: fiscal year, current version, origin, what replaced it, and all its versions."""
+    from lakthan.indicators.libraries import libraries
 
-    rows = [libraries.as_json(lib) for lib in libraries.libraries()]
+    data = [library_json(lib) for lib in libraries()]
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    table = Table("URN", "FY", "version", "origin", "replaced by", "versions")
-    for r in rows:
-        history = ", ".join(
-            f"{v['number']}: {v['version']} {v['sha256'][:8]} {v['origin']} {v['loaded_at'][:10]} {v['loaded_by']}"
-            for v in r["versions"]
+    for lib in data:
+        replaced = f"  replaced by {lib['replaced_by']}" if lib["replaced_by"] else ""
+        console.print(
+            f"{lib['urn']}  FY {lib['fiscal_year'] or '-'}  current version {lib['current_version']} "
+            f"({lib['version']}, {lib['origin']}){replaced}",
+            soft_wrap=True,
+            highlight=False,
         )
-        table.add_row(
-            r["urn"],
-            str(r["fiscal_year"] or "—"),
-            str(r["current"]),
-            r["origin"],
-            r["replaced_by"] or "—",
-            history,
-        )
-    console.print(table)
+        for v in reversed(lib["versions"]):
+            console.print(
+                f"  v{v['number']}  {v['version']}  {v['sha256'][:12]}  {v['origin']}  "
+                f"{v['loaded_at'][:16].replace('T', ' ')}  {v['loaded_by'] or '-'}  {v['source_file']}",
+                soft_wrap=True,
+                highlight=False,
+            )
 
 
 @library.command("show")
 @click.argument("urn")
-@click.option(
-    "--version", "number", type=int, default=None, help="a version number (default: the current one)"
-)
-@click.option("--out", type=OutFile(), default=None, help="write the YAML there instead of printing it")
+@click.option("--version", "number", type=int, default=None, help="version number (default: the current one)")
+@click.option("--out", type=OutFile(), default=None, help="write it to FILE")
 def library_show(urn, number, out) -> None:
-    """The YAML of a library version exactly as it was loaded (what a signed report pinned)."""
-    from lakthan.core.errors import NotFound
-    from lakthan.indicators import libraries
+    """The YAML of a stored library version, byte for byte as it was loaded."""
+    from lakthan.indicators.libraries import get_version, version_bytes
     from lakthan.lib.files import write_atomic
 
-    version = libraries.get_version(libraries.get_library(urn), number)
-    if not version.content:
-        raise NotFound(
-            f"ไม่มีข้อความของรุ่นที่ {version.number} (โหลดก่อนที่ระบบจะเก็บข้อความไว้)",
-            f"version {version.number} was loaded before versions kept their text",
-        )
+    version = get_version(urn, number)
+    data = version_bytes(version)
     if out is None:
-        click.echo(version.content, nl=False)
-    else:
-        write_atomic(out, version.content)
-        console.print(f"wrote {out} ({urn} version {version.number}, sha256 {version.sha256})")
+        click.echo(data, nl=False)
+        return
+    write_atomic(out, data)
+    console.print(
+        f"wrote version {version.number} of {urn} to {out} (sha256 {version.sha256})", soft_wrap=True
+    )
 
 
 @click.group()
@@ -137,7 +175,7 @@ def agreement_set(unit_code, fy, lines) -> None:
     for line in lines:
         code, _, weight = line.partition("=")
         try:
-            parsed.append((find_indicator(code, fy, to_bind=True), Decimal(weight)))
+            parsed.append((find_indicator(code, fy), Decimal(weight)))
         except ArithmeticError:
             raise InvalidInput(
                 f"น้ำหนัก '{weight}' ไม่ใช่ตัวเลข", f"weight '{weight}' in '{line}' is not a number"
@@ -274,7 +312,8 @@ def assign(unit_code, fy, indicator, person_id, role) -> None:
     person = Person.objects.filter(pk=person_id).first()
     if person is None:
         raise NotFound(f"ไม่พบบุคคลหมายเลข {person_id}", f"no person #{person_id}")
-    assign_person(get_unit(unit_code), find_indicator(indicator, fy), fy, person, role, actor="cli")
+    unit = get_unit(unit_code)
+    assign_person(unit, find_indicator(indicator, fy, unit=unit), fy, person, role, actor="cli")
     console.print(f"{person.display_name}: {role} of {indicator} in {unit_code} FY {fy}")
 
 

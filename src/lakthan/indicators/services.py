@@ -14,6 +14,7 @@ from lakthan.core import audit
 from lakthan.core.errors import InvalidInput, Locked, NotFound
 from lakthan.core.models import Person, Unit
 from lakthan.indicators.engines import periods, scoring
+from lakthan.indicators.libraries import add_missing_results
 from lakthan.indicators.models import (
     Agreement,
     AgreementIndicator,
@@ -44,19 +45,25 @@ def scheme_of(indicator: Indicator) -> scoring.Scheme:
 # --- agreements, rounds, assignments ---------------------------------------------------------
 
 
-def find_indicator(code: str, fiscal_year: int | None = None, *, to_bind: bool = False) -> Indicator:
-    """The indicator with this code: the one already in that year's agreements (unless ``to_bind``, a
-    new binding), else the one of a library in force (not replaced) for that year, else of the most
-    recently loaded library in force that defines the code."""
-    qs = Indicator.objects.filter(code=code)
-    in_force = qs.filter(library__replaced_by__isnull=True)
+def find_indicator(code: str, fiscal_year: int | None = None, unit: Unit | None = None) -> Indicator:
+    """The indicator with this code: the one ``unit``'s agreement of that year binds, if given; else,
+    among libraries not replaced, the one already in that year's agreements, else the one from that
+    year's library, else from the most recently loaded library that defines the code."""
+    if unit is not None and fiscal_year is not None:
+        line = AgreementIndicator.objects.filter(
+            agreement__unit=unit, agreement__fiscal_year=fiscal_year, indicator__code=code
+        ).first()
+        if line is not None:
+            return line.indicator
+    qs = Indicator.objects.filter(code=code, library__replaced_by__isnull=True)
     if fiscal_year is not None:
-        choices = [in_force.filter(library__fiscal_year=fiscal_year), in_force]
-        if not to_bind:
-            choices.insert(0, qs.filter(agreementindicator__agreement__fiscal_year=fiscal_year).distinct())
-        qs = next((c for c in choices if c.exists()), in_force)
-    else:
-        qs = in_force
+        for narrowed in (
+            qs.filter(agreementindicator__agreement__fiscal_year=fiscal_year).distinct(),
+            qs.filter(library__fiscal_year=fiscal_year),
+        ):
+            if narrowed.exists():
+                qs = narrowed
+                break
     indicator = qs.order_by("-library__loaded_at").first()
     if indicator is None:
         raise NotFound(f"ไม่พบตัวชี้วัด {code}", f"no indicator with code {code}")
@@ -88,7 +95,7 @@ def set_agreement(
                 f"ตัวชี้วัด {indicator.code} ไม่มีเกณฑ์การให้คะแนน",
                 f"indicator {indicator.code} has no scoring scheme",
             )
-        _rebind_same_code(agreement, indicator)
+        _bind_by_code(agreement, indicator, actor)
         AgreementIndicator.objects.update_or_create(
             agreement=agreement, indicator=indicator, defaults={"weight": weight}
         )
@@ -100,18 +107,44 @@ def set_agreement(
     return AgreementResult(agreement, total, warnings)
 
 
-def _rebind_same_code(agreement: Agreement, indicator: Indicator) -> None:
-    """One line per code: a line binding another library's indicator of the same code moves to this
-    one while no report of the agreement uses it; after that it is what was agreed and reported on."""
-    for line in agreement.lines.filter(indicator__code=indicator.code).exclude(indicator=indicator):
-        if IndicatorReport.objects.filter(round__agreement=agreement, indicator=line.indicator).exists():
+def _bind_by_code(agreement: Agreement, indicator: Indicator, actor: str) -> None:
+    """One line per code: a line binding another library's indicator of this code is rebound to
+    ``indicator`` (with its assignments) while that indicator has no report in the agreement yet."""
+    line = (
+        agreement.lines.filter(indicator__code=indicator.code)
+        .exclude(indicator=indicator)
+        .select_related("indicator__library")
+        .first()
+    )
+    if line is None:
+        new = not agreement.lines.filter(indicator=indicator).exists()
+        if new and Indicator.objects.filter(pk=indicator.pk, library__replaced_by__isnull=False).exists():
             raise InvalidInput(
-                f"ตัวชี้วัด {indicator.code} ในคำรับรองนี้มีรายงานตาม {line.indicator.library.urn} แล้ว "
-                "จึงเปลี่ยนไปใช้ห้องสมุดอื่นไม่ได้",
-                f"indicator {indicator.code} of this agreement already has reports under "
-                f"{line.indicator.library.urn}: it cannot move to another library",
+                f"คลังตัวชี้วัด {indicator.library.urn} ถูกแทนแล้ว: ใช้ตัวชี้วัด {indicator.code} ของคลังใหม่",
+                f"library {indicator.library.urn} has been replaced: use indicator {indicator.code} of the new one",
             )
-        line.delete()
+        return
+    old = line.indicator
+    if IndicatorReport.objects.filter(round__agreement=agreement, indicator=old).exists():
+        raise InvalidInput(
+            f"ตัวชี้วัด {indicator.code} ในคำรับรองของ {agreement.unit.code} ปีงบประมาณ {agreement.fiscal_year} "
+            f"ผูกกับ {old.urn} ซึ่งมีรายงานแล้ว จึงเปลี่ยนไปใช้ {indicator.urn} ไม่ได้",
+            f"indicator {indicator.code} in the agreement of {agreement.unit.code} for FY "
+            f"{agreement.fiscal_year} is bound to {old.urn}, which already has reports; it cannot be "
+            f"rebound to {indicator.urn}",
+        )
+    before = audit.snapshot(line)
+    line.indicator = indicator
+    line.save(update_fields=["indicator"])
+    audit.record(actor, "agreement.rebind", line, before)
+    for a in Assignment.objects.filter(unit=agreement.unit, indicator=old, fiscal_year=agreement.fiscal_year):
+        if Assignment.objects.filter(
+            unit=a.unit, indicator=indicator, fiscal_year=a.fiscal_year, person=a.person, role=a.role
+        ).exists():
+            a.delete()
+        else:
+            a.indicator = indicator
+            a.save(update_fields=["indicator"])
 
 
 def finite_number(value: object, what_th: str, what_en: str) -> Decimal:
@@ -151,13 +184,15 @@ def get_report(
             f"รอบการประเมินต้องเป็น ๖ ๙ หรือ ๑๒ เดือน (ได้ {months})",
             f"round must be 6, 9 or 12 months (got {months})",
         )
-    indicator = find_indicator(indicator_code, fiscal_year)
     agreement = Agreement.objects.filter(unit=unit, fiscal_year=fiscal_year).first()
-    if agreement is None or not agreement.lines.filter(indicator=indicator).exists():
+    line = agreement.lines.filter(indicator__code=indicator_code).first() if agreement else None
+    if line is None:
+        find_indicator(indicator_code, fiscal_year)  # no such indicator at all: say that
         raise NotFound(
             f"ตัวชี้วัด {indicator_code} ไม่อยู่ในคำรับรองของ {unit.code} ปีงบประมาณ {fiscal_year}",
             f"indicator {indicator_code} is not in the agreement of {unit.code} for FY {fiscal_year}",
         )
+    indicator = line.indicator
     if not create:
         report = IndicatorReport.objects.filter(
             round__agreement=agreement, round__months=months, indicator=indicator
@@ -367,6 +402,7 @@ def reopen(report: IndicatorReport, person: Person, reason: str, actor: str | No
     report.signed_by, report.signed_at = None, None
     report.pinned, report.pinned_sha256, report.library_version = None, "", None
     report.save()
+    add_missing_results(report)  # the items a library version loaded since the signature added
     SignOffEvent.objects.create(
         report=report,
         action=SignOffEvent.Action.REOPEN,

@@ -8,7 +8,8 @@ app_name = "indicators"
 ROUND = "units/<str:code>/fy/<int:fy>/round/<int:months>/"
 
 urlpatterns = [
-    path("libraries/", views.library_list, name="libraries"),
     path(ROUND, views.dashboard, name="dashboard"),
     path(ROUND + "indicators/<str:indicator>/", views.report_editor, name="report-editor"),
+    path("libraries/", views.libraries, name="libraries"),
+    path("libraries/<int:pk>/versions/<int:number>.yaml", views.library_version, name="library-version"),
 ]

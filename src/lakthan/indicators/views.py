@@ -1,5 +1,5 @@
-"""Indicator pages: a unit's round dashboard, and the report editor (the report form's texts, each
-item's result and evidence, sign-off)."""
+"""Indicator pages: a unit's round dashboard, the report editor (the report form's texts, each
+item's result and evidence, sign-off), and the indicator libraries with their versions."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -23,9 +23,9 @@ from lakthan.core.pages import error_page, shows_domain_errors
 from lakthan.core.services import actor_name, person_of
 from lakthan.evidence import services as ev
 from lakthan.evidence.models import Evidence, EvidenceLink
-from lakthan.indicators import libraries
+from lakthan.indicators import libraries as libs
 from lakthan.indicators import services as ind
-from lakthan.indicators.models import Agreement, Assignment, Round
+from lakthan.indicators.models import Agreement, Assignment, LibraryVersion, Round
 from lakthan.reports import sealing
 from lakthan.reports import services as reports
 from lakthan.reports.summary import PROPOSED_LABELS, STATUS_LABELS, child_rollup, round_summary
@@ -88,12 +88,6 @@ ACTIONS = {
     "sign": roles.SIGN,
     "reopen": roles.SIGN,
 }
-
-
-@login_required
-def library_list(request):
-    """Every indicator library with its versions: which is in force, where each came from."""
-    return render(request, "indicators/libraries.html", {"libraries": libraries.libraries()})
 
 
 @login_required
@@ -235,3 +229,26 @@ def _context(request, unit, report) -> dict:
         },
         "statuses": list(STATUS_LABELS.items()),
     }
+
+
+@login_required
+def libraries(request):
+    """The indicator libraries (reference data, the same for every unit) and every version loaded."""
+    rows = []
+    for library in libs.libraries():
+        versions = sorted(library.versions.all(), key=lambda v: -v.number)
+        rows.append({"library": library, "current": versions[0] if versions else None, "versions": versions})
+    return render(request, "indicators/libraries.html", {"rows": rows})
+
+
+@login_required
+def library_version(request, pk: int, number: int):
+    """A stored version's YAML, byte for byte as it was loaded."""
+    version = get_object_or_404(
+        LibraryVersion.objects.select_related("library"), library_id=pk, number=number
+    )
+    try:
+        data = libs.version_bytes(version)
+    except LakthanError as exc:
+        return error_page(request, exc.message(get_language() or "th"), 404)
+    return HttpResponse(data, content_type="text/plain; charset=utf-8")

@@ -5,6 +5,7 @@ The format (``library/opdc-2556.yaml`` is the full example)::
     urn: urn:lakthan:opdc:2556
     name_th: ...                  # name_en optional
     version: "1"
+    fiscal_year: 2556             # optional, B.E. 2500-2700; else the URN's last 25xx part (here 2556)
     indicators:
       - urn: urn:lakthan:opdc:2556:ind:9          # starts with the library URN + ":"
         code: "9"
@@ -96,7 +97,7 @@ class LibraryDef:
     version: str
     source_path: str
     indicators: tuple[IndicatorDef, ...]
-    fiscal_year: int | None = None  # B.E.: the file's `fiscal_year`, else the URN's last 25xx part
+    fiscal_year: int | None = None  # B.E.: the file's fiscal_year, else the URN's last 25xx part
 
     def indicator(self, code: str) -> IndicatorDef:
         for ind in self.indicators:
@@ -151,16 +152,23 @@ def _positive_int(node: Node, what: str) -> int:
     return int(text)
 
 
+FISCAL_YEARS = range(2500, 2701)
+
+
 def _fiscal_year(node: Node) -> int:
     text = _text(node, "fiscal_year")
-    if not text.isascii() or not text.isdigit() or not 2500 <= int(text) <= 2700:
-        raise _Fail(_line(node), f"fiscal_year must be a B.E. year from 2500 to 2700, not {text!r}")
+    if not text.isascii() or not text.isdigit() or int(text) not in FISCAL_YEARS:
+        raise _Fail(
+            _line(node),
+            f"fiscal_year must be a B.E. year from {FISCAL_YEARS[0]} to {FISCAL_YEARS[-1]} (e.g. 2556), "
+            f"not {text!r}",
+        )
     return int(text)
 
 
-def _year_in_urn(urn: str) -> int | None:
-    """The library's fiscal year when its file gives none: the URN's last part that is a B.E. year."""
-    years = [int(part) for part in urn.split(":") if part.isdigit() and 2500 <= int(part) <= 2700]
+def year_of_urn(urn: str) -> int | None:
+    """The URN's last part that is a B.E. year 25xx (urn:lakthan:opdc:2556 -> 2556), else None."""
+    years = [int(part) for part in urn.split(":") if re.fullmatch(r"25[0-9]{2}", part)]
     return years[-1] if years else None
 
 
@@ -257,7 +265,7 @@ class _Reader:
             values["version"],
             path,
             tuple(indicators),
-            values.get("fiscal_year") or _year_in_urn(values["urn"]),
+            values.get("fiscal_year") or year_of_urn(values["urn"]),
         )
 
     def indicator(self, node: Node, prefix: str, order: int, code_lines: dict[str, int]) -> IndicatorDef:
@@ -482,6 +490,10 @@ def _load(path: str | Path) -> tuple[LibraryDef, dict[str, int]]:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise LibraryError(path, 0, f"cannot read the file: {exc.strerror or exc}") from None
+    return _parse_bytes(data, path)
+
+
+def _parse_bytes(data: bytes, path: str) -> tuple[LibraryDef, dict[str, int]]:
     node = _compose(data, path)
     reader = _Reader()
     try:
@@ -493,6 +505,12 @@ def _load(path: str | Path) -> tuple[LibraryDef, dict[str, int]]:
 def load_library(path: str | Path) -> LibraryDef:
     """Parse and validate one library file; raises LibraryError for the first error found."""
     return _load(path)[0]
+
+
+def parse_library(data: bytes, path: str | Path) -> LibraryDef:
+    """The same for bytes already read (``path`` names them in errors): what is validated is exactly
+    what the caller then keeps."""
+    return _parse_bytes(data, str(path))[0]
 
 
 def validate_many(paths: Iterable[str | Path]) -> list[LibraryError]:
