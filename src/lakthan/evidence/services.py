@@ -80,7 +80,7 @@ def removing_orphans() -> Iterator[None]:
     """Around a write that stores files: when it fails, the files it placed that no record refers to
     once its transaction is undone are removed (a failed upload leaves nothing in the store). Use it
     outside the transaction; nested uses hand what they placed to the outer one."""
-    outer, mine = _NEW_BLOBS.get(), []
+    outer, mine = _NEW_BLOBS.get(), list[str]()
     token = _NEW_BLOBS.set(mine)
     try:
         yield

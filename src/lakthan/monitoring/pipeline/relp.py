@@ -21,6 +21,7 @@ import re
 import socket
 import socketserver
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
@@ -47,7 +48,8 @@ def parse_frames(buf: bytes) -> tuple[list[RelpFrame], bytes, str | None]:
     frames: list[RelpFrame] = []
     i = 0
     while i < len(buf):
-        seps, j = [], i
+        seps: list[int] = []
+        j = i
         while j < len(buf) and j - i <= 60 and len(seps) < 3:
             if buf[j] in (32, 10):
                 seps.append(j)
@@ -167,7 +169,7 @@ class RelpServer(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, addr, write, recent: Recent):
+    def __init__(self, addr: tuple[str, int], write: Callable[[list[str], str], int], recent: Recent):
         super().__init__(addr, RelpHandler)
         self.write, self.recent = write, recent
         self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)

@@ -41,7 +41,8 @@ class UdpReceiver:
         self.thread = threading.Thread(target=self._read, daemon=True, name="udp-receiver")
 
     def address(self) -> tuple[str, int]:
-        return self.sock.getsockname()[:2]
+        host, port = self.sock.getsockname()[:2]
+        return str(host), int(port)
 
     def start(self) -> None:
         self.thread.start()

@@ -11,8 +11,8 @@ from lakthan.reports.proofs import Proof
 def log_checkpoint(report: IndicatorReport) -> list[Proof]:
     """Nothing until the store has signed a checkpoint."""
     store = home.store()
-    note = store.latest_checkpoint()
-    if note is None:
+    note, vkey = store.latest_checkpoint(), store.vkey()
+    if note is None or vkey is None:
         return []
     return [
         Proof(
@@ -23,7 +23,7 @@ def log_checkpoint(report: IndicatorReport) -> list[Proof]:
         ),
         Proof(
             "proofs/log-checkpoint.vkey",
-            store.vkey() + "\n",
+            vkey + "\n",
             "กุญแจสาธารณะสำหรับตรวจสอบจุดตรวจสอบของบันทึกการใช้งาน",
             "Public key (note verifier key) that checks the log checkpoint",
         ),

@@ -19,7 +19,14 @@ def verify() -> dict:
     s = store()
     vkey = s.vkey()  # read, never made here: a verifier must not replace the trust anchor
     if vkey is None:
-        report = {"intact": True, "checkpoint": None, "problems": [], "segments": 0, "events": 0, "pruned": 0}
+        report: dict = {
+            "intact": True,
+            "checkpoint": None,
+            "problems": [],
+            "segments": 0,
+            "events": 0,
+            "pruned": 0,
+        }
         if s.size() or Checkpoint.objects.exists():
             report["intact"] = False
             report["problems"].append(
