@@ -6,7 +6,6 @@ class BackupsConfig(AppConfig):
     label = "backups"
 
     def ready(self) -> None:
-        from lakthan.backups.services.proofs import backup_proofs
         from lakthan.reports import proofs
 
-        proofs.register(backup_proofs)
+        proofs.register("lakthan.backups.services.proofs.backup_proofs")

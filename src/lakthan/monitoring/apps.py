@@ -8,8 +8,7 @@ class MonitoringConfig(AppConfig):
     def ready(self) -> None:
         from lakthan.core import audit
         from lakthan.monitoring import audit_log
-        from lakthan.monitoring.services.proofs import log_checkpoint
         from lakthan.reports import proofs
 
         audit.add_sink(audit_log.write)
-        proofs.register(log_checkpoint)
+        proofs.register("lakthan.monitoring.services.proofs.log_checkpoint")
