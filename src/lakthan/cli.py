@@ -12,9 +12,10 @@ from rich.console import Console
 err_console = Console(stderr=True)
 
 
-def setup_django() -> None:
-    """Configure Django, and on an empty LAKTHAN_HOME create and migrate the database and load the
-    bundled libraries, so that no command ever meets a missing table."""
+def setup_django(migrating: bool = False) -> None:
+    """Configure Django. An empty database (a new LAKTHAN_HOME) is created, migrated and given the
+    bundled libraries, so that a newcomer never meets a missing table; a database already in use with
+    migrations pending is never migrated behind the user's back: `lakthan migrate` does that."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lakthan.settings")
     import django
 
@@ -25,7 +26,15 @@ def setup_django() -> None:
 
     settings.LAKTHAN_HOME.mkdir(parents=True, exist_ok=True)
     executor = MigrationExecutor(connection)
-    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if pending:
+        if executor.loader.applied_migrations and not migrating:
+            from lakthan.core.errors import InvalidInput
+
+            raise InvalidInput(
+                f"ฐานข้อมูลยังไม่ได้ปรับรุ่น ({len(pending)} migration): สำรองข้อมูลแล้วสั่ง lakthan migrate",
+                f"the database has {len(pending)} migration(s) pending: back it up, then run `lakthan migrate`",
+            )
         from django.core.management import call_command
 
         call_command("migrate", interactive=False, verbosity=0)
@@ -84,7 +93,7 @@ def main(ctx: click.Context) -> None:
 
         prepare_home()
     if ctx.invoked_subcommand not in GROUPS_THAT_SET_UP_THEMSELVES:
-        setup_django()
+        setup_django(migrating=ctx.invoked_subcommand == "migrate")
 
 
 def _register() -> None:
@@ -109,6 +118,18 @@ def _register() -> None:
     from lakthan.demo import demo
 
     main.add_command(demo)
+    main.add_command(migrate)
+
+
+@click.command()
+def migrate() -> None:
+    """Apply the database migrations a new version of Lakthan brings (back the database up first)."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    left = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    err_console.print(f"database up to date{'' if not left else f', {len(left)} migration(s) left'}")
 
 
 _register()
