@@ -11,6 +11,7 @@ from lakthan.cli_common import parse_date
 from lakthan.core.errors import InvalidInput
 
 TODAY = date(2026, 12, 4)
+A_ROUND = ("--fy", "2556", "--round", "12", "--indicator", "9.2")  # the world's unit A report
 
 
 @pytest.mark.parametrize(
@@ -62,21 +63,7 @@ def test_the_cli_refuses_a_be_year_typed_as_ce_without_a_traceback(world, cli):
 
 def test_an_output_file_in_a_missing_directory_is_refused_not_created(world, cli, tmp_path):
     target = tmp_path / "no" / "such" / "dir" / "report.pdf"
-    r = cli(
-        "report",
-        "--unit",
-        world.a.code,
-        "--fy",
-        "2556",
-        "--round",
-        "12",
-        "--indicator",
-        "9.2",
-        "--format",
-        "pdf",
-        "--out",
-        str(target),
-    )
+    r = cli("report", "--unit", world.a.code, *A_ROUND, "--format", "pdf", "--out", str(target))
     assert r.exit_code == 2 and "does not exist" in r.output and "Traceback" not in r.output
     assert not (tmp_path / "no").exists()
 
@@ -94,12 +81,7 @@ def test_a_measured_value_that_is_not_a_real_number_is_refused(world, cli, measu
         "report-text",
         "--unit",
         world.a.code,
-        "--fy",
-        "2556",
-        "--round",
-        "12",
-        "--indicator",
-        "9.2",
+        *A_ROUND,
         "--measured",
         measured,
     )

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli.test_arguments import A_ROUND
+
 
 @pytest.fixture
 def full_disk(tmp_path):
@@ -40,19 +42,7 @@ def _files(root: Path) -> set[str]:
 def test_a_report_onto_a_full_disk_is_one_line_and_no_file(world, cli, full_disk):
     before = _files(full_disk)
     r = cli(
-        "report",
-        "--unit",
-        world.a.code,
-        "--fy",
-        "2556",
-        "--round",
-        "12",
-        "--indicator",
-        "9.2",
-        "--format",
-        "pdf",
-        "--out",
-        str(full_disk / "report.pdf"),
+        "report", "--unit", world.a.code, *A_ROUND, "--format", "pdf", "--out", str(full_disk / "report.pdf")
     )
     assert r.exit_code == 1 and "No space left on device" in r.output and "Traceback" not in r.output
     assert _files(full_disk) == before  # no report.pdf, no temporary file
