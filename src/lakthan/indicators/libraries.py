@@ -302,8 +302,8 @@ def ensure_bundled_libraries() -> int:
     loaded = 0
     for path in sorted(BUNDLED_DIR.glob("*.yaml")):
         data = path.read_bytes()
-        if Library.objects.filter(sha256=_sha256(data)).exists():
-            continue  # already some library's current version
+        if LibraryVersion.objects.filter(sha256=_sha256(data)).exists():
+            continue  # loaded before: in force, or since followed by the agency's own version
         try:
             definition = parse_library(data, path)
         except LibraryError as exc:

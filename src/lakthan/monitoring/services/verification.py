@@ -9,7 +9,7 @@ from django.utils import timezone
 from lakthan.core.errors import IntegrityFailure
 from lakthan.lib.files import write_atomic
 from lakthan.monitoring.models import Checkpoint
-from lakthan.monitoring.pipeline.verify import verify_dir
+from lakthan.monitoring.pipeline.verify import Report, verify_dir
 from lakthan.monitoring.services.home import origin, state_dir, store
 
 
@@ -19,14 +19,7 @@ def verify() -> dict:
     s = store()
     vkey = s.vkey()  # read, never made here: a verifier must not replace the trust anchor
     if vkey is None:
-        report: dict = {
-            "intact": True,
-            "checkpoint": None,
-            "problems": [],
-            "segments": 0,
-            "events": 0,
-            "pruned": 0,
-        }
+        report = Report().as_json()  # nothing verified
         if s.size() or Checkpoint.objects.exists():
             report["intact"] = False
             report["problems"].append(
