@@ -21,3 +21,15 @@ def test_a_committed_change_becomes_a_sealed_verifiable_event(settings, tmp_path
     line = json.loads(events[0]["msg"])
     assert (line["actor"], line["action"], line["after"]["code"]) == ("สมชาย", "unit.add", "AUD")
     assert verification.verify()["intact"] is True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_audit_events_are_parsed_json_not_unparsed_lines(settings, tmp_path):
+    """Lakthan's own audit lines carry their time as "at": read as JSON events (not as unparsed lines,
+    to which every rule's logsource applies), the whole line kept as their message."""
+    settings.LAKTHAN_LOG_DIR = tmp_path / "logs"
+    add_unit("AUD", "หน่วยตรวจสอบ", actor="สมชาย")
+    sealing.seal()
+    (event,) = log_events.search(host=HOST, text="unit.add")
+    assert event["parsed"] is True
+    assert json.loads(event["msg"])["after"]["code"] == "AUD"

@@ -479,7 +479,7 @@ def _web(df: pl.DataFrame, fmt: str, tz: str) -> pl.DataFrame:
 
 
 _JSON_KEYS = {
-    "ts": ("ts", "time", "@timestamp", "timestamp"),
+    "ts": ("ts", "time", "@timestamp", "timestamp", "at"),  # "at": Lakthan's own audit lines
     "host": ("host", "hostname"),
     "app": ("app", "system", "application", "service"),
     "user": ("user", "actor", "username"),
@@ -507,9 +507,7 @@ def _jsonl(lines: list[str]) -> pl.DataFrame:
             ts = _iso(row.pop("ts", None))
             if ts is not None:
                 row.update(ts=ts, parsed=True, fmt="jsonl")
-                row.setdefault(
-                    "msg", " ".join(f"{k}={v}" for k, v in obj.items() if not isinstance(v, dict | list))
-                )
+                row.setdefault("msg", line)  # the whole object: a keyword matches wherever it is
         rows.append(row)
     schema: dict[str, pl.DataType | type[pl.DataType]] = {
         "raw": pl.Utf8,
