@@ -74,8 +74,10 @@ def pdf_bytes(text: str = "หลักฐาน") -> bytes:
 
 
 @pytest.fixture
-def webhook_receiver():
-    """A webhook receiver on 127.0.0.1 answering ``status``; records each POST's headers and JSON."""
+def webhook_receiver(settings):
+    """A webhook receiver on 127.0.0.1 answering ``status``; records each POST's headers and JSON.
+    Loopback is made a trusted network for the test (a webhook may not reach it otherwise)."""
+    settings.LAKTHAN_WEBHOOK_TRUSTED_NETWORKS = ["127.0.0.0/8"]
     received: list[dict] = []
     status = {"code": 204}
 
@@ -94,6 +96,12 @@ def webhook_receiver():
     yield f"http://127.0.0.1:{server.server_port}/hook", received, status
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def locmem_mail(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.DEFAULT_FROM_EMAIL = "lakthan@agency.example"
 
 
 @pytest.fixture

@@ -196,6 +196,9 @@ EMAIL_PORT = config.integer("LAKTHAN_SMTP_PORT", 25)
 DEFAULT_FROM_EMAIL = config.text("LAKTHAN_MAIL_FROM", "lakthan@localhost")
 LAKTHAN_BASE_URL = config.text("LAKTHAN_BASE_URL", "http://127.0.0.1:8000")
 LAKTHAN_METRICS_TOKEN = config.text("LAKTHAN_METRICS_TOKEN")
+# Webhooks go to public https addresses only; these networks (comma-separated CIDRs, such as the
+# agency's own chat relay) are trusted as well, over http too.
+LAKTHAN_WEBHOOK_TRUSTED_NETWORKS = config.items("LAKTHAN_WEBHOOK_TRUSTED_NETWORKS")
 
 # Lakthan's own settings (documented in the README).
 LAKTHAN_BLOB_DIR = LAKTHAN_HOME / "blobs"

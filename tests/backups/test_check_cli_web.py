@@ -173,6 +173,7 @@ def test_alerts_go_by_mail_and_webhook(org, make_system, data_dir, settings, mai
     threading.Thread(target=server.handle_request, daemon=True).start()
     settings.LAKTHAN_BACKUP_ALERT_EMAILS = ["it@example.invalid"]
     settings.LAKTHAN_BACKUP_WEBHOOK_URL = f"http://127.0.0.1:{server.server_port}/hook"
+    settings.LAKTHAN_WEBHOOK_TRUSTED_NETWORKS = ["127.0.0.0/8"]
     system = make_system("alerting", paths=[str(data_dir)])
     run_backup(system)
     from lakthan.backups.services.alerts import scan_windows

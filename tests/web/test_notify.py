@@ -18,7 +18,8 @@ from lakthan.web.notify import send_all
 
 
 @pytest.fixture
-def hook():
+def hook(settings):
+    settings.LAKTHAN_WEBHOOK_TRUSTED_NETWORKS = ["127.0.0.0/8"]
     received: list[dict] = []
 
     class Handler(BaseHTTPRequestHandler):

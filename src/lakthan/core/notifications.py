@@ -9,14 +9,14 @@ channel, nor undo the backup or the check that gave rise to the message.
 from __future__ import annotations
 
 import json
-import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.mail import send_mail
 
 import lakthan
+from lakthan.lib import outbound
 
 USER_AGENT = f"lakthan/{lakthan.__version__}"
 WEBHOOK_TIMEOUT = 10  # seconds
@@ -59,15 +59,17 @@ def deliver(message: Message, *, emails: Sequence[str] = (), webhook_url: str = 
 
 
 def post_webhook(url: str, payload: dict) -> None:
-    """POSTs ``payload`` as UTF-8 JSON; OSError unless the receiver answers 2xx."""
-    if urlsplit(url).scheme not in ("http", "https"):
-        raise ValueError(f"a webhook must be an http(s) URL, not {url!r}")
-    request = urllib.request.Request(
+    """POSTs ``payload`` as UTF-8 JSON; ValueError when the URL may not be called (lib/outbound: https,
+    a public address or one of LAKTHAN_WEBHOOK_TRUSTED_NETWORKS, judged again now), OSError unless the
+    receiver answers 2xx."""
+    outbound.post(
         url,
-        data=json.dumps(payload, ensure_ascii=False).encode(),
-        method="POST",
-        headers={"Content-Type": "application/json; charset=utf-8", "User-Agent": USER_AGENT},
+        json.dumps(payload, ensure_ascii=False).encode(),
+        {"Content-Type": "application/json; charset=utf-8", "User-Agent": USER_AGENT},
+        trusted_networks(),
+        WEBHOOK_TIMEOUT,
     )
-    with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT) as response:
-        if not 200 <= response.status < 300:
-            raise OSError(f"webhook answered {response.status}")
+
+
+def trusted_networks() -> tuple[outbound.Network, ...]:
+    return outbound.networks(settings.LAKTHAN_WEBHOOK_TRUSTED_NETWORKS)

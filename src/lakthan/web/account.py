@@ -11,15 +11,16 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
-from lakthan.core import audit, roles
+from lakthan.core import audit, notifications, roles
+from lakthan.lib import outbound
 from lakthan.web.models import NotificationPreference
 
 
@@ -101,9 +102,16 @@ class PreferenceForm(forms.ModelForm):
         ]
 
     def clean_webhook_url(self):
+        """Judged now and again at each sending (a name that does not resolve yet is judged then)."""
         url = self.cleaned_data["webhook_url"]
-        if url and not url.startswith("https://") and not url.startswith("http://127.0.0.1"):
-            raise forms.ValidationError(_("A webhook must use https://"))
+        if url:
+            try:
+                outbound.vet(url, notifications.trusted_networks(), must_resolve=False)
+            except outbound.UnsafeURL as exc:
+                why = exc.th if get_language() == "th" else exc.en
+                raise forms.ValidationError(
+                    _("This webhook may not be used: %(why)s") % {"why": why}
+                ) from None
         return url
 
 
