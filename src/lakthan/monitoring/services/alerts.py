@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lakthan.core import audit
+from lakthan.core.bulk import upsert
 from lakthan.core.errors import InvalidInput, NotFound
 from lakthan.monitoring.models import Alert
 from lakthan.monitoring.pipeline import detect as detect_engine
@@ -52,9 +53,11 @@ def detect(start: datetime | None = None, end: datetime | None = None) -> list[d
 
 @transaction.atomic
 def record_alerts(alerts: list[dict]) -> None:
-    """One alert per rule, host and first event: new ones created, changed ones updated (a disposition
-    already given stays), all in a few queries."""
-    wanted = {
+    """One alert per rule, host and first event: new ones created, changed ones updated with a new
+    detection time, unchanged ones left as they are; a review (disposition, note, by, at) is never
+    written here."""
+    now = timezone.now()
+    wanted = {  # one row per key, the last given (a host of None and of "" are the same alert)
         (a["rule_id"], a["host"] or "", datetime.fromisoformat(a["first"])): {
             "rule_title": a["rule_title"],
             "level": a["level"],
@@ -62,22 +65,16 @@ def record_alerts(alerts: list[dict]) -> None:
             "last": datetime.fromisoformat(a["last"]),
             "events": a["events"],
             "events_truncated": a.get("events_truncated", False),
+            "detected_at": now,
         }
         for a in alerts
     }
-    recorded = Alert.objects.filter(rule_id__in={k[0] for k in wanted}).select_for_update()
-    known = {(a.rule_id, a.host, a.first): a for a in recorded}
-    now, changed = timezone.now(), []
-    for (rule_id, host, first), values in wanted.items():
-        alert = known.get((rule_id, host, first))
-        if alert is None or any(getattr(alert, f) != v for f, v in values.items()):
-            changed.append(Alert(rule_id=rule_id, host=host, first=first, detected_at=now, **values))
-    Alert.objects.bulk_create(  # an upsert: the review fields are not among those updated
-        changed,
-        update_conflicts=True,
-        unique_fields=["rule_id", "host", "first"],
-        update_fields=[*ALERT_FIELDS, "detected_at"],
-        batch_size=500,
+    upsert(
+        Alert,
+        ({"rule_id": r, "host": h, "first": f, **values} for (r, h, f), values in wanted.items()),
+        ["rule_id", "host", "first"],
+        set_fields=[*ALERT_FIELDS, "detected_at"],
+        only_if_changed=ALERT_FIELDS,
     )
 
 
