@@ -82,7 +82,7 @@ def vet(url: str, trusted: tuple[Network, ...] = (), *, must_resolve: bool = Tru
         ) from None
     try:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        addresses = tuple(dict.fromkeys(ipaddress.ip_address(a[4][0].split("%")[0]) for a in found))
+        addresses = tuple(dict.fromkeys(ipaddress.ip_address(str(a[4][0]).split("%")[0]) for a in found))
     except (socket.gaierror, UnicodeError):
         if must_resolve or scheme == "http":
             raise UnsafeURL(f"หาที่อยู่ของ {host} ไม่พบ", f"the host {host} does not resolve") from None
