@@ -122,6 +122,27 @@ def test_metrics_and_healthz(client, world, settings):
     settings.LAKTHAN_METRICS_TOKEN = "s3cret"
     assert client.get("/metrics").status_code == 401
     assert client.get("/metrics", HTTP_AUTHORIZATION="Bearer s3cret").status_code == 200
+    # from another machine, with a token
+    assert (
+        client.get("/metrics", REMOTE_ADDR="203.0.113.9", HTTP_AUTHORIZATION="Bearer s3cret").status_code
+        == 200
+    )
+
+
+def test_metrics_without_a_token_answer_only_a_scraper_on_this_machine(client, world, settings):
+    settings.LAKTHAN_METRICS_TOKEN = ""
+    assert client.get("/metrics", REMOTE_ADDR="127.0.0.1").status_code == 200
+    assert client.get("/metrics", REMOTE_ADDR="::1").status_code == 200
+    for peer in ("203.0.113.9", "10.0.0.5", "192.168.1.20"):
+        r = client.get("/metrics", REMOTE_ADDR=peer)
+        assert r.status_code == 403 and "LAKTHAN_METRICS_TOKEN" in r.content.decode()
+    # behind a reverse proxy on this machine every peer is loopback: a forwarded request is not trusted
+    assert (
+        client.get("/metrics", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9").status_code == 403
+    )
+    assert (
+        client.get("/metrics", REMOTE_ADDR="127.0.0.1", HTTP_FORWARDED="for=203.0.113.9").status_code == 403
+    )
 
 
 def test_out_of_range_numbers_in_urls_are_404_not_500(client, world):

@@ -5,10 +5,8 @@ evidence never imports the checks app (see the import contracts in pyproject.tom
 
 from __future__ import annotations
 
-import csv
-import io
-
 from lakthan.checks.registry import Artefact, CheckResult, Period, register
+from lakthan.lib.spreadsheet import csv_bytes
 
 URN = "urn:lakthan:check:evidence-completeness"
 
@@ -37,12 +35,20 @@ class EvidenceCompleteness:
             status = "partly"
         else:
             status = "not_met"
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(["item", "title_th", "evidence_in_force", "titles"])
-        for number in sorted(criteria):
-            evs = by_item.get(number, [])
-            writer.writerow([number, criteria[number].title_th, len(evs), " | ".join(e.title for e in evs)])
+        table = csv_bytes(
+            [
+                ["item", "title_th", "evidence_in_force", "titles"],
+                *(
+                    [
+                        n,
+                        criteria[n].title_th,
+                        len(by_item.get(n, [])),
+                        " | ".join(e.title for e in by_item.get(n, [])),
+                    ]
+                    for n in sorted(criteria)
+                ),
+            ]
+        )
         return CheckResult(
             status=status,
             summary_th=f"มีหลักฐานที่มีผลใช้บังคับครบ {len(covered)} จาก {len(criteria)} ข้อ"
@@ -58,7 +64,7 @@ class EvidenceCompleteness:
             artefacts=[
                 Artefact(
                     "evidence-completeness.csv",
-                    out.getvalue().encode("utf-8-sig"),
+                    table,
                     f"ตารางความครบถ้วนของหลักฐาน {report.indicator.code} รอบ {report.round.months} เดือน",
                     f"Evidence completeness table {report.indicator.code}",
                 )

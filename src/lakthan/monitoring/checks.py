@@ -3,12 +3,11 @@ retention held, detections reviewed)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from datetime import datetime, time
 
 from lakthan.checks.registry import Artefact, CheckResult, Period, register
+from lakthan.lib.spreadsheet import csv_bytes
 from lakthan.lib.thai import format_span
 from lakthan.lib.timezones import BANGKOK
 
@@ -112,38 +111,34 @@ def _ranges(periods) -> str:
 
 
 def _csv(hosts) -> bytes:
-    out = io.StringIO()
-    w = csv.writer(out)
-    w.writerow(
+    header = [
+        "host",
+        "unit",
+        "events",
+        "events_per_day",
+        "days_reported",
+        "days_in_window",
+        "last_event",
+        "silent_periods",
+        "seq_gaps",
+        "unparsed",
+    ]
+    rows = (
         [
-            "host",
-            "unit",
-            "events",
-            "events_per_day",
-            "days_reported",
-            "days_in_window",
-            "last_event",
-            "silent_periods",
-            "seq_gaps",
-            "unparsed",
+            h.name,
+            h.unit,
+            h.events,
+            h.events_per_day,
+            h.days_reported,
+            h.days_in_window,
+            h.last_event.isoformat() if h.last_event else "",
+            _ranges(h.silent_periods),
+            h.seq_gaps,
+            h.unparsed,
         ]
+        for h in hosts
     )
-    for h in hosts:
-        w.writerow(
-            [
-                h.name,
-                h.unit,
-                h.events,
-                h.events_per_day,
-                h.days_reported,
-                h.days_in_window,
-                h.last_event.isoformat() if h.last_event else "",
-                _ranges(h.silent_periods),
-                h.seq_gaps,
-                h.unparsed,
-            ]
-        )
-    return out.getvalue().encode("utf-8-sig")
+    return csv_bytes([header, *rows])
 
 
 @register

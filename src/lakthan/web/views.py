@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
@@ -34,11 +36,26 @@ def healthz(request):
 @require_GET
 @never_cache
 def metrics_view(request):
-    """Prometheus exposition; with LAKTHAN_METRICS_TOKEN set, only for ``Authorization: Bearer <token>``."""
+    """Prometheus exposition; with LAKTHAN_METRICS_TOKEN set, only for ``Authorization: Bearer <token>``;
+    without one, only to a scraper on this machine: the peer is loopback and no proxy forwarded the
+    request (behind a reverse proxy every peer is loopback)."""
     token = settings.LAKTHAN_METRICS_TOKEN
     if token and not constant_time_compare(request.headers.get("Authorization", ""), f"Bearer {token}"):
         return HttpResponse("unauthorized", status=401, content_type="text/plain")
+    if not token and not _from_this_machine(request):
+        return HttpResponse(
+            "set LAKTHAN_METRICS_TOKEN to scrape from another machine", status=403, content_type="text/plain"
+        )
     return HttpResponse(metrics.exposition(), content_type="text/plain; version=0.0.4; charset=utf-8")
+
+
+def _from_this_machine(request) -> bool:
+    try:
+        peer = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
+    except ValueError:
+        return False
+    forwarded = any(h in request.headers for h in ("X-Forwarded-For", "Forwarded", "X-Real-Ip"))
+    return peer.is_loopback and not forwarded
 
 
 @login_required

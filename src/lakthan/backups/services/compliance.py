@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 from base64 import b64encode
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -20,6 +18,7 @@ from lakthan.backups.models import BackupSystem, RestoreTest, Snapshot, Verifica
 from lakthan.backups.services.systems import policy_of
 from lakthan.core.errors import InvalidInput
 from lakthan.core.models import Unit
+from lakthan.lib.spreadsheet import csv_bytes
 
 
 def _check_period(start: date, end: date) -> None:
@@ -155,47 +154,41 @@ WINDOW_EN = {"iso_week": "ISO week", "month": "calendar month", "day": "day"}
 
 
 def compliance_csv(rows: list[SystemRow]) -> bytes:
-    out = io.StringIO()
-    w = csv.writer(out)
-    w.writerow(
-        [
-            "system",
-            "unit",
-            "class",
-            "policy",
-            "windows_judged",
-            "windows_met",
-            "percent_met",
-            "missed_windows",
-            "last_verification",
-            "verification_ok",
-            "last_restore_test",
-            "restore_ok",
-            "restore_seconds",
-        ]
-    )
-    for r in rows:
-        c = r.compliance
-        w.writerow(
-            [
-                r.system.name,
-                r.system.system.unit.code,
-                r.system.system.klass,
-                f">={c.policy.min_per_window} per {c.policy.window}",
-                len(c.judged),
-                sum(x.met for x in c.judged),
-                "" if c.percent_met is None else c.percent_met,
-                "; ".join(
-                    f"{m.start.isoformat()}..{m.end.isoformat()} ({m.actual}/{m.required})" for m in c.missed
-                ),
-                r.last_verification.started_at.isoformat() if r.last_verification else "",
-                r.verified,
-                r.last_restore.started_at.isoformat() if r.last_restore else "",
-                r.restored,
-                r.last_restore.restore_seconds if r.last_restore else "",
-            ]
-        )
-    return out.getvalue().encode("utf-8-sig")
+    header = [
+        "system",
+        "unit",
+        "class",
+        "policy",
+        "windows_judged",
+        "windows_met",
+        "percent_met",
+        "missed_windows",
+        "last_verification",
+        "verification_ok",
+        "last_restore_test",
+        "restore_ok",
+        "restore_seconds",
+    ]
+    return csv_bytes([header, *(_compliance_row(r) for r in rows)])
+
+
+def _compliance_row(r: SystemRow) -> list:
+    c = r.compliance
+    return [
+        r.system.name,
+        r.system.system.unit.code,
+        r.system.system.klass,
+        f">={c.policy.min_per_window} per {c.policy.window}",
+        len(c.judged),
+        sum(x.met for x in c.judged),
+        "" if c.percent_met is None else c.percent_met,
+        "; ".join(f"{m.start.isoformat()}..{m.end.isoformat()} ({m.actual}/{m.required})" for m in c.missed),
+        r.last_verification.started_at.isoformat() if r.last_verification else "",
+        r.verified,
+        r.last_restore.started_at.isoformat() if r.last_restore else "",
+        r.restored,
+        r.last_restore.restore_seconds if r.last_restore else "",
+    ]
 
 
 def compliance_pdf(rows: list[SystemRow], start: date, end: date, title: str, png: bytes) -> bytes:
