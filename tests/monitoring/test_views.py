@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -171,3 +173,56 @@ def test_a_member_may_not_review_an_alert_of_their_own_hosts(data, client):
     assert r.status_code == 403
     alert.refresh_from_db()
     assert alert.disposition == "open"
+
+
+def _supervisor(data, client):
+    user = get_user_model().objects.create_user("supervisor-b", password="x" * 12)
+    data.supervisor.user = user  # the bureau's supervisor: may decide for B-IT's hosts, not X's
+    data.supervisor.save()
+    client.force_login(user)
+    return user
+
+
+def test_only_an_administrator_starts_a_full_verification(data, client):
+    """It reads every unit's events: a unit's supervisor (who may decide there) may not start it."""
+    _supervisor(data, client)
+    before = (home.state_dir() / "last-verify.json").read_bytes()
+    assert client.post("/monitoring/verify").status_code == 403
+    assert (home.state_dir() / "last-verify.json").read_bytes() == before
+    assert 'action="/monitoring/verify"' not in client.get("/monitoring/").content.decode()
+
+
+def test_review_forms_appear_only_on_alerts_the_user_may_review(data, client):
+    """A supervisor of the bureau who is also a plain member of unit X sees both units' alerts and may
+    review only the bureau's."""
+    from lakthan.core.models import RoleGrant
+    from lakthan.monitoring import scope
+
+    user = _member_of(data.other, "two-hats", client)
+    RoleGrant.objects.create(user=user, unit=data.bureau, role="supervisor")
+    Alert.objects.create(
+        rule_id="r",
+        rule_title="t",
+        level="high",
+        host="other01",
+        count=1,
+        first="2013-03-05T03:00Z",
+        last="2013-03-05T03:00Z",
+    )
+    alerts = list(scope.visible_alerts(user))
+    may = [a for a in alerts if scope.may_review(user, a)]
+    assert 0 < len(may) < len(alerts)
+    page = client.get("/monitoring/alerts/").content.decode()
+    assert page.count('name="disposition"') == len(may)
+    for a in alerts:
+        assert (f'action="/monitoring/alerts/{a.pk}/review"' in page) == (a in may)
+
+
+def test_counters_on_the_overview_are_those_of_the_users_units(data, client):
+    _member_of(data.other, "clerk4", client)  # unit X: host other01, one event, no alert
+    page = client.get("/monitoring/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    events = re.search(r"Events sealed.*?<span class=\"value\">([^<]+)<", page, re.S)
+    open_alerts = re.search(r"Alerts awaiting review.*?state=open\">([^<]+)<", page, re.S)
+    assert events is not None and events.group(1).strip() in ("1", "๑")
+    assert open_alerts is not None and open_alerts.group(1).strip() in ("0", "๐")
+    assert "UDP datagrams" not in page

@@ -23,9 +23,18 @@ def visible_alerts(user):
 
 
 def may_verify(user) -> bool:
-    """Verification reads the whole store: it is run by those who may run checks (decide) somewhere."""
+    """Verification reads the whole store, every unit's events: administrators start it (the periodic
+    task runs it for everyone)."""
+    return roles.is_global_admin(user)
+
+
+def reviewable(user, alerts) -> set[int]:
+    """The ids among ``alerts`` the user may review (``may_review`` for a page of them, in two queries)."""
     allowed = roles.scope(user, roles.DECIDE)
-    return allowed is None or bool(allowed)
+    if allowed is None:
+        return {a.pk for a in alerts}
+    names = log_hosts.sender_names(log_hosts.hosts_in_units(allowed)) if allowed else set()
+    return {a.pk for a in alerts if a.host in names}
 
 
 def may_review(user, alert: Alert) -> bool:

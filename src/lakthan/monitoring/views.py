@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, time
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Sum
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,7 +17,7 @@ from lakthan.core.errors import LakthanError
 from lakthan.lib.timezones import BANGKOK
 from lakthan.monitoring import scope
 from lakthan.monitoring.chart import coverage_png
-from lakthan.monitoring.models import Alert, Checkpoint, LegalHold, Segment
+from lakthan.monitoring.models import Alert, Checkpoint, HostDay, LegalHold, Segment
 from lakthan.monitoring.services import alerts as log_alerts
 from lakthan.monitoring.services import coverage as log_coverage
 from lakthan.monitoring.services import events as log_events
@@ -38,14 +39,22 @@ def overview(request):
         "may_verify": scope.may_verify(request.user),
         "checkpoint": Checkpoint.objects.order_by("-size").first(),
         "segments": Segment.objects.count(),
-        "events": sum(Segment.objects.values_list("count", flat=True)),
-        "open_alerts": Alert.objects.filter(disposition=Alert.Disposition.OPEN).count(),
+        "events": _events_seen(request.user),
+        "open_alerts": scope.visible_alerts(request.user).filter(disposition=Alert.Disposition.OPEN).count(),
         "retention_days": retention.retention_days(),
         "holds": LegalHold.objects.all()[:5],
         "silent_hours": home.silent_hours(),
-        "udp": home.udp_counters(),
+        "udp": home.udp_counters() if scope.may_verify(request.user) else None,  # the receiver's, all units'
     }
     return render(request, "monitoring/overview.html", context)
+
+
+def _events_seen(user) -> int:
+    """Events sealed: all of them for those who see every unit, else those of the user's units' hosts."""
+    names = scope.visible_senders(user)
+    if names is None:
+        return sum(Segment.objects.values_list("count", flat=True))
+    return HostDay.objects.filter(host_name__in=names).aggregate(n=Sum("count"))["n"] or 0
 
 
 @login_required
@@ -79,10 +88,16 @@ def alerts(request):
     state = request.GET.get("state", "")
     if state in Alert.Disposition.values:
         qs = qs.filter(disposition=state)
+    page = list(qs[:500])
     return render(
         request,
         "monitoring/alerts.html",
-        {"alerts": qs[:500], "state": state, "dispositions": Alert.Disposition.choices},
+        {
+            "alerts": page,
+            "reviewable": scope.reviewable(request.user, page),
+            "state": state,
+            "dispositions": Alert.Disposition.choices,
+        },
     )
 
 
