@@ -211,3 +211,19 @@ def test_healthz_is_503_while_a_migration_is_pending(client):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert b"pending" in response.content
+
+
+def test_opening_a_dashboard_writes_no_rows(officer_client, site):
+    """The six-month round has no reports yet: the dashboard shows its indicator unstarted (every item
+    undecided, the level it needs) and creates nothing; the editor makes the report when opened."""
+    from django.apps import apps
+
+    def rows() -> dict[str, int]:
+        return {m._meta.label: m.objects.count() for m in apps.get_models()}
+
+    before = rows()
+    six = DASHBOARD.replace("/round/12/", "/round/6/")
+    html = officer_client.get(six).content.decode()
+    assert rows() == before
+    assert "ฉบับร่าง" in html and "๐ / ๑๐" in html and "ระดับคะแนนสูงสุดแล้ว" not in html
+    assert html.count('class="status undecided"') == 2 * 10  # each item's result and proposal

@@ -490,29 +490,46 @@ def compute_score(report: IndicatorReport) -> ScoreResult:
 
 def live_score(report: IndicatorReport) -> ScoreResult:
     """The score from the current library, weight and results (what a signature made now would pin)."""
-    scheme = scheme_of(report.indicator)
     results = list(report.results.select_related("criterion").order_by("criterion__number"))
-    met = [r for r in results if r.status == CriterionResult.Status.MET]
     weight = AgreementIndicator.objects.get(
         agreement=report.round.agreement, indicator=report.indicator
     ).weight
+    return _score(
+        report.indicator,
+        weight,
+        [(r.criterion, r.status, r.proposed_status) for r in results],
+        report.measured_value,
+    )
+
+
+def unstarted_score(line: AgreementIndicator) -> ScoreResult:
+    """The score of an agreement line whose round report does not exist yet: every item undecided."""
+    criteria = line.indicator.criteria.order_by("number")
+    undecided = CriterionResult.Status.UNDECIDED
+    return _score(line.indicator, line.weight, [(c, undecided, undecided) for c in criteria], None)
+
+
+def _score(indicator, weight, results: list[tuple], measured: Decimal | None) -> ScoreResult:
+    """``results``: (criterion, status, proposed status) per item, in item order."""
+    scheme = scheme_of(indicator)
+    met = [c for c, status, _ in results if status == CriterionResult.Status.MET]
     if scheme.kind == "count":
         value = Decimal(len(met))
         score = scoring.score(scheme, items_met=len(met))
         gap = scoring.next_level_gap(scheme, items_met=len(met))
     elif scheme.kind == "milestone":
         levels = scoring.levels_done_from_steps(
-            (r.criterion.level, r.status == CriterionResult.Status.MET) for r in results if r.criterion.level
+            (c.level, status == CriterionResult.Status.MET) for c, status, _ in results if c.level
         )
         score = scoring.score(scheme, levels_done=levels)
         value = score
         gap = scoring.next_level_gap(scheme, levels_done=levels)
     else:
-        value = report.measured_value if report.measured_value is not None else Decimal(0)
-        score = scoring.score(scheme, value=value) if report.measured_value is not None else Decimal(0)
+        value = measured if measured is not None else Decimal(0)
+        score = scoring.score(scheme, value=value) if measured is not None else Decimal(0)
         gap = scoring.next_level_gap(scheme, value=value)
     return ScoreResult(
-        indicator_code=report.indicator.code,
+        indicator_code=indicator.code,
         items_met=len(met),
         items_total=len(results),
         result_value=value,
@@ -521,7 +538,5 @@ def live_score(report: IndicatorReport) -> ScoreResult:
         weighted_score=scoring.weighted_score(score, weight),
         next_level=gap.message_th if gap else "",
         next_level_en=gap.message_en if gap else "",
-        items=[
-            ItemScore(r.criterion.number, r.criterion.title_th, r.status, r.proposed_status) for r in results
-        ],
+        items=[ItemScore(c.number, c.title_th, status, proposed) for c, status, proposed in results],
     )

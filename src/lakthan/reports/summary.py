@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from lakthan.core.models import Unit
 from lakthan.evidence.models import EvidenceLink
 from lakthan.indicators.models import Agreement, Indicator, IndicatorReport
-from lakthan.indicators.services import ScoreResult, compute_score, get_report
+from lakthan.indicators.services import ScoreResult, compute_score, unstarted_score
 
 # The models' choice labels are Thai source strings; the UI needs them in both languages.
 STATUS_LABELS = {"met": _("Met"), "not_met": _("Not met"), "undecided": _("Undecided")}
@@ -65,23 +65,23 @@ class RoundSummary:
 
 
 def round_summary(agreement: Agreement, months: int, *, with_items: bool = True) -> RoundSummary:
-    """Every indicator of the agreement in the round; get_report creates a round's reports on first view."""
-    unit, fy = agreement.unit, agreement.fiscal_year
-    rows = []
-    for line in agreement.lines.select_related("indicator").order_by("indicator__order", "indicator__code"):
-        report = get_report(unit, fy, months, line.indicator.code)
-        score = compute_score(report)
-        rows.append(IndicatorRow(line.indicator, report, score, _items(report, score) if with_items else []))
-    return RoundSummary(unit, agreement, months, rows)
+    """Every indicator of the agreement in the round. Read-only: an indicator whose round report does
+    not exist yet (it is made when someone opens its editor) shows every item undecided."""
+    (summary,) = _summaries([agreement], months, with_items=with_items)
+    return summary
 
 
-def _items(report: IndicatorReport, score: ScoreResult) -> list[ItemRow]:
-    criteria = {c.number: c for c in report.indicator.criteria.all()}
-    counts = dict(
-        EvidenceLink.objects.filter(report=report, criterion__isnull=False)
-        .values("criterion__number")
-        .annotate(n=Count("pk"))
-        .values_list("criterion__number", "n")
+def _items(indicator, report: IndicatorReport | None, score: ScoreResult) -> list[ItemRow]:
+    criteria = {c.number: c for c in indicator.criteria.all()}
+    counts = (
+        dict(
+            EvidenceLink.objects.filter(report=report, criterion__isnull=False)
+            .values("criterion__number")
+            .annotate(n=Count("pk"))
+            .values_list("criterion__number", "n")
+        )
+        if report is not None
+        else {}
     )
     return [
         ItemRow(
@@ -105,26 +105,27 @@ def child_rollup(unit: Unit, fiscal_year: int, months: int) -> list[RoundSummary
     agreements = list(
         Agreement.objects.filter(unit__parent=unit, fiscal_year=fiscal_year)
         .select_related("unit")
-        .prefetch_related("lines__indicator")
         .order_by("unit__code")
     )
+    return _summaries(agreements, months, with_items=False)
+
+
+def _summaries(agreements: list[Agreement], months: int, *, with_items: bool) -> list[RoundSummary]:
+    """The round's summaries of ``agreements`` from the reports that exist (nothing is created)."""
     reports = {
         (r.round.agreement_id, r.indicator_id): r
         for r in IndicatorReport.objects.filter(
             round__agreement__in=agreements, round__months=months
-        ).select_related("round__agreement", "indicator")
+        ).select_related("round__agreement", "indicator", "signed_by")
     }
     summaries = []
     for agreement in agreements:
         rows = []
-        for line in sorted(agreement.lines.all(), key=lambda ln: (ln.indicator.order, ln.indicator.code)):
+        lines = agreement.lines.select_related("indicator").order_by("indicator__order", "indicator__code")
+        for line in lines:
             report = reports.get((agreement.pk, line.indicator_id))
-            score = compute_score(report) if report is not None else _no_score(line)
-            rows.append(IndicatorRow(line.indicator, report, score, []))
+            score = compute_score(report) if report is not None else unstarted_score(line)
+            items = _items(line.indicator, report, score) if with_items else []
+            rows.append(IndicatorRow(line.indicator, report, score, items))
         summaries.append(RoundSummary(agreement.unit, agreement, months, rows))
     return summaries
-
-
-def _no_score(line) -> ScoreResult:
-    zero = Decimal(0)
-    return ScoreResult(line.indicator.code, 0, 0, zero, zero, line.weight, zero, "", "", [])
