@@ -14,7 +14,7 @@ from lakthan.backups.engines import calendar_picture
 from lakthan.backups.models import BackupSystem, RestoreTest
 from lakthan.backups.services import compliance as svc
 from lakthan.backups.services.systems import policy_of
-from lakthan.core import access
+from lakthan.core import access, params
 from lakthan.indicators.engines.periods import fiscal_year_bounds, fiscal_year_of, round_bounds
 
 
@@ -52,11 +52,8 @@ def _svg(cal) -> HttpResponse:
 def systems(request):
     rows = []
     today = timezone.localdate()
-    fy = _int(request.GET.get("fy")) or fiscal_year_of(today)
-    try:
-        start, end = fiscal_year_bounds(fy)
-    except ValueError:
-        raise Http404("fy") from None
+    fy = params.fiscal_year(request) or fiscal_year_of(today)
+    start, end = fiscal_year_bounds(fy)
     for system in _visible_systems(request.user):
         comp = svc.system_compliance(system, start, min(end, max(today, start)), today=today)
         rows.append(
@@ -76,7 +73,7 @@ def systems(request):
 @login_required
 def system_detail(request, name: str):
     system = _system(request.user, name)
-    fy, start, end = _fy_period(system, _int(request.GET.get("fy")))
+    fy, start, end = _fy_period(system, params.fiscal_year(request))
     comp = svc.system_compliance(system, start, end)
     return render(
         request,
@@ -96,17 +93,10 @@ def system_detail(request, name: str):
     )
 
 
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 @login_required
 def system_calendar(request, name: str):
     system = _system(request.user, name)
-    fy, start, end = _fy_period(system, _int(request.GET.get("fy")))
+    fy, start, end = _fy_period(system, params.fiscal_year(request))
     comp = svc.system_compliance(system, start, end)
     row = svc.SystemRow(system, comp, set(svc.snapshot_days(system, start, end)), None, None)
     return _svg(svc.calendar_for([row], start, end, system.system.name_th, thai=_thai()))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime, time
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lakthan.core import access
+from lakthan.core import access, params
 from lakthan.core.errors import LakthanError
 from lakthan.lib.timezones import BANGKOK
 from lakthan.monitoring import scope
@@ -123,10 +123,9 @@ def review(request, pk: int):
     return redirect("monitoring:alerts")
 
 
-def _day(value: str, end: bool = False) -> datetime | None:
-    try:
-        d = date.fromisoformat(value)
-    except ValueError:
+def _day(request, name: str, end: bool = False) -> datetime | None:
+    d = params.day(request, name)
+    if d is None:
         return None
     return datetime.combine(d, time.max if end else time.min, tzinfo=BANGKOK).astimezone(UTC)
 
@@ -142,7 +141,12 @@ def events(request):
         host, searched = "", False
     if searched:
         rows = log_events.search(
-            host=host, text=text, start=_day(start), end=_day(end, True), limit=200, hosts=names
+            host=host,
+            text=text,
+            start=_day(request, "from"),
+            end=_day(request, "to", True),
+            limit=200,
+            hosts=names,
         )
     allowed = access.visible_unit_ids(request.user)
     return render(

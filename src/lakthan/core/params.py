@@ -1,0 +1,41 @@
+"""Query parameters read once, checked, and a 400 (never a 500) for a value out of its range.
+
+Django answers ``BadRequest`` with 400 through the application's own error page."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import BadRequest
+
+FISCAL_YEARS = (2400, 2800)  # B.E.: the years the indicator libraries can describe
+
+
+def integer(request, name: str, low: int, high: int) -> int | None:
+    """``?name=`` as an integer in [low, high]; None when absent or empty."""
+    raw = request.GET.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BadRequest(f"{name} must be a whole number") from None
+    if not low <= value <= high:
+        raise BadRequest(f"{name} must be from {low} to {high}")
+    return value
+
+
+def fiscal_year(request) -> int | None:
+    """``?fy=``: a fiscal year in the Buddhist era."""
+    return integer(request, "fy", *FISCAL_YEARS)
+
+
+def day(request, name: str) -> date | None:
+    """``?name=YYYY-MM-DD``; None when absent or empty."""
+    raw = request.GET.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise BadRequest(f"{name} must be a date YYYY-MM-DD") from None
