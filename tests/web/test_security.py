@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from django.conf import settings
 from django_otp.oath import totp
@@ -177,3 +178,26 @@ def test_audit_entries_reach_registered_sinks_after_commit(world, django_capture
     record = json.loads(lines[-1])
     assert record["action"] == "result.set" and record["actor"] == "tester"
     assert record["before"]["status"] == "undecided" and record["after"]["status"] == "met"
+
+
+def test_a_right_code_refused_while_throttled_says_how_long_to_wait(client, world, require_2fa):
+    """After a wrong code django-otp refuses every code for a while (1 s, doubling): the right one then
+    gets "wait N seconds", not "the code is not right"; after the wait it is accepted."""
+    assert _login(client, "supervisor-a", world.password).status_code == 302
+    client.get("/accounts/2fa/")
+    device = TOTPDevice.objects.get(user=world.users["supervisor"])
+    wrong = "000000" if totp(device.bin_key) != 0 else "111111"
+    for _ in range(3):
+        client.post("/accounts/2fa/", {"token": wrong}, HTTP_ACCEPT_LANGUAGE="en")
+    device.refresh_from_db()
+    page = client.post(
+        "/accounts/2fa/", {"token": f"{totp(device.bin_key):06d}"}, HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    match = re.search(r"Wait (\d+) seconds?", page)
+    assert match is not None and 1 <= int(match.group(1)) <= 8 and "not right" not in page
+    thai = client.post("/accounts/2fa/", {"token": f"{totp(device.bin_key):06d}"}).content.decode()
+    assert "รอ" in thai
+    device.refresh_from_db()
+    device.throttling_failure_timestamp -= timedelta(seconds=60)  # the wait is over
+    device.save()
+    assert client.post("/accounts/2fa/", {"token": f"{totp(device.bin_key):06d}"}).status_code == 302

@@ -3,15 +3,18 @@ preferences, the API token."""
 
 from __future__ import annotations
 
+import math
+
 import segno
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -46,7 +49,10 @@ def two_factor(request):
     error = ""
     if request.method == "POST":
         token = "".join(ch for ch in request.POST.get("token", "") if ch.isdigit())
-        if token and device.verify_is_allowed()[0] and device.verify_token(token):
+        allowed, why = device.verify_is_allowed()
+        if not allowed:  # too many wrong codes: no code is checked until the wait is over, say so
+            error = _wait_message(why)
+        elif token and device.verify_token(token):
             with transaction.atomic():
                 if not device.confirmed:
                     device.confirmed = True
@@ -56,7 +62,8 @@ def two_factor(request):
                     )
             otp_login(request, device)
             return redirect(_next(request))
-        error = _("The code is not right. Enter the 6 digits your authenticator app shows now.")
+        else:
+            error = _("The code is not right. Enter the 6 digits your authenticator app shows now.")
     qr = ""
     if not device.confirmed:
         qr = mark_safe(segno.make(device.config_url, error="m").svg_inline(scale=4, title="TOTP"))  # noqa: S308 - segno's own SVG
@@ -73,6 +80,16 @@ def two_factor(request):
         },
         status=400 if error else 200,
     )
+
+
+def _wait_message(why: dict | None) -> str:
+    until = (why or {}).get("locked_until")
+    seconds = max(1, math.ceil((until - timezone.now()).total_seconds())) if until else 1
+    return ngettext(
+        "Too many wrong codes. Wait %(n)s second, then enter the code your app shows then.",
+        "Too many wrong codes. Wait %(n)s seconds, then enter the code your app shows then.",
+        seconds,
+    ) % {"n": seconds}
 
 
 def _b32(device: TOTPDevice) -> str:
