@@ -68,10 +68,24 @@ def snapshot(obj: models.Model) -> dict[str, Any]: ...
 @overload
 def snapshot(obj: None) -> None: ...
 def snapshot(obj: models.Model | None) -> dict[str, Any] | None:
-    """A JSON-safe copy of a row's fields (dates, decimals as strings)."""
+    """A JSON-safe copy of a row's fields (dates, decimals as strings); secrets (a password hash, a
+    TOTP seed, an API token) are recorded as changed or not, never copied into the trail."""
     if obj is None:
         return None
-    return json.loads(json.dumps(model_to_dict(obj), cls=DjangoJSONEncoder, default=str))
+    fields = model_to_dict(obj)
+    for name in SECRET_FIELDS.get(obj._meta.label_lower, ()):
+        if name in fields:
+            fields[name] = "(secret)"
+    return json.loads(json.dumps(fields, cls=DjangoJSONEncoder, default=str))
+
+
+SECRET_FIELDS = {
+    "auth.user": ("password",),
+    "otp_totp.totpdevice": ("key",),
+    "otp_static.staticdevice": (),
+    "authtoken.token": ("key",),
+    "authtoken.tokenproxy": ("key",),
+}
 
 
 def record(

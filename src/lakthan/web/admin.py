@@ -1,9 +1,23 @@
-"""Admin for notification preferences and the record of notifications sent (read-only)."""
+"""Admin for notification preferences, the record of notifications sent (read-only), and the accounts:
+users, second-factor devices and API tokens, each change audited."""
 
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.admin import TokenAdmin
+from rest_framework.authtoken.models import TokenProxy
 
+from lakthan.core import audit
 from lakthan.core.admin import AuditedAdmin, ReadOnlyAdmin
 from lakthan.web.models import NotificationPreference, NotificationSent
 
@@ -27,3 +41,70 @@ class NotificationSentAdmin(ReadOnlyAdmin):
     list_display = ("at", "user", "channel", "key", "ok")
     list_filter = ("channel", "ok")
     search_fields = ("user__username", "key")
+
+
+# --- accounts: every act of an administrator on users, second factors and API tokens is audited ------
+
+
+def _reregister(model, admin_class) -> None:
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+    admin.site.register(model, admin_class)
+
+
+class AuditedUserAdmin(AuditedAdmin, UserAdmin):
+    """Creating a user, granting staff or superuser, groups and permissions: one entry after the
+    related rows are saved, so that it shows them; a password set here: an entry of its own."""
+
+    def save_model(self, request, obj, form, change):
+        request._audit_before = audit.snapshot(type(obj).objects.get(pk=obj.pk)) if change else None
+        admin.ModelAdmin.save_model(self, request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        obj = form.instance
+        verb = "change" if change else "add"
+        audit.record(request.user.get_username(), f"user.admin_{verb}", obj, request._audit_before)
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = get_user_model().objects.get(pk=unquote(id))
+            audit.record_event(
+                request.user.get_username(),
+                "user.admin_set_password",
+                "auth.user",
+                user.pk,
+                {"user": user.get_username()},
+            )
+        return response
+
+
+class AuditedTOTPDeviceAdmin(AuditedAdmin, TOTPDeviceAdmin):
+    """Resetting a lost authenticator is deleting its device: audited like every delete here."""
+
+
+class AuditedStaticDeviceAdmin(AuditedAdmin, StaticDeviceAdmin):
+    pass
+
+
+class AuditedTokenAdmin(AuditedAdmin, TokenAdmin):
+    """API tokens, never listed in clear."""
+
+    list_display = ("user", "created")
+    list_display_links = None  # a token's own page is titled with the token
+    search_fields = ("user__username",)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # Django's message would name the object, and a token's name is the token itself
+        self.message_user(request, _("An API token was created for %(user)s.") % {"user": obj.user})
+        return HttpResponseRedirect(reverse("admin:authtoken_tokenproxy_changelist"))
+
+
+_reregister(get_user_model(), AuditedUserAdmin)
+_reregister(TOTPDevice, AuditedTOTPDeviceAdmin)
+_reregister(StaticDevice, AuditedStaticDeviceAdmin)
+_reregister(TokenProxy, AuditedTokenAdmin)
