@@ -23,25 +23,35 @@ def setup_django(migrating: bool = False) -> None:
     django.setup()
     from django.conf import settings
     from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
+
+    from lakthan import migration_state
 
     settings.LAKTHAN_HOME.mkdir(parents=True, exist_ok=True)
-    executor = MigrationExecutor(connection)
-    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
-    if pending:
-        if executor.loader.applied_migrations and not migrating:
-            from lakthan.core.errors import InvalidInput
-
-            raise InvalidInput(
-                f"ฐานข้อมูลยังไม่ได้ปรับรุ่น ({len(pending)} migration): สำรองข้อมูลแล้วสั่ง lakthan migrate",
-                f"the database has {len(pending)} migration(s) pending: back it up, then run `lakthan migrate`",
-            )
-        from django.core.management import call_command
-
-        call_command("migrate", interactive=False, verbosity=0)
+    if not migration_state.all_recorded(connection):
+        _migrate_if_new(connection, migrating)
     from lakthan.indicators.libraries import ensure_bundled_libraries
 
     ensure_bundled_libraries()
+
+
+def _migrate_if_new(connection, migrating: bool) -> None:
+    """Django's own plan: the database is migrated when it is empty (or `lakthan migrate` asked)."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if not pending:
+        return
+    if executor.loader.applied_migrations and not migrating:
+        from lakthan.core.errors import InvalidInput
+
+        raise InvalidInput(
+            f"ฐานข้อมูลยังไม่ได้ปรับรุ่น ({len(pending)} migration): สำรองข้อมูลแล้วสั่ง lakthan migrate",
+            f"the database has {len(pending)} migration(s) pending: back it up, then run `lakthan migrate`",
+        )
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
 
 
 # The commands that need no database: they work anywhere and leave no trace.
