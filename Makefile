@@ -46,6 +46,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/backup/run.py
 	$(BIN)/python bench/logs/run.py
 	$(BIN)/python bench/web/run.py
+	$(BIN)/python bench/cli/run.py
 
 # The import contracts and the mypy settings are in pyproject.toml.
 lint: $(STAMP)

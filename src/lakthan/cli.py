@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import sys
 
@@ -22,30 +23,39 @@ def setup_django(migrating: bool = False) -> None:
     django.setup()
     from django.conf import settings
     from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
+
+    from lakthan import migration_state
 
     settings.LAKTHAN_HOME.mkdir(parents=True, exist_ok=True)
-    executor = MigrationExecutor(connection)
-    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
-    if pending:
-        if executor.loader.applied_migrations and not migrating:
-            from lakthan.core.errors import InvalidInput
-
-            raise InvalidInput(
-                f"ฐานข้อมูลยังไม่ได้ปรับรุ่น ({len(pending)} migration): สำรองข้อมูลแล้วสั่ง lakthan migrate",
-                f"the database has {len(pending)} migration(s) pending: back it up, then run `lakthan migrate`",
-            )
-        from django.core.management import call_command
-
-        call_command("migrate", interactive=False, verbosity=0)
+    if not migration_state.all_recorded(connection):
+        _migrate_if_new(connection, migrating)
     from lakthan.indicators.libraries import ensure_bundled_libraries
 
     ensure_bundled_libraries()
 
 
-# Groups with a sub-command that needs no database (`pack verify`, `library validate`): they call
-# setup_django() themselves for the others, so those two work anywhere and leave no trace.
-GROUPS_THAT_SET_UP_THEMSELVES = {"pack", "library"}
+def _migrate_if_new(connection, migrating: bool) -> None:
+    """Django's own plan: the database is migrated when it is empty (or `lakthan migrate` asked)."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if not pending:
+        return
+    if executor.loader.applied_migrations and not migrating:
+        from lakthan.core.errors import InvalidInput
+
+        raise InvalidInput(
+            f"ฐานข้อมูลยังไม่ได้ปรับรุ่น ({len(pending)} migration): สำรองข้อมูลแล้วสั่ง lakthan migrate",
+            f"the database has {len(pending)} migration(s) pending: back it up, then run `lakthan migrate`",
+        )
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+# The commands that need no database: they work anywhere and leave no trace.
+WITHOUT_DATABASE = {("pack", "verify"), ("library", "validate")}
 
 
 class LakthanGroup(click.Group):
@@ -57,14 +67,15 @@ class LakthanGroup(click.Group):
         return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context):
-        from django.conf import settings
-
-        from lakthan import config
         from lakthan.core.errors import LakthanError
 
         try:
             return super().invoke(ctx)
         except LakthanError as exc:
+            from django.conf import settings
+
+            from lakthan import config
+
             # `pack verify` and `library validate` may fail before Django is set up
             lang = settings.LAKTHAN_LANG if settings.configured else config.language()
             err_console.print(f"[red]error:[/red] {exc.message(lang)}", highlight=False, soft_wrap=True)
@@ -85,15 +96,8 @@ DISK_ERRORS_TH = {errno.ENOSPC: "พื้นที่ดิสก์เต็�
 
 @click.group(cls=LakthanGroup)
 @click.version_option(package_name="lakthan")
-@click.pass_context
-def main(ctx: click.Context) -> None:
+def main() -> None:
     """Lakthan (หลักฐาน): IT controls that prove themselves, indicators scored, the official report written."""
-    if ctx.invoked_subcommand == "demo":
-        from lakthan.demo import prepare_home
-
-        prepare_home()
-    if ctx.invoked_subcommand not in GROUPS_THAT_SET_UP_THEMSELVES:
-        setup_django(migrating=ctx.invoked_subcommand == "migrate")
 
 
 def _register() -> None:
@@ -119,6 +123,30 @@ def _register() -> None:
 
     main.add_command(demo)
     main.add_command(migrate)
+    _set_up_django_first(main)
+
+
+def _set_up_django_first(command: click.Command, path: tuple[str, ...] = ()) -> None:
+    """Django is set up when a command's own callback runs, not before: `--help`, a usage error or a
+    group's callback never start Django nor touch the database."""
+    if isinstance(command, click.Group):
+        for name, sub in command.commands.items():
+            _set_up_django_first(sub, (*path, name))
+    elif command.callback is not None and path not in WITHOUT_DATABASE:
+        command.callback = _with_django(command.callback, path)
+
+
+def _with_django(callback, path: tuple[str, ...]):
+    @functools.wraps(callback)
+    def run(*args, **kwargs):
+        if path == ("demo",):
+            from lakthan.demo import prepare_home
+
+            prepare_home()  # before Django starts: the demo never touches the operator's database
+        setup_django(migrating=path == ("migrate",))
+        return callback(*args, **kwargs)
+
+    return run
 
 
 @click.command()

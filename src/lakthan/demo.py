@@ -11,7 +11,6 @@ import tempfile
 from pathlib import Path
 
 import click
-from rich.progress import Progress
 
 from lakthan import demo_data as D
 from lakthan.cli_common import console
@@ -99,6 +98,7 @@ def run_control_demos(report, bureau) -> None:
 
 def build_demo():
     from django.db import transaction
+    from rich.progress import Progress
 
     from lakthan.checks.services import propose_results, run_all
     from lakthan.core.models import Unit

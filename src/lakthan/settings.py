@@ -15,7 +15,8 @@ DEBUG = config.flag("LAKTHAN_DEBUG", False)
 ALLOWED_HOSTS = config.items("LAKTHAN_ALLOWED_HOSTS", "127.0.0.1,localhost")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Without autodiscovery at start-up: urls.py loads the apps' admin.py, so a CLI command never does.
+    "django.contrib.admin.apps.SimpleAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -29,7 +30,6 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
-    "huey.contrib.djhuey",
     "lakthan.core",
     "lakthan.inventory",
     "lakthan.indicators",
@@ -235,7 +235,9 @@ LOGGING = {
 
 
 # Background and periodic jobs (huey): SQLite storage under LAKTHAN_HOME by default, Redis at scale.
-# `lakthan worker` runs the consumer; each app's tasks.py holds its periodic jobs.
+# `lakthan worker` runs the consumer; each app's tasks.py holds its periodic jobs. huey is not an
+# installed app: importing it costs every command a tenth of a second (it imports psycopg), and only
+# the worker and the tasks.py modules need it.
 # Periodic jobs' crontabs are read in UTC (huey's default, kept explicit here): see each tasks.py.
 if LAKTHAN_REDIS_URL := config.text("LAKTHAN_REDIS_URL"):
     HUEY = {"huey_class": "huey.RedisHuey", "name": "lakthan", "url": LAKTHAN_REDIS_URL}

@@ -8,6 +8,8 @@ from django.urls import include, path
 
 from lakthan.web import account
 
+admin.autodiscover()  # here, not at start-up (settings.py installs SimpleAdminConfig)
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

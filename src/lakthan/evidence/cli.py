@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 import click
-from rich.progress import Progress
 from rich.table import Table
 
 from lakthan.cli_common import console, get_report, parse_date
@@ -121,6 +120,8 @@ def evidence_list(unit_code) -> None:
 @evidence.command("verify")
 def evidence_verify() -> None:
     """Re-hash every stored file; name each one that no longer matches (exit 1)."""
+    from rich.progress import Progress
+
     from lakthan.evidence.services import verify_blobs
 
     with Progress(transient=True, console=console) as progress:

@@ -14,13 +14,8 @@ from lakthan.cli_common import OutFile, console, get_report, print_notices, roun
 
 
 @click.group()
-@click.pass_context
-def library(ctx: click.Context) -> None:
+def library() -> None:
     """Indicator libraries (YAML)."""
-    if ctx.invoked_subcommand != "validate":
-        from lakthan.cli import setup_django
-
-        setup_django()
 
 
 @library.command("validate")

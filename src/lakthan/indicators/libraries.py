@@ -20,6 +20,7 @@ import hashlib
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import F, ProtectedError
@@ -28,7 +29,6 @@ from django.utils import timezone
 from lakthan.core import audit
 from lakthan.core.errors import IntegrityFailure, InvalidInput, NotFound
 from lakthan.indicators.engines import scoring
-from lakthan.indicators.engines.library_schema import LibraryDef, LibraryError, parse_library
 from lakthan.indicators.models import (
     Criterion,
     CriterionResult,
@@ -37,6 +37,9 @@ from lakthan.indicators.models import (
     Library,
     LibraryVersion,
 )
+
+if TYPE_CHECKING:  # the parser (and YAML) is imported only when a file is read: not at every start-up
+    from lakthan.indicators.engines.library_schema import LibraryDef, LibraryError
 
 BUNDLED_DIR = Path(__file__).resolve().parent / "library"
 log = logging.getLogger(__name__)
@@ -80,6 +83,8 @@ def validate_library_file(path: Path) -> LibraryDef:
 
 def _read(path: Path) -> tuple[bytes, LibraryDef]:
     """The file's bytes and their definition: what is validated is exactly what is then kept."""
+    from lakthan.indicators.engines.library_schema import LibraryError, parse_library
+
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
@@ -298,12 +303,18 @@ def add_missing_results(report: IndicatorReport) -> int:
 def ensure_bundled_libraries() -> int:
     """Load each bundled file whose URN has no version yet, or whose current version is bundled and
     has other bytes (a program upgrade). An agency's own version is never overwritten. Returns how
-    many files were loaded."""
+    many files were loaded. When every bundled file was loaded before, the cost is one query and the
+    files' hashes: this runs at the start of every command."""
+    files = {path: path.read_bytes() for path in sorted(BUNDLED_DIR.glob("*.yaml"))}
+    digests = {path: _sha256(data) for path, data in files.items()}
+    known = set(LibraryVersion.objects.filter(sha256__in=digests.values()).values_list("sha256", flat=True))
     loaded = 0
-    for path in sorted(BUNDLED_DIR.glob("*.yaml")):
-        data = path.read_bytes()
-        if LibraryVersion.objects.filter(sha256=_sha256(data)).exists():
+    for path, data in files.items():
+        if digests[path] in known:
             continue  # loaded before: in force, or since followed by the agency's own version
+        known.add(digests[path])
+        from lakthan.indicators.engines.library_schema import LibraryError, parse_library
+
         try:
             definition = parse_library(data, path)
         except LibraryError as exc:

@@ -71,13 +71,8 @@ class PackGroup(click.Group):
 
 
 @click.group(cls=PackGroup)
-@click.pass_context
-def pack(ctx: click.Context) -> None:
+def pack() -> None:
     """The evidence pack for the evaluator, signed with the agency's key."""
-    if ctx.invoked_subcommand != "verify":
-        from lakthan.cli import setup_django
-
-        setup_django()
 
 
 @pack.command("build")

@@ -12,9 +12,21 @@ import click
 @click.command()
 def worker() -> None:
     """Run the background and periodic jobs (backups, log sealing and detection, notifications)."""
-    from django.core.management import call_command
+    import logging
 
-    call_command("run_huey")
+    from django.conf import settings
+    from django.utils.module_loading import autodiscover_modules
+    from huey.consumer_options import ConsumerConfig
+    from huey.contrib.djhuey import HUEY
+
+    # What huey's `run_huey` management command does (huey is not an installed app, see settings.py).
+    autodiscover_modules("tasks")
+    config = ConsumerConfig(**settings.HUEY.get("consumer", {}))
+    config.validate()
+    logger = logging.getLogger("huey")
+    if not logger.handlers:
+        config.setup_logger(logger)
+    HUEY.create_consumer(**config.values).run()
 
 
 @click.command()

@@ -1,0 +1,75 @@
+"""bench/cli: start-up of the `lakthan` command against a bare `python -c pass`, median of 11.
+
+Three commands: `lakthan --help`, `lakthan logs --help` (neither starts Django) and `lakthan unit
+list` (Django set up, the migration check, one query, a table), each in a process of its own on a home
+made and migrated beforehand. The goal of issue 14 is 0.3 s of wall time for each on the 2-core
+development machine. The machine is shared: CPU time (user + system) is printed too, as another
+process's load disturbs it less than wall time.
+
+    .venv/bin/python bench/cli/run.py [--repeat 11]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench"))
+from common import line  # noqa: E402
+
+# What the installed console script runs.
+LAKTHAN = [
+    sys.executable,
+    "-c",
+    "import sys; from lakthan.cli import main; sys.exit(main(prog_name='lakthan'))",
+]
+COMMANDS = (["--help"], ["logs", "--help"], ["unit", "list"])
+GOAL_SECONDS = 0.3
+
+
+def medians(args: list[str], env: dict[str, str], repeat: int) -> tuple[float, float]:
+    """Median wall and CPU seconds of the command over `repeat` runs after one warm-up run."""
+    subprocess.run(args, env=env, check=True, stdout=subprocess.DEVNULL)
+    walls, cpus = [], []
+    for _ in range(repeat):
+        before, t0 = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
+        subprocess.run(args, env=env, check=True, stdout=subprocess.DEVNULL)
+        after, t1 = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
+        walls.append(t1 - t0)
+        cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=11)
+    repeat = parser.parse_args().repeat
+    home = Path(tempfile.mkdtemp(prefix="lakthan-bench-cli-"))
+    env = {**os.environ, "LAKTHAN_HOME": str(home), "PYTHONPATH": str(ROOT / "src")}
+    env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: the bytecode is compiled once, then read
+
+    for code, name in (("B", "สำนักงานทดสอบ"), ("B-IT", "ศูนย์เทคโนโลยีสารสนเทศ"), ("B-CP", "ด่านทดสอบ")):
+        parent = ["--parent", "B"] if code != "B" else []
+        add = [*LAKTHAN, "unit", "add", code, "--name-th", name, *parent]
+        subprocess.run(add, env=env, check=True, stdout=subprocess.DEVNULL)  # the first migrates the home
+
+    bare_wall, bare_cpu = medians([sys.executable, "-c", "pass"], env, repeat)
+    for args in COMMANDS:
+        wall, cpu = medians([*LAKTHAN, *args], env, repeat)
+        line(f"lakthan {' '.join(args)} (wall)", wall, "python -c pass (wall)", bare_wall)
+        line(f"lakthan {' '.join(args)} (CPU)", cpu, "python -c pass (CPU)", bare_cpu)
+    print(f"goal: each lakthan command under {GOAL_SECONDS} s wall; load average {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()
