@@ -4,10 +4,52 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import secrets
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+
+
+def lakthan_argv(*args: str) -> list[str]:
+    """The `lakthan` command (this checkout's), to run as a process of its own."""
+    return [sys.executable, "-m", "lakthan.cli", *args]
+
+
+@pytest.fixture
+def process_env(tmp_path):
+    """The environment of `lakthan` run as a process of its own, on a new LAKTHAN_HOME and a new
+    database of the kind this pass tests: SQLite under that home, or (on the PostgreSQL pass) a database
+    of its own on the pass's server, dropped afterwards. Unlike the `e2e` tests, these run in both passes."""
+    env = {
+        **os.environ,
+        "LAKTHAN_HOME": str(tmp_path / "home"),
+        "DJANGO_SETTINGS_MODULE": "lakthan.settings",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")])),
+    }
+    server = os.environ.get("DATABASE_URL", "")
+    if not server.startswith(("postgres://", "postgresql://")):
+        env.pop("DATABASE_URL", None)
+        yield env
+        return
+    import psycopg
+
+    name = f"lakthan_{secrets.token_hex(6)}"
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    env["DATABASE_URL"] = urlparse(server)._replace(path=f"/{name}").geturl()
+    try:
+        yield env
+    finally:
+        with psycopg.connect(server, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    assert not (tmp_path / "home" / "lakthan.sqlite3").exists(), "the process did not use PostgreSQL"
 
 
 @pytest.fixture(autouse=True)

@@ -17,6 +17,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import time
 from collections.abc import Callable, Container, Sequence
@@ -238,7 +239,7 @@ class Restic:
                 self._sleep(self.lock_backoff * (2**attempt))
                 attempt += 1
                 continue
-            raise ResticError(kind or "failed", _tail(proc.stderr), proc.returncode)
+            raise ResticError(kind or "failed", _failure(proc.returncode, proc.stderr), proc.returncode)
 
     # --- commands -------------------------------------------------------------------------------
 
@@ -359,6 +360,8 @@ class Restic:
             if any(w in line.lower() for w in ("error", "failed", "fatal", "invalid", "mismatch"))
             and "no errors were found" not in line
         ]
+        if proc.returncode < 0:
+            errors.insert(0, _failure(proc.returncode, ""))
         return CheckResult(
             proc.returncode == 0, proc.returncode, subset or "", errors[:50], time.monotonic() - started
         )
@@ -400,9 +403,22 @@ def _error_text(err: object) -> str:
     return str(err or "")
 
 
-def _tail(stderr: str, lines: int = 3) -> str:
+def _failure(exit_code: int, stderr: str) -> str:
+    """Why restic failed: its last stderr lines, or the signal that killed it (it then said nothing of
+    it; subprocess gives such an end as the negative signal number)."""
+    if exit_code >= 0:
+        return _tail(stderr)
+    try:
+        name = signal.Signals(-exit_code).name
+    except ValueError:
+        name = "unknown"
+    said = _tail(stderr, default="")
+    return f"restic was killed by signal {-exit_code} ({name})" + (f" after: {said}" if said else "")
+
+
+def _tail(stderr: str, lines: int = 3, default: str = "restic failed") -> str:
     kept = [ln.strip() for ln in stderr.strip().splitlines() if ln.strip()]
-    return " | ".join(kept[-lines:])[:500] or "restic failed"
+    return " | ".join(kept[-lines:])[:500] or default
 
 
 def now_utc() -> datetime:

@@ -233,7 +233,22 @@ def reconcile(system: BackupSystem, actor: str = audit.SYSTEM) -> list[BackupRun
             audit.record(
                 actor, "backup.reconcile", run, after={"status": run.status, "snapshot": run.snapshot_id}
             )
+        if run.status != BackupRun.Status.OK:
+            _announce(run)  # like any run that did not succeed: a killed one must not go unnoticed
     return stale
+
+
+def _announce(run: BackupRun) -> None:
+    """The alert of a run that did not succeed (once per run)."""
+    system = run.system
+    why = run.error or ", ".join(w["path"] for w in run.warnings)
+    alerts.raise_alert(
+        system,
+        "run_failed",
+        f"run:{run.pk}",
+        f"การสำรองข้อมูลระบบ {system.name} {'ไม่สำเร็จ' if run.status == 'failed' else 'อ่านบางไฟล์ไม่ได้'}: {why}",
+        f"backup of {system.name} {run.status}: {why}",
+    )
 
 
 def run_backup(
@@ -309,13 +324,7 @@ def run_backup(
         after={"system": system.name, "status": run.status, "snapshot": run.snapshot_id},
     )
     if run.status != BackupRun.Status.OK and alert:
-        alerts.raise_alert(
-            system,
-            "run_failed",
-            f"run:{run.pk}",
-            f"การสำรองข้อมูลระบบ {system.name} {'ไม่สำเร็จ' if run.status == 'failed' else 'อ่านบางไฟล์ไม่ได้'}: {run.error or ', '.join(w['path'] for w in run.warnings)}",
-            f"backup of {system.name} {run.status}: {run.error or ', '.join(w['path'] for w in run.warnings)}",
-        )
+        _announce(run)
     return run
 
 

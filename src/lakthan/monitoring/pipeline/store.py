@@ -231,6 +231,10 @@ class LogStore:
     def annotation_names(self, index: int) -> list[str]:
         return sorted(p.name.split(".")[1] for p in self.notes_dir.glob(f"{seg_name(index)}.*.parquet"))
 
+    def annotated(self) -> set[int]:
+        """The segments that still have annotations (they are dropped once their segment is indexed)."""
+        return {int(p.name.split(".")[0]) for p in self.notes_dir.glob("[0-9]*.parquet")}
+
     def drop_annotations(self, index: int) -> None:
         for path in self.notes_dir.glob(f"{seg_name(index)}.*.parquet"):
             path.unlink(missing_ok=True)

@@ -3,6 +3,7 @@ events per host and day, sequence state) is brought up to the store on disk."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Callable
 from datetime import datetime
@@ -35,16 +36,21 @@ def seal(now: datetime | None = None) -> Segment | None:
 
 
 def sync_index(s: LogStore) -> Segment | None:
-    """Brings the database index (segments, checkpoints, host-days) up to the store on disk."""
+    """Brings the database index (segments, checkpoints, host-days) up to the store on disk, and
+    finishes what a seal killed after indexing a segment left undone (its matches, its annotations)."""
     vkey = s.vkey()
     if vkey is None:  # nothing was ever sealed
         return None
     verifier = Verifier.from_vkey(vkey)
     last = None
     known = set(Segment.objects.values_list("index", flat=True))
+    annotated = s.annotated()
     key = functools.cache(key_in_force)
     for h in s.headers():
         if h["index"] in known:
+            if h["index"] in annotated:  # indexed and counted: only the clean-up is left
+                adopt_matches(s, h["index"], key)
+                s.drop_annotations(h["index"])
             continue
         with transaction.atomic():
             last = Segment.objects.create(
@@ -71,7 +77,8 @@ def adopt_matches(s: LogStore, index: int, key: Callable[[], str]) -> None:
     if any(name.startswith(MATCHES) for name in s.annotation_names(index)):
         kept = s.annotation_path(index, MATCHES + key())
         if kept is not None:
-            MatchCache(state_dir() / "matches", key()).adopt(index, kept)
+            with contextlib.suppress(FileNotFoundError):  # another sealer's catch-up took it first
+                MatchCache(state_dir() / "matches", key()).adopt(index, kept)
 
 
 def sequence_state() -> dict[str, int]:
