@@ -89,16 +89,21 @@ def leaves(
     """Leaf hashes of every row of ``table`` (columns in schema order), 32 bytes each, concatenated;
     a batch of ``parallel_rows`` rows or more is split over threads. A column of Arrow's binary types,
     or one named in ``bytes_columns``, is the bytes field: it must be the last."""
-    names = table.column_names
-    is_bytes = [
-        name in bytes_columns or _is_binary(t) for name, t in zip(names, table.schema.types, strict=True)
-    ]
+    names, types = table.column_names, table.schema.types
+    is_bytes = [name in bytes_columns or _is_binary(t) for name, t in zip(names, types, strict=True)]
     if any(is_bytes[:-1]):
         raise TypeError(f"only the last column may be bytes, not {names[is_bytes.index(True)]!r}")
+    if is_bytes and is_bytes[-1] and not (_is_binary(types[-1]) or pa.types.is_null(types[-1])):
+        raise TypeError(f"the bytes column {names[-1]!r} is of Arrow type {types[-1]}, not binary")
     tasks: list[tuple[list[_native.Column], int, int]] = []
     for batch in table.to_batches():  # a Parquet file reads as one batch per row group: no copying
         n = batch.num_rows
-        columns = [_column_buffers(batch.column(i), is_bytes[i]) for i in range(batch.num_columns)]
+        columns = [
+            _column_buffers(batch.column(i))
+            for i in range(batch.num_columns)
+            # bytes null in every row encode nothing: the kernel need not visit them (nearly always so)
+            if not (is_bytes[i] and batch.column(i).null_count == n)
+        ]
         step = n if n < parallel_rows else -(-n // _THREADS)
         tasks += [(columns, a, min(a + step, n)) for a in range(0, n, step)]
     if len(tasks) <= 1:
@@ -128,14 +133,9 @@ def _is_binary(t: pa.DataType) -> bool:
     return bool(pa.types.is_binary(t) or pa.types.is_large_binary(t) or pa.types.is_binary_view(t))
 
 
-def _column_buffers(arr: pa.Array, is_bytes: bool = False) -> _native.Column:
+def _column_buffers(arr: pa.Array) -> _native.Column:
     """(kind, validity, offsets, data, offset) for the C kernel; see _native.c for the kinds."""
     t, n = arr.type, len(arr)
-    if is_bytes:
-        if not (pa.types.is_null(t) or _is_binary(t)):
-            raise TypeError(f"the bytes column is of Arrow type {t}, not binary")
-        if arr.null_count == n:  # nothing to encode: no buffer read, no bit tested per row
-            return (9, None, None, None, 0)
     if pa.types.is_null(t):  # a column that is null throughout: an all-zero validity bitmap
         return (4, bytes(n // 8 + 1), None, bytes(n // 8 + 1), 0)
     validity, *rest = arr.buffers()
