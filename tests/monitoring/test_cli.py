@@ -202,3 +202,63 @@ def test_lines_whose_header_does_not_parse_are_detected_searched_and_counted(org
     hits = events.search(text="() { :; }")
     assert len(hits) == 2 and all(h["parsed"] is False for h in hits) and SHELLSHOCK in hits[0]["msg"]
     assert sum(HostDay.objects.values_list("unparsed", flat=True)) == 4  # counted, under no host
+
+
+def test_a_file_with_lines_not_utf8_keeps_their_bytes_and_a_flipped_byte_is_named(
+    org, tmp_path, cli, settings
+):
+    import base64
+
+    from lakthan.monitoring.engines import eventhash
+
+    lines = [
+        b"<38>1 2013-01-05T10:00:00+07:00 web01 sshd 1 - - Failed password for caf\xe9 from 10.0.0.1 port 1 ssh2",
+        "<38>1 2013-01-05T10:00:01+07:00 web01 sshd 2 - - Accepted password for ผู้ใช้ from 10.0.0.1 port 1 ssh2".encode(),
+        b"\xa1\xb9\xe0\xd2\xa4\xc3",  # TIS-620 Thai, as an old system writes it
+        b"",
+        b"<38>Jan  5 10:00:02 web01 app[3]: cut \xe0\xb8\r",  # a Thai letter cut short, CRLF
+        "<38>Jan  5 10:00:03 web01 app[3]: a real \ufffd".encode(),
+    ]
+    (tmp_path / "mixed.log").write_bytes(b"\n".join(lines) + b"\n")
+    r = cli("logs", "ingest", str(tmp_path / "mixed.log"), "--year", "2013")
+    assert r.exit_code == 0 and "5 events" in r.output
+    assert cli("logs", "seal").exit_code == 0
+    seg = settings.LAKTHAN_LOG_DIR / "segments" / "00000001.parquet"
+    stored = pl.read_parquet(seg)
+    kept = [line.rstrip(b"\r") for line in lines if line]
+    assert stored["raw_bytes"].to_list() == [kept[0], None, kept[2], kept[3], None]
+    assert stored["raw"].to_list() == [line.decode("utf-8", errors="replace") for line in kept]
+
+    r = cli("logs", "proof", "1", "2")
+    assert r.exit_code == 0
+    proof = json.loads(r.stdout)
+    event = proof["event"]
+    assert base64.b64decode(event["raw_bytes_base64"]) == b"\xa1\xb9\xe0\xd2\xa4\xc3"
+    assert event["raw"] == kept[2].decode("utf-8", errors="replace") and "\ufffd" in event["raw"]
+    assert "ไม่ใช่ UTF-8" in r.stderr and "not valid UTF-8" in r.stderr
+    # the leaf is computed again from what the proof shows
+    values = [
+        datetime.fromisoformat(event["ts"]),
+        event["host"],
+        event["source"],
+        event["parser"],
+        event["raw"],
+    ]
+    leaf = eventhash.leaf_of([*values, base64.b64decode(event["raw_bytes_base64"])], bytes_last=True)
+    assert leaf.hex() == proof["leaf"]
+    r = cli("logs", "proof", "1", "1")
+    assert "raw_bytes_base64" not in json.loads(r.stdout)["event"] and r.stderr == ""
+
+    flipped = stored.with_columns(
+        pl.when(pl.int_range(pl.len()) == 3)
+        .then(pl.lit(kept[3][:-1] + b"\xb9"))
+        .otherwise("raw_bytes")
+        .alias("raw_bytes")
+    )
+    os.chmod(seg, 0o644)
+    flipped.write_parquet(seg)
+    r = cli("logs", "verify", "--json")
+    assert r.exit_code == 1
+    assert json.loads(r.output)["problems"] == [
+        {"segment": 1, "position": 3, "kind": "altered", "detail": ""}
+    ]

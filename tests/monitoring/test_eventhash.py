@@ -32,6 +32,40 @@ def test_encoding_is_the_documented_one():
     )
     assert got == want
     assert eventhash.leaf_of(["ab"]) == hashlib.sha256(b"\x00\x01\x02\x00\x00\x00ab").digest()
+    # bytes: tag 4; empty bytes are a value, not a null
+    assert (
+        eventhash.encode_event(["a", b"\xff\x00"]) == b"\x00\x01\x01\x00\x00\x00a\x04\x02\x00\x00\x00\xff\x00"
+    )
+    assert (
+        eventhash.encode_event(["a", b""], bytes_last=True)
+        == b"\x00\x01\x01\x00\x00\x00a\x04\x00\x00\x00\x00"
+    )
+
+
+def test_a_null_bytes_field_adds_nothing_so_earlier_events_keep_their_leaves():
+    ts = datetime(2013, 8, 1, tzinfo=UTC)
+    before = ["<13>line", "web01", None, "syslog", ts]
+    assert eventhash.encode_event([*before, None], bytes_last=True) == eventhash.encode_event(before)
+    # but a null that is not the bytes field is written, as it always was
+    assert eventhash.encode_event([*before, None]) == eventhash.encode_event(before) + b"\x00"
+    # and what would read as the bytes field cannot come from the fields before it
+    with_bytes = eventhash.encode_event([*before, b"x"])
+    assert with_bytes.startswith(eventhash.encode_event(before)) and with_bytes != eventhash.encode_event(
+        before
+    )
+
+
+def test_only_the_last_field_may_be_bytes():
+    with pytest.raises(TypeError, match="last"):
+        eventhash.encode_event([b"x", "a"])
+    table = pa.table({"raw_bytes": pa.array([b"x"]), "raw": pa.array(["a"])})
+    with pytest.raises(TypeError, match="only the last column may be bytes"):
+        eventhash.leaves(table)
+    with pytest.raises(TypeError, match="only the last column may be bytes"):
+        eventhash.leaves(pa.table({"b": pa.array([b"x"], pa.binary_view()), "raw": pa.array(["a"])}))
+    for typed_as_text in (pa.array(["x"]), pa.array([None], pa.string())):
+        with pytest.raises(TypeError, match="not binary"):
+            eventhash.leaves(pa.table({"raw": pa.array(["a"]), "raw_bytes": typed_as_text}))
 
 
 def test_encoding_is_prefix_free():
@@ -41,6 +75,11 @@ def test_encoding_is_prefix_free():
 
 
 texts = st.one_of(st.none(), st.text(max_size=40), st.sampled_from(["", "x" * 12, "y" * 13, "ก" * 30]))
+binaries = st.one_of(
+    st.none(),
+    st.binary(max_size=40),
+    st.sampled_from([b"", b"\xff" * 12, b"\x00" * 13, "ก".encode()[:2] * 30]),
+)
 rows = st.lists(
     st.tuples(
         texts,
@@ -48,26 +87,38 @@ rows = st.lists(
         st.one_of(st.none(), st.booleans()),
         st.one_of(st.none(), st.integers(0, 4_000_000_000_000_000)),  # µs since 1970
         texts,
+        binaries,
     ),
     max_size=60,
 )
+_SCHEMA = {
+    "s": pl.Utf8,
+    "i": pl.Int64,
+    "b": pl.Boolean,
+    "t": pl.Datetime("us", "UTC"),
+    "u": pl.Utf8,
+    "raw_bytes": pl.Binary,
+}
 
 
 def _frame(data) -> pl.DataFrame:
-    return pl.DataFrame(
-        {
-            "s": [r[0] for r in data],
-            "i": [r[1] for r in data],
-            "b": [r[2] for r in data],
-            "t": pl.Series([r[3] for r in data], dtype=pl.Int64).cast(pl.Datetime("us", "UTC")),
-            "u": [r[4] for r in data],
-        },
-        schema={"s": pl.Utf8, "i": pl.Int64, "b": pl.Boolean, "t": pl.Datetime("us", "UTC"), "u": pl.Utf8},
-    )
+    columns = {name: [r[k] for r in data] for k, name in enumerate(_SCHEMA)}
+    columns["t"] = pl.Series(columns["t"], dtype=pl.Int64).cast(pl.Datetime("us", "UTC"))
+    return pl.DataFrame(columns, schema=_SCHEMA)
 
 
 def _reference(df: pl.DataFrame) -> bytes:
-    return b"".join(eventhash.leaf_of(r) for r in df.rows())
+    bytes_last = df.schema[df.columns[-1]] == pl.Binary
+    return b"".join(eventhash.leaf_of(r, bytes_last) for r in df.rows())
+
+
+def _layouts(df: pl.DataFrame) -> list[pa.Table]:
+    """The table as polars exports it (string and binary views), with 64-bit offsets, with 32-bit ones."""
+    views = df.to_arrow(compat_level=pl.CompatLevel.newest())
+    large = df.to_arrow(compat_level=pl.CompatLevel.oldest())  # large_string, large_binary
+    small_type = {pa.large_string(): pa.string(), pa.large_binary(): pa.binary()}
+    small = large.cast(pa.schema([f.with_type(small_type.get(f.type, f.type)) for f in large.schema]))
+    return [views, large, small]
 
 
 @settings(max_examples=60, deadline=None)
@@ -75,21 +126,29 @@ def _reference(df: pl.DataFrame) -> bytes:
 def test_native_leaves_equal_the_reference_on_every_layout(data):
     df = _frame(data)
     want = _reference(df)
-    views = df.to_arrow(compat_level=pl.CompatLevel.newest())  # string_view, as polars holds it
-    large = df.to_arrow(compat_level=pl.CompatLevel.oldest())  # large_string
-    small = large.cast(
-        pa.schema([f.with_type(pa.string()) if f.type == pa.large_string() else f for f in large.schema])
-    )
+    views, large, small = _layouts(df)
+    assert pa.types.is_binary_view(views.schema.field("raw_bytes").type)  # polars' own layout
     for table in (views, large, small):
         assert eventhash.leaves(table) == want
     if df.height > 2:  # slices start at an offset inside the buffers; tables of several chunks
         assert eventhash.leaves(views.slice(1)) == want[32:]
         chunked = pa.concat_tables([small.slice(0, 2), small.slice(2)])
         assert chunked.column(0).num_chunks == 2 and eventhash.leaves(chunked) == want
+    # without the bytes column, or with it null throughout (typed, or of Arrow's null type): the
+    # leaves of the rows whose bytes are null are those of the rows without the column
+    without = _reference(df.drop("raw_bytes"))
+    nulls = df.with_columns(pl.lit(None, dtype=pl.Binary).alias("raw_bytes"))
+    null_type = views.set_column(5, "raw_bytes", pa.nulls(df.height))
+    for table in (*_layouts(nulls), null_type):
+        assert eventhash.leaves(table) == without
+    is_null = df["raw_bytes"].is_null().to_list()
+    assert [a == b for a, b in zip(eventhash.split(want), eventhash.split(without), strict=True)] == is_null
 
 
 def test_rows_are_split_over_threads_in_order():
-    df = _frame([(f"m{i}", i, i % 2 == 0, i, None) for i in range(1001)])
+    df = _frame(
+        [(f"m{i}", i, i % 2 == 0, i, None, b"\xff" * (i % 3) if i % 5 else None) for i in range(1001)]
+    )
     table = df.to_arrow(compat_level=pl.CompatLevel.newest())
     leaves = eventhash.leaves(table, parallel_rows=10)
     assert leaves == _reference(df)

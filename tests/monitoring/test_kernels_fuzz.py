@@ -258,8 +258,9 @@ def test_a_huge_line_is_parsed_as_polars_does():
 # ---- event leaves (_native.leaf_hashes, merkle_root) --------------------------------------------------
 
 
-def _encode(values: list[bytes | int | bool | None]) -> bytes:
-    """eventhash's canonical encoding with strings given as bytes (which need not be UTF-8)."""
+def _encode(values: list[bytes | int | bool | None], raw_bytes: bytes | None = None) -> bytes:
+    """eventhash's canonical encoding with strings given as bytes (which need not be UTF-8), then the
+    bytes field (left out when None)."""
     out = bytearray(b"\x00")
     for v in values:
         if v is None:
@@ -270,14 +271,17 @@ def _encode(values: list[bytes | int | bool | None]) -> bytes:
             out += b"\x02" + v.to_bytes(8, "little", signed=True)
         else:
             out += b"\x01" + len(v).to_bytes(4, "little") + v
+    if raw_bytes is not None:
+        out += b"\x04" + len(raw_bytes).to_bytes(4, "little") + raw_bytes
     return bytes(out)
 
 
 def test_the_bytes_encoding_is_eventhashs():
     values = ["ab", None, -2, True, "", "ไทย\x00"]
-    assert _encode([v.encode() if isinstance(v, str) else v for v in values]) == eventhash.encode_event(
-        values
-    )
+    encoded = [v.encode() if isinstance(v, str) else v for v in values]
+    assert _encode(encoded) == eventhash.encode_event(values)
+    for raw_bytes in (None, b"", b"\xff\x00"):
+        assert _encode(encoded, raw_bytes) == eventhash.encode_event([*values, raw_bytes], bytes_last=True)
 
 
 def _string_column(values: list[bytes | None], layout: str) -> pa.Array:
@@ -288,32 +292,44 @@ def _string_column(values: list[bytes | None], layout: str) -> pa.Array:
     return binary.view(pa.large_string() if layout == "large" else pa.string())
 
 
+def _bytes_column(values: list[bytes | None], layout: str) -> pa.Array:
+    types = {"small": pa.binary(), "large": pa.large_binary(), "view": pa.binary_view()}
+    return pa.array(values, types[layout])
+
+
 _text_bytes = st.none() | _bytes | st.sampled_from([b"", b"x" * 12, b"y" * 13, b"\x00" * 13, b"z" * 100_000])
 
 
 @FUZZ
 @given(
     st.lists(
-        st.tuples(_text_bytes, st.none() | st.integers(-(2**63), 2**63 - 1), st.none() | st.booleans()),
+        st.tuples(
+            _text_bytes,
+            st.none() | st.integers(-(2**63), 2**63 - 1),
+            st.none() | st.booleans(),
+            _text_bytes,
+        ),
         max_size=40,
     ),
     st.sampled_from(["small", "large", "view"]),
     st.integers(0, 3),
 )
-def test_leaves_of_any_strings_are_the_reference_encodings(rows, layout, cut):
+def test_leaves_of_any_strings_and_bytes_are_the_reference_encodings(rows, layout, cut):
     table = pa.table(
         {
             "s": _string_column([r[0] for r in rows], layout),
             "i": pa.array([r[1] for r in rows], pa.int64()),
             "b": pa.array([r[2] for r in rows], pa.bool_()),
+            "raw_bytes": _bytes_column([r[3] for r in rows], layout),
         }
     )
-    want = b"".join(hashlib.sha256(_encode(list(r))).digest() for r in rows)
+    want = b"".join(hashlib.sha256(_encode(list(r[:3]), r[3])).digest() for r in rows)
     assert eventhash.leaves(table) == want
     assert eventhash.leaves(table.slice(cut)) == want[32 * cut :]
 
 
 def _reference_string(kind: int, offsets: bytes, data, i: int) -> bytes | None:
+    kind = {6: 1, 7: 2, 8: 5}.get(kind, kind)  # bytes are laid out as strings
     if kind == 5:
         view = offsets[16 * i : 16 * i + 16]
         n = int.from_bytes(view[:4], "little", signed=True)
@@ -331,16 +347,18 @@ def _reference_string(kind: int, offsets: bytes, data, i: int) -> bytes | None:
 
 
 def _reference_leaves(columns: list[tuple], start: int, stop: int) -> bytes | None:
-    """leaf_hashes of raw buffers, read in Python: None where the kernel must refuse them."""
-    if start < 0 or stop < start or any(c[0] not in (1, 2, 3, 4, 5) or c[4] < 0 for c in columns):
+    """leaf_hashes of raw buffers, read in Python: None where the kernel must refuse them. Kinds 6, 7
+    and 8 are bytes laid out as 1, 2 and 5, a null left out."""
+    if start < 0 or stop < start or any(c[0] not in range(1, 9) or c[4] < 0 for c in columns):
         return None
     encodings = [bytearray(b"\x00") for _ in range(start, stop)]
     for kind, validity, offsets, data, offset in columns:
         last = offset + stop
         if validity is not None and len(validity) * 8 < last:
             return None
-        if kind in (1, 2, 5):
-            need = 16 * last if kind == 5 else (last + 1) * (4 if kind == 1 else 8)
+        if kind in (1, 2, 5, 6, 7, 8):
+            layout = {6: 1, 7: 2, 8: 5}.get(kind, kind)
+            need = 16 * last if layout == 5 else (last + 1) * (4 if layout == 1 else 8)
             if offsets is None or len(offsets) < need or data is None:
                 return None
         elif data is None or (len(data) < 8 * last if kind == 3 else len(data) * 8 < last):
@@ -348,7 +366,8 @@ def _reference_leaves(columns: list[tuple], start: int, stop: int) -> bytes | No
         for r in range(start, stop):
             i, out = offset + r, encodings[r - start]
             if validity is not None and not validity[i >> 3] >> (i & 7) & 1:
-                out.append(0)
+                if kind < 6:
+                    out.append(0)
             elif kind == 3:
                 out += b"\x02" + bytes(data[8 * i : 8 * i + 8])
             elif kind == 4:
@@ -357,7 +376,7 @@ def _reference_leaves(columns: list[tuple], start: int, stop: int) -> bytes | No
                 s = _reference_string(kind, bytes(offsets), data, i)
                 if s is None:
                     return None
-                out += b"\x01" + len(s).to_bytes(4, "little") + s
+                out += (b"\x04" if kind >= 6 else b"\x01") + len(s).to_bytes(4, "little") + s
     return b"".join(hashlib.sha256(e).digest() for e in encodings)
 
 
@@ -372,15 +391,15 @@ def _as_buffer(draw, data: bytes):
 @st.composite
 def _raw_column(draw) -> tuple:
     """(kind, validity, offsets, data, offset) as the kernel takes them, mostly near a valid layout."""
-    kind = draw(st.integers(1, 5) | st.sampled_from([0, 6, -1]))
+    kind = draw(st.integers(1, 8) | st.sampled_from([0, 9, -1]))
     rows = draw(st.integers(0, 6))
     validity = draw(st.none() | st.binary(max_size=2))
     data = draw(st.binary(max_size=40))
-    if kind in (1, 2):
+    if kind in (1, 2, 6, 7):
         positions = draw(st.lists(st.integers(-1, 45), min_size=0, max_size=rows + 2))
-        fmt = "i" if kind == 1 else "q"
+        fmt = "i" if kind in (1, 6) else "q"
         offsets = draw(st.just(array(fmt, positions).tobytes()) | st.binary(max_size=40))
-    elif kind == 5:
+    elif kind in (5, 8):
         buffers = draw(st.lists(st.binary(max_size=30), max_size=2))
         views = b""
         for _ in range(rows):
@@ -394,7 +413,7 @@ def _raw_column(draw) -> tuple:
         offsets, data = views, [_as_buffer(draw, b) for b in buffers]
     else:
         offsets = draw(st.none() | st.binary(max_size=8))
-    if kind != 5:
+    if kind not in (5, 8):
         data = draw(st.none() | st.just(_as_buffer(draw, data)))
     offset = draw(st.integers(0, 3) | st.sampled_from([-1, 2**62]))
     return kind, validity, None if offsets is None else _as_buffer(draw, offsets), data, offset

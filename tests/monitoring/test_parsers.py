@@ -77,12 +77,90 @@ def test_bytes_and_lines_give_the_same_events(fmt):
     assert a.events.schema == SCHEMA
 
 
-def test_invalid_utf8_is_replaced_as_python_does():
+def test_invalid_utf8_is_replaced_as_python_does_and_the_bytes_are_kept():
     data = b"<38>1 2013-03-05T02:00:00Z h sshd - - - Invalid user b\xffob from 10.0.0.1\r\n\xe2\x82\n\xed\xa0\x80x"
     a = parsers.parse_bytes(data, "syslog", now=NOW)
     b = parsers.parse(data.decode("utf-8", errors="replace").split("\n"), "syslog", now=NOW)
-    assert a.events.equals(b.events)
+    assert a.events.drop("raw_bytes").equals(b.events.drop("raw_bytes"))
     assert a.events["user"][0] == "b\ufffdob" and a.events["raw"][1] == "\ufffd"
+    # the lines as received, without the "\r\n" that ends them; text given as text has none
+    assert a.events["raw_bytes"].to_list() == [line.rstrip(b"\r") for line in data.split(b"\n")]
+    assert b.events["raw_bytes"].null_count() == 3
+    assert parsers.parse(data.split(b"\n"), "syslog", now=NOW).events.equals(a.events)
+
+
+# each line that is not UTF-8 is found where it is: first, in the middle, last, side by side, beside
+# lines that are UTF-8 and hold U+FFFD themselves (the same text as a replaced line), around blank
+# lines, with "\r\n" or "\r\r\n" endings, and as the last line without its newline
+ALIGNMENT = [
+    (b"\xfffirst", False),
+    (b"<13>Mar  5 09:00:00 h sshd[1]: Invalid user \xef\xbf\xbd from 10.0.0.1", True),  # U+FFFD, UTF-8
+    (b"<13>Mar  5 09:00:00 h sshd[1]: Invalid user \xff from 10.0.0.1", False),  # its twin, not UTF-8
+    (b"   ", None),
+    (b"", None),
+    (b"\xe2\x80\r", False),  # a sequence cut short by the end of its line
+    (b"\x80\xc0\xaf", False),
+    (b"x\xef\xbf\xbd\r\r", True),
+    (b"\xed\xa0\x80 surrogate", False),
+    ("ผู้ใช้ ok".encode(), True),
+    ("ผู้".encode()[:4] + b" cut Thai", False),
+    (b"\t\xc2\xa0", None),  # blank (NBSP is a space to Python)
+    (b"last \xf5", False),
+]
+
+
+def _alignment_data(ending: bytes) -> bytes:
+    return ending.join(line for line, _ in ALIGNMENT)  # the last line has no ending
+
+
+@pytest.mark.parametrize("ending", [b"\n", b"\r\n"])
+@pytest.mark.parametrize("fmt", parsers.FORMATS)
+def test_each_line_not_utf8_keeps_its_own_bytes(fmt, ending):
+    data = _alignment_data(ending)
+    kept = [(line.rstrip(b"\r"), utf8) for line, utf8 in ALIGNMENT if utf8 is not None]
+    for parsed in (
+        parsers.parse_bytes(data, fmt, year=2013, now=NOW),
+        parsers.parse(data.split(b"\n"), fmt, year=2013, now=NOW),
+        parsers.parse([line + ending for line, _ in ALIGNMENT], fmt, year=2013, now=NOW),  # by offsets
+    ):
+        ev = parsed.events
+        assert ev.height == len(kept)
+        assert ev["raw"].to_list() == [line.decode("utf-8", errors="replace") for line, _ in kept]
+        assert ev["raw_bytes"].to_list() == [None if utf8 else line for line, utf8 in kept]
+        assert ev.schema == SCHEMA
+    syslog = parsers.parse_bytes(data, "syslog", year=2013, now=NOW).events
+    assert syslog["user"][1:3].to_list() == ["\ufffd", "\ufffd"]  # the twins parse alike
+
+
+def test_lines_given_apart_are_replaced_apart():
+    # a sequence cut at the end of one line and one continued at the start of the next make U+2000
+    # together; given as two lines, each is a line that is not UTF-8
+    ev = parsers.parse([b"one \xe2\x80", b"\x80 two", "three ก"], "syslog", now=NOW).events
+    assert ev["raw"].to_list() == ["one \ufffd", "\ufffd two", "three ก"]
+    assert ev["raw_bytes"].to_list() == [b"one \xe2\x80", b"\x80 two", None]
+    holding_newline = parsers.parse([b"a\nb\xff", b"c"], "syslog", now=NOW).events
+    assert holding_newline["raw_bytes"].to_list() == [b"a\nb\xff", None]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([line for line, _ in ALIGNMENT]) | st.binary(max_size=12), max_size=20))
+def test_any_bytes_keep_each_line_as_received(lines):
+    """Whatever the bytes, each event's raw_bytes is its line's bytes exactly when they are not
+    UTF-8, and raw is those bytes decoded with replacement."""
+    data = b"\n".join(lines)
+    ev = parsers.parse_bytes(data, "jsonl", now=NOW).events
+    expected = [line.rstrip(b"\r") for part in lines for line in part.split(b"\n")]
+    expected = [line for line in expected if line.decode("utf-8", errors="replace").strip()]
+    assert ev["raw"].to_list() == [line.decode("utf-8", errors="replace") for line in expected]
+    assert ev["raw_bytes"].to_list() == [None if _utf8(line) else line for line in expected]
+
+
+def _utf8(line: bytes) -> bool:
+    try:
+        line.decode()
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def test_a_line_holding_a_newline_stays_one_event():

@@ -13,11 +13,13 @@ import time
 import urllib.request
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from lakthan.monitoring.pipeline.framing import MAX_FRAME, Framer
 from lakthan.monitoring.pipeline.receivers import serve
 from lakthan.monitoring.pipeline.store import LogStore
+from lakthan.monitoring.pipeline.verify import verify_dir
 
 
 def _frames(*chunks, max_frame=MAX_FRAME):
@@ -156,6 +158,62 @@ def test_udp_tcp_http_in_process(tmp_path):
     df = store.read_segment(1)
     assert sorted(df["host"].to_list()) == ["db01", "gw01", "pibics"]
     assert set(df["source"].str.extract(r"^(\w+):?").to_list()) == {"udp", "tcp", "http"}
+
+
+def test_every_receiver_keeps_the_bytes_of_lines_not_utf8(tmp_path):
+    store = LogStore(tmp_path / "logs")
+    stop, bound, ready = threading.Event(), {}, threading.Event()
+    t = threading.Thread(
+        target=serve,
+        args=(store,),
+        kwargs=dict(
+            udp="127.0.0.1:0",
+            tcp="127.0.0.1:0",
+            http="127.0.0.1:0",
+            stop=stop,
+            udp_flush=0.05,
+            ready=lambda b: (bound.update(b), ready.set()),
+        ),
+        daemon=True,
+    )
+    t.start()
+    assert ready.wait(5)
+    datagram = b"<38>Mar  5 10:00:00 gw01 sshd[1]: Failed password for caf\xe9 from 10.0.0.1 port 1 ssh2"
+    counted = b"<38>1 2013-03-05T10:00:00+07:00 db01 app 1 - - two\nlines \xff"  # one frame holding "\n"
+    crlf = b"<38>1 2013-03-05T10:00:01+07:00 db01 app 1 - - cr \xc3\r"
+    cut = b"<38>1 2013-03-05T10:00:02+07:00 db01 app 1 - - " + "ก".encode() * MAX_FRAME  # cut mid-letter
+    body = (
+        b'{"ts": "2013-03-05T10:00:00+07:00", "host": "pibics", "user": "caf\xe9"}\r\n'
+        + '{"ts": "2013-03-05T10:00:01+07:00", "host": "pibics", "msg": "a\u2028b"}\n'.encode()
+    )
+    try:
+        socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(datagram, bound["udp"])
+        c = socket.create_connection(bound["tcp"])
+        c.sendall(b"%d " % len(counted) + counted + crlf + b"\n" + cut + b"\n")
+        c.shutdown(socket.SHUT_WR)
+        while c.recv(100):
+            pass
+        c.close()
+        req = urllib.request.Request(f"http://127.0.0.1:{bound['http'][1]}/ingest", data=body, method="POST")
+        assert json.loads(urllib.request.urlopen(req, timeout=5).read()) == {"accepted": 2}
+        deadline = time.time() + 5
+        while store.pending() < 6 and time.time() < deadline:
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        t.join(5)
+    store.seal()
+    df = store.read_segment(1)
+    kept = {row["raw_bytes"]: row for row in df.to_dicts() if row["raw_bytes"] is not None}
+    assert set(kept) == {datagram, counted, crlf[:-1], cut[:MAX_FRAME], body.split(b"\r\n")[0]}
+    for raw_bytes, row in kept.items():
+        assert row["raw"] == raw_bytes.decode("utf-8", errors="replace")
+    assert kept[datagram]["user"] == "caf\ufffd" and kept[datagram]["source"].startswith("udp")
+    assert kept[cut[:MAX_FRAME]]["source"].endswith("truncated")
+    assert kept[body.split(b"\r\n")[0]]["user"] == "caf\ufffd"
+    # a JSON line is split at "\n" only: U+2028 inside a string leaves it one event
+    assert df.filter(pl.col("raw").str.contains("\u2028"))["msg"].to_list() == ["a\u2028b"]
+    assert verify_dir(store.root, store.vkey()).intact
 
 
 SERVER = r"""

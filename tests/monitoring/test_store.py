@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
@@ -14,7 +15,7 @@ from lakthan.monitoring.engines import eventhash, merkle
 from lakthan.monitoring.engines.checkpoint import Signer, Verifier
 from lakthan.monitoring.pipeline import parsers
 from lakthan.monitoring.pipeline.schema import EVIDENCE, evidence
-from lakthan.monitoring.pipeline.store import LogStore, header_leaf
+from lakthan.monitoring.pipeline.store import LogStore, event_leaves, header_leaf
 from lakthan.monitoring.pipeline.verify import locate, verify_dir
 
 
@@ -314,3 +315,109 @@ def test_locate_names_every_moved_removed_altered_and_inserted_event_at_any_size
         (n // 2, "altered"),
         (2 * n // 3, "inserted"),
     ]
+
+
+# leaves computed by the code before raw_bytes was stored (main at 503441f): events that were UTF-8
+# keep them, as every sealed checkpoint depends on it
+PINNED_LEAVES = [
+    "f48d2e2c7beab230487906e0e9803235eb97bc379c239f5060943149f4326a87",
+    "debc5481f7d11d29a3c7d77f4bd1eff2ac8713bbc4ab916cdc4510daa319e005",
+]
+
+
+def _before_raw_bytes() -> pl.DataFrame:
+    """Events in the five stored columns a segment had before raw_bytes."""
+    return pl.DataFrame(
+        {
+            "ts": [datetime(2013, 3, 5, 2, 0, tzinfo=UTC)] * 2,
+            "host": ["web01", None],
+            "source": ["/var/log/auth.log", "udp:10.0.0.9"],
+            "parser": ["syslog", "syslog"],
+            "raw": [
+                "<38>Mar  5 09:00:00 web01 sshd[1]: Failed password for ผู้ใช้ from 10.0.0.1",
+                "bad \ufffd line",
+            ],
+        }
+    )
+
+
+def test_events_stored_before_raw_bytes_keep_their_leaves():
+    old = _before_raw_bytes()
+    assert [leaf.hex() for leaf in eventhash.split(event_leaves(old))] == PINNED_LEAVES
+    now = evidence(old)  # read today: raw_bytes is there, null
+    assert now.columns == list(EVIDENCE) and now["raw_bytes"].null_count() == 2
+    assert [leaf.hex() for leaf in eventhash.split(event_leaves(now))] == PINNED_LEAVES
+
+
+def _old_chunk(s: LogStore, events: pl.DataFrame) -> None:
+    """An open chunk as the code before raw_bytes wrote it: five columns, their leaves beside."""
+    stem = s.open_dir / f"chunk-{time.time_ns():020d}-0ld0"
+    leaves = b"".join(eventhash.leaf_of(row) for row in events.rows())  # five fields, no bytes field
+    stem.with_suffix(".leaves").write_bytes(leaves)
+    stem.with_suffix(".root").write_bytes(eventhash.root(leaves))
+    events.write_parquet(stem.with_suffix(".parquet"), compression="zstd")
+
+
+@pytest.mark.parametrize("leaves_file", ["kept", "computed again"])
+def test_a_segment_of_the_schema_before_raw_bytes_verifies_with_its_leaves(tmp_path, leaves_file):
+    s = LogStore(tmp_path / "logs")
+    old = parsers.parse(_lines(6), now=datetime(2013, 1, 6, tzinfo=UTC)).events.select(EVIDENCE[:5])
+    _old_chunk(s, old)
+    if leaves_file == "computed again":
+        next(s.open_dir.glob("*.leaves")).unlink()
+    s.seal()  # a chunk alone: its file becomes the segment as it is
+    path = s.segment_path(1)
+    assert pl.read_parquet(path).columns == list(EVIDENCE[:5])
+    report = verify_dir(s.root, s.vkey())
+    assert report.intact and report.events == 6
+    assert s.leaves_of(1) == eventhash.split(event_leaves(old))
+    assert s.read_segment(1)["raw_bytes"].to_list() == [None] * 6
+    assert s.read_segment(1, ["raw", "raw_bytes"]).columns == ["raw", "raw_bytes"]
+    assert s.read_segment(1).select(EVIDENCE[:5]).equals(old)
+
+
+def test_chunks_of_before_and_after_raw_bytes_seal_together(tmp_path):
+    s = LogStore(tmp_path / "logs", alone_rows=1000)
+    old = parsers.parse(_lines(3), now=datetime(2013, 1, 6, tzinfo=UTC)).events.select(EVIDENCE[:5])
+    _old_chunk(s, old)
+    received = [line.encode() for line in _lines(2, start=3)] + [b"<38>Jan  5 10:00:00 web01 sshd[9]: \xff"]
+    s.append(parsers.parse(received).events)
+    s.seal()  # joined into one segment, written with today's columns
+    segment = pl.read_parquet(s.segment_path(1))
+    assert segment.columns == list(EVIDENCE)
+    assert segment["raw_bytes"].to_list() == [None] * 5 + [received[-1]]
+    assert verify_dir(s.root, s.vkey()).intact
+    assert s.leaves_of(1)[:3] == eventhash.split(event_leaves(old))
+
+
+def test_bytes_dropped_or_forged_beside_a_line_are_named(tmp_path):
+    s = LogStore(tmp_path / "logs")
+    received = [b"<38>Jan  5 10:00:00 web01 sshd[1]: caf\xe9", _lines(1)[0].encode()]
+    s.append(parsers.parse(received).events)
+    s.seal()
+    df = pl.read_parquet(s.segment_path(1))
+    _rewrite(s.segment_path(1), df.drop("raw_bytes"))  # the bytes thrown away: raw alone is not the line
+    assert _kinds(verify_dir(s.root, s.vkey())) == [(1, 0, "altered")]
+    forged = df.with_columns(pl.Series("raw_bytes", [b"<38>Jan  5 10:00:00 web01 sshd[1]: caf\xff", None]))
+    _rewrite(s.segment_path(1), forged)  # other bytes that read as the same text
+    assert _kinds(verify_dir(s.root, s.vkey())) == [(1, 0, "altered")]
+    _rewrite(s.segment_path(1), df.with_columns(pl.Series("raw_bytes", [None, received[1]])))
+    assert _kinds(verify_dir(s.root, s.vkey())) == [(1, 0, "altered"), (1, 1, "altered")]
+
+
+def test_a_proof_shows_the_event_its_leaf_is_computed_from(store):
+    proof = store.event_proof(2, 7)
+    event = proof["event"]
+    assert "raw_bytes_base64" not in event and event["raw"] == _lines(20, start=20)[7]
+    values = [
+        datetime.fromisoformat(event["ts"]),
+        event["host"],
+        event["source"],
+        event["parser"],
+        event["raw"],
+    ]
+    assert eventhash.leaf_of([*values, None], bytes_last=True).hex() == proof["leaf"]
+    store.prune(2, "test")
+    assert store.event_proof(2, 7)["event"] is None and store.event_proof(2, 7)["leaf"] == proof["leaf"]
+    _rewrite(store.segment_path(3), store.read_segment(3)[:5])  # a file cut short: no event at 7
+    assert store.event_proof(3, 7)["event"] is None

@@ -121,11 +121,19 @@ def proof(segment, position) -> None:
     from lakthan.monitoring.services import home
 
     try:
-        click.echo(json.dumps(home.store().event_proof(segment, position), indent=1))
+        found = home.store().event_proof(segment, position)
     except (KeyError, FileNotFoundError):
         raise NotFound(
             f"ไม่พบเหตุการณ์ {segment}:{position}", f"no event at segment {segment} position {position}"
         ) from None
+    click.echo(json.dumps(found, ensure_ascii=False, indent=1))
+    if found["event"] and "raw_bytes_base64" in found["event"]:
+        click.echo(
+            "บรรทัดนี้ไม่ใช่ UTF-8: raw แสดง U+FFFD แทนไบต์ที่อ่านไม่ได้ ไบต์ที่ได้รับจริงอยู่ใน raw_bytes_base64 / "
+            "the line was not valid UTF-8: raw shows U+FFFD in place of what was not; "
+            "raw_bytes_base64 holds the bytes as received",
+            err=True,
+        )
 
 
 @logs.group()

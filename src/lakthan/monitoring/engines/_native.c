@@ -11,7 +11,10 @@
  *     columns: sequence of (kind, validity, offsets, data, offset) with Arrow buffers
  *     kind 1 = utf8 with int32 offsets, 2 = utf8 with int64 offsets, 3 = int64, 4 = bool (bit-packed),
  *     5 = utf8 views (Arrow's string_view, polars' own layout: offsets holds the 16-byte views and
- *     data a sequence of the variadic data buffers)
+ *     data a sequence of the variadic data buffers),
+ *     6, 7, 8 = bytes laid out as 1, 2, 5 (Arrow's binary, large_binary, binary_view): a null of these
+ *     is encoded as nothing (eventhash.py says why that stays unambiguous; a bytes column null in every
+ *     row is not passed at all)
  * merkle_root(leaves) -> bytes                 the RFC 6962 tree hash of concatenated 32-byte leaves
  *
  * leaf_hashes measures every row in a first pass (checking that the buffers hold it) and encodes it in
@@ -42,15 +45,32 @@ static int sha256(EVP_MD_CTX *ctx, const uint8_t *data, size_t len, uint8_t *out
            EVP_DigestFinal_ex(ctx, out, NULL);
 }
 
-enum { KIND_UTF8_32 = 1, KIND_UTF8_64 = 2, KIND_INT64 = 3, KIND_BOOL = 4, KIND_UTF8_VIEW = 5 };
-enum { TAG_NULL = 0, TAG_STRING = 1, TAG_INT = 2, TAG_BOOL = 3 };
+enum {
+    KIND_UTF8_32 = 1, KIND_UTF8_64 = 2, KIND_INT64 = 3, KIND_BOOL = 4, KIND_UTF8_VIEW = 5,
+    KIND_BYTES_32 = 6, KIND_BYTES_64 = 7, KIND_BYTES_VIEW = 8
+};
+enum { TAG_NULL = 0, TAG_STRING = 1, TAG_INT = 2, TAG_BOOL = 3, TAG_BYTES = 4 };
+
+/* a bytes column is laid out as the string column of the same offsets */
+static int layout(int kind) {
+    switch (kind) {
+    case KIND_BYTES_32: return KIND_UTF8_32;
+    case KIND_BYTES_64: return KIND_UTF8_64;
+    case KIND_BYTES_VIEW: return KIND_UTF8_VIEW;
+    default: return kind;
+    }
+}
+
+static int is_bytes(int kind) { return kind >= KIND_BYTES_32 && kind <= KIND_BYTES_VIEW; }
 
 typedef struct {
     int kind;
+    int layout; /* layout(kind), and whether it is bytes: set once, read per row */
+    int bytes;
     int64_t offset;
     Py_buffer validity, offsets, data;
     int has_validity, has_offsets, has_data;
-    Py_buffer *variadic; /* KIND_UTF8_VIEW's data buffers */
+    Py_buffer *variadic; /* KIND_UTF8_VIEW's and KIND_BYTES_VIEW's data buffers */
     Py_ssize_t nvariadic;
 } column_t;
 
@@ -98,10 +118,10 @@ static int get_buffer(PyObject *obj, Py_buffer *view, int *flag) {
     return 0;
 }
 
-/* a string's bytes (the row must be valid); -1 when the buffers do not hold it */
+/* a string's (or bytes value's) bytes (the row must be valid); -1 when the buffers do not hold it */
 static int64_t get_string(const column_t *c, int64_t row, const uint8_t **ptr) {
     int64_t i = c->offset + row, start, end;
-    if (c->kind == KIND_UTF8_VIEW) {
+    if (c->layout == KIND_UTF8_VIEW) {
         const uint8_t *view = (const uint8_t *)c->offsets.buf + 16 * i;
         int32_t n, index, off;
         memcpy(&n, view, 4);
@@ -116,7 +136,7 @@ static int64_t get_string(const column_t *c, int64_t row, const uint8_t **ptr) {
         *ptr = (const uint8_t *)c->variadic[index].buf + off;
         return n;
     }
-    if (c->kind == KIND_UTF8_32)
+    if (c->layout == KIND_UTF8_32)
         start = get_i32(c->offsets.buf, i), end = get_i32(c->offsets.buf, i + 1);
     else
         start = get_i64(c->offsets.buf, i), end = get_i64(c->offsets.buf, i + 1);
@@ -137,6 +157,7 @@ static int64_t encode_row(const column_t *cols, Py_ssize_t ncols, int64_t row, u
         const column_t *c = &cols[k];
         int64_t i = c->offset + row;
         if (c->has_validity && !bit((const uint8_t *)c->validity.buf, i)) {
+            if (c->bytes) continue; /* a null bytes value is left out */
             if (capacity - n < 1) return -1;
             out[n++] = TAG_NULL;
             continue;
@@ -144,11 +165,14 @@ static int64_t encode_row(const column_t *cols, Py_ssize_t ncols, int64_t row, u
         switch (c->kind) {
         case KIND_UTF8_32:
         case KIND_UTF8_64:
-        case KIND_UTF8_VIEW: {
+        case KIND_UTF8_VIEW:
+        case KIND_BYTES_32:
+        case KIND_BYTES_64:
+        case KIND_BYTES_VIEW: {
             const uint8_t *p;
             int64_t len = get_string(c, row, &p);
             if (len < 0 || capacity - n < 5 + len) return -1;
-            out[n++] = TAG_STRING;
+            out[n++] = c->bytes ? TAG_BYTES : TAG_STRING;
             put_u32(out + n, (uint32_t)len);
             n += 4;
             memcpy(out + n, p, (size_t)len);
@@ -176,13 +200,14 @@ static int64_t encode_row(const column_t *cols, Py_ssize_t ncols, int64_t row, u
 static int check_column(const column_t *c, int64_t start, int64_t stop, int64_t *width) {
     int64_t last = c->offset + stop; /* one past the last row read */
     if (c->has_validity && c->validity.len * 8 < last) return -1;
-    switch (c->kind) {
+    switch (c->layout) {
     case KIND_UTF8_32:
     case KIND_UTF8_64:
     case KIND_UTF8_VIEW: {
-        Py_ssize_t need = c->kind == KIND_UTF8_VIEW ? 16 * last : (last + 1) * (c->kind == KIND_UTF8_32 ? 4 : 8);
+        int kind = c->layout;
+        Py_ssize_t need = kind == KIND_UTF8_VIEW ? 16 * last : (last + 1) * (kind == KIND_UTF8_32 ? 4 : 8);
         if (!c->has_offsets || c->offsets.len < need) return -1;
-        if (c->kind != KIND_UTF8_VIEW && !c->has_data) return -1;
+        if (kind != KIND_UTF8_VIEW && !c->has_data) return -1;
         for (int64_t r = start; r < stop; r++) {
             const uint8_t *p;
             if (c->has_validity && !bit((const uint8_t *)c->validity.buf, c->offset + r)) continue;
@@ -277,17 +302,19 @@ static PyObject *leaf_hashes(PyObject *self, PyObject *args) {
         long long off;
         if (!PyArg_ParseTuple(t, "iOOOL", &cols[k].kind, &v, &o, &d, &off)) goto fail;
         cols[k].offset = off;
+        cols[k].layout = layout(cols[k].kind);
+        cols[k].bytes = is_bytes(cols[k].kind);
         if (get_buffer(v, &cols[k].validity, &cols[k].has_validity) < 0 ||
             get_buffer(o, &cols[k].offsets, &cols[k].has_offsets) < 0)
             goto fail;
-        if (cols[k].kind == KIND_UTF8_VIEW) {
+        if (cols[k].layout == KIND_UTF8_VIEW) {
             if (get_variadic(d, &cols[k]) < 0) goto fail;
         } else if (get_buffer(d, &cols[k].data, &cols[k].has_data) < 0) {
             goto fail;
         }
     }
     for (Py_ssize_t k = 0; k < ncols; k++) {
-        if (cols[k].kind < KIND_UTF8_32 || cols[k].kind > KIND_UTF8_VIEW) {
+        if (cols[k].kind < KIND_UTF8_32 || cols[k].kind > KIND_BYTES_VIEW) {
             PyErr_Format(PyExc_ValueError, "column %zd: unknown kind %d", k, cols[k].kind);
             goto fail;
         }

@@ -15,7 +15,9 @@
  *
  * Lines are the data split at "\n", or (offsets given) data[offsets[i]:offsets[i + 1]]; in both,
  * trailing "\r" and "\n" are taken off and blank lines (only characters Python's str.isspace
- * accepts) left out. The data must be valid UTF-8 (valid_utf8 checks).
+ * accepts) left out. parse_syslog's data must be valid UTF-8 (valid_utf8 checks); lines takes any
+ * bytes, a sequence that is not UTF-8 being no space (parsers keeps the lines of bytes that are not
+ * UTF-8 so, beside their replaced copy), and a fuzz test checks it.
  *
  * Both functions count the lines in a first pass and fill the columns made for that many in a
  * second. A caller's buffer may be mutable (a bytearray or memoryview another thread writes to in

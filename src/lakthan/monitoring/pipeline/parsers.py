@@ -1,7 +1,9 @@
 """Parsers: syslog (RFC 3164 and RFC 5424), auth.log/sshd, nginx/Apache access and error logs, JSON lines.
 
 Vectorised over a batch of lines. A line that does not parse is kept raw (``parsed = false``,
-``msg = raw``, its time taken from the line before it) and counted, never dropped. No Django here.
+``msg = raw``, its time taken from the line before it) and counted, never dropped. A line that is not
+UTF-8 is read with U+FFFD in place of what is not (Python's errors="replace"), and its bytes as
+received are kept beside it (``raw_bytes``). No Django here.
 
 The polars expressions below are the specification. A C kernel (``_parse_native.c``) splits the
 lines and parses the RFC 5424 and RFC 3164 lines in one pass, string columns being views into the
@@ -14,15 +16,17 @@ from __future__ import annotations
 import itertools
 import json
 from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import polars as pl
 import pyarrow as pa
 from polars.expr.whenthen import ChainedThen, Then
 
 from lakthan.monitoring.pipeline import _parse_native
-from lakthan.monitoring.pipeline.schema import EVIDENCE, conform, empty
+from lakthan.monitoring.pipeline.schema import conform, empty, evidence
 
 KERNEL_FILE = _parse_native.__file__  # the compiled kernel (what it matches depends on it too)
 FORMATS = ("auto", "syslog", "auth", "nginx", "apache", "jsonl")
@@ -107,7 +111,7 @@ def sniff(lines: list[str]) -> str:
 
 
 def parse(
-    lines: list[str],
+    lines: Sequence[str | bytes],
     fmt: str = "auto",
     *,
     host: str | None = None,
@@ -117,14 +121,19 @@ def parse(
     now: datetime | None = None,
     tuning: Tuning = TUNING,
 ) -> Parsed:
-    """Parses lines (trailing "\r" and "\n" removed, blank lines left out)."""
-    data = "\n".join(lines).encode()
+    """Parses lines, text or the bytes received (trailing "\r" and "\n" removed, blank lines left out)."""
+    encoded: Sequence[bytes] | None = None
+    try:
+        data = "\n".join(lines).encode()  # type: ignore[arg-type]
+    except TypeError:  # bytes among them
+        encoded = [line.encode() if isinstance(line, str) else line for line in lines]
+        data = b"\n".join(encoded)
     offsets = None  # the lines are data split at "\n"
     if data.count(b"\n") != len(lines) - 1:  # some line holds a "\n" of its own
-        encoded = [line.encode() for line in lines]
+        encoded = encoded or [line.encode() if isinstance(line, str) else line for line in lines]
         data = b"".join(encoded)
         offsets = array("q", [0, *itertools.accumulate(map(len, encoded))])
-    return _parse(Lines(data, offsets, tuning), fmt, host=host, source=source, year=year, tz=tz, now=now)
+    return _parse_received(data, offsets, tuning, fmt, host=host, source=source, year=year, tz=tz, now=now)
 
 
 def parse_bytes(
@@ -138,13 +147,31 @@ def parse_bytes(
     now: datetime | None = None,
     tuning: Tuning = TUNING,
 ) -> Parsed:
-    """Parses the lines of a file's bytes: the same events as
-    ``parse(data.decode("utf-8", errors="replace").split("\n"), ...)``, without a Python string per
-    line. The events' strings are views into ``data`` (kept alive by them)."""
+    """Parses the lines of a file's bytes: the same events as ``parse(data.split(b"\n"), ...)``, without
+    a Python string per line. The events' strings are views into ``data`` (kept alive by them)."""
     data = bytes(data)  # a bytearray or memoryview is copied: the events must not change with it
-    if not data.isascii() and not _parse_native.valid_utf8(data):
-        data = data.decode("utf-8", errors="replace").encode()
-    return _parse(Lines(data, None, tuning), fmt, host=host, source=source, year=year, tz=tz, now=now)
+    return _parse_received(data, None, tuning, fmt, host=host, source=source, year=year, tz=tz, now=now)
+
+
+def _parse_received(data: bytes, offsets: array | None, tuning: Tuning, fmt: str, **options: Any) -> Parsed:
+    """The lines of data as received; where it is not UTF-8, read from a copy in which what is not is
+    U+FFFD, the lines as received kept beside (only those of the lines that are not UTF-8)."""
+    if data.isascii() or _parse_native.valid_utf8(data):
+        return _parse(Lines(data, offsets, tuning), fmt, **options)
+    replaced, replaced_offsets = _replaced(data, offsets)
+    return _parse(
+        Lines(replaced, replaced_offsets, tuning), fmt, received=Lines(data, offsets, tuning), **options
+    )
+
+
+def _replaced(data: bytes, offsets: array | None) -> tuple[bytes, array | None]:
+    """``data`` with each sequence that is not UTF-8 replaced by U+FFFD, and its lines' offsets. Split at
+    "\n", the whole is decoded at once ("\n" ends any sequence, so each line reads as it would alone);
+    lines given by offsets are decoded one by one, since one's cut sequence would join the next's bytes."""
+    if offsets is None:
+        return data.decode("utf-8", errors="replace").encode(), None
+    lines = [data[a:b].decode("utf-8", errors="replace").encode() for a, b in itertools.pairwise(offsets)]
+    return b"".join(lines), array("q", [0, *itertools.accumulate(map(len, lines))])
 
 
 def _parse(
@@ -156,6 +183,7 @@ def _parse(
     year: int | None,
     tz: str,
     now: datetime | None,
+    received: Lines | None = None,
 ) -> Parsed:
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
@@ -163,7 +191,10 @@ def _parse(
     if fmt == "auto":
         fmt = sniff(lines.raw(limit=50).to_list())
     parser = "syslog" if fmt == "auth" else fmt
-    df = _read(lines, parser, year or now.year, tz).with_columns(
+    df = _read(lines, parser, year or now.year, tz)
+    if received is not None:
+        df = df.with_columns(_not_utf8(received, df["raw"]))
+    df = df.with_columns(
         pl.col("host").fill_null(pl.lit(host)),
         pl.lit(source or None, dtype=pl.Utf8).alias("source"),
         pl.lit(parser, dtype=pl.Utf8).alias("parser"),
@@ -181,6 +212,19 @@ def _parse(
         pl.col("host").fill_null(pl.lit(sender, dtype=pl.Utf8)),
     )
     return Parsed(df, int((~df["parsed"]).sum()), clamped)
+
+
+def _not_utf8(received: Lines, raw: pl.Series) -> pl.Series:
+    """``raw_bytes``: each line as received where it is not its ``raw`` (it was not UTF-8), else null.
+    The kernel splits the bytes received into the same lines as their replaced copy: "\n" and "\r" are
+    never part of a sequence replaced, and a line that is not UTF-8 is never blank (its replacement
+    character is no space, and the kernel takes only a valid sequence for a space)."""
+    as_received = received.binary()
+    if len(as_received) != len(raw):
+        raise ValueError(f"{len(as_received)} lines received were read as {len(raw)}")
+    return pl.select(
+        pl.when(raw.cast(pl.Binary) != as_received).then(as_received).alias("raw_bytes")
+    ).to_series()
 
 
 def _read(lines: Lines, parser: str, year: int, tz: str) -> pl.DataFrame:
@@ -225,7 +269,7 @@ def _derive_group(stored: pl.DataFrame, tz: str) -> pl.DataFrame:
         raise ValueError(
             f"a stored line is blank or missing ({stored.height} events read again as {df.height})"
         )
-    return df.with_columns(stored.select(EVIDENCE))
+    return df.with_columns(evidence(stored))
 
 
 class Lines:
@@ -247,6 +291,11 @@ class Lines:
         return self.strings(
             _parse_native.lines(self.data, self.offsets, self.window_bits, self.threads, limit)
         )
+
+    def binary(self) -> pl.Series:
+        """The lines as bytes, which need not be UTF-8 (views into the data, as ``raw``'s)."""
+        views = _parse_native.lines(self.data, self.offsets, self.window_bits, self.threads)
+        return self.strings(views, dtype=pa.binary_view())
 
     def syslog(self, year: int, tz: str) -> pl.DataFrame:
         """The kernel's columns; ``handled`` is false where it left the line to the polars expressions.
@@ -270,9 +319,11 @@ class Lines:
         )
         return _in_zone(df, tz).drop("local")
 
-    def strings(self, views: bytes, validity: bytes | None = None) -> pl.Series:
+    def strings(
+        self, views: bytes, validity: bytes | None = None, dtype: pa.DataType | None = None
+    ) -> pl.Series:
         buffers = [_buffer(validity), pa.py_buffer(views), *self.buffers]
-        return _series(pa.Array.from_buffers(pa.string_view(), len(views) // 16, buffers))
+        return _series(pa.Array.from_buffers(dtype or pa.string_view(), len(views) // 16, buffers))
 
 
 def _series(array: pa.Array) -> pl.Series:

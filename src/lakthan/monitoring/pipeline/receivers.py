@@ -27,8 +27,8 @@ import polars as pl
 
 from lakthan.monitoring.pipeline import parsers
 from lakthan.monitoring.pipeline.framing import Frame, Framer
-from lakthan.monitoring.pipeline.relp import Recent, RelpServer
-from lakthan.monitoring.pipeline.store import Annotate, LogStore
+from lakthan.monitoring.pipeline.relp import RELP_COLUMNS, Recent, RelpServer
+from lakthan.monitoring.pipeline.store import Annotate, LogStore, read_stored
 from lakthan.monitoring.pipeline.udp import UdpReceiver
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ MAX_BODY = 16 * 1024 * 1024
 
 
 class Spool:
-    """Parses a batch of lines and writes it durably to the store's open chunks."""
+    """Parses a batch of lines (the bytes received) and writes it durably to the store's open chunks."""
 
     def __init__(self, store: LogStore, year: int | None = None):
         self.store = store
@@ -46,7 +46,7 @@ class Spool:
         self.count = 0
         self.lock = threading.Lock()
 
-    def write(self, lines: list[str], fmt: str, source: str) -> int:
+    def write(self, lines: list[bytes], fmt: str, source: str) -> int:
         if not lines:
             return 0
         parsed = parsers.parse(lines, fmt, source=source, year=self.year)
@@ -102,7 +102,7 @@ class _TCPHandler(socketserver.BaseRequestHandler):
         """Stores the frames in their order; a cut one is marked in its source ("tcp:ADDR truncated")."""
         stored = 0
         for cut, run in itertools.groupby(frames, key=lambda f: f.truncated):
-            lines = [f.data.decode("utf-8", errors="replace") for f in run]
+            lines = [f.data for f in run]
             if cut:
                 log.warning("%d over-long frame(s) from %s kept cut to their first bytes", len(lines), peer)
             stored += spool.write(lines, "syslog", f"{peer} truncated" if cut else peer)
@@ -135,8 +135,8 @@ def _http_handler(spool: Spool) -> type[BaseHTTPRequestHandler]:
                     413 if size > MAX_BODY else 400, {"error": "body must be 1 byte to 16 MiB of JSON lines"}
                 )
                 return
-            body = self.rfile.read(size).decode("utf-8", errors="replace")
-            n = spool.write(body.splitlines(), "jsonl", f"http:{self.client_address[0]}")
+            body = self.rfile.read(size)  # JSON lines: split at "\n" ("\r\n" too), as a file's
+            n = spool.write(body.split(b"\n"), "jsonl", f"http:{self.client_address[0]}")
             self._reply(200, {"accepted": n})
 
         def _reply(self, code: int, obj: dict) -> None:
@@ -160,8 +160,8 @@ def _recent_relp(store: LogStore) -> Recent:
     frames = []
     newest = store.size()
     if newest and store.segment_path(newest).exists():
-        frames.append(pl.read_parquet(store.segment_path(newest), columns=["source", "raw"]))
-    frames += [pl.read_parquet(chunk, columns=["source", "raw"]) for chunk in store.open_chunks()]
+        frames.append(read_stored(store.segment_path(newest), RELP_COLUMNS))
+    frames += [read_stored(chunk, RELP_COLUMNS) for chunk in store.open_chunks()]
     if frames:
         recent.load(pl.concat(frames))
     return recent

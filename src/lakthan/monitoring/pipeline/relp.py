@@ -28,6 +28,7 @@ import polars as pl
 
 MAX_DATA = 256 * 1024
 RESEND_WINDOW = 10_000  # omrelp's window is 128 frames; its queue may resend more after a long outage
+RELP_COLUMNS = ["source", "raw", "raw_bytes"]  # what Recent.load reads of stored events
 _HEADER = re.compile(rb"([0-9]{1,9}) ([a-z]{1,32}) ([0-9]{1,9})")
 OFFERS = b"200 OK\nrelp_version=0\nrelp_software=lakthan\ncommands=syslog"
 
@@ -91,10 +92,10 @@ class Recent:
         self.by_peer: dict[str, collections.deque[bytes]] = {}
 
     @staticmethod
-    def _key(line: str) -> bytes:
-        return hashlib.sha256(line.encode()).digest()[:16]
+    def _key(line: bytes) -> bytes:
+        return hashlib.sha256(line).digest()[:16]
 
-    def remember(self, peer: str, lines: list[str]) -> None:
+    def remember(self, peer: str, lines: list[bytes]) -> None:
         with self.lock:
             kept = self.by_peer.setdefault(peer, collections.deque(maxlen=self.window))
             kept.extend(self._key(line) for line in lines)
@@ -104,10 +105,13 @@ class Recent:
             return collections.Counter(self.by_peer.get(peer, ()))
 
     def load(self, events: pl.DataFrame) -> None:
-        """From stored events (source, raw) in arrival order: those that came over RELP."""
-        relp = events.filter(pl.col("source").str.starts_with("relp:"))
+        """From stored events (RELP_COLUMNS) in arrival order: those that came over RELP, each line as
+        it was received (its bytes, when they were not UTF-8)."""
+        relp = events.filter(pl.col("source").str.starts_with("relp:")).select(
+            "source", pl.coalesce("raw_bytes", pl.col("raw").cast(pl.Binary)).alias("line")
+        )
         for (peer,), group in relp.group_by(["source"], maintain_order=True):
-            self.remember(str(peer), group["raw"].tail(self.window).to_list())
+            self.remember(str(peer), group["line"].tail(self.window).to_list())
 
 
 class RelpHandler(socketserver.BaseRequestHandler):
@@ -127,14 +131,14 @@ class RelpHandler(socketserver.BaseRequestHandler):
                 return
             frames, buf, error = parse_frames(buf + data)
             replies: list[bytes] = []
-            lines: list[str] = []
+            lines: list[bytes] = []
             acks: list[int] = []
             closing = False
             for frame in frames:
                 if frame.command == "open":
                     replies.append(response(frame.txnr, OFFERS))
                 elif frame.command == "syslog":
-                    line = frame.data.decode("utf-8", errors="replace").rstrip("\n")
+                    line = frame.data.rstrip(b"\n")  # as received: parsers keeps what is not UTF-8
                     key = Recent._key(line)
                     if resent and resent[key] > 0:
                         resent[key] -= 1  # stored before the receiver stopped; acknowledged now
@@ -169,7 +173,7 @@ class RelpServer(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, addr: tuple[str, int], write: Callable[[list[str], str], int], recent: Recent):
+    def __init__(self, addr: tuple[str, int], write: Callable[[list[bytes], str], int], recent: Recent):
         super().__init__(addr, RelpHandler)
         self.write, self.recent = write, recent
         self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)

@@ -29,13 +29,19 @@ SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "source": pl.Utf8,  # where it came from: a file path, udp:ADDR, tcp:ADDR, http:ADDR
     "parsed": pl.Boolean,
     "parser": pl.Utf8,  # the parser that read the line: syslog | nginx | apache | jsonl
-    "raw": pl.Utf8,
+    "raw": pl.Utf8,  # the line; where it was not UTF-8, what was not is U+FFFD (as errors="replace")
+    "raw_bytes": pl.Binary,  # the line as received when it was not UTF-8, else null (nearly always)
 }
 # What a segment stores, in this order, which is part of the proof: an event's leaf is SHA-256 of the
 # canonical encoding of these columns (engines/eventhash.py). The rest are not known from ``raw`` alone:
 # the time (the year of an RFC 3164 line, the arrival of an unparsed one), the host (given, or from the
-# sender), where the line came from, and how it was read.
-EVIDENCE = ("ts", "host", "source", "parser", "raw")
+# sender), where the line came from, and how it was read; and the bytes of a line that ``raw`` could
+# only show with replacement characters. ``raw_bytes`` must stay last: a null of it adds nothing to
+# the encoding (eventhash.py says why).
+EVIDENCE = ("ts", "host", "source", "parser", "raw", "raw_bytes")
+# stored columns added since the first segments: a file written before one was added reads with it
+# null, which encodes as the file's events were encoded when they were sealed
+ADDED = ("raw_bytes",)
 
 
 def empty() -> pl.DataFrame:
@@ -43,8 +49,11 @@ def empty() -> pl.DataFrame:
 
 
 def evidence(df: pl.DataFrame) -> pl.DataFrame:
-    """The stored columns of events, in order and type."""
-    return df.select(pl.col(c).cast(SCHEMA[c]) for c in EVIDENCE)
+    """The stored columns of events, in order and type (those of ``ADDED`` null where absent)."""
+    return df.select(
+        (pl.col(c) if c in df.columns or c not in ADDED else pl.lit(None)).cast(SCHEMA[c]).alias(c)
+        for c in EVIDENCE
+    )
 
 
 def conform(df: pl.DataFrame) -> pl.DataFrame:

@@ -17,7 +17,9 @@
                                 taken from the parsed events so that nothing need read them again)
 
 Files hold an event's stored columns only (schema.EVIDENCE: time, host, source, parser, the line as
-received); the other columns are read out of the line again when events are read (parsers.derive).
+received, and its bytes when they were not UTF-8); the other columns are read out of the line again
+when events are read (parsers.derive). A file written before a column was added to them (schema.ADDED)
+reads with that column null, and its events keep their leaves (read_stored).
 Each event's leaf is SHA-256(0x00 || canonical encoding of its stored columns) (engines/eventhash.py),
 computed once, when the event is written; a segment's inner tree is the RFC 6962 tree of its events'
 leaves; the outer tree's leaves are SHA-256(0x00 || canonical JSON of the segment header). A checkpoint
@@ -50,7 +52,7 @@ from lakthan.lib.files import fsync_dir, write_atomic
 from lakthan.monitoring.engines import eventhash, merkle
 from lakthan.monitoring.engines.checkpoint import Checkpoint, Signer
 from lakthan.monitoring.pipeline import parsers
-from lakthan.monitoring.pipeline.schema import EVIDENCE, evidence
+from lakthan.monitoring.pipeline.schema import ADDED, EVIDENCE, SCHEMA, evidence
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +81,16 @@ def event_leaves(df: pl.DataFrame) -> bytes:
     """Leaf hashes of the events (their stored columns), 32 bytes each, concatenated."""
     table = evidence(df).to_arrow(compat_level=pl.CompatLevel.newest())  # polars' strings, not copied
     return eventhash.leaves(table)
+
+
+def read_stored(path: Path, columns: list[str] | None = None) -> pl.DataFrame:
+    """The stored columns of a chunk's or a segment's file (all of them, or ``columns`` of them); a
+    column added since the file was written (schema.ADDED) is null."""
+    if columns is None:
+        return evidence(pl.read_parquet(path))
+    absent = [c for c in columns if c in ADDED and c not in pl.read_parquet_schema(path)]
+    df = pl.read_parquet(path, columns=[c for c in columns if c not in absent])
+    return df.with_columns(pl.lit(None, dtype=SCHEMA[c]).alias(c) for c in absent).select(columns)
 
 
 def header_leaf(header: dict) -> bytes:
@@ -273,8 +285,8 @@ class LogStore:
         """A segment's events (all schema columns, or ``columns``); lines are read again only when a
         column asked for is not stored."""
         if columns is not None and set(columns) <= set(EVIDENCE):
-            return pl.read_parquet(self.segment_path(index), columns=columns)
-        events = parsers.derive(pl.read_parquet(self.segment_path(index)))
+            return read_stored(self.segment_path(index), columns)
+        events = parsers.derive(read_stored(self.segment_path(index)))
         return events if columns is None else events.select(columns)
 
     def leaves_of(self, index: int) -> list[bytes]:
@@ -393,7 +405,7 @@ class LogStore:
             payload = segment.read_bytes()
             stats = pl.read_parquet(io.BytesIO(payload), columns=["ts"])["ts"]
         else:
-            df = pl.concat([pl.read_parquet(p) for p in chunks], how="vertical")
+            df = pl.concat([read_stored(p) for p in chunks], how="vertical")  # of any age
             buf = io.BytesIO()
             evidence(df).write_parquet(buf, **PARQUET_OPTIONS)
             payload = buf.getvalue()
@@ -432,7 +444,7 @@ class LogStore:
         path = chunk.with_suffix(".leaves")
         if path.exists() and path.stat().st_size == rows * eventhash.HASH_SIZE:
             return path.read_bytes(), True
-        return event_leaves(pl.read_parquet(chunk)), False
+        return event_leaves(read_stored(chunk)), False
 
     @staticmethod
     def _written_root(chunk: Path) -> bytes | None:
@@ -459,7 +471,8 @@ class LogStore:
     # --- proofs and pruning -----------------------------------------------------------------------
     def event_proof(self, index: int, position: int) -> dict:
         """Everything needed to show one event is in the signed log: its leaf, the inner proof to the
-        segment root, the outer proof from the segment header to the latest checkpoint."""
+        segment root, the outer proof from the segment header to the latest checkpoint; and the event's
+        stored columns, from which its leaf is computed again (None once the segment is pruned)."""
         headers = self.headers()
         if not 1 <= index <= len(headers):
             raise KeyError(f"no segment {index}")
@@ -475,7 +488,25 @@ class LogStore:
             "header": {k: headers[index - 1][k] for k in HEADER_FIELDS},
             "outer_proof": [h.hex() for h in merkle.inclusion_proof(index - 1, outer)],
             "checkpoint": self.latest_checkpoint(),
+            "event": self._stored_event(index, position),
         }
+
+    def _stored_event(self, index: int, position: int) -> dict | None:
+        """An event's stored columns as JSON (``raw_bytes`` in base64, only where the line was not
+        UTF-8); None when the file is gone or does not hold it (the leaf is proved all the same)."""
+        try:
+            found = evidence(pl.scan_parquet(self.segment_path(index)).slice(position, 1).collect())
+        except (pl.exceptions.PolarsError, OSError):
+            return None
+        if found.height == 0:
+            return None
+        row = found.row(0, named=True)
+        event = {
+            k: v.isoformat() if isinstance(v, datetime) else v for k, v in row.items() if k != "raw_bytes"
+        }
+        if row["raw_bytes"] is not None:
+            event["raw_bytes_base64"] = base64.b64encode(row["raw_bytes"]).decode()
+        return event
 
     def prune(self, index: int, reason: str, now: datetime | None = None) -> bool:
         """Deletes a segment's event payload; its leaf hashes and header stay, so checkpoints still verify."""

@@ -35,7 +35,7 @@ class UdpReceiver:
         self.sock.bind(addr)
         self.sock.settimeout(0.2)
         self.lock = threading.Lock()
-        self.lines: list[str] = []
+        self.lines: list[bytes] = []
         self.counters = {"received": 0, "stored": 0, "dropped": 0, "truncated": 0}
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._read, daemon=True, name="udp-receiver")
@@ -66,7 +66,7 @@ class UdpReceiver:
                 ),
                 None,
             )
-            line = data.decode("utf-8", errors="replace").rstrip("\n")
+            line = data.rstrip(b"\n")  # the bytes received (parsers keeps those that are not UTF-8)
             with self.lock:
                 self.lines.append(line)
                 self.counters["received"] += 1
@@ -75,7 +75,7 @@ class UdpReceiver:
                 if dropped is not None:
                     self.counters["dropped"] = dropped
 
-    def drain(self) -> list[str]:
+    def drain(self) -> list[bytes]:
         with self.lock:
             lines, self.lines = self.lines, []
         return lines
