@@ -21,6 +21,7 @@ var/bench/ for the next run).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import struct
@@ -40,7 +41,7 @@ import peer  # noqa: E402
 from lakthan.monitoring.engines.eventhash import encode_event  # noqa: E402
 from lakthan.monitoring.pipeline import parsers  # noqa: E402
 from lakthan.monitoring.pipeline.schema import evidence  # noqa: E402
-from lakthan.monitoring.pipeline.store import LogStore  # noqa: E402
+from lakthan.monitoring.pipeline.store import LogStore, seg_name  # noqa: E402
 from lakthan.monitoring.pipeline.verify import verify_dir  # noqa: E402
 
 RULES = Path(__file__).parent / "sigmahq"
@@ -98,8 +99,11 @@ def leaf_file(store_root: Path, out: Path) -> int:
     n = 0
     with open(out, "wb") as fh:
         for h in store.headers():
-            for row in evidence(store.read_segment(h["index"])).iter_rows():
-                enc = encode_event(row)
+            stored = (store.seg_dir / f"{seg_name(h['index'])}.leaves").read_bytes()
+            for i, row in enumerate(evidence(store.read_segment(h["index"])).iter_rows()):
+                enc = encode_event(row, bytes_last=True)
+                if i < 1000:  # the floor hashes what the leaves are of
+                    assert hashlib.sha256(enc).digest() == stored[32 * i : 32 * i + 32]
                 fh.write(struct.pack("<I", len(enc)) + enc)
                 n += 1
     return n
