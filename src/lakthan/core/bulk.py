@@ -11,6 +11,7 @@ ORM stores: on SQLite a datetime is text, in UTC, 'YYYY-MM-DD HH:MM:SS[.ffffff]'
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import UTC
 from functools import partial
 from itertools import chain
 from typing import Any
@@ -135,6 +136,8 @@ def _adapter(field: Any, connection: Any) -> Callable[[Any], Any] | None:
     if kind in AS_IS:
         return None
     if kind == "DateTimeField":
+        if connection.vendor == "sqlite" and connection.timezone_name == "UTC":
+            return partial(_sqlite_datetime, field, connection)
         return partial(_datetime, field, connection)
     if kind == "DateField":
         return connection.ops.adapt_datefield_value
@@ -146,6 +149,14 @@ def _adapter(field: Any, connection: Any) -> Callable[[Any], Any] | None:
 def _adapted(field: Any, connection: Any, value: Any) -> Any:
     adapt = _adapter(field, connection)
     return value if adapt is None or value is None else adapt(value)
+
+
+def _sqlite_datetime(field: Any, connection: Any, value: Any) -> Any:
+    """What SQLite's adapt_datetimefield_value makes of an aware time with a UTC connection (the text
+    of the UTC time), without its checks per value: 26,000 host-days carry 52,000 times."""
+    if getattr(value, "tzinfo", None) is None:
+        return field.get_db_prep_save(value, connection)
+    return str(value.astimezone(UTC).replace(tzinfo=None))
 
 
 def _datetime(field: Any, connection: Any, value: Any) -> Any:
