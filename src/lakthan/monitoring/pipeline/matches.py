@@ -20,12 +20,21 @@ import os
 import re
 import shutil
 from collections.abc import Callable
+from importlib.util import find_spec
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from lakthan.lib.files import write_atomic
-from lakthan.monitoring.pipeline import candidates, detect, parsers, rules
+from lakthan.monitoring.pipeline import parsers
+
+if TYPE_CHECKING:
+    from lakthan.monitoring.pipeline.rules import RuleSet
+
+# the modules whose code decides what a line matches; found, not imported (the rule compiler imports
+# pySigma, which a seal, needing only the key, does without)
+MATCHING_CODE = ("rules", "candidates", "detect")
 
 FORMAT = 1  # raised whenever what is kept changes meaning
 _RULE = "rule:"
@@ -35,7 +44,8 @@ def rules_key(sources: list[tuple[str, str]], placeholders: dict[str, list[str]]
     """Names a set of rules (their files and texts, the placeholder values) and the code that reads
     lines and matches them, so an upgrade of either starts afresh."""
     code = hashlib.sha256()
-    for path in (parsers.__file__, parsers.KERNEL_FILE, rules.__file__, candidates.__file__, detect.__file__):
+    modules = [find_spec(f"lakthan.monitoring.pipeline.{name}") for name in MATCHING_CODE]
+    for path in (parsers.__file__, parsers.KERNEL_FILE, *(m.origin for m in modules if m and m.origin)):
         code.update(Path(path).read_bytes())
     text = json.dumps(
         [FORMAT, code.hexdigest(), sorted(sources), sorted(placeholders.items())], ensure_ascii=False
@@ -85,12 +95,14 @@ def is_stale_matches(path: Path) -> bool:
     return all(KEPT.fullmatch(p.name) and p.is_file() and not p.is_symlink() for p in path.iterdir())
 
 
-def chunk_matches(events: pl.DataFrame, ruleset: rules.RuleSet) -> pl.DataFrame:
+def chunk_matches(events: pl.DataFrame, ruleset: RuleSet) -> pl.DataFrame:
     """What a chunk's parsed events match, in the kept form, positions counted in the chunk (the
     segment is not known before the seal)."""
     positioned = events.with_columns(
         pl.lit(0, dtype=pl.Int64).alias("segment"), pl.int_range(pl.len(), dtype=pl.Int64).alias("position")
     )
+    from lakthan.monitoring.pipeline import detect
+
     return joined(*detect.matching(positioned, ruleset))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -13,7 +14,9 @@ from lakthan.core.errors import InvalidInput
 from lakthan.monitoring.models import Rule
 from lakthan.monitoring.pipeline import tally
 from lakthan.monitoring.pipeline.matches import chunk_matches, rules_key
-from lakthan.monitoring.pipeline.rules import RuleSet, compile_texts
+
+if TYPE_CHECKING:  # the compiler imports pySigma: loaded by the commands that compile, not by a seal
+    from lakthan.monitoring.pipeline.rules import RuleSet
 from lakthan.monitoring.pipeline.store import Annotate
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
@@ -27,6 +30,12 @@ def placeholders() -> dict[str, list[str]]:
 def rule_sources() -> list[tuple[str, str]]:
     sources = [(str(p), p.read_text()) for p in sorted(RULES_DIR.glob("*.yml"))]
     return sources + [(r.filename, r.text) for r in Rule.objects.all()]
+
+
+def compile_texts(sources: list[tuple[str, str]], values: dict[str, list[str]]) -> RuleSet:
+    from lakthan.monitoring.pipeline import rules
+
+    return rules.compile_texts(sources, values)
 
 
 def ruleset() -> RuleSet:
