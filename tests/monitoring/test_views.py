@@ -158,9 +158,9 @@ def test_review_records_the_username_as_every_audited_change_does(data, client):
     assert entry.actor == "somying"
 
 
-def test_a_member_may_not_review_an_alert_of_their_own_hosts(data, client):
-    _member_of(data.other, "clerk3", client)
-    alert = Alert.objects.create(
+def _alert_on_other01() -> Alert:
+    """An alert on unit X's host (the fixture's attacks are all on B-IT's hosts)."""
+    return Alert.objects.create(
         rule_id="r",
         rule_title="t",
         level="high",
@@ -169,6 +169,11 @@ def test_a_member_may_not_review_an_alert_of_their_own_hosts(data, client):
         first="2013-03-05T03:00Z",
         last="2013-03-05T03:00Z",
     )
+
+
+def test_a_member_may_not_review_an_alert_of_their_own_hosts(data, client):
+    _member_of(data.other, "clerk3", client)
+    alert = _alert_on_other01()
     r = client.post(f"/monitoring/alerts/{alert.pk}/review", {"disposition": "false_positive"})
     assert r.status_code == 403
     alert.refresh_from_db()
@@ -200,15 +205,7 @@ def test_review_forms_appear_only_on_alerts_the_user_may_review(data, client):
 
     user = _member_of(data.other, "two-hats", client)
     RoleGrant.objects.create(user=user, unit=data.bureau, role="supervisor")
-    Alert.objects.create(
-        rule_id="r",
-        rule_title="t",
-        level="high",
-        host="other01",
-        count=1,
-        first="2013-03-05T03:00Z",
-        last="2013-03-05T03:00Z",
-    )
+    _alert_on_other01()
     alerts = list(scope.visible_alerts(user))
     may = [a for a in alerts if scope.may_review(user, a)]
     assert 0 < len(may) < len(alerts)
