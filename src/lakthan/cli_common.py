@@ -48,6 +48,19 @@ def parse_date(value: str | None, what: str, today: date | None = None) -> date 
     return parsed
 
 
+class DefaultCommandGroup(click.Group):
+    """A group that runs ``default_command`` when the first argument names none of its sub-commands
+    (`lakthan report --unit …` is `lakthan report write --unit …`); the group's own help stays the
+    group's."""
+
+    default_command = ""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or args[0] in self.commands or args[0] in ctx.help_option_names:
+            return super().parse_args(ctx, args)
+        return super().parse_args(ctx, [self.default_command, *args])
+
+
 class OutFile(click.Path):
     """A file to write: its directory must already exist (a typo is not a reason to create folders,
     least of all as root), and it must not be a directory."""

@@ -117,3 +117,16 @@ def test_a_failed_evidence_add_leaves_no_file_in_the_store(world, cli, tmp_path,
     assert r.exit_code != 0 and "Traceback" not in r.output
     assert len(before) > 0  # the world's evidence files are there: the listing sees the store
     assert stored() == before and Evidence.objects.count() == evidence_before
+
+
+@pytest.mark.parametrize(
+    ("group", "default", "other"), [("report", "write", "verify"), ("pack", "build", "key")]
+)
+def test_a_group_with_a_default_command_shows_its_own_help(cli, group, default, other):
+    """`lakthan report --help` lists write and verify; the default command keeps its own help."""
+    own = cli(group, "--help")
+    assert own.exit_code == 0
+    assert f" {group} [OPTIONS] COMMAND" in own.output
+    assert default in own.output and other in own.output
+    sub = cli(group, default, "--help")
+    assert f" {group} {default} [OPTIONS]" in sub.output and "--unit" in sub.output

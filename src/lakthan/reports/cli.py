@@ -7,21 +7,19 @@ from pathlib import Path
 
 import click
 
-from lakthan.cli_common import OutFile, console, get_report, print_notices, round_options
+from lakthan.cli_common import DefaultCommandGroup, OutFile, console, get_report, print_notices, round_options
 
 
-class ReportGroup(click.Group):
+class ReportGroup(DefaultCommandGroup):
     """`lakthan report --unit … --format X --out F` writes; `lakthan report verify --unit …` checks the seal."""
 
-    def parse_args(self, ctx, args):
-        if args and args[0] in self.commands:
-            return super().parse_args(ctx, args)
-        return super().parse_args(ctx, ["write", *args])
+    default_command = "write"
 
 
 @click.group(cls=ReportGroup)
 def report() -> None:
-    """The official report of one indicator in a unit's round (write it, or verify its seal)."""
+    """The official report of one indicator in a unit's round: write it (`lakthan report --unit …` is
+    `lakthan report write --unit …`), or verify its seal."""
 
 
 @report.command("write")
@@ -60,14 +58,11 @@ def report_verify(unit_code, fy, months, indicator) -> None:
     console.print(f"sealed: pinned SHA-256 {rep.pinned_sha256}", soft_wrap=True)
 
 
-class PackGroup(click.Group):
+class PackGroup(DefaultCommandGroup):
     """`lakthan pack --unit … --out X.zip` builds (the `build` sub-command); `verify`, `key` and `list`
     are named."""
 
-    def parse_args(self, ctx, args):
-        if args and (args[0] in self.commands or args[0] == "--help"):
-            return super().parse_args(ctx, args)
-        return super().parse_args(ctx, ["build", *args])
+    default_command = "build"
 
 
 @click.group(cls=PackGroup)
