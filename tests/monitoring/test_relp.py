@@ -187,41 +187,54 @@ def test_a_reconnecting_sender_resending_what_was_stored_is_acknowledged_not_sto
     assert _stored(tmp_path / "logs").count(lines[0].decode()) == 2
 
 
-def test_relp_keeps_the_bytes_of_lines_not_utf8_and_knows_them_when_resent(tmp_path):
+def _receiving(root: Path, port: int, lines: list[bytes]) -> None:
+    """A receiver started on the store at ``root`` is sent ``lines`` in one session and stopped once
+    all are acknowledged."""
     import threading
 
     from lakthan.monitoring.pipeline.receivers import serve
 
-    def receiving(lines: list[bytes]) -> None:
-        """A receiver started on the store sent ``lines`` in one session, stopped once all are acknowledged."""
-        stop, ready = threading.Event(), threading.Event()
-        t = threading.Thread(
-            target=serve,
-            args=(LogStore(tmp_path / "logs"),),
-            kwargs=dict(relp=f"127.0.0.1:{port}", stop=stop, ready=lambda b: ready.set()),
-            daemon=True,
+    stop, ready = threading.Event(), threading.Event()
+    t = threading.Thread(
+        target=serve,
+        args=(LogStore(root),),
+        kwargs=dict(relp=f"127.0.0.1:{port}", stop=stop, ready=lambda b: ready.set()),
+        daemon=True,
+    )
+    t.start()
+    assert ready.wait(5)
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as c:
+        c.sendall(
+            b"1 open 0\n" + b"".join(b"%d syslog %d %s\n" % (2 + i, len(x), x) for i, x in enumerate(lines))
         )
-        t.start()
-        assert ready.wait(5)
-        with socket.create_connection(("127.0.0.1", port), timeout=5) as c:
-            c.sendall(
-                b"1 open 0\n"
-                + b"".join(b"%d syslog %d %s\n" % (2 + i, len(x), x) for i, x in enumerate(lines))
-            )
-            replies = b""
-            while replies.count(b"rsp 6 200 OK") < len(lines):
-                replies += c.recv(65536)
-        stop.set()
-        t.join(5)
+        replies = b""
+        while replies.count(b"rsp 6 200 OK") < len(lines):
+            replies += c.recv(65536)
+    stop.set()
+    t.join(5)
 
-    port = _free_port()
+
+def test_relp_keeps_the_bytes_of_lines_not_utf8_and_knows_them_when_resent(tmp_path):
+    root, port = tmp_path / "logs", _free_port()
     latin1 = b"<13>Jan  5 10:00:00 web01 app: caf\xe9"
     twin = b"<13>Jan  5 10:00:00 web01 app: caf\xff"  # reads as the same text, but is another line
-    receiving([latin1])
+    _receiving(root, port, [latin1])
     # a new receiver (the store read again) is sent the twin first: it is not the line stored
-    receiving([twin])
-    receiving([latin1, twin])  # both resent after a restart: known, not stored again
-    store = LogStore(tmp_path / "logs")
+    _receiving(root, port, [twin])
+    _receiving(root, port, [latin1, twin])  # both resent after a restart: known, not stored again
+    store = LogStore(root)
     chunks = pl.concat([pl.read_parquet(c) for c in store.open_chunks()])
     assert chunks["raw_bytes"].to_list() == [latin1, twin]
     assert chunks["raw"].to_list() == ["<13>Jan  5 10:00:00 web01 app: caf\ufffd"] * 2
+
+
+def test_a_line_ending_in_a_carriage_return_resent_after_a_restart_is_not_stored_twice(tmp_path):
+    """Stored without its "\r" (as every line is): the receiver started again still knows it."""
+    root, port = tmp_path / "logs", _free_port()
+    crlf = b"<13>Jan  5 10:00:00 win01 app: from a Windows sender\r"
+    _receiving(root, port, [crlf])
+    _receiving(root, port, [crlf, b"<13>Jan  5 10:00:01 win01 app: next\r"])
+    assert _stored(root) == [
+        "<13>Jan  5 10:00:00 win01 app: from a Windows sender",
+        "<13>Jan  5 10:00:01 win01 app: next",
+    ]

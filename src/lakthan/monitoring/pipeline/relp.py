@@ -93,7 +93,9 @@ class Recent:
 
     @staticmethod
     def _key(line: bytes) -> bytes:
-        return hashlib.sha256(line).digest()[:16]
+        """Of the line as stored: the parser drops a trailing CR (the frame ends in LF), so a line
+        sent with it and the same line read back from the store are one line."""
+        return hashlib.sha256(line.rstrip(b"\r\n")).digest()[:16]
 
     def remember(self, peer: str, lines: list[bytes]) -> None:
         with self.lock:
