@@ -26,6 +26,7 @@ def worker() -> None:
     logger = logging.getLogger("huey")
     if not logger.handlers:
         config.setup_logger(logger)
+        logger.propagate = False  # its own handler prints it; the root's would print every line again
     HUEY.create_consumer(**config.values).run()
 
 
