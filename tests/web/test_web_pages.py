@@ -205,6 +205,19 @@ def test_healthz_is_public_and_ok(client):
 
 
 @pytest.mark.django_db
+def test_healthz_answers_without_loading_the_migrations(client, monkeypatch):
+    """A probe every few seconds: when every migration is recorded, no migration graph is built."""
+    from django.db.migrations import loader
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the migration loader was used")
+
+    monkeypatch.setattr(loader.MigrationLoader, "build_graph", refuse)
+    response = client.get("/healthz")
+    assert (response.status_code, response.content) == (200, b"ok")
+
+
+@pytest.mark.django_db
 def test_healthz_is_503_while_a_migration_is_pending(client):
     newest = MigrationRecorder.Migration.objects.filter(app="indicators").order_by("-name").first()
     newest.delete()  # the app's newest migration is no longer applied
