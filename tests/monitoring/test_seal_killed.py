@@ -29,10 +29,11 @@ from .gen import BKK, known_attacks, line
 pytestmark = pytest.mark.slow
 
 # Runs `lakthan ARGS…` with OWNER.NAME (the seal service's function, or the store's method) replaced by
-# one that says "paused" and sleeps when it comes to the segment with annotations (its chunk was large
-# enough to be sealed alone), or at once for sync_index, which has no segment.
+# one that says "paused" and sleeps (or, with PAUSE=stop, stops itself until sent SIGCONT, then goes on)
+# when it comes to the segment with annotations (its chunk was large enough to be sealed alone), or at
+# once for sync_index, which has no segment.
 PAUSED = """
-import sys, time
+import os, signal, sys, time
 from lakthan.cli import main, setup_django
 setup_django()
 from lakthan.monitoring.pipeline.store import LogStore
@@ -42,7 +43,10 @@ real = getattr(owner, name)
 def paused(*args):
     if len(args) == 1 or args[0].annotation_names(args[1]):
         print("paused", flush=True)
-        time.sleep(3600)
+        if os.environ.get("PAUSE") == "stop":
+            os.kill(os.getpid(), signal.SIGSTOP)
+        else:
+            time.sleep(3600)
     return real(*args)
 setattr(owner, name, paused)
 main(sys.argv[3:], prog_name="lakthan")
@@ -140,7 +144,8 @@ def _index(env: dict) -> dict:
     return json.loads(done.stdout)
 
 
-def _kill_when_paused(env: dict, owner: str, name: str, *args: str) -> None:
+def _paused(env: dict, owner: str, name: str, *args: str) -> subprocess.Popen:
+    """`lakthan ARGS…` started, returned once it says it paused at OWNER.NAME."""
     proc = subprocess.Popen(
         [sys.executable, "-c", PAUSED, owner, name, *args],
         env=env,
@@ -148,16 +153,20 @@ def _kill_when_paused(env: dict, owner: str, name: str, *args: str) -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
+    deadline = time.monotonic() + 300
+    while True:
+        assert time.monotonic() < deadline, "the seal never paused"
+        if not select.select([proc.stdout], [], [], 1)[0]:
+            continue
+        said = proc.stdout.readline()
+        assert said, f"the seal ended without pausing: {proc.stderr.read()}"
+        if said == "paused\n":
+            return proc
+
+
+def _kill_when_paused(env: dict, owner: str, name: str, *args: str) -> None:
+    proc = _paused(env, owner, name, *args)
     try:
-        deadline = time.monotonic() + 300
-        while True:
-            assert time.monotonic() < deadline, "the seal never paused"
-            if not select.select([proc.stdout], [], [], 1)[0]:
-                continue
-            said = proc.stdout.readline()
-            assert said, f"the seal ended without pausing: {proc.stderr.read()}"
-            if said == "paused\n":
-                break
         os.kill(proc.pid, signal.SIGKILL)
         assert proc.wait() == -signal.SIGKILL
     finally:
@@ -237,3 +246,42 @@ def test_a_seal_killed_between_its_files_and_its_rows_is_caught_up_and_counted_o
     # nothing sealed before the kill was removed or written again
     now = _sealed_files(logs)
     assert {k: now.get(k) for k in sealed} == sealed
+
+
+def test_two_sealers_at_once_index_each_segment_once_and_both_succeed(process_env, tmp_path):
+    """The second waits for the first's index (stopped inside its segment's transaction), then finds
+    the segment known: no duplicate row, no error."""
+    syslog = _syslog()
+    (tmp_path / "syslog").write_text("\n".join(syslog) + "\n")
+    assert _lakthan(process_env, "logs", "ingest", str(tmp_path / "syslog")).returncode == 0
+    first = _paused({**process_env, "PAUSE": "stop"}, "seal", "count_host_days", "logs", "seal")
+    second = subprocess.Popen(
+        lakthan_argv("logs", "seal"),
+        env=process_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        with pytest.raises(subprocess.TimeoutExpired):
+            second.wait(3)  # waiting for the first, which holds its segment's transaction open
+        os.kill(first.pid, signal.SIGCONT)
+        out1, err1 = first.communicate(timeout=120)
+        out2, err2 = second.communicate(timeout=120)
+    finally:
+        for proc in (first, second):
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    assert first.returncode == 0, err1
+    print("SECOND", out2, err2, "FIRST", out1, err1)
+    assert second.returncode == 0, err2
+    index = _index(process_env)
+    logs = Path(process_env["LAKTHAN_HOME"]) / "logs"
+    on_disk = {
+        str(int(h["index"])): h["count"]
+        for h in map(json.loads, map(Path.read_text, logs.glob("segments/*.json")))
+    }
+    assert index["segments"] == on_disk and sorted(index["checkpoints"]) == sorted(map(int, on_disk))
+    ours = {k: v for k, v in index["host_days"].items() if not k.startswith("lakthan ")}
+    assert ours == _expected_days(syslog, [])

@@ -39,7 +39,7 @@ import secrets
 import time
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -345,15 +345,21 @@ class LogStore:
         chunk.unlink(missing_ok=True)  # last: a chunk is whole while it is there
 
     @contextmanager
-    def _exclusive(self) -> Iterator[None]:
+    def _exclusive(self, name: str = ".seal.lock") -> Iterator[None]:
         """One sealer at a time across processes (the receiver, the periodic task, the CLI)."""
-        fd = os.open(self.root / ".seal.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        fd = os.open(self.root / name, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             yield
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
             os.close(fd)
+
+    def indexing(self) -> AbstractContextManager[None]:
+        """One indexer of the sealed segments at a time across processes: a second sealer waits for
+        the first's index, then finds its segments known (a lock of its own: the seal's is released
+        before indexing, and flock on a second descriptor of the same file would wait for itself)."""
+        return self._exclusive(".index.lock")
 
     def seal(self, now: datetime | None = None) -> Sealed | None:
         """Seals every open chunk into segments, signing a checkpoint after each; returns the last, or

@@ -31,7 +31,8 @@ def seal(now: datetime | None = None) -> Segment | None:
         raise IntegrityFailure(
             f"คลังบันทึกการใช้งานเสียหาย ไม่ได้ปิดผนึก: {exc}", f"the log store is damaged: {exc}"
         ) from None
-    last = sync_index(s)  # also indexes what an earlier seal left unindexed
+    with s.indexing():
+        last = sync_index(s)  # also indexes what an earlier seal left unindexed
     return None if sealed is None else last
 
 
