@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import warnings
 
 import click
 
@@ -49,7 +50,11 @@ def serve(addr: str, production: bool, workers: int) -> None:
         click.echo("administrators and supervisors set up a TOTP app on their first sign-in")
     click.echo(f"Lakthan on http://{addr}/ (data in {settings.LAKTHAN_HOME})")
     if not production:
-        call_command("runserver", addr, use_reloader=False)
+        # DEBUG stays off (no error pages full of settings), so runserver serves the static files only
+        # when asked: from the apps' folders through Django's finders, no collectstatic needed.
+        # STATIC_ROOT is --production's, so WhiteNoise's warning that it has none is beside the point.
+        warnings.filterwarnings("ignore", message="No directory at", module="django.core.handlers.base")
+        call_command("runserver", addr, use_reloader=False, insecure_serving=True)
         return
     call_command("collectstatic", interactive=False, verbosity=0)
     gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or shutil.which("gunicorn")
