@@ -34,9 +34,10 @@ test-postgres: $(STAMP)
 fuzz: $(STAMP)
 	$(BIN)/python scripts/fuzz-kernels.py
 
+# The demo that `make demo` built ($LAKTHAN_HOME/demo, var/demo by default), built first if missing.
 serve: $(STAMP)
-	test -f var/demo/lakthan.sqlite3 || $(BIN)/lakthan demo --out out/demo
-	LAKTHAN_HOME=var/demo $(BIN)/lakthan serve
+	test -f "$${LAKTHAN_HOME:-var}/demo/demo-logins.txt" || test -n "$$DATABASE_URL" || $(BIN)/lakthan demo --out out/demo
+	$(BIN)/lakthan serve --demo
 
 worker: $(STAMP)
 	$(BIN)/lakthan worker

@@ -143,6 +143,10 @@ def _with_django(callback, path: tuple[str, ...]):
             from lakthan.demo import prepare_home
 
             prepare_home()  # before Django starts: the demo never touches the operator's database
+        elif path == ("serve",) and kwargs.get("demo"):
+            from lakthan.demo import use_demo_home
+
+            use_demo_home()
         setup_django(migrating=path == ("migrate",))
         return callback(*args, **kwargs)
 

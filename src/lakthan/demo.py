@@ -16,6 +16,14 @@ from lakthan import demo_data as D
 from lakthan.cli_common import console
 
 
+def demo_home() -> Path:
+    """Where `lakthan demo` builds the demo and `lakthan serve --demo` serves it: `$LAKTHAN_HOME/demo`
+    (var/demo by default), or LAKTHAN_HOME itself when DATABASE_URL names the database to use."""
+    from lakthan import config
+
+    return config.home() if os.environ.get("DATABASE_URL") else config.home() / "demo"
+
+
 def prepare_home() -> Path | None:
     """Point LAKTHAN_HOME at a fresh `demo/` folder inside it, unless DATABASE_URL names a server.
 
@@ -23,14 +31,27 @@ def prepare_home() -> Path | None:
     """
     if os.environ.get("DATABASE_URL"):
         return None
-    from lakthan import config
+    home = demo_home()
+    if home.exists():
+        shutil.rmtree(home)
+    home.mkdir(parents=True)
+    os.environ["LAKTHAN_HOME"] = str(home)
+    return home
 
-    demo_home = config.home() / "demo"
-    if demo_home.exists():
-        shutil.rmtree(demo_home)
-    demo_home.mkdir(parents=True)
-    os.environ["LAKTHAN_HOME"] = str(demo_home)
-    return demo_home
+
+def use_demo_home() -> Path:
+    """`lakthan serve --demo`: LAKTHAN_HOME pointed at the demo's home before Django starts, which
+    must hold a demo (else serving it would create an empty database there)."""
+    from lakthan.core.errors import InvalidInput
+
+    home = demo_home()
+    if not (home / "demo-logins.txt").exists():
+        raise InvalidInput(
+            f"ยังไม่มีข้อมูลสาธิตใน {home}: สั่ง lakthan demo ก่อน",
+            f"there is no demo in {home}: run `lakthan demo` first",
+        )
+    os.environ["LAKTHAN_HOME"] = str(home)
+    return home
 
 
 def _document(title: str, doc_no: str, doc_date, fmt: str) -> tuple[bytes, str]:

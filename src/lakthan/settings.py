@@ -230,6 +230,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"one_line_forbidden": {"()": "lakthan.web.request_log.OneLineForbidden"}},
+    "loggers": {"django.request": {"filters": ["one_line_forbidden"]}},
     "root": {"handlers": ["console"], "level": config.text("LAKTHAN_LOG_LEVEL", "WARNING")},
 }
 

@@ -1,8 +1,9 @@
-"""`lakthan unit …`"""
+"""`lakthan unit …`, `lakthan person …` and `lakthan user create`"""
 
 from __future__ import annotations
 
 import json
+import sys
 
 import click
 from rich.table import Table
@@ -110,4 +111,40 @@ def person_list(unit_code, as_json) -> None:
     console.print(table)
 
 
-COMMANDS = [unit, person]
+@click.group()
+def user() -> None:
+    """Sign-in accounts (the rest, with roles and second factors, in the admin site at /admin/)."""
+
+
+@user.command("create")
+@click.argument("username")
+@click.option(
+    "--admin",
+    "is_admin",
+    is_flag=True,
+    required=True,
+    help="an administrator (required: the only kind made here)",
+)
+@click.option("--email", default="")
+@click.option("--unit", "unit_code", default=None, help="administrator of this unit and those below it only")
+@click.option(
+    "--password-stdin", is_flag=True, help="read the password from the first line of standard input"
+)
+def user_create(username, is_admin, email, unit_code, password_stdin) -> None:
+    """An administrator account: the first one of a new install, or another. Asks for the password
+    twice (or reads it from stdin) and checks it against the password rules."""
+    from lakthan.core.services import check_new_username, create_administrator, get_unit
+
+    check_new_username(username)  # before asking for a password
+    if unit_code:
+        get_unit(unit_code)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("password", hide_input=True, confirmation_prompt="password (again)")
+    account = create_administrator(username, password, email=email, unit=unit_code, actor="cli")
+    scope = f"unit {unit_code} and the units below it" if unit_code else "every unit"
+    console.print(f"created administrator {account.get_username()} of {scope}")
+
+
+COMMANDS = [unit, person, user]

@@ -130,3 +130,88 @@ def person_of(user) -> Person:
             "this account is not linked to a person of the unit, so it cannot sign",
         )
     return person
+
+
+# --- accounts -------------------------------------------------------------------------------------
+
+PASSWORD_RULES_TH = {
+    "password_too_short": "รหัสผ่านสั้นเกินไป ต้องมีอย่างน้อย {min_length} ตัวอักษร",
+    "password_too_common": "รหัสผ่านนี้ใช้กันทั่วไปเกินไป",
+    "password_too_similar": "รหัสผ่านคล้ายกับชื่อบัญชีหรืออีเมลเกินไป",
+    "password_entirely_numeric": "รหัสผ่านเป็นตัวเลขล้วน",
+}
+
+
+def check_new_username(username: str) -> None:
+    """A name Django accepts for an account, not taken yet."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.validators import UnicodeUsernameValidator
+    from django.core.exceptions import ValidationError
+
+    users = get_user_model()
+    try:
+        if not username or len(username) > 150:
+            raise ValidationError("length")
+        UnicodeUsernameValidator()(username)
+    except ValidationError:
+        raise InvalidInput(
+            f"ชื่อบัญชี '{username}' ไม่ถูกต้อง (ตัวอักษร ตัวเลข และ @ . + - _ ไม่เกิน ๑๕๐ ตัว)",
+            f"user name '{username}' is invalid (letters, digits and @ . + - _, at most 150)",
+        ) from None
+    if users.objects.filter(username=username).exists():
+        raise InvalidInput(f"มีบัญชีชื่อ {username} อยู่แล้ว", f"a user named {username} already exists")
+
+
+def _check_password(password: str, user) -> None:
+    """Django's password validators (settings.AUTH_PASSWORD_VALIDATORS), their reasons in both languages."""
+    from django.contrib.auth import password_validation
+    from django.core.exceptions import ValidationError
+
+    from lakthan.lib.thai import thai_digits
+
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        english, thai = [], []
+        for error in exc.error_list:
+            english.append(" ".join(error.messages))
+            rule = PASSWORD_RULES_TH.get(error.code or "")
+            thai.append(thai_digits(rule.format(**(error.params or {}))) if rule else english[-1])
+        raise InvalidInput(
+            "รหัสผ่านไม่ผ่านเกณฑ์: " + "; ".join(thai), "the password is too weak: " + " ".join(english)
+        ) from None
+
+
+def create_administrator(
+    username: str, password: str, *, email: str = "", unit: str | None = None, actor: str = audit.SYSTEM
+):
+    """An administrator account: of every unit (a superuser, who may also use /admin/), or with ``unit``
+    of that unit and the units below it (a role grant). Checked whole before anything is written; the
+    account and its grant are audited like an administrator's acts in the admin site."""
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    from lakthan.core.models import RoleGrant
+
+    users = get_user_model()
+    check_new_username(username)
+    email = clean_line(email)
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise InvalidInput(f"อีเมล '{email}' ไม่ถูกต้อง", f"'{email}' is not an e-mail address") from None
+    where = get_unit(unit) if unit else None
+    _check_password(password, users(username=username, email=email))
+    with transaction.atomic():
+        check_new_username(username)  # again, inside the transaction that creates it
+        if where is None:
+            user = users.objects.create_superuser(username, email, password)
+        else:
+            user = users.objects.create_user(username, email, password)
+        audit.record(actor, "user.admin_add", user)
+        if where is not None:
+            grant = RoleGrant.objects.create(user=user, unit=where, role=RoleGrant.Role.ADMIN)
+            audit.record(actor, "rolegrant.admin_add", grant)
+    return user

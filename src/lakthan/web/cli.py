@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import warnings
 
 import click
 
@@ -33,23 +34,23 @@ def worker() -> None:
 @click.command()
 @click.option("--addr", default="127.0.0.1:8000", show_default=True)
 @click.option("--production", is_flag=True, help="gunicorn with static files served by whitenoise")
+@click.option("--demo", is_flag=True, help="serve the demo that `lakthan demo` built ($LAKTHAN_HOME/demo)")
 @click.option(
     "--workers", default=0, type=int, help="gunicorn workers (production; default 2 × CPUs + 1, at most 9)"
 )
-def serve(addr: str, production: bool, workers: int) -> None:
+def serve(addr: str, production: bool, workers: int, demo: bool) -> None:
     """Run the web application on loopback (development server, or gunicorn with --production)."""
     from django.conf import settings
     from django.core.management import call_command
 
-    logins = settings.LAKTHAN_HOME / "demo-logins.txt"
-    if logins.exists():
-        for line in logins.read_text().splitlines():
-            user, _, password = line.partition(" ")
-            click.echo(f"demo login: {user} / {password}")
-        click.echo("administrators and supervisors set up a TOTP app on their first sign-in")
     click.echo(f"Lakthan on http://{addr}/ (data in {settings.LAKTHAN_HOME})")
+    _how_to_sign_in(settings.LAKTHAN_HOME)
     if not production:
-        call_command("runserver", addr, use_reloader=False)
+        # DEBUG stays off (no error pages full of settings), so runserver serves the static files only
+        # when asked: from the apps' folders through Django's finders, no collectstatic needed.
+        # STATIC_ROOT is --production's, so WhiteNoise's warning that it has none is beside the point.
+        warnings.filterwarnings("ignore", message="No directory at", module="django.core.handlers.base")
+        call_command("runserver", addr, use_reloader=False, insecure_serving=True)
         return
     call_command("collectstatic", interactive=False, verbosity=0)
     gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or shutil.which("gunicorn")
@@ -78,6 +79,26 @@ def serve(addr: str, production: bool, workers: int) -> None:
     ]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lakthan.settings")
     os.execv(gunicorn, args)
+
+
+def _how_to_sign_in(home) -> None:
+    """The demo's logins when serving a demo; on a home without any account, how to make the first."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+
+    from lakthan.demo import demo_home
+
+    logins = home / "demo-logins.txt"
+    if logins.exists():
+        for line in logins.read_text().splitlines():
+            user, _, password = line.partition(" ")
+            click.echo(f"demo login: {user} / {password}")
+        if settings.LAKTHAN_REQUIRE_2FA:
+            click.echo("administrators and supervisors set up a TOTP app on their first sign-in")
+    elif not get_user_model().objects.exists():
+        click.echo("no account here yet: `lakthan user create NAME --admin` makes the first administrator")
+        if (demo_home() / "demo-logins.txt").exists():
+            click.echo(f"the demo is in {demo_home()}: `lakthan serve --demo` serves it")
 
 
 @click.command()
