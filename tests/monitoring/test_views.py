@@ -66,7 +66,7 @@ def test_event_search(data, staff):
     page = staff.get(
         "/monitoring/events/", {"host": "web01", "q": "203.0.113.7", "from": "2013-03-05", "to": "2013-03-05"}
     ).content.decode()
-    assert page.count("Failed password for root from 203.0.113.7") == 12
+    assert page.count('<td class="msg" title="Failed password for root from 203.0.113.7') == 12
     assert (
         "Failed password"
         not in staff.get(
