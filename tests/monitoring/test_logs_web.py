@@ -241,6 +241,7 @@ def test_describe_names_who_did_what_to_what_and_when_in_the_buddhist_era(settin
         assert audit_text.describe({**entry, "action": "auth.login"}).endswith("somchai เข้าสู่ระบบ")
         unknown = audit_text.describe({**entry, "action": "thing.frobnicate", "after": None})
         assert unknown.endswith("somchai thing.frobnicate inventory.host #12")
+        assert audit_text.describe(entry, with_time=False) == "somchai เพิ่มเครื่อง web01"
     with translation.override("en"):
         assert audit_text.describe(entry) == "4 Dec 2026 10:15: somchai added the host web01"
 

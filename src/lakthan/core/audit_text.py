@@ -100,9 +100,10 @@ def name_of(entry: dict[str, Any]) -> str:
     return f"#{object_id}" if object_id.isdigit() else object_id
 
 
-def describe(entry: dict[str, Any]) -> str:
+def describe(entry: dict[str, Any], with_time: bool = True) -> str:
     """One sentence for an audit entry given as the trail's JSON line has it (``at`` an ISO time or a
-    datetime, ``actor``, ``action``, ``object_type``, ``object_id``)."""
+    datetime, ``actor``, ``action``, ``object_type``, ``object_id``); without its time where a column
+    beside it shows that already."""
     at = entry.get("at")
     if isinstance(at, str):
         try:
@@ -120,6 +121,6 @@ def describe(entry: dict[str, Any]) -> str:
         what = f"{entry.get('object_type') or ''} {target}".strip()
     values = {"actor": actor, "act": act(action), "what": what}
     done = (_("%(actor)s %(act)s %(what)s") % values).strip() if what else _("%(actor)s %(act)s") % values
-    if isinstance(at, datetime):
+    if with_time and isinstance(at, datetime):
         return _("%(when)s: %(done)s") % {"when": when(at), "done": done}
     return done

@@ -207,6 +207,6 @@ def _shown(row: dict) -> dict:
         except ValueError:
             entry = None
         if isinstance(entry, dict) and entry.get("action"):
-            row["audit"] = audit_text.describe(entry)
+            row["audit"] = audit_text.describe(entry, with_time=False)  # the time has its column
             row["details"] = [(k, entry.get(k)) for k in ("actor", "action", "object_type", "object_id")]
     return row
