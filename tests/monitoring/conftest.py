@@ -9,3 +9,13 @@ def _private_log_store(settings, tmp_path):
     settings.LAKTHAN_LOG_DIR = tmp_path / "logs"
     settings.LAKTHAN_REQUIRE_2FA = False  # page tests sign in with a password only
     settings.LAKTHAN_DISABLED_ACCOUNTS = []
+
+
+@pytest.fixture
+def huey_immediate():
+    """Tasks run as they are enqueued (huey's immediate mode: in memory, no worker)."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+    yield HUEY
+    HUEY.immediate = False

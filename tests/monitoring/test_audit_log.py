@@ -16,7 +16,7 @@ def test_a_committed_change_becomes_a_sealed_verifiable_event(settings, tmp_path
     settings.LAKTHAN_LOG_DIR = tmp_path / "logs"
     add_unit("AUD", "หน่วยตรวจสอบ", actor="สมชาย")
     sealing.seal()
-    events = log_events.search(host=HOST, text="unit.add")
+    events = log_events.search(host=HOST, text="unit.add").rows
     assert len(events) == 1
     line = json.loads(events[0]["msg"])
     assert (line["actor"], line["action"], line["after"]["code"]) == ("สมชาย", "unit.add", "AUD")
@@ -30,6 +30,6 @@ def test_audit_events_are_parsed_json_not_unparsed_lines(settings, tmp_path):
     settings.LAKTHAN_LOG_DIR = tmp_path / "logs"
     add_unit("AUD", "หน่วยตรวจสอบ", actor="สมชาย")
     sealing.seal()
-    (event,) = log_events.search(host=HOST, text="unit.add")
+    (event,) = log_events.search(host=HOST, text="unit.add").rows
     assert event["parsed"] is True
     assert json.loads(event["msg"])["after"]["code"] == "AUD"

@@ -199,7 +199,7 @@ def test_lines_whose_header_does_not_parse_are_detected_searched_and_counted(org
     found = {a["rule_title"]: a["count"] for a in json.loads(r.output)}
     assert found.get("Shellshock Expression") == 2
     assert Alert.objects.filter(rule_title="Shellshock Expression").count() == 1
-    hits = events.search(text="() { :; }")
+    hits = events.search(text="() { :; }").rows
     assert len(hits) == 2 and all(h["parsed"] is False for h in hits) and SHELLSHOCK in hits[0]["msg"]
     assert sum(HostDay.objects.values_list("unparsed", flat=True)) == 4  # counted, under no host
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from lakthan.core import audit
+from lakthan.core import audit, audit_text
 from lakthan.core.models import AuditEntry, Person, RoleGrant, Unit
 
 admin.site.site_header = _("Lakthan administration")
@@ -121,10 +121,19 @@ class PersonAdmin(AuditedAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin):
-    list_display = ("at", "actor", "action", "object_type", "object_id")
+    list_display = ("at", "sentence", "actor", "action", "object_type", "object_id")
     list_filter = ("action", "object_type")
     search_fields = ("actor", "action", "object_id")
     date_hierarchy = "at"
+
+    @admin.display(description=_("What happened"))
+    def sentence(self, entry: AuditEntry) -> str:
+        return audit_text.describe(
+            {
+                f: getattr(entry, f)
+                for f in ("at", "actor", "action", "object_type", "object_id", "before", "after")
+            }
+        )
 
 
 @admin.register(RoleGrant)

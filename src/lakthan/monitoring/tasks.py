@@ -11,10 +11,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from huey import crontab
-from huey.contrib.djhuey import HUEY, db_periodic_task
+from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
 from lakthan.lib.timezones import BANGKOK
-from lakthan.monitoring.services import alerts, retention, verification
+from lakthan.monitoring.services import alerts, jobs, retention, verification
 from lakthan.monitoring.services import seal as sealing
 
 
@@ -47,3 +47,8 @@ def verify_logs():
 @db_periodic_task(bangkok(minute="45", hour="3"))
 def prune_logs():
     retention.prune()  # 03:45 Bangkok time
+
+
+@db_task()
+def run_job(kind: str):
+    jobs.run(kind)  # a seal or a verification asked for on the monitoring page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, time
 
 from django.contrib import messages
@@ -12,16 +13,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lakthan.core import access, params
+from lakthan.core import access, audit_text, params, roles
 from lakthan.core.errors import LakthanError
 from lakthan.lib.timezones import BANGKOK
-from lakthan.monitoring import scope
+from lakthan.monitoring import audit_log, scope
 from lakthan.monitoring.chart import coverage_png
 from lakthan.monitoring.models import Alert, Checkpoint, HostDay, LegalHold, Segment
 from lakthan.monitoring.services import alerts as log_alerts
 from lakthan.monitoring.services import coverage as log_coverage
 from lakthan.monitoring.services import events as log_events
-from lakthan.monitoring.services import home, retention, verification
+from lakthan.monitoring.services import home, jobs, retention, verification
 from lakthan.monitoring.services import hosts as log_hosts
 
 
@@ -37,6 +38,11 @@ def overview(request):
         "silent": sum(1 for h in cov.hosts if h.silent or h.silent_periods),
         "verification": report,
         "may_verify": scope.may_verify(request.user),
+        "seal_job": jobs.last("seal"),
+        "verify_job": jobs.last("verify"),
+        "pending": {kind for kind in jobs.KINDS if jobs.pending(jobs.last(kind))},
+        "last_segment": Segment.objects.order_by("-index").first(),
+        "may_add_host": roles.scope(request.user, roles.MANAGE) != set(),
         "checkpoint": Checkpoint.objects.order_by("-size").first(),
         "segments": Segment.objects.count(),
         "events": _events_seen(request.user),
@@ -71,14 +77,19 @@ def coverage_chart(request):
 
 @login_required
 @require_POST
-def verify_now(request):
+def start_job(request, kind: str):
+    """Seal or verify now: administrators only; the worker does it, the overview shows the outcome."""
     if not scope.may_verify(request.user):
         return HttpResponse(status=403)
-    report = verification.verify()
-    if report["intact"]:
-        messages.success(request, _("The logs are intact: every event matches the signed checkpoint."))
-    else:
-        messages.error(request, _("Verification found problems; see the list below."))
+    try:
+        jobs.request(kind, actor=request.user.get_username())
+    except LakthanError as exc:
+        messages.error(request, exc.message(request.LANGUAGE_CODE or "th"))
+        return redirect("monitoring:overview")
+    from lakthan.monitoring.tasks import run_job  # huey is imported by the pages that start jobs only
+
+    run_job(kind)
+    messages.success(request, _("Started: the outcome appears below when the worker has finished."))
     return redirect("monitoring:overview")
 
 
@@ -130,30 +141,44 @@ def _day(request, name: str, end: bool = False) -> datetime | None:
     return datetime.combine(d, time.max if end else time.min, tzinfo=BANGKOK).astimezone(UTC)
 
 
+PAGE_SIZE = 100
+MAX_PAGE = 100_000
+
+
 @login_required
 def events(request):
     names = scope.visible_senders(request.user)
     host = request.GET.get("host", "").strip()
     text = request.GET.get("q", "").strip()
     start, end = request.GET.get("from", ""), request.GET.get("to", "")
-    rows, searched = [], bool(host or text or start or end)
+    number = params.integer(request, "page", 1, MAX_PAGE) or 1
+    found, searched = None, bool(host or text or start or end)
     if names is not None and host and host not in names:
         host, searched = "", False
     if searched:
-        rows = log_events.search(
+        found = log_events.search(
             host=host,
             text=text,
             start=_day(request, "from"),
             end=_day(request, "to", True),
-            limit=200,
+            offset=(number - 1) * PAGE_SIZE,
+            limit=PAGE_SIZE,
             hosts=names,
         )
     allowed = access.visible_unit_ids(request.user)
+    kept = request.GET.copy()
+    kept.pop("page", None)
     return render(
         request,
         "monitoring/events.html",
         {
-            "rows": rows,
+            "found": found,
+            "rows": [_shown(r) for r in found.rows] if found else [],
+            "page": number,
+            "last_page": max(1, -(-found.total // PAGE_SIZE)) if found else 1,
+            "first_shown": found.offset + 1 if found else 0,
+            "last_shown": found.offset + len(found.rows) if found else 0,
+            "filters": kept.urlencode(),
             "searched": searched,
             "host": host,
             "q": text,
@@ -162,3 +187,26 @@ def events(request):
             "hosts": sorted(h.name for h in log_hosts.hosts_in_units(allowed)),
         },
     )
+
+
+SEVERITIES = ("emerg", "alert", "crit", "err", "warning", "notice", "info", "debug")  # RFC 5424 order
+DETAILS = ("pid", "action", "user", "src_ip", "method", "uri", "status", "useragent", "vhost", "record",
+           "seq", "fmt", "source", "parser")  # fmt: skip
+
+
+def _shown(row: dict) -> dict:
+    """An event as the page shows it: its columns, its other fields as details, an audit entry of
+    Lakthan's own trail as a sentence."""
+    severity = row["severity"]
+    row["severity_name"] = SEVERITIES[severity] if severity is not None and 0 <= severity < 8 else ""
+    row["details"] = [(k, row[k]) for k in DETAILS if row.get(k) not in (None, "")]
+    row["audit"] = None
+    if row["source"] == audit_log.SOURCE and row["fmt"] == "jsonl":
+        try:
+            entry = json.loads(row["msg"])
+        except ValueError:
+            entry = None
+        if isinstance(entry, dict) and entry.get("action"):
+            row["audit"] = audit_text.describe(entry, with_time=False)  # the time has its column
+            row["details"] = [(k, entry.get(k)) for k in ("actor", "action", "object_type", "object_id")]
+    return row

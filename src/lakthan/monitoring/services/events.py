@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from typing import TypeVar
@@ -69,16 +70,39 @@ def positioned(s: LogStore, index: int, columns: list[str] | None = None) -> pl.
     )
 
 
+@dataclass(frozen=True)
+class Found:
+    """One page of a search: its events (newest first) and how many matched in all."""
+
+    rows: list[dict]
+    total: int
+    offset: int
+    limit: int
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + len(self.rows) < self.total
+
+
+# what the events page shows of an event, beside its segment and position
+SHOWN = (
+    "ts", "host", "app", "pid", "severity", "msg", "fmt", "action", "user", "src_ip", "method", "uri",
+    "status", "useragent", "vhost", "record", "source", "parser", "parsed", "seq",
+)  # fmt: skip
+
+
 def search(
     host: str = "",
     text: str = "",
     start: datetime | None = None,
     end: datetime | None = None,
-    limit: int = 200,
+    limit: int = 100,
     hosts: set[str] | None = None,
-) -> list[dict]:
-    """The newest ``limit`` events matching; ``hosts`` (when given) limits them to those senders first,
-    so another unit's events never take the places of the caller's."""
+    offset: int = 0,
+) -> Found:
+    """The matching events, newest first, from ``offset``, at most ``limit``; ``hosts`` (when given)
+    limits them to those senders first, so another unit's events never take the places of the
+    caller's. Only the page's events are read out of their lines again."""
     df = scan_events(start, end, columns=list(EVIDENCE))
     if hosts is not None:
         df = df.filter(pl.col("host").is_in(sorted(hosts)))
@@ -86,10 +110,11 @@ def search(
         df = df.filter(pl.col("host") == host)
     if text:
         df = df.filter(pl.col("raw").str.to_lowercase().str.contains(text.lower(), literal=True))
-    found = df.sort("ts", descending=True).head(limit)  # only these are read out of their lines again
-    return (
+    found = df.sort(["ts", "segment", "position"], descending=True).slice(offset, limit)
+    rows = (
         parsers.derive(found.select(EVIDENCE))
         .hstack(found.select("segment", "position"))
-        .select("ts", "host", "app", "msg", "segment", "position", "parsed")
+        .select(*SHOWN, "segment", "position")
         .to_dicts()
     )
+    return Found(rows=rows, total=df.height, offset=offset, limit=limit)
