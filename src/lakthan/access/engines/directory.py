@@ -41,7 +41,7 @@ class DirectoryConfig:
 def normal_dn(dn: str) -> str:
     """A DN as a key: attribute names and values lower-cased, no spaces around the separators."""
     try:
-        parts = parse_dn(dn)
+        parts = parse_dn(dn, strip=True)
     except LDAPException:
         return dn.strip().lower()
     return ",".join(f"{attr.lower()}={value.strip().lower()}" for attr, value, _sep in parts)
