@@ -9,6 +9,7 @@ Memberships are the union of each group's ``member``/``uniqueMember`` and each u
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
@@ -149,7 +150,7 @@ def connect(config: DirectoryConfig) -> ldap3.Connection:
         raise SourceError(f"cannot bind to {config.url} as {config.bind_dn}: {exc}") from None
 
 
-def _search(conn: ldap3.Connection, base: str, ldap_filter: str, attributes: list[str]):
+def _search(conn: ldap3.Connection, base: str, ldap_filter: str, attributes: list[str]) -> Iterator[dict]:
     try:
         yield from conn.extend.standard.paged_search(
             base, ldap_filter, attributes=attributes, paged_size=PAGE_SIZE, generator=True

@@ -61,7 +61,7 @@ def read_table(data: bytes) -> Table:
 
 
 def _read_xlsx(data: bytes) -> Table:
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # type: ignore[import-untyped]  # no stubs installed
 
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
