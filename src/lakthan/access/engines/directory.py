@@ -41,6 +41,12 @@ class DirectoryConfig:
 
 def normal_dn(dn: str) -> str:
     """A DN as a key: attribute names and values lower-cased, no spaces around the separators."""
+    if not any(
+        c in dn for c in '\\"+;<>#'
+    ):  # nothing escaped or multi-valued: split it (ldap3's parser is slow)
+        pairs = [part.split("=", 1) for part in dn.split(",")]
+        if all(len(pair) == 2 for pair in pairs):
+            return ",".join(f"{a.strip().lower()}={v.strip().lower()}" for a, v in pairs)
     try:
         parts = parse_dn(dn, strip=True)
     except LDAPException:

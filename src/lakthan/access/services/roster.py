@@ -49,23 +49,33 @@ def _apply(
         sha256=hashlib.sha256(data).hexdigest(),
         rows=len(rows),
     )
-    known = {e.employee_id: e for e in Employee.objects.filter(employee_id__in=[r.employee_id for r in rows])}
-    history = []
+    known = {e.employee_id: e for e in Employee.objects.all()}  # the roster is the agency: it fits
+    new, changed, history = [], [], []
     for row in rows:
         values = _values(row, units)
         employee = known.get(row.employee_id)
         if employee is None:
-            employee = Employee.objects.create(employee_id=row.employee_id, **values)
-            record.added += 1
+            employee = Employee(employee_id=row.employee_id, **values)
+            new.append(employee)
         elif any(getattr(employee, f) != v for f, v in values.items()):
             for field, value in values.items():
                 setattr(employee, field, value)
-            employee.save()
-            record.changed += 1
+            changed.append(employee)
         else:
-            record.unchanged += 1
             continue
-        history.append(EmployeeRecord(employee=employee, roster_import=record, **values))
+        history.append((employee, values))
+    Employee.objects.bulk_create(new, batch_size=2000)
+    Employee.objects.bulk_update(changed, [*FIELDS, "unit_id"], batch_size=2000)
+    if new:  # primary keys of the new rows (not every backend returns them from a bulk insert)
+        ids = dict(Employee.objects.values_list("employee_id", "pk"))
+        for employee in new:
+            employee.pk = ids[employee.employee_id]
+    record.added, record.changed, record.unchanged = (
+        len(new),
+        len(changed),
+        len(rows) - len(new) - len(changed),
+    )
+    history = [EmployeeRecord(employee=e, roster_import=record, **values) for e, values in history]
     EmployeeRecord.objects.bulk_create(history, batch_size=2000)
     record.save()
     audit.record(actor, "access.roster.import", record)

@@ -147,7 +147,10 @@ def _apply(source: IdentitySource, snapshot: SourceSnapshot, started: datetime, 
             )
     Account.objects.bulk_create(new, batch_size=BATCH)
     if new:  # primary keys of the new rows (SQLite's bulk_create does not always return them)
-        new = list(Account.objects.filter(source=source, key__in=[a.key for a in new]))
+        added = {a.key for a in new}
+        new = [
+            a for a in Account.objects.filter(source=source).only("pk", "key", "username") if a.key in added
+        ]
     changes.extend(
         AccountChange(
             account=a, sync=run, at=now, kind=AccountChange.Kind.APPEARED, after={"username": a.username}
