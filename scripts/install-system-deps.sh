@@ -4,7 +4,7 @@
 set -euo pipefail
 profile=${1:-base}
 base=(restic gcc libc6-dev libssl-dev gettext poppler-utils fonts-thai-tlwg libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libthai0 libthai-data fontconfig shared-mime-info)
-test=(postgresql libreoffice-writer-nogui chromium rsyslog rsyslog-relp)
+test=(postgresql libreoffice-writer-nogui chromium rsyslog rsyslog-relp slapd ldap-utils)
 case "$profile" in
   base) want=("${base[@]}") ;;
   test|all) want=("${base[@]}" "${test[@]}") ;;
@@ -18,5 +18,13 @@ done
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 echo "installing Debian packages: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+# slapd: no directory of its own for this machine and no service started; the access tests start
+# their own slapd on loopback with a temporary configuration.
+if printf '%s\n' "${missing[@]}" | grep -qx slapd; then
+  echo "slapd slapd/no_configuration boolean true" | $SUDO debconf-set-selections
+fi
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+if [ -f /run/slapd/slapd.pid ]; then  # started anyway (a preseed left out): stop it
+  $SUDO kill "$(cat /run/slapd/slapd.pid)" || true
+fi

@@ -114,6 +114,7 @@ def _register() -> None:
         "reports",
         "backups",
         "monitoring",
+        "access",
         "web",
     ):
         if find_spec(f"lakthan.{app}.cli") is not None:

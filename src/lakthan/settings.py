@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "lakthan.reports",
     "lakthan.backups",
     "lakthan.monitoring",
+    "lakthan.access",
     "lakthan.web",
     "lakthan.api",
 ]
@@ -223,6 +224,10 @@ LAKTHAN_LOG_ORIGIN = config.text("LAKTHAN_LOG_ORIGIN", "lakthan.local/logs")
 LAKTHAN_LOG_SILENT_HOURS = config.integer("LAKTHAN_LOG_SILENT_HOURS", 24)
 LAKTHAN_LOG_ALONE_ROWS = 100_000  # tuning, not configuration: a chunk this large is sealed alone
 LAKTHAN_DISABLED_ACCOUNTS = config.items("LAKTHAN_DISABLED_ACCOUNTS")
+# item 10: no login for this many days is dormant; a password max age only when set (0: none, NIST 800-63B)
+LAKTHAN_ACCESS_DORMANT_DAYS = config.integer("LAKTHAN_ACCESS_DORMANT_DAYS", 90)
+LAKTHAN_ACCESS_PASSWORD_MAX_DAYS = config.integer("LAKTHAN_ACCESS_PASSWORD_MAX_DAYS", 0)
+LAKTHAN_ACCESS_LEAVER_DAYS = config.integer("LAKTHAN_ACCESS_LEAVER_DAYS", 7)
 DATA_UPLOAD_MAX_MEMORY_SIZE = LAKTHAN_MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

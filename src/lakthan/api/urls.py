@@ -9,7 +9,17 @@ from lakthan.api import docs
 
 # Every domain app may bring its endpoints: `<app>/api.py` lists them in ROUTES as
 # (prefix, viewset, basename); they are registered here in app order.
-API_APPS = ("core", "inventory", "indicators", "evidence", "checks", "reports", "backups", "monitoring")
+API_APPS = (
+    "core",
+    "inventory",
+    "indicators",
+    "evidence",
+    "checks",
+    "reports",
+    "backups",
+    "monitoring",
+    "access",
+)
 
 router = DefaultRouter()
 

@@ -1,0 +1,240 @@
+"""An LDAP directory (OpenLDAP or Active Directory) read and written through ldap3.
+
+OpenLDAP: disabled is ``pwdAccountLockedTime`` of the ppolicy overlay (any value; 000001010000Z is
+the permanent lock an administrator sets), last login ``authTimestamp`` of the lastbind overlay.
+Active Directory: disabled is bit 2 of ``userAccountControl``, last login ``lastLogonTimestamp`` (a
+FILETIME, replicated with up to 14 days' lag, which is far below any dormancy threshold).
+Memberships are the union of each group's ``member``/``uniqueMember`` and each user's ``memberOf``
+(the memberof overlay keeps the latter; a group outside the group search base shows only there)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+
+import ldap3
+from ldap3.core.exceptions import LDAPException
+from ldap3.utils.dn import parse_dn
+
+from lakthan.access.engines.entries import SourceAccount, SourceError, SourceGroup, SourceSnapshot
+
+LOCKED_FOREVER = "000001010000Z"
+AD_DISABLED_BIT = 2
+PAGE_SIZE = 1000
+FILETIME_EPOCH = datetime(1601, 1, 1, tzinfo=UTC)
+# an AD FILETIME of 0 or of the largest value means "never"
+FILETIME_NEVER = {0, 0x7FFFFFFFFFFFFFFF}
+
+
+@dataclass(frozen=True)
+class DirectoryConfig:
+    url: str
+    bind_dn: str
+    password: str
+    base_dn: str
+    user_filter: str
+    group_filter: str
+    employee_id_attribute: str = "employeeNumber"
+    timeout: int = 30  # seconds (ldap3 packs it as an integer)
+
+
+def normal_dn(dn: str) -> str:
+    """A DN as a key: attribute names and values lower-cased, no spaces around the separators."""
+    if not any(
+        c in dn for c in '\\"+;<>#'
+    ):  # nothing escaped or multi-valued: split it (ldap3's parser is slow)
+        pairs = [part.split("=", 1) for part in dn.split(",")]
+        if all(len(pair) == 2 for pair in pairs):
+            return ",".join(f"{a.strip().lower()}={v.strip().lower()}" for a, v in pairs)
+    try:
+        parts = parse_dn(dn, strip=True)
+    except LDAPException:
+        return dn.strip().lower()
+    return ",".join(f"{attr.lower()}={value.strip().lower()}" for attr, value, _sep in parts)
+
+
+def generalized_time(text: str | None) -> datetime | None:
+    """LDAP GeneralizedTime (20260101093000Z, with optional fraction) as an aware UTC datetime."""
+    if not text:
+        return None
+    value = text.strip().upper()
+    if not value.endswith("Z") or len(value) < 15:
+        return None
+    digits, fraction = value[:14], value[14:-1].lstrip(".,")
+    try:
+        moment = datetime.strptime(digits, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+    if fraction.isdigit():
+        moment += timedelta(microseconds=int(fraction[:6].ljust(6, "0")))
+    return moment
+
+
+def filetime(text: str | None) -> datetime | None:
+    """An Active Directory FILETIME (100 ns since 1601) as an aware UTC datetime; 0 or max: never."""
+    try:
+        ticks = int(text) if text else 0
+    except ValueError:
+        return None
+    if ticks in FILETIME_NEVER or ticks < 0:
+        return None
+    return FILETIME_EPOCH + timedelta(microseconds=ticks // 10)
+
+
+def _first(attributes: dict, name: str) -> str:
+    value = attributes.get(name)
+    if isinstance(value, list):
+        return str(value[0]) if value else ""
+    return "" if value is None else str(value)
+
+
+def _all(attributes: dict, name: str) -> list[str]:
+    value = attributes.get(name)
+    if value is None:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+def account_from_entry(dn: str, attributes: dict, employee_id_attribute: str) -> SourceAccount:
+    """One user entry as the attributes came (names case-insensitive), OpenLDAP or AD."""
+    attrs = {k.lower(): v for k, v in attributes.items()}
+    uac = _first(attrs, "useraccountcontrol")
+    disabled = bool(_first(attrs, "pwdaccountlockedtime")) or (
+        uac.isdigit() and bool(int(uac) & AD_DISABLED_BIT)
+    )
+    username = _first(attrs, "uid") or _first(attrs, "samaccountname") or _first(attrs, "cn")
+    return SourceAccount(
+        key=normal_dn(dn),
+        username=username,
+        dn=dn,
+        display_name=_first(attrs, "displayname") or _first(attrs, "cn"),
+        employee_id=_first(attrs, employee_id_attribute.lower()).strip(),
+        disabled=disabled,
+        last_login=generalized_time(_first(attrs, "authtimestamp"))
+        or filetime(_first(attrs, "lastlogontimestamp")),
+        password_changed=generalized_time(_first(attrs, "pwdchangedtime"))
+        or filetime(_first(attrs, "pwdlastset")),
+        created=generalized_time(_first(attrs, "createtimestamp"))
+        or generalized_time(_first(attrs, "whencreated")),
+        groups=tuple(normal_dn(g) for g in _all(attrs, "memberof")),
+    )
+
+
+def _user_attributes(config: DirectoryConfig) -> list[str]:
+    return [
+        "uid",
+        "sAMAccountName",
+        "cn",
+        "displayName",
+        config.employee_id_attribute,
+        "memberOf",
+        "pwdAccountLockedTime",
+        "authTimestamp",
+        "pwdChangedTime",
+        "createTimestamp",
+        "userAccountControl",
+        "lastLogonTimestamp",
+        "pwdLastSet",
+        "whenCreated",
+    ]
+
+
+def connect(config: DirectoryConfig) -> ldap3.Connection:
+    server = ldap3.Server(config.url, get_info=ldap3.NONE, connect_timeout=config.timeout)
+    try:
+        return ldap3.Connection(
+            server,
+            user=config.bind_dn,
+            password=config.password,
+            auto_bind=True,
+            receive_timeout=config.timeout,
+            raise_exceptions=True,
+            read_only=False,
+        )
+    except LDAPException as exc:
+        raise SourceError(f"cannot bind to {config.url} as {config.bind_dn}: {exc}") from None
+
+
+def _search(conn: ldap3.Connection, base: str, ldap_filter: str, attributes: list[str]) -> Iterator[dict]:
+    try:
+        yield from conn.extend.standard.paged_search(
+            base, ldap_filter, attributes=attributes, paged_size=PAGE_SIZE, generator=True
+        )
+    except LDAPException as exc:
+        raise SourceError(f"search of {base} with {ldap_filter} failed: {exc}") from None
+
+
+def read_directory(config: DirectoryConfig) -> SourceSnapshot:
+    """Every user and group under the base DN (paged), with the memberships of both directions."""
+    conn = connect(config)
+    try:
+        groups: dict[str, SourceGroup] = {}
+        members: dict[str, set[str]] = {}
+        for entry in _search(conn, config.base_dn, config.group_filter, ["cn", "member", "uniqueMember"]):
+            if entry.get("type") != "searchResEntry":
+                continue
+            attrs = {k.lower(): v for k, v in entry["attributes"].items()}
+            key = normal_dn(entry["dn"])
+            groups[key] = SourceGroup(key=key, name=_first(attrs, "cn") or entry["dn"], dn=entry["dn"])
+            for member in _all(attrs, "member") + _all(attrs, "uniquemember"):
+                members.setdefault(normal_dn(member), set()).add(key)
+        accounts = []
+        for entry in _search(conn, config.base_dn, config.user_filter, _user_attributes(config)):
+            if entry.get("type") != "searchResEntry":
+                continue
+            account = account_from_entry(entry["dn"], entry["attributes"], config.employee_id_attribute)
+            held = set(account.groups) | members.get(account.key, set())
+            for key in held - groups.keys():  # named by memberOf only: a group outside the base
+                groups[key] = SourceGroup(key=key, name=_rdn_value(key), dn=key)
+            accounts.append(_with_groups(account, tuple(sorted(held))))
+        return SourceSnapshot(accounts=tuple(accounts), groups=tuple(groups.values()), tracks_login=True)
+    finally:
+        conn.unbind()
+
+
+def _rdn_value(dn: str) -> str:
+    first = dn.split(",", 1)[0]
+    return first.split("=", 1)[1] if "=" in first else first
+
+
+def _with_groups(account: SourceAccount, groups: tuple[str, ...]) -> SourceAccount:
+    return replace(account, groups=groups)
+
+
+def read_account(conn: ldap3.Connection, dn: str, config: DirectoryConfig) -> SourceAccount:
+    try:
+        conn.search(dn, "(objectClass=*)", search_scope=ldap3.BASE, attributes=_user_attributes(config))
+    except LDAPException as exc:
+        raise SourceError(f"cannot read {dn}: {exc}") from None
+    if not conn.entries and not conn.response:
+        raise SourceError(f"{dn} is not in the directory")
+    entry = conn.response[0]
+    return account_from_entry(entry["dn"], entry["attributes"], config.employee_id_attribute)
+
+
+def disable_account(config: DirectoryConfig, dn: str) -> SourceAccount:
+    """Disables one account and reads it back: OpenLDAP's permanent ppolicy lock, or AD's disable bit
+    when the entry has ``userAccountControl``. Returns the entry as read after the change."""
+    conn = connect(config)
+    try:
+        before = conn.search(
+            dn, "(objectClass=*)", search_scope=ldap3.BASE, attributes=["userAccountControl"]
+        )
+        uac = _first(conn.response[0]["attributes"], "userAccountControl") if before and conn.response else ""
+        if uac.isdigit():
+            change = {"userAccountControl": [(ldap3.MODIFY_REPLACE, [str(int(uac) | AD_DISABLED_BIT)])]}
+        else:
+            change = {"pwdAccountLockedTime": [(ldap3.MODIFY_REPLACE, [LOCKED_FOREVER])]}
+        try:
+            conn.modify(dn, change)
+        except LDAPException as exc:
+            raise SourceError(f"cannot disable {dn}: {exc}") from None
+        after = read_account(conn, dn, config)
+        if not after.disabled:
+            raise SourceError(f"{dn} still reads as enabled after the change")
+        return after
+    except LDAPException as exc:
+        raise SourceError(f"cannot disable {dn}: {exc}") from None
+    finally:
+        conn.unbind()

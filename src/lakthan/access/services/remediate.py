@@ -1,0 +1,134 @@
+"""Remediation of leavers: every enabled account of a leaver (a ``leaver_active`` finding) disabled in
+its source when Lakthan may write there (and read back to prove it), otherwise a task with a deadline.
+The days from the HR effective date to the disable are recorded: the evidence item 10 asks for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from lakthan.access.engines import directory
+from lakthan.access.engines.entries import SourceError
+from lakthan.access.models import Account, AccountChange, Employee, IdentitySource, Remediation
+from lakthan.access.services.findings import findings
+from lakthan.access.services.sources import directory_config
+from lakthan.access.services.sync import values_of
+from lakthan.core import audit
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
+
+
+@dataclass(frozen=True)
+class Step:
+    account: str
+    system: str
+    person: str
+    action: str  # disable | task | failed | open task kept
+    days: int | None = None
+    error: str = ""
+
+
+def _bangkok_today() -> date:
+    return timezone.localdate(timezone.now(), timezone=BANGKOK)
+
+
+def remediate(as_of: date, dry_run: bool = False, actor: str = audit.SYSTEM) -> list[Step]:
+    steps = []
+    for finding in findings(as_of):
+        if finding.kind != "leaver_active":
+            continue
+        account = Account.objects.select_related("source").get(pk=finding.account_id)
+        employee = Employee.objects.filter(employee_id=finding.person).first()
+        since = date.fromisoformat(finding.detail["effective_date"])
+        writable = (
+            account.source.may_write and account.source.kind == IdentitySource.Kind.LDAP and bool(account.dn)
+        )
+        if dry_run:
+            steps.append(
+                Step(finding.account, finding.system, finding.person, "disable" if writable else "task")
+            )
+        elif writable:
+            steps.append(_disable(account, employee, since, as_of, actor, finding.system))
+        else:
+            steps.append(_task(account, employee, since, as_of, actor, finding.system))
+    return steps
+
+
+def _disable(
+    account: Account, employee: Employee | None, since: date, as_of: date, actor: str, system: str
+) -> Step:
+    name = f"{account.source.name}:{account.username}"
+    try:
+        after = directory.disable_account(directory_config(account.source), account.dn)
+    except SourceError as exc:
+        Remediation.objects.create(
+            account=account,
+            employee=employee,
+            at=timezone.now(),
+            as_of=as_of,
+            actor=actor,
+            outcome=Remediation.Outcome.FAILED,
+            leaver_since=since,
+            error=str(exc),
+        )
+        return Step(name, system, employee.employee_id if employee else "", "failed", error=str(exc))
+    now = timezone.now()
+    days = (_bangkok_today() - since).days
+    with transaction.atomic():
+        # what the directory says now, as a sync of this one entry would record it
+        locked = Account.objects.select_for_update().get(pk=account.pk)
+        before = locked.disabled
+        for field, value in values_of(after).items():
+            if field != "username" or value:
+                setattr(locked, field, value)
+        locked.disabled_seen_at = locked.disabled_seen_at or now
+        locked.save()
+        AccountChange.objects.create(
+            account=locked,
+            at=now,
+            kind=AccountChange.Kind.CHANGED,
+            before={"disabled": before},
+            after={"disabled": True, "by": "remediate"},
+        )
+        remediation = Remediation.objects.create(
+            account=locked,
+            employee=employee,
+            at=now,
+            as_of=as_of,
+            actor=actor,
+            outcome=Remediation.Outcome.DISABLED,
+            leaver_since=since,
+            days=days,
+        )
+        audit.record(actor, "access.remediate.disable", remediation)
+    return Step(name, system, employee.employee_id if employee else "", "disable", days=days)
+
+
+@transaction.atomic
+def _task(
+    account: Account, employee: Employee | None, since: date, as_of: date, actor: str, system: str
+) -> Step:
+    """A task for the source's administrators, once per account while the account stays enabled."""
+    name = f"{account.source.name}:{account.username}"
+    person = employee.employee_id if employee else ""
+    if Remediation.objects.filter(
+        account=account, outcome=Remediation.Outcome.TASK, leaver_since=since
+    ).exists():
+        return Step(name, system, person, "open task kept")
+    remediation = Remediation.objects.create(
+        account=account,
+        employee=employee,
+        at=timezone.now(),
+        as_of=as_of,
+        actor=actor,
+        outcome=Remediation.Outcome.TASK,
+        leaver_since=since,
+        deadline=as_of + timedelta(days=settings.LAKTHAN_ACCESS_LEAVER_DAYS),
+    )
+    audit.record(actor, "access.remediate.task", remediation)
+    return Step(name, system, person, "task")
