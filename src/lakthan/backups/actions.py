@@ -33,9 +33,11 @@ def _error(form, exc: LakthanError) -> None:
     form.add_error(None, exc.message(get_language() or "th"))
 
 
-def _form_page(request, form, heading: str, submit: str, code: str = ""):
+def _form_page(request, form, heading: str, submit: str, code: str = "", **extra):
     return render(
-        request, "backups/form.html", {"form": form, "heading": heading, "submit": submit, "code": code}
+        request,
+        "backups/form.html",
+        {"form": form, "heading": heading, "submit": submit, "code": code, **extra},
     )
 
 
@@ -88,7 +90,9 @@ def system_add(request):
             _error(form, exc)
         else:
             return redirect("backups:system", system.name)
-    return _form_page(request, form, _("Back up an inventory system"), _("Set up the backup"))
+    return _form_page(
+        request, form, _("Back up an inventory system"), _("Set up the backup"), none_left=not choices
+    )
 
 
 @login_required

@@ -48,7 +48,9 @@ class BackupAddForm(_Policy):
 
     def __init__(self, *args, systems: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["system"].choices = systems
+        field = self.fields["system"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = systems
 
     def clean_paths(self) -> list[str]:
         return _lines(self.cleaned_data["paths"])

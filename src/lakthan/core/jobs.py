@@ -24,6 +24,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 
 from lakthan.core.errors import LakthanError, NotFound
@@ -45,10 +46,10 @@ class Outcome:
 
 Handler = Callable[[BackgroundJob, Progress], Outcome]
 _HANDLERS: dict[str, Handler | str] = {}
-_LABELS: dict[str, str] = {}
+_LABELS: dict[str, str | Promise] = {}
 
 
-def register(kind: str, handler: Handler | str, label: str = "") -> None:
+def register(kind: str, handler: Handler | str, label: str | Promise = "") -> None:
     """``handler``: the function or its dotted path (imported when a job of the kind runs, so an app's
     ready() need not import its services); ``label``: what the page calls the job (lazy gettext)."""
     _HANDLERS[kind] = handler
