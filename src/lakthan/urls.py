@@ -19,6 +19,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("lakthan.api.urls")),
     path("", include("lakthan.web.urls")),
+    path("", include("lakthan.core.urls")),  # background jobs' progress (lakthan.core.jobs)
     # The domain apps' pages keep their paths at the root (bookmarks point at them).
     path("", include("lakthan.indicators.urls")),
     path("", include("lakthan.reports.urls")),

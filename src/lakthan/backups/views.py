@@ -1,4 +1,5 @@
-"""Web pages for item 1: systems, runs, the calendar, compliance per round, restore tests (read-only)."""
+"""Web pages for item 1: systems, runs, the calendar, compliance per round, restore tests; the pages
+that change things are in actions.py."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from lakthan.backups.engines import calendar_picture
 from lakthan.backups.models import BackupSystem, RestoreTest
 from lakthan.backups.services import compliance as svc
 from lakthan.backups.services.systems import policy_of
-from lakthan.core import access, params
+from lakthan.core import access, jobs, params, roles
 from lakthan.indicators.engines.periods import fiscal_year_bounds, fiscal_year_of, round_bounds
 
 
@@ -24,7 +25,7 @@ def _visible_systems(user):
     return qs if allowed is None else qs.filter(system__unit_id__in=allowed)
 
 
-def _system(user, name: str) -> BackupSystem:
+def visible_system(user, name: str) -> BackupSystem:
     system = _visible_systems(user).filter(name=name).first()
     if system is None:
         raise Http404(name)
@@ -67,12 +68,17 @@ def systems(request):
                 "missed": len(comp.missed),
             }
         )
-    return render(request, "backups/systems.html", {"rows": rows, "fy": fy})
+    manage = roles.scope(request.user, roles.MANAGE)
+    return render(
+        request,
+        "backups/systems.html",
+        {"rows": rows, "fy": fy, "can_add": manage is None or bool(manage)},
+    )
 
 
 @login_required
 def system_detail(request, name: str):
-    system = _system(request.user, name)
+    system = visible_system(request.user, name)
     fy, start, end = _fy_period(system, params.fiscal_year(request))
     comp = svc.system_compliance(system, start, end)
     return render(
@@ -89,13 +95,16 @@ def system_detail(request, name: str):
             "verifications": system.verifications.all()[:10],
             "restore_tests": system.restore_tests.all()[:10],
             "alerts": system.alerts.all()[:10],
+            "can_run": roles.can(request.user, roles.DECIDE, system.system.unit),
+            "can_manage": roles.can(request.user, roles.MANAGE, system.system.unit),
+            "jobs": [(job, jobs.label(job.kind)) for job in jobs.recent("backup.", system.name)],
         },
     )
 
 
 @login_required
 def system_calendar(request, name: str):
-    system = _system(request.user, name)
+    system = visible_system(request.user, name)
     fy, start, end = _fy_period(system, params.fiscal_year(request))
     comp = svc.system_compliance(system, start, end)
     row = svc.SystemRow(system, comp, set(svc.snapshot_days(system, start, end)), None, None)

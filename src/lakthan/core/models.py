@@ -111,3 +111,45 @@ class RoleGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.role} @ {self.unit.code}"
+
+
+class BackgroundJob(models.Model):
+    """Work a person started from a page that runs in the worker (huey): its progress and its result,
+    so the page can show both. Any app may use it through lakthan.core.jobs; ``kind`` names the
+    handler ("backup.run"), ``target`` what it acts on (a system's code), ``unit`` who may see it."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(max_length=60)
+    target = models.CharField(max_length=255, blank=True)
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    params = models.JSONField(default=dict, blank=True)
+    requested_by = models.CharField(max_length=255)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    percent = models.PositiveSmallIntegerField(default=0)
+    progress_th = models.CharField(max_length=255, blank=True)
+    progress_en = models.CharField(max_length=255, blank=True)
+    result_th = models.TextField(blank=True)
+    result_en = models.TextField(blank=True)
+    result = models.JSONField(default=dict, blank=True)  # figures for the page and the API
+    # failed: the work did not succeed (a failed backup run) or could not be done (error_*)
+    error_th = models.TextField(blank=True)
+    error_en = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["kind", "target"], name="core_job_kind_target")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.target} {self.state}"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.SUCCEEDED, self.State.FAILED)

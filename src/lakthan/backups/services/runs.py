@@ -30,6 +30,11 @@ from lakthan.backups.services.systems import (
 )
 from lakthan.core import audit
 from lakthan.core.errors import InvalidInput, LakthanError
+from lakthan.core.jobs import Progress
+
+
+def _silent(percent: int, th: str, en: str) -> None:
+    pass
 
 
 def _record_snapshots(system: BackupSystem, snaps: list[ResticSnapshot], origin: str) -> int:
@@ -258,11 +263,13 @@ def run_backup(
     at: datetime | None = None,
     actor: str = audit.SYSTEM,
     alert: bool = True,
+    progress: Progress | None = None,
 ) -> BackupRun:
     """One backup. Successful only if restic exited 0 and the snapshot is visible afterwards; exit 3
         is recorded as partial with the unreadable files named. ``at`` backdates the snapshot (import of
         history, the demo). ``alert=False`` records a failure without raising an alert (the demo's
-    story has its failures on purpose)."""
+    story has its failures on purpose). ``progress(percent, th, en)`` hears each step (a page's job)."""
+    step = progress or _silent
     restic = restic_for(system)
     try:
         reconcile(system, actor)
@@ -277,6 +284,7 @@ def run_backup(
     )
     stage = None
     try:
+        step(10, "กำลังเตรียมข้อมูลที่จะสำรอง", "preparing the sources")
         paths, stage = _sources(system)
         hollow = source_problems(paths)
         present = [p for p in paths if Path(p).exists()]
@@ -286,6 +294,7 @@ def run_backup(
                 "none of the source paths exists: " + ", ".join(h["path"] for h in hollow),
             )
         tags = [f"lakthan:{system.name}", *([INCOMPLETE_TAG] if hollow else [])]
+        step(30, "restic กำลังสำรองข้อมูล", "restic backup is running")
         result = restic.backup(present, time=at, tags=tags)
         run.exit_code = result.exit_code
         run.snapshot_id = result.snapshot_id
@@ -293,6 +302,7 @@ def run_backup(
         run.files_processed, run.bytes_processed = result.files_processed, result.bytes_processed
         run.bytes_added, run.duration = result.bytes_added, result.duration
         run.warnings = hollow + [{"path": f.path, "error": f.error} for f in result.unreadable]
+        step(85, "กำลังตรวจว่า snapshot ปรากฏในคลัง", "checking the snapshot is in the repository")
         snaps = (
             [s for s in restic.snapshots() if s.id.startswith(result.snapshot_id)]
             if result.snapshot_id
@@ -425,6 +435,7 @@ def import_snapshots(
     path: str | None = None,
     tag: str | None = None,
     actor: str = audit.SYSTEM,
+    progress: Progress | None = None,
 ) -> int:
     """Reads an existing repository's snapshots (filtered) into the system's records, so compliance
     can be proven for periods before Lakthan was installed. The system then uses that repository."""
@@ -438,6 +449,7 @@ def import_snapshots(
     restic = Restic(
         repo_path, password_file=str(Path(password_file).resolve()), cache_dir=backup_home() / "cache"
     )
+    (progress or _silent)(20, "กำลังอ่านรายการ snapshot ในคลัง", "reading the repository's snapshots")
     try:
         snaps = restic.snapshots(host=host, path=path, tags=[tag] if tag else [])
     except ResticError as exc:

@@ -120,30 +120,9 @@ def add_system(
             "ต้องระบุสิ่งที่จะสำรองอย่างใดอย่างหนึ่ง: --path, --postgres หรือ --sqlite",
             "give exactly one of --path, --postgres or --sqlite",
         )
-    clean_paths = []
-    for p in paths or []:
-        path = Path(p).expanduser()
-        if not path.exists():
-            raise InvalidInput(f"ไม่พบเส้นทาง {p}", f"path {p} does not exist")
-        clean_paths.append(str(path.resolve()) if not str(p).startswith("/proc/") else str(path))
-    if sqlite and not Path(sqlite).is_file():
-        raise InvalidInput(f"ไม่พบไฟล์ SQLite {sqlite}", f"SQLite file {sqlite} does not exist")
-    if postgres and not postgres.startswith(("postgres://", "postgresql://")):
-        raise InvalidInput(
-            "DSN ของ PostgreSQL ต้องขึ้นต้นด้วย postgres:// หรือ postgresql://",
-            "the PostgreSQL DSN must start with postgres:// or postgresql://",
-        )
-    if window and window not in engine.WINDOWS:
-        raise InvalidInput(
-            f"รอบเวลา '{window}' ไม่ถูกต้อง", f"window '{window}' must be one of {', '.join(engine.WINDOWS)}"
-        )
-    if min_per_window is not None and min_per_window < 1:
-        raise InvalidInput("จำนวนครั้งต่อรอบต้องอย่างน้อย ๑", "--min-per-window must be at least 1")
-    if (min_per_window or window) and not override_reason.strip():
-        raise InvalidInput(
-            "การกำหนดนโยบายเฉพาะระบบต้องระบุเหตุผล (--reason)",
-            "a policy override needs its reason (--reason)",
-        )
+    clean_paths = _clean_paths(paths or [])
+    _check_source(sqlite, postgres)
+    _check_policy(min_per_window, window, override_reason)
     if password_file and not Path(password_file).is_file():
         raise InvalidInput(f"ไม่พบไฟล์รหัสผ่าน {password_file}", f"password file {password_file} does not exist")
     repository = str(Path(repo).expanduser().resolve()) if repo else str(backup_home() / "repos" / name)
@@ -185,6 +164,94 @@ def add_system(
                 created_key.unlink(missing_ok=True)
             raise as_domain_error(exc, system) from None
     audit.record(actor, "backup.system.add", system, after={**audit.snapshot(system), "postgres_dsn": "…"})
+    return system
+
+
+def _clean_paths(paths: list[str]) -> list[str]:
+    clean = []
+    for p in paths:
+        path = Path(p).expanduser()
+        if not path.exists():
+            raise InvalidInput(f"ไม่พบเส้นทาง {p}", f"path {p} does not exist")
+        clean.append(str(path.resolve()) if not str(p).startswith("/proc/") else str(path))
+    return clean
+
+
+def _check_source(sqlite: str, postgres: str) -> None:
+    if sqlite and not Path(sqlite).is_file():
+        raise InvalidInput(f"ไม่พบไฟล์ SQLite {sqlite}", f"SQLite file {sqlite} does not exist")
+    if postgres and not postgres.startswith(("postgres://", "postgresql://")):
+        raise InvalidInput(
+            "DSN ของ PostgreSQL ต้องขึ้นต้นด้วย postgres:// หรือ postgresql://",
+            "the PostgreSQL DSN must start with postgres:// or postgresql://",
+        )
+
+
+def _check_policy(min_per_window: int | None, window: str, override_reason: str) -> None:
+    if window and window not in engine.WINDOWS:
+        raise InvalidInput(
+            f"รอบเวลา '{window}' ไม่ถูกต้อง", f"window '{window}' must be one of {', '.join(engine.WINDOWS)}"
+        )
+    if min_per_window is not None and min_per_window < 1:
+        raise InvalidInput("จำนวนครั้งต่อรอบต้องอย่างน้อย ๑", "--min-per-window must be at least 1")
+    if (min_per_window or window) and not override_reason.strip():
+        raise InvalidInput(
+            "การกำหนดนโยบายเฉพาะระบบต้องระบุเหตุผล (--reason)",
+            "a policy override needs its reason (--reason)",
+        )
+
+
+@transaction.atomic
+def update_system(
+    system: BackupSystem,
+    *,
+    paths: list[str] | None = None,
+    sqlite: str = "",
+    postgres: str = "",
+    min_per_window: int | None = None,
+    window: str = "",
+    override_reason: str = "",
+    keep_daily: int | None = None,
+    keep_weekly: int | None = None,
+    keep_monthly: int | None = None,
+    active: bool = True,
+    actor: str = audit.SYSTEM,
+) -> BackupSystem:
+    """Changes what is backed up (within the system's kind of source), the policy override and its
+    reason, retention and whether the system is active. The repository, its key and the inventory's
+    facts stay (the inventory page changes those). An empty ``postgres`` keeps the DSN."""
+    before = {**audit.snapshot(system), "postgres_dsn": "…"}
+    if system.source == BackupSystem.Source.PATHS:
+        if not paths:
+            raise InvalidInput("ต้องระบุไดเรกทอรีที่จะสำรองอย่างน้อยหนึ่งรายการ", "give at least one directory")
+        system.paths = _clean_paths(paths)
+    elif system.source == BackupSystem.Source.SQLITE:
+        _check_source(sqlite or system.sqlite_path, "")
+        system.sqlite_path = str(Path(sqlite).resolve()) if sqlite else system.sqlite_path
+    elif system.source == BackupSystem.Source.POSTGRES and postgres:
+        _check_source("", postgres)
+        system.postgres_dsn = postgres
+    _check_policy(min_per_window, window, override_reason)
+    for key, value in (
+        ("keep_daily", keep_daily),
+        ("keep_weekly", keep_weekly),
+        ("keep_monthly", keep_monthly),
+    ):
+        if value is not None:
+            if not 0 < value <= 1000:
+                raise InvalidInput(f"{key} ต้องอยู่ระหว่าง ๑ ถึง ๑๐๐๐", f"{key} must be between 1 and 1000")
+            setattr(system, key, value)
+    system.min_per_window, system.window = min_per_window, window
+    system.override_reason = override_reason.strip() if (min_per_window or window) else ""
+    system.active = active
+    system.save()
+    audit.record(
+        actor,
+        "backup.system.update",
+        system,
+        before=before,
+        after={**audit.snapshot(system), "postgres_dsn": "…"},
+    )
     return system
 
 

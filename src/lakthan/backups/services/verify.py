@@ -19,6 +19,7 @@ from lakthan.backups.services.runs import reconcile
 from lakthan.backups.services.systems import as_domain_error, restic_for, sandbox_dir
 from lakthan.core import audit
 from lakthan.core.errors import InvalidInput, LakthanError
+from lakthan.core.jobs import Progress
 
 SUBSET_RE = re.compile(r"^(\d+)/(\d+)$")
 SAMPLE_OVER_FILES = 5000
@@ -43,6 +44,7 @@ def verify(
     actor: str = audit.SYSTEM,
     at=None,
     alert: bool = True,
+    progress: Progress | None = None,
 ) -> Verification:
     """Reads one part of the packs. Without ``subset`` the parts rotate (1/N, 2/N, … N/N, then a new
     cycle), so every pack is read once per cycle of N verifications; coverage is the share read so far."""
@@ -54,6 +56,8 @@ def verify(
     n, parts = (system.verify_next, system.verify_parts) if subset is None else parse_subset(subset)
     restic = restic_for(system)
     started, t0 = at or timezone.now(), time.monotonic()
+    if progress:
+        progress(20, f"restic กำลังอ่านข้อมูลส่วน {n}/{parts} ของคลัง", f"restic is reading part {n}/{parts}")
     try:
         packs = restic.pack_count()
         result = restic.check(f"{n}/{parts}")
@@ -136,6 +140,7 @@ def restore_test(
     actor: str = audit.SYSTEM,
     at=None,
     alert: bool = True,
+    progress: Progress | None = None,
 ) -> RestoreTest:
     """Restores a random recent snapshot into a sandbox and compares it with restic's own metadata:
     every file present with its size, `restore --verify` re-reading content against the blob IDs
@@ -165,9 +170,17 @@ def restore_test(
             test.sampled = True
         test.files_expected = len(chosen)
         target = Path(sandbox_dir(), f"{system.name}-{int(time.time() * 1000)}")
+        if progress:
+            progress(
+                20,
+                f"กำลังกู้คืน snapshot {snap.id[:8]} ({len(chosen)} ไฟล์) ลงพื้นที่ทดสอบ",
+                f"restoring snapshot {snap.id[:8]} ({len(chosen)} files) into the sandbox",
+            )
         t0 = time.monotonic()
         restic.restore(snap.id, target, includes=[n.path for n in chosen] if test.sampled else ())
         test.restore_seconds = round(time.monotonic() - t0, 3)
+        if progress:
+            progress(70, "กำลังเทียบ SHA-256 กับต้นฉบับ", "comparing SHA-256 with the source")
         mismatches = []
         for node in chosen:
             restored = target / node.path.lstrip("/")
