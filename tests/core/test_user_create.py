@@ -117,7 +117,7 @@ def test_the_new_administrator_is_in_the_tamper_evident_log(settings, tmp_path):
     settings.LAKTHAN_LOG_DIR = tmp_path / "logs"
     assert run("somchai", "--admin", "--password-stdin", stdin=f"{GOOD}\n").exit_code == 0
     sealing.seal()
-    (event,) = log_events.search(host=HOST, text="user.admin_add")
+    (event,) = log_events.search(host=HOST, text="user.admin_add").rows
     line = json.loads(event["msg"])
     assert (line["actor"], line["after"]["username"], line["after"]["is_superuser"]) == (
         "cli",
