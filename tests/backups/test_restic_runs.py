@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -97,10 +98,10 @@ def test_locked_repository_is_retried_then_reported_and_a_stale_lock_is_cleared(
         stderr=subprocess.DEVNULL,
     )
     try:
-        for _ in range(100):
-            if any(Path(system.repository, "locks").iterdir()):
-                break
-            subprocess.run(["sleep", "0.05"])
+        deadline = time.monotonic() + 60  # restic derives its key first: seconds on a loaded machine
+        while not any(Path(system.repository, "locks").iterdir()):
+            assert time.monotonic() < deadline and holder.poll() is None, "restic never took its lock"
+            time.sleep(0.05)
         run = run_backup(system)
         assert run.status == "failed" and "locked" in run.error
     finally:
