@@ -18,6 +18,7 @@ from lakthan.core.errors import InvalidInput
 from lakthan.lib import thai
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+BE_YEARS_FROM = 2400  # a four-digit year from here on is a B.E. one
 
 
 def thai_ui(language: str | None = None) -> bool:
@@ -32,7 +33,9 @@ def parse_day(text: str | None, label_th: str, label_en: str, language: str | No
         return None
     try:
         if _ISO.match(text):
-            return date.fromisoformat(text)
+            day = date.fromisoformat(text)
+            if day.year < BE_YEARS_FROM:  # 2569-12-04 is a B.E. year in an ISO shape: refused, not misread
+                return day
         if thai_ui(language):
             return thai.parse_date_numeric(text)
     except ValueError:

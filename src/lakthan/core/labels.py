@@ -1,5 +1,6 @@
-"""UI names of the codes that pages show: roles, alert severities, importance. English msgids with
-Thai translations in the catalogue, so each UI shows its own language (an unknown code shows as is)."""
+"""UI names of the codes that pages show: roles, alert severities, importance, check statuses.
+English msgids with Thai translations in the catalogue, so each UI shows its own language (an
+unknown code shows as is)."""
 
 from __future__ import annotations
 
@@ -20,9 +21,16 @@ SEVERITIES = {  # Sigma rule levels
     "high": _("High"),
     "critical": _("Critical"),
 }
+CHECK_STATUSES = {
+    "met": _("Met"),
+    "partly": _("Partly met"),
+    "not_met": _("Not met"),
+    "no_data": _("No data"),
+    "error": _("Error"),
+}
 IMPORTANCE = {"low": _("Low importance"), "medium": _("Medium importance"), "high": _("High importance")}
 
-KINDS = {"role": ROLES, "severity": SEVERITIES, "importance": IMPORTANCE}
+KINDS = {"role": ROLES, "severity": SEVERITIES, "importance": IMPORTANCE, "check_status": CHECK_STATUSES}
 
 
 def label(kind: str, code: str) -> str:
