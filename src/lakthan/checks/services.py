@@ -87,6 +87,8 @@ def propose_results(report: IndicatorReport) -> dict[int, tuple[str, str]]:
     A criterion is proposed met when it has evidence in force at the end of the round and no check
     that feeds it fails; a failing control check (not_met) proposes not met whatever was uploaded; a
     partly-met check keeps the proposal and states the shortfall; a check with no data says nothing.
+    The reason is kept in Thai and in English (each UI shows its own); the answer maps each item's
+    number to its proposed status and Thai reason.
     """
     from lakthan.checks.checks import URN as COMPLETENESS
     from lakthan.evidence.services import current_evidence_by_criterion
@@ -104,19 +106,25 @@ def propose_results(report: IndicatorReport) -> dict[int, tuple[str, str]]:
                     continue
                 status = run.figures.get("per_criterion", {}).get(str(number), run.status)
                 check = registry.get(urn)
-                line = f"{check.title_th if check else urn}: {run.summary_th}"
+                line = (
+                    f"{check.title_th if check else urn}: {run.summary_th}",
+                    f"{(check.title_en or check.title_th) if check else urn}: {run.summary_en or run.summary_th}",
+                )
                 if status in ("not_met", "error"):
                     failing.append(line)
                 elif status == "partly":
                     notes.append(line)  # the control runs but not fully: met, with the shortfall stated
             evs = evidence.get(number, [])
             if failing:
-                proposal = ("not_met", "; ".join(failing))
+                status, reasons = "not_met", failing
             elif evs:
-                proposal = ("met", "; ".join([f"หลักฐานที่มีผล {len(evs)} รายการ", *notes]))
+                in_force = (f"หลักฐานที่มีผล {len(evs)} รายการ", f"{len(evs)} piece(s) of evidence in force")
+                status, reasons = "met", [in_force, *notes]
             else:
-                proposal = ("not_met", "ยังไม่มีหลักฐานที่มีผลใช้บังคับ")
-            result.proposed_status, result.proposal_reason = proposal
-            result.save(update_fields=["proposed_status", "proposal_reason"])
-            proposals[number] = proposal
+                status, reasons = "not_met", [("ยังไม่มีหลักฐานที่มีผลใช้บังคับ", "no evidence in force yet")]
+            result.proposed_status = status
+            result.proposal_reason = "; ".join(th for th, _ in reasons)
+            result.proposal_reason_en = "; ".join(en for _, en in reasons)
+            result.save(update_fields=["proposed_status", "proposal_reason", "proposal_reason_en"])
+            proposals[number] = (status, result.proposal_reason)
     return proposals

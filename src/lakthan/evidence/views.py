@@ -3,10 +3,11 @@ links, preview, download."""
 
 from __future__ import annotations
 
-from datetime import date
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,9 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lakthan.core import access, roles
+from lakthan.core import access, params, roles
+from lakthan.core.dayfield import parse_day
 from lakthan.core.errors import InvalidInput, LakthanError
 from lakthan.core.services import actor_name
+from lakthan.evidence import search
 from lakthan.evidence import services as ev
 from lakthan.evidence.downloads import file_response, previewable
 from lakthan.evidence.models import Evidence, EvidenceRevision
@@ -34,31 +37,42 @@ def evidence_index(request):
     return render(request, "evidence/index.html", {"tree": tree})
 
 
+PAGE_SIZE = 50  # register rows per page
+
+
 @login_required
 def evidence_register(request, code: str):
     unit = access.unit_for(request.user, code)
     today = timezone.localdate()
-    evidence = (
-        Evidence.objects.filter(unit=unit)
-        .prefetch_related(
-            "revisions",
-            "links__criterion",
-            "links__report__indicator",
-            "links__report__round__agreement__unit",
-        )
-        .order_by("-doc_date", "-pk")
+    query = request.GET.get("q", "").strip()[: search.QUERY_MAX]
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in Evidence.Kind.values else ""
+    evidence = search.register(unit, query, kind).prefetch_related(
+        "revisions",
+        "links__criterion",
+        "links__report__indicator",
+        "links__report__round__agreement__unit",
     )
-    rows = [_evidence_row(item, today) for item in evidence]
+    page = Paginator(evidence, PAGE_SIZE).get_page(params.integer(request, "page", 1, 10**6) or 1)
+    rows = [_evidence_row(item, today) for item in page.object_list]
     can_upload = roles.can(request.user, roles.UPLOAD, unit)
+    kept = {k: v for k, v in (("q", query), ("kind", kind)) if v}  # the filters every page link keeps
     return render(
         request,
         "evidence/register.html",
         {
             "unit": unit,
             "rows": rows,
+            "page": page,
+            "query": query,
+            "kind": kind,
+            "filters": urlencode(kept),
+            "filtered": bool(kept),
+            "total": Evidence.objects.filter(unit=unit).count(),
             "today": today,
             "can_upload": can_upload,
             "kinds": [(v, label) for v, label in Evidence.Kind.choices if v != Evidence.Kind.SYSTEM],
+            "all_kinds": Evidence.Kind.choices,
             "targets": link_targets(unit) if can_upload and roles.can(request.user, roles.LINK, unit) else [],
         },
     )
@@ -77,24 +91,14 @@ def _evidence_row(evidence: Evidence, today) -> dict:
     }
 
 
-def _date(value: str, label_th: str, label_en: str) -> date | None:
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(f"{label_th}ไม่ถูกต้อง ({value})", f"{label_en} is not a date ({value})") from None
-
-
 def metadata_from(post) -> ev.Metadata:
     return ev.Metadata(
         title=post.get("title", ""),
         kind=post.get("kind", ""),
         doc_no=post.get("doc_no", ""),
-        doc_date=_date(post.get("doc_date"), "วันที่หนังสือ", "document date"),
-        effective_date=_date(post.get("effective_date"), "วันที่มีผล", "effective date"),
-        expiry_date=_date(post.get("expiry_date"), "วันหมดอายุ", "expiry date"),
+        doc_date=parse_day(post.get("doc_date"), "วันที่หนังสือ", "document date"),
+        effective_date=parse_day(post.get("effective_date"), "วันที่มีผล", "effective date"),
+        expiry_date=parse_day(post.get("expiry_date"), "วันหมดอายุ", "expiry date"),
     )
 
 

@@ -56,11 +56,19 @@ class ResultSerializer(serializers.ModelSerializer):
             "status",
             "proposed_status",
             "proposal_reason",
+            "proposal_reason_en",
             "note",
             "decided_by",
             "decided_at",
         ]
-        read_only_fields = ["report", "proposed_status", "proposal_reason", "decided_by", "decided_at"]
+        read_only_fields = [
+            "report",
+            "proposed_status",
+            "proposal_reason",
+            "proposal_reason_en",
+            "decided_by",
+            "decided_at",
+        ]
 
 
 class ResultUpdateSerializer(serializers.Serializer):
@@ -129,7 +137,7 @@ class ResultViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             result.report,
             result.criterion.number,
             data.validated_data["status"],
-            note=data.validated_data.get("note", ""),
+            note=data.validated_data.get("note"),  # absent: the note stays
             actor=actor_name(request.user),
         )
         return Response(ResultSerializer(updated).data)

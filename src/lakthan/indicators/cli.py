@@ -240,7 +240,7 @@ def result() -> None:
 @round_options
 @click.option("--item", type=int, required=True)
 @click.option("--status", type=click.Choice(["met", "not_met", "undecided"]), required=True)
-@click.option("--note", default="")
+@click.option("--note", default=None, help="the decision's note (replaces the item's note; '' clears it)")
 def result_set(unit_code, fy, months, indicator, item, status, note) -> None:
     from lakthan.indicators.services import set_result
 

@@ -220,6 +220,7 @@ class CriterionResult(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.UNDECIDED)
     proposed_status = models.CharField(max_length=12, choices=Status.choices, default=Status.UNDECIDED)
     proposal_reason = models.TextField(blank=True)
+    proposal_reason_en = models.TextField(blank=True)  # the same reason for the English UI
     note = models.TextField(blank=True)
     decided_by = models.CharField(max_length=255, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)

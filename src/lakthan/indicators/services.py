@@ -242,6 +242,8 @@ def people(report: IndicatorReport, role: str) -> list[Person]:
 
 # --- report texts and results ------------------------------------------------------------------
 
+NOTE_MAX = 5000  # an item's note, as the API allows
+
 REPORT_TEXT_FIELDS = (
     "phone",
     "actions_taken",
@@ -298,15 +300,23 @@ def update_report(report: IndicatorReport, actor: str = audit.SYSTEM, **fields) 
 
 @transaction.atomic
 def set_result(
-    report: IndicatorReport, number: int, status: str, *, note: str = "", actor: str = audit.SYSTEM
+    report: IndicatorReport, number: int, status: str, *, note: str | None = None, actor: str = audit.SYSTEM
 ) -> CriterionResult:
+    """Decides one item. ``note`` replaces the item's note ("" clears it); None keeps the note there is."""
     report = IndicatorReport.objects.select_for_update().get(pk=report.pk)
     ensure_open(report)
     if status not in CriterionResult.Status.values:
         raise InvalidInput(f"ผลการประเมิน '{status}' ไม่ถูกต้อง", f"unknown result status '{status}'")
     result = criterion_result(report, number)
     before = audit.snapshot(result)
-    result.status, result.note = status, note or result.note
+    if note is not None:
+        if len(note) > NOTE_MAX:
+            raise InvalidInput(
+                f"บันทึกประกอบการพิจารณายาวเกิน {NOTE_MAX} ตัวอักษร",
+                f"the note is longer than {NOTE_MAX} characters",
+            )
+        result.note = note.strip()
+    result.status = status
     result.decided_by, result.decided_at = actor, timezone.now()
     result.save()
     audit.record(actor, "result.set", result, before)
@@ -314,12 +324,14 @@ def set_result(
 
 
 @transaction.atomic
-def accept_proposals(report: IndicatorReport, actor: str = audit.SYSTEM) -> int:
-    """Takes every item's proposal as the decision (items without a proposal stay as they are)."""
+def accept_proposals(report: IndicatorReport, actor: str = audit.SYSTEM, *, note: str = "") -> int:
+    """Takes every item's proposal as the decision (items without a proposal stay as they are). Each
+    item it changes gets ``note``: the note of the earlier decision spoke for another status, so it
+    is never carried over ("" leaves the item without a note)."""
     changed = 0
     for result in report.results.select_related("criterion"):
         if result.proposed_status != "undecided" and result.status != result.proposed_status:
-            set_result(report, result.criterion.number, result.proposed_status, actor=actor)
+            set_result(report, result.criterion.number, result.proposed_status, note=note, actor=actor)
             changed += 1
     return changed
 

@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from lakthan.checks import registry
 from lakthan.checks import services as checks
 from lakthan.checks.models import CheckRun
 from lakthan.core import access, roles
@@ -133,15 +134,16 @@ def _perform(request, report, action: str) -> None:
         ind.update_report(report, actor=actor, **fields)
         messages.success(request, _("The report's texts were saved."))
     elif action == "result":
+        # the form always sends its note ("" clears it); a post without one keeps the note there is
         ind.set_result(
-            report, _number(post.get("item")), post.get("status", ""), note=post.get("note", ""), actor=actor
+            report, _number(post.get("item")), post.get("status", ""), note=post.get("note"), actor=actor
         )
         messages.success(request, _("The item's result was saved."))
     elif action == "propose":
         checks.run_and_propose(report, trigger="web")
         messages.success(request, _("Checks were run and each item has a new proposal."))
     elif action == "accept":
-        n = ind.accept_proposals(report, actor)
+        n = ind.accept_proposals(report, actor, note=post.get("note", ""))
         messages.success(request, _("%(n)d item(s) now follow their proposal.") % {"n": n})
     elif action in ("link", "unlink"):
         evidence = ev.get_evidence(_number(post.get("evidence")))
@@ -178,6 +180,7 @@ def _number(value) -> int:
 
 
 def _context(request, unit, report) -> dict:
+    english = (get_language() or "th").startswith("en")
     score = ind.compute_score(report)
     caps = roles.capabilities(request.user, unit)
     results = list(report.results.select_related("criterion").order_by("criterion__number"))
@@ -197,6 +200,7 @@ def _context(request, unit, report) -> dict:
             "title": titles.get(r.criterion.number, r.criterion),
             "status_label": STATUS_LABELS.get(r.status, r.status),
             "proposed_label": PROPOSED_LABELS.get(r.proposed_status, r.proposed_status),
+            "reason": (r.proposal_reason_en if english else "") or r.proposal_reason,
             "links": by_item.get(r.criterion.number, []),
         }
         for r in results
@@ -220,7 +224,10 @@ def _context(request, unit, report) -> dict:
         "available_evidence": available,
         "events": report.signoff_events.select_related("person").order_by("-at", "-pk")[:20],
         "formats": reports.FORMATS,
-        "check_runs": sorted(checks.latest_runs(report).values(), key=lambda r: r.check_urn),
+        "check_runs": [
+            {"run": run, "title": _check_title(run.check_urn, english)}
+            for run in sorted(checks.latest_runs(report).values(), key=lambda r: r.check_urn)
+        ],
         "texts": {
             "actions_taken": "\n".join(report.actions_taken),
             "supporting_factors": "\n".join(report.supporting_factors),
@@ -229,6 +236,14 @@ def _context(request, unit, report) -> dict:
         },
         "statuses": list(STATUS_LABELS.items()),
     }
+
+
+def _check_title(urn: str, english: bool) -> str:
+    """A check's name in the UI's language (its URN when the check is no longer registered)."""
+    check = registry.get(urn)
+    if check is None:
+        return urn
+    return (check.title_en if english else "") or check.title_th
 
 
 @login_required

@@ -131,3 +131,18 @@ def format_span(start: date | str, end: date | str, *, thai_digits: bool = False
 def format_date_numeric(d: date, *, thai_digits: bool = False) -> str:
     """``'11/07/2556'``: day/month/B.E. year, as in a short Thai notice."""
     return digits(f"{d:%d/%m}/{be_year(d.year)}", thai=thai_digits)
+
+
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})$")
+
+
+def parse_date_numeric(text: str) -> date:
+    """``'04/12/2569'`` (day/month/B.E. year, either script of digits) → ``date(2026, 12, 4)``, the
+    inverse of :func:`format_date_numeric`. ValueError for another shape, a C.E. year or no such day."""
+    match = _NUMERIC_DATE.match(arabic_digits(text).strip())
+    if not match:
+        raise ValueError(text)
+    day, month, year = (int(g) for g in match.groups())
+    if year < 2400:
+        raise ValueError(f"{text}: not a B.E. year")
+    return date(ce_year(year), month, day)

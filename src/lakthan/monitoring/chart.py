@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import io
 from datetime import date, timedelta
+from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
 FONT_PATHS = [
+    # the UI's bundled Sarabun first: it has Thai as well as Latin glyphs (DejaVu has no Thai)
+    str(Path(__file__).resolve().parents[1] / "web" / "static" / "web" / "fonts" / "Sarabun-Regular.ttf"),
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
     "/usr/share/fonts/truetype/thai-tlwg/Sarabun.ttf",
 ]
@@ -22,9 +25,18 @@ def _font(size: int):
     return ImageFont.load_default()
 
 
+LEGEND = ("no events that day (silent)", "events (darker = more)")
+
+
 def coverage_png(
-    hosts: list[str], per_day: dict[str, dict[date, int]], start: date, end: date, title: str
+    hosts: list[str],
+    per_day: dict[str, dict[date, int]],
+    start: date,
+    end: date,
+    title: str,
+    legend: tuple[str, str] = LEGEND,
 ) -> bytes:
+    """``legend``: the labels of the red and the green swatch, in the reader's language."""
     days = [(start + timedelta(days=i)) for i in range((end - start).days + 1)]
     cell = max(2, min(12, 900 // max(1, len(days))))
     left, top, row = 170, 60, 26
@@ -58,10 +70,12 @@ def coverage_png(
             x = left + i * cell
             draw.line([x, top - 4, x, y], fill=(120, 120, 120))
             draw.text((x + 2, y), day.strftime("%Y-%m"), fill="black", font=small)
+    silent, events = legend
     draw.rectangle([10, height - 28, 24, height - 16], fill=(214, 39, 40))
-    draw.text((30, height - 30), "no events that day (silent)", fill="black", font=small)
-    draw.rectangle([230, height - 28, 244, height - 16], fill=(60, 200, 80))
-    draw.text((250, height - 30), "events (darker = more)", fill="black", font=small)
+    draw.text((30, height - 30), silent, fill="black", font=small)
+    x = max(230, 30 + int(draw.textlength(silent, font=small)) + 24)
+    draw.rectangle([x, height - 28, x + 14, height - 16], fill=(60, 200, 80))
+    draw.text((x + 20, height - 30), events, fill="black", font=small)
     buf = io.BytesIO()
     img.save(buf, "PNG")
     return buf.getvalue()

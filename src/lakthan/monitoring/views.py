@@ -70,7 +70,12 @@ def coverage_chart(request):
         return HttpResponse(status=404)
     start, end = cov.window
     png = coverage_png(
-        [h.name for h in cov.hosts], {h.name: h.per_day for h in cov.hosts}, start, end, f"{start} .. {end}"
+        [h.name for h in cov.hosts],
+        {h.name: h.per_day for h in cov.hosts},
+        start,
+        end,
+        f"{start} .. {end}",
+        legend=(_("no events that day (silent)"), _("events (darker = more)")),
     )
     return HttpResponse(png, content_type="image/png")
 

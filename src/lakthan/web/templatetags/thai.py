@@ -4,6 +4,8 @@
 {{ score.weighted_score|number:2 }}   ๐.๑๕ / 0.15
 {{ evidence.doc_date|thaidate }}      ๑๑ ก.ค. ๒๕๕๖ / 11 Jul 2013
 {{ "ข้อ 9.2"|digits }}                ข้อ ๙.๒ / ข้อ 9.2
+{{ total|grouped }}                   ๑๒,๓๔๕ / 12,345
+{{ evidence.doc_date|dayinput }}      11/07/2556 / 2013-07-11 (a date input's value)
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ from django import template
 from django.conf import settings
 from django.utils.translation import get_language
 
+from lakthan.core import labels
+from lakthan.core.dayfield import day_input_value
+from lakthan.core.dayfield import placeholder as day_placeholder
 from lakthan.lib import thai
 
 register = template.Library()
@@ -40,6 +45,31 @@ def number(value: object, places: int | None = None) -> str:
     if places in (None, ""):
         return thai.format_number(thai.to_decimal(value).normalize(), thai=thai_mode())
     return thai.format_number(value, thai=thai_mode(), places=int(places))
+
+
+@register.filter
+def grouped(value: object) -> str:
+    """A count with thousands separators in the active script: ``12,345`` / ``๑๒,๓๔๕``."""
+    if value is None or value == "":
+        return ""
+    return thai.format_number(value, thai=thai_mode(), grouping=True)
+
+
+@register.filter
+def dayinput(value: date | None) -> str:
+    """A date as a date input shows it: ``04/12/2569`` (B.E.) in Thai, ``2026-12-04`` in English."""
+    return day_input_value(value)
+
+
+@register.simple_tag
+def dayplaceholder() -> str:
+    return day_placeholder()
+
+
+@register.filter
+def label(code: str, kind: str) -> str:
+    """``{{ a.level|label:"severity" }}``, ``{{ role|label:"role" }}``: a code's name in the UI's language."""
+    return labels.label(kind, code)
 
 
 def _is_thai() -> bool:
