@@ -173,6 +173,37 @@ def test_250_events_are_three_pages_with_the_filters_kept(many, admin):
     assert "No events on this page" in beyond
 
 
+def test_dates_are_typed_in_the_buddhist_era_in_thai(many, admin):
+    """The Thai UI's inputs take and show day/month/B.E. year (Thai digits too); ISO still works in
+    links; a C.E. year typed in that shape, or no date at all, is a 400."""
+    iso = admin.get("/monitoring/events/", {"host": "web01", "from": "2013-03-06", "to": "2013-03-06"})
+    thai = admin.get("/monitoring/events/", {"host": "web01", "from": "06/03/2556", "to": "๐๖/๐๓/๒๕๕๖"})
+    assert iso.status_code == thai.status_code == 200
+    assert (
+        _rows(iso.content.decode()) == _rows(thai.content.decode())
+        and len(_rows(iso.content.decode())) == 100
+    )
+    assert 'value="06/03/2556"' in thai.content.decode() and 'value="06/03/2556"' in iso.content.decode()
+    other_day = admin.get("/monitoring/events/", {"host": "web01", "from": "07/03/2556", "to": "07/03/2556"})
+    assert other_day.status_code == 200 and "<tbody>" not in other_day.content.decode()  # none that day
+    for bad in ("06/03/2013", "31/02/2556", "yesterday"):
+        assert admin.get("/monitoring/events/", {"host": "web01", "from": bad}).status_code == 400
+    english = admin.get(
+        "/monitoring/events/", {"host": "web01", "from": "2013-03-06"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert 'value="2013-03-06"' in english.content.decode()
+
+
+def test_a_count_of_thousands_has_its_separators(many, admin):
+    from django.template import Context, Template
+    from django.utils import translation
+
+    with translation.override("th"):
+        assert Template("{% load thai %}{{ n|number }}").render(Context({"n": 34385})) == "๓๔,๓๘๕"
+    with translation.override("en"):
+        assert Template("{% load thai %}{{ n|number }}").render(Context({"n": 1234567})) == "1,234,567"
+
+
 @pytest.mark.parametrize("page", ["0", "-1", "x", "1e9", "100001"])
 def test_a_bad_page_number_is_a_400(many, admin, page):
     assert admin.get("/monitoring/events/", {"q": "a", "page": page}).status_code == 400

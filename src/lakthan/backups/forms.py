@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lakthan.backups.models import BackupSystem
+from lakthan.core.dayfield import DayField
 
 WINDOW_CHOICES = [("", _("the class default")), *BackupSystem.Window.choices]
 
@@ -43,7 +44,9 @@ class BackupAddForm(_Policy):
     password_file = forms.CharField(
         label=_("Repository password file (empty: generated)"), max_length=500, required=False
     )
-    in_service_from = forms.DateField(label=_("In service from (YYYY-MM-DD)"), required=False)
+    in_service_from = DayField(
+        label=_("In service from"), label_th="วันที่เริ่มให้บริการ", label_en="in service from", required=False
+    )
     field_order = ["system", "source", "paths", "sqlite", "postgres", "repo", "password_file"]
 
     def __init__(self, *args, systems: list[tuple[str, str]], **kwargs):

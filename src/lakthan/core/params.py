@@ -8,6 +8,9 @@ from datetime import date
 
 from django.core.exceptions import BadRequest
 
+from lakthan.core.dayfield import parse_day
+from lakthan.core.errors import InvalidInput
+
 FISCAL_YEARS = (2400, 2800)  # B.E.: the years the indicator libraries can describe
 
 
@@ -31,11 +34,9 @@ def fiscal_year(request) -> int | None:
 
 
 def day(request, name: str) -> date | None:
-    """``?name=YYYY-MM-DD``; None when absent or empty."""
-    raw = request.GET.get(name, "").strip()
-    if not raw:
-        return None
+    """``?name=`` as a person types it in the UI's date inputs (``04/12/2569`` in Thai) or ISO
+    (``2026-12-04``, as links carry it); None when absent or empty."""
     try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise BadRequest(f"{name} must be a date YYYY-MM-DD") from None
+        return parse_day(request.GET.get(name, ""), name, name)
+    except InvalidInput as exc:
+        raise BadRequest(exc.message_en) from None

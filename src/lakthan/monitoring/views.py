@@ -155,7 +155,7 @@ def events(request):
     names = scope.visible_senders(request.user)
     host = request.GET.get("host", "").strip()
     text = request.GET.get("q", "").strip()
-    start, end = request.GET.get("from", ""), request.GET.get("to", "")
+    start, end = request.GET.get("from", "").strip(), request.GET.get("to", "").strip()
     number = params.integer(request, "page", 1, MAX_PAGE) or 1
     found, searched = None, bool(host or text or start or end)
     if names is not None and host and host not in names:
@@ -187,8 +187,8 @@ def events(request):
             "searched": searched,
             "host": host,
             "q": text,
-            "from": start,
-            "to": end,
+            "from_day": params.day(request, "from"),
+            "to_day": params.day(request, "to"),
             "hosts": sorted(h.name for h in log_hosts.hosts_in_units(allowed)),
         },
     )

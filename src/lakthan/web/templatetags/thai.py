@@ -38,13 +38,13 @@ def digits(value: object) -> str:
 
 @register.filter
 def number(value: object, places: int | None = None) -> str:
-    """A Decimal/int in the active script; ``places`` rounds half-up (the project's rule), without it
-    trailing zeros go (a weight of 3.00 reads 3)."""
+    """A Decimal/int in the active script with thousands separators (``34,385``); ``places`` rounds
+    half-up (the project's rule), without it trailing zeros go (a weight of 3.00 reads 3)."""
     if value is None or value == "":
         return ""
     if places in (None, ""):
-        return thai.format_number(thai.to_decimal(value).normalize(), thai=thai_mode())
-    return thai.format_number(value, thai=thai_mode(), places=int(places))
+        return thai.format_number(thai.to_decimal(value).normalize(), thai=thai_mode(), grouping=True)
+    return thai.format_number(value, thai=thai_mode(), places=int(places), grouping=True)
 
 
 @register.filter
