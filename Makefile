@@ -18,10 +18,10 @@ deps: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/lakthan demo --out out/demo
 
+# The two passes run side by side, one per core; each pass's output is printed whole when it ends.
 test: $(STAMP)
 	scripts/install-system-deps.sh test
-	$(MAKE) --no-print-directory test-sqlite
-	$(MAKE) --no-print-directory test-postgres
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite: $(STAMP)
 	LAKTHAN_TEST_DB=sqlite $(BIN)/python -m pytest
