@@ -1,4 +1,4 @@
-"""`lakthan unit …`"""
+"""`lakthan unit …`, `lakthan person …`, `lakthan token …`"""
 
 from __future__ import annotations
 
@@ -110,4 +110,71 @@ def person_list(unit_code, as_json) -> None:
     console.print(table)
 
 
-COMMANDS = [unit, person]
+@click.group()
+def token() -> None:
+    """API tokens: the key is printed once, when it is made; only its hash is kept."""
+
+
+def _user(username: str):
+    from django.contrib.auth import get_user_model
+
+    from lakthan.core.errors import NotFound
+
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise NotFound(f"ไม่มีผู้ใช้ {username}", f"no user {username}")
+    return user
+
+
+@token.command("create")
+@click.argument("username")
+@click.option("--name", required=True, help="what the token is for (a script, a server)")
+@click.option("--scope", type=click.Choice(["read", "write"]), default="read", show_default=True)
+@click.option("--expires-days", type=int, default=90, show_default=True, help="1 to 365")
+def token_create(username, name, scope, expires_days) -> None:
+    from lakthan.core import tokens
+
+    made, key = tokens.issue(_user(username), name, scope, expires_days, actor="cli")
+    click.echo(
+        f"token {made.name!r} for {username} ({scope}) until {made.expires_at:%Y-%m-%d}; "
+        "copy the key now, it is not shown again:",
+        err=True,
+    )
+    click.echo(key)
+
+
+@token.command("list")
+@click.argument("username")
+def token_list(username) -> None:
+    from lakthan.core.models import ApiToken
+
+    table = Table("id", "name", "key", "scope", "created", "expires", "last used")
+    for t in ApiToken.objects.filter(user=_user(username)):
+        used = f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "never"
+        table.add_row(
+            str(t.pk),
+            t.name,
+            f"{t.prefix}…",
+            t.scope,
+            f"{t.created_at:%Y-%m-%d}",
+            f"{t.expires_at:%Y-%m-%d}",
+            used,
+        )
+    console.print(table)
+
+
+@token.command("revoke")
+@click.argument("token_id", type=int)
+def token_revoke(token_id) -> None:
+    from lakthan.core import tokens
+    from lakthan.core.errors import NotFound
+    from lakthan.core.models import ApiToken
+
+    found = ApiToken.objects.filter(pk=token_id).first()
+    if found is None:
+        raise NotFound(f"ไม่มีโทเค็น {token_id}", f"no token {token_id}")
+    tokens.revoke(found, actor="cli")
+    console.print(f"revoked token {found.name!r} of {found.user}")
+
+
+COMMANDS = [unit, person, token]
