@@ -145,20 +145,35 @@ def token_create(username, name, scope, expires_days) -> None:
 
 @token.command("list")
 @click.argument("username")
-def token_list(username) -> None:
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+def token_list(username, as_json) -> None:
     from lakthan.core.models import ApiToken
 
+    rows = [
+        {
+            "id": t.pk,
+            "name": t.name,
+            "prefix": t.prefix,
+            "scope": t.scope,
+            "created_at": t.created_at.isoformat(),
+            "expires_at": t.expires_at.isoformat(),
+            "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
+        }
+        for t in ApiToken.objects.filter(user=_user(username))
+    ]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
     table = Table("id", "name", "key", "scope", "created", "expires", "last used")
-    for t in ApiToken.objects.filter(user=_user(username)):
-        used = f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "never"
+    for r in rows:
         table.add_row(
-            str(t.pk),
-            t.name,
-            f"{t.prefix}…",
-            t.scope,
-            f"{t.created_at:%Y-%m-%d}",
-            f"{t.expires_at:%Y-%m-%d}",
-            used,
+            str(r["id"]),
+            r["name"],
+            f"{r['prefix']}…",
+            r["scope"],
+            r["created_at"][:10],
+            r["expires_at"][:10],
+            (r["last_used_at"] or "never")[:16],
         )
     console.print(table)
 
