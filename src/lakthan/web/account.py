@@ -221,7 +221,12 @@ def account(request):
                 messages.success(request, _("The token “%(name)s” was created.") % {"name": token.name})
                 token_form = TokenForm()
     elif action == "token_revoke":
-        token = ApiToken.objects.filter(user=user, pk=request.POST.get("token", "")[:18] or 0).first()
+        wanted = request.POST.get("token", "")
+        token = (
+            ApiToken.objects.filter(user=user, pk=wanted).first()
+            if wanted.isdecimal() and len(wanted) <= 18
+            else None
+        )
         if token is not None:
             tokens.revoke(token, actor=actor)
             messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
