@@ -170,6 +170,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(request=None, responses={200: ReportSerializer})
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None):
+        """Sign the report: a browser session verified with TOTP only, never an API token (403)."""
         report = self.get_object()
         require(request, roles.SIGN, self._unit(report))
         require_verified_session(request, "signing a report", "การลงนามรายงาน")
@@ -179,6 +180,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(request=ReopenSerializer, responses={200: ReportSerializer})
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
+        """Reopen a signed report with a reason: a TOTP-verified browser session only, never a token."""
         report = self.get_object()
         require(request, roles.SIGN, self._unit(report))
         require_verified_session(request, "reopening a signed report", "การเปิดรายงานที่ลงนามแล้ว")
