@@ -224,3 +224,10 @@ def cli():
         return runner.invoke(main, list(args), catch_exceptions=False)
 
     return run
+
+
+def api_key(user, scope: str = "write") -> str:
+    """A new API token's key for ``user`` (read-and-write unless asked), made as the account page does."""
+    from lakthan.core import tokens
+
+    return tokens.issue(user, "test", scope, actor="test")[1]

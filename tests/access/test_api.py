@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+from tests.conftest import api_key
 
 
 @pytest.fixture(autouse=True)
@@ -24,7 +25,7 @@ def test_the_accounts_of_my_units_with_their_groups_and_nobody_elses(world, tmp_
         users.write_text(f"username,display_name,groups\nuser-{name},ผู้ใช้ {name},clerk;approver\n")
         sync(add_source(f"{name}-users", unit=unit, system=name, csv_path=str(users)))
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=world.users['auditor']).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_key(world.users['auditor'])}")
 
     response = client.get("/api/access/accounts/")
 

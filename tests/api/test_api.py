@@ -4,16 +4,29 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from lakthan.evidence.models import Evidence, EvidenceLink
-from tests.conftest import ROLES, pdf_bytes
+from tests.conftest import ROLES, api_key, pdf_bytes
 
 
 def api(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_key(user)}")
+    return client
+
+
+def signed_in(user) -> APIClient:
+    """A browser's session whose TOTP code was verified, as after the two-factor step."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    client = APIClient()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
     return client
 
 
@@ -116,15 +129,21 @@ def test_supervisor_flow_by_api_score_sign_and_download(world):
     assert body["results"][0]["proposed_status"] == "met"
     body = c.post(f"/api/reports/{report.pk}/accept/").json()
     assert body["score"]["items_met"] == 1 and body["score"]["weighted_score"] == "0.03"
-    # items 2-10 had no evidence, so they were proposed and accepted as not met: all decided, signable
-    signed = c.post(f"/api/reports/{report.pk}/sign/")
+    # items 2-10 had no evidence, so they were proposed and accepted as not met: all decided, signable;
+    # a token may not sign, the person's session does
+    refused = c.post(f"/api/reports/{report.pk}/sign/")
+    assert refused.status_code == 403 and "not an API token" in refused.json()["detail"]
+    session = signed_in(world.users["supervisor"])
+    signed = session.post(f"/api/reports/{report.pk}/sign/")
     assert signed.status_code == 200 and signed.json()["signed"] is True and signed.json()["signed_by"]
     locked = c.patch(f"/api/reports/{report.pk}/", {"phone": "1"}, format="json")
     assert locked.status_code == 409 and "reopen" in locked.json()["detail"]
     html = c.get(f"/api/reports/{report.pk}/download/?fmt=html")
     assert html.status_code == 200 and "๙.๒" in html.content.decode()
+    no = c.post(f"/api/reports/{report.pk}/reopen/", {"reason": "ทบทวน"}, format="json")
+    assert no.status_code == 403 and "โทเค็น API" in no.json()["detail_th"]
     assert (
-        c.post(f"/api/reports/{report.pk}/reopen/", {"reason": "ทบทวน"}, format="json").json()["signed"]
+        session.post(f"/api/reports/{report.pk}/reopen/", {"reason": "ทบทวน"}, format="json").json()["signed"]
         is False
     )
 

@@ -6,20 +6,19 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from lakthan.core.models import AuditEntry
 from lakthan.monitoring.models import Alert, HostDay
 from lakthan.monitoring.services import hosts as log_hosts
-from tests.conftest import ROLES
+from tests.conftest import ROLES, api_key
 
 AT = datetime(2013, 5, 1, 3, tzinfo=UTC)
 
 
 def api(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_key(user)}")
     return client
 
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-from rest_framework.authtoken.models import Token
 
 from lakthan.wsgi import application
+from tests.conftest import api_key
 
 EXAMPLES = 15
 EXERCISED = {
@@ -41,7 +41,7 @@ def inventory_and_backups(world, tmp_path) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_no_server_errors(world, settings_fixture, tmp_path):
     _monitoring_data(settings_fixture, tmp_path)
-    token = Token.objects.create(user=world.users["supervisor"]).key
+    token = api_key(world.users["supervisor"])
     inventory_and_backups(world, tmp_path)
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
     operations = [result.ok() for result in schema.get_all_operations()]

@@ -5,7 +5,6 @@ through the CLI's service with MANAGE."""
 from __future__ import annotations
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from lakthan.backups.models import BackupRun, RestoreTest, Verification
@@ -14,7 +13,7 @@ from lakthan.backups.services.systems import add_system
 from lakthan.core.models import RoleGrant
 from lakthan.inventory.services import get_system
 from tests.backups.conftest import cheap_repository
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, api_key
 
 
 @pytest.fixture(autouse=True)
@@ -24,7 +23,7 @@ def _password_only(settings):
 
 def api(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_key(user)}")
     return client
 
 

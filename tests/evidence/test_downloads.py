@@ -7,12 +7,11 @@ import hashlib
 import io
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from lakthan.core.models import RoleGrant
 from lakthan.evidence import services as ev
-from tests.conftest import pdf_bytes
+from tests.conftest import api_key, pdf_bytes
 
 SANDBOX = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'; sandbox"
 
@@ -31,7 +30,7 @@ def _stored(org, data: bytes, filename: str):
 
 def _api(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_key(user)}")
     return client
 
 

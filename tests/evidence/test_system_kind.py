@@ -11,14 +11,13 @@ from html import unescape
 import pytest
 from click.testing import CliRunner
 from django.core.files.uploadedfile import SimpleUploadedFile
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from lakthan.checks.checks import URN as COMPLETENESS
 from lakthan.checks.services import run_check
 from lakthan.evidence import services as ev
 from lakthan.evidence.models import Blob, Evidence, EvidenceRevision
-from tests.conftest import pdf_bytes
+from tests.conftest import api_key, pdf_bytes
 
 REFUSED_EN = "evidence of kind 'system' (system-generated) is made only by a check run; choose another kind"
 REFUSED_TH = "หลักฐานประเภท 'สร้างโดยระบบ' สร้างได้โดยการตรวจสอบของระบบเท่านั้น กรุณาเลือกประเภทอื่น"
@@ -112,7 +111,7 @@ def test_a_forged_upload_form_post_with_kind_system_is_refused_and_stores_nothin
 
 def test_the_api_refuses_kind_system(world):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=world.users['collector']).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_key(world.users['collector'])}")
     before = Evidence.objects.count()
     response = client.post(
         "/api/evidence/",

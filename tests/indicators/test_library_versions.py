@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from lakthan.core.errors import InvalidInput, NotFound
@@ -21,6 +20,7 @@ from lakthan.core.services import add_person, add_unit
 from lakthan.indicators import libraries
 from lakthan.indicators import services as ind
 from lakthan.indicators.models import Agreement, Assignment, IndicatorReport, Library, LibraryVersion
+from tests.conftest import api_key
 
 BUNDLED = libraries.BUNDLED_DIR / "opdc-2556.yaml"
 OPDC = "urn:lakthan:opdc:2556"
@@ -360,7 +360,7 @@ def test_api_lists_libraries_and_returns_a_versions_yaml(org, tmp_path, user):
     libraries.load_library_file(stricter(tmp_path))
     assert APIClient().get("/api/libraries/").status_code == 401
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_key(user)}")
     rows = api.get("/api/libraries/").json()["results"]
     row = next(r for r in rows if r["urn"] == OPDC)
     assert (row["fiscal_year"], row["current_version"], row["origin"]) == (2556, 2, "agency")

@@ -4,17 +4,17 @@ bad input answered with 400 and both messages, never a 500."""
 from __future__ import annotations
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from lakthan.core.models import AuditEntry
 from lakthan.core.services import add_person
 from lakthan.inventory import services
+from tests.conftest import api_key
 
 
 def api(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_key(user)}")
     return client
 
 

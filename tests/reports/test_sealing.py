@@ -323,7 +323,7 @@ def test_library_reload_leaves_the_signed_score_and_titles_alone(signed):
 
 
 def test_api_answers_with_the_pinned_score_and_what_is_newer(world):
-    from tests.api.test_api import api
+    from tests.api.test_api import api, signed_in
 
     ensure_version(world.indicator.library)
     report = world.reports["A"]
@@ -331,7 +331,7 @@ def test_api_answers_with_the_pinned_score_and_what_is_newer(world):
     c.post(f"/api/evidence/{world.evidence['A'].pk}/link/", {"report": report.pk, "item": 1}, format="json")
     c.post(f"/api/reports/{report.pk}/propose/")
     c.post(f"/api/reports/{report.pk}/accept/")
-    signed = c.post(f"/api/reports/{report.pk}/sign/").json()
+    signed = signed_in(world.users["supervisor"]).post(f"/api/reports/{report.pk}/sign/").json()
     assert signed["signed"] and signed["pinned_sha256"] == fresh(report).pinned_sha256
     assert signed["newer_than_signed"] == []
     reload_library(world.indicator, [2, 3, 4, 5, 6], NEW_TITLE)  # 1 item met: level 1 → 0

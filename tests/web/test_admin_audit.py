@@ -5,9 +5,9 @@ import json
 import pytest
 from django.contrib.auth import get_user_model
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 
-from lakthan.core.models import AuditEntry, RoleGrant
+from lakthan.core import tokens, two_factor
+from lakthan.core.models import ApiToken, AuditEntry, RoleGrant
 
 NEW_PASSWORD = "another-long-password-42"
 
@@ -94,15 +94,35 @@ def test_resetting_a_lost_authenticator_is_audited_without_its_seed(boss, world)
 
 
 @pytest.mark.django_db
-def test_creating_a_token_is_audited_and_the_list_never_shows_tokens(boss, world):
+def test_revoking_a_token_is_audited_and_the_list_never_shows_keys_or_hashes(boss, world):
     user = world.users["auditor"]
-    r = boss.post("/admin/authtoken/tokenproxy/add/", {"user": user.pk})
+    token, key = tokens.issue(user, "nightly export", "read", actor="auditor-a")
+    made = AuditEntry.objects.get(action="api_token.create", object_id=str(token.pk))
+    assert made.after["name"] == "nightly export" and made.after["key_hash"] == "(secret)"
+    secrets_absent(made, key, token.key_hash)
+    listing = boss.get("/admin/core/apitoken/").content.decode()
+    assert "nightly export" in listing and key not in listing and token.key_hash not in listing
+    assert boss.get("/admin/core/apitoken/add/").status_code == 403  # keys are made by their owner
+    r = boss.post(f"/admin/core/apitoken/{token.pk}/delete/", {"post": "yes"})
+    assert r.status_code == 302 and not ApiToken.objects.filter(pk=token.pk).exists()
+    e = entry("api_token.revoke")
+    assert e.before["user"] == user.pk and e.before["key_hash"] == "(secret)" and e.after is None
+    secrets_absent(e, key, token.key_hash)
+
+
+@pytest.mark.django_db
+def test_an_administrator_resets_a_lost_device_and_the_user_enrols_again(boss, world, client):
+    from django_otp.plugins.otp_totp.models import TOTPDevice as Totp
+
+    user = world.users["supervisor"]
+    Totp.objects.create(user=user, name="phone", confirmed=True)
+    codes = two_factor.new_recovery_codes(user, actor=user.username)
+    r = boss.post("/admin/auth/user/", {"action": "reset_two_factor", "_selected_action": [user.pk]})
     assert r.status_code == 302
-    token = Token.objects.get(user=user)
-    e = entry("tokenproxy.admin_add")
-    secrets_absent(e, token.key)
-    listing = boss.get("/admin/authtoken/tokenproxy/").content.decode()
-    assert user.username in listing and token.key not in listing
+    assert not Totp.objects.filter(user=user).exists() and two_factor.recovery_codes_left(user) == 0
+    e = entry("two_factor.admin_reset")
+    assert e.object_id == str(user.pk) and e.after == {"user": user.username, "devices_removed": 2}
+    secrets_absent(e, *codes)
 
 
 @pytest.mark.django_db

@@ -5,6 +5,7 @@ the capability it needs, and every change goes through the domain services."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from rest_framework.exceptions import NotFound, PermissionDenied
 
 from lakthan.core import roles
@@ -19,6 +20,26 @@ def require(request, capability: str, unit) -> None:
         raise NotFound()
     if not roles.can(request.user, capability, unit):
         raise PermissionDenied(f"your role in {unit.code} does not allow '{capability}'")
+
+
+def require_verified_session(request, act_en: str, act_th: str) -> None:
+    """Signing and reopening are a person's acts: refused to an API token (any key could be a
+    script's), allowed to a browser session once its TOTP code is verified."""
+    if request.auth is not None:  # only token authentication sets request.auth
+        raise PermissionDenied(
+            {
+                "detail": f"{act_en} needs a browser session verified with your TOTP code, not an API token",
+                "detail_th": f"{act_th}ต้องทำผ่านเบราว์เซอร์ที่ยืนยันรหัส TOTP แล้ว ใช้โทเค็น API ไม่ได้",
+            }
+        )
+    is_verified = getattr(request._request.user, "is_verified", lambda: False)
+    if settings.LAKTHAN_REQUIRE_2FA and not is_verified():
+        raise PermissionDenied(
+            {
+                "detail": f"{act_en} needs a session verified with your TOTP code: sign in again with the code",
+                "detail_th": f"{act_th}ต้องยืนยันรหัส TOTP ก่อน: ลงชื่อเข้าใช้ใหม่พร้อมรหัส",
+            }
+        )
 
 
 def int_param(request, name: str) -> int | None:

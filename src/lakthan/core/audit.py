@@ -83,8 +83,7 @@ SECRET_FIELDS = {
     "auth.user": ("password",),
     "otp_totp.totpdevice": ("key",),
     "otp_static.staticdevice": (),
-    "authtoken.token": ("key",),
-    "authtoken.tokenproxy": ("key",),
+    "core.apitoken": ("key_hash",),
 }
 
 

@@ -1,10 +1,11 @@
-"""Organisation: the unit tree, people, and the audit trail."""
+"""Organisation: the unit tree, people, the audit trail, and the accounts' API tokens and recovery codes."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
 
 
 class Unit(models.Model):
@@ -153,3 +154,52 @@ class BackgroundJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in (self.State.SUCCEEDED, self.State.FAILED)
+
+
+class ApiToken(models.Model):
+    """A key for the API. Only its SHA-256 is kept: the key is shown once, when it is created.
+
+    A fast hash suffices because keys are random (at least 160 bits): there is nothing to guess
+    from a stolen hash, and the lookup is one indexed query per request."""
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Read only")
+        WRITE = "write", _("Read and write")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("Name"), max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=12, help_text="the key's first characters, to recognise it")
+    scope = models.CharField(_("Scope"), max_length=5, choices=Scope.choices, default=Scope.READ)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("Expires"))
+    last_used_at = models.DateTimeField(_("Last used"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["user_id", "-created_at", "-pk"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…) of {self.user}"
+
+
+class RecoveryCodeDevice(Device):
+    """A user's one-time recovery codes, as a django-otp device so that a code verifies the session
+    as a TOTP code does. Unlike django-otp's StaticDevice it keeps only each code's SHA-256."""
+
+    class Meta:
+        verbose_name = _("recovery codes")
+        verbose_name_plural = _("recovery codes")
+
+    def verify_token(self, token) -> bool:
+        from lakthan.core import two_factor
+
+        return two_factor.use_recovery_code(self, str(token))
+
+
+class RecoveryCode(models.Model):
+    """One unused recovery code (its SHA-256); using it deletes the row, so it works once."""
+
+    device = models.ForeignKey(RecoveryCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    code_hash = models.CharField(max_length=64, unique=True)

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 
 from lakthan.checks import services as checks
 from lakthan.core import roles
-from lakthan.core.api_access import ID, require
+from lakthan.core.api_access import ID, require, require_verified_session
 from lakthan.core.models import Unit
 from lakthan.core.services import actor_name, person_of
 from lakthan.indicators import services as ind
@@ -170,16 +170,20 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(request=None, responses={200: ReportSerializer})
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None):
+        """Sign the report: a browser session verified with TOTP only, never an API token (403)."""
         report = self.get_object()
         require(request, roles.SIGN, self._unit(report))
+        require_verified_session(request, "signing a report", "การลงนามรายงาน")
         sealing.sign(report, person_of(request.user), actor=actor_name(request.user))
         return self._fresh(report)
 
     @extend_schema(request=ReopenSerializer, responses={200: ReportSerializer})
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
+        """Reopen a signed report with a reason: a TOTP-verified browser session only, never a token."""
         report = self.get_object()
         require(request, roles.SIGN, self._unit(report))
+        require_verified_session(request, "reopening a signed report", "การเปิดรายงานที่ลงนามแล้ว")
         data = ReopenSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         ind.reopen(

@@ -3,22 +3,20 @@ users, second-factor devices and API tokens, each change audited."""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.http import HttpResponseRedirect
-from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.admin import TokenAdmin
-from rest_framework.authtoken.models import TokenProxy
 
-from lakthan.core import audit
+from lakthan.core import audit, two_factor
 from lakthan.core.admin import AuditedAdmin, ReadOnlyAdmin
+from lakthan.core.models import ApiToken
 from lakthan.web.models import NotificationPreference, NotificationSent
 
 
@@ -56,6 +54,24 @@ class AuditedUserAdmin(AuditedAdmin, UserAdmin):
     """Creating a user, granting staff or superuser, groups and permissions: one entry after the
     related rows are saved, so that it shows them; a password set here: an entry of its own."""
 
+    actions = ["reset_two_factor"]
+
+    @admin.action(description=gettext_lazy("Reset two-factor sign-in (lost device)"))
+    def reset_two_factor(self, request, queryset):
+        """The authenticator and recovery codes are removed: the user enrols again at next sign-in."""
+        actor = request.user.get_username()
+        for user in queryset:
+            two_factor.reset(user, actor=actor)
+        names = ", ".join(u.get_username() for u in queryset)
+        self.message_user(
+            request,
+            _(
+                "Two-factor sign-in was reset for %(users)s; they set up a new authenticator at their next sign-in."
+            )
+            % {"users": names},
+            messages.SUCCESS,
+        )
+
     def save_model(self, request, obj, form, change):
         request._audit_before = audit.snapshot(type(obj).objects.get(pk=obj.pk)) if change else None
         admin.ModelAdmin.save_model(self, request, obj, form, change)
@@ -88,23 +104,27 @@ class AuditedStaticDeviceAdmin(AuditedAdmin, StaticDeviceAdmin):
     pass
 
 
-class AuditedTokenAdmin(AuditedAdmin, TokenAdmin):
-    """API tokens, never listed in clear."""
+@admin.register(ApiToken)
+class ApiTokenAdmin(AuditedAdmin):
+    """API tokens: who, what for, until when. Keys are never stored, so never shown; an administrator
+    may revoke a token (delete, audited) but not make one (its owner does, on their account page)."""
 
-    list_display = ("user", "created")
-    list_display_links = None  # a token's own page is titled with the token
-    search_fields = ("user__username",)
+    list_display = ("user", "name", "prefix", "scope", "created_at", "expires_at", "last_used_at")
+    list_filter = ("scope",)
+    search_fields = ("user__username", "name")
+    fields = ("user", "name", "prefix", "scope", "created_at", "expires_at", "last_used_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
 
     def has_change_permission(self, request, obj=None):
         return False
 
-    def response_add(self, request, obj, post_url_continue=None):
-        # Django's message would name the object, and a token's name is the token itself
-        self.message_user(request, _("An API token was created for %(user)s.") % {"user": obj.user})
-        return HttpResponseRedirect(reverse("admin:authtoken_tokenproxy_changelist"))
+    def _action(self, obj, verb: str) -> str:
+        return "api_token.revoke" if verb == "delete" else super()._action(obj, verb)
 
 
 _reregister(get_user_model(), AuditedUserAdmin)
 _reregister(TOTPDevice, AuditedTOTPDeviceAdmin)
 _reregister(StaticDevice, AuditedStaticDeviceAdmin)
-_reregister(TokenProxy, AuditedTokenAdmin)
