@@ -75,8 +75,8 @@ def _apply(
         len(changed),
         len(rows) - len(new) - len(changed),
     )
-    history = [EmployeeRecord(employee=e, roster_import=record, **values) for e, values in history]
-    EmployeeRecord.objects.bulk_create(history, batch_size=2000)
+    records = [EmployeeRecord(employee=e, roster_import=record, **values) for e, values in history]
+    EmployeeRecord.objects.bulk_create(records, batch_size=2000)
     record.save()
     audit.record(actor, "access.roster.import", record)
     return record
