@@ -1,6 +1,11 @@
-"""The report font: Sarabun from the `fontpkg-sarabun` wheel, else Laksaman from Debian fonts-thai-tlwg.
+"""The report font: Laksaman from Debian `fonts-tlwg-laksaman`, else Sarabun from the `fontpkg-sarabun` wheel.
 
-Both are the TH Sarabun design; the PDF embeds the file found here, the DOCX names the family.
+Thai official documents are set in TH SarabunPSK 16 pt (ระเบียบสำนักนายกรัฐมนตรีว่าด้วยงานสารบรรณ and
+the Cabinet's 2010 font resolution). TLWG's Laksaman is that design with its metrics (the same advance
+widths and vertical metrics), so a Laksaman line holds what a TH SarabunPSK line holds in Word.
+Google's Sarabun is the same design redrawn: its Thai advances are within 1 % of Laksaman's (a 16 cm
+line holds the same ~60 characters), but its x-height and line box differ, so it is only the fallback.
+The PDF embeds the file found here, the DOCX names the family and embeds it too.
 """
 
 from __future__ import annotations
@@ -11,6 +16,8 @@ from pathlib import Path
 
 TLWG_DIR = Path("/usr/share/fonts/truetype/tlwg")
 BODY_PT = 16  # the official size of government documents
+# Page margins of official correspondence (งานสารบรรณ): 3 cm left (binding), 2 cm right.
+MARGIN_CM = {"top": 2.5, "right": 2.0, "bottom": 2.0, "left": 3.0}
 
 
 class FontNotFound(RuntimeError):
@@ -57,7 +64,13 @@ def _laksaman() -> FontFamily | None:
 
 @cache
 def report_font() -> FontFamily:
-    for candidate in (_sarabun(), _laksaman()):
+    for candidate in (_laksaman(), _sarabun()):
         if candidate is not None and candidate.regular.is_file():
             return candidate
-    raise FontNotFound("no Sarabun (pip fontpkg-sarabun) nor Laksaman (apt fonts-thai-tlwg) font found")
+    raise FontNotFound("no Laksaman (apt fonts-tlwg-laksaman) nor Sarabun (pip fontpkg-sarabun) font found")
+
+
+def page_margin_css() -> str:
+    """The @page margin shorthand (top right bottom left)."""
+    m = MARGIN_CM
+    return f"{m['top']}cm {m['right']}cm {m['bottom']}cm {m['left']}cm"

@@ -32,14 +32,14 @@ from lakthan.lib.thai import digits
 from lakthan.lib.timezones import BANGKOK
 from lakthan.reports import render_html as view_text
 from lakthan.reports.context import ReportContext
-from lakthan.reports.fonts import BODY_PT, FontFamily, report_font
+from lakthan.reports.fonts import BODY_PT, MARGIN_CM, FontFamily, report_font
 from lakthan.reports.render_html import report_view
 
 RED = RGBColor(0xB9, 0x1C, 0x1C)
 GREY = RGBColor(0x44, 0x44, 0x44)
 HANG = Cm(1.2)  # hanging indent of numbered lines ("๓๕." in bold needs ~1 cm)
 BULLET_INDENT = Cm(1.8)
-TEXT_WIDTH = Cm(17)  # A4 21 cm minus 2 × 2 cm margins
+TEXT_WIDTH = Cm(21 - MARGIN_CM["left"] - MARGIN_CM["right"])  # 16 cm: A4 less the official margins
 HEAD_PT = BODY_PT - 2  # table headers, as in the HTML (0.9em)
 # Schema order of w:rPr children (CT_RPr); Word rejects a file whose children are out of order.
 _RPR_ORDER = (
@@ -80,8 +80,8 @@ def _setup(doc, font: FontFamily, ctx: ReportContext, view: dict) -> None:
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.top_margin = section.bottom_margin = Cm(2.5)
-    section.left_margin = section.right_margin = Cm(2)
+    section.top_margin, section.bottom_margin = Cm(MARGIN_CM["top"]), Cm(MARGIN_CM["bottom"])
+    section.left_margin, section.right_margin = Cm(MARGIN_CM["left"]), Cm(MARGIN_CM["right"])
     section.header_distance = section.footer_distance = Cm(1.2)
 
     defaults = doc.styles.element.find(qn("w:docDefaults"))
@@ -403,7 +403,7 @@ def _scoring_table(doc, v: dict) -> None:
 
 
 def _calc_table(doc, v: dict) -> None:
-    widths = [Cm(5.4), Cm(2.4), Cm(3.1), Cm(2.8), Cm(3.3)]
+    widths = [Cm(5.0), Cm(2.2), Cm(2.9), Cm(2.7), Cm(3.2)]  # 16 cm
     table = _grid(doc, 2, widths)
     head, body = table.rows
     for cell, text in zip(head.cells, view_text.CALC_HEAD, strict=True):

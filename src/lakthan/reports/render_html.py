@@ -15,7 +15,7 @@ from django.utils.safestring import mark_safe
 from lakthan.lib.thai import digits, format_date, format_datetime, format_number, to_decimal
 from lakthan.lib.timezones import BANGKOK
 from lakthan.reports.context import ReportContext
-from lakthan.reports.fonts import BODY_PT, report_font
+from lakthan.reports.fonts import BODY_PT, page_margin_css, report_font
 
 TITLE = "รายงานผลการปฏิบัติราชการตามคำรับรองการปฏิบัติราชการ"
 SUBTITLE = "(รายตัวชี้วัด)"
@@ -146,6 +146,7 @@ def render_html(ctx: ReportContext) -> str:
             **view,
             "font_family": font.family,
             "body_pt": BODY_PT,
+            "page_margin": page_margin_css(),
             "counter_style": "thai" if ctx.thai_digits else "decimal",
             "css_generated": css_string(view["generated"]),
             "css_draft": css_string(DRAFT),
