@@ -3,13 +3,19 @@ breaks a reader accepts, the draft mark, page numbers — in PDF, DOCX and HTML.
 
 from __future__ import annotations
 
+import io
 import re
+import statistics
 import subprocess
+import zipfile
 
 import pytest
 from fontTools.ttLib import TTFont
 
+from lakthan.reports import keep_whole
 from lakthan.reports.fonts import BODY_PT, MARGIN_CM, report_font
+from lakthan.reports.render_docx import render_docx
+from lakthan.reports.render_html import render_html
 from lakthan.reports.render_pdf import render_pdf, render_pdf_from_html
 
 
@@ -31,15 +37,44 @@ def draft_pdf(make_ctx) -> bytes:
 # --- fonts and page -----------------------------------------------------------------------------
 
 
-def test_the_report_font_has_th_sarabunpsk_metrics():
+def test_the_report_font_is_laksaman_at_th_sarabunpsk_scale():
     font = report_font()
     assert font.family == "Laksaman", "Debian fonts-tlwg-laksaman is the report font"
-    ttf = TTFont(str(font.regular))
-    hmtx, cmap = ttf["hmtx"], ttf.getBestCmap()
-    # TH SarabunPSK's advance widths (units per em 1000) of a few letters, as Word measures them.
-    assert ttf["head"].unitsPerEm == 1000
-    assert {c: hmtx[cmap[ord(c)]][0] for c in "กนาเ"} == {"ก": 580, "น": 631, "า": 475, "เ": 305}
-    assert BODY_PT == 16
+    # TLWG made Laksaman from TH Sarabun New "scaled up by 150.42 %": 16 official pt draw at 10.64 pt.
+    assert font.pt(BODY_PT) == pytest.approx(10.64, abs=0.01)
+    assert font.line_height == pytest.approx(1.957, abs=0.001)  # Word's single spacing for it
+
+
+def _line_lengths(pdf: bytes) -> list[int]:
+    lines = [line for line in pdf_text(pdf).splitlines() if line.strip()]
+    return [len(line) for line in lines[:-1]]  # the last line of a paragraph is short
+
+
+def test_a_16_cm_line_holds_what_th_sarabunpsk_16_pt_holds(make_ctx):
+    ctx = make_ctx()
+    text = " ".join([e for c in ctx.criteria for e in c.explanation] + ctx.actions_taken)
+    family = report_font().family
+
+    def page(size: str) -> bytes:
+        return render_pdf_from_html(
+            f'<html lang="th"><body style="margin: 0; width: 16cm; font-family: {family}; font-size: {size}">'
+            f"<p>{text}</p></body></html>"
+        )
+
+    official = statistics.mean(_line_lengths(page(f"{report_font().pt(BODY_PT)}pt")))
+    unscaled = statistics.mean(_line_lengths(page(f"{BODY_PT}pt")))
+    # Measured: ~92 characters at TH SarabunPSK's 16 pt (LibreOffice, the DOCX: ~92), ~60 drawn at 16 pt.
+    assert 85 <= official <= 100, official
+    assert official / unscaled == pytest.approx(1.5042, rel=0.06)
+
+
+def test_report_html_sets_the_official_size_and_margins(make_ctx):
+    page = render_html(make_ctx())
+    font = report_font()
+    assert f"font-size: {font.pt(BODY_PT)}pt" in page and f"line-height: {font.line_height}" in page
+    assert "margin: 2.5cm 2.0cm 2.0cm 3.0cm" in page
+    families = re.findall(r"font-family: ([^;]+);", page)
+    assert families and not any("SarabunPSK" in f for f in families)  # it would draw 1.5 × too small
 
 
 def test_pdf_pages_have_the_official_margins(draft_pdf):
@@ -76,3 +111,71 @@ def test_pdf_text_layer_round_trips_thai_with_marks(weight):
         f"<p>{words}</p></body></html>"
     )
     assert pdf_text(pdf).strip() == words
+
+
+# --- line breaks --------------------------------------------------------------------------------
+
+PHRASES = {
+    "date": "๑ ก.ค. ๒๕๕๖",
+    "date and time": "๒๐ ก.ย. ๒๕๕๖ ๑๐:๓๐ น.",
+    "rank and name": "พ.ต.ท.หญิง สมศรี  ใจดี",
+    "unit name": "สำนักงานตรวจคนเข้าเมือง",
+    "abbreviated unit": "บก.สส.สตม.",
+    "document number": "ที่ ๐๐๒๙.๙๓/๑๔๖๑",
+    "telephone": "๐ ๒๒๘๗ ๓๑๐๑-๑๐ ต่อ ๒๒๔๒",
+    "host name": "intranet.immigration.go.th",
+}
+FILLER = "มีการติดตั้งระบบบันทึกและติดตามการใช้งานระบบสารสนเทศของส่วนราชการ"
+NAMES = ("สำนักงานตรวจคนเข้าเมือง",)
+
+
+@pytest.mark.parametrize("kind", PHRASES)
+def test_each_kind_of_phrase_is_found_whole(kind):
+    phrase = PHRASES[kind]
+    text = f"{FILLER} {phrase} {FILLER}"
+    assert [text[s:e] for s, e in keep_whole.spans(text, NAMES)] == [phrase]
+
+
+def test_plain_prose_has_no_phrase_to_keep():
+    assert keep_whole.spans(FILLER * 3, NAMES) == []
+
+
+def test_docx_text_joins_a_phrase_and_reads_back_as_written():
+    text = keep_whole.docx_text(f"ลง {PHRASES['date']} ของ{PHRASES['unit name']}", NAMES)
+    assert "๑\u00a0ก.ค.\u00a0๒๕๕๖" in text and "สำนักงาน\u2060ตรวจ" in text
+    assert keep_whole.plain(text) == f"ลง {PHRASES['date']} ของ{PHRASES['unit name']}"
+
+
+def test_html_wraps_phrases_in_nowrap_spans_and_escapes():
+    html = keep_whole.html_text(f"<b> {PHRASES['document number']}", NAMES)
+    assert html == f'&lt;b&gt; <span class="nw">{PHRASES["document number"]}</span>'
+
+
+def test_pdf_never_breaks_a_phrase_across_lines():
+    # Narrow columns at every offset: without the rule each phrase is cut somewhere.
+    family = report_font().family
+    body = " ".join(f"{FILLER[:k]} {p}" for k in range(0, 40, 7) for p in PHRASES.values())
+    page = keep_whole.html_page(
+        f'<html lang="th"><head><style>.nw {{ white-space: nowrap }}</style></head>'
+        f'<body style="font-family: {family}; font-size: 14pt; width: 6cm"><p>{body}</p></body></html>',
+        NAMES,
+    )
+    lines = pdf_text(render_pdf_from_html(page)).splitlines()
+    for phrase in PHRASES.values():
+        whole = sum(flat(phrase) in flat(line) for line in lines)
+        assert whole == len(range(0, 40, 7)), (phrase, whole)
+    plain_lines = pdf_text(render_pdf_from_html(page.replace("nowrap", "normal"))).splitlines()
+    assert sum(flat(PHRASES["unit name"]) in flat(line) for line in plain_lines) < len(range(0, 40, 7))
+
+
+def test_report_keeps_its_phrases_whole_in_every_format(make_ctx, draft_pdf):
+    ctx = make_ctx()
+    html = render_html(ctx)
+    for phrase in ("พ.ต.ท.หญิง สมศรี  ใจดี", "สำนักงานตรวจคนเข้าเมือง", "ที่ ๐๐๒๙.๙๓/๑๔๖๑", "๑๑ ม.ค. ๒๕๕๓"):
+        assert f'<span class="nw">{phrase}</span>' in html, phrase
+    assert "<title>" in html and '<span class="nw">' not in html.split("<body>")[0]
+    document = render_docx(ctx)
+    body = zipfile.ZipFile(io.BytesIO(document)).read("word/document.xml").decode()
+    assert "๑๑\u00a0ม.ค.\u00a0๒๕๕๓" in body and "สำนักงาน\u2060ตรวจ\u2060คนเข้าเมือง" in body
+    text = pdf_text(draft_pdf)
+    assert "สำนักงานตรวจคนเข้าเมือง" in text and "(รายตัวชี้วัด)" in text

@@ -123,7 +123,7 @@ def official_font_bytes(path: Path, style: str, family: str = OFFICIAL_FAMILY) -
 
     from fontTools.ttLib import TTFont
 
-    ttf = TTFont(str(path))
+    ttf = TTFont(str(path), recalcTimestamp=False)  # the same bytes each time: a signed DOCX re-renders
     ttf["head"].unitsPerEm = round(ttf["head"].unitsPerEm / TH_SARABUN_SCALE)
     origin = ttf["name"].getDebugName(4) or path.stem
     if family == THAI_DIGITS_FAMILY:

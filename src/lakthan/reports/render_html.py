@@ -16,6 +16,7 @@ from lakthan.lib.thai import digits, format_date, format_datetime, format_number
 from lakthan.lib.timezones import BANGKOK
 from lakthan.reports import keep_whole
 from lakthan.reports.context import ReportContext
+from lakthan.reports.draft_mark import watermark_svg
 from lakthan.reports.fonts import BODY_PT, page_margin_css, report_font
 
 TITLE = "รายงานผลการปฏิบัติราชการตามคำรับรองการปฏิบัติราชการ"
@@ -174,6 +175,7 @@ def render_html(ctx: ReportContext) -> str:
             "scoring_head": SCORING_HEAD,
             "calc_head": CALC_HEAD,
             "draft": DRAFT,
+            "watermark_svg": mark_safe(watermark_svg(DRAFT, font.bold)),
         },
     )
     return keep_whole.html_page(page, proper_names(ctx))
