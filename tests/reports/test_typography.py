@@ -10,7 +10,6 @@ import subprocess
 import zipfile
 
 import pytest
-from fontTools.ttLib import TTFont
 
 from lakthan.reports import keep_whole
 from lakthan.reports.fonts import BODY_PT, MARGIN_CM, report_font
