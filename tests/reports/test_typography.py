@@ -3,8 +3,10 @@ breaks a reader accepts, the draft mark, page numbers — in PDF, DOCX and HTML.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
+import shutil
 import statistics
 import subprocess
 import zipfile
@@ -12,9 +14,10 @@ import zipfile
 import pytest
 
 from lakthan.reports import keep_whole
-from lakthan.reports.fonts import BODY_PT, MARGIN_CM, report_font
+from lakthan.reports.fonts import BODY_PT, MARGIN_CM, THAI_DIGITS_FAMILY, official_font_bytes, report_font
 from lakthan.reports.render_docx import render_docx
 from lakthan.reports.render_html import render_html
+from lakthan.reports.render_pack_index import render_pack_index
 from lakthan.reports.render_pdf import render_pdf, render_pdf_from_html
 
 
@@ -178,3 +181,132 @@ def test_report_keeps_its_phrases_whole_in_every_format(make_ctx, draft_pdf):
     assert "๑๑\u00a0ม.ค.\u00a0๒๕๕๓" in body and "สำนักงาน\u2060ตรวจ\u2060คนเข้าเมือง" in body
     text = pdf_text(draft_pdf)
     assert "สำนักงานตรวจคนเข้าเมือง" in text and "(รายตัวชี้วัด)" in text
+
+
+# --- draft mark and page numbers ----------------------------------------------------------------
+
+
+def _pages(pdf: bytes) -> int:
+    info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    return int(info.split("Pages:")[1].split()[0])
+
+
+def _page_texts(pdf: bytes) -> list[str]:
+    return [pdf_text(pdf, "-f", str(n), "-l", str(n)) for n in range(1, _pages(pdf) + 1)]
+
+
+def test_pdf_draft_mark_is_the_banner_and_the_page_mark_not_the_watermarks_letters(draft_pdf, make_ctx):
+    pages = _page_texts(draft_pdf)
+    assert "ฉบับร่าง — ยังไม่ได้ลงนามรับรอง" in pages[0]  # the banner, as in the DOCX
+    # each page: its top-right mark; page 1 also the banner; the diagonal watermark adds nothing
+    assert [p.count("ฉบับร่าง") for p in pages] == [2] + [1] * (len(pages) - 1)
+    html = render_html(make_ctx())
+    assert '<div class="watermark" aria-hidden="true"><svg' in html
+    watermark = html.split('<div class="watermark"')[1].split("</div>")[0]
+    assert "ฉบับร่าง" not in watermark and "<path" in watermark
+    assert 'class="watermark"' not in render_html(make_ctx(signed=True))
+
+
+def test_docx_draft_mark_matches_the_pdf(make_ctx):
+    package = zipfile.ZipFile(io.BytesIO(render_docx(make_ctx())))
+    header = package.read("word/header1.xml").decode()
+    body = keep_whole.plain(package.read("word/document.xml").decode())
+    assert ">ฉบับร่าง</w:t>" in header and "PowerPlusWaterMarkObject" in header  # page mark, watermark
+    assert "ฉบับร่าง — ยังไม่ได้ลงนามรับรอง" in body  # the banner
+
+
+@pytest.mark.parametrize("thai", [True, False])
+def test_docx_page_numbers_have_the_total_in_the_reports_digits(make_ctx, thai):
+    package = zipfile.ZipFile(io.BytesIO(render_docx(make_ctx(thai_digits=thai))))
+    footer = package.read("word/footer1.xml").decode()
+    assert re.search(r"หน้า </w:t>.*PAGE.*/</w:t>.*NUMPAGES", footer, re.S)
+    assert ("Lakthan Thai Digits" in footer) is thai
+    assert ("Lakthan Thai Digits" in package.read("word/fontTable.xml").decode()) is thai
+
+
+def test_the_page_number_font_draws_arabic_digits_as_thai():
+    font = report_font()
+    from fontTools.ttLib import TTFont as Font
+
+    digits = Font(io.BytesIO(official_font_bytes(font.regular, "Regular", THAI_DIGITS_FAMILY)))
+    official = Font(io.BytesIO(official_font_bytes(font.regular, "Regular")))
+    cmap = digits.getBestCmap()
+    assert [cmap[0x30 + d] for d in range(10)] == [cmap[0x0E50 + d] for d in range(10)]
+    assert official.getBestCmap()[0x31] != official.getBestCmap()[0x0E51]
+    assert official["head"].unitsPerEm == 1504 and official["name"].getDebugName(1) == "TH SarabunPSK"
+
+
+@pytest.fixture(scope="module")
+def docx_as_pdf(make_ctx, tmp_path_factory) -> bytes:
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    out = tmp_path_factory.mktemp("docx")
+    (out / "report.docx").write_bytes(render_docx(make_ctx()))
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={(out / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+        ]
+        + ["--outdir", str(out), str(out / "report.docx")],
+        capture_output=True,
+        timeout=240,
+        check=True,
+    )
+    return (out / "report.pdf").read_bytes()
+
+
+def test_docx_in_libreoffice_draws_the_official_metrics_and_marks(docx_as_pdf):
+    fonts = subprocess.run(
+        ["pdffonts", "-"], input=docx_as_pdf, capture_output=True, check=True
+    ).stdout.decode()
+    assert "THSarabunPSK-Regular" in fonts and "LakthanThaiDigits" in fonts, fonts
+    pages = _page_texts(docx_as_pdf)
+    # the footer's page numbers: fields, drawn with Thai digit shapes (the text layer keeps 1/4)
+    assert all(f"หน้า {n}/{len(pages)}" in page for n, page in enumerate(pages, 1))
+    assert [p.count("ฉบับร่าง") for p in pages] == [2] + [1] * (len(pages) - 1)  # watermark: no text
+    lengths = [n for n in _line_lengths(docx_as_pdf) if n > 60]
+    assert statistics.median(lengths) >= 75  # indents and cells narrow some; Laksaman at 16 pt: <= 60
+    for phrase in ("สำนักงานตรวจคนเข้าเมือง", "พ.ต.ท.หญิง สมศรี  ใจดี"):
+        assert any(flat(phrase) in flat(line) for line in pages[0].replace("\u2060", "").splitlines()), phrase
+
+
+# --- the pack's index ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def pack_ctx(make_ctx):
+    ctx = make_ctx()
+    evidence = [
+        dataclasses.replace(
+            e, sha256=f"{e.number:02d}" * 32, filename=f"evidence/{e.number:02d}-{e.title[:40]}.pdf"
+        )
+        for e in ctx.evidence
+    ]
+    return dataclasses.replace(ctx, evidence=evidence)
+
+
+def test_pack_index_is_set_like_the_report(pack_ctx):
+    page = render_pack_index(pack_ctx)
+    font = report_font()
+    assert f'font-family: "{font.family}"' in page and f"font-size: {font.pt(BODY_PT)}pt" in page
+    visible = re.sub(r"<[^>]+>", "", re.sub(r"<(style|title|a)\b.*?</\1>", "", page, flags=re.S))
+    visible = re.sub(r"SHA-256[0-9a-f ]*|\S+\.(zip|pem|ed25519|json)|SHA256SUMS|Ed25519", "", visible)
+    assert not re.search(r"[0-9]", visible), re.findall(r".{0,15}[0-9].{0,15}", visible)[:3]
+    assert "counter(page, thai)" in page
+    # the weight and scores as the report writes them (๓, not 3.00)
+    assert "น้ำหนัก (ร้อยละ) ๓ ค่าคะแนนถ่วงน้ำหนัก ๐.๑๕" in re.sub(r"</?span[^>]*>", "", page)
+    for ref in pack_ctx.evidence:
+        assert f'href="{ref.filename}"' in page
+    assert "word-break: break-all" not in page  # file names break at / - _ and between words
+
+
+def test_pack_index_pdf_has_no_blank_last_page(pack_ctx):
+    pdf = render_pdf_from_html(render_pack_index(pack_ctx))
+    pages = _page_texts(pdf)
+    last_ref = pack_ctx.evidence[-1]
+    assert flat(keep_whole.plain(last_ref.title))[:20] in flat(pages[-1])
+    assert all(len(flat(p)) > 200 for p in pages)
+    assert "หน้า ๑/" in pages[0]
