@@ -196,8 +196,26 @@ def _header(section, ctx: ReportContext, family: str) -> None:
     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     if ctx.signed:
         return
-    _run(paragraph, view_text.DRAFT, bold=True, size=12, color=RED)
+    _run(paragraph, view_text.DRAFT, bold=True, size=BODY_PT, color=RED)  # as the PDF's page mark
     paragraph._p.append(parse_xml(_WATERMARK % {"ns": _NS, "family": family, "text": view_text.DRAFT}))
+
+
+def _draft_banner(paragraph) -> None:
+    """The banner boxed in red, as the HTML and PDF draw it."""
+    borders = OxmlElement("w:pBdr")
+    for side in ("top", "left", "bottom", "right"):
+        borders.append(
+            OxmlElement(
+                f"w:{side}",
+                {qn("w:val"): "single", qn("w:sz"): "12", qn("w:space"): "1", qn("w:color"): "B91C1C"},
+            )
+        )
+    ppr = paragraph._p.get_or_add_pPr()
+    # CT_PPr order: pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers pBdr …
+    successor = next(
+        (c for c in ppr if c.tag in {qn(f"w:{t}") for t in ("shd", "tabs", "spacing", "ind", "jc")}), None
+    )
+    ppr.append(borders) if successor is None else successor.addprevious(borders)
 
 
 def _field(paragraph, instruction: str, placeholder: str, *, font: str | None = None) -> None:
@@ -288,13 +306,15 @@ def _body(doc, v: dict) -> None:
     _para(doc, f"({v['period']})", align=WD_ALIGN_PARAGRAPH.CENTER)
     _para(doc, " ".join(x for x in (v["agency"], v["unit"]) if x), align=WD_ALIGN_PARAGRAPH.CENTER)
     if not v["signed"]:
-        _para(
-            doc,
-            f"{view_text.DRAFT} — ยังไม่ได้ลงนามรับรอง",
-            bold=True,
-            align=WD_ALIGN_PARAGRAPH.CENTER,
-            color=RED,
-            before=4,
+        _draft_banner(
+            _para(
+                doc,
+                f"{view_text.DRAFT} — ยังไม่ได้ลงนามรับรอง",
+                bold=True,
+                align=WD_ALIGN_PARAGRAPH.CENTER,
+                color=RED,
+                before=4,
+            )
         )
 
     indicator = v["indicator"] + (f"\n(ตัวชี้วัดที่ {v['parent_indicator']})" if v["parent_indicator"] else "")

@@ -40,6 +40,7 @@ td.n { text-align: center; white-space: nowrap; }
 .cmd { font-family: "TlwgMono", "DejaVu Sans Mono", monospace; font-size: 0.9em; }
 .draft { color: #b91c1c; font-weight: bold; text-align: center; border: 2px solid #b91c1c; padding: 0.1em; }
 a { color: inherit; }
+@media screen { html { font-size: 12pt; } body { padding: 1em; } }
 """
 
 
