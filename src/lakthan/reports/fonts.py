@@ -103,6 +103,14 @@ def report_font() -> FontFamily:
     raise FontNotFound("no Laksaman (apt fonts-tlwg-laksaman) nor Sarabun (pip fontpkg-sarabun) font found")
 
 
+@cache
+def pdf_families() -> tuple[FontFamily, ...]:
+    """Every family render_pdf_from_html provides by name: the report font first, then Sarabun (other
+    pages, e.g. the backup compliance report, ask for it by name)."""
+    found = [report_font(), *(f for f in (_laksaman(), _sarabun()) if f is not None)]
+    return tuple(dict.fromkeys(found))
+
+
 def page_margin_css() -> str:
     """The @page margin shorthand (top right bottom left)."""
     m = MARGIN_CM
