@@ -22,7 +22,6 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import cache, partial
 from pathlib import Path
 
@@ -40,17 +39,17 @@ _REFERENCE = re.compile(rb"(\d+) 0 R")
 
 def fix_text_layer(pdf: pydyf.PDF, font_files: list[Path]) -> None:
     """Repair the text layer of WeasyPrint's `pdf` in place; `font_files` are the fonts it embedded."""
-    texts_by_name: dict[bytes, dict[int, set[str]]] = {}
+    kinds_by_name: dict[bytes, dict[int, str]] = {}
     names = _font_resource_names(pdf)
     for number, font in _embedded_type0_fonts(pdf):
         texts = _glyph_texts(_font_program(pdf, font), tuple(font_files))
         cmap = _deref(pdf, font["ToUnicode"])
         cmap.stream = [_BFCHAR.sub(partial(_remap, texts=texts), line) for line in cmap.stream]
         if number in names:
-            texts_by_name[names[number]] = texts
+            kinds_by_name[names[number]] = _glyph_kinds(texts)
     for obj in pdf.objects:
         if isinstance(obj, pydyf.Stream) and any(_is_text_show(op) for op in obj.stream):
-            obj.stream = _with_actual_text(obj.stream, texts_by_name)
+            obj.stream = _with_actual_text(obj.stream, kinds_by_name)
 
 
 # --- fonts --------------------------------------------------------------------------------------
@@ -136,11 +135,10 @@ def _is_text_show(op) -> bool:
     return isinstance(op, bytes) and op.endswith(b"] TJ")
 
 
-@dataclass(frozen=True)
-class _Glyph:
-    op: int  # index of its TJ operation in the stream
-    token: int  # index of its token in that operation (one token per glyph)
-    texts: frozenset[str]
+# A glyph as the span finder sees it: (op index, glyph index in that op, its marks / AA / None).
+_Glyph = tuple[int, int, str | None]
+_AA = "AA"  # the kind of a SARA AA glyph
+_HEX = re.compile(rb"<([0-9a-f]+)>")
 
 
 def _tj_tokens(op: bytes) -> list[bytes]:
@@ -154,36 +152,40 @@ def _tj_tokens(op: bytes) -> list[bytes]:
     return tokens
 
 
-def _with_actual_text(ops: list, texts_by_name: dict[bytes, dict[int, set[str]]]) -> list:
+def _glyph_kinds(texts: dict[int, set[str]]) -> dict[int, str]:
+    """glyph id → the combining marks it draws (a tone, a vowel above or below, NIKHAHIT + tone), or
+    _AA for SARA AA; glyphs of neither kind are left out."""
+    kinds = {}
+    for glyph, own in texts.items():
+        mark = next((t for t in sorted(own) if t and all(unicodedata.category(c) == "Mn" for c in t)), None)
+        if mark is not None:
+            kinds[glyph] = mark
+        elif SARA_AA in own:
+            kinds[glyph] = _AA
+    return kinds
+
+
+def _with_actual_text(ops: list, kinds_by_name: dict[bytes, dict[int, str]]) -> list:
     """`ops` with each misread run of glyphs wrapped in /Span <</ActualText (…)>> BDC … EMC."""
-    tokens: dict[int, list[bytes]] = {}
     glyphs: list[_Glyph] = []
-    texts: dict[int, set[str]] = {}
+    kinds: dict[int, str] = {}
     spans: list[tuple[_Glyph, _Glyph, str]] = []
     for i, op in enumerate(ops):
         if not isinstance(op, bytes):
             continue
         if op.endswith(b" Tf"):
-            texts = texts_by_name.get(op.split()[0], {})
+            kinds = kinds_by_name.get(op.split()[0], {})
         elif op in (b"BT", b"ET"):  # a marked-content span may not cross a text object's ends
             spans.extend(_misread_spans(glyphs))
             glyphs = []
-        elif _is_text_show(op):
-            tokens[i] = _tj_tokens(op)
-            glyphs.extend(
-                _Glyph(i, j, frozenset(texts.get(int(t[1:-1], 16), ())))
-                for j, t in enumerate(tokens[i])
-                if len(t) == 6 and t.startswith(b"<")
-            )
+        elif _is_text_show(op) and kinds:
+            n = 0
+            for match in _HEX.finditer(op):
+                for k in range(0, len(match[1]), 4):
+                    glyphs.append((i, n, kinds.get(int(match[1][k : k + 4], 16))))
+                    n += 1
     spans.extend(_misread_spans(glyphs))
-    return _rewrite(ops, tokens, spans) if spans else ops
-
-
-def _mark(glyph: _Glyph) -> str | None:
-    """The combining marks a glyph draws (a tone, a vowel above or below, NIKHAHIT + tone), else None."""
-    return next(
-        (t for t in sorted(glyph.texts) if t and all(unicodedata.category(c) == "Mn" for c in t)), None
-    )
+    return _rewrite(ops, spans) if spans else ops
 
 
 def _misread_spans(glyphs: list[_Glyph]) -> list[tuple[_Glyph, _Glyph, str]]:
@@ -193,14 +195,14 @@ def _misread_spans(glyphs: list[_Glyph]) -> list[tuple[_Glyph, _Glyph, str]]:
     spans, i = [], 0
     while i < len(glyphs):
         marks, end = "", i
-        while end < len(glyphs) and (mark := _mark(glyphs[end])) is not None:
+        while end < len(glyphs) and (mark := glyphs[end][2]) not in (None, _AA):
             marks += mark
             end += 1
         if not marks:
             i += 1
             continue
         drawn = marks
-        if NIKHAHIT in marks and end < len(glyphs) and SARA_AA in glyphs[end].texts:
+        if NIKHAHIT in marks and end < len(glyphs) and glyphs[end][2] == _AA:
             drawn, end = marks + SARA_AA, end + 1
             written = unicodedata.normalize("NFD", marks.replace(NIKHAHIT, "")) + SARA_AM
         else:
@@ -211,9 +213,9 @@ def _misread_spans(glyphs: list[_Glyph]) -> list[tuple[_Glyph, _Glyph, str]]:
     return spans
 
 
-def _rewrite(ops: list, tokens: dict[int, list[bytes]], spans) -> list:
-    starts = {(first.op, first.token): text for first, _, text in spans}
-    ends = {(last.op, last.token) for _, last, _ in spans}
+def _rewrite(ops: list, spans) -> list:
+    starts = {first[:2]: text for first, _, text in spans}
+    ends = {last[:2] for _, last, _ in spans}
     touched = {op for op, _ in starts} | {op for op, _ in ends}
     out: list = []
     for i, op in enumerate(ops):
@@ -221,13 +223,16 @@ def _rewrite(ops: list, tokens: dict[int, list[bytes]], spans) -> list:
             out.append(op)
             continue
         piece: list[bytes] = []
-        for j, token in enumerate(tokens[i]):
-            if (i, j) in starts:
+        n = -1  # glyph index of the current token
+        for token in _tj_tokens(op):
+            glyph = len(token) == 6 and token.startswith(b"<")
+            n += glyph
+            if glyph and (i, n) in starts:
                 _flush(piece, out)
-                actual = ("\ufeff" + starts[i, j]).encode("utf-16-be").hex().encode()
+                actual = ("\ufeff" + starts[i, n]).encode("utf-16-be").hex().encode()
                 out.append(b"/Span <</ActualText <%s>>> BDC" % actual)
             piece.append(token)
-            if (i, j) in ends:
+            if glyph and (i, n) in ends:
                 _flush(piece, out)
                 out.append(b"EMC")
         _flush(piece, out)
