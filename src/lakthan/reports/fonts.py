@@ -92,7 +92,10 @@ def _sarabun() -> FontFamily | None:
 def _laksaman() -> FontFamily | None:
     names = ("Laksaman.ttf", "Laksaman-Bold.ttf", "Laksaman-Italic.ttf", "Laksaman-BoldItalic.ttf")
     paths = [TLWG_DIR / n for n in names]
-    return FontFamily("Laksaman", *paths, TH_SARABUN_SCALE) if all(p.is_file() for p in paths) else None
+    if not all(p.is_file() for p in paths):
+        return None
+    regular, bold, italic, bold_italic = paths
+    return FontFamily("Laksaman", regular, bold, italic, bold_italic, TH_SARABUN_SCALE)
 
 
 @cache

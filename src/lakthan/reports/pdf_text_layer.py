@@ -195,7 +195,7 @@ def _misread_spans(glyphs: list[_Glyph]) -> list[tuple[_Glyph, _Glyph, str]]:
     spans, i = [], 0
     while i < len(glyphs):
         marks, end = "", i
-        while end < len(glyphs) and (mark := glyphs[end][2]) not in (None, _AA):
+        while end < len(glyphs) and (mark := glyphs[end][2]) is not None and mark != _AA:
             marks += mark
             end += 1
         if not marks:
