@@ -1,9 +1,9 @@
 """The report as an editable DOCX (python-docx), the same view and order as the HTML/PDF.
 
 Thai is a complex script for Word: it takes the w:cs font, w:szCs size, w:bCs bold and the
-w:lang w:bidi language, not the ascii ones, so every run property is set for both. The report font
-is embedded in the file (Word and LibreOffice both honour embedded TrueType fonts) because the
-Sarabun of Google Fonts is not on agencies' PCs.
+w:lang w:bidi language, not the ascii ones, so every run property is set for both. Runs name TH
+SarabunPSK at its official sizes, and the file embeds the report font rescaled and named so
+(fonts.official_font_bytes): Word and LibreOffice draw it where TH SarabunPSK is not installed.
 
 The same context gives the same bytes: the document's dates (core properties and every zip entry's
 time) are the context's generated_at — for a signed report, the signature's time — and the fonts'
@@ -30,27 +30,32 @@ from lxml import etree
 
 from lakthan.lib.thai import digits
 from lakthan.lib.timezones import BANGKOK
+from lakthan.reports import keep_whole
 from lakthan.reports import render_html as view_text
 from lakthan.reports.context import ReportContext
-from lakthan.reports.fonts import BODY_PT, FontFamily, report_font
-from lakthan.reports.render_html import report_view
+from lakthan.reports.fonts import (
+    BODY_PT,
+    MARGIN_CM,
+    OFFICIAL_FAMILY,
+    THAI_DIGITS_FAMILY,
+    FontFamily,
+    official_font_bytes,
+    report_font,
+)
+from lakthan.reports.render_html import proper_names, report_view
 
 RED = RGBColor(0xB9, 0x1C, 0x1C)
 GREY = RGBColor(0x44, 0x44, 0x44)
 HANG = Cm(1.2)  # hanging indent of numbered lines ("๓๕." in bold needs ~1 cm)
 BULLET_INDENT = Cm(1.8)
-TEXT_WIDTH = Cm(17)  # A4 21 cm minus 2 × 2 cm margins
+TEXT_WIDTH = Cm(21 - MARGIN_CM["left"] - MARGIN_CM["right"])  # 16 cm: A4 less the official margins
+FOOTER_PT = view_text.FOOTER_PT
 HEAD_PT = BODY_PT - 2  # table headers, as in the HTML (0.9em)
 # Schema order of w:rPr children (CT_RPr); Word rejects a file whose children are out of order.
 _RPR_ORDER = (
     "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint "
     "noProof snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u "
     "effect bdr shd fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath"
-).split()
-_SECTPR_ORDER = (
-    "headerReference footerReference footnotePr endnotePr type pgSz pgMar paperSrc pgBorders "
-    "lnNumType pgNumType cols formProt vAlign noEndnote titlePg textDirection bidi rtlGutter "
-    "docGrid printerSettings sectPrChange"
 ).split()
 _SETTINGS_ORDER = (
     "writeProtection view zoom removePersonalInformation removeDateAndTime "
@@ -63,14 +68,25 @@ def render_docx(ctx: ReportContext) -> bytes:
     if ctx.generated_at is None:
         ctx = dataclasses.replace(ctx, generated_at=datetime.now(UTC))
     assert ctx.generated_at is not None
-    view = report_view(ctx)
+    view = _keep_whole(report_view(ctx), proper_names(ctx))
     font = report_font()
     doc = Document()
     _setup(doc, font, ctx, view)
     _body(doc, view)
     out = io.BytesIO()
     doc.save(out)
-    return _embed_fonts(out.getvalue(), font, ctx.generated_at)
+    return _embed_fonts(out.getvalue(), font, ctx.generated_at, ctx.thai_digits)
+
+
+def _keep_whole(value, names: tuple[str, ...]):
+    """The view with no-break spaces and word joiners in the phrases a line must not break."""
+    if isinstance(value, str):
+        return keep_whole.docx_text(value, names)
+    if isinstance(value, dict):
+        return {k: v if k == "created" else _keep_whole(v, names) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_keep_whole(v, names) for v in value)
+    return value
 
 
 # --- document set-up ---------------------------------------------------------------------------
@@ -80,21 +96,21 @@ def _setup(doc, font: FontFamily, ctx: ReportContext, view: dict) -> None:
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.top_margin = section.bottom_margin = Cm(2.5)
-    section.left_margin = section.right_margin = Cm(2)
+    section.top_margin, section.bottom_margin = Cm(MARGIN_CM["top"]), Cm(MARGIN_CM["bottom"])
+    section.left_margin, section.right_margin = Cm(MARGIN_CM["left"]), Cm(MARGIN_CM["right"])
     section.header_distance = section.footer_distance = Cm(1.2)
 
     defaults = doc.styles.element.find(qn("w:docDefaults"))
     rpr_default = defaults.find(qn("w:rPrDefault")) if defaults is not None else None
     if rpr_default is not None and rpr_default.find(qn("w:rPr")) is not None:
-        _thai_rpr(rpr_default.find(qn("w:rPr")), font.family, BODY_PT)
+        _thai_rpr(rpr_default.find(qn("w:rPr")), OFFICIAL_FAMILY, BODY_PT)
     normal = doc.styles["Normal"]
-    _thai_rpr(normal.element.get_or_add_rPr(), font.family, BODY_PT)
+    _thai_rpr(normal.element.get_or_add_rPr(), OFFICIAL_FAMILY, BODY_PT)
     normal.paragraph_format.space_after = Pt(0)
     normal.paragraph_format.space_before = Pt(0)
     normal.paragraph_format.line_spacing = 1.0
-    for name, size in (("Header", BODY_PT), ("Footer", 11)):
-        _thai_rpr(doc.styles[name].element.get_or_add_rPr(), font.family, size)
+    for name, size in (("Header", BODY_PT), ("Footer", FOOTER_PT)):
+        _thai_rpr(doc.styles[name].element.get_or_add_rPr(), OFFICIAL_FAMILY, size)
     doc.styles["Footer"].font.color.rgb = GREY
     doc.styles["Footer"].paragraph_format.tab_stops.clear_all()  # the template's centre stop
 
@@ -109,7 +125,7 @@ def _setup(doc, font: FontFamily, ctx: ReportContext, view: dict) -> None:
     props.created = props.modified = props.last_printed = stamp
     props.revision = 1
 
-    _header(section, ctx, font.family)
+    _header(section, ctx, OFFICIAL_FAMILY)
     _footer(section, view["generated"], ctx.thai_digits)
     # Tells Word the file carries its fonts (added to the package by _embed_fonts).
     _insert_ordered(doc.settings.element, OxmlElement("w:embedTrueTypeFonts"), _SETTINGS_ORDER)
@@ -180,41 +196,61 @@ def _header(section, ctx: ReportContext, family: str) -> None:
     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     if ctx.signed:
         return
-    _run(paragraph, view_text.DRAFT, bold=True, size=12, color=RED)
+    _run(paragraph, view_text.DRAFT, bold=True, size=BODY_PT, color=RED)  # as the PDF's page mark
     paragraph._p.append(parse_xml(_WATERMARK % {"ns": _NS, "family": family, "text": view_text.DRAFT}))
 
 
-def _field(paragraph, instruction: str, placeholder: str) -> None:
+def _draft_banner(paragraph) -> None:
+    """The banner boxed in red, as the HTML and PDF draw it."""
+    borders = OxmlElement("w:pBdr")
+    for side in ("top", "left", "bottom", "right"):
+        borders.append(
+            OxmlElement(
+                f"w:{side}",
+                {qn("w:val"): "single", qn("w:sz"): "12", qn("w:space"): "1", qn("w:color"): "B91C1C"},
+            )
+        )
+    ppr = paragraph._p.get_or_add_pPr()
+    # CT_PPr order: pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers pBdr …
+    successor = next(
+        (c for c in ppr if c.tag in {qn(f"w:{t}") for t in ("shd", "tabs", "spacing", "ind", "jc")}), None
+    )
+    ppr.append(borders) if successor is None else successor.addprevious(borders)
+
+
+def _field(paragraph, instruction: str, placeholder: str, *, font: str | None = None) -> None:
+    """A Word field (PAGE, NUMPAGES); its runs in `font` when given."""
+
+    def run():
+        r = paragraph.add_run()
+        if font:
+            _set_rpr(r._r.get_or_add_rPr(), "rFonts", ascii=font, hAnsi=font, eastAsia=font, cs=font)
+        return r
+
     def char(kind: str):
-        run = paragraph.add_run()
-        element = OxmlElement("w:fldChar")
-        element.set(qn("w:fldCharType"), kind)
-        run._r.append(element)
+        run()._r.append(OxmlElement("w:fldChar", {qn("w:fldCharType"): kind}))
 
     char("begin")
     instr = OxmlElement("w:instrText")
     instr.set(qn("xml:space"), "preserve")
     instr.text = f" {instruction} "
-    paragraph.add_run()._r.append(instr)
+    run()._r.append(instr)
     char("separate")
-    paragraph.add_run(placeholder)
+    run().text = placeholder
     char("end")
 
 
 def _footer(section, generated: str, thai: bool) -> None:
+    """ "จัดทำเมื่อ …" left, "หน้า ๑/๕" right. Word writes Thai digits for PAGE \\* ThaiArabic, but
+    LibreOffice reads that switch as Thai letters (ก/ค); so the numbers are plain fields drawn in
+    THAI_DIGITS_FAMILY, the report font with Thai digit shapes for 0–9 (embedded with it)."""
     paragraph = section.footer.paragraphs[0]
     paragraph.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
     paragraph.add_run(f"{generated}\tหน้า ")
-    _field(paragraph, "PAGE", digits("1", thai=thai))
-    if thai:
-        # Word prints PAGE in the section's number format. There is no NUMPAGES: its Thai switch
-        # (\* ThaiArabic) comes out as Thai letters (ก, ข) in LibreOffice.
-        _insert_ordered(
-            section._sectPr, OxmlElement("w:pgNumType", {qn("w:fmt"): "thaiNumbers"}), _SECTPR_ORDER
-        )
-    else:
-        paragraph.add_run("/")
-        _field(paragraph, "NUMPAGES", "1")
+    digits_font = THAI_DIGITS_FAMILY if thai else None
+    _field(paragraph, "PAGE", digits("1", thai=thai), font=digits_font)
+    paragraph.add_run("/")
+    _field(paragraph, "NUMPAGES", digits("1", thai=thai), font=digits_font)
 
 
 # --- body ---------------------------------------------------------------------------------------
@@ -270,13 +306,15 @@ def _body(doc, v: dict) -> None:
     _para(doc, f"({v['period']})", align=WD_ALIGN_PARAGRAPH.CENTER)
     _para(doc, " ".join(x for x in (v["agency"], v["unit"]) if x), align=WD_ALIGN_PARAGRAPH.CENTER)
     if not v["signed"]:
-        _para(
-            doc,
-            f"{view_text.DRAFT} — ยังไม่ได้ลงนามรับรอง",
-            bold=True,
-            align=WD_ALIGN_PARAGRAPH.CENTER,
-            color=RED,
-            before=4,
+        _draft_banner(
+            _para(
+                doc,
+                f"{view_text.DRAFT} — ยังไม่ได้ลงนามรับรอง",
+                bold=True,
+                align=WD_ALIGN_PARAGRAPH.CENTER,
+                color=RED,
+                before=4,
+            )
         )
 
     indicator = v["indicator"] + (f"\n(ตัวชี้วัดที่ {v['parent_indicator']})" if v["parent_indicator"] else "")
@@ -357,16 +395,16 @@ def _fields_table(doc, rows) -> None:
 
 
 def _repeat_header(row) -> None:
-    """Repeat the row on every page the table runs onto, and keep it whole (cantSplit before tblHeader)."""
-    tr_pr = row._tr.get_or_add_trPr()
-    tr_pr.append(OxmlElement("w:cantSplit"))
-    tr_pr.append(OxmlElement("w:tblHeader"))
+    """Repeat the row on every page the table runs onto."""
+    row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
 
 
 def _grid(doc, rows: int, widths: list) -> object:
     table = doc.add_table(rows=rows, cols=len(widths))
     table.style = doc.styles["Table Grid"]
     _set_widths(table, widths)
+    for row in table.rows:  # a row never splits across pages (the PDF's break-inside: avoid)
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     return table
 
 
@@ -403,7 +441,7 @@ def _scoring_table(doc, v: dict) -> None:
 
 
 def _calc_table(doc, v: dict) -> None:
-    widths = [Cm(5.4), Cm(2.4), Cm(3.1), Cm(2.8), Cm(3.3)]
+    widths = [Cm(5.0), Cm(2.2), Cm(2.9), Cm(2.7), Cm(3.2)]  # 16 cm
     table = _grid(doc, 2, widths)
     head, body = table.rows
     for cell, text in zip(head.cells, view_text.CALC_HEAD, strict=True):
@@ -441,31 +479,40 @@ def _font_key(data: bytes) -> uuid.UUID:
     return uuid.UUID(bytes=hashlib.sha256(data).digest()[:16], version=4)
 
 
-def _embed_fonts(docx: bytes, font: FontFamily, when: datetime) -> bytes:
-    """Add the regular and bold font files to the package, as Word's "Embed fonts in the file" does;
-    every entry is rewritten with the time `when` (in Bangkok: zip times have no zone)."""
-    fonts, rels = {}, []
-    entry = OxmlElement("w:font")
-    entry.set(qn("w:name"), font.family)
-    for tag, value in (("charset", "DE"), ("family", "swiss"), ("pitch", "variable")):
-        entry.append(OxmlElement(f"w:{tag}", {qn("w:val"): value}))
-    for n, (kind, path) in enumerate((("Regular", font.regular), ("Bold", font.bold)), 1):
-        data = path.read_bytes()
-        key = _font_key(data)
-        fonts[f"word/fonts/font{n}.odttf"] = _obfuscate(data, key)
-        rels.append((f"rIdLakthanFont{n}", f"fonts/font{n}.odttf"))
-        entry.append(
-            OxmlElement(
-                f"w:embed{kind}",
-                {qn("r:id"): f"rIdLakthanFont{n}", qn("w:fontKey"): f"{{{str(key).upper()}}}"},
+def _embed_fonts(docx: bytes, font: FontFamily, when: datetime, thai_digits: bool) -> bytes:
+    """Add the regular and bold font files to the package, as Word's "Embed fonts in the file" does,
+    and the page numbers' Thai-digit font when the report has Thai digits; every entry is rewritten
+    with the time `when` (in Bangkok: zip times have no zone)."""
+    families = [(OFFICIAL_FAMILY, [("Regular", font.regular), ("Bold", font.bold)])]
+    if thai_digits:
+        families.append((THAI_DIGITS_FAMILY, [("Regular", font.regular)]))
+    fonts: dict[str, bytes] = {}
+    rels: list[tuple[str, str]] = []
+    entries: list = []
+    for family, files in families:
+        entry = OxmlElement("w:font")
+        entry.set(qn("w:name"), family)
+        for tag, value in (("charset", "DE"), ("family", "swiss"), ("pitch", "variable")):
+            entry.append(OxmlElement(f"w:{tag}", {qn("w:val"): value}))
+        for kind, path in files:
+            n = len(fonts) + 1
+            data = official_font_bytes(path, kind, family)
+            key = _font_key(data)
+            fonts[f"word/fonts/font{n}.odttf"] = _obfuscate(data, key)
+            rels.append((f"rIdLakthanFont{n}", f"fonts/font{n}.odttf"))
+            entry.append(
+                OxmlElement(
+                    f"w:embed{kind}",
+                    {qn("r:id"): f"rIdLakthanFont{n}", qn("w:fontKey"): f"{{{str(key).upper()}}}"},
+                )
             )
-        )
+        entries.append(entry)
 
     def font_table(root) -> None:
         for old in root.findall(qn("w:font")):
-            if old.get(qn("w:name")) == font.family:
+            if old.get(qn("w:name")) in {family for family, _ in families}:
                 root.remove(old)
-        root.append(entry)
+        root.extend(entries)
 
     def relationships(root) -> None:
         for rid, target in rels:

@@ -14,12 +14,15 @@ from django.utils.safestring import mark_safe
 
 from lakthan.lib.thai import digits, format_date, format_datetime, format_number, to_decimal
 from lakthan.lib.timezones import BANGKOK
+from lakthan.reports import keep_whole
 from lakthan.reports.context import ReportContext
-from lakthan.reports.fonts import BODY_PT, report_font
+from lakthan.reports.draft_mark import watermark_svg
+from lakthan.reports.fonts import BODY_PT, page_margin_css, report_font
 
 TITLE = "รายงานผลการปฏิบัติราชการตามคำรับรองการปฏิบัติราชการ"
 SUBTITLE = "(รายตัวชี้วัด)"
 DRAFT = "ฉบับร่าง"
+FOOTER_PT = 14  # official points: the footer line and page number
 
 # Section headings, in the seed's order (the DOCX renderer uses the same strings).
 H_CRITERIA = "คำอธิบาย :"
@@ -137,15 +140,23 @@ def css_string(text: str) -> str:
     return mark_safe(f'"{escaped}"')
 
 
+def proper_names(ctx: ReportContext) -> tuple[str, ...]:
+    """The names from the data that a line must not break (see keep_whole)."""
+    return tuple(n for n in (ctx.agency_th, ctx.unit_th) if n)
+
+
 def render_html(ctx: ReportContext) -> str:
     view = report_view(ctx)
     font = report_font()
-    return render_to_string(
+    page = render_to_string(
         "reports/report.html",
         {
             **view,
             "font_family": font.family,
-            "body_pt": BODY_PT,
+            "body_pt": font.pt(BODY_PT),
+            "footer_pt": font.pt(FOOTER_PT),
+            "line_height": font.line_height,  # Word's single spacing, so a page holds what it holds in Word
+            "page_margin": page_margin_css(),
             "counter_style": "thai" if ctx.thai_digits else "decimal",
             "css_generated": css_string(view["generated"]),
             "css_draft": css_string(DRAFT),
@@ -164,5 +175,7 @@ def render_html(ctx: ReportContext) -> str:
             "scoring_head": SCORING_HEAD,
             "calc_head": CALC_HEAD,
             "draft": DRAFT,
+            "watermark_svg": mark_safe(watermark_svg(DRAFT, font.bold)),
         },
     )
+    return keep_whole.html_page(page, proper_names(ctx))
