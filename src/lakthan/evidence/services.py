@@ -385,7 +385,9 @@ def store_check_artefacts(run, report: IndicatorReport, artefacts, criteria: lis
             .first()
         )
         if evidence is None:
-            meta = Metadata(title=art.title_th, kind=Evidence.Kind.SYSTEM, doc_date=run.period_end)
+            # no document date: the file did not exist in the period it covers (the report dates it
+            # by its run, see reports.services)
+            meta = Metadata(title=art.title_th, kind=Evidence.Kind.SYSTEM)
             meta.validate(system=True)
             evidence = _add_file(
                 run.unit, io.BytesIO(art.data), art.filename, meta, actor, check_run=run, source_key=key
