@@ -383,7 +383,7 @@ def _body(doc, v: dict) -> None:
 
 
 def _signature(doc, v: dict) -> None:
-    """The signature block, centred in the right half of the page, kept together on one page."""
+    """The signature block, centred in the right part of the page, kept together on one page."""
     lines = v["signature"] + ([v["signoff"]] if v["signed"] else [])
     for i, line in enumerate(lines):
         last = i == len(lines) - 1
@@ -392,7 +392,7 @@ def _signature(doc, v: dict) -> None:
             doc,
             line,
             align=WD_ALIGN_PARAGRAPH.CENTER,
-            indent=Emu(TEXT_WIDTH * 45 // 100),
+            indent=Emu(TEXT_WIDTH * 35 // 100),
             before=24 if i == 0 else (4 if small else 0),
             keep_next=not last,
             size=BODY_PT - 3 if small else None,
