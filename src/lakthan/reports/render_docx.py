@@ -385,6 +385,7 @@ def _body(doc, v: dict) -> None:
 def _signature(doc, v: dict) -> None:
     """The signature block, centred in the right part of the page, kept together on one page."""
     lines = v["signature"] + ([v["signoff"]] if v["signed"] else [])
+    doc.paragraphs[-1].paragraph_format.keep_with_next = True  # never a page with the block alone
     for i, line in enumerate(lines):
         last = i == len(lines) - 1
         small = v["signed"] and last
