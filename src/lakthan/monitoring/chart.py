@@ -1,4 +1,7 @@
-"""The coverage chart: one row per host, one column per day, darker for more events, red for silent days."""
+"""The coverage chart: one row per host, one column per day, darker for more events, red for silent days.
+
+In Thai, as the report it supports: Thai month names, B.E. years and Thai digits, drawn in the report
+font (Sarabun) with complex-text layout so that Thai vowels and tone marks sit where they belong."""
 
 from __future__ import annotations
 
@@ -7,19 +10,40 @@ from datetime import date, timedelta
 
 from PIL import Image, ImageDraw, ImageFont
 
+from lakthan.lib.thai import thai_digits
+
 FONT_PATHS = [
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
     "/usr/share/fonts/truetype/thai-tlwg/Sarabun.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
 ]
+TH_MONTHS = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
+LEGEND = ("ไม่มีเหตุการณ์ในวันนั้น (เงียบ)", "มีเหตุการณ์ (สีเข้ม = มาก)")
+
+
+def _font_paths() -> list[str]:
+    try:
+        from lakthan.reports.fonts import report_font
+
+        return [str(report_font().regular), *FONT_PATHS]
+    except Exception:  # no report font installed: the system's Thai font
+        return FONT_PATHS
 
 
 def _font(size: int):
-    for path in FONT_PATHS:
+    for path in _font_paths():
         try:
-            return ImageFont.truetype(path, size)
-        except OSError:
-            continue
+            return ImageFont.truetype(path, size, layout_engine=ImageFont.Layout.RAQM)
+        except (OSError, KeyError, ImportError):
+            try:
+                return ImageFont.truetype(path, size)
+            except OSError:
+                continue
     return ImageFont.load_default()
+
+
+def month_label(day: date) -> str:
+    """ก.ค. ๒๕๕๖"""
+    return thai_digits(f"{TH_MONTHS[day.month - 1]} {day.year + 543}")
 
 
 def coverage_png(
@@ -29,10 +53,10 @@ def coverage_png(
     cell = max(2, min(12, 900 // max(1, len(days))))
     left, top, row = 170, 60, 26
     width = left + cell * len(days) + 40
-    height = top + row * len(hosts) + 70
+    height = top + row * len(hosts) + 80
     img = Image.new("RGB", (max(width, 640), height), "white")
     draw = ImageDraw.Draw(img)
-    f, small = _font(16), _font(12)
+    f, small = _font(18), _font(14)
     draw.text((10, 12), title, fill="black", font=f)
     peak = max([c for d in per_day.values() for c in d.values()] or [1])
     for r, host in enumerate(hosts):
@@ -57,11 +81,12 @@ def coverage_png(
         if day.day == 1 or i == 0:
             x = left + i * cell
             draw.line([x, top - 4, x, y], fill=(120, 120, 120))
-            draw.text((x + 2, y), day.strftime("%Y-%m"), fill="black", font=small)
-    draw.rectangle([10, height - 28, 24, height - 16], fill=(214, 39, 40))
-    draw.text((30, height - 30), "no events that day (silent)", fill="black", font=small)
-    draw.rectangle([230, height - 28, 244, height - 16], fill=(60, 200, 80))
-    draw.text((250, height - 30), "events (darker = more)", fill="black", font=small)
+            draw.text((x + 2, y), month_label(day), fill="black", font=small)
+    x = 10
+    for colour, text in zip(((214, 39, 40), (60, 200, 80)), LEGEND, strict=True):
+        draw.rectangle([x, height - 28, x + 14, height - 16], fill=colour)
+        draw.text((x + 20, height - 33), text, fill="black", font=small)
+        x += 40 + int(draw.textlength(text, font=small))
     buf = io.BytesIO()
     img.save(buf, "PNG")
     return buf.getvalue()
