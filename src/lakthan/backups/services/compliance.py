@@ -174,7 +174,7 @@ def compliance_csv(rows: list[SystemRow]) -> bytes:
         ("ผลตรวจสอบคลัง", "verification_ok"),
         ("ทดสอบกู้คืนล่าสุด", "last_restore_test"),
         ("ผลทดสอบกู้คืน", "restore_ok"),
-        ("เวลากู้คืน (วินาที)", "restore_seconds"),
+        ("วินาทีที่ใช้กู้คืน", "restore_seconds"),
     )
     return csv_bytes([columns, *(_compliance_row(r) for r in rows)])
 
