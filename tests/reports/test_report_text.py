@@ -290,3 +290,36 @@ def test_docx_properties_come_from_the_report_not_the_template(make_ctx):
     draft = docx.Document(io.BytesIO(render_docx(make_ctx()))).core_properties
     assert draft.last_modified_by == "พ.ต.ท.หญิง สมศรี  ใจดี"
     assert draft.created == datetime(2013, 9, 20, 3, 30, tzinfo=UTC)
+
+
+def test_the_2556_2_upgrade_changes_open_reports_and_leaves_signed_ones_as_signed(org, tmp_path, monkeypatch):
+    """A database on the 2556.1 text (item 10 rewritten as "…(Access Right) ที่ถูกต้องและเป็นปัจจุบัน")
+    gets this library as the next version: the live criteria take the seed's words, a report signed
+    before keeps printing what it signed, and its seal holds."""
+    from lakthan.indicators import libraries
+    from lakthan.indicators import services as ind
+
+    old_title = "มีระบบกำหนดสิทธิ์การเข้าถึง (Access Right) ที่ถูกต้องและเป็นปัจจุบัน"
+    new_text = (BUNDLED_DIR / "opdc-2556.yaml").read_text(encoding="utf-8")
+    old_text = new_text.replace("title_th: มีระบบ Access Right ที่ถูกต้องและทันสมัย", f"title_th: {old_title}")
+    old_text = old_text.replace('version: "2556.2"', 'version: "2556.1"')
+    shipped = tmp_path / "old"
+    shipped.mkdir()
+    (shipped / "opdc-2556.yaml").write_text(old_text, encoding="utf-8")
+    monkeypatch.setattr(libraries, "BUNDLED_DIR", shipped)
+    assert libraries.ensure_bundled_libraries() == 1  # the old program's text, as the database had it
+    for n in range(1, 11):
+        ind.set_result(org.report, n, "met" if n <= 5 else "not_met")
+    sealing.sign(org.report, org.supervisor)
+    monkeypatch.setattr(libraries, "BUNDLED_DIR", BUNDLED_DIR)
+    # the upgrade loads the shipped file as the next version (org's fixture loaded it once before, so
+    # start-up would see its bytes as known: load it as start-up's loader does, through the same path)
+    result = libraries.load_library_file(BUNDLED_DIR / "opdc-2556.yaml")
+    assert result.loaded and result.version.version == "2556.2" and result.version.origin == "bundled"
+    live = build_live_context(org.report)
+    assert live.criteria[9].title == "มีระบบ Access Right ที่ถูกต้องและทันสมัย"
+    signed = build_context(org.report)
+    assert signed.criteria[9].title == old_title
+    assert old_title in visible_html_text(render_html(signed))
+    assert [n.kind for n in sealing.newer_than_signed(org.report)] == ["library_version"]
+    assert sealing.verify(org.report) == []
