@@ -323,3 +323,16 @@ def test_the_2556_2_upgrade_changes_open_reports_and_leaves_signed_ones_as_signe
     assert old_title in visible_html_text(render_html(signed))
     assert [n.kind for n in sealing.newer_than_signed(org.report)] == ["library_version"]
     assert sealing.verify(org.report) == []
+
+
+def test_evidence_registered_after_the_checks_ran_still_comes_before_what_they_generated(seed_report):
+    late = ev.add_file(
+        seed_report.bureau,
+        io.BytesIO(pdf_bytes("late")),
+        "late.pdf",
+        ev.Metadata(title="บันทึกข้อความเพิ่มเติม", kind="letter"),
+    )
+    ev.link(late, seed_report.report, 1)
+    printed = html_evidence_lines(render_html(build_context(seed_report.report)))
+    assert printed[35] == "บันทึกข้อความเพิ่มเติม"
+    assert printed[36].startswith("ตารางความครบถ้วนของหลักฐาน")

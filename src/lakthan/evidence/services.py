@@ -295,9 +295,12 @@ class Reference:
 
 
 def references(report: IndicatorReport) -> list[Reference]:
-    """The report's numbered evidence references: each linked evidence once, in the order first linked."""
+    """The report's numbered evidence references: each linked evidence once, in the order first linked,
+    the agency's own list first and what the checks generated after it (as the seed lists its
+    documents, then the system appends its own)."""
     order: dict[int, Reference] = {}
-    for row in report.evidence_links.select_related("evidence", "criterion").order_by("pk"):
+    links = report.evidence_links.select_related("evidence", "criterion").order_by("pk")
+    for row in sorted(links, key=lambda link: link.evidence.kind == Evidence.Kind.SYSTEM):  # stable
         ref = order.get(row.evidence_id)
         if ref is None:
             revision = row.evidence.revisions.latest("number")  # evidence is created with its first
