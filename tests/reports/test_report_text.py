@@ -275,6 +275,7 @@ def test_docx_properties_come_from_the_report_not_the_template(make_ctx):
     assert props.last_modified_by == "พ.ต.อ. ประเสริฐ  รักงาน"
     assert props.created == props.modified == datetime(2013, 9, 20, 3, 30, tzinfo=UTC)  # generated_at
     assert props.comments == "จัดทำเมื่อ ๒๐ ก.ย. ๒๕๕๖ ๑๐:๓๐ น."
+    assert props.last_printed is None  # nobody printed it: no date says so
     package = zipfile.ZipFile(io.BytesIO(data))
     names = package.namelist()
     assert not any("thumbnail" in n for n in names)

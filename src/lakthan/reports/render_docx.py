@@ -131,7 +131,7 @@ def _core_properties(doc, ctx: ReportContext, view: dict) -> None:
     # python-docx writes these as UTC without converting: hand it naive UTC
     assert ctx.generated_at is not None
     stamp = ctx.generated_at.astimezone(UTC).replace(tzinfo=None, microsecond=0)
-    props.created = props.modified = props.last_printed = stamp
+    props.created = props.modified = stamp  # never printed: no last_printed date
     props.revision = 1
     # The template's thumbnail is a blank page: Word and file managers would show it as the report's.
     package = doc.part.package
