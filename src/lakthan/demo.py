@@ -54,7 +54,7 @@ def use_demo_home() -> Path:
     return home
 
 
-def _document(title: str, doc_no: str, doc_date, fmt: str) -> tuple[bytes, str]:
+def _document(title: str, doc_no: str, doc_date, fmt: str, note: str = "") -> tuple[bytes, str]:
     """A stand-in document for one evidence item: a one-page PDF, or a PNG 'screenshot' of it."""
     from lakthan.lib.thai import format_date, thai_digits
     from lakthan.reports.render_pdf import render_pdf_from_html
@@ -64,7 +64,9 @@ def _document(title: str, doc_no: str, doc_date, fmt: str) -> tuple[bytes, str]:
         '<p style="color:#888">เอกสารตัวอย่างสำหรับการสาธิต (ไม่ใช่เอกสารจริง)</p>'
         f"<h2>{html.escape(thai_digits(title))}</h2>"
         + (f"<p>{html.escape(thai_digits(doc_no))}</p>" if doc_no else "")
-        + f"<p>ลงวันที่ {format_date(doc_date, style='long')}</p></body></html>"
+        + (f"<p>{html.escape(note)}</p>" if note else "")
+        + (f"<p>ลงวันที่ {format_date(doc_date, style='long')}</p>" if doc_date else "")
+        + "</body></html>"
     )
     pdf = render_pdf_from_html(body)
     if fmt == "pdf":
@@ -169,7 +171,10 @@ def build_demo():
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("evidence", total=len(D.EVIDENCE))
         for number, (title, kind, doc_no, doc_date, items, fmt) in enumerate(D.EVIDENCE, 1):
-            data, ext = _document(title, doc_no, doc_date, fmt)
+            note = (
+                "รายงานฉบับนี้: ฉบับที่ลงนามคือ report/report.pdf ในชุดหลักฐาน" if number == D.SELF_REFERENCE else ""
+            )
+            data, ext = _document(title, doc_no, doc_date, fmt, note)
             meta = evidence.Metadata(
                 title=title,
                 kind=kind,

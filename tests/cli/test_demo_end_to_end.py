@@ -74,7 +74,7 @@ def test_pdf_text_is_thai_with_the_numbers_and_font_embedded(demo):
     assert calc and "ฉบับร่าง" not in text  # signed: no draft mark
     for item in THAI_TEN_ITEMS:
         assert item in text
-    assert "๓๔." in text  # all 34 evidence references are numbered
+    assert "๓๕." in text  # the seed's 35 evidence references are numbered
     fonts = subprocess.run(
         ["pdffonts", str(out / "report.pdf")], capture_output=True, text=True, check=True
     ).stdout

@@ -99,12 +99,15 @@ def test_shipped_items_4_to_9_are_reconstructed_and_say_from_what(opdc):
     assert "๒๘" in criteria[9].source_note  # the IP-address plan
 
 
-def test_shipped_items_carry_the_seeds_meaning(opdc):
+def test_shipped_items_carry_the_seeds_words_and_our_guidance_apart(opdc):
     c = {c.number: c for c in opdc.indicator("9.2").criteria}
-    assert "Backup" in c[1].title_th and "๒ ครั้งต่อสัปดาห์" in c[1].explanation_th[0]
-    assert "ทุกเครื่อง (Host)" in c[2].explanation_th[0] and "พ.ศ. ๒๕๕๐" in c[2].explanation_th[1]
-    assert "อัคคีภัย อุทกภัย แผ่นดินไหว" in c[3].explanation_th[1]
-    assert "Access Right" in c[10].title_th and "ทบทวนสิทธิ์" in c[10].explanation_th[2]
+    assert c[10].title_th == "มีระบบ Access Right ที่ถูกต้องและทันสมัย"
+    assert "(เช่น ไฟไหม้ น้ำท่วม แผ่นดินไหว เป็นต้น)" in c[3].explanation_th[0]
+    assert c[2].explanation_th[1].endswith("ที่เป็นไปตาม พ.ร.บ. ว่าด้วยการกระทำความผิดเกี่ยวกับคอมพิวเตอร์ พ.ศ. ๒๕๕๐")
+    # our reading (section 26's 90 days) is guidance, not the criterion's text
+    assert not any("๙๐ วัน" in line for line in c[2].explanation_th)
+    assert any("๙๐ วัน (มาตรา ๒๖)" in line for line in c[2].guidance_th)
+    assert all(c[n].guidance_th and c[n].guidance_en for n in (1, 2, 3, 10))
 
 
 def test_shipped_checks_feed_the_right_items(opdc):

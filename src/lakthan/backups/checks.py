@@ -18,6 +18,7 @@ def judge(rows) -> tuple[str, dict]:
     unverified = [r.system.name for r in rows if not r.verified]
     unrestored = [r.system.name for r in rows if not r.restored]
     figures = {
+        "names_th": {r.system.name: r.system.system.name_th for r in rows},
         "systems": len(rows),
         "windows_judged": judged,
         "windows_missed": missed,
@@ -39,6 +40,12 @@ def judge(rows) -> tuple[str, dict]:
     return "met", figures
 
 
+def _named(code: str, f: dict) -> str:
+    """A system as the inventory names it in Thai, its code beside: "ระบบ PIBICS (pibics-db)"."""
+    name_th = f.get("names_th", {}).get(code, "")
+    return f"{name_th} ({code})" if name_th and name_th != code else code
+
+
 def _summary(status: str, f: dict) -> tuple[str, str]:
     if status == "no_data":
         return (
@@ -55,7 +62,7 @@ def _summary(status: str, f: dict) -> tuple[str, str]:
         more = " …" if len(windows) > 6 else ""
         spans_th = ", ".join(f"{format_span(s, e)} ({a}/{r})" for s, e, a, r in windows[:6]) + more
         spans_en = ", ".join(f"{s}–{e} ({a}/{r})" for s, e, a, r in windows[:6]) + more
-        th.append(f"{name} ไม่ครบ {len(windows)} ช่วง: {spans_th}")
+        th.append(f"{_named(name, f)} ไม่ครบ {len(windows)} ช่วง: {spans_th}")
         en.append(f"{name} missed {len(windows)}: {spans_en}")
     if f["unverified"]:
         th.append("ยังไม่ตรวจสอบคลัง: " + ", ".join(f["unverified"]))
@@ -83,7 +90,7 @@ class BackupCompliance:
         artefacts = []
         if rows:
             label = f"{report.indicator.code} รอบ {report.round.months} เดือน"
-            title = f"การสำรองข้อมูลของ {unit.name_th} {period.start.isoformat()} – {period.end.isoformat()}"
+            title = f"การสำรองข้อมูลของ{unit.name_th} {format_span(period.start, period.end, thai_digits=True)}"
             cal = svc.calendar_for(rows, period.start, period.end, title)
             png = calendar_picture.to_png(cal, svc.font_path())
             artefacts = [

@@ -6,7 +6,7 @@ evidence never imports the checks app (see the import contracts in pyproject.tom
 from __future__ import annotations
 
 from lakthan.checks.registry import Artefact, CheckResult, Period, register
-from lakthan.lib.spreadsheet import csv_bytes
+from lakthan.lib.spreadsheet import csv_bytes, header
 
 URN = "urn:lakthan:check:evidence-completeness"
 
@@ -37,7 +37,12 @@ class EvidenceCompleteness:
             status = "not_met"
         table = csv_bytes(
             [
-                ["item", "title_th", "evidence_in_force", "titles"],
+                header(
+                    ("ข้อ", "item"),
+                    ("ชื่อข้อ", "title_th"),
+                    ("จำนวนหลักฐานที่มีผล", "evidence_in_force"),
+                    ("หลักฐาน", "titles"),
+                ),
                 *(
                     [
                         n,

@@ -295,9 +295,12 @@ class Reference:
 
 
 def references(report: IndicatorReport) -> list[Reference]:
-    """The report's numbered evidence references: each linked evidence once, in the order first linked."""
+    """The report's numbered evidence references: each linked evidence once, in the order first linked,
+    the agency's own list first and what the checks generated after it (as the seed lists its
+    documents, then the system appends its own)."""
     order: dict[int, Reference] = {}
-    for row in report.evidence_links.select_related("evidence", "criterion").order_by("pk"):
+    links = report.evidence_links.select_related("evidence", "criterion").order_by("pk")
+    for row in sorted(links, key=lambda link: link.evidence.kind == Evidence.Kind.SYSTEM):  # stable
         ref = order.get(row.evidence_id)
         if ref is None:
             revision = row.evidence.revisions.latest("number")  # evidence is created with its first
@@ -385,7 +388,9 @@ def store_check_artefacts(run, report: IndicatorReport, artefacts, criteria: lis
             .first()
         )
         if evidence is None:
-            meta = Metadata(title=art.title_th, kind=Evidence.Kind.SYSTEM, doc_date=run.period_end)
+            # no document date: the file did not exist in the period it covers (the report dates it
+            # by its run, see reports.services)
+            meta = Metadata(title=art.title_th, kind=Evidence.Kind.SYSTEM)
             meta.validate(system=True)
             evidence = _add_file(
                 run.unit, io.BytesIO(art.data), art.filename, meta, actor, check_run=run, source_key=key

@@ -22,7 +22,19 @@ from lakthan.indicators.models import Criterion, CriterionResult, Indicator, Lib
 class CriterionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Criterion
-        fields = ["number", "urn", "title_th", "title_en", "level", "reconstructed", "check_urns"]
+        fields = [
+            "number",
+            "urn",
+            "title_th",
+            "title_en",
+            "explanation_th",
+            "explanation_en",
+            "guidance_th",
+            "guidance_en",
+            "level",
+            "reconstructed",
+            "check_urns",
+        ]
 
 
 class IndicatorSerializer(serializers.ModelSerializer):

@@ -253,6 +253,8 @@ def _write(
                     "title_en": crit.title_en,
                     "explanation_th": list(crit.explanation_th),
                     "explanation_en": list(crit.explanation_en),
+                    "guidance_th": list(crit.guidance_th),
+                    "guidance_en": list(crit.guidance_en),
                     "level": crit.level,
                     "reconstructed": crit.reconstructed,
                     "check_urns": list(crit.checks),

@@ -94,6 +94,9 @@ class Criterion(models.Model):
     title_en = models.TextField(blank=True)
     explanation_th = models.JSONField(default=list)
     explanation_en = models.JSONField(default=list)
+    # our own explanation (the library's guidance_*): shown on the web, never printed as the criterion
+    guidance_th = models.JSONField(default=list, blank=True)
+    guidance_en = models.JSONField(default=list, blank=True)
     level = models.PositiveSmallIntegerField(
         null=True, blank=True
     )  # milestone schemes: level this step belongs to

@@ -21,6 +21,11 @@ def cell(value: object) -> object:
     return value
 
 
+def header(*columns: tuple[str, str]) -> list[str]:
+    """A header row in Thai first, the English name beside it: ("ระบบ", "system") → "ระบบ (system)"."""
+    return [f"{th} ({en})" for th, en in columns]
+
+
 def csv_bytes(rows: Iterable[Iterable[object]]) -> bytes:
     """The rows (a header first) as UTF-8 CSV with a byte-order mark (Excel reads Thai only with it),
     every text cell made safe."""

@@ -7,8 +7,8 @@ import json
 from datetime import datetime, time
 
 from lakthan.checks.registry import Artefact, CheckResult, Period, register
-from lakthan.lib.spreadsheet import csv_bytes
-from lakthan.lib.thai import format_span
+from lakthan.lib.spreadsheet import csv_bytes, header
+from lakthan.lib.thai import format_span, thai_digits
 from lakthan.lib.timezones import BANGKOK
 
 COVERAGE = "urn:lakthan:check:log-coverage"
@@ -77,7 +77,8 @@ class LogCoverage:
                 {h.name: h.per_day for h in hosts},
                 window[0],
                 window[1],
-                f"Log coverage {window[0]} .. {window[1]} ({reported}/{len(hosts)} hosts)",
+                f"ความครอบคลุมการเก็บบันทึก {format_span(window[0], window[1], thai_digits=True)}"
+                f" (ส่งบันทึก {thai_digits(reported)} จาก {thai_digits(len(hosts))} เครื่อง)",
             )
             artefacts.append(
                 Artefact(
@@ -111,18 +112,18 @@ def _ranges(periods) -> str:
 
 
 def _csv(hosts) -> bytes:
-    header = [
-        "host",
-        "unit",
-        "events",
-        "events_per_day",
-        "days_reported",
-        "days_in_window",
-        "last_event",
-        "silent_periods",
-        "seq_gaps",
-        "unparsed",
-    ]
+    columns = header(
+        ("เครื่อง", "host"),
+        ("หน่วยงาน", "unit"),
+        ("จำนวนเหตุการณ์", "events"),
+        ("เหตุการณ์ต่อวัน", "events_per_day"),
+        ("วันที่ส่งบันทึก", "days_reported"),
+        ("วันในช่วง", "days_in_window"),
+        ("เหตุการณ์ล่าสุด", "last_event"),
+        ("ช่วงที่เงียบ", "silent_periods"),
+        ("ลำดับที่ขาดหาย", "seq_gaps"),
+        ("บรรทัดที่อ่านไม่ได้", "unparsed"),
+    )
     rows = (
         [
             h.name,
@@ -138,7 +139,7 @@ def _csv(hosts) -> bytes:
         ]
         for h in hosts
     )
-    return csv_bytes([header, *rows])
+    return csv_bytes([columns, *rows])
 
 
 @register
@@ -205,8 +206,8 @@ class LogIntegrity:
             en = f"logs intact; {open_alerts} of {total_alerts} alerts await review"
         else:
             status = "met"
-            th = f"บันทึกครบถ้วนไม่ถูกแก้ไข ({events} เหตุการณ์); พิจารณาการแจ้งเตือนครบ {total_alerts} รายการ"
-            en = f"logs intact ({events} events); all {total_alerts} alerts reviewed"
+            th = f"บันทึกครบถ้วนไม่ถูกแก้ไข ({events:,} เหตุการณ์); พิจารณาการแจ้งเตือนครบ {total_alerts:,} รายการ"
+            en = f"logs intact ({events:,} events); all {total_alerts:,} alerts reviewed"
         th += f"; กำหนดเก็บรักษา {days} วัน"
         en += f"; retention {days} days"
         store = home.store()

@@ -10,11 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Sum
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lakthan.core import access, audit_text, params, roles
 from lakthan.core.errors import LakthanError
+from lakthan.lib.thai import format_date as thai_date
 from lakthan.lib.timezones import BANGKOK
 from lakthan.monitoring import audit_log, scope
 from lakthan.monitoring.chart import coverage_png
@@ -69,13 +71,15 @@ def coverage_chart(request):
     if not cov.window:
         return HttpResponse(status=404)
     start, end = cov.window
+    thai = (get_language() or "th").startswith("th")
     png = coverage_png(
         [h.name for h in cov.hosts],
         {h.name: h.per_day for h in cov.hosts},
         start,
         end,
-        f"{start} .. {end}",
+        f"{thai_date(start)} – {thai_date(end)}" if thai else f"{start} – {end}",
         legend=(_("no events that day (silent)"), _("events (darker = more)")),
+        thai=thai,
     )
     return HttpResponse(png, content_type="image/png")
 

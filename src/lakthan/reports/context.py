@@ -26,7 +26,9 @@ class CriterionLine:
     number: int
     title: str  # Thai title as in the report form
     explanation: list[str]  # bullet paragraphs
-    met: bool | None  # None = not decided yet
+    # None = not decided yet. For the web and the score only: the report form prints no pass/fail
+    # stamp (the result is in its scoring and calculation tables).
+    met: bool | None
     evidence_refs: list[int]  # reference numbers (see ReportContext.evidence)
     findings: list[str] = field(default_factory=list)  # what the controls' checks found in the round
 
@@ -40,6 +42,12 @@ class EvidenceRef:
     sha256: str = ""  # of the current revision's file ("" for a link)
     filename: str = ""  # name inside the evidence pack, e.g. "evidence/07-....pdf"
     url: str = ""
+    kind: str = ""  # Evidence.Kind: how its date reads ("ลง" a document, "ถ่ายเมื่อ" a photo, …)
+    # System-generated evidence has no document date: the day its check produced it, and the period
+    # the check covered (it did not exist during that period).
+    produced_on: date | None = None
+    covers_start: date | None = None
+    covers_end: date | None = None
 
 
 @dataclass(frozen=True)
@@ -63,7 +71,7 @@ class ReportContext:
     parent_indicator: str  # "9 ระดับความสำเร็จของการพัฒนาปรับปรุงสารสนเทศ" or ""
     supervisor: str
     collectors: list[str]
-    phone: str
+    phone: str  # the report's own contact number (the editor's field)
     criteria: list[CriterionLine]
     criteria_total: int  # the "๑๐ ข้อ" in the scoring table
     scoring: ScoringLevels
@@ -82,6 +90,11 @@ class ReportContext:
     generated_at: datetime | None = None
     thai_digits: bool = True
     extra: dict = field(default_factory=dict)
+    # The form's two telephone lines (the supervisor's, the data collectors'); "" falls back to `phone`.
+    supervisor_phone: str = ""
+    collectors_phone: str = ""
+    supervisor_position: str = ""  # ตำแหน่ง in the signature block
+    signed_by_position: str = ""
 
 
 # --- JSON ------------------------------------------------------------------------------------------

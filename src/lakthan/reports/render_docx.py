@@ -23,11 +23,13 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_ALIGN_VERTICAL
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Pt, RGBColor
 from lxml import etree
 
+import lakthan
 from lakthan.lib.thai import digits
 from lakthan.lib.timezones import BANGKOK
 from lakthan.reports import keep_whole
@@ -68,14 +70,22 @@ def render_docx(ctx: ReportContext) -> bytes:
     if ctx.generated_at is None:
         ctx = dataclasses.replace(ctx, generated_at=datetime.now(UTC))
     assert ctx.generated_at is not None
-    view = _keep_whole(report_view(ctx), proper_names(ctx))
+    plain = report_view(ctx)  # the document's properties: the text without no-break marks
+    view = _keep_whole(plain, proper_names(ctx))
     font = report_font()
     doc = Document()
     _setup(doc, font, ctx, view)
+    _core_properties(doc, ctx, plain)
     _body(doc, view)
     out = io.BytesIO()
     doc.save(out)
-    return _embed_fonts(out.getvalue(), font, ctx.generated_at, ctx.thai_digits)
+    return _embed_fonts(
+        out.getvalue(),
+        font,
+        ctx.generated_at,
+        ctx.thai_digits,
+        {"docProps/app.xml": _app_properties(ctx, plain)},
+    )
 
 
 def _keep_whole(value, names: tuple[str, ...]):
@@ -114,21 +124,67 @@ def _setup(doc, font: FontFamily, ctx: ReportContext, view: dict) -> None:
     doc.styles["Footer"].font.color.rgb = GREY
     doc.styles["Footer"].paragraph_format.tab_stops.clear_all()  # the template's centre stop
 
-    props = doc.core_properties
-    props.title = f"{view_text.TITLE} {view_text.SUBTITLE}"
-    props.subject = digits(f"ตัวชี้วัดที่ {ctx.indicator_code} {ctx.indicator_name}", thai=ctx.thai_digits)
-    props.language = "th-TH"
-    props.author = ctx.agency_th
-    # python-docx writes these as UTC without converting: hand it naive UTC
-    assert ctx.generated_at is not None
-    stamp = ctx.generated_at.astimezone(UTC).replace(tzinfo=None, microsecond=0)
-    props.created = props.modified = props.last_printed = stamp
-    props.revision = 1
-
     _header(section, ctx, OFFICIAL_FAMILY)
     _footer(section, view["generated"], ctx.thai_digits)
     # Tells Word the file carries its fonts (added to the package by _embed_fonts).
     _insert_ordered(doc.settings.element, OxmlElement("w:embedTrueTypeFonts"), _SETTINGS_ORDER)
+
+
+def document_title(ctx: ReportContext, view: dict) -> str:
+    """รายงานผลการปฏิบัติราชการ… (รายตัวชี้วัด) ตัวชี้วัดที่ ๙.๒ รอบ ๑๒ เดือน ปีงบประมาณ พ.ศ. ๒๕๕๖"""
+    indicator = digits(f"ตัวชี้วัดที่ {ctx.indicator_code}", thai=ctx.thai_digits)
+    return f"{view_text.TITLE} {view_text.SUBTITLE} {indicator} {view['round']} {view['fiscal_year']}"
+
+
+def _core_properties(doc, ctx: ReportContext, view: dict) -> None:
+    """Every core property from the report: none is left as the template had it (its author
+    "python-docx", its comment, its 2013 dates)."""
+    props = doc.core_properties
+    props.title = document_title(ctx, view)
+    props.subject = view["indicator"]
+    props.language = "th-TH"
+    props.author = ctx.agency_th
+    props.last_modified_by = (ctx.signed_by if ctx.signed else ctx.supervisor) or ctx.agency_th
+    props.comments = view["generated"]
+    props.keywords = digits(f"ตัวชี้วัด {ctx.indicator_code}; ปีงบประมาณ {ctx.fiscal_year}", thai=ctx.thai_digits)
+    props.category = "รายงานผลการปฏิบัติราชการตามคำรับรองการปฏิบัติราชการ"
+    # python-docx writes these as UTC without converting: hand it naive UTC
+    assert ctx.generated_at is not None
+    stamp = ctx.generated_at.astimezone(UTC).replace(tzinfo=None, microsecond=0)
+    props.created = props.modified = stamp  # never printed: no last_printed date
+    props.revision = 1
+    # The template's thumbnail is a blank page: Word and file managers would show it as the report's.
+    package = doc.part.package
+    for rid, rel in list(package.rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            package.rels.pop(rid)
+
+
+_EXTENDED = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
+_VT = "{http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes}"
+
+
+def _app_properties(ctx: ReportContext, view: dict):
+    """docProps/app.xml: this program, the agency, the title (the template says Microsoft Word 2010)."""
+
+    def edit(root) -> None:
+        values = {
+            "Application": f"Lakthan {lakthan.__version__}",
+            "Company": ctx.agency_th,
+            "Template": "",
+        }
+        for name, value in values.items():
+            element = root.find(f"{_EXTENDED}{name}")
+            if element is not None:
+                element.text = value or None
+        version = root.find(f"{_EXTENDED}AppVersion")
+        if version is not None:  # Word's own version number: not ours to claim
+            root.remove(version)
+        for title in root.iter(f"{_VT}lpstr"):
+            if title.getparent().getparent().tag == f"{_EXTENDED}TitlesOfParts":
+                title.text = document_title(ctx, view)
+
+    return edit
 
 
 def _insert_ordered(parent, element, order: list[str]) -> None:
@@ -324,16 +380,15 @@ def _body(doc, v: dict) -> None:
             ("ตัวชี้วัดที่ :", indicator),
             ("ผู้กำกับดูแลตัวชี้วัด :", v["supervisor"]),
             ("ผู้จัดเก็บข้อมูล :", "\n".join(f"{n} {name}" for n, name in v["collectors"])),
-            ("โทรศัพท์ :", v["phone"]),
-        ],
+        ]
+        + [("โทรศัพท์ :", phone) for phone in v["phones"]],
     )
 
     h = view_text
     _heading(doc, h.H_CRITERIA)
     for c in v["criteria"]:
         paragraph = _para(doc, indent=HANG, hanging=HANG, before=3, keep_next=True)
-        _run(paragraph, f"{c['number']}\t{c['title']} ", bold=True)
-        _run(paragraph, f"({c['status']})", size=BODY_PT - 3, color=GREY)
+        _run(paragraph, f"{c['number']}\t{c['title']}", bold=True)
         _bullets(doc, c["explanation"])
         for finding in c["findings"]:
             _para(doc, f"ผลการตรวจสอบโดยระบบ — {finding}", indent=BULLET_INDENT, size=BODY_PT - 3, color=GREY)
@@ -366,8 +421,27 @@ def _body(doc, v: dict) -> None:
     _heading(doc, h.H_EVIDENCE)
     _numbered(doc, v["evidence"])
 
-    if v["signed"]:
-        _para(doc, v["signoff"], align=WD_ALIGN_PARAGRAPH.RIGHT, before=18)
+    _signature(doc, v)
+
+
+def _signature(doc, v: dict) -> None:
+    """The signature block, centred in the right part of the page, kept together on one page."""
+    lines = v["signature"] + ([v["signoff"]] if v["signed"] else [])
+    doc.paragraphs[-1].paragraph_format.keep_with_next = True  # never a page with the block alone
+    for i, line in enumerate(lines):
+        last = i == len(lines) - 1
+        small = v["signed"] and last
+        paragraph = _para(
+            doc,
+            line,
+            align=WD_ALIGN_PARAGRAPH.CENTER,
+            indent=Emu(TEXT_WIDTH * 35 // 100),
+            before=24 if i == 0 else (4 if small else 0),
+            keep_next=not last,
+            size=BODY_PT - 3 if small else None,
+            color=GREY if small else None,
+        )
+        paragraph.paragraph_format.keep_together = True
 
 
 # --- tables -------------------------------------------------------------------------------------
@@ -479,10 +553,13 @@ def _font_key(data: bytes) -> uuid.UUID:
     return uuid.UUID(bytes=hashlib.sha256(data).digest()[:16], version=4)
 
 
-def _embed_fonts(docx: bytes, font: FontFamily, when: datetime, thai_digits: bool) -> bytes:
+def _embed_fonts(
+    docx: bytes, font: FontFamily, when: datetime, thai_digits: bool, edits: dict | None = None
+) -> bytes:
     """Add the regular and bold font files to the package, as Word's "Embed fonts in the file" does,
     and the page numbers' Thai-digit font when the report has Thai digits; every entry is rewritten
-    with the time `when` (in Bangkok: zip times have no zone)."""
+    with the time `when` (in Bangkok: zip times have no zone), and the XML parts named in `edits`
+    through their editor."""
     families = [(OFFICIAL_FAMILY, [("Regular", font.regular), ("Bold", font.bold)])]
     if thai_digits:
         families.append((THAI_DIGITS_FAMILY, [("Regular", font.regular)]))
@@ -538,6 +615,7 @@ def _embed_fonts(docx: bytes, font: FontFamily, when: datetime, thai_digits: boo
                 "word/fontTable.xml": font_table,
                 _FONT_TABLE_RELS: relationships,
                 "[Content_Types].xml": content_types,
+                **(edits or {}),
             }.get(item.filename)
             target.writestr(entry_info(item.filename), _xml(data, edit) if edit else data)
         if _FONT_TABLE_RELS not in names:

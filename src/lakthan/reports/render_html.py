@@ -6,6 +6,7 @@ the HTML template and the DOCX renderer both lay out that same view, so the two 
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from decimal import Decimal
 
@@ -15,7 +16,7 @@ from django.utils.safestring import mark_safe
 from lakthan.lib.thai import digits, format_date, format_datetime, format_number, to_decimal
 from lakthan.lib.timezones import BANGKOK
 from lakthan.reports import keep_whole
-from lakthan.reports.context import ReportContext
+from lakthan.reports.context import EvidenceRef, ReportContext
 from lakthan.reports.draft_mark import watermark_svg
 from lakthan.reports.fonts import BODY_PT, page_margin_css, report_font
 
@@ -43,7 +44,9 @@ CALC_HEAD = (
     "ค่าคะแนนที่ได้",
     "ค่าคะแนน\nถ่วงน้ำหนัก",
 )
-STATUS = {True: ("ผ่าน", "met"), False: ("ไม่ผ่าน", "not-met"), None: ("รอพิจารณา", "pending")}
+# The signature block, as official documents have it: dotted lines where a hand fills them in.
+SIGN_LINE = "(ลงชื่อ) " + "." * 40
+DATE_BLANK = "." * 30
 
 
 def _plain(value: Decimal | int) -> str:
@@ -79,13 +82,13 @@ def report_view(ctx: ReportContext) -> dict:
         "supervisor": d(ctx.supervisor),
         "collectors": numbered(ctx.collectors),
         "phone": d(ctx.phone),
+        # the seed's form has two telephone lines: the supervisor's, then the data collectors'
+        "phones": [d(ctx.supervisor_phone or ctx.phone), d(ctx.collectors_phone or ctx.phone)],
         "criteria": [
             {
                 "number": d(f"{c.number}."),
                 "title": d(c.title),
                 "explanation": [d(e) for e in c.explanation],
-                "status": STATUS[c.met][0],
-                "status_class": STATUS[c.met][1],
                 "refs": d(", ".join(str(n) for n in c.evidence_refs)),
                 "findings": [d(f) for f in c.findings],
             }
@@ -113,18 +116,47 @@ def report_view(ctx: ReportContext) -> dict:
         "no_obstacles": "-",
         "suggestions": [d(s) for s in ctx.suggestions],
         "no_suggestions": "ไม่มี",
-        "evidence": [(d(f"{e.number}."), _evidence_text(e, d, date)) for e in ctx.evidence],
+        "evidence": [(d(f"{e.number}."), evidence_text(e, thai=thai)) for e in ctx.evidence],
         "signed": ctx.signed,
         "signoff": _signoff(ctx),
+        "signature": signature_block(ctx),
         "generated": f"จัดทำเมื่อ {format_datetime(generated, thai_digits=thai)}",
         # W3C date-time for <meta name="dcterms.created">: the PDF's CreationDate (the signature's time)
         "created": generated.astimezone(BANGKOK).isoformat(timespec="seconds"),
     }
 
 
-def _evidence_text(e, d, date) -> str:
-    tail = " ".join(x for x in (d(e.doc_no), f"ลง {date(e.doc_date)}" if e.doc_date else "") if x)
-    return f"{d(e.title)} ({tail})" if tail else d(e.title)
+# How a date reads by the kind of evidence: a document is dated ("ลง"), a picture is taken.
+DATE_WORDS = {"photo": "ถ่ายเมื่อ", "screenshot": "บันทึกภาพเมื่อ"}
+
+
+def _squeezed(text: str) -> str:
+    """For "does the title already say it": Arabic digits, no spaces ("ลง ๑๑ ก.ค.๒๕๕๖" → "ลง11ก.ค.2556")."""
+    return re.sub(r"\s+", "", digits(text, thai=False))
+
+
+def evidence_text(e: EvidenceRef, *, thai: bool) -> str:
+    """One line of หลักฐานอ้างอิง. The title as written; then, in brackets, what it does not already
+    say: the document number ("ที่ …") and date ("ลง …") — a photo or a screen capture has the day it
+    was taken instead, and system-generated evidence the day it was produced and the period it covers."""
+
+    def date(value) -> str:
+        return format_date(value, thai_digits=thai)
+
+    title = digits(e.title, thai=thai)
+    if e.produced_on is not None or e.covers_start is not None:
+        parts = [f"ตรวจสอบเมื่อ {date(e.produced_on)}" if e.produced_on else ""]
+        if e.covers_start and e.covers_end:
+            parts.append(f"ครอบคลุม {date(e.covers_start)} – {date(e.covers_end)}")
+        return f"{title} ({' '.join(p for p in parts if p)})"
+    said = _squeezed(e.title)
+    parts = []
+    number = re.sub(r"^ที่\s*", "", e.doc_no.strip())
+    if number and _squeezed(number) not in said:
+        parts.append(digits(f"ที่ {number}", thai=thai))
+    if e.doc_date is not None and _squeezed(format_date(e.doc_date, thai_digits=False)) not in said:
+        parts.append(f"{DATE_WORDS.get(e.kind, 'ลง')} {date(e.doc_date)}")
+    return f"{title} ({' '.join(parts)})" if parts else title
 
 
 def _signoff(ctx: ReportContext) -> str:
@@ -132,6 +164,21 @@ def _signoff(ctx: ReportContext) -> str:
         return ""
     when = f" เมื่อ {format_datetime(ctx.signed_at, thai_digits=ctx.thai_digits)}" if ctx.signed_at else ""
     return digits(f"ลงนามรับรองโดย {ctx.signed_by or '-'}{when}", thai=ctx.thai_digits)
+
+
+def signature_block(ctx: ReportContext) -> list[str]:
+    """(ลงชื่อ) ……, (full name), ตำแหน่ง ……, วันที่ …… — the supervisor's until the report is signed,
+    then the signer's, dated at the signature; blanks stay dotted for a hand to fill."""
+    name = ctx.signed_by if ctx.signed else ctx.supervisor
+    position = (ctx.signed_by_position if ctx.signed else "") or ctx.supervisor_position
+    when = format_date(ctx.signed_at, thai_digits=ctx.thai_digits) if ctx.signed and ctx.signed_at else ""
+    lines = [
+        SIGN_LINE,
+        f"({name or DATE_BLANK})",
+        f"ตำแหน่ง {position or DATE_BLANK}",
+        f"วันที่ {when or DATE_BLANK}",
+    ]
+    return [digits(line, thai=ctx.thai_digits) for line in lines]
 
 
 def css_string(text: str) -> str:

@@ -64,6 +64,7 @@ def snapshot(report: IndicatorReport, person: Person, at: datetime, version: Lib
         build_live_context(report),
         signed=True,
         signed_by=person.display_name,
+        signed_by_position=person.position_th,
         signed_at=at,
         generated_at=None,
     )

@@ -11,10 +11,13 @@ from django.conf import settings
 from django.utils import timezone
 
 import lakthan
+from lakthan.checks.models import CheckRun
 from lakthan.core.errors import InvalidInput
-from lakthan.evidence.services import blob_store, references
+from lakthan.evidence.models import Evidence
+from lakthan.evidence.services import blob_store, references, run_id_of
 from lakthan.indicators.models import Assignment, CriterionResult, IndicatorReport
 from lakthan.indicators.services import compute_score, people, round_period, scheme_of
+from lakthan.lib.timezones import BANGKOK
 from lakthan.reports.context import (
     CriterionLine,
     EvidenceRef,
@@ -54,6 +57,32 @@ def _pack_name(ref_no: int, title: str, filename: str) -> str:
     suffix = Path(filename).suffix.lower() if filename else ""
     stem = re.sub(r"[^\w\u0E00-\u0E7F-]+", "-", title).strip("-")[:60] or "evidence"
     return f"evidence/{ref_no:02d}-{stem}{suffix}"
+
+
+def _evidence_ref(ref) -> EvidenceRef:
+    """One numbered reference. System-generated evidence is dated by the run that produced the cited
+    revision (the day it ran, the period it covered), never by a document date it never had."""
+    evidence, revision = ref.evidence, ref.revision
+    produced_on = covers_start = covers_end = None
+    if evidence.kind == Evidence.Kind.SYSTEM:
+        run_id = run_id_of(revision)
+        run = CheckRun.objects.filter(pk=run_id).first() if run_id else evidence.check_run
+        produced_on = timezone.localdate(run.finished_at if run else revision.created_at, BANGKOK)
+        if run is not None:
+            covers_start, covers_end = run.period_start, run.period_end
+    return EvidenceRef(
+        number=ref.number,
+        title=evidence.title,
+        doc_no=evidence.doc_no,
+        doc_date=None if evidence.kind == Evidence.Kind.SYSTEM else evidence.doc_date,
+        sha256=revision.blob_id or "",
+        url=revision.url,
+        filename=_pack_name(ref.number, evidence.title, revision.filename) if revision.blob_id else "",
+        kind=evidence.kind,
+        produced_on=produced_on,
+        covers_start=covers_start,
+        covers_end=covers_end,
+    )
 
 
 def control_findings(report: IndicatorReport) -> dict[int, list[str]]:
@@ -100,6 +129,8 @@ def build_live_context(report: IndicatorReport) -> ReportContext:
     indicator = report.indicator
     parent = indicator.parent
     supervisors = people(report, Assignment.Role.SUPERVISOR)
+    collectors = people(report, Assignment.Role.COLLECTOR)
+    supervisor = supervisors[0] if supervisors else None
     return ReportContext(
         agency_th=_agency(report),
         unit_th=report.round.agreement.unit.name_th,
@@ -110,9 +141,13 @@ def build_live_context(report: IndicatorReport) -> ReportContext:
         indicator_code=indicator.code,
         indicator_name=indicator.name_th,
         parent_indicator=f"{parent.code} {parent.name_th}" if parent else "",
-        supervisor=supervisors[0].display_name if supervisors else "",
-        collectors=[p.display_name for p in people(report, Assignment.Role.COLLECTOR)],
+        supervisor=supervisor.display_name if supervisor else "",
+        collectors=[p.display_name for p in collectors],
         phone=report.phone,
+        supervisor_phone=(supervisor.phone if supervisor else "") or report.phone,
+        collectors_phone=report.phone or next((p.phone for p in collectors if p.phone), ""),
+        supervisor_position=supervisor.position_th if supervisor else "",
+        signed_by_position=report.signed_by.position_th if report.signed_by else "",
         criteria=[
             CriterionLine(
                 number=r.criterion.number,
@@ -136,20 +171,7 @@ def build_live_context(report: IndicatorReport) -> ReportContext:
         supporting_factors=list(report.supporting_factors),
         obstacles=list(report.obstacles),
         suggestions=list(report.suggestions),
-        evidence=[
-            EvidenceRef(
-                number=ref.number,
-                title=ref.evidence.title,
-                doc_no=ref.evidence.doc_no,
-                doc_date=ref.evidence.doc_date,
-                sha256=ref.revision.blob_id or "",
-                url=ref.revision.url,
-                filename=_pack_name(ref.number, ref.evidence.title, ref.revision.filename)
-                if ref.revision.blob_id
-                else "",
-            )
-            for ref in refs
-        ],
+        evidence=[_evidence_ref(ref) for ref in refs],
         signed=report.is_signed,
         signed_by=report.signed_by.display_name if report.signed_by else "",
         signed_at=report.signed_at,

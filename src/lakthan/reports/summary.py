@@ -26,6 +26,7 @@ class ItemRow:
     status: str
     proposed_status: str
     evidence_count: int
+    reconstructed: bool = False  # not in the seed report: written from its evidence list
 
     @property
     def status_label(self) -> str:
@@ -91,6 +92,7 @@ def _items(indicator, report: IndicatorReport | None, score: ScoreResult) -> lis
             item.status,
             item.proposed_status,
             counts.get(item.number, 0),
+            item.number in criteria and criteria[item.number].reconstructed,
         )
         for item in score.items
     ]

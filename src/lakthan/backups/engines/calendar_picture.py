@@ -15,6 +15,8 @@ from datetime import date, timedelta
 from html import escape
 from typing import Any
 
+from lakthan.lib.thai import digits
+
 CELL, GAP, LABEL_W, HEADER_H, ROW_H, LEGEND_H = 3, 0, 260, 54, 20, 34
 COLOURS = {
     "backup": "#1b7f3b",
@@ -76,7 +78,7 @@ class Calendar:
             if day.day == 1 or day == self.start:
                 names = TH_MONTHS if self.thai else EN_MONTHS
                 year = day.year + 543 if self.thai else day.year
-                label = f"{names[day.month - 1]} {str(year)[-2:]}"
+                label = digits(f"{names[day.month - 1]} {str(year)[-2:]}", thai=self.thai)
                 out.append(((day - self.start).days, label))
             day += timedelta(days=1)
         return out

@@ -18,7 +18,7 @@ from lakthan.backups.models import BackupSystem, RestoreTest, Snapshot, Verifica
 from lakthan.backups.services.systems import policy_of
 from lakthan.core.errors import InvalidInput
 from lakthan.core.models import Unit
-from lakthan.lib.spreadsheet import csv_bytes
+from lakthan.lib.spreadsheet import csv_bytes, header
 
 
 def _check_period(start: date, end: date) -> None:
@@ -133,11 +133,17 @@ def calendar_for(
                 backup_days=r.days,
                 missed=[(w.start, w.end) for w in r.compliance.missed],
                 open=[(w.start, w.end) for w in r.compliance.windows if w.state == "open"],
-                note=f"{r.compliance.percent_met if r.compliance.percent_met is not None else '–'} %",
+                note=_percent(r.compliance.percent_met, thai),
             )
             for r in rows
         ],
     )
+
+
+def _percent(value: float | None, thai: bool) -> str:
+    from lakthan.lib.thai import digits
+
+    return digits(f"{'–' if value is None else value} %", thai=thai)
 
 
 def font_path() -> str | None:
@@ -154,28 +160,30 @@ WINDOW_EN = {"iso_week": "ISO week", "month": "calendar month", "day": "day"}
 
 
 def compliance_csv(rows: list[SystemRow]) -> bytes:
-    header = [
-        "system",
-        "unit",
-        "class",
-        "policy",
-        "windows_judged",
-        "windows_met",
-        "percent_met",
-        "missed_windows",
-        "last_verification",
-        "verification_ok",
-        "last_restore_test",
-        "restore_ok",
-        "restore_seconds",
-    ]
-    return csv_bytes([header, *(_compliance_row(r) for r in rows)])
+    columns = header(
+        ("รหัสระบบ", "system"),
+        ("ชื่อระบบ", "system_name_th"),
+        ("หน่วยงาน", "unit"),
+        ("ประเภท", "class"),
+        ("นโยบาย", "policy"),
+        ("ช่วงที่พิจารณา", "windows_judged"),
+        ("ช่วงที่ครบ", "windows_met"),
+        ("ร้อยละที่ครบ", "percent_met"),
+        ("ช่วงที่ไม่ครบ", "missed_windows"),
+        ("ตรวจสอบคลังล่าสุด", "last_verification"),
+        ("ผลตรวจสอบคลัง", "verification_ok"),
+        ("ทดสอบกู้คืนล่าสุด", "last_restore_test"),
+        ("ผลทดสอบกู้คืน", "restore_ok"),
+        ("วินาทีที่ใช้กู้คืน", "restore_seconds"),
+    )
+    return csv_bytes([columns, *(_compliance_row(r) for r in rows)])
 
 
 def _compliance_row(r: SystemRow) -> list:
     c = r.compliance
     return [
         r.system.name,
+        r.system.system.name_th,
         r.system.system.unit.code,
         r.system.system.klass,
         f">={c.policy.min_per_window} per {c.policy.window}",
@@ -192,25 +200,35 @@ def _compliance_row(r: SystemRow) -> list:
 
 
 def compliance_pdf(rows: list[SystemRow], start: date, end: date, title: str, png: bytes) -> bytes:
-    from lakthan.lib.thai import format_date
+    from lakthan.lib.thai import format_date, thai_digits
     from lakthan.reports.render_pdf import render_pdf_from_html
 
     def d(x):
         return format_date(x)
 
+    def n(x) -> str:
+        return thai_digits(x)
+
     body = []
     for r in rows:
         c = r.compliance
-        missed = ", ".join(f"{d(m.start)} – {d(m.end)} ({m.actual}/{m.required})" for m in c.missed) or "ไม่มี"
+        restore = "ไม่มี"
+        if r.last_restore:
+            seconds = n(format(r.last_restore.restore_seconds, ".1f"))
+            outcome = "ผ่าน" if r.restored else "ไม่ผ่าน"
+            restore = f"{d(r.last_restore.started_at)} {outcome} ({seconds} วินาที)"
+        missed = (
+            ", ".join(f"{d(m.start)} – {d(m.end)} ({n(m.actual)}/{n(m.required)})" for m in c.missed) or "ไม่มี"
+        )
         body.append(
             "<tr>"
             f"<td>{html.escape(r.system.system.name_th)}<br><small>{html.escape(r.system.name)} · {r.system.system.klass}</small></td>"
-            f"<td>≥ {c.policy.min_per_window} ครั้ง/{WINDOW_TH[c.policy.window]}</td>"
-            f"<td class=n>{sum(x.met for x in c.judged)}/{len(c.judged)}</td>"
-            f"<td class=n>{'–' if c.percent_met is None else c.percent_met}</td>"
+            f"<td>≥ {n(c.policy.min_per_window)} ครั้ง/{WINDOW_TH[c.policy.window]}</td>"
+            f"<td class=n>{n(sum(x.met for x in c.judged))}/{n(len(c.judged))}</td>"
+            f"<td class=n>{'–' if c.percent_met is None else n(c.percent_met)}</td>"
             f"<td>{html.escape(missed)}</td>"
             f"<td>{d(r.last_verification.started_at) + (' ผ่าน' if r.verified else ' ไม่ผ่าน') if r.last_verification else 'ไม่มี'}</td>"
-            f"<td>{d(r.last_restore.started_at) + (' ผ่าน' if r.restored else ' ไม่ผ่าน') + f' ({r.last_restore.restore_seconds:.1f} วินาที)' if r.last_restore else 'ไม่มี'}</td>"
+            f"<td>{restore}</td>"
             "</tr>"
         )
     page = f"""<html lang="th"><head><style>

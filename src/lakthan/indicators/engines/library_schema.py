@@ -21,7 +21,9 @@ The format (``library/opdc-2556.yaml`` is the full example)::
           - urn: urn:lakthan:opdc:2556:ind:9.2:item:1       # starts with the indicator URN + ":"
             number: 1
             title_th: ...
-            explanation_th: [...]
+            explanation_th: [...]             # the criterion's own words, as the report form prints them
+            guidance_th: [...]                # optional: our reading of it (shown on the web, never
+                                              # printed as the criterion); guidance_en likewise
             checks: [urn:lakthan:check:backup-compliance]
             reconstructed: true                   # then source_note is required
             source_note: ...
@@ -72,6 +74,9 @@ class CriterionDef:
     reconstructed: bool
     checks: tuple[str, ...]
     source_note: str = ""  # why and from what a reconstructed criterion was written
+    # our own explanation of the criterion, kept apart from its text (explanation_*): never printed as it
+    guidance_th: tuple[str, ...] = ()
+    guidance_en: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -336,6 +341,8 @@ class _Reader:
                     "title_en",
                     "explanation_th",
                     "explanation_en",
+                    "guidance_th",
+                    "guidance_en",
                     "level",
                     "reconstructed",
                     "source_note",
@@ -351,6 +358,8 @@ class _Reader:
                     "title_en": lambda n: _text(n, "title_en"),
                     "explanation_th": lambda n: _texts(n, "explanation_th"),
                     "explanation_en": lambda n: _texts(n, "explanation_en"),
+                    "guidance_th": lambda n: _texts(n, "guidance_th"),
+                    "guidance_en": lambda n: _texts(n, "guidance_en"),
                     "level": _level,
                     "reconstructed": lambda n: _bool(n, "reconstructed"),
                     "source_note": lambda n: _text(n, "source_note"),
@@ -385,6 +394,8 @@ class _Reader:
                     v.get("reconstructed", False),
                     v.get("checks", ()),
                     v.get("source_note", ""),
+                    v.get("guidance_th", ()),
+                    v.get("guidance_en", ()),
                 )
             )
         if milestone:
