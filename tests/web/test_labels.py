@@ -38,6 +38,9 @@ def test_the_coverage_legend_is_drawn_in_a_font_with_thai_glyphs():
 
     args = (["host-1"], {"host-1": {date(2026, 1, 1): 3}}, date(2026, 1, 1), date(2026, 1, 10), "t")
     thai = chart.coverage_png(*args, legend=("ไม่มีเหตุการณ์ในวันนั้น (เงียบ)", "มีเหตุการณ์ (สีเข้ม = มาก)"))
-    english = chart.coverage_png(*args)
+    english = chart.coverage_png(
+        *args, legend=("no events that day (silent)", "events (darker = more)"), thai=False
+    )
+    assert chart.coverage_png(*args) == thai  # the report's chart: Thai unless told
     assert Image.open(io.BytesIO(thai)).size == Image.open(io.BytesIO(english)).size
     assert thai != english
