@@ -402,3 +402,12 @@ def test_docx_opens_in_libreoffice_with_its_embedded_font(draft_docx, tmp_path):
     # TH SarabunPSK is not a system font here, so LibreOffice could only have drawn it from the font
     # embedded in the DOCX (else it would draw fontconfig's substitute, Laksaman, 1.5 × too large).
     assert OFFICIAL_FAMILY.replace(" ", "") in fonts and "Laksaman" not in fonts, fonts
+
+
+def test_control_characters_a_client_typed_are_left_out_of_the_docx_not_a_failure(make_ctx):
+    """XML cannot hold a NUL or a vertical tab: a phone number typed with one still gives a report."""
+    ctx = make_ctx(supervisor="ว่าที่ พ.ต.ท.\x00สมชาย\x0b ทดสอบ", phone="0 2287\x07 3101")
+    document = docx.Document(io.BytesIO(render_docx(ctx)))
+    text = "\n".join(p.text for p in document.paragraphs).replace("\u2060", "").replace("\xa0", " ")
+    assert "สมชาย ทดสอบ" in text and "\x00" not in text and "\x0b" not in text
+    assert document.core_properties.last_modified_by == "ว่าที่ พ.ต.ท.สมชาย ทดสอบ"

@@ -28,6 +28,15 @@ def integer(request, name: str, low: int, high: int) -> int | None:
     return value
 
 
+def text(request, name: str, max_length: int) -> str:
+    """``?name=`` as searched text, stripped and cut at ``max_length``; a control character (a NUL,
+    which PostgreSQL cannot hold in text, among them) is a 400."""
+    raw = request.GET.get(name, "").strip()[:max_length]
+    if any(ord(c) < 32 and c not in "\t" for c in raw):
+        raise BadRequest(f"{name} must not contain control characters")
+    return raw
+
+
 def fiscal_year(request) -> int | None:
     """``?fy=``: a fiscal year in the Buddhist era."""
     return integer(request, "fy", *FISCAL_YEARS)

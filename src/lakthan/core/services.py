@@ -166,11 +166,13 @@ def _check_password(password: str, user) -> None:
     """Django's password validators (settings.AUTH_PASSWORD_VALIDATORS), their reasons in both languages."""
     from django.contrib.auth import password_validation
     from django.core.exceptions import ValidationError
+    from django.utils import translation
 
     from lakthan.lib.thai import thai_digits
 
     try:
-        password_validation.validate_password(password, user)
+        with translation.override("en"):  # English from Django; the Thai from PASSWORD_RULES_TH
+            password_validation.validate_password(password, user)
     except ValidationError as exc:
         english, thai = [], []
         for error in exc.error_list:

@@ -44,7 +44,7 @@ PAGE_SIZE = 50  # register rows per page
 def evidence_register(request, code: str):
     unit = access.unit_for(request.user, code)
     today = timezone.localdate()
-    query = request.GET.get("q", "").strip()[: search.QUERY_MAX]
+    query = params.text(request, "q", search.QUERY_MAX)
     kind = request.GET.get("kind", "")
     kind = kind if kind in Evidence.Kind.values else ""
     evidence = search.register(unit, query, kind).prefetch_related(

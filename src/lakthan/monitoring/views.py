@@ -158,7 +158,7 @@ MAX_PAGE = 100_000
 def events(request):
     names = scope.visible_senders(request.user)
     host = request.GET.get("host", "").strip()
-    text = request.GET.get("q", "").strip()
+    text = params.text(request, "q", 1000)
     start, end = request.GET.get("from", "").strip(), request.GET.get("to", "").strip()
     number = params.integer(request, "page", 1, MAX_PAGE) or 1
     found, searched = None, bool(host or text or start or end)

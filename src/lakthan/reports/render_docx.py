@@ -15,8 +15,10 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import io
+import re
 import uuid
 import zipfile
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from docx import Document
@@ -70,8 +72,16 @@ def render_docx(ctx: ReportContext) -> bytes:
     if ctx.generated_at is None:
         ctx = dataclasses.replace(ctx, generated_at=datetime.now(UTC))
     assert ctx.generated_at is not None
-    plain = report_view(ctx)  # the document's properties: the text without no-break marks
-    view = _keep_whole(plain, proper_names(ctx))
+    # what XML cannot hold (control characters a client may have typed) is left out, not a failure
+    ctx = dataclasses.replace(
+        ctx,
+        **{
+            f.name: xml_text(v) for f in dataclasses.fields(ctx) if isinstance(v := getattr(ctx, f.name), str)
+        },
+    )
+    plain = _each_string(report_view(ctx), xml_text)  # the document's properties: no no-break marks
+    names = proper_names(ctx)
+    view = _each_string(plain, lambda text: keep_whole.docx_text(text, names))
     font = report_font()
     doc = Document()
     _setup(doc, font, ctx, view)
@@ -88,14 +98,23 @@ def render_docx(ctx: ReportContext) -> bytes:
     )
 
 
-def _keep_whole(value, names: tuple[str, ...]):
-    """The view with no-break spaces and word joiners in the phrases a line must not break."""
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """``text`` without the characters XML 1.0 cannot hold."""
+    return _NOT_XML.sub("", text)
+
+
+def _each_string(value, edit: Callable[[str], str]):
+    """The view with every string through ``edit`` (no-break spaces and word joiners in the phrases a
+    line must not break, say)."""
     if isinstance(value, str):
-        return keep_whole.docx_text(value, names)
+        return edit(value)
     if isinstance(value, dict):
-        return {k: v if k == "created" else _keep_whole(v, names) for k, v in value.items()}
+        return {k: v if k == "created" else _each_string(v, edit) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return type(value)(_keep_whole(v, names) for v in value)
+        return type(value)(_each_string(v, edit) for v in value)
     return value
 
 
