@@ -16,9 +16,9 @@ from lakthan.monitoring import chart
 def test_the_account_page_names_roles_in_each_language(client, world):
     client.force_login(world.users["collector"])
     thai = client.get("/account/").content.decode()
-    assert "ผู้จัดเก็บข้อมูล · #" in thai and "collector ·" not in thai
+    assert "<li>ผู้จัดเก็บข้อมูล · A สำนักงาน ก</li>" in thai and "collector ·" not in thai  # the unit named
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    assert "Data collector · #" in client.get("/account/").content.decode()
+    assert "Data collector · A " in client.get("/account/").content.decode()
 
 
 def test_severity_and_importance_labels():

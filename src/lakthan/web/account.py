@@ -25,7 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lakthan.core import audit, notifications, roles, tokens, two_factor
 from lakthan.core.errors import LakthanError
-from lakthan.core.models import ApiToken, RecoveryCodeDevice
+from lakthan.core.models import ApiToken, RecoveryCodeDevice, Unit
 from lakthan.lib import outbound
 from lakthan.web.models import NotificationPreference
 
@@ -258,10 +258,17 @@ def account(request):
             "now": timezone.now(),
             "two_factor": has_totp,
             "recovery_left": two_factor.recovery_codes_left(user) if has_totp else None,
-            "roles": roles.grants(user),
+            "roles": _roles_with_units(user),
             "is_admin": roles.is_global_admin(user),
         },
     )
+
+
+def _roles_with_units(user) -> list[tuple[str, Unit | None]]:
+    """(role, unit) of each role the user holds, the unit named rather than numbered."""
+    grants = roles.grants(user)
+    units = Unit.objects.in_bulk({unit_id for _, unit_id in grants})
+    return [(role, units.get(unit_id)) for role, unit_id in grants]
 
 
 @login_required
