@@ -137,6 +137,48 @@ def proof(segment, position) -> None:
 
 
 @logs.group()
+def source() -> None:
+    """Log files the worker reads every minute, from where it was left."""
+
+
+@source.command("add")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--host", "host_name", default="", help="host for lines that do not name one (web logs)")
+@click.option(
+    "--format",
+    "fmt",
+    default="auto",
+    type=click.Choice(["auto", "syslog", "auth", "nginx", "apache", "jsonl"]),
+)
+def source_add(path, host_name, fmt) -> None:
+    from lakthan.monitoring.services import sources
+
+    added = sources.add_source(str(path.absolute()), host_name, fmt, actor="cli")
+    console.print(f"log source {added.pk}: {added.path} ({added.fmt}), read by `lakthan worker` every minute")
+
+
+@source.command("list")
+def source_list() -> None:
+    from lakthan.monitoring.models import LogSource
+
+    for s in LogSource.objects.all():
+        state = (
+            f"error: {s.last_error_en}" if s.last_error_en else f"{s.last_events} events at the last reading"
+        )
+        last = s.last_read_at.isoformat(timespec="seconds") if s.last_read_at else "not read yet"
+        console.print(f"{s.pk}\t{s.path}\t{s.fmt}\t{s.host_name or '-'}\t{last}\t{state}", soft_wrap=True)
+
+
+@source.command("remove")
+@click.argument("source_id", type=int)
+def source_remove(source_id) -> None:
+    from lakthan.monitoring.services import sources
+
+    sources.remove_source(source_id, actor="cli")
+    console.print(f"log source {source_id} removed (what it sent stays in the log)")
+
+
+@logs.group()
 def rules() -> None:
     """Sigma rules."""
 

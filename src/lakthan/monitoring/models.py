@@ -121,3 +121,32 @@ class SeqState(models.Model):
 
     class Meta:
         ordering = ["host_name"]
+
+
+class LogSource(models.Model):
+    """A log file on this machine that the worker reads every minute, from where it was left (the
+    offsets `logs ingest` keeps): a host's file shipped to a share, a web server's access log."""
+
+    class Format(models.TextChoices):
+        AUTO = "auto", _("Recognised from each line")
+        SYSLOG = "syslog", "syslog (RFC 3164 / 5424)"
+        AUTH = "auth", "auth.log"
+        NGINX = "nginx", "nginx access log"
+        APACHE = "apache", "Apache access log"
+        JSONL = "jsonl", _("JSON lines")
+
+    path = models.CharField(max_length=1000, unique=True)
+    host_name = models.CharField(max_length=255, blank=True)  # for lines that name no host (web logs)
+    fmt = models.CharField(max_length=10, choices=Format.choices, default=Format.AUTO)
+    added_by = models.CharField(max_length=150)
+    added_at = models.DateTimeField(auto_now_add=True)
+    last_read_at = models.DateTimeField(null=True, blank=True)
+    last_events = models.PositiveIntegerField(default=0)  # events the last reading found
+    last_error_th = models.TextField(blank=True)
+    last_error_en = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.path

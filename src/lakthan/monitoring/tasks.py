@@ -14,7 +14,7 @@ from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
 from lakthan.lib.timezones import BANGKOK
-from lakthan.monitoring.services import alerts, jobs, retention, verification
+from lakthan.monitoring.services import alerts, jobs, retention, sources, verification
 from lakthan.monitoring.services import seal as sealing
 
 
@@ -52,3 +52,8 @@ def prune_logs():
 @db_task()
 def run_job(kind: str):
     jobs.run(kind)  # a seal or a verification asked for on the monitoring page
+
+
+@db_periodic_task(crontab(minute="*"))
+def read_log_sources():
+    sources.read_sources()  # what is new in each log file an administrator added, every minute

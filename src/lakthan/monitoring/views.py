@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Sum
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,12 +21,13 @@ from lakthan.lib.thai import format_date as thai_date
 from lakthan.lib.timezones import BANGKOK
 from lakthan.monitoring import audit_log, scope
 from lakthan.monitoring.chart import coverage_png
-from lakthan.monitoring.models import Alert, Checkpoint, HostDay, LegalHold, Segment
+from lakthan.monitoring.models import Alert, Checkpoint, HostDay, LegalHold, LogSource, Segment
 from lakthan.monitoring.services import alerts as log_alerts
 from lakthan.monitoring.services import coverage as log_coverage
 from lakthan.monitoring.services import events as log_events
 from lakthan.monitoring.services import home, jobs, retention, verification
 from lakthan.monitoring.services import hosts as log_hosts
+from lakthan.monitoring.services import sources as log_sources
 
 
 @login_required
@@ -45,6 +47,8 @@ def overview(request):
         "pending": {kind for kind in jobs.KINDS if jobs.pending(jobs.last(kind))},
         "last_segment": Segment.objects.order_by("-index").first(),
         "may_add_host": roles.scope(request.user, roles.MANAGE) != set(),
+        "sources": LogSource.objects.all() if scope.may_verify(request.user) else None,
+        "source_formats": LogSource.Format.choices,
         "checkpoint": Checkpoint.objects.order_by("-size").first(),
         "segments": Segment.objects.count(),
         "events": _events_seen(request.user),
@@ -100,6 +104,38 @@ def start_job(request, kind: str):
     run_job(kind)
     messages.success(request, _("Started: the outcome appears below when the worker has finished."))
     return redirect("monitoring:overview")
+
+
+@login_required
+@require_POST
+def source_add(request):
+    """A log file for the worker to read: administrators only, as sealing."""
+    if not scope.may_verify(request.user):
+        return HttpResponse(status=403)
+    try:
+        added = log_sources.add_source(
+            request.POST.get("path", "").strip(),
+            request.POST.get("host", ""),
+            request.POST.get("fmt", "auto"),
+            actor=request.user.get_username(),
+        )
+    except LakthanError as exc:
+        messages.error(request, exc.message(request.LANGUAGE_CODE or "th"))
+    else:
+        messages.success(request, _("Log source added: %(path)s, read every minute.") % {"path": added.path})
+    return redirect(f"{reverse('monitoring:overview')}#sources")
+
+
+@login_required
+@require_POST
+def source_remove(request, pk: int):
+    if not scope.may_verify(request.user):
+        return HttpResponse(status=403)
+    try:
+        log_sources.remove_source(pk, actor=request.user.get_username())
+    except LakthanError as exc:
+        messages.error(request, exc.message(request.LANGUAGE_CODE or "th"))
+    return redirect(f"{reverse('monitoring:overview')}#sources")
 
 
 @login_required
