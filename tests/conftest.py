@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -231,3 +232,43 @@ def api_key(user, scope: str = "write") -> str:
     from lakthan.core import tokens
 
     return tokens.issue(user, "test", scope, actor="test")[1]
+
+
+# Headless Chromium as the browser tests run it: Debian's, without the background connections this
+# machine's closed network would refuse.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@contextlib.contextmanager
+def chromium(
+    width: int = 1366, height: int = 900, locale: str | None = "th-TH", timeout: int = 15000, **options
+):
+    """A page of a new headless Chromium (``options``: more of Playwright's context options)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, headless=True)
+        if locale:
+            options["locale"] = locale
+        context = browser.new_context(viewport={"width": width, "height": height}, **options)
+        page = context.new_page()
+        page.set_default_timeout(timeout)
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()
+
+
+@pytest.fixture
+def chromium_page():
+    """A Thai page 1366 px wide (the width the layout is judged at)."""
+    with chromium() as page:
+        yield page

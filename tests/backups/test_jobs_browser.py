@@ -10,21 +10,6 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from lakthan.core.models import RoleGrant
-from tests.web.test_browser import CHROMIUM_ARGS
-
-
-@pytest.fixture
-def chromium_page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="th-TH")
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        yield page
-        context.close()
-        browser.close()
 
 
 @pytest.fixture

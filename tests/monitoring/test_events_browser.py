@@ -9,31 +9,15 @@ from django.contrib.auth import get_user_model
 from lakthan.monitoring.services import hosts as log_hosts
 from lakthan.monitoring.services import ingest
 from lakthan.monitoring.services import seal as sealing
+from tests.conftest import chromium
 
 from .test_logs_web import _lines
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture
 def events_page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="th-TH")
-        page = context.new_page()
-        page.set_default_timeout(10000)
+    with chromium(timeout=10000) as page:
         yield page
-        context.close()
-        browser.close()
 
 
 @pytest.fixture

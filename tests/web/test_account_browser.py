@@ -8,8 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.conftest import PASSWORD
-from tests.web.test_browser import CHROMIUM_ARGS
+from tests.conftest import PASSWORD, chromium
 
 NEW_PASSWORD = "a-new-long-password-for-15"
 
@@ -22,16 +21,8 @@ def outside_the_loop(fn):
 
 @pytest.fixture
 def account_page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="th-TH")
-        page = context.new_page()
-        page.set_default_timeout(15000)
+    with chromium(1280, 900) as page:
         yield page
-        context.close()
-        browser.close()
 
 
 @pytest.fixture

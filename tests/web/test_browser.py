@@ -12,32 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import pdf_bytes
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from tests.conftest import chromium, pdf_bytes
 
 
 @pytest.fixture
 def browser_page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context(
-            viewport={"width": 1280, "height": 900}, accept_downloads=True, locale="th-TH"
-        )
-        page = context.new_page()
-        page.set_default_timeout(20000)
+    with chromium(1280, 900, accept_downloads=True, timeout=20000) as page:
         yield page
-        context.close()
-        browser.close()
 
 
 @pytest.mark.e2e

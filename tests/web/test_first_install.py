@@ -14,18 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SRC
+from tests.conftest import SRC, chromium
 
 pytestmark = pytest.mark.e2e
 LAKTHAN = Path(sys.executable).with_name("lakthan")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PASSWORD = "first-admin-password"
 
 
@@ -85,15 +77,10 @@ def first_install(tmp_path):
 
 
 def test_the_readme_first_install_serves_a_styled_page_and_the_administrator_signs_in(first_install):
-    from playwright.sync_api import sync_playwright
-
     url, cwd, server = first_install
     assert (cwd / "var" / "lakthan.sqlite3").exists()
     answers: dict[str, int] = {}
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, headless=True)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.set_default_timeout(10000)
+    with chromium(1280, 900, locale=None, timeout=10000) as page:
         page.on("response", lambda r: answers.__setitem__(r.url.removeprefix(url), r.status))
         page.goto(f"{url}/accounts/login/")
         page.evaluate("document.fonts.ready")
@@ -107,7 +94,6 @@ def test_the_readme_first_install_serves_a_styled_page_and_the_administrator_sig
         page.fill("#id_password", PASSWORD)
         page.click("button.primary")
         page.wait_for_url("**/accounts/2fa/**")  # an administrator enrols a second factor first
-        browser.close()
     server.terminate()
     output = server.communicate(timeout=10)[0]
     assert f"data in {cwd / 'var'}" in output

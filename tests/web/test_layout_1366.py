@@ -8,8 +8,7 @@ import os
 
 import pytest
 
-from tests.conftest import PASSWORD
-from tests.web.test_browser import CHROMIUM_ARGS
+from tests.conftest import PASSWORD, chromium
 
 EDITOR = "/units/WEB-IT/fy/2556/round/12/indicators/9.2/"
 REGISTER = "/units/WEB-IT/evidence/"
@@ -24,16 +23,8 @@ OVERFLOW = """() => {
 
 @pytest.fixture
 def layout_page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="th-TH")
-        page = context.new_page()
-        page.set_default_timeout(15000)
+    with chromium() as page:
         yield page
-        context.close()
-        browser.close()
 
 
 @pytest.fixture
