@@ -55,8 +55,10 @@ def process_env(tmp_path):
 
 @pytest.fixture(autouse=True)
 def _private_blob_store(settings, tmp_path):
-    """Each test gets its own evidence store, so what one test stores never shows in another."""
+    """Each test gets its own evidence store and log store, so what one test stores (an audit line
+    sealed into a signed checkpoint, say) never shows in another."""
     settings.LAKTHAN_BLOB_DIR = tmp_path / "blobs"
+    settings.LAKTHAN_LOG_DIR = tmp_path / "logs"
 
 
 @pytest.fixture

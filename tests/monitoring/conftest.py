@@ -4,9 +4,8 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _private_log_store(settings, tmp_path):
-    """Each test gets its own log store under its tmp_path."""
-    settings.LAKTHAN_LOG_DIR = tmp_path / "logs"
+def _page_settings(settings):
+    """(Each test's own log store is tests/conftest.py's.)"""
     settings.LAKTHAN_REQUIRE_2FA = False  # page tests sign in with a password only
     settings.LAKTHAN_DISABLED_ACCOUNTS = []
 
