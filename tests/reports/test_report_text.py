@@ -163,6 +163,18 @@ def test_the_migration_takes_the_document_date_off_system_evidence(org):
     ]
 
 
+def test_the_migration_leaves_the_evidence_of_a_signed_report_as_it_was_signed(org):
+    run_check(COMPLETENESS, org.report)
+    Evidence.objects.filter(kind=Evidence.Kind.SYSTEM).update(doc_date=date(2013, 9, 30))  # as before
+    assert Evidence.objects.filter(kind=Evidence.Kind.SYSTEM, links__report=org.report).exists()
+    type(org.report).objects.filter(pk=org.report.pk).update(signed_at=timezone.now())
+    module = import_module("lakthan.evidence.migrations.0003_system_evidence_has_no_document_date")
+    module.clear_document_dates(django_apps, None)
+    assert set(Evidence.objects.filter(kind=Evidence.Kind.SYSTEM).values_list("doc_date", flat=True)) == {
+        date(2013, 9, 30)
+    }
+
+
 @pytest.mark.parametrize(
     ("kind", "doc_no", "expected"),
     [
