@@ -46,6 +46,7 @@ def unit_list(as_json: bool) -> None:
                         "kind": u.kind,
                         "parent": u.parent.code if u.parent else None,
                         "depth": depth,
+                        "head": u.head_id,
                     }
                     for depth, u in tree
                 ],
@@ -58,6 +59,23 @@ def unit_list(as_json: bool) -> None:
     for depth, u in tree:
         table.add_row("  " * depth + u.code, u.name_th, u.name_en, u.get_kind_display())
     console.print(table)
+
+
+@unit.command("set-head")
+@click.argument("code")
+@click.argument("person_id", required=False)
+@click.option("--clear", is_flag=True, help="the unit has no head")
+def unit_set_head(code, person_id, clear) -> None:
+    """Name the head of a unit (who approves its people's access and reviews their rights)."""
+    from lakthan.core.errors import InvalidInput
+    from lakthan.core.services import get_person, get_unit, set_unit_head
+
+    if bool(person_id) == clear:
+        raise InvalidInput(
+            "ระบุหมายเลขบุคคล หรือ --clear อย่างใดอย่างหนึ่ง", "give a PERSON_ID or --clear, not both"
+        )
+    u = set_unit_head(get_unit(code), None if clear else get_person(person_id), actor="cli")
+    console.print(f"{u.code}: head {u.head.display_name if u.head else '-'}", highlight=False)
 
 
 @click.group()

@@ -116,6 +116,24 @@ def add_person(
     return person
 
 
+@transaction.atomic
+def set_unit_head(unit: Unit, person: Person | None, *, actor: str = audit.SYSTEM) -> Unit:
+    """Names (or, with None, clears) the head of ``unit``; the head need not belong to the unit itself
+    (a division's commander may sit in the bureau)."""
+    before = audit.snapshot(unit)
+    unit.head = person
+    unit.save(update_fields=["head"])
+    audit.record(actor, "unit.set_head", unit, before)
+    return unit
+
+
+def get_person(person_id: int | str) -> Person:
+    try:
+        return Person.objects.get(pk=int(person_id))
+    except (ValueError, TypeError, Person.DoesNotExist):
+        raise NotFound(f"ไม่พบบุคคลหมายเลข {person_id}", f"no person with id {person_id}") from None
+
+
 def actor_name(user) -> str:
     """The name an audit entry records for a signed-in user (``system`` for nobody)."""
     return user.get_username() if user is not None and user.is_authenticated else audit.SYSTEM

@@ -55,6 +55,7 @@ def system() -> None:
 @click.option("--criticality", required=True, type=click.IntRange(1, 5), help="1 (low) to 5 (critical)")
 @click.option("--description", default="")
 def system_add(code, name_th, name_en, unit_code, owner, klass, criticality, description) -> None:
+    from lakthan.core.services import get_person
     from lakthan.inventory import services
 
     s = services.add_system(
@@ -62,7 +63,7 @@ def system_add(code, name_th, name_en, unit_code, owner, klass, criticality, des
         name_th=name_th,
         name_en=name_en,
         unit=_unit(unit_code),
-        owner=services.get_person(owner) if owner else None,
+        owner=get_person(owner) if owner else None,
         klass=klass,
         criticality=criticality,
         description=description,

@@ -32,13 +32,6 @@ def get_system(code: str) -> System:
         raise NotFound(f"ไม่พบระบบสารสนเทศรหัส {code}", f"no information system with code {code}") from None
 
 
-def get_person(person_id: int | str) -> Person:
-    try:
-        return Person.objects.get(pk=int(person_id))
-    except (ValueError, TypeError, Person.DoesNotExist):
-        raise NotFound(f"ไม่พบบุคคลหมายเลข {person_id}", f"no person with id {person_id}") from None
-
-
 def _in_units(qs: QuerySet, unit: Unit | None, within: set[int] | None) -> QuerySet:
     """``unit``: that unit and every unit below it; ``within``: the unit ids a caller may see (None: all)."""
     if unit is not None:
