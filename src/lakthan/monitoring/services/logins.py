@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import partial
 
 import polars as pl
@@ -38,8 +38,8 @@ class Login:
 def _segments(sealed_since: datetime | None, since: datetime | None) -> Iterator[int]:
     s = store()
     segments = Segment.objects.filter(pruned_at__isnull=True).order_by("index")
-    if sealed_since is not None:
-        segments = segments.filter(sealed_at__gte=sealed_since)
+    if sealed_since is not None:  # sealing times are kept to the second: that second's are read again
+        segments = segments.filter(sealed_at__gte=sealed_since.replace(microsecond=0))
     if since is not None:
         segments = segments.filter(last_ts__gte=since)
     for index in segments.values_list("index", flat=True):
@@ -52,6 +52,7 @@ def successful_logins(since: datetime | None = None, sealed_since: datetime | No
     segments sealed from ``sealed_since`` (None: every unpruned one). Events not yet sealed are not
     read: they are seen by the first reading after the next seal."""
     s = store()
+    since = since.astimezone(UTC) if since is not None else None  # the store's times are UTC
     may_be_login = pl.any_horizontal(pl.col("raw").str.contains(lit, literal=True) for lit in _LITERALS)
     found: list[pl.DataFrame] = []
     for index in _segments(sealed_since, since):
