@@ -62,9 +62,8 @@ def visible_system(user, code: str):
 
 def _findings_by_account(today, system_id=None, account_ids=None) -> dict[int, list]:
     by_account: dict[int, list] = {}
-    for f in findings(today, system_id=system_id):
-        if account_ids is None or f.account_id in account_ids:
-            by_account.setdefault(f.account_id, []).append(f)
+    for f in findings(today, system_id=system_id, account_ids=account_ids):
+        by_account.setdefault(f.account_id, []).append(f)
     return by_account
 
 
@@ -177,7 +176,7 @@ def account_page(request, pk: int):
 
     account = visible_account(request.user, pk)
     today = timezone.localdate()
-    found = _findings_by_account(today, system_id=account.source.system_id, account_ids={account.pk})
+    found = _findings_by_account(today, account_ids={account.pk})
     return render(
         request,
         "access/account.html",
@@ -228,10 +227,7 @@ def person_page(request, employee_id: str):
         )
         .order_by("source__system__code", "source__name", "username")
     )
-    ids = {a.pk for a in accounts}
-    found: dict[int, list] = {}
-    for system_id in {a.source.system_id for a in accounts}:
-        found.update(_findings_by_account(today, system_id=system_id, account_ids=ids))
+    found = _findings_by_account(today, account_ids={a.pk for a in accounts})
     rows = [_row(a, {employee.employee_id: employee}, found) for a in accounts]
     for row in rows:
         row["owned"] = row["account"].is_service

@@ -20,8 +20,13 @@ def policy(as_of: date) -> Policy:
     )
 
 
-def people() -> dict[str, PersonFacts]:
-    rows = Employee.objects.values_list(
+def people(employee_ids: set[str] | None = None) -> dict[str, PersonFacts]:
+    employees = (
+        Employee.objects.all()
+        if employee_ids is None
+        else Employee.objects.filter(employee_id__in=employee_ids)
+    )
+    rows = employees.values_list(
         "employee_id", "title", "first_name", "last_name", "unit__code", "status", "effective_date"
     )
     return {
@@ -35,12 +40,16 @@ def last_login(in_source: datetime | None, in_logs: datetime | None) -> datetime
     return max((t for t in (in_source, in_logs) if t is not None), default=None)
 
 
-def account_facts(unit: Unit | None = None, system_id: int | None = None) -> list[AccountFacts]:
+def account_facts(
+    unit: Unit | None = None, system_id: int | None = None, account_ids: set[int] | None = None
+) -> list[AccountFacts]:
     qs = Account.objects.filter(gone_at__isnull=True)
     if unit is not None:
         qs = qs.filter(source__system__unit_id__in=unit.descendant_ids())
     if system_id is not None:
         qs = qs.filter(source__system_id=system_id)
+    if account_ids is not None:
+        qs = qs.filter(pk__in=account_ids)
     rows = qs.values_list(
         "pk",
         "source__name",
@@ -93,5 +102,11 @@ def account_facts(unit: Unit | None = None, system_id: int | None = None) -> lis
     ]
 
 
-def findings(as_of: date, unit: Unit | None = None, system_id: int | None = None) -> list[Finding]:
-    return judge(account_facts(unit, system_id), people(), policy(as_of))
+def findings(
+    as_of: date, unit: Unit | None = None, system_id: int | None = None, account_ids: set[int] | None = None
+) -> list[Finding]:
+    """The findings as of a day, of every account or of a unit's systems, a system, some accounts."""
+    accounts = account_facts(unit, system_id, account_ids)
+    # a few accounts need only their people, not the whole roster
+    wanted = {a.linked_employee_id or a.employee_id for a in accounts} if account_ids is not None else None
+    return judge(accounts, people(wanted), policy(as_of))
