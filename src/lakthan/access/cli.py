@@ -35,6 +35,9 @@ def source_group() -> None:
 @click.option("--employee-id-attribute", default="employeeNumber", show_default=True)
 @click.option("--csv", "csv_path", default="", help="CSV or XLSX export of an application's user table")
 @click.option(
+    "--lakthan", is_flag=True, help="Lakthan's own users (roles as groups) as the system's accounts"
+)
+@click.option(
     "--write", "may_write", is_flag=True, help="Lakthan may disable leavers' accounts in the directory"
 )
 def source_add(
@@ -47,6 +50,7 @@ def source_add(
     base_dn,
     employee_id_attribute,
     csv_path,
+    lakthan,
     may_write,
 ):
     from lakthan.access.services.sources import add_source
@@ -61,6 +65,7 @@ def source_add(
         password_file=password_file,
         base_dn=base_dn,
         csv_path=csv_path,
+        lakthan=lakthan,
         may_write=may_write,
         employee_id_attribute=employee_id_attribute,
         actor="cli",
@@ -158,6 +163,92 @@ def remediate_command(as_of, dry_run):
     console.print(f"{len(steps)} leaver account(s)", highlight=False)
     if any(step.action == "failed" for step in steps):
         sys.exit(1)
+
+
+@access.command("link")
+@click.argument("account_ref", metavar="SOURCE:USERNAME")
+@click.argument("employee_id")
+def link_command(account_ref, employee_id):
+    """The account is this person's (an orphan settled), whatever its employee id attribute says."""
+    from lakthan.access.services.accounts import get_employee, link_to_person, parse_account_ref
+
+    account = link_to_person(parse_account_ref(account_ref), get_employee(employee_id), actor="cli")
+    console.print(f"{account} linked to {employee_id}", highlight=False, markup=False)
+
+
+@access.command("unlink")
+@click.argument("account_ref", metavar="SOURCE:USERNAME")
+def unlink_command(account_ref):
+    """Undo a link: the account is judged by its employee id attribute again."""
+    from lakthan.access.services.accounts import link_to_person, parse_account_ref
+
+    account = link_to_person(parse_account_ref(account_ref), None, actor="cli")
+    console.print(f"{account} unlinked", highlight=False, markup=False)
+
+
+@access.command("service")
+@click.argument("account_ref", metavar="SOURCE:USERNAME")
+@click.option("--owner", "owner_id", default=None, help="employee id of who answers for it")
+@click.option("--not-service", is_flag=True, help="not a service account after all")
+def service_command(account_ref, owner_id, not_service):
+    """Mark a service account (no person logs in with it) and its owner."""
+    from lakthan.access.services.accounts import (
+        get_employee,
+        mark_service,
+        parse_account_ref,
+        unmark_service,
+    )
+    from lakthan.core.errors import InvalidInput
+
+    account = parse_account_ref(account_ref)
+    if not_service:
+        if owner_id:
+            raise InvalidInput(
+                "--owner ใช้กับ --not-service ไม่ได้", "--owner and --not-service exclude each other"
+            )
+        unmark_service(account, actor="cli")
+        console.print(f"{account} is not a service account", highlight=False, markup=False)
+        return
+    owner = get_employee(owner_id) if owner_id else None
+    mark_service(account, owner, actor="cli")
+    console.print(
+        f"{account} is a service account, owner {owner_id or '(none yet)'}", highlight=False, markup=False
+    )
+
+
+@access.command("logins-from-logs")
+@click.option(
+    "--since",
+    default=None,
+    help="read events from this day (YYYY-MM-DD); default: segments sealed since the last reading",
+)
+def logins_from_logs_command(since):
+    """Record the successful logins of the usage logs (sshd, sign-ins) on the accounts of the hosts' systems."""
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    from lakthan.access.services.logins import last_scan, record_logins
+    from lakthan.lib.timezones import BANGKOK
+    from lakthan.monitoring.services.logins import successful_logins
+
+    read_at = timezone.now()
+    day = parse_date(since, "--since")
+    start = datetime.combine(day, time(), tzinfo=BANGKOK) if day else None
+    previous = last_scan()
+    sealed_since = previous.at if (previous is not None and start is None) else None
+    scan = record_logins(
+        successful_logins(since=start, sealed_since=sealed_since),
+        since=start,
+        sealed_since=sealed_since,
+        read_at=read_at,
+        actor="cli",
+    )
+    console.print(
+        f"{scan.logins} (host, user) logins read, {scan.matched} of an account of the host's systems, "
+        f"{scan.accounts_updated} account(s) with a later login",
+        highlight=False,
+    )
 
 
 COMMANDS = [access]

@@ -16,6 +16,7 @@ class IdentitySource(models.Model):
     class Kind(models.TextChoices):
         LDAP = "ldap", _("LDAP directory")
         CSV = "csv", _("CSV export of an application's users")
+        LAKTHAN = "lakthan", _("Lakthan's own users")
 
     name = models.CharField(max_length=80, unique=True)
     system = models.ForeignKey("inventory.System", on_delete=models.PROTECT, related_name="identity_sources")
@@ -237,6 +238,33 @@ class Remediation(models.Model):
     days = models.IntegerField(null=True, blank=True)
     deadline = models.DateField(null=True, blank=True)
     error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+
+class LoginInLogs(models.Model):
+    """The latest successful login of an account that the usage logs show (an sshd "Accepted …" line,
+    a web sign-in…) on a host of the account's system: a second witness of use beside the source's own
+    last-login time, for sources that keep none (Keycloak, most user tables)."""
+
+    account = models.OneToOneField(Account, on_delete=models.CASCADE, related_name="login_in_logs")
+    at = models.DateTimeField()
+    host = models.CharField(max_length=255)  # the sender the event names (host name or address)
+    recorded_at = models.DateTimeField()
+
+
+class LogLoginScan(models.Model):
+    """One reading of the usage logs for logins (`lakthan access logins-from-logs`): from which time and
+    which sealed segments, what was found. The next reading without --since starts at this one's ``at``."""
+
+    at = models.DateTimeField()
+    actor = models.CharField(max_length=255)
+    since = models.DateTimeField(null=True, blank=True)  # events from this time (None: all)
+    sealed_since = models.DateTimeField(null=True, blank=True)  # segments sealed from this time
+    logins = models.PositiveIntegerField(default=0)  # (host, user) pairs read from the logs
+    matched = models.PositiveIntegerField(default=0)  # of which an account of the host's systems
+    accounts_updated = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-at", "-pk"]

@@ -57,6 +57,7 @@ def add_source(
     password_file: str = "",
     base_dn: str = "",
     csv_path: str = "",
+    lakthan: bool = False,
     may_write: bool = False,
     employee_id_attribute: str = "employeeNumber",
     actor: str = audit.SYSTEM,
@@ -68,9 +69,20 @@ def add_source(
         )
     if IdentitySource.objects.filter(name=name).exists():
         raise InvalidInput(f"มีแหล่งบัญชีผู้ใช้ชื่อ {name} อยู่แล้ว", f"an identity source named {name} already exists")
-    if bool(ldap_url) == bool(csv_path):
-        raise InvalidInput("ระบุ --ldap หรือ --csv อย่างใดอย่างหนึ่ง", "give either --ldap or --csv")
-    if ldap_url:
+    if [bool(ldap_url), bool(csv_path), lakthan].count(True) != 1:
+        raise InvalidInput(
+            "ระบุ --ldap หรือ --csv (หรือ --lakthan) อย่างใดอย่างหนึ่ง", "give either --ldap or --csv (or --lakthan)"
+        )
+    if lakthan:
+        if not system:
+            raise InvalidInput("แหล่งผู้ใช้ของ Lakthan ต้องระบุ --system", "a Lakthan source needs --system")
+        if may_write:
+            raise InvalidInput(
+                "ผู้ใช้ของ Lakthan จัดการในหน้าผู้ดูแลระบบ ไม่ใช่ผ่าน --write",
+                "Lakthan's users are managed in its admin pages, not through --write",
+            )
+        kind = IdentitySource.Kind.LAKTHAN
+    elif ldap_url:
         if not ldap_url.startswith(("ldap://", "ldaps://")):
             raise InvalidInput(
                 f"URL '{ldap_url}' ต้องขึ้นต้นด้วย ldap:// หรือ ldaps://",

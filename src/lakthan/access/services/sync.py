@@ -17,6 +17,7 @@ from lakthan.access.engines import csv_accounts, directory
 from lakthan.access.engines.entries import SourceAccount, SourceError, SourceSnapshot
 from lakthan.access.models import Account, AccountChange, Group, IdentitySource, Membership, SyncRun
 from lakthan.access.services import SourceFailed
+from lakthan.access.services.lakthan_users import read_lakthan_users
 from lakthan.access.services.sources import directory_config
 from lakthan.core import audit
 
@@ -39,6 +40,8 @@ def read_source(source: IdentitySource) -> SourceSnapshot:
     try:
         if source.kind == IdentitySource.Kind.LDAP:
             return directory.read_directory(directory_config(source))
+        if source.kind == IdentitySource.Kind.LAKTHAN:
+            return read_lakthan_users()
         return csv_accounts.read_accounts(Path(source.csv_path).read_bytes())
     except SourceError as exc:
         raise SourceFailed(
