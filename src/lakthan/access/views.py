@@ -66,13 +66,17 @@ def can_import_roster(user) -> bool:
 @login_required
 def index(request):
     today = timezone.localdate()
-    sources = visible_sources(request.user).annotate(
-        accounts_enabled=Count(
-            "accounts", filter=Q(accounts__gone_at__isnull=True, accounts__disabled=False)
-        ),
-        accounts_disabled=Count(
-            "accounts", filter=Q(accounts__gone_at__isnull=True, accounts__disabled=True)
-        ),
+    sources = (
+        visible_sources(request.user)
+        .order_by("name")
+        .annotate(
+            accounts_enabled=Count(
+                "accounts", filter=Q(accounts__gone_at__isnull=True, accounts__disabled=False)
+            ),
+            accounts_disabled=Count(
+                "accounts", filter=Q(accounts__gone_at__isnull=True, accounts__disabled=True)
+            ),
+        )
     )
     system_codes = {s.system.code for s in sources}
     counts = Counter(f.kind for f in findings(today) if f.system in system_codes)
@@ -146,6 +150,8 @@ def judged(request) -> tuple[dict, list[Finding]]:
 def shown(detail: dict) -> dict:
     """A finding's detail with its ISO dates and times read back, for the page to write them in Thai."""
     out = dict(detail)
+    if out.get("status"):
+        out["status"] = dict(Employee.Status.choices).get(out["status"], out["status"])
     if out.get("effective_date"):
         out["effective_date"] = date.fromisoformat(out["effective_date"])
     for name in ("last_login", "created", "changed"):
@@ -236,6 +242,8 @@ def roster(request, form=None, status: int = 200):
     state = params.text(request, "status", 20)
     employees = visible_employees(request.user)
     total = employees.count()
+    by_status = dict(employees.values_list("status").annotate(n=Count("pk")).order_by())
+    status_counts = [(v, label, by_status[v]) for v, label in Employee.Status.choices if by_status.get(v)]
     if q:
         employees = employees.filter(
             Q(employee_id__icontains=q)
@@ -257,6 +265,7 @@ def roster(request, form=None, status: int = 200):
             "q": q,
             "status": state,
             "statuses": Employee.Status.choices,
+            "status_counts": status_counts,
             "filters": urlencode({k: v for k, v in (("q", q), ("status", state)) if v}),
             "imports": RosterImport.objects.all()[:20],
             "can_import": may_import,
