@@ -163,7 +163,7 @@ def roster_upload(request):
             record = import_roster(upload.read(), upload.name, actor=request.user.get_username())
         except RosterRefused as exc:
             form.add_error(None, exc.message(_lang()))
-            form.problems = exc.problems  # every bad row, shown under the form
+            form.problems, form.refused_name = exc.problems, upload.name  # every bad row, listed
         except LakthanError as exc:
             form.add_error(None, exc.message(_lang()))
         else:
