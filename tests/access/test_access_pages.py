@@ -240,48 +240,54 @@ def test_remediating_leavers_shows_a_dry_run_then_opens_tasks_as_a_job(
     assert "1 account(s) disabled" not in findings and "เปิดงานให้ผู้ดูแล 1 งาน" in findings
 
 
-def test_a_source_is_added_and_edited_on_its_page_without_showing_the_password(agency, tmp_path):
+def test_a_source_is_added_and_edited_on_its_page_without_showing_the_password(agency, tmp_path, settings):
     from lakthan.access.models import IdentitySource
     from lakthan.core.models import AuditEntry
 
-    secret = tmp_path / "bind-password"
+    settings.LAKTHAN_ACCESS_FILES = tmp_path / "access-files"
+    settings.LAKTHAN_ACCESS_FILES.mkdir()
+    secret = settings.LAKTHAN_ACCESS_FILES / "bind-password"
     secret.write_text("s3cret-bind-password\n")
+    elsewhere = tmp_path / "secret_key"
+    elsewhere.write_text("the server's own secret\n")
     admin = client_of(agency.users["admin"])
-    users = tmp_path / "new.csv"
-    users.write_text("username\nx\n")
+    ldap = {
+        "name": "dir",
+        "kind": "ldap",
+        "unit": "A",
+        "ldap_url": "ldap://127.0.0.1:1",
+        "bind_dn": "cn=admin,dc=x",
+        "password_file": str(secret),
+        "base_dn": "dc=x",
+        "employee_id_attribute": "employeeNumber",
+    }
 
-    refused = admin.post(
-        "/access/sources/add/",
-        {"name": "dir", "kind": "ldap", "unit": "A", "ldap_url": "http://nope", "bind_dn": "cn=a"},
-    )
+    refused = admin.post("/access/sources/add/", {**ldap, "ldap_url": "http://nope"})
     assert refused.status_code == 200 and "ldap://" in refused.content.decode()
-    added = admin.post(
-        "/access/sources/add/",
-        {
-            "name": "dir",
-            "kind": "ldap",
-            "unit": "A",
-            "ldap_url": "ldap://127.0.0.1:1",
-            "bind_dn": "cn=admin,dc=x",
-            "password_file": str(secret),
-            "base_dn": "dc=x",
-            "employee_id_attribute": "employeeNumber",
-        },
-    )
-    assert added.status_code == 302
+    # a page may not name a file outside LAKTHAN_ACCESS_FILES (it would be sent as the bind password)
+    outside = admin.post("/access/sources/add/", {**ldap, "password_file": str(elsewhere)})
+    assert "LAKTHAN_ACCESS_FILES" in outside.content.decode()
+    assert not IdentitySource.objects.filter(name="dir").exists()
+    assert admin.post("/access/sources/add/", ldap).status_code == 302
     source = IdentitySource.objects.get(name="dir")
     assert (source.kind, source.system.unit.code, source.password_file) == ("ldap", "A", str(secret))
     edit = admin.get("/access/sources/dir/edit/").content.decode()
-    assert "s3cret" not in edit and str(secret) not in edit
+    assert "s3cret" not in edit
+
+    moved = {"ldap_url": "ldaps://dc1:636", "bind_dn": "cn=admin,dc=x", "base_dn": "dc=x", "may_write": "on"}
+    unasked = admin.post("/access/sources/dir/edit/", moved)
     assert (
-        admin.post(
-            "/access/sources/dir/edit/",
-            {"ldap_url": "ldaps://dc1:636", "bind_dn": "cn=admin,dc=x", "base_dn": "dc=x", "may_write": "on"},
-        ).status_code
-        == 302
+        unasked.status_code == 200
+        and "password file given again" in unasked.content.decode("utf-8")
+        or ("ไฟล์รหัสผ่านอีกครั้ง" in unasked.content.decode())
     )
     source.refresh_from_db()
+    assert source.url == "ldap://127.0.0.1:1"
+    assert admin.post("/access/sources/dir/edit/", {**moved, "password_file": str(secret)}).status_code == 302
+    source.refresh_from_db()
     assert (source.url, source.may_write, source.password_file) == ("ldaps://dc1:636", True, str(secret))
-    assert AuditEntry.objects.filter(action="access.source.edit").count() == 1
+    # the base DN alone may change without the password
+    assert admin.post("/access/sources/dir/edit/", {**moved, "base_dn": "dc=y"}).status_code == 302
+    assert AuditEntry.objects.filter(action="access.source.edit").count() == 2
     # the reviewer may sync but not manage
     assert client_of(agency.users["reviewer"]).get("/access/sources/dir/edit/").status_code == 403

@@ -19,7 +19,7 @@ from lakthan.access.models import IdentitySource
 from lakthan.access.services import jobs as access_jobs
 from lakthan.access.services.remediate import remediate
 from lakthan.access.services.roster import RosterRefused, import_roster
-from lakthan.access.services.sources import add_source, update_source
+from lakthan.access.services.sources import add_source, require_in_files_folder, update_source
 from lakthan.core import access, params, roles
 from lakthan.core.errors import LakthanError
 from lakthan.core.models import Unit
@@ -58,6 +58,7 @@ def source_add(request):
         access.require(request.user, roles.MANAGE, unit)
         ldap = data["kind"] == IdentitySource.Kind.LDAP
         try:
+            require_in_files_folder(data["password_file"] if ldap else data["csv_path"])
             source = add_source(
                 data["name"],
                 unit=unit,
@@ -94,6 +95,8 @@ def source_edit(request, name: str):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
+            require_in_files_folder(data.get("password_file", ""))
+            require_in_files_folder(data.get("csv_path", ""))
             update_source(
                 source,
                 ldap_url=data.get("ldap_url", ""),

@@ -4,7 +4,7 @@ FY 2556, synced, judged and remediated.
 Every person is invented (first names and surnames combined by index: any likeness to a real person
 is chance). Deterministic: no randomness, the same accounts, groups and dates on every run.
 
-- The directory: a real OpenLDAP ``slapd`` under ``$LAKTHAN_HOME/demo-directory`` (lakthan.access.
+- The directory: a real OpenLDAP ``slapd`` under ``$LAKTHAN_ACCESS_FILES/demo-directory`` (lakthan.access.
   demo_slapd, the one the tests use) when slapd is installed, Lakthan allowed to write there; without
   slapd the same accounts come from a CSV export (then leavers get tasks instead of a disable).
 - The HR roster imported twice: at the start of the fiscal year (everyone active) and at its end, with
@@ -364,7 +364,7 @@ def build_demo_directory(bureau, home: Path | None = None, use_slapd: bool = Tru
     from lakthan.access.services.roster import import_roster
     from lakthan.core.models import Unit
 
-    home = home or settings.LAKTHAN_HOME
+    home = home or Path(settings.LAKTHAN_ACCESS_FILES)  # where the pages may name its files
     everyone = people()
     import_roster(_roster_csv(everyone, at_end=False), "hr-roster-2555-10-01.csv", actor="hr-demo")
     import_roster(_roster_csv(everyone, at_end=True), "hr-roster-2556-09-30.csv", actor="hr-demo")

@@ -129,6 +129,22 @@ def directory_config(source: IdentitySource) -> DirectoryConfig:
     )
 
 
+def require_in_files_folder(path: str) -> None:
+    """A path typed on a web page must lie in LAKTHAN_ACCESS_FILES: otherwise a unit administrator
+    could name any file the server can read (its secret key) as a bind password and have the sync send
+    it to a directory of their choosing. The CLI, run by the operator, is not limited."""
+    from django.conf import settings
+
+    if not path:
+        return
+    folder = Path(settings.LAKTHAN_ACCESS_FILES).resolve()
+    if not Path(path).resolve().is_relative_to(folder):
+        raise InvalidInput(
+            f"ไฟล์ {path} ต้องอยู่ในโฟลเดอร์ {folder} (LAKTHAN_ACCESS_FILES)",
+            f"{path} must be inside {folder} (LAKTHAN_ACCESS_FILES)",
+        )
+
+
 @transaction.atomic
 def update_source(
     source: IdentitySource,
@@ -143,9 +159,15 @@ def update_source(
     actor: str = audit.SYSTEM,
 ) -> IdentitySource:
     """Where the source is read from changes; its kind and system do not (a new source would). An
-    empty ``password_file`` keeps the one set (the page never shows the path's contents, only the path)."""
+    empty ``password_file`` keeps the one set, unless the URL or bind DN changes."""
     before = audit.snapshot(source)
     if source.kind == IdentitySource.Kind.LDAP:
+        if (ldap_url != source.url or bind_dn != source.bind_dn) and not password_file:
+            # the stored password must not follow a new URL unasked (to a server that collects it)
+            raise InvalidInput(
+                "เปลี่ยน URL หรือ bind DN ต้องระบุไฟล์รหัสผ่านอีกครั้ง",
+                "a new URL or bind DN needs the password file given again",
+            )
         if not ldap_url.startswith(("ldap://", "ldaps://")):
             raise InvalidInput(
                 f"URL '{ldap_url}' ต้องขึ้นต้นด้วย ldap:// หรือ ldaps://",
