@@ -1,14 +1,27 @@
-"""API of item 10 (first part): the accounts of the caller's units, read-only, with their source,
-system, state and employee id. Writes go through the CLI's services for now."""
+"""API of item 10: the accounts and identity sources of the caller's units (a source's sync started as a
+background job needs DECIDE or MANAGE there), the findings as of a day, and the HR roster's imports."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema_field
-from rest_framework import mixins, serializers, viewsets
+from datetime import date
 
-from lakthan.access.models import Account, Employee
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.response import Response
+
+from lakthan.access.engines.findings import KINDS
+from lakthan.access.models import Account, Employee, IdentitySource, RosterImport, SyncRun
+from lakthan.access.services import jobs as access_jobs
 from lakthan.access.services.accounts import accounts_of
-from lakthan.core import roles
+from lakthan.access.services.findings import findings
+from lakthan.core import access, roles
+from lakthan.core.models import BackgroundJob
+from lakthan.inventory.api import query_code
 
 
 class AccountSerializer(serializers.ModelSerializer):
@@ -52,9 +65,6 @@ class AccountViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             .prefetch_related("memberships__group")
             .order_by("source__name", "username")
         )
-
-
-ROUTES = [("access/accounts", AccountViewSet, "access-account")]
 
 
 class EmployeeAccountSerializer(serializers.ModelSerializer):
@@ -124,4 +134,163 @@ class EmployeeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         )
 
 
-ROUTES.append(("access/employees", EmployeeViewSet, "access-employee"))
+# --- sources, findings, roster imports (the pages' API) ---
+
+
+class SyncRunSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SyncRun
+        fields = [
+            "id",
+            "started_at",
+            "finished_at",
+            "status",
+            "accounts_seen",
+            "added",
+            "changed",
+            "gone",
+            "groups_seen",
+            "memberships_added",
+            "memberships_ended",
+            "error",
+        ]
+        read_only_fields = fields
+
+
+class IdentitySourceSerializer(serializers.ModelSerializer):
+    """A source as the pages show it: where it is read, never the bind password (nor its file)."""
+
+    system = serializers.CharField(source="system.code", read_only=True)
+    unit = serializers.CharField(source="system.unit.code", read_only=True)
+    last_sync = serializers.SerializerMethodField()
+
+    class Meta:
+        model = IdentitySource
+        fields = [
+            "name",
+            "kind",
+            "system",
+            "unit",
+            "url",
+            "bind_dn",
+            "base_dn",
+            "employee_id_attribute",
+            "csv_path",
+            "may_write",
+            "tracks_login",
+            "last_sync_at",
+            "last_sync",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(SyncRunSerializer(allow_null=True))
+    def get_last_sync(self, source: IdentitySource) -> dict | None:
+        run = source.syncs.first()
+        return SyncRunSerializer(run).data if run else None
+
+
+class JobSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BackgroundJob
+        fields = ["id", "kind", "target", "state", "percent", "requested_by", "created_at"]
+        read_only_fields = fields
+
+
+class IdentitySourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = IdentitySourceSerializer
+    lookup_field = "name"
+    lookup_value_regex = r"[A-Za-z0-9._-]{1,80}"
+
+    def get_queryset(self):
+        return (
+            IdentitySource.objects.filter(roles.unit_filter(self.request.user, "system__unit"))
+            .select_related("system__unit")
+            .order_by("name")
+        )
+
+    @extend_schema(request=None, responses={202: JobSerializer})
+    @action(detail=True, methods=["post"])
+    def sync(self, request, name=None):
+        """Start a sync of the source as a background job (DECIDE or MANAGE in its unit); the job's
+        result holds the counts. A sync already queued or running is returned instead of a second."""
+        source = self.get_object()
+        unit = source.system.unit
+        if not (roles.can(request.user, roles.DECIDE, unit) or roles.can(request.user, roles.MANAGE, unit)):
+            raise PermissionDenied(roles.DECIDE)
+        job = access_jobs.start_sync(source, request.user.get_username())
+        return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class FindingSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=list(KINDS))
+    account = serializers.CharField()
+    system = serializers.CharField()
+    person = serializers.CharField(allow_null=True)
+    detail = serializers.DictField()
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "as_of", OpenApiTypes.DATE, description="the day judged (default today, Bangkok)"
+            ),
+            OpenApiParameter("kind", str, enum=list(KINDS)),
+            OpenApiParameter("unit", str, description="a unit code: its systems and those below"),
+        ],
+        responses=FindingSerializer(many=True),
+    )
+)
+class FindingViewSet(viewsets.ViewSet):
+    """Findings about the accounts of the caller's units as of a day, as `lakthan access findings --json`."""
+
+    def list(self, request):
+        raw = request.query_params.get("as_of", "")
+        try:
+            as_of = date.fromisoformat(raw) if raw else timezone.localdate()
+        except ValueError:
+            raise ValidationError({"as_of": f"'{raw[:40]}' is not a YYYY-MM-DD date"}) from None
+        kind = request.query_params.get("kind", "")
+        if kind and kind not in KINDS:
+            raise ValidationError({"kind": f"one of {', '.join(KINDS)}"})
+        code = query_code(request, "unit")
+        unit = access.unit_for(request.user, code) if code else None
+        allowed = access.visible_unit_ids(request.user)
+        systems = IdentitySource.objects.select_related("system")
+        if allowed is not None:
+            systems = systems.filter(system__unit_id__in=allowed)
+        visible = {s.system.code for s in systems}
+        found = [
+            f.as_json() for f in findings(as_of, unit) if f.system in visible and (not kind or f.kind == kind)
+        ]
+        page = self.paginator.paginate_queryset(found, request, view=self)
+        return self.paginator.get_paginated_response(page)
+
+    @property
+    def paginator(self):
+        if not hasattr(self, "_paginator"):
+            self._paginator = LimitOffsetPagination()
+        return self._paginator
+
+
+class RosterImportSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RosterImport
+        fields = ["id", "at", "actor", "file_name", "sha256", "rows", "added", "changed", "unchanged"]
+        read_only_fields = fields
+
+
+class RosterImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The HR roster's imports (the agency's, newest first): who, when, which file and its SHA-256."""
+
+    serializer_class = RosterImportSerializer
+    queryset = RosterImport.objects.all()
+
+
+ROUTES = [
+    ("access/accounts", AccountViewSet, "access-account"),
+    ("access/sources", IdentitySourceViewSet, "access-source"),
+    ("access/findings", FindingViewSet, "access-finding"),
+    ("access/roster-imports", RosterImportViewSet, "access-roster-import"),
+    ("access/employees", EmployeeViewSet, "access-employee"),
+]

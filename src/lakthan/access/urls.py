@@ -1,18 +1,26 @@
 from django.urls import path, re_path
 
-from lakthan.access import actions, views
+from lakthan.access import account_views, actions, views
 
 app_name = "access"
 
 urlpatterns = [
     path("", views.index, name="index"),
-    path("systems/<str:code>/", views.system_accounts, name="system"),
-    path("accounts/<int:pk>/", views.account_page, name="account"),
+    path("systems/<str:code>/", account_views.system_accounts, name="system"),
+    path("accounts/<int:pk>/", account_views.account_page, name="account"),
     re_path(
         r"^accounts/(?P<pk>[0-9]+)/(?P<action>link|unlink|service|not-service)/$",
         actions.account_action,
         name="account-action",
     ),
-    path("people/", views.people, name="people"),
-    path("people/<str:employee_id>/", views.person_page, name="person"),
+    path("people/", account_views.people_list, name="people"),
+    path("people/<str:employee_id>/", account_views.person_page, name="person"),
+    path("sources/add/", actions.source_add, name="source-add"),
+    path("sources/<str:name>/", views.source_detail, name="source"),
+    path("sources/<str:name>/edit/", actions.source_edit, name="source-edit"),
+    path("sources/<str:name>/sync/", actions.source_sync, name="source-sync"),
+    path("findings/", views.findings_page, name="findings"),
+    path("findings/remediate/", actions.remediate_preview, name="remediate"),
+    path("roster/", views.roster, name="roster"),
+    path("roster/import/", actions.roster_upload, name="roster-upload"),
 ]

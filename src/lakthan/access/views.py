@@ -1,18 +1,38 @@
-"""Web pages of item 10: the sources of the caller's units with their accounts, and the findings as of
-today. Pages that change things live in actions.py."""
+"""Web pages of item 10: the sources of the caller's units with their accounts and syncs, the findings
+as of a day (filtered, paged, as CSV), and the HR roster with its imports. Pages that change things
+live in actions.py."""
 
 from __future__ import annotations
 
+import csv
+import json
 from collections import Counter
+from datetime import date, datetime
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from lakthan.access.models import IdentitySource
-from lakthan.access.services.findings import findings
-from lakthan.core import access
+from lakthan.access.engines.findings import KINDS, Finding
+from lakthan.access.models import Employee, IdentitySource, RosterImport
+from lakthan.access.services import jobs as access_jobs
+from lakthan.access.services.findings import findings, people
+from lakthan.core import access, jobs, params, roles
+from lakthan.core.models import Unit
+
+PAGE_SIZE = 100
+KIND_LABELS = {
+    "leaver_active": _("Leaver with an enabled account"),
+    "dormant": _("Dormant account"),
+    "orphan": _("Orphan account (no person)"),
+    "no_owner": _("Service account without owner"),
+    "password_age": _("Password older than allowed"),
+}
 
 
 def visible_sources(user):
@@ -21,257 +41,235 @@ def visible_sources(user):
     return qs if allowed is None else qs.filter(system__unit_id__in=allowed)
 
 
+def visible_source(user, name: str) -> IdentitySource:
+    source = visible_sources(user).filter(name=name).first()
+    if source is None:
+        raise Http404(name)
+    return source
+
+
+def can_sync(user, unit) -> bool:
+    return roles.can(user, roles.DECIDE, unit) or roles.can(user, roles.MANAGE, unit)
+
+
+def can_add_source(user) -> bool:
+    manage = roles.scope(user, roles.MANAGE)
+    return manage is None or bool(manage)
+
+
+def can_import_roster(user) -> bool:
+    """The roster is the whole agency's: importing it takes MANAGE over every unit."""
+    manage = roles.scope(user, roles.MANAGE)
+    return manage is None or set(Unit.objects.values_list("pk", flat=True)) <= manage
+
+
 @login_required
 def index(request):
     today = timezone.localdate()
-    sources = visible_sources(request.user).annotate(
-        accounts_enabled=Count(
-            "accounts", filter=Q(accounts__gone_at__isnull=True, accounts__disabled=False)
-        ),
-        accounts_disabled=Count(
-            "accounts", filter=Q(accounts__gone_at__isnull=True, accounts__disabled=True)
-        ),
+    sources = (
+        visible_sources(request.user)
+        .order_by("name")
+        .annotate(
+            accounts_enabled=Count(
+                "accounts", filter=Q(accounts__gone_at__isnull=True, accounts__disabled=False)
+            ),
+            accounts_disabled=Count(
+                "accounts", filter=Q(accounts__gone_at__isnull=True, accounts__disabled=True)
+            ),
+        )
     )
     system_codes = {s.system.code for s in sources}
     counts = Counter(f.kind for f in findings(today) if f.system in system_codes)
+    labelled = [(k, KIND_LABELS.get(k, k), counts[k]) for k in KINDS if counts[k]]
     return render(
         request,
         "access/index.html",
-        {"sources": sources, "counts": sorted(counts.items()), "today": today, "current": "access"},
+        {
+            "sources": sources,
+            "counts": labelled,
+            "today": today,
+            "current": "access",
+            "can_add": can_add_source(request.user),
+        },
     )
-
-
-# --- accounts per system, an account, a person's rights everywhere -------------------------------
-
-PAGE_SIZE = 50  # accounts per page
-STATES = ("enabled", "disabled", "gone")
-
-
-def visible_system(user, code: str):
-    """The inventory system ``code`` if it is of a unit the user may see (404 otherwise)."""
-    from django.http import Http404
-
-    from lakthan.inventory.models import System
-
-    system = System.objects.select_related("unit", "owner").filter(code=code).first()
-    allowed = access.visible_unit_ids(user)
-    if system is None or (allowed is not None and system.unit_id not in allowed):
-        raise Http404(code)
-    return system
-
-
-def _findings_by_account(today, system_id=None, account_ids=None) -> dict[int, list]:
-    by_account: dict[int, list] = {}
-    for f in findings(today, system_id=system_id, account_ids=account_ids):
-        by_account.setdefault(f.account_id, []).append(f)
-    return by_account
-
-
-def _employees_of(accounts) -> dict[str, object]:
-    """Employee id → Employee for the ids the accounts carry (one query)."""
-    from lakthan.access.models import Employee
-
-    ids = {a.employee_id for a in accounts if a.employee_id and not a.linked_employee_id}
-    return {e.employee_id: e for e in Employee.objects.filter(employee_id__in=ids)}
-
-
-def _row(account, employees, found) -> dict:
-    if account.is_service:
-        person = None
-    else:
-        person = account.linked_employee or employees.get(account.employee_id)
-    logs = getattr(account, "login_in_logs", None)
-    return {
-        "account": account,
-        "person": person,
-        "groups": sorted(m.group.name for m in account.memberships.all() if m.until is None),
-        "logs": logs,
-        "findings": found.get(account.pk, []),
-    }
 
 
 @login_required
-def system_accounts(request, code: str):
-    from urllib.parse import urlencode
-
-    from django.core.paginator import Paginator
-    from django.db.models import Prefetch
-
-    from lakthan.access.engines.findings import KINDS
-    from lakthan.access.models import Account, Membership
-    from lakthan.core import params
-
-    system = visible_system(request.user, code)
-    today = timezone.localdate()
-    state = request.GET.get("state", "")
-    state = state if state in STATES else ""
-    kind = request.GET.get("kind", "")
-    kind = kind if kind in KINDS else ""
-    query = params.text(request, "q", 100)
-    accounts = Account.objects.filter(source__system=system)
-    total = accounts.count()
-    if state == "gone":
-        accounts = accounts.filter(gone_at__isnull=False)
-    else:
-        accounts = accounts.filter(gone_at__isnull=True)
-        if state:
-            accounts = accounts.filter(disabled=state == "disabled")
-    if query:
-        accounts = accounts.filter(
-            Q(username__icontains=query) | Q(display_name__icontains=query) | Q(employee_id__icontains=query)
-        )
-    found = _findings_by_account(today, system_id=system.pk)
-    if kind:
-        accounts = accounts.filter(pk__in=[pk for pk, fs in found.items() if any(f.kind == kind for f in fs)])
-    accounts = accounts.select_related(
-        "source", "linked_employee", "owner", "login_in_logs"
-    ).prefetch_related(
-        Prefetch(
-            "memberships", queryset=Membership.objects.filter(until__isnull=True).select_related("group")
-        )
-    )
-    page = Paginator(accounts.order_by("username", "source__name", "pk"), PAGE_SIZE).get_page(
-        params.integer(request, "page", 1, 10**6) or 1
-    )
-    employees = _employees_of(page.object_list)
-    kept = {k: v for k, v in (("state", state), ("kind", kind), ("q", query)) if v}
+def source_detail(request, name: str):
+    source = visible_source(request.user, name)
+    unit = source.system.unit
+    live = source.accounts.filter(gone_at__isnull=True)
     return render(
         request,
-        "access/system.html",
+        "access/source.html",
         {
-            "system": system,
-            "sources": IdentitySource.objects.filter(system=system),
-            "rows": [_row(a, employees, found) for a in page.object_list],
+            "source": source,
+            "runs": [(r, (r.finished_at - r.started_at).total_seconds()) for r in source.syncs.all()[:30]],
+            "enabled": live.filter(disabled=False).count(),
+            "disabled": live.filter(disabled=True).count(),
+            "gone": source.accounts.filter(gone_at__isnull=False).count(),
+            "groups": source.groups.filter(gone_at__isnull=True).count(),
+            "can_sync": can_sync(request.user, unit),
+            "can_manage": roles.can(request.user, roles.MANAGE, unit),
+            "jobs": [(job, jobs.label(job.kind)) for job in jobs.recent(access_jobs.SYNC, source.name)],
+        },
+    )
+
+
+def remediation_unit(request, chosen: Unit | None) -> Unit | None:
+    """The unit a "remediate leavers" button acts for: the one filtered on, else the highest unit the
+    caller may decide in; None when the caller may decide nowhere."""
+    if chosen is not None:
+        return chosen if roles.can(request.user, roles.DECIDE, chosen) else None
+    decide = roles.scope(request.user, roles.DECIDE)
+    for _depth, unit in access.visible_tree(request.user):
+        if decide is None or unit.pk in decide:
+            return unit
+    return None
+
+
+def judged(request) -> tuple[dict, list[Finding]]:
+    """The findings the request asks for (as of a day, by kind, system and unit), of the caller's
+    units only, and the filters as read."""
+    as_of = params.day(request, "as_of") or timezone.localdate()
+    unit_code = params.text(request, "unit", 60)
+    unit = access.unit_for(request.user, unit_code) if unit_code else None
+    kind = params.text(request, "kind", 20)
+    system = params.text(request, "system", 80)
+    visible = {s.system.code for s in visible_sources(request.user)}
+    found = [
+        f
+        for f in findings(as_of, unit)
+        if f.system in visible and (not kind or f.kind == kind) and (not system or f.system == system)
+    ]
+    found.sort(key=lambda f: (KINDS.index(f.kind), f.system, f.account))
+    filters = {"as_of": as_of, "unit": unit, "kind": kind, "system": system, "systems": sorted(visible)}
+    return filters, found
+
+
+def shown(detail: dict) -> dict:
+    """A finding's detail with its ISO dates and times read back, for the page to write them in Thai."""
+    out = dict(detail)
+    if out.get("status"):
+        out["status"] = dict(Employee.Status.choices).get(out["status"], out["status"])
+    if out.get("effective_date"):
+        out["effective_date"] = date.fromisoformat(out["effective_date"])
+    for name in ("last_login", "created", "changed"):
+        if out.get(name):
+            out[name] = datetime.fromisoformat(out[name])
+    return out
+
+
+def _query(filters: dict, **extra) -> str:
+    values = {
+        "as_of": filters["as_of"].isoformat(),
+        "unit": filters["unit"].code if filters["unit"] else "",
+        "kind": filters["kind"],
+        "system": filters["system"],
+        **extra,
+    }
+    return urlencode({k: v for k, v in values.items() if v})
+
+
+@login_required
+def findings_page(request):
+    filters, found = judged(request)
+    if request.GET.get("format") == "csv":
+        return findings_csv(filters, found)
+    names = people()
+    counts = Counter(f.kind for f in found)
+    page = Paginator(found, PAGE_SIZE).get_page(params.integer(request, "page", 1, 10**6) or 1)
+    rows = [
+        (f, names.get(f.person), KIND_LABELS.get(f.kind, f.kind), shown(f.detail)) for f in page.object_list
+    ]
+    target = remediation_unit(request, filters["unit"])
+    return render(
+        request,
+        "access/findings.html",
+        {
+            **filters,
+            "kinds": [(k, KIND_LABELS.get(k, k)) for k in KINDS],
+            "counts": [(k, KIND_LABELS.get(k, k), counts[k]) for k in KINDS if counts[k]],
+            "total": len(found),
+            "page": page,
+            "rows": rows,
+            "query": _query(filters),
+            "units": access.visible_tree(request.user),
+            "remediation_unit": target,
+            "jobs": [(job, jobs.label(job.kind)) for job in jobs.recent(access_jobs.REMEDIATE, target.code)]
+            if target
+            else [],
+        },
+    )
+
+
+def findings_csv(filters: dict, found: list[Finding]) -> HttpResponse:
+    names = people()
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    day = filters["as_of"].isoformat()
+    response["Content-Disposition"] = f'attachment; filename="access-findings-{day}.csv"'
+    response.write("\ufeff")  # Excel opens UTF-8 Thai correctly only with the BOM
+    out = csv.writer(response)
+    out.writerow(["as_of", "kind", "account", "system", "employee_id", "name", "unit", "detail"])
+    for f in found:
+        person = names.get(f.person)
+        out.writerow(
+            [
+                day,
+                f.kind,
+                f.account,
+                f.system,
+                f.person,
+                person.name if person else "",
+                person.unit if person else "",
+                json.dumps(f.detail, ensure_ascii=False, sort_keys=True),
+            ]
+        )
+    return response
+
+
+def visible_employees(user):
+    allowed = access.visible_unit_ids(user)
+    qs = Employee.objects.select_related("unit")
+    return qs if allowed is None else qs.filter(unit_id__in=allowed)
+
+
+@login_required
+def roster(request, form=None, status: int = 200):
+    from lakthan.access.forms import RosterUploadForm
+
+    q = params.text(request, "q", 120)
+    state = params.text(request, "status", 20)
+    employees = visible_employees(request.user)
+    total = employees.count()
+    by_status = dict(employees.values_list("status").annotate(n=Count("pk")).order_by())
+    status_counts = [(v, label, by_status[v]) for v, label in Employee.Status.choices if by_status.get(v)]
+    if q:
+        employees = employees.filter(
+            Q(employee_id__icontains=q)
+            | Q(first_name__icontains=q)
+            | Q(last_name__icontains=q)
+            | Q(position__icontains=q)
+            | Q(unit__code__iexact=q)
+        )
+    if state:
+        employees = employees.filter(status=state)
+    page = Paginator(employees, PAGE_SIZE).get_page(params.integer(request, "page", 1, 10**6) or 1)
+    may_import = can_import_roster(request.user)
+    return render(
+        request,
+        "access/roster.html",
+        {
             "page": page,
             "total": total,
-            "state": state,
-            "kind": kind,
-            "query": query,
-            "kinds": KINDS,
-            "filters": urlencode(kept),
-            "filtered": bool(kept),
-            "counts": sorted(Counter(f.kind for fs in found.values() for f in fs).items()),
-            "today": today,
-            "current": "access",
+            "q": q,
+            "status": state,
+            "statuses": Employee.Status.choices,
+            "status_counts": status_counts,
+            "filters": urlencode({k: v for k, v in (("q", q), ("status", state)) if v}),
+            "imports": RosterImport.objects.all()[:20],
+            "can_import": may_import,
+            "form": form if form is not None else (RosterUploadForm() if may_import else None),
         },
-    )
-
-
-def visible_account(user, pk: int):
-    from django.shortcuts import get_object_or_404
-
-    from lakthan.access.models import Account
-
-    account = get_object_or_404(
-        Account.objects.select_related("source__system__unit", "linked_employee", "owner"), pk=pk
-    )
-    visible_system(user, account.source.system.code)
-    return account
-
-
-@login_required
-def account_page(request, pk: int):
-    from lakthan.access.services.accounts import person_of
-    from lakthan.core import roles
-
-    account = visible_account(request.user, pk)
-    today = timezone.localdate()
-    found = _findings_by_account(today, account_ids={account.pk})
-    return render(
-        request,
-        "access/account.html",
-        {
-            "account": account,
-            "system": account.source.system,
-            "person": person_of(account),
-            "logs": getattr(account, "login_in_logs", None),
-            "memberships": account.memberships.select_related("group").order_by("until", "group__name"),
-            "changes": account.changes.select_related("sync").order_by("-at", "-pk"),
-            "remediations": account.remediations.select_related("employee"),
-            "findings": found.get(account.pk, []),
-            "can_manage": roles.can(request.user, roles.MANAGE, account.source.system.unit),
-            "today": today,
-            "current": "access",
-        },
-    )
-
-
-def visible_employee(user, employee_id: str):
-    from django.http import Http404
-
-    from lakthan.access.models import Employee
-
-    employee = Employee.objects.select_related("unit", "person").filter(employee_id=employee_id).first()
-    allowed = access.visible_unit_ids(user)
-    if employee is None or (allowed is not None and employee.unit_id not in allowed):
-        raise Http404(employee_id)
-    return employee
-
-
-@login_required
-def person_page(request, employee_id: str):
-    from django.db.models import Prefetch
-
-    from lakthan.access.models import Membership
-    from lakthan.access.services.accounts import accounts_of
-
-    employee = visible_employee(request.user, employee_id)
-    today = timezone.localdate()
-    accounts = list(
-        accounts_of(employee, access.visible_unit_ids(request.user))
-        .select_related("login_in_logs")
-        .prefetch_related(
-            Prefetch(
-                "memberships", queryset=Membership.objects.filter(until__isnull=True).select_related("group")
-            )
-        )
-        .order_by("source__system__code", "source__name", "username")
-    )
-    found = _findings_by_account(today, account_ids={a.pk for a in accounts})
-    rows = [_row(a, {employee.employee_id: employee}, found) for a in accounts]
-    for row in rows:
-        row["owned"] = row["account"].is_service
-    return render(
-        request,
-        "access/person.html",
-        {
-            "employee": employee,
-            "records": employee.records.select_related("roster_import", "unit").order_by(
-                "-roster_import__at", "-pk"
-            ),
-            "rows": rows,
-            "enabled": sum(1 for r in rows if not r["account"].disabled and not r["account"].gone_at),
-            "today": today,
-            "current": "access",
-        },
-    )
-
-
-@login_required
-def people(request):
-    from urllib.parse import urlencode
-
-    from django.core.paginator import Paginator
-
-    from lakthan.access.models import Employee
-    from lakthan.core import params, roles
-
-    query = params.text(request, "q", 100)
-    employees = Employee.objects.filter(roles.unit_filter(request.user, "unit")).select_related("unit")
-    if query:
-        employees = employees.filter(
-            Q(employee_id__icontains=query) | Q(first_name__icontains=query) | Q(last_name__icontains=query)
-        )
-    page = Paginator(employees.order_by("employee_id"), PAGE_SIZE).get_page(
-        params.integer(request, "page", 1, 10**6) or 1
-    )
-    return render(
-        request,
-        "access/people.html",
-        {
-            "page": page,
-            "query": query,
-            "filters": urlencode({"q": query} if query else {}),
-            "current": "access",
-        },
+        status=status,
     )

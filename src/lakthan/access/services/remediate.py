@@ -5,7 +5,7 @@ The days from the HR effective date to the disable are recorded: the evidence it
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -19,6 +19,7 @@ from lakthan.access.services.findings import findings
 from lakthan.access.services.sources import directory_config
 from lakthan.access.services.sync import values_of
 from lakthan.core import audit
+from lakthan.core.models import Unit
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 
@@ -33,13 +34,21 @@ class Step:
     error: str = ""
 
 
-def _bangkok_today() -> date:
-    return timezone.localdate(timezone.now(), timezone=BANGKOK)
+def _bangkok_day(at: datetime) -> date:
+    return timezone.localdate(at, timezone=BANGKOK)
 
 
-def remediate(as_of: date, dry_run: bool = False, actor: str = audit.SYSTEM) -> list[Step]:
+def remediate(
+    as_of: date,
+    dry_run: bool = False,
+    actor: str = audit.SYSTEM,
+    unit: Unit | None = None,
+    now: datetime | None = None,
+) -> list[Step]:
+    """``unit``: only the systems of that unit and below (a page acts for one unit). ``now``: when the
+    work is recorded as done (default now; the demo replays a past year with it)."""
     steps = []
-    for finding in findings(as_of):
+    for finding in findings(as_of, unit):
         if finding.kind != "leaver_active":
             continue
         account = Account.objects.select_related("source").get(pk=finding.account_id)
@@ -53,14 +62,20 @@ def remediate(as_of: date, dry_run: bool = False, actor: str = audit.SYSTEM) -> 
                 Step(finding.account, finding.system, finding.person, "disable" if writable else "task")
             )
         elif writable:
-            steps.append(_disable(account, employee, since, as_of, actor, finding.system))
+            steps.append(_disable(account, employee, since, as_of, actor, finding.system, now))
         else:
-            steps.append(_task(account, employee, since, as_of, actor, finding.system))
+            steps.append(_task(account, employee, since, as_of, actor, finding.system, now))
     return steps
 
 
 def _disable(
-    account: Account, employee: Employee | None, since: date, as_of: date, actor: str, system: str
+    account: Account,
+    employee: Employee | None,
+    since: date,
+    as_of: date,
+    actor: str,
+    system: str,
+    at: datetime | None = None,
 ) -> Step:
     name = f"{account.source.name}:{account.username}"
     try:
@@ -69,7 +84,7 @@ def _disable(
         Remediation.objects.create(
             account=account,
             employee=employee,
-            at=timezone.now(),
+            at=at or timezone.now(),
             as_of=as_of,
             actor=actor,
             outcome=Remediation.Outcome.FAILED,
@@ -77,8 +92,8 @@ def _disable(
             error=str(exc),
         )
         return Step(name, system, employee.employee_id if employee else "", "failed", error=str(exc))
-    now = timezone.now()
-    days = (_bangkok_today() - since).days
+    now = at or timezone.now()
+    days = (_bangkok_day(now) - since).days
     with transaction.atomic():
         # what the directory says now, as a sync of this one entry would record it
         locked = Account.objects.select_for_update().get(pk=account.pk)
@@ -111,7 +126,13 @@ def _disable(
 
 @transaction.atomic
 def _task(
-    account: Account, employee: Employee | None, since: date, as_of: date, actor: str, system: str
+    account: Account,
+    employee: Employee | None,
+    since: date,
+    as_of: date,
+    actor: str,
+    system: str,
+    at: datetime | None = None,
 ) -> Step:
     """A task for the source's administrators, once per account while the account stays enabled."""
     name = f"{account.source.name}:{account.username}"
@@ -123,7 +144,7 @@ def _task(
     remediation = Remediation.objects.create(
         account=account,
         employee=employee,
-        at=timezone.now(),
+        at=at or timezone.now(),
         as_of=as_of,
         actor=actor,
         outcome=Remediation.Outcome.TASK,

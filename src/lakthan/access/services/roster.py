@@ -19,6 +19,14 @@ FIELDS = ("title", "first_name", "last_name", "position", "status", "effective_d
 SHOWN_PROBLEMS = 5
 
 
+class RosterRefused(InvalidInput):
+    """A roster file refused; ``problems`` names every bad row found (the message, the first few)."""
+
+    def __init__(self, message_th: str, message_en: str, problems: list):
+        super().__init__(message_th, message_en)
+        self.problems = problems
+
+
 def import_roster(data: bytes, file_name: str, actor: str = audit.SYSTEM) -> RosterImport:
     units = dict(Unit.objects.values_list("code", "pk"))
     try:
@@ -27,9 +35,10 @@ def import_roster(data: bytes, file_name: str, actor: str = audit.SYSTEM) -> Ros
         shown = exc.problems[:SHOWN_PROBLEMS]
         more = len(exc.problems) - len(shown)
         tail_th, tail_en = (f" (และอีก {more} ข้อ)", f" (and {more} more)") if more else ("", "")
-        raise InvalidInput(
+        raise RosterRefused(
             f"ไม่นำเข้าทะเบียนบุคลากร {file_name}: " + "; ".join(p.message_th for p in shown) + tail_th,
             f"roster {file_name} not imported: " + "; ".join(p.message_en for p in shown) + tail_en,
+            exc.problems,
         ) from None
     return _apply(rows, units, data, file_name, actor)
 

@@ -139,3 +139,73 @@ def directory_config(source: IdentitySource) -> DirectoryConfig:
         group_filter=source.group_filter,
         employee_id_attribute=source.employee_id_attribute,
     )
+
+
+def require_in_files_folder(path: str) -> None:
+    """A path typed on a web page must lie in LAKTHAN_ACCESS_FILES: otherwise a unit administrator
+    could name any file the server can read (its secret key) as a bind password and have the sync send
+    it to a directory of their choosing. The CLI, run by the operator, is not limited."""
+    from django.conf import settings
+
+    if not path:
+        return
+    folder = Path(settings.LAKTHAN_ACCESS_FILES).resolve()
+    if not Path(path).resolve().is_relative_to(folder):
+        raise InvalidInput(
+            f"ไฟล์ {path} ต้องอยู่ในโฟลเดอร์ {folder} (LAKTHAN_ACCESS_FILES)",
+            f"{path} must be inside {folder} (LAKTHAN_ACCESS_FILES)",
+        )
+
+
+@transaction.atomic
+def update_source(
+    source: IdentitySource,
+    *,
+    ldap_url: str = "",
+    bind_dn: str = "",
+    password_file: str = "",
+    base_dn: str = "",
+    employee_id_attribute: str = "",
+    csv_path: str = "",
+    may_write: bool = False,
+    actor: str = audit.SYSTEM,
+) -> IdentitySource:
+    """Where the source is read from changes; its kind and system do not (a new source would). An
+    empty ``password_file`` keeps the one set, unless the URL or bind DN changes."""
+    before = audit.snapshot(source)
+    if source.kind == IdentitySource.Kind.LDAP:
+        if (ldap_url != source.url or bind_dn != source.bind_dn) and not password_file:
+            # the stored password must not follow a new URL unasked (to a server that collects it)
+            raise InvalidInput(
+                "เปลี่ยน URL หรือ bind DN ต้องระบุไฟล์รหัสผ่านอีกครั้ง",
+                "a new URL or bind DN needs the password file given again",
+            )
+        if not ldap_url.startswith(("ldap://", "ldaps://")):
+            raise InvalidInput(
+                f"URL '{ldap_url}' ต้องขึ้นต้นด้วย ldap:// หรือ ldaps://",
+                f"'{ldap_url}' is not an ldap:// or ldaps:// URL",
+            )
+        if not (bind_dn and base_dn):
+            raise InvalidInput(
+                "แหล่ง LDAP ต้องมี bind DN และ base DN", "an LDAP source needs a bind DN and a base DN"
+            )
+        if password_file:
+            if not Path(password_file).is_file():
+                raise InvalidInput(
+                    f"ไม่พบไฟล์รหัสผ่าน {password_file}", f"password file {password_file} not found"
+                )
+            source.password_file = str(Path(password_file).resolve())
+        source.url, source.bind_dn, source.base_dn = ldap_url, bind_dn, base_dn
+        source.employee_id_attribute = employee_id_attribute or "employeeNumber"
+        source.may_write = may_write
+    else:
+        if not csv_path:
+            raise InvalidInput("แหล่ง CSV ต้องระบุไฟล์", "a CSV source needs its file")
+        if may_write:
+            raise InvalidInput(
+                "Lakthan เขียนไฟล์ CSV กลับไม่ได้ (--write)", "Lakthan cannot write back to a CSV (--write)"
+            )
+        source.csv_path = str(Path(csv_path).resolve())
+    source.save()
+    audit.record(actor, "access.source.edit", source, before)
+    return source
