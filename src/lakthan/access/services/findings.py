@@ -1,4 +1,5 @@
-"""Findings of item 10 as of a day: the accounts' last synced state and the HR roster handed to the
+"""Findings of item 10 as of a day: the accounts' last synced state (with their groups, when there is a
+catalogue of roles), the HR roster (with each person's last move) and the catalogue handed to the
 pure engine (engines/findings.py), which holds the rules."""
 
 from __future__ import annotations
@@ -7,8 +8,9 @@ from datetime import date
 
 from django.conf import settings
 
-from lakthan.access.engines.findings import AccountFacts, Finding, PersonFacts, Policy, judge
-from lakthan.access.models import Account, Employee
+from lakthan.access.engines.findings import AccountFacts, Finding, Move, PersonFacts, Policy, judge
+from lakthan.access.models import Account, Employee, EmployeeRecord, Membership
+from lakthan.access.services import roles
 from lakthan.core.models import Unit
 
 
@@ -17,23 +19,65 @@ def policy(as_of: date) -> Policy:
         as_of=as_of,
         dormant_days=settings.LAKTHAN_ACCESS_DORMANT_DAYS,
         password_max_days=settings.LAKTHAN_ACCESS_PASSWORD_MAX_DAYS or None,
+        mover_grace_days=settings.LAKTHAN_ACCESS_MOVER_GRACE_DAYS,
     )
 
 
-def people() -> dict[str, PersonFacts]:
+def moves() -> dict[str, Move]:
+    """Each person's last change of unit or position in the roster's history (the record that shows the
+    new post gives the day of the move)."""
+    found: dict[str, Move] = {}
+    post: dict[str, tuple[str, str]] = {}
+    rows = EmployeeRecord.objects.order_by("employee_id", "roster_import__at", "pk").values_list(
+        "employee__employee_id", "unit__code", "position", "effective_date"
+    )
+    for eid, unit, position, effective in rows.iterator(chunk_size=5000):
+        before = post.get(eid)
+        if before is not None and before != (unit, position):
+            found[eid] = Move(effective, before[0], before[1])
+        post[eid] = (unit, position)
+    return found
+
+
+def people(with_moves: bool = False) -> dict[str, PersonFacts]:
     rows = Employee.objects.values_list(
-        "employee_id", "title", "first_name", "last_name", "unit__code", "status", "effective_date"
+        "employee_id",
+        "title",
+        "first_name",
+        "last_name",
+        "unit__code",
+        "status",
+        "effective_date",
+        "position",
     )
-    return {
-        eid: PersonFacts(eid, f"{title}{first}  {last}".strip(), unit, status, effective)
-        for eid, title, first, last, unit, status, effective in rows
-    }
+    last_moves = moves() if with_moves else {}
+    out = {}
+    for eid, title, first, last, unit, status, effective, position in rows:
+        move = last_moves.get(eid)
+        if with_moves and move is None and status == Employee.Status.TRANSFERRED:
+            move = Move(effective)  # transferred, the old post never seen by Lakthan
+        out[eid] = PersonFacts(
+            eid, f"{title}{first}  {last}".strip(), unit, status, effective, position, move
+        )
+    return out
 
 
-def account_facts(unit: Unit | None = None) -> list[AccountFacts]:
+def held_groups(unit_ids: set[int] | None) -> dict[int, tuple[str, ...]]:
+    qs = Membership.objects.filter(until__isnull=True, account__gone_at__isnull=True)
+    if unit_ids is not None:
+        qs = qs.filter(account__source__system__unit_id__in=unit_ids)
+    out: dict[int, list[str]] = {}
+    for account_id, name in qs.values_list("account_id", "group__name").iterator(chunk_size=5000):
+        out.setdefault(account_id, []).append(name)
+    return {k: tuple(sorted(v)) for k, v in out.items()}
+
+
+def account_facts(unit: Unit | None = None, with_groups: bool = False) -> list[AccountFacts]:
     qs = Account.objects.filter(gone_at__isnull=True)
-    if unit is not None:
-        qs = qs.filter(source__system__unit_id__in=unit.descendant_ids())
+    unit_ids = unit.descendant_ids() if unit is not None else None
+    if unit_ids is not None:
+        qs = qs.filter(source__system__unit_id__in=unit_ids)
+    groups = held_groups(unit_ids) if with_groups else {}
     rows = qs.values_list(
         "pk",
         "source__name",
@@ -64,6 +108,7 @@ def account_facts(unit: Unit | None = None) -> list[AccountFacts]:
             last_login=last_login,
             created=created,
             password_changed=changed,
+            groups=groups.get(pk, ()),
         )
         for (
             pk,
@@ -84,4 +129,6 @@ def account_facts(unit: Unit | None = None) -> list[AccountFacts]:
 
 
 def findings(as_of: date, unit: Unit | None = None) -> list[Finding]:
-    return judge(account_facts(unit), people(), policy(as_of))
+    duties = roles.duties()
+    with_roles = duties is not None  # without a catalogue, neither groups nor moves are read
+    return judge(account_facts(unit, with_roles), people(with_roles), policy(as_of), duties)
