@@ -21,7 +21,7 @@ LDAP ``cn`` is case-insensitive). Pure: no Django."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 import yaml
@@ -269,9 +269,12 @@ class Duties:
         self._rules: dict[str, list[Rule]] = {}
         for rule in catalogue.rules:
             self._rules.setdefault(rule.system, []).append(rule)
-        self._pairs: dict[str, list[SodPair]] = {}
+        self._pairs: dict[str, list[tuple[str, str, SodPair]]] = {}
         for pair in catalogue.pairs:
-            self._pairs.setdefault(pair.system, []).append(pair)
+            self._pairs.setdefault(pair.system, []).append(
+                (group_key(pair.group_a), group_key(pair.group_b), pair)
+            )
+        self._allowed: dict[tuple[str, str, str], frozenset[str]] = {}  # few posts, many accounts
 
     def covers(self, system: str) -> bool:
         """A system with at least one rule: its accounts' groups are judged against the rules."""
@@ -279,19 +282,28 @@ class Duties:
 
     def allowed(self, system: str, position: str, unit: str) -> frozenset[str]:
         """The group keys (casefolded) a post may hold on a system: the union of the rules that fit."""
-        chain = self._chain.get(unit, frozenset({unit}))
-        position = position.strip()
-        out: set[str] = set()
-        for rule in self._rules.get(system, ()):
-            if rule.position in (position, ANY_POSITION) and (not rule.unit or rule.unit in chain):
-                out.update(group_key(g) for g in rule.groups)
-        return frozenset(out)
+        key = (system, position, unit)
+        found = self._allowed.get(key)
+        if found is None:
+            chain = self._chain.get(unit, frozenset({unit}))
+            position = position.strip()
+            out: set[str] = set()
+            for rule in self._rules.get(system, ()):
+                if rule.position in (position, ANY_POSITION) and (not rule.unit or rule.unit in chain):
+                    out.update(group_key(g) for g in rule.groups)
+            found = self._allowed[key] = frozenset(out)
+        return found
+
+    def has_pairs(self, system: str) -> bool:
+        return system in self._pairs
 
     def conflicts(self, system: str, held: Iterable[str]) -> list[SodPair]:
         """The pairs of ``system`` both of whose groups are in ``held`` (names, any case)."""
-        keys = {group_key(g) for g in held}
-        return [
-            p
-            for p in self._pairs.get(system, ())
-            if group_key(p.group_a) in keys and group_key(p.group_b) in keys
-        ]
+        pairs = self._pairs.get(system)
+        if not pairs:
+            return []
+        return self.conflicting_keys(system, {group_key(g) for g in held})
+
+    def conflicting_keys(self, system: str, keys: Collection[str]) -> list[SodPair]:
+        """As ``conflicts``, with the held groups already as keys."""
+        return [p for a, b, p in self._pairs.get(system, ()) if a in keys and b in keys]

@@ -167,33 +167,39 @@ def judge(
                         "max_days": policy.password_max_days,
                     },
                 )
-        if duties is None:
+        if duties is None or not a.groups:
             continue
+        held = {group_key(g): g for g in a.groups}
         if person is not None and not a.is_service and not is_leaver(person, policy.as_of):
             if duties.covers(a.system):
-                for detail in _excess(a, person, duties, policy):
+                for detail in _excess(held, person, duties, policy, a.system):
                     add("excess_right", detail)
-            shared.setdefault((employee_id, a.system), []).append(a)
-        for pair in duties.conflicts(a.system, a.groups):
+            if duties.has_pairs(a.system):
+                shared.setdefault((employee_id, a.system), []).append(a)
+        for pair in duties.conflicting_keys(a.system, held.keys()):
             add("sod_conflict", {"groups": [pair.group_a, pair.group_b], "reason": pair.reason})
     if duties is not None:
         found.extend(_shared_conflicts(shared, duties))
     return found
 
 
-def _excess(a: AccountFacts, person: PersonFacts, duties: Duties, policy: Policy) -> list[dict]:
-    allowed = duties.allowed(a.system, person.position, person.unit)
+def _excess(
+    held: dict[str, str], person: PersonFacts, duties: Duties, policy: Policy, system: str
+) -> list[dict]:
+    """The details of the groups (``held``: key → name) beyond the post, but a mover's in grace."""
+    allowed = duties.allowed(system, person.position, person.unit)
+    beyond = [key for key in held if key not in allowed]
+    if not beyond:
+        return []
     move = person.move
     old_allowed = (
-        duties.allowed(a.system, move.old_position, move.old_unit)
+        duties.allowed(system, move.old_position, move.old_unit)
         if move is not None and move.old_unit
         else None
     )
     out = []
-    for group in sorted({group_key(g): g for g in a.groups}.values(), key=group_key):
-        key = group_key(group)
-        if key in allowed:
-            continue
+    for key in sorted(beyond):
+        group = held[key]
         detail: dict = {"group": group, "position": person.position}
         if move is not None and (old_allowed is None or key in old_allowed):
             grace_until = move.moved_on + timedelta(days=policy.mover_grace_days)
@@ -211,9 +217,7 @@ def _excess(a: AccountFacts, person: PersonFacts, duties: Duties, policy: Policy
 def _shared_conflicts(shared: dict[tuple[str, str], list[AccountFacts]], duties: Duties) -> list[Finding]:
     """A pair split across one person's accounts of a system (no single account holds both)."""
     out = []
-    for (employee_id, system), accounts in sorted(shared.items()):
-        if len(accounts) < 2:
-            continue
+    for (employee_id, system), accounts in sorted(item for item in shared.items() if len(item[1]) > 1):
         alone = {(p.group_a, p.group_b) for a in accounts for p in duties.conflicts(system, a.groups)}
         held = [g for a in accounts for g in a.groups]
         for pair in duties.conflicts(system, held):
