@@ -60,6 +60,7 @@ def test_the_page_shows_the_rules_pairs_and_imports_to_a_reader_of_the_unit(cata
     assert "tape-operator" not in page  # only the old catalogue had it
     assert 'href="/access/roles/" aria-current="page"' in page
     assert "บทบาทตามหน้าที่" in page and "กลุ่มที่ห้ามผู้ใดมีพร้อมกัน" in page and "ทุกตำแหน่ง" in page
+    assert '<th scope="col">ตำแหน่ง</th>' in page  # the job post, not an order
 
 
 def test_a_reader_of_another_unit_sees_the_imports_but_no_rule(catalogue):
