@@ -86,8 +86,18 @@ def role_findings(day: date) -> list[tuple[str, str, dict]]:
     )
 
 
-def test_without_a_catalogue_there_is_no_excess_nor_sod_finding(office):
+def test_without_a_catalogue_there_is_no_excess_nor_sod_finding(office, cli):
     assert role_findings(date(2026, 12, 1)) == []
+    assert "no role catalogue" in cli("access", "roles", "list").output
+
+
+def test_the_list_shows_the_thai_positions_and_the_reason(office, cli):
+    cli("access", "roles", "import", str(office.catalogue))
+
+    out = cli("access", "roles", "list").output
+
+    assert "นักวิชาการคอมพิวเตอร์" in out and "B-IT" in out
+    assert "ผู้อนุมัติจ่ายเงินเดือนต้องไม่เป็นผู้จ่ายเงินเดือน" in out
 
 
 def test_the_catalogue_is_imported_kept_and_listed(office, cli):

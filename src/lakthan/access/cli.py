@@ -139,7 +139,8 @@ def findings_command(unit_code, as_of, as_json):
 @click.option("--as-of", default=None, help="the day judged, YYYY-MM-DD (default today)")
 @click.option("--dry-run", is_flag=True, help="say what would be done, change nothing")
 def remediate_command(as_of, dry_run):
-    """Disable every enabled account of a leaver (or open a task where Lakthan may not write)."""
+    """Disable every enabled account of a leaver and, past the grace period, remove movers from their old
+    post's groups (or open a task where Lakthan may not write)."""
     from django.utils import timezone
 
     from lakthan.access.services.remediate import remediate
