@@ -15,8 +15,18 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
 from lakthan.access.engines.findings import KINDS
-from lakthan.access.models import Account, Employee, IdentitySource, RosterImport, SyncRun
+from lakthan.access.models import (
+    Account,
+    Employee,
+    IdentitySource,
+    RoleCatalogue,
+    RoleRule,
+    RosterImport,
+    SodPair,
+    SyncRun,
+)
 from lakthan.access.services import jobs as access_jobs
+from lakthan.access.services import roles as roles_service
 from lakthan.access.services.accounts import accounts_of
 from lakthan.access.services.findings import findings
 from lakthan.core import access, roles
@@ -293,4 +303,84 @@ ROUTES = [
     ("access/findings", FindingViewSet, "access-finding"),
     ("access/roster-imports", RosterImportViewSet, "access-roster-import"),
     ("access/employees", EmployeeViewSet, "access-employee"),
+]
+
+
+# The catalogue of roles per duty (read-only; `lakthan access roles import` changes it): the imports,
+# and the rules and SoD pairs of the catalogue in force for the systems of the caller's units.
+
+
+class RoleCatalogueSerializer(serializers.ModelSerializer):
+    rules = serializers.IntegerField(source="rules.count", read_only=True)
+    sod_pairs = serializers.IntegerField(source="sod_pairs.count", read_only=True)
+    in_force = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RoleCatalogue
+        fields = ["id", "at", "actor", "file_name", "sha256", "label", "rules", "sod_pairs", "in_force"]
+        read_only_fields = fields
+
+    def get_in_force(self, record: RoleCatalogue) -> bool:
+        current = self.context.setdefault("in_force", roles_service.current())
+        return current is not None and current.pk == record.pk
+
+
+class RoleCatalogueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = RoleCatalogueSerializer
+    queryset = RoleCatalogue.objects.order_by("-at", "-pk")
+
+
+def _in_force():
+    """The catalogue in force as a subquery (the newest import), read when the list is."""
+    return RoleCatalogue.objects.order_by("-at", "-pk").values("pk")[:1]
+
+
+class RoleRuleSerializer(serializers.ModelSerializer):
+    system = serializers.CharField(source="system.code", read_only=True)
+    unit = serializers.CharField(source="unit.code", read_only=True, allow_null=True, default=None)
+    groups = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = RoleRule
+        fields = ["id", "catalogue", "line", "system", "position", "unit", "groups"]
+        read_only_fields = fields
+
+
+class RoleRuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = RoleRuleSerializer
+
+    def get_queryset(self):
+        return (
+            RoleRule.objects.filter(catalogue__in=_in_force())
+            .filter(roles.unit_filter(self.request.user, "system__unit"))
+            .select_related("system", "unit")
+            .order_by("system__code", "line")
+        )
+
+
+class SodPairSerializer(serializers.ModelSerializer):
+    system = serializers.CharField(source="system.code", read_only=True)
+
+    class Meta:
+        model = SodPair
+        fields = ["id", "catalogue", "line", "system", "group_a", "group_b", "reason"]
+        read_only_fields = fields
+
+
+class SodPairViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = SodPairSerializer
+
+    def get_queryset(self):
+        return (
+            SodPair.objects.filter(catalogue__in=_in_force())
+            .filter(roles.unit_filter(self.request.user, "system__unit"))
+            .select_related("system")
+            .order_by("system__code", "line")
+        )
+
+
+ROUTES += [
+    ("access/role-catalogues", RoleCatalogueViewSet, "access-role-catalogue"),
+    ("access/role-rules", RoleRuleViewSet, "access-role-rule"),
+    ("access/sod-pairs", SodPairViewSet, "access-sod-pair"),
 ]

@@ -144,7 +144,8 @@ def findings_command(unit_code, as_of, as_json):
 @click.option("--as-of", default=None, help="the day judged, YYYY-MM-DD (default today)")
 @click.option("--dry-run", is_flag=True, help="say what would be done, change nothing")
 def remediate_command(as_of, dry_run):
-    """Disable every enabled account of a leaver (or open a task where Lakthan may not write)."""
+    """Disable every enabled account of a leaver and, past the grace period, remove movers from their old
+    post's groups (or open a task where Lakthan may not write)."""
     from django.utils import timezone
 
     from lakthan.access.services.remediate import remediate
@@ -152,15 +153,20 @@ def remediate_command(as_of, dry_run):
     day = parse_date(as_of, "--as-of") or timezone.localdate()
     steps = remediate(day, dry_run=dry_run, actor="cli")
     for step in steps:
-        days = f" ({step.days} days after leaving)" if step.days is not None else ""
+        after = "moving" if step.group else "leaving"
+        days = f" ({step.days} days after {after})" if step.days is not None else ""
         error = f": {step.error}" if step.error else ""
         prefix = "would " if dry_run else ""
+        group = f" from group {step.group}" if step.group else ""
         console.print(
-            f"{prefix}{step.action} {step.account} [{step.person}]{days}{error}",
+            f"{prefix}{step.action} {step.account}{group} [{step.person}]{days}{error}",
             highlight=False,
             markup=False,
         )
-    console.print(f"{len(steps)} leaver account(s)", highlight=False)
+    movers = sum(1 for step in steps if step.group)
+    console.print(f"{len(steps) - movers} leaver account(s)", highlight=False)
+    if movers:
+        console.print(f"{movers} mover membership(s)", highlight=False)
     if any(step.action == "failed" for step in steps):
         sys.exit(1)
 
@@ -249,6 +255,55 @@ def logins_from_logs_command(since):
         f"{scan.accounts_updated} account(s) with a later login",
         highlight=False,
     )
+
+
+@access.group("roles")
+def roles_group() -> None:
+    """The catalogue of roles per duty: groups per position and system, segregation-of-duty pairs."""
+
+
+@roles_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def roles_import(file: Path):
+    """Import the catalogue (YAML); a bad line refuses the whole file, the previous one stays."""
+    from lakthan.access.services.roles import import_catalogue
+
+    record = import_catalogue(file.read_bytes(), file.name, actor="cli")
+    console.print(
+        f"imported {record.rules.count()} rule(s) and {record.sod_pairs.count()} SoD pair(s) from "
+        f"{record.file_name} (sha256 {record.sha256[:12]}…); it replaces the previous catalogue",
+        highlight=False,
+    )
+
+
+@roles_group.command("list")
+@click.option("--json", "as_json", is_flag=True)
+def roles_list(as_json):
+    """The catalogue in force: rules per system and position, SoD pairs."""
+    from lakthan.access.services.roles import listing
+
+    data = listing()
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    if data["catalogue"] is None:
+        console.print("no role catalogue: no excess_right nor sod_conflict finding", highlight=False)
+        return
+    meta = data["catalogue"]
+    console.print(
+        f"catalogue {meta['label'] or meta['file_name']} imported {meta['at']} by {meta['actor']} "
+        f"(sha256 {meta['sha256'][:12]}…)",
+        highlight=False,
+        markup=False,
+    )
+    rules = Table("system", "position", "unit", "groups")
+    for r in data["rules"]:
+        rules.add_row(r["system"], r["position"], r["unit"] or "-", ", ".join(r["groups"]))
+    console.print(rules)
+    pairs = Table("system", "group A", "group B", "reason")
+    for p in data["sod"]:
+        pairs.add_row(p["system"], p["pair"][0], p["pair"][1], p["reason"])
+    console.print(pairs)
 
 
 COMMANDS = [access]

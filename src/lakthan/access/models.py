@@ -221,10 +221,13 @@ class Membership(models.Model):
 
 class Remediation(models.Model):
     """A leaver's account disabled (in the directory, read back) or, where Lakthan may not write, a
-    task with a deadline. ``days`` is the HR effective date to the disable: the evidence item 10 asks."""
+    task with a deadline. ``days`` is the HR effective date to the disable: the evidence item 10 asks.
+    A mover's membership of ``group`` removed after the grace period is one too (``leaver_since``
+    then holds the day of the move)."""
 
     class Outcome(models.TextChoices):
         DISABLED = "disabled", _("Disabled in the source")
+        REMOVED = "removed", _("Removed from the group in the source")
         TASK = "task", _("Task opened (the source may not be written)")
         FAILED = "failed", _("Failed")
 
@@ -238,6 +241,7 @@ class Remediation(models.Model):
     days = models.IntegerField(null=True, blank=True)
     deadline = models.DateField(null=True, blank=True)
     error = models.TextField(blank=True)
+    group = models.CharField(max_length=255, blank=True)  # a mover's group; "" for a leaver's account
 
     class Meta:
         ordering = ["-at", "-pk"]
@@ -268,3 +272,49 @@ class LogLoginScan(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
+
+
+class RoleCatalogue(models.Model):
+    """One import of the catalogue of roles per duty, kept whole. The newest is in force; the older ones
+    are its history (with their rules, so what was judged against can be shown later)."""
+
+    at = models.DateTimeField()
+    actor = models.CharField(max_length=255)
+    file_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    label = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} {self.sha256[:12]}"
+
+
+class RoleRule(models.Model):
+    """The groups a position (the HR roster's text; "*" for every position), optionally in one unit and
+    the units below it, should hold on a system."""
+
+    catalogue = models.ForeignKey(RoleCatalogue, on_delete=models.CASCADE, related_name="rules")
+    line = models.PositiveIntegerField()
+    system = models.ForeignKey("inventory.System", on_delete=models.PROTECT, related_name="+")
+    position = models.CharField(max_length=255)
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    groups = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["catalogue", "system__code", "position", "line"]
+
+
+class SodPair(models.Model):
+    """Two groups of a system nobody may hold together (segregation of duties), and why."""
+
+    catalogue = models.ForeignKey(RoleCatalogue, on_delete=models.CASCADE, related_name="sod_pairs")
+    line = models.PositiveIntegerField()
+    system = models.ForeignKey("inventory.System", on_delete=models.PROTECT, related_name="+")
+    group_a = models.CharField(max_length=255)
+    group_b = models.CharField(max_length=255)
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ["catalogue", "system__code", "line"]

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from lakthan.access import account_views, actions, views
+from lakthan.access import account_views, actions, catalogue_views, views
 
 app_name = "access"
 
@@ -23,4 +23,5 @@ urlpatterns = [
     path("findings/remediate/", actions.remediate_preview, name="remediate"),
     path("roster/", views.roster, name="roster"),
     path("roster/import/", actions.roster_upload, name="roster-upload"),
+    path("roles/", catalogue_views.catalogue, name="catalogue"),
 ]

@@ -238,3 +238,41 @@ def disable_account(config: DirectoryConfig, dn: str) -> SourceAccount:
         raise SourceError(f"cannot disable {dn}: {exc}") from None
     finally:
         conn.unbind()
+
+
+def remove_member(config: DirectoryConfig, group_dn: str, member_dn: str) -> None:
+    """Removes one member from a group (``member`` of groupOfNames and AD groups, ``uniqueMember`` of
+    groupOfUniqueNames), deleting the value as the directory spells it, then reads the group back.
+    A groupOfNames must keep one member: the directory refuses to remove the last one (a failed step)."""
+    conn = connect(config)
+    key = normal_dn(member_dn)
+    try:
+        try:
+            conn.search(
+                group_dn, "(objectClass=*)", search_scope=ldap3.BASE, attributes=["member", "uniqueMember"]
+            )
+        except LDAPException as exc:
+            raise SourceError(f"cannot read the group {group_dn}: {exc}") from None
+        if not conn.response:
+            raise SourceError(f"the group {group_dn} is not in the directory")
+        attrs = {k.lower(): v for k, v in conn.response[0]["attributes"].items()}
+        change = {}
+        for name, attribute in (("member", "member"), ("uniquemember", "uniqueMember")):
+            values = [v for v in _all(attrs, name) if normal_dn(v) == key]
+            if values:
+                change[attribute] = [(ldap3.MODIFY_DELETE, values)]
+        if change:
+            try:
+                conn.modify(group_dn, change)
+            except LDAPException as exc:
+                raise SourceError(f"cannot remove {member_dn} from {group_dn}: {exc}") from None
+        conn.search(
+            group_dn, "(objectClass=*)", search_scope=ldap3.BASE, attributes=["member", "uniqueMember"]
+        )
+        after = {k.lower(): v for k, v in conn.response[0]["attributes"].items()} if conn.response else {}
+        if any(normal_dn(v) == key for v in _all(after, "member") + _all(after, "uniquemember")):
+            raise SourceError(f"{member_dn} is still a member of {group_dn} after the change")
+    except LDAPException as exc:
+        raise SourceError(f"cannot remove {member_dn} from {group_dn}: {exc}") from None
+    finally:
+        conn.unbind()

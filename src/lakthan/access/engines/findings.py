@@ -12,7 +12,17 @@ Rules (issue 17):
 - ``no_owner``: a service account without an owner.
 - ``password_age``: only when a maximum age is set: an enabled account whose password (or, never
   changed, the account) is older than that.
-Disabled accounts give no dormant nor password_age finding (nor, by definition, leaver_active)."""
+- ``excess_right`` (only with a catalogue, only on the systems it has rules for): an enabled,
+  non-service account of a known person who is not a leaver, holding a group the catalogue does not
+  allow the person's post on that system; one finding per group. A mover's groups allowed by the old
+  post (or, the old post unknown, every group beyond the new one) are not findings until the grace
+  period after the move has passed (the day ``grace_until`` itself is still inside it); then they are
+  findings marked ``mover``, which remediation removes.
+- ``sod_conflict`` (only with a catalogue): an enabled account holding both groups of a pair of its
+  system; and a person whose enabled accounts on one system hold the two groups between them (one
+  account each), a finding on each of those accounts naming them all.
+Disabled accounts give no dormant, password_age, excess_right nor sod_conflict finding (nor, by
+definition, leaver_active)."""
 
 from __future__ import annotations
 
@@ -21,10 +31,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from lakthan.access.engines.catalogue import Duties, group_key
 from lakthan.access.engines.roster import LEAVER_STATUSES
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
-KINDS = ("leaver_active", "dormant", "orphan", "no_owner", "password_age")
+KINDS = ("leaver_active", "dormant", "orphan", "no_owner", "password_age", "excess_right", "sod_conflict")
 
 
 @dataclass(frozen=True)
@@ -42,6 +53,17 @@ class AccountFacts:
     last_login: datetime | None = None
     created: datetime | None = None
     password_changed: datetime | None = None
+    groups: tuple[str, ...] = ()  # the names of the groups held now
+
+
+@dataclass(frozen=True)
+class Move:
+    """A person's last change of post in the roster. The old post is unknown ("") when the roster
+    never showed it (the person came in already ``transferred``)."""
+
+    moved_on: date
+    old_unit: str = ""
+    old_position: str = ""
 
 
 @dataclass(frozen=True)
@@ -51,6 +73,8 @@ class PersonFacts:
     unit: str
     status: str
     effective_date: date
+    position: str = ""
+    move: Move | None = None
 
 
 @dataclass(frozen=True)
@@ -58,6 +82,7 @@ class Policy:
     as_of: date
     dormant_days: int = 90
     password_max_days: int | None = None
+    mover_grace_days: int = 30
 
 
 @dataclass(frozen=True)
@@ -89,7 +114,10 @@ def is_leaver(person: PersonFacts, as_of: date) -> bool:
 
 
 def judge(
-    accounts: Iterable[AccountFacts], people: Mapping[str, PersonFacts], policy: Policy
+    accounts: Iterable[AccountFacts],
+    people: Mapping[str, PersonFacts],
+    policy: Policy,
+    duties: Duties | None = None,
 ) -> list[Finding]:
     cutoff = end_of_day(policy.as_of)
     dormant_before = cutoff - timedelta(days=policy.dormant_days)
@@ -97,6 +125,7 @@ def judge(
         cutoff - timedelta(days=policy.password_max_days) if policy.password_max_days is not None else None
     )
     found: list[Finding] = []
+    shared: dict[tuple[str, str], list[AccountFacts]] = {}  # (person, system) → enabled accounts
     for a in accounts:
         employee_id = a.linked_employee_id or a.employee_id
         person = people.get(employee_id) if employee_id else None
@@ -138,4 +167,75 @@ def judge(
                         "max_days": policy.password_max_days,
                     },
                 )
+        if duties is None or not a.groups:
+            continue
+        held = {group_key(g): g for g in a.groups}
+        if person is not None and not a.is_service and not is_leaver(person, policy.as_of):
+            if duties.covers(a.system):
+                for detail in _excess(held, person, duties, policy, a.system):
+                    add("excess_right", detail)
+            if duties.has_pairs(a.system):
+                shared.setdefault((employee_id, a.system), []).append(a)
+        for pair in duties.conflicting_keys(a.system, held.keys()):
+            add("sod_conflict", {"groups": [pair.group_a, pair.group_b], "reason": pair.reason})
+    if duties is not None:
+        found.extend(_shared_conflicts(shared, duties))
     return found
+
+
+def _excess(
+    held: dict[str, str], person: PersonFacts, duties: Duties, policy: Policy, system: str
+) -> list[dict]:
+    """The details of the groups (``held``: key → name) beyond the post, but a mover's in grace."""
+    allowed = duties.allowed(system, person.position, person.unit)
+    beyond = [key for key in held if key not in allowed]
+    if not beyond:
+        return []
+    move = person.move
+    old_allowed = (
+        duties.allowed(system, move.old_position, move.old_unit)
+        if move is not None and move.old_unit
+        else None
+    )
+    out = []
+    for key in sorted(beyond):
+        group = held[key]
+        detail: dict = {"group": group, "position": person.position}
+        if move is not None and (old_allowed is None or key in old_allowed):
+            grace_until = move.moved_on + timedelta(days=policy.mover_grace_days)
+            if policy.as_of <= grace_until:
+                continue  # the old post's right, still inside the grace period
+            detail |= {
+                "mover": True,
+                "moved_on": move.moved_on.isoformat(),
+                "grace_until": grace_until.isoformat(),
+            }
+        out.append(detail)
+    return out
+
+
+def _shared_conflicts(shared: dict[tuple[str, str], list[AccountFacts]], duties: Duties) -> list[Finding]:
+    """A pair split across one person's accounts of a system (no single account holds both)."""
+    out = []
+    for (employee_id, system), accounts in sorted(item for item in shared.items() if len(item[1]) > 1):
+        alone = {(p.group_a, p.group_b) for a in accounts for p in duties.conflicts(system, a.groups)}
+        held = [g for a in accounts for g in a.groups]
+        for pair in duties.conflicts(system, held):
+            if (pair.group_a, pair.group_b) in alone:
+                continue
+            keys = {group_key(pair.group_a), group_key(pair.group_b)}
+            involved = [a for a in accounts if keys & {group_key(g) for g in a.groups}]
+            names = sorted(f"{a.source}:{a.username}" for a in involved)
+            for a in involved:
+                detail = {"groups": [pair.group_a, pair.group_b], "reason": pair.reason, "accounts": names}
+                out.append(
+                    Finding(
+                        "sod_conflict",
+                        a.account_id,
+                        f"{a.source}:{a.username}",
+                        a.system,
+                        employee_id,
+                        detail,
+                    )
+                )
+    return out
