@@ -161,3 +161,27 @@ def test_the_cli_refuses_with_exit_2_and_one_line_naming_the_row(units, cli, tmp
     good = tmp_path / "good.csv"
     good.write_bytes(roster().encode("utf-8-sig"))
     assert "imported 3 rows from good.csv: 3 new" in cli("access", "hr", "import", str(good)).output
+
+
+@pytest.mark.django_db
+def test_an_employee_is_linked_to_one_person_of_lakthan_and_back(units):
+    from lakthan.access.models import Employee
+    from lakthan.access.services.roster import import_roster, link_employee_to_person
+    from lakthan.core.errors import InvalidInput
+    from lakthan.core.models import AuditEntry
+    from lakthan.core.services import add_person
+    from tests.access.conftest import ROSTER
+
+    import_roster(ROSTER.encode(), "roster.csv")
+    somchai, somying = Employee.objects.get(employee_id="E001"), Employee.objects.get(employee_id="E002")
+    person = add_person(units, "สมชาย", "ใจดี")
+
+    link_employee_to_person(somchai, person, actor="hr")
+    with pytest.raises(InvalidInput, match="E001"):
+        link_employee_to_person(somying, person, actor="hr")
+
+    assert Employee.objects.get(employee_id="E001").person == person
+    assert Employee.objects.get(employee_id="E002").person is None
+    link_employee_to_person(somchai, None, actor="hr")
+    assert Employee.objects.get(employee_id="E001").person is None
+    assert AuditEntry.objects.filter(action="access.employee.link_person").count() == 2

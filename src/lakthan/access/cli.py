@@ -117,6 +117,28 @@ def hr_import(file: Path):
     )
 
 
+@hr_group.command("link")
+@click.argument("employee_id")
+@click.argument("person_id", required=False)
+@click.option("--clear", is_flag=True, help="undo the link")
+def hr_link(employee_id, person_id, clear):
+    """Say which person of Lakthan (lakthan person list) an employee of the roster is."""
+    from lakthan.access.services.accounts import get_employee
+    from lakthan.access.services.roster import link_employee_to_person
+    from lakthan.core.errors import InvalidInput
+    from lakthan.core.services import get_person
+
+    if bool(person_id) == clear:
+        raise InvalidInput(
+            "ระบุหมายเลขบุคคล หรือ --clear อย่างใดอย่างหนึ่ง", "give a PERSON_ID or --clear, not both"
+        )
+    employee = link_employee_to_person(
+        get_employee(employee_id), None if clear else get_person(person_id), actor="cli"
+    )
+    who = f"person #{employee.person.pk} {employee.person.display_name}" if employee.person else "nobody"
+    console.print(f"{employee.employee_id} is {who}", highlight=False, markup=False)
+
+
 @access.command("findings")
 @click.option("--unit", "unit_code", default=None, help="only the systems of this unit and below")
 @click.option("--as-of", default=None, help="the day judged, YYYY-MM-DD (default today)")

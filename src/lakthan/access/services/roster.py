@@ -13,7 +13,7 @@ from lakthan.access.engines.roster import RosterRejected, RosterRow, parse_roste
 from lakthan.access.models import Employee, EmployeeRecord, RosterImport
 from lakthan.core import audit
 from lakthan.core.errors import InvalidInput
-from lakthan.core.models import Unit
+from lakthan.core.models import Person, Unit
 
 FIELDS = ("title", "first_name", "last_name", "position", "status", "effective_date")
 SHOWN_PROBLEMS = 5
@@ -89,3 +89,22 @@ def _apply(
     record.save()
     audit.record(actor, "access.roster.import", record)
     return record
+
+
+@transaction.atomic
+def link_employee_to_person(employee: Employee, person: Person | None, actor: str = audit.SYSTEM) -> Employee:
+    """The roster's person is this person of Lakthan (their sign-in account, unit head or system owner
+    roles follow): what lets a review refuse a self-review and Lakthan's own users carry an employee id.
+    None undoes it. A person is one employee at most."""
+    if person is not None:
+        other = Employee.objects.filter(person=person).exclude(pk=employee.pk).first()
+        if other is not None:
+            raise InvalidInput(
+                f"บุคคลหมายเลข {person.pk} ผูกกับรหัสพนักงาน {other.employee_id} อยู่แล้ว",
+                f"person #{person.pk} is already linked to employee id {other.employee_id}",
+            )
+    before = audit.snapshot(employee)
+    employee.person = person
+    employee.save(update_fields=["person"])
+    audit.record(actor, "access.employee.link_person", employee, before)
+    return employee
