@@ -1,0 +1,204 @@
+"""Review campaigns against the real slapd: the snapshot and its reviewers, no self-review, bulk keep,
+revoke needs a comment, the no-answer policy at close, a revoke removed from the directory."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from lakthan.core.errors import InvalidInput
+
+pytestmark = pytest.mark.django_db
+PEOPLE = "ou=people,dc=agency,dc=example"
+STAFF = "cn=staff,ou=groups,dc=agency,dc=example"
+ADMINS = "cn=admins,ou=groups,dc=agency,dc=example"
+
+
+@pytest.fixture
+def review(bureau):
+    """The bureau with core people linked to the roster: somchai (E001) heads B-IT, malee (E004) heads
+    B-HR, weera (E007) heads the bureau; the directory's system has an owner outside the roster."""
+    from lakthan.access.models import Employee
+    from lakthan.core.models import Unit
+    from lakthan.core.services import add_person, set_unit_head
+
+    people = {}
+    for eid, first, last, unit in (
+        ("E001", "สมชาย", "ใจดี", "B-IT"),
+        ("E004", "มาลี", "ศรีสุข", "B-HR"),
+        ("E007", "วีระ", "กล้าหาญ", "B"),
+    ):
+        person = add_person(Unit.objects.get(code=unit), first, last, email=f"{eid.lower()}@agency.example")
+        Employee.objects.filter(employee_id=eid).update(person=person)
+        people[eid] = person
+    set_unit_head(Unit.objects.get(code="B-IT"), people["E001"])
+    set_unit_head(Unit.objects.get(code="B-HR"), people["E004"])
+    set_unit_head(Unit.objects.get(code="B"), people["E007"])
+    owner = add_person(bureau.unit, "เจ้าของ", "ระบบ", email="owner@agency.example")
+    system = bureau.source.system
+    system.owner = owner
+    system.save()
+    bureau.people, bureau.owner, bureau.system = people, owner, system
+    return bureau
+
+
+def due_in(days: int) -> date:
+    return timezone.localdate() + timedelta(days=days)
+
+
+def items_by_right(campaign) -> dict[tuple[str, str], object]:
+    return {(i.account_name, i.group_name): i for i in campaign.items.select_related("reviewer")}
+
+
+def test_start_snapshots_every_enabled_right_with_its_reviewer_and_nobody_reviews_themself(review):
+    from lakthan.access.services.campaigns import start
+
+    campaign = start(review.unit, due_in(14), fallback=review.people["E007"], actor="it-admin")
+
+    items = items_by_right(campaign)
+    assert {k: (i.reviewer.first_name_th, i.reviewer_role) for k, i in items.items()} == {
+        # somchai heads B-IT himself: his rights go to the system owner
+        ("dir:somchai", "admins"): ("เจ้าของ", "owner"),
+        ("dir:somchai", "staff"): ("เจ้าของ", "owner"),
+        ("dir:somying", "staff"): ("สมชาย", "head"),
+        ("dir:mana", "staff"): ("มาลี", "head"),
+    }
+    assert all(i.reviewer_id != i.subject_id for i in items.values())
+    assert items[("dir:somying", "staff")].person_name == "นางสาวสมหญิง  รักงาน"
+    assert (campaign.state, campaign.no_answer, campaign.started_by) == ("open", "keep", "it-admin")
+
+
+def test_a_fallback_who_would_review_their_own_rights_is_refused(review):
+    from lakthan.access.models import ReviewCampaign
+    from lakthan.access.services.campaigns import start
+
+    review.system.owner = None
+    review.system.save()
+
+    with pytest.raises(InvalidInput) as refused:
+        start(review.unit, due_in(14), fallback=review.people["E001"])
+
+    assert "own rights (dir:somchai)" in refused.value.message("en")
+    assert not ReviewCampaign.objects.exists()
+
+
+def test_privileged_only_covers_flagged_and_named_groups_and_revokes_what_nobody_answered(review, settings):
+    from lakthan.access.models import Group
+    from lakthan.access.services.campaigns import close, flag_privileged, keep_all_pending, start
+    from lakthan.access.services.sync import sync
+
+    settings.LAKTHAN_ACCESS_PRIVILEGED_GROUPS = ["ADMINS"]
+    with review.directory.connection() as conn:  # a third member (the admin entry) keeps the group valid
+        conn.add(
+            "cn=dba,ou=groups,dc=agency,dc=example",
+            ["groupOfNames"],
+            {
+                "cn": "dba",
+                "member": [f"uid=somchai,{PEOPLE}", f"uid=mana,{PEOPLE}", "cn=admin,dc=agency,dc=example"],
+            },
+        )
+    sync(review.source)
+    flag_privileged(Group.objects.get(name="dba"), actor="it-admin")
+
+    campaign = start(review.unit, due_in(7), privileged_only=True, fallback=review.people["E007"])
+    assert set(items_by_right(campaign)) == {
+        ("dir:somchai", "admins"),
+        ("dir:somchai", "dba"),
+        ("dir:mana", "dba"),
+    }
+    assert campaign.no_answer == "revoke"
+    keep_all_pending(campaign, by=review.owner)
+
+    close(campaign)
+
+    mana = items_by_right(campaign)[("dir:mana", "dba")]
+    assert (mana.decision, mana.outcome, mana.removal) == ("no_answer", "revoke", "removed")
+    assert review.directory.attribute("cn=dba,ou=groups,dc=agency,dc=example", "member") == [
+        f"uid=somchai,{PEOPLE}",
+        "cn=admin,dc=agency,dc=example",
+    ]
+
+
+def test_bulk_keep_decides_only_the_reviewers_own_pending_items(review):
+    from lakthan.access.services.campaigns import keep_all_pending, start
+
+    campaign = start(review.unit, due_in(14), fallback=review.people["E007"])
+
+    kept = keep_all_pending(campaign, by=review.owner, actor="owner")
+
+    items = items_by_right(campaign)
+    assert kept == 2
+    assert {k for k, i in items.items() if i.decision == "keep"} == {
+        ("dir:somchai", "admins"),
+        ("dir:somchai", "staff"),
+    }
+    assert items[("dir:somying", "staff")].decision == ""
+    assert items[("dir:somchai", "staff")].decided_by_person == review.owner
+    campaign.refresh_from_db()
+    assert campaign.state == "open"
+
+
+def test_revoke_without_a_comment_is_refused_and_nobody_decides_their_own_right(review):
+    from lakthan.access.services.campaigns import decide, start
+
+    campaign = start(review.unit, due_in(14), fallback=review.people["E007"])
+    items = items_by_right(campaign)
+    somying = items[("dir:somying", "staff")]
+
+    with pytest.raises(InvalidInput) as no_comment:
+        decide(campaign, [somying.pk], "revoke", by=review.people["E001"], comment="  ")
+    with pytest.raises(InvalidInput) as not_theirs:
+        decide(campaign, [items[("dir:somchai", "staff")].pk], "keep", by=review.people["E001"])
+
+    assert no_comment.value.message("en") == "a revoke needs a comment"
+    assert "may not decide" in not_theirs.value.message("en")
+    assert not campaign.items.exclude(decision="").exists()
+
+
+def test_a_revoke_removes_the_membership_in_slapd_when_the_campaign_completes(review):
+    from lakthan.access.models import Membership
+    from lakthan.access.services.campaigns import decide, keep_all_pending, start
+    from lakthan.access.services.sync import sync
+
+    campaign = start(review.unit, due_in(14), fallback=review.people["E007"])
+    items = items_by_right(campaign)
+    somying = items[("dir:somying", "staff")]
+    keep_all_pending(campaign, by=review.owner)
+    keep_all_pending(campaign, by=review.people["E004"])
+    assert review.directory.attribute(STAFF, "member").count(f"uid=somying,{PEOPLE}") == 1
+
+    decide(campaign, [somying.pk], "revoke", by=review.people["E001"], comment="ลาออกแล้ว", actor="somchai")
+
+    campaign.refresh_from_db()
+    somying.refresh_from_db()
+    assert campaign.state == "completed"
+    assert (somying.outcome, somying.removal, somying.comment) == ("revoke", "removed", "ลาออกแล้ว")
+    assert f"uid=somying,{PEOPLE}" not in review.directory.attribute(STAFF, "member")
+    assert review.directory.attribute(f"uid=somying,{PEOPLE}", "memberOf") == []
+    assert Membership.objects.get(pk=somying.membership_id).until is not None
+    run = sync(review.source)  # the directory agrees with what Lakthan recorded
+    assert (run.memberships_ended, run.memberships_added) == (0, 0)
+
+
+def test_close_records_no_answer_and_applies_the_policy(review):
+    from lakthan.access.services.campaigns import close, keep_all_pending, start
+
+    campaign = start(review.unit, due_in(14), fallback=review.people["E007"])
+    keep_all_pending(campaign, by=review.owner)
+
+    close(campaign, actor="cli")
+
+    items = items_by_right(campaign)
+    campaign.refresh_from_db()
+    assert campaign.state == "closed"
+    assert {k: (i.decision, i.outcome, i.flagged) for k, i in items.items()} == {
+        ("dir:somchai", "admins"): ("keep", "keep", False),
+        ("dir:somchai", "staff"): ("keep", "keep", False),
+        ("dir:somying", "staff"): ("no_answer", "keep", True),
+        ("dir:mana", "staff"): ("no_answer", "keep", True),
+    }
+    assert f"uid=mana,{PEOPLE}" in review.directory.attribute(STAFF, "member")  # kept: untouched
+    with pytest.raises(InvalidInput):
+        close(campaign)
