@@ -11,7 +11,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from tests.access.test_campaigns import PEOPLE, STAFF, due_in, items_by_right, review  # noqa: F401
+from tests.access import review_setup
+from tests.access.review_setup import PEOPLE, STAFF, due_in, items_by_right
+
+review = review_setup.review
 
 pytestmark = pytest.mark.django_db
 
