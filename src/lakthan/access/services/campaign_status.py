@@ -56,6 +56,7 @@ def status(campaign: ReviewCampaign, today: date) -> dict:
     reviewers = sorted(per.values(), key=lambda r: (-r["pending"], r["name"]))
     for r in reviewers:
         r["overdue"] = overdue and r["pending"] > 0
+        r["decided"] = r["total"] - r["pending"]
     removals = Counter(i.removal for i in items if i.outcome == ReviewItem.Decision.REVOKE)
     return {
         "id": campaign.pk,
