@@ -73,14 +73,15 @@ def test_the_reviewer_filters_keeps_in_bulk_and_cannot_revoke_without_a_reason(r
 @pytest.fixture
 def fifty_rights(transactional_db, units, slapd_factory):
     """A division of 40 people (one a leaver, some dormant) in four groups: 50 rights for one head."""
+    from django.contrib.auth import get_user_model
+
+    from lakthan.access.models import Employee
+    from lakthan.access.services.campaigns import start
     from lakthan.access.services.roster import import_roster
     from lakthan.access.services.sources import add_source
     from lakthan.access.services.sync import sync
     from lakthan.core.models import Unit
     from lakthan.core.services import add_person, set_unit_head
-    from lakthan.access.models import Employee
-    from lakthan.access.services.campaigns import start
-    from django.contrib.auth import get_user_model
     from tests.access.slapd import User
 
     first = ["สมชาย", "สมหญิง", "มานะ", "มาลี", "ปิติ", "ชูใจ", "วีระ", "ประเสริฐ", "สุดา", "กิตติ"]
