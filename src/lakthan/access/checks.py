@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import json
 
-from lakthan.checks.registry import Artefact, CheckResult, Period, register
+from lakthan.checks.registry import Artefact, CheckResult, Period, Status, register
 from lakthan.lib.thai import format_span
 
 URN = "urn:lakthan:check:access-review"
 LISTED = 50  # names listed in the figures; the CSV has them all
 
 
-def judge(facts) -> tuple[str, dict]:
+def judge(facts) -> tuple[Status, dict]:
     """met: no leaver enabled past the agreed days, every right kept in a review (or approved), a
     campaign finished in the round, every dormant account looked at. not_met: a leaver still enabled
     past the days, no campaign finished, or no right reviewed at all; partly: the control runs with

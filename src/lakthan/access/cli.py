@@ -183,9 +183,11 @@ def campaign_start(unit_code, system_code, privileged, due, fallback_id, name, n
     from lakthan.core.services import get_person, get_unit
     from lakthan.inventory.services import get_system
 
+    due_date = parse_date(due, "--due")
+    assert due_date is not None  # --due is required
     campaign = start(
         get_unit(unit_code),
-        parse_date(due, "--due"),
+        due_date,
         system=get_system(system_code) if system_code else None,
         privileged_only=privileged,
         fallback=get_person(fallback_id) if fallback_id else None,

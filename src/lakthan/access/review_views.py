@@ -62,7 +62,7 @@ def _campaign(user, campaign_id: int) -> ReviewCampaign:
 def campaigns(request):
     rows = campaign_rows(_visible(request.user))
     person = svc.reviewer_of(request.user)
-    pending = defaultdict(int)
+    pending: dict[int, int] = defaultdict(int)
     if person is not None:
         for cid in ReviewItem.objects.filter(
             reviewer=person, decision="", campaign__state="open"
@@ -183,7 +183,7 @@ def review_decide(request, campaign_id: int):
             raise Http404(action)
     except LakthanError as exc:
         messages.error(request, exc.message(get_language() or "th"))
-    kept = QueryDict(request.POST.get("query", ""))  # only the filters, re-encoded
-    query = urlencode({k: kept[k] for k in ("system", "group", "finding", "show") if kept.get(k)})
+    filters = QueryDict(request.POST.get("query", ""))  # only the filters, re-encoded
+    query = urlencode({k: filters[k] for k in ("system", "group", "finding", "show") if filters.get(k)})
     url = reverse("access:review-items", args=[c.pk])
     return redirect(f"{url}?{query}" if query else url)

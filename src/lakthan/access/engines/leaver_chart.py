@@ -34,7 +34,7 @@ def to_png(bars: list[Bar], limit: int, title: str, font_path: str | None, thai:
     image = Image.new("RGB", (LEFT + WIDTH + 140, height), "white")
     draw = ImageDraw.Draw(image)
 
-    def font(size: int):
+    def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
         return ImageFont.truetype(font_path, size) if font_path else ImageFont.load_default()
 
     regular, heading = font(20), font(24)

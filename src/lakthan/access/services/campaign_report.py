@@ -77,7 +77,7 @@ def report_html(campaign: ReviewCampaign) -> str:
         r["role"].add(ROLE_TH[i.reviewer_role])
         r["n"][i.decision] += 1
     scope = [f"{_e(campaign.unit.name_th)} ({_e(campaign.unit.code)}) และหน่วยงานในสังกัด"]
-    if campaign.system_id:
+    if campaign.system is not None:
         scope.append(f"เฉพาะระบบ {_e(campaign.system.name_th)} ({_e(campaign.system.code)})")
     if campaign.privileged_only:
         scope.append("เฉพาะกลุ่มสิทธิ์พิเศษ (ผู้ดูแลระบบ)")

@@ -62,7 +62,7 @@ def status(campaign: ReviewCampaign, today: date) -> dict:
         "id": campaign.pk,
         "name": campaign.name,
         "unit": campaign.unit.code,
-        "system": campaign.system.code if campaign.system_id else None,
+        "system": campaign.system.code if campaign.system is not None else None,
         "privileged_only": campaign.privileged_only,
         "state": campaign.state,
         "due": campaign.due.isoformat(),
