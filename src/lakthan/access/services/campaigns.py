@@ -363,7 +363,7 @@ def finish(
         audit.record(actor, f"access.campaign.{locked.state}", locked)
     from lakthan.access.services.revocations import remove_revoked
 
-    remove_revoked(locked, actor=actor)
+    remove_revoked(locked, actor=actor, at=at)
     return locked
 
 

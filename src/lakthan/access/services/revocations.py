@@ -5,7 +5,7 @@ Each item records what was done; a failed removal is tried again by the next cal
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -21,12 +21,14 @@ from lakthan.core import audit
 Removal = ReviewItem.Removal
 
 
-def remove_revoked(campaign: ReviewCampaign, actor: str = audit.SYSTEM) -> dict[str, int]:
-    """Counts per removal outcome of the items handled now."""
+def remove_revoked(
+    campaign: ReviewCampaign, actor: str = audit.SYSTEM, at: datetime | None = None
+) -> dict[str, int]:
+    """Counts per removal outcome of the items handled now (``at``: the moment recorded, default now)."""
     counts: dict[str, int] = {}
     todo = campaign.items.filter(outcome=ReviewItem.Decision.REVOKE, removal__in=["", Removal.FAILED])
     for item in todo.select_related("account__source", "group", "membership"):
-        outcome = _remove(item, actor)
+        outcome = _remove(item, actor, at or timezone.now())
         counts[outcome] = counts.get(outcome, 0) + 1
     return counts
 
@@ -40,28 +42,27 @@ def _writable(item: ReviewItem) -> bool:
     )
 
 
-def _remove(item: ReviewItem, actor: str) -> str:
-    now = timezone.now()
+def _remove(item: ReviewItem, actor: str, now: datetime) -> str:
     if item.membership.until is not None:
-        return _record(item, Removal.ALREADY_GONE, actor)
+        return _record(item, Removal.ALREADY_GONE, actor, now)
     if not _writable(item):
         item.removal_deadline = timezone.localdate(now) + timedelta(days=settings.LAKTHAN_ACCESS_LEAVER_DAYS)
-        return _record(item, Removal.TASK, actor)
+        return _record(item, Removal.TASK, actor, now)
     try:
         removed = group_members.remove_member(
             directory_config(item.account.source), item.group.dn, item.account.dn
         )
     except (SourceError, SourceFailed) as exc:
         item.removal_error = str(exc)
-        return _record(item, Removal.FAILED, actor)
+        return _record(item, Removal.FAILED, actor, now)
     with transaction.atomic():
         Membership.objects.filter(pk=item.membership_id, until__isnull=True).update(until=now)
-        return _record(item, Removal.REMOVED if removed else Removal.ALREADY_GONE, actor)
+        return _record(item, Removal.REMOVED if removed else Removal.ALREADY_GONE, actor, now)
 
 
-def _record(item: ReviewItem, outcome: str, actor: str) -> str:
+def _record(item: ReviewItem, outcome: str, actor: str, now: datetime) -> str:
     item.removal = outcome
-    item.removal_at = timezone.now()
+    item.removal_at = now
     if outcome != Removal.FAILED:
         item.removal_error = ""
     item.save(update_fields=["removal", "removal_at", "removal_deadline", "removal_error"])
