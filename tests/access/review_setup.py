@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -10,6 +11,7 @@ from django.utils import timezone
 PEOPLE = "ou=people,dc=agency,dc=example"
 STAFF = "cn=staff,ou=groups,dc=agency,dc=example"
 ADMINS = "cn=admins,ou=groups,dc=agency,dc=example"
+BANGKOK = ZoneInfo("Asia/Bangkok")
 
 
 @pytest.fixture

@@ -3,11 +3,15 @@ revoke needs a comment, the no-answer policy at close, a revoke removed from the
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+import ldap3
 import pytest
+from click.testing import CliRunner
 
 from lakthan.core.errors import InvalidInput
 from tests.access import review_setup
-from tests.access.review_setup import PEOPLE, STAFF, due_in, items_by_right
+from tests.access.review_setup import ADMINS, PEOPLE, STAFF, due_in, items_by_right
 
 pytestmark = pytest.mark.django_db
 review = review_setup.review
@@ -163,3 +167,50 @@ def test_close_records_no_answer_and_applies_the_policy(review):
     assert f"uid=mana,{PEOPLE}" in review.directory.attribute(STAFF, "member")  # kept: untouched
     with pytest.raises(InvalidInput):
         close(campaign)
+
+
+def test_a_removal_the_directory_refuses_is_recorded_failed_and_retried(review):
+    from lakthan.access.services.campaigns import decide, start
+    from lakthan.access.services.revocations import retry_failed
+
+    campaign = start(review.unit, due_in(14), fallback=review.people["E007"])
+    admins = items_by_right(campaign)[("dir:somchai", "admins")]
+    decide(campaign, [admins.pk], "revoke", by=review.owner, comment="ไม่ใช่ผู้ดูแลระบบแล้ว")
+
+    from lakthan.cli import main
+
+    closed = CliRunner().invoke(
+        main, ["access", "campaign", "close", str(campaign.pk)]
+    )  # somchai is the only member: groupOfNames may not be left empty
+
+    admins.refresh_from_db()
+    assert closed.exit_code == 1 and "removals: failed 1" in closed.output
+    assert admins.removal == "failed" and "objectClassViolation" in admins.removal_error
+    review.directory.modify(
+        "cn=admins,ou=groups,dc=agency,dc=example",
+        {"member": [(ldap3.MODIFY_ADD, ["cn=admin,dc=agency,dc=example"])]},
+    )
+    assert retry_failed() == {"removed": 1}
+    admins.refresh_from_db()
+    assert (admins.removal, admins.removal_error) == ("removed", "")
+    assert review.directory.attribute(ADMINS, "member") == ["cn=admin,dc=agency,dc=example"]
+
+
+def test_without_write_permission_a_revoke_opens_a_task_with_a_deadline(review, settings):
+    from lakthan.access.services.campaigns import close, decide, start
+
+    review.source.may_write = False
+    review.source.save()
+    campaign = start(review.unit, due_in(14), fallback=review.people["E007"])
+    somying = items_by_right(campaign)[("dir:somying", "staff")]
+    decide(campaign, [somying.pk], "revoke", by=review.people["E001"], comment="ลาออก")
+
+    close(campaign)
+
+    somying.refresh_from_db()
+    assert (somying.removal, somying.removal_deadline) == (
+        "task",
+        somying.removal_at.astimezone(review_setup.BANGKOK).date()
+        + timedelta(days=settings.LAKTHAN_ACCESS_LEAVER_DAYS),
+    )
+    assert f"uid=somying,{PEOPLE}" in review.directory.attribute(STAFF, "member")  # untouched

@@ -5,7 +5,7 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from lakthan.access.services import campaigns, review_notices
+from lakthan.access.services import campaigns, review_notices, revocations
 
 
 @db_periodic_task(crontab(minute="0", hour="1"))  # 08:00 Bangkok: reviewers whose campaign is due soon
@@ -21,3 +21,8 @@ def review_escalations():
 @db_periodic_task(crontab(minute="0", hour="17"))  # 00:00 Bangkok: close campaigns past due and escalation
 def review_closing():
     campaigns.close_overdue(timezone.localdate())
+
+
+@db_periodic_task(crontab(minute="30", hour="17"))  # 00:30 Bangkok: revoked rights whose removal failed
+def review_removals_retry():
+    revocations.retry_failed()

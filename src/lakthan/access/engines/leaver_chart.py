@@ -31,7 +31,7 @@ class Bar:
 def to_png(bars: list[Bar], limit: int, title: str, font_path: str | None, thai: bool = True) -> bytes:
     top = max([limit, *(b.days for b in bars)]) or 1
     height = TOP + ROW * max(len(bars), 1) + 40
-    image = Image.new("RGB", (LEFT + WIDTH + 140, height), "white")
+    image = Image.new("RGB", (LEFT + WIDTH + 230, height), "white")
     draw = ImageDraw.Draw(image)
 
     def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:

@@ -68,3 +68,13 @@ def _record(item: ReviewItem, outcome: str, actor: str, now: datetime) -> str:
     item.save(update_fields=["removal", "removal_at", "removal_deadline", "removal_error"])
     audit.record(actor, f"access.review.removal.{outcome}", item)
     return outcome
+
+
+def retry_failed(actor: str = audit.SYSTEM) -> dict[str, int]:
+    """Tries again every removal that failed (the directory was down, or refused) of finished campaigns."""
+    counts: dict[str, int] = {}
+    finished = ReviewCampaign.objects.exclude(state=ReviewCampaign.State.OPEN)
+    for campaign in finished.filter(items__removal=Removal.FAILED).distinct():
+        for outcome, n in remove_revoked(campaign, actor=actor).items():
+            counts[outcome] = counts.get(outcome, 0) + n
+    return counts
