@@ -98,6 +98,8 @@ def _my_items(campaign: ReviewCampaign, person, today):
     items = campaign.items.select_related("account", "group", "reviewer__unit", "subject").order_by(
         "account_name", "group_name"
     )
+    if today <= campaign.due:  # before escalation only one's own items can be decided by one
+        items = items.filter(Q(reviewer=person) | Q(decided_by_person=person))
     return [
         i for i in items if svc.may_decide(campaign, i, person, today) or i.decided_by_person_id == person.pk
     ]

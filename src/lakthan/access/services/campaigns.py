@@ -20,7 +20,7 @@ Rules, written once here:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -103,11 +103,13 @@ def _employees_by_id(ids: Iterable[str]) -> dict[str, Employee]:
     return {e.employee_id: e for e in qs}
 
 
-def assign_reviewer(employee: Employee | None, system, fallback: Person) -> tuple[Person, str, Person | None]:
+def assign_reviewer(
+    employee: Employee | None, system, fallback: Person, head_of: Callable[[Unit], Person | None] = head_above
+) -> tuple[Person, str, Person | None]:
     """(reviewer, role, subject) for a right of ``employee``'s account on ``system``."""
     subject = employee.person if employee is not None else None
     if employee is not None:
-        head = head_above(employee.unit)
+        head = head_of(employee.unit)
         if head is not None and head != subject:
             return head, ReviewItem.ReviewerRole.HEAD, subject
     if system.owner_id is not None and system.owner != subject:
@@ -147,13 +149,20 @@ def start(
             "ไม่มีสิทธิ์ที่ต้องทบทวนในขอบเขตนี้", "no right (open membership of an enabled account) in this scope"
         )
     employees = _employees_by_id(m.account.employee_id for m in rights if not m.account.linked_employee_id)
+    heads: dict[int, Person | None] = {}
+
+    def head_of(unit: Unit) -> Person | None:  # once per unit, not once per right
+        if unit.pk not in heads:
+            heads[unit.pk] = head_above(unit)
+        return heads[unit.pk]
+
     items = []
     for m in rights:
         account = m.account
         employee = None
         if not account.is_service:
             employee = account.linked_employee or employees.get(account.employee_id)
-        reviewer, role, subject = assign_reviewer(employee, account.source.system, fallback)
+        reviewer, role, subject = assign_reviewer(employee, account.source.system, fallback, head_of)
         if subject is not None and reviewer == subject:
             raise InvalidInput(
                 f"ผู้ทบทวนสำรองจะต้องทบทวนสิทธิ์ของตนเอง ({account.source.name}:{account.username}): ระบุผู้อื่น",
@@ -256,27 +265,15 @@ def decide(
                 f"{by.display_name} ไม่ใช่ผู้ทบทวนรายการ {refused}",
                 f"{by.display_name} may not decide item(s) {refused}",
             )
-        for item in items:
-            item.decision = decision
-            item.outcome = decision
-            item.flagged = False
-            item.reduced = reduced and decision == REVOKE
-            item.comment = comment
-            item.decided_by = actor
-            item.decided_by_person = by
-            item.decided_at = at
-        ReviewItem.objects.bulk_update(
-            items,
-            [
-                "decision",
-                "outcome",
-                "flagged",
-                "reduced",
-                "comment",
-                "decided_by",
-                "decided_by_person",
-                "decided_at",
-            ],
+        ReviewItem.objects.filter(pk__in=ids).update(
+            decision=decision,
+            outcome=decision,
+            flagged=False,
+            reduced=reduced and decision == REVOKE,
+            comment=comment,
+            decided_by=actor,
+            decided_by_person=by,
+            decided_at=at,
         )
         audit.record_event(
             actor,
