@@ -42,7 +42,8 @@ h3 { font-size: 14pt; font-weight: bold; margin: 8pt 0 2pt; break-after: avoid; 
 p.d { font-size: 13pt; line-height: 1.2; margin: 0 0 2pt; padding-left: 1cm; text-indent: -1cm; }
 td.n { text-align: right; white-space: nowrap; }
 .lead { text-indent: 2.5cm; }
-.muted { color: #555; white-space: nowrap; }
+.muted { color: #555; }
+.when { color: #555; white-space: nowrap; }
 .sign { margin-top: 24pt; margin-left: 8cm; text-align: center; }
 """
 
@@ -171,8 +172,8 @@ def _decisions(items: list[ReviewItem]) -> str:
             )
             person = f" {_e(rights[0].person_name)}" if rights[0].person_name else ""
             out.append(
-                f"<p class=d>{_n(no)}. {_e(account)}{person} ระบบ {_e(rights[0].system_code)}: {'; '.join(parts)}"
-                f" <span class=muted>({_e(who) + ' ' if who else ''}{_short(last)})</span></p>"
+                f"<p class=d>{_n(no)}. {_e(account)}{person} ({_e(rights[0].system_code)}): {'; '.join(parts)}"
+                f" <span class=when>({_e(who) + ' ' if who else ''}{_short(last)})</span></p>"
             )
     return "".join(out)
 
