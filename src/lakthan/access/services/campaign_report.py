@@ -44,7 +44,7 @@ td.n { text-align: right; white-space: nowrap; }
 .lead { text-indent: 2.5cm; }
 .muted { color: #555; }
 .when { color: #555; white-space: nowrap; }
-.sign { margin-top: 24pt; margin-left: 8cm; text-align: center; }
+.sign { margin-top: 24pt; margin-left: 8cm; text-align: center; break-inside: avoid; break-before: avoid; }
 """
 
 
