@@ -214,3 +214,25 @@ def test_without_write_permission_a_revoke_opens_a_task_with_a_deadline(review, 
         + timedelta(days=settings.LAKTHAN_ACCESS_LEAVER_DAYS),
     )
     assert f"uid=somying,{PEOPLE}" in review.directory.attribute(STAFF, "member")  # untouched
+
+
+def test_reduce_revokes_some_groups_of_one_account_and_keeps_the_others(review):
+    from lakthan.access.services.campaigns import reduce, start
+
+    campaign = start(review.unit, due_in(14), fallback=review.people["E007"])
+    items = items_by_right(campaign)
+    admins = items[("dir:somchai", "admins")]
+
+    with pytest.raises(InvalidInput):
+        reduce(campaign, [admins.pk], by=review.owner, comment="")
+    with pytest.raises(InvalidInput):  # two accounts are not one reduction
+        reduce(campaign, [admins.pk, items[("dir:mana", "staff")].pk], by=review.owner, comment="x")
+    revoked, kept = reduce(campaign, [admins.pk], by=review.owner, comment="ย้ายไปงานธุรการ ไม่ต้องดูแลระบบ")
+
+    items = items_by_right(campaign)
+    assert (revoked, kept) == (1, 1)
+    assert [(k, i.decision, i.reduced) for k, i in items.items() if k[0] == "dir:somchai"] == [
+        (("dir:somchai", "admins"), "revoke", True),
+        (("dir:somchai", "staff"), "keep", False),
+    ]
+    assert items[("dir:somchai", "admins")].comment == "ย้ายไปงานธุรการ ไม่ต้องดูแลระบบ"
