@@ -180,11 +180,13 @@ def campaign_group() -> None:
 def campaign_start(unit_code, system_code, privileged, due, fallback_id, name, no_answer):
     """Snapshot the rights in scope and open a campaign."""
     from lakthan.access.services.campaigns import start
+    from lakthan.core.errors import InvalidInput
     from lakthan.core.services import get_person, get_unit
     from lakthan.inventory.services import get_system
 
     due_date = parse_date(due, "--due")
-    assert due_date is not None  # --due is required
+    if due_date is None:
+        raise InvalidInput("ระบุวันครบกำหนด --due YYYY-MM-DD", "give the due date: --due YYYY-MM-DD")
     campaign = start(
         get_unit(unit_code),
         due_date,
