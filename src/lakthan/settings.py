@@ -233,6 +233,10 @@ LAKTHAN_ACCESS_LEAVER_DAYS = config.integer("LAKTHAN_ACCESS_LEAVER_DAYS", 7)
 # item 10: the only folder whose files a web page may name as a source's CSV or bind password file
 LAKTHAN_ACCESS_FILES = Path(config.text("LAKTHAN_ACCESS_FILES", "") or LAKTHAN_HOME / "access-files")
 LAKTHAN_ACCESS_MOVER_GRACE_DAYS = config.integer("LAKTHAN_ACCESS_MOVER_GRACE_DAYS", 30)
+# review campaigns: groups privileged besides those flagged; reminders N days before due; escalation N days after
+LAKTHAN_ACCESS_PRIVILEGED_GROUPS = config.items("LAKTHAN_ACCESS_PRIVILEGED_GROUPS")
+LAKTHAN_ACCESS_REVIEW_REMIND_DAYS = config.integer("LAKTHAN_ACCESS_REVIEW_REMIND_DAYS", 3)
+LAKTHAN_ACCESS_REVIEW_ESCALATION_DAYS = config.integer("LAKTHAN_ACCESS_REVIEW_ESCALATION_DAYS", 3)
 DATA_UPLOAD_MAX_MEMORY_SIZE = LAKTHAN_MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

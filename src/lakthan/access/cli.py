@@ -328,4 +328,163 @@ def roles_list(as_json):
     console.print(pairs)
 
 
+@access.group("campaign")
+def campaign_group() -> None:
+    """Review campaigns: rights reviewed by the unit heads (or system owners) before a due date."""
+
+
+@campaign_group.command("start")
+@click.option("--unit", "unit_code", required=True, help="unit code (its systems and those below)")
+@click.option("--system", "system_code", default=None, help="only this inventory system")
+@click.option("--privileged", is_flag=True, help="only privileged groups")
+@click.option("--due", required=True, help="due date YYYY-MM-DD")
+@click.option(
+    "--fallback", "fallback_id", default=None, help="fallback reviewer (person id; default the unit head)"
+)
+@click.option("--name", default="", help="the campaign's name")
+@click.option(
+    "--no-answer", type=click.Choice(["keep", "revoke"]), default=None, help="what an unanswered item becomes"
+)
+def campaign_start(unit_code, system_code, privileged, due, fallback_id, name, no_answer):
+    """Snapshot the rights in scope and open a campaign."""
+    from lakthan.access.services.campaigns import start
+    from lakthan.core.errors import InvalidInput
+    from lakthan.core.services import get_person, get_unit
+    from lakthan.inventory.services import get_system
+
+    due_date = parse_date(due, "--due")
+    if due_date is None:
+        raise InvalidInput("ระบุวันครบกำหนด --due YYYY-MM-DD", "give the due date: --due YYYY-MM-DD")
+    campaign = start(
+        get_unit(unit_code),
+        due_date,
+        system=get_system(system_code) if system_code else None,
+        privileged_only=privileged,
+        fallback=get_person(fallback_id) if fallback_id else None,
+        name=name,
+        no_answer=no_answer,
+        actor="cli",
+    )
+    reviewers = campaign.items.values("reviewer").distinct().count()
+    console.print(
+        f'campaign {campaign.pk} "{campaign.name}": {campaign.items.count()} rights, {reviewers} reviewer(s), '
+        f"due {campaign.due.isoformat()}, no answer: {campaign.no_answer}",
+        highlight=False,
+        markup=False,
+    )
+
+
+@campaign_group.command("list")
+def campaign_list():
+    """Every campaign, newest first."""
+    from lakthan.access.services.campaign_status import campaign_rows
+
+    table = Table("id", "name", "unit", "state", "due", "decided", "items")
+    for row in campaign_rows():
+        table.add_row(
+            str(row["id"]),
+            row["name"],
+            row["unit"],
+            row["state"],
+            row["due"],
+            str(row["decided"]),
+            str(row["items"]),
+        )
+    console.print(table)
+
+
+@campaign_group.command("status")
+@click.argument("campaign_id")
+@click.option("--json", "as_json", is_flag=True)
+def campaign_status(campaign_id, as_json):
+    """Counts per decision and per reviewer; overdue reviewers."""
+    from django.utils import timezone
+
+    from lakthan.access.services.campaign_status import status
+    from lakthan.access.services.campaigns import get_campaign
+
+    data = status(get_campaign(campaign_id), timezone.localdate())
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    console.print(
+        f"{data['name']} [{data['state']}] due {data['due']}: "
+        + ", ".join(f"{k} {v}" for k, v in data["decisions"].items())
+        + (" — OVERDUE" if data["overdue"] else ""),
+        highlight=False,
+        markup=False,
+    )
+    table = Table("reviewer", "role", "pending", "keep", "revoke", "no answer")
+    for r in data["reviewers"]:
+        table.add_row(
+            f"{r['name']} (#{r['person_id']})",
+            ", ".join(r["roles"]),
+            str(r["pending"]),
+            str(r["keep"]),
+            str(r["revoke"]),
+            str(r["no_answer"]),
+        )
+    console.print(table)
+
+
+@campaign_group.command("decide")
+@click.argument("campaign_id")
+@click.argument("decision", type=click.Choice(["keep", "revoke"]))
+@click.option("--as", "person_id", required=True, help="the reviewer deciding (person id)")
+@click.option(
+    "--item", "items", multiple=True, type=int, help="item id (repeat); none: every pending item of yours"
+)
+@click.option("--comment", default="", help="required to revoke")
+def campaign_decide(campaign_id, decision, person_id, items, comment):
+    """Keep or revoke items (without --item: keep every pending item the reviewer may decide)."""
+    from lakthan.access.services.campaigns import decide, get_campaign, keep_all_pending
+    from lakthan.core.errors import InvalidInput
+    from lakthan.core.services import get_person
+
+    campaign, person = get_campaign(campaign_id), get_person(person_id)
+    if items:
+        n = decide(campaign, items, decision, by=person, comment=comment, actor="cli")
+    elif decision == "keep":
+        n = keep_all_pending(campaign, by=person, actor="cli")
+    else:
+        raise InvalidInput("ระบุรายการที่จะเพิกถอน (--item)", "name the items to revoke (--item)")
+    campaign.refresh_from_db()
+    console.print(f"{n} item(s) {decision}; campaign {campaign.pk} is {campaign.state}", highlight=False)
+
+
+@campaign_group.command("close")
+@click.argument("campaign_id")
+def campaign_close(campaign_id):
+    """Close now: the no-answer policy on pending items, then the revoked rights removed."""
+    from lakthan.access.services.campaigns import close, get_campaign
+
+    campaign = close(get_campaign(campaign_id), actor="cli")
+    removal = campaign.items.exclude(removal="").values_list("removal", flat=True)
+    counts: dict[str, int] = {}
+    for r in removal:
+        counts[r] = counts.get(r, 0) + 1
+    console.print(
+        f"campaign {campaign.pk} {campaign.state}; removals: "
+        + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none"),
+        highlight=False,
+    )
+    if counts.get("failed"):
+        sys.exit(1)
+
+
+@campaign_group.command("report")
+@click.argument("campaign_id")
+@click.option("-o", "output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def campaign_report(campaign_id, output: Path):
+    """The campaign report as PDF (Thai official style): the evidence of a regular review."""
+    from lakthan.access.services.campaign_report import report_pdf
+    from lakthan.access.services.campaigns import get_campaign
+
+    data = report_pdf(get_campaign(campaign_id))
+    tmp = output.with_name(output.name + ".part")
+    tmp.write_bytes(data)
+    tmp.replace(output)
+    console.print(f"wrote {output} ({len(data)} bytes)", highlight=False)
+
+
 COMMANDS = [access]

@@ -442,7 +442,43 @@ def demo_slapd_base() -> str:
     return BASE
 
 
+def name_unit_heads(bureau) -> None:
+    """The head of each unit of the demo's posts: the roster's first person still active there at the
+    year's end, made a person of Lakthan and linked to their employee id (reviewers sign in as people)."""
+    from lakthan.access.models import Employee
+    from lakthan.access.services.roster import link_employee_to_person
+    from lakthan.core.models import Unit
+    from lakthan.core.services import add_person, set_unit_head
+
+    for code in dict.fromkeys(post[0] for post in POSTS):
+        unit = Unit.objects.filter(code=code).first() or bureau
+        if unit.head_id is not None:
+            continue
+        employee = (
+            Employee.objects.filter(unit=unit, status=Employee.Status.ACTIVE).order_by("employee_id").first()
+        )
+        if employee is None:
+            continue
+        person = employee.person or add_person(
+            unit,
+            employee.first_name,
+            employee.last_name,
+            title_th=employee.title,
+            position_th=employee.position,
+            actor="demo",
+        )
+        link_employee_to_person(employee, person, actor="demo")
+        set_unit_head(unit, person, actor="demo")
+
+
 def seed(report, bureau) -> None:
+    from lakthan.access.demo_campaign import complete_demo_campaign
+
     directory = build_demo_directory(bureau)
-    if directory is not None:  # the demo's slapd is stopped with the demo (its files stay in its home)
-        directory.stop()
+    try:
+        name_unit_heads(bureau)
+        # while the directory runs, so that the rights revoked are removed in it
+        complete_demo_campaign(bureau, 2556)
+    finally:
+        if directory is not None:  # the demo's slapd is stopped with the demo (its files stay in its home)
+            directory.stop()

@@ -191,6 +191,8 @@ class Group(models.Model):
     dn = models.CharField(max_length=500, blank=True)
     first_seen_at = models.DateTimeField()
     gone_at = models.DateTimeField(null=True, blank=True)
+    # an administrators' group: a review campaign may cover only these (and LAKTHAN_ACCESS_PRIVILEGED_GROUPS)
+    privileged = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["source", "name"]
@@ -318,3 +320,129 @@ class SodPair(models.Model):
 
     class Meta:
         ordering = ["catalogue", "system__code", "line"]
+
+
+# --- review campaigns (issue 17 point 8) ---------------------------------------------------------------
+
+
+class ReviewCampaign(models.Model):
+    """A review of the rights (open memberships) of a unit's systems at one moment, by the people's
+    unit heads (or the system owners), each right kept or revoked before the due date."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        COMPLETED = "completed", _("Completed (every right decided)")
+        CLOSED = "closed", _("Closed (the no-answer policy applied)")
+
+    class NoAnswer(models.TextChoices):
+        KEEP = "keep", _("Keep and flag")
+        REVOKE = "revoke", _("Revoke")
+
+    name = models.CharField(max_length=255)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    system = models.ForeignKey(
+        "inventory.System", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    privileged_only = models.BooleanField(default=False)
+    due = models.DateField()
+    no_answer = models.CharField(max_length=8, choices=NoAnswer.choices)
+    fallback = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    started_by = models.CharField(max_length=255)
+    started_at = models.DateTimeField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    finished_by = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.OPEN
+
+
+class ReviewItem(models.Model):
+    """One right under review: an account's membership of a group as it stood at the campaign's start
+    (names kept, so the report reads the same after the directory changes), its reviewer and decision."""
+
+    class Decision(models.TextChoices):
+        PENDING = "", _("Pending")
+        KEEP = "keep", _("Keep")
+        REVOKE = "revoke", _("Revoke")
+        NO_ANSWER = "no_answer", _("No answer")
+
+    class ReviewerRole(models.TextChoices):
+        HEAD = "head", _("Unit head")
+        OWNER = "owner", _("System owner")
+        FALLBACK = "fallback", _("Fallback reviewer")
+
+    class Removal(models.TextChoices):
+        NONE = "", _("Nothing to remove")
+        REMOVED = "removed", _("Removed in the directory")
+        ALREADY_GONE = "already_gone", _("Already gone")
+        TASK = "task", _("Task opened (the source may not be written)")
+        FAILED = "failed", _("Failed")
+
+    campaign = models.ForeignKey(ReviewCampaign, on_delete=models.CASCADE, related_name="items")
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="review_items")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="+")
+    employee = models.ForeignKey(Employee, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    subject = models.ForeignKey(  # the core person whose right this is (None: no person / not linked)
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    account_name = models.CharField(max_length=500)  # source:username at the start
+    group_name = models.CharField(max_length=255)
+    system_code = models.CharField(max_length=80)
+    person_name = models.CharField(max_length=255, blank=True)
+    reviewer = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    reviewer_role = models.CharField(max_length=10, choices=ReviewerRole.choices)
+    decision = models.CharField(max_length=10, choices=Decision.choices, blank=True, default="")
+    outcome = models.CharField(max_length=8, blank=True)  # keep | revoke: what happens to the right
+    flagged = models.BooleanField(default=False)  # kept for want of an answer: look at it next time
+    reduced = models.BooleanField(default=False)  # revoked as part of a reduction of the account's groups
+    comment = models.TextField(blank=True)
+    decided_by = models.CharField(max_length=255, blank=True)
+    decided_by_person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    removal = models.CharField(max_length=14, choices=Removal.choices, blank=True, default="")
+    removal_at = models.DateTimeField(null=True, blank=True)
+    removal_deadline = models.DateField(null=True, blank=True)
+    removal_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["campaign", "account_name", "group_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "membership"], name="access_review_item_unique")
+        ]
+
+
+class ReviewNotice(models.Model):
+    """A reminder (before the due date) or an escalation (after it) sent to a person, once each."""
+
+    class Kind(models.TextChoices):
+        REMIND = "remind", _("Reminder")
+        ESCALATE = "escalate", _("Escalation")
+
+    campaign = models.ForeignKey(ReviewCampaign, on_delete=models.CASCADE, related_name="notices")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    at = models.DateTimeField()
+    pending = models.PositiveIntegerField()
+    ok = models.BooleanField()
+    detail = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "person", "kind"],
+                condition=models.Q(ok=True),
+                name="access_review_notice_once",
+            )
+        ]

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from lakthan.access import account_views, actions, catalogue_views, views
+from lakthan.access import account_views, actions, catalogue_views, review_views, views
 
 app_name = "access"
 
@@ -24,4 +24,9 @@ urlpatterns = [
     path("roster/", views.roster, name="roster"),
     path("roster/import/", actions.roster_upload, name="roster-upload"),
     path("roles/", catalogue_views.catalogue, name="catalogue"),
+    path("campaigns/", review_views.campaigns, name="review-campaigns"),
+    path("campaigns/<int:campaign_id>/", review_views.campaign, name="review-campaign"),
+    path("campaigns/<int:campaign_id>/report.pdf", review_views.campaign_report, name="review-report"),
+    path("campaigns/<int:campaign_id>/review/", review_views.review, name="review-items"),
+    path("campaigns/<int:campaign_id>/review/decide/", review_views.review_decide, name="review-decide"),
 ]

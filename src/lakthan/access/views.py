@@ -32,6 +32,8 @@ KIND_LABELS = {
     "orphan": _("Orphan account (no person)"),
     "no_owner": _("Service account without owner"),
     "password_age": _("Password older than allowed"),
+    "excess_right": _("Right beyond the duty's roles"),
+    "sod_conflict": _("Segregation-of-duty conflict"),
 }
 
 
