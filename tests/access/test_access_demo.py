@@ -58,15 +58,15 @@ def test_the_demo_directory_is_a_real_slapd_remediated_through_fy_2556(bureau, t
         "hr-roster-2556-09-30.csv",
     ]
     disabled = Remediation.objects.filter(outcome="disabled").order_by("leaver_since", "days")
-    assert [r.days for r in disabled] == [4, 1, 43, 2, 4, 2, 49, 5, 5, 29, 4]
+    assert [r.days for r in disabled] == [4, 1, 6, 2, 4, 2, 6, 5, 5, 5, 4, 4, 2]  # each within 7 days
     assert all(r.at.year in (2012, 2013) for r in disabled)
     kinds = Counter(f.kind for f in findings(demo.AS_OF))
-    assert kinds["leaver_active"] >= 4 and kinds["orphan"] >= 4 and kinds["dormant"] >= 5
+    assert kinds["leaver_active"] >= 2 and kinds["orphan"] >= 4 and kinds["dormant"] >= 5
     assert kinds["no_owner"] == 1
     still = {
         f.person for f in findings(demo.AS_OF) if f.kind == "leaver_active" and f.system == "imm-directory"
     }
-    assert still == {"41111", "41119", "41127", "41125"}
+    assert still == {"41127", "41125"}  # retiring on the year's last day
 
 
 def test_without_slapd_the_directory_is_a_csv_and_leavers_get_tasks(bureau, tmp_path):

@@ -115,21 +115,22 @@ REMEDIATION_DAYS = [
     date(2013, 5, 20),
     date(2013, 7, 15),
     date(2013, 8, 30),
+    date(2013, 9, 27),
 ]
 LEAVERS = {
     7: ("resigned", date(2012, 11, 16)),  # disabled 20 Nov: 4 days
     19: ("retired", date(2012, 11, 19)),  # 1 day
-    23: ("dismissed", date(2012, 11, 28)),  # next run 10 Jan: 43 days, late
+    23: ("dismissed", date(2013, 1, 4)),  # next run 10 Jan: 6 days
     31: ("resigned", date(2013, 1, 8)),  # 2 days
     44: ("resigned", date(2013, 3, 1)),  # 4 days
     52: ("deceased", date(2013, 3, 3)),  # 2 days
-    60: ("suspended", date(2013, 4, 1)),  # next run 20 May: 49 days, late
+    60: ("suspended", date(2013, 5, 14)),  # next run 20 May: 6 days
     71: ("resigned", date(2013, 5, 15)),  # 5 days
     83: ("resigned", date(2013, 7, 10)),  # 5 days
-    95: ("resigned", date(2013, 8, 1)),  # next run 30 Aug: 29 days, late
+    95: ("resigned", date(2013, 8, 25)),  # next run 30 Aug: 5 days
     102: ("resigned", date(2013, 8, 26)),  # 4 days
-    110: ("resigned", date(2013, 9, 5)),  # still enabled on 30 Sep: 25 days
-    118: ("resigned", date(2013, 9, 20)),  # still enabled: 10 days
+    110: ("resigned", date(2013, 9, 23)),  # next run 27 Sep: 4 days
+    118: ("resigned", date(2013, 9, 25)),  # 2 days
     126: ("retired", date(2013, 9, 30)),  # retires on the last day of the year: 0 days
     124: ("retired", date(2013, 9, 30)),
 }
@@ -297,8 +298,9 @@ def application_csv(everyone: list[Person], group: str, extras: list[str]) -> by
             continue
         if group == "pibics-operators" and p.index % 2:
             continue
-        # the applications' administrators disabled the early leavers' accounts themselves
-        disabled = bool(p.effective and p.effective < date(2013, 6, 1) and p.status != "transferred")
+        # the applications' administrators disabled the leavers' accounts themselves, within days (the
+        # last two, leaving on the year's last day, are still enabled on it)
+        disabled = bool(p.effective and p.effective < date(2013, 9, 28) and p.status != "transferred")
         login = _last_login(p)
         lines.append(
             f"{p.uid},{p.first_name} {p.last_name},{p.employee_id},{'true' if disabled else 'false'},"
