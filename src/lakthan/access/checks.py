@@ -124,8 +124,8 @@ def leaver_days_png(facts, title: str) -> bytes:
 @register
 class AccessReview:
     urn = URN
-    title_th = "สิทธิ์การเข้าถึงที่ถูกต้องและเป็นปัจจุบัน: ผู้พ้นสภาพ การทบทวนสิทธิ์ บัญชีที่ไม่ได้ใช้งาน"
-    title_en = "Access rights correct and current: leavers, reviews, dormant accounts"
+    title_th = "สิทธิ์การเข้าถึงที่ถูกต้องและเป็นปัจจุบัน (ผู้พ้นสภาพ การทบทวนสิทธิ์ และบัญชีที่ไม่ได้ใช้งาน)"
+    title_en = "Access rights correct and current (leavers, reviews, dormant accounts)"
 
     def run(self, period: Period, unit, report) -> CheckResult:
         from lakthan.access.services.campaign_report import report_pdf
