@@ -235,3 +235,21 @@ def test_a_directory_that_refuses_leaves_the_request_approved_with_the_error(off
 
     assert request.state == "approved"
     assert "cannot bind" in request.grant.apply_error
+
+
+def test_the_expiry_job_runs_once_a_day_just_after_midnight_in_bangkok():
+    from datetime import UTC, datetime
+
+    from huey.contrib.djhuey import HUEY
+
+    import lakthan.access.tasks
+    from lakthan.lib.timezones import BANGKOK
+
+    task = lakthan.access.tasks.grants_expiry.task_class
+    start = datetime(2026, 11, 30, 0, 0)
+    fired = [
+        (start + timedelta(minutes=m)).replace(tzinfo=UTC).astimezone(BANGKOK)
+        for m in range(2 * 24 * 60)
+        if any(type(t) is task for t in HUEY.read_periodic(start + timedelta(minutes=m)))
+    ]
+    assert [(t.day, t.hour, t.minute) for t in fired] == [(1, 0, 15), (2, 0, 15)]

@@ -70,6 +70,30 @@ def get_request(pk: int | str) -> AccessRequest:
         raise NotFound(f"ไม่พบคำขอสิทธิ์หมายเลข {pk}", f"no access request #{pk}") from None
 
 
+def find_employee(employee_id: str) -> Employee:
+    try:
+        return Employee.objects.select_related("unit", "person").get(employee_id=employee_id)
+    except Employee.DoesNotExist:
+        raise NotFound(
+            f"ไม่พบรหัสประจำตัว {employee_id} ในทะเบียนบุคลากร", f"no employee {employee_id} in the HR roster"
+        ) from None
+
+
+def system_groups(system: System):
+    """The current groups of the system's sources: the rights a request may ask."""
+    return Group.objects.filter(source__system=system, gone_at__isnull=True).select_related("source")
+
+
+def find_group(system: System, name: str) -> Group:
+    found = [g for g in system_groups(system) if g.name == name]
+    if len(found) != 1:
+        raise InvalidInput(
+            f"ระบบ {system.code} {'ไม่มี' if not found else 'มีหลาย'}กลุ่มชื่อ {name}",
+            f"system {system.code} has {'no' if not found else 'more than one'} group named {name}",
+        )
+    return found[0]
+
+
 # --- who decides -----------------------------------------------------------------------------------
 
 
