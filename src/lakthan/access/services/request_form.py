@@ -22,7 +22,7 @@ from lakthan.reports.render_html import css_string
 from lakthan.reports.render_pdf import render_pdf_from_html
 
 FOOTER_PT = 12
-ROLE_TITLES = {
+ROLE_TITLES: dict[str, str] = {
     AccessApproval.Role.UNIT_HEAD: "ความเห็นของหัวหน้าหน่วยงานผู้ขอ",
     AccessApproval.Role.OWNER: "ความเห็นของเจ้าของระบบ",
 }
@@ -120,7 +120,7 @@ def form_context(request: AccessRequest) -> dict:
     }
 
 
-STATE_TH = {
+STATE_TH: dict[str, str] = {
     AccessRequest.State.PENDING: "รอการพิจารณา",
     AccessRequest.State.APPROVED: "อนุมัติแล้ว รอผู้ดูแลระบบดำเนินการ",
     AccessRequest.State.APPLIED: "อนุมัติและดำเนินการแล้ว",

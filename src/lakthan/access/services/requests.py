@@ -140,6 +140,36 @@ def roles_of(request: AccessRequest, person: Person | None) -> list[str]:
     ]
 
 
+def visible_requests(user):
+    """The requests a signed-in user may read: those of the units they may see (the person's or the
+    system's), those they filed, and those they are to decide as a unit head or system owner."""
+    from lakthan.core import roles
+
+    rows = AccessRequest.objects.select_related("employee__unit", "system", "group")
+    allowed = roles.scope(user, roles.VIEW)
+    if allowed is None:
+        return rows
+    return rows.filter(
+        Q(employee__unit_id__in=allowed)
+        | Q(system__unit_id__in=allowed)
+        | Q(requested_by=user)
+        | Q(system__owner__user=user)
+        | Q(employee__unit__head__user=user)
+        | Q(pk__in=[r.pk for r in pending_for(Person.objects.filter(user=user).first())])
+    ).distinct()
+
+
+def pending_for(person: Person | None) -> list[AccessRequest]:
+    """The pending requests this person may still decide (as a unit head, possibly of a unit above,
+    or as a system owner)."""
+    if person is None:
+        return []
+    pending = AccessRequest.objects.filter(state=State.PENDING).select_related(
+        "employee__unit__head", "employee__person", "system__owner", "group"
+    )
+    return [r for r in pending if roles_of(r, person)]
+
+
 # --- transitions -----------------------------------------------------------------------------------
 
 
