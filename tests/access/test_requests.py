@@ -253,3 +253,30 @@ def test_the_expiry_job_runs_once_a_day_just_after_midnight_in_bangkok():
         if any(type(t) is task for t in HUEY.read_periodic(start + timedelta(minutes=m)))
     ]
     assert [(t.day, t.hour, t.minute) for t in fired] == [(1, 0, 15), (2, 0, 15)]
+
+
+def test_a_group_of_unique_names_gets_a_unique_member(office):
+    from lakthan.access.services.requests import decide
+    from lakthan.access.services.sync import sync
+
+    directory = office.bureau.directory
+    auditors = "cn=auditors,ou=groups,dc=agency,dc=example"
+    with directory.connection() as conn:
+        conn.add(
+            auditors,
+            ["groupOfUniqueNames"],
+            {"cn": "auditors", "uniqueMember": ["uid=somchai,ou=people,dc=agency,dc=example"]},
+        )
+    sync(office.bureau.source)
+    request = file_request(office, employee_id="E001", group_name="auditors")
+    decide(request, office.head_it, "approve")
+    decide(request, office.owner, "approve")
+
+    held = {m.lower() for m in directory.attribute(auditors, "uniqueMember")}
+    assert "uid=somchai,ou=people,dc=agency,dc=example" in held  # somchai (E001) was already a member
+    request.refresh_from_db()
+    assert request.state == "applied" and not request.grant.unlocked
+    request = file_request(office, employee_id="E006", group_name="auditors")
+    decide(request, office.head_it, "approve")
+    decide(request, office.owner, "approve")
+    assert MAI in {m.lower() for m in directory.attribute(auditors, "uniqueMember")}

@@ -114,6 +114,7 @@ def test_the_list_filters_pending_my_approval_and_by_state(office):
     head = signed_in(office.head_it)
 
     mine = head.get("/access/requests/?mine=1").content.decode()
+    assert "คำขอสิทธิ์การเข้าถึง" in mine and "รอการพิจารณาของฉัน (๑)" in mine  # the Thai UI
     assert f'href="/access/requests/{request.pk}/"' in mine
     assert (
         f'href="/access/requests/{request.pk}/"'

@@ -73,3 +73,25 @@ def test_the_form_names_the_person_both_approvers_and_when_the_right_was_applied
         assert nfkd(expected) in flat, expected
     assert "๒๕๖" in flat  # B.E. years in Thai digits
     assert f"{request.requested_at.year + 543}" not in flat.replace(" ", "")  # no Arabic B.E. year
+
+
+def test_a_pending_form_names_who_is_still_to_decide(office):
+    from lakthan.access.services.request_form import request_form_pdf
+    from lakthan.access.services.requests import create_request, decide
+
+    request = create_request(
+        employee=employee("E003"),  # มานะ อดทน, HR
+        system=office.system,
+        role_name="ผู้ตรวจสอบรายงานบัญชีผู้ใช้",
+        justification="ตรวจสอบบัญชีผู้ใช้ประจำไตรมาส",
+        until=None,
+        requested_by=office.clerk.user,
+    )
+    decide(request, office.owner, "approve")
+
+    flat = pdf_text(request_form_pdf(request))  # the object held is stale: the form reads it afresh
+
+    assert nfkd("ยังไม่ได้พิจารณา (นางประภา ใจเย็น)") in flat
+    assert nfkd("(พ.ต.ท.สมศักดิ์ รักษาระบบ)") in flat
+    assert nfkd("ผู้ตรวจสอบรายงานบัญชีผู้ใช้") in flat and nfkd("รอการพิจารณา") in flat
+    assert nfkd("ไม่กำหนด") in flat

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from lakthan.access.models import AccessApproval, AccessGrant, AccessRequest
-from lakthan.access.services.requests import approvers
+from lakthan.access.services.requests import approvers, get_request
 from lakthan.core.models import Person, Unit
 from lakthan.lib import thai
 from lakthan.reports import keep_whole
@@ -107,6 +107,7 @@ def form_context(request: AccessRequest) -> dict:
         "applied_how": _applied_how(grant),
         "expired_at": _moment(grant.expired_at) if grant and grant.expired_at else "",
         "state_th": STATE_TH[request.state],
+        "rejected": request.state == AccessRequest.State.REJECTED,
         "font_family": font.family,
         "body_pt": font.pt(BODY_PT),
         "footer_pt": font.pt(FOOTER_PT),
@@ -138,7 +139,7 @@ def _applied_how(grant: AccessGrant | None) -> str:
 
 
 def request_form_html(request: AccessRequest) -> str:
-    context = form_context(request)
+    context = form_context(get_request(request.pk))  # as stored now, whatever the caller holds
     page = render_to_string("access/request_form_pdf.html", context)
     names = [context["agency"], context["unit"], context["employee_name"], context["requester"]]
     names += [box.name for box in context["boxes"] if box.name]
