@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.utils import translation
 
 from lakthan.core.errors import InvalidInput
 from tests.access import requests_fixtures
@@ -96,7 +97,8 @@ def test_without_a_writable_source_it_waits_for_the_administrator_and_expiry_ope
     request = decide(request, office.owner, "approve", actor="somsak")
 
     assert request.state == "approved"
-    assert request.get_state_display() == "Approved, to be applied by the administrator"
+    with translation.override("th"):
+        assert request.get_state_display() == "อนุมัติแล้ว รอผู้ดูแลระบบดำเนินการ"
     with pytest.raises(InvalidInput, match="may not write"):
         apply_grant(request)
     grant = mark_applied(request, actor="it-admin")

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from lakthan.access.engines.roster import LEAVER_STATUSES
 from lakthan.access.forms import AccessRequestForm, DecisionForm
-from lakthan.access.models import AccessRequest, Employee
+from lakthan.access.models import AccessApproval, AccessRequest, Employee
 from lakthan.access.services import requests as svc
 from lakthan.access.services.request_form import request_form_pdf
 from lakthan.core import access, roles
@@ -130,7 +130,7 @@ def request_detail(request, pk: int, form: DecisionForm | None = None, error: st
         {
             "req": req,
             "approvals": req.approvals.select_related("person"),
-            "approvers": svc.approvers(req) if req.state == AccessRequest.State.PENDING else {},
+            "waiting": _waiting(req),
             "grant": getattr(req, "grant", None),
             "deciding": deciding,
             "form": form or DecisionForm(),
@@ -140,6 +140,15 @@ def request_detail(request, pk: int, form: DecisionForm | None = None, error: st
             "current": "access",
         },
     )
+
+
+def _waiting(req: AccessRequest) -> list[tuple[str, Person]]:
+    """(role label, person) of the approvals still to come on a pending request."""
+    if req.state != AccessRequest.State.PENDING:
+        return []
+    decided = set(req.approvals.values_list("role", flat=True))
+    labels = dict(AccessApproval.Role.choices)
+    return [(labels[r], who) for r, who in svc.approvers(req).items() if who is not None and r not in decided]
 
 
 @login_required

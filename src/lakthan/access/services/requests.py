@@ -361,7 +361,7 @@ def writable(request: AccessRequest) -> bool:
 
 def _grant(request: AccessRequest) -> AccessGrant:
     return (
-        AccessGrant.objects.select_for_update()
+        AccessGrant.objects.select_for_update(of=("self",))
         .select_related("account", "group__source")
         .get(request=request)
     )
