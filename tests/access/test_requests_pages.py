@@ -154,3 +154,17 @@ def test_marking_applied_by_hand_needs_the_right_to_manage_the_systems_unit(offi
     assert signed_in(office.owner).post(url, {"how": "manual"}).status_code == 302
     request.refresh_from_db()
     assert request.state == "applied" and request.grant.applied_how == "manual"
+
+
+def test_an_administrator_without_a_person_reads_every_request_but_decides_none(office, django_user_model):
+    request = filed(office)
+    admin = django_user_model.objects.create_user("root", password="pw-root", is_staff=True)
+    client = Client()
+    client.force_login(admin)
+
+    page = client.get(f"/access/requests/{request.pk}/").content.decode()
+    assert "นางสาวใหม่  เพิ่งมา" in page and 'data-testid="decide"' not in page
+    refused = client.post(f"/access/requests/{request.pk}/decide/", {"decision": "approve"}).content.decode()
+    assert "บัญชีนี้ยังไม่ผูกกับบุคคลในหน่วยงาน จึงพิจารณาคำขอไม่ได้" in refused
+    request.refresh_from_db()
+    assert request.state == "pending"

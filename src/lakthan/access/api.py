@@ -14,7 +14,7 @@ from lakthan.access.services import requests as requests_service
 from lakthan.core import roles
 from lakthan.core.api_access import ID, require_verified_session
 from lakthan.core.models import Person
-from lakthan.core.services import actor_name, person_of
+from lakthan.core.services import actor_name
 from lakthan.inventory import services as inventory
 
 
@@ -194,7 +194,7 @@ class AccessRequestViewSet(
         data.is_valid(raise_exception=True)
         decided = requests_service.decide(
             access_request,
-            person_of(request.user),
+            requests_service.deciding_person(request.user),
             decision,
             data.validated_data["comment"],
             actor=actor_name(request.user),

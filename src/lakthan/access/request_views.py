@@ -158,13 +158,10 @@ def request_decide(request, pk: int):
     form = DecisionForm(request.POST)
     if not form.is_valid():
         return request_detail(request, pk, form=form)
-    person = _person(request.user)
-    if person is None:
-        raise PermissionDenied("no person")
     try:
         svc.decide(
             req,
-            person,
+            svc.deciding_person(request.user),
             form.cleaned_data["decision"],
             form.cleaned_data["comment"],
             actor=actor_name(request.user),

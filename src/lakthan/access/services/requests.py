@@ -61,6 +61,17 @@ def today() -> date:
     return timezone.localdate(timezone.now(), timezone=BANGKOK)
 
 
+def deciding_person(user) -> Person:
+    """The person a signed-in user decides as (their Person.user link)."""
+    person = Person.objects.filter(user=user).first() if user is not None and user.is_authenticated else None
+    if person is None:
+        raise InvalidInput(
+            "บัญชีนี้ยังไม่ผูกกับบุคคลในหน่วยงาน จึงพิจารณาคำขอไม่ได้",
+            "this account is not linked to a person of the unit, so it cannot decide requests",
+        )
+    return person
+
+
 def get_request(pk: int | str) -> AccessRequest:
     try:
         return AccessRequest.objects.select_related(
