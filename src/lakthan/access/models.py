@@ -3,6 +3,7 @@ roster (people by employee id, with every imported state kept) and the remediati
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -446,3 +447,112 @@ class ReviewNotice(models.Model):
                 name="access_review_notice_once",
             )
         ]
+
+
+class AccessRequest(models.Model):
+    """The account request form (แบบขอรหัสผู้ใช้งาน) as a record: a right asked for a person of the HR
+    roster on a system of the inventory, approved by the person's unit head and the system's owner.
+
+    States: pending → approved (both approved; a grant exists) → applied (in the directory, or marked
+    applied by the administrator) → expired (``until`` passed, the right removed); or pending → rejected
+    (one rejection with its comment is enough)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved, to be applied by the administrator")
+        APPLIED = "applied", _("Applied")
+        REJECTED = "rejected", _("Rejected")
+        EXPIRED = "expired", _("Expired")
+
+    employee = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="access_requests")
+    system = models.ForeignKey("inventory.System", on_delete=models.PROTECT, related_name="access_requests")
+    # the right: a group of one of the system's sources, or a role named in words (applied by hand)
+    group = models.ForeignKey(Group, null=True, blank=True, on_delete=models.PROTECT, related_name="requests")
+    role_name = models.CharField(max_length=255, blank=True)
+    justification = models.TextField()
+    until = models.DateField(null=True, blank=True)  # the last day the right holds (Bangkok); none: open
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_by_name = models.CharField(max_length=255)  # the actor as the audit trail names it
+    requested_at = models.DateTimeField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    decided_at = models.DateTimeField(null=True, blank=True)  # approved by both, or rejected
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(group__isnull=False) | ~models.Q(role_name=""),
+                name="access_request_names_a_right",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.employee.employee_id} {self.system.code} {self.right_name}"
+
+    @property
+    def right_name(self) -> str:
+        return self.group.name if self.group is not None else self.role_name
+
+
+class AccessApproval(models.Model):
+    """One approver's decision on a request. When the unit head is also the system's owner, their one
+    decision is recorded twice (once per role, same person and time): it counts for both."""
+
+    class Role(models.TextChoices):
+        UNIT_HEAD = "unit_head", _("Head of the person's unit")
+        OWNER = "owner", _("Owner of the system")
+
+    class Decision(models.TextChoices):
+        APPROVE = "approve", _("Approved")
+        REJECT = "reject", _("Rejected")
+
+    request = models.ForeignKey(AccessRequest, on_delete=models.CASCADE, related_name="approvals")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    decision = models.CharField(max_length=8, choices=Decision.choices)
+    comment = models.TextField(blank=True)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    actor = models.CharField(max_length=255)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "role"], name="access_approval_once_per_role")
+        ]
+
+
+class AccessGrant(models.Model):
+    """The approved right with its expiry, and what was done about it: applied in the directory (the
+    account added to the group, unlocked if it was locked, read back) or by the administrator's hand;
+    at expiry removed from the directory or a task opened where Lakthan may not write."""
+
+    class Applied(models.TextChoices):
+        DIRECTORY = "directory", _("Applied in the directory")
+        MANUAL = "manual", _("Applied by the administrator")
+
+    class Expiry(models.TextChoices):
+        REMOVED = "removed", _("Removed from the directory")
+        TASK = "task", _("Task opened (the source may not be written)")
+        NOTHING = "nothing", _("Nothing to remove (never applied)")
+
+    request = models.OneToOneField(AccessRequest, on_delete=models.CASCADE, related_name="grant")
+    account = models.ForeignKey(
+        Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="grants"
+    )
+    group = models.ForeignKey(Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="grants")
+    until = models.DateField(null=True, blank=True)
+    granted_at = models.DateTimeField()
+    applied_at = models.DateTimeField(null=True, blank=True)
+    applied_how = models.CharField(max_length=10, choices=Applied.choices, blank=True)
+    applied_by = models.CharField(max_length=255, blank=True)
+    unlocked = models.BooleanField(default=False)  # the account was locked and applying unlocked it
+    apply_error = models.TextField(blank=True)  # the last attempt that failed (cleared once applied)
+    expired_at = models.DateTimeField(null=True, blank=True)
+    expiry = models.CharField(max_length=10, choices=Expiry.choices, blank=True)
+    expiry_deadline = models.DateField(null=True, blank=True)  # of the task, where one was opened
+    expiry_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-granted_at", "-pk"]

@@ -6,6 +6,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from lakthan.access.services import campaigns, review_notices, revocations
+from lakthan.access.services.requests import expire_grants
 
 
 @db_periodic_task(crontab(minute="0", hour="1"))  # 08:00 Bangkok: reviewers whose campaign is due soon
@@ -26,3 +27,8 @@ def review_closing():
 @db_periodic_task(crontab(minute="30", hour="17"))  # 00:30 Bangkok: revoked rights whose removal failed
 def review_removals_retry():
     revocations.retry_failed()
+
+
+@db_periodic_task(crontab(minute="15", hour="17"))  # 00:15 Bangkok: grants whose last day was yesterday
+def grants_expiry():
+    expire_grants(actor="schedule")

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from lakthan.access import account_views, actions, catalogue_views, review_views, views
+from lakthan.access import account_views, actions, catalogue_views, request_views, review_views, views
 
 app_name = "access"
 
@@ -29,4 +29,13 @@ urlpatterns = [
     path("campaigns/<int:campaign_id>/report.pdf", review_views.campaign_report, name="review-report"),
     path("campaigns/<int:campaign_id>/review/", review_views.review, name="review-items"),
     path("campaigns/<int:campaign_id>/review/decide/", review_views.review_decide, name="review-decide"),
+]
+
+urlpatterns += [
+    path("requests/", request_views.request_list, name="requests"),
+    path("requests/new/", request_views.request_new, name="request-new"),
+    path("requests/<int:pk>/", request_views.request_detail, name="request"),
+    path("requests/<int:pk>/decide/", request_views.request_decide, name="request-decide"),
+    path("requests/<int:pk>/apply/", request_views.request_apply, name="request-apply"),
+    path("requests/<int:pk>/form.pdf", request_views.request_pdf, name="request-pdf"),
 ]

@@ -29,6 +29,7 @@ from lakthan.access.engines.roster import LEAVER_STATUSES
 from lakthan.access.models import Account, Employee, Remediation, ReviewCampaign, ReviewItem, SyncRun
 from lakthan.access.services.campaigns import bangkok_day, rights_in_scope
 from lakthan.access.services.findings import findings
+from lakthan.access.services.requests import approved_rights
 from lakthan.checks.registry import Period
 from lakthan.core.models import Unit
 
@@ -86,11 +87,14 @@ def _round_items(period: Period, unit: Unit):
 
 
 def rights_with_approval(period: Period, unit: Unit) -> set[int]:
-    """The rights (membership ids) of the unit's systems with an approval behind them in the round.
-    Today: those a reviewer kept in a campaign of the round. The merger of access requests adds here
-    the memberships their ``approved_rights(as_of)`` grants."""
+    """The rights (membership ids) of the unit's systems with an approval behind them in the round:
+    those a reviewer kept in a campaign of the round, and those an approved access request grants on
+    the round's last day."""
     kept = _round_items(period, unit).filter(decision=ReviewItem.Decision.KEEP)
-    return set(kept.values_list("membership_id", flat=True))
+    approved = approved_rights(period.end)
+    in_scope = rights_in_scope(unit).values_list("pk", "account_id", "group_id") if approved else []
+    granted = {pk for pk, account_id, group_id in in_scope if (account_id, group_id) in approved}
+    return set(kept.values_list("membership_id", flat=True)) | granted
 
 
 def _first_syncs() -> dict[int, datetime]:
