@@ -230,6 +230,10 @@ LAKTHAN_DISABLED_ACCOUNTS = config.items("LAKTHAN_DISABLED_ACCOUNTS")
 LAKTHAN_ACCESS_DORMANT_DAYS = config.integer("LAKTHAN_ACCESS_DORMANT_DAYS", 90)
 LAKTHAN_ACCESS_PASSWORD_MAX_DAYS = config.integer("LAKTHAN_ACCESS_PASSWORD_MAX_DAYS", 0)
 LAKTHAN_ACCESS_LEAVER_DAYS = config.integer("LAKTHAN_ACCESS_LEAVER_DAYS", 7)
+# an LDAP sync reads only what changed, except the first, one with --full, and one this long after the last full one
+LAKTHAN_ACCESS_FULL_SYNC_HOURS = config.integer("LAKTHAN_ACCESS_FULL_SYNC_HOURS", 24)
+# an incremental sync asks for changes since the last sync's start minus this (clocks, replication)
+LAKTHAN_ACCESS_SYNC_MARGIN_MINUTES = config.integer("LAKTHAN_ACCESS_SYNC_MARGIN_MINUTES", 15)
 DATA_UPLOAD_MAX_MEMORY_SIZE = LAKTHAN_MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -73,7 +73,8 @@ def source_add(
 @access.command("sync")
 @click.argument("name", required=False)
 @click.option("--all", "sync_all", is_flag=True, help="every source")
-def sync_command(name, sync_all):
+@click.option("--full", is_flag=True, help="read every entry (else a directory gives only what changed)")
+def sync_command(name, sync_all, full):
     """Read a source's accounts, groups and memberships now."""
     from lakthan.access.models import IdentitySource
     from lakthan.access.services.sources import get_source
@@ -84,11 +85,12 @@ def sync_command(name, sync_all):
         raise InvalidInput("ระบุชื่อแหล่ง หรือ --all อย่างใดอย่างหนึ่ง", "give a source NAME or --all, not both")
     sources = list(IdentitySource.objects.all()) if sync_all else [get_source(name)]
     for source in sources:
-        run = sync(source, actor="cli")
+        run = sync(source, actor="cli", full=full)
         console.print(
             f"{source.name}: {run.accounts_seen} accounts ({run.added} new, {run.changed} changed, {run.gone} gone), "
             f"{run.groups_seen} groups, memberships +{run.memberships_added} -{run.memberships_ended} "
-            f"in {(run.finished_at - run.started_at).total_seconds():.2f} s",
+            f"in {(run.finished_at - run.started_at).total_seconds():.2f} s "
+            f"({'full' if run.full else 'incremental'} read)",
             highlight=False,
         )
 
