@@ -42,6 +42,12 @@ class DirectoryConfig:
 
 def normal_dn(dn: str) -> str:
     """A DN as a key: attribute names and values lower-cased, no spaces around the separators."""
+    if (  # the common case, tested first as it is most of a sync's DNs: nothing to strip or unescape
+        dn.count("=") == dn.count(",") + 1
+        and dn == dn.strip()
+        and not any(c in dn for c in ("\\", '"', "+", ";", "<", ">", "#", " ,", ", ", " =", "= "))
+    ):
+        return dn.lower()
     if not any(
         c in dn for c in '\\"+;<>#'
     ):  # nothing escaped or multi-valued: split it (ldap3's parser is slow)

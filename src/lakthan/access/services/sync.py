@@ -16,13 +16,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from lakthan.access.engines import csv_accounts, directory
 from lakthan.access.engines.entries import SourceAccount, SourceError, SourceSnapshot
 from lakthan.access.models import Account, AccountChange, Group, IdentitySource, Membership, SyncRun
-from lakthan.access.services import SourceFailed
+from lakthan.access.services import SourceFailed, bulk
 from lakthan.access.services.sources import directory_config
 from lakthan.core import audit
 
@@ -37,7 +37,8 @@ TRACKED = (
     "password_changed_at",
     "created_in_source_at",
 )
-FIELDS = (*TRACKED, "last_login_at")  # the order of values_of
+FIELDS = (*TRACKED, "last_login_at")  # the order of row_of
+NEW_COLUMNS = ("source", "key", *FIELDS, "first_seen_at", "disabled_seen_at", "is_service")
 BATCH = 2000
 
 
@@ -131,27 +132,6 @@ def sync(source: IdentitySource, actor: str = audit.SYSTEM, full: bool = False) 
     return _apply(source, snapshot, started, actor)
 
 
-def _update_accounts(fields: tuple[str, ...], rows: list[tuple]) -> None:
-    """UPDATE … WHERE id = the last value of each row, one statement run for every row: Django's
-    bulk_update builds a CASE per column and was most of an unchanged sync's time."""
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    columns = [Account._meta.get_field(f) for f in fields]
-    sql = (
-        f"UPDATE {quote(Account._meta.db_table)} SET "
-        + ", ".join(f"{quote(c.column)} = %s" for c in columns)
-        + f" WHERE {quote('id')} = %s"
-    )
-    params = [
-        [c.get_db_prep_value(v, connection) for c, v in zip(columns, row, strict=False)] + [row[-1]]
-        for row in rows
-    ]
-    with connection.cursor() as cursor:
-        for start in range(0, len(params), BATCH):
-            cursor.executemany(sql, params[start : start + BATCH])
-
-
 @transaction.atomic
 def _apply(source: IdentitySource, snapshot: SourceSnapshot, started: datetime, actor: str) -> SyncRun:
     now = timezone.now()
@@ -173,23 +153,15 @@ def _apply(source: IdentitySource, snapshot: SourceSnapshot, started: datetime, 
         )
     }
     n = len(FIELDS)
-    changes: list[AccountChange] = []
-    new: list[Account] = []
+    changes: list[tuple] = []  # (account pk, kind, before, after)
+    new: list[tuple] = []  # rows of NEW_COLUMNS
     updated: list[tuple] = []
     returned_or_changed = 0
     for entry in snapshot.accounts:
         values = row_of(entry)
         row = stored.get(entry.key)
         if row is None:
-            new.append(
-                Account(
-                    source=source,
-                    key=entry.key,
-                    first_seen_at=now,
-                    disabled_seen_at=now if entry.disabled else None,
-                    **dict(zip(FIELDS, values, strict=True)),
-                )
-            )
+            new.append((source.pk, entry.key, *values, now, now if entry.disabled else None, False))
             continue
         pk, before, gone_at, disabled_seen_at = row[0], row[1 : n + 1], row[n + 1], row[n + 2]
         returned = gone_at is not None
@@ -205,16 +177,14 @@ def _apply(source: IdentitySource, snapshot: SourceSnapshot, started: datetime, 
         if returned or diff:
             returned_or_changed += 1
             changes.append(
-                AccountChange(
-                    account_id=pk,
-                    sync=run,
-                    at=now,
-                    kind=AccountChange.Kind.RETURNED if returned else AccountChange.Kind.CHANGED,
-                    before={f: _json(b) for f, (b, _a) in diff.items()},
-                    after={f: _json(a) for f, (_b, a) in diff.items()},
+                (
+                    pk,
+                    AccountChange.Kind.RETURNED if returned else AccountChange.Kind.CHANGED,
+                    {f: _json(b) for f, (b, _a) in diff.items()},
+                    {f: _json(a) for f, (_b, a) in diff.items()},
                 )
             )
-    _update_accounts((*FIELDS, "gone_at", "disabled_seen_at"), updated)
+    bulk.update(Account, (*FIELDS, "gone_at", "disabled_seen_at"), updated)
     if snapshot.partial:  # the others: only a login the read saw since
         read = {entry.key for entry in snapshot.accounts}
         logins = [
@@ -225,31 +195,27 @@ def _apply(source: IdentitySource, snapshot: SourceSnapshot, started: datetime, 
             and row[n + 1] is None
             and row[n] != when
         ]
-        _update_accounts(("last_login_at",), logins)
+        bulk.update(Account, ("last_login_at",), logins)
         present = snapshot.present
     else:
         present = frozenset(entry.key for entry in snapshot.accounts)
-    Account.objects.bulk_create(new, batch_size=BATCH)
-    if new:  # primary keys of the new rows (SQLite's bulk_create does not always return them)
-        added = {a.key: a.username for a in new}
+    bulk.insert(Account, NEW_COLUMNS, new)
+    if new:
+        added = {row[1]: row[2] for row in new}  # key → username
         changes.extend(
-            AccountChange(
-                account_id=pk,
-                sync=run,
-                at=now,
-                kind=AccountChange.Kind.APPEARED,
-                after={"username": added[key]},
-            )
+            (pk, AccountChange.Kind.APPEARED, {}, {"username": added[key]})
             for pk, key in Account.objects.filter(source=source).values_list("pk", "key")
             if key in added
         )
     vanished = [row[0] for key, row in stored.items() if row[n + 1] is None and key not in present]
     for start in range(0, len(vanished), BATCH):
         Account.objects.filter(pk__in=vanished[start : start + BATCH]).update(gone_at=now)
-    changes.extend(
-        AccountChange(account_id=pk, sync=run, at=now, kind=AccountChange.Kind.GONE) for pk in vanished
+    changes.extend((pk, AccountChange.Kind.GONE, {}, {}) for pk in vanished)
+    bulk.insert(
+        AccountChange,
+        ("account", "sync", "at", "kind", "before", "after"),
+        [(pk, run.pk, now, kind, before, after) for pk, kind, before, after in changes],
     )
-    AccountChange.objects.bulk_create(changes, batch_size=BATCH)
     run.memberships_added, run.memberships_ended = _sync_memberships(source, snapshot, groups, now)
     _mark_groups_gone(source, snapshot, now)
     run.added, run.changed, run.gone = len(new), returned_or_changed, len(vanished)
@@ -323,6 +289,6 @@ def _sync_memberships(
     ended = [pk for pair, pk in open_rows.items() if pair not in wanted]
     for start in range(0, len(ended), BATCH):
         Membership.objects.filter(pk__in=ended[start : start + BATCH]).update(until=now)
-    added = [Membership(account_id=a, group_id=g, since=now) for a, g in wanted - open_rows.keys()]
-    Membership.objects.bulk_create(added, batch_size=BATCH)
+    added = [(a, g, now) for a, g in wanted - open_rows.keys()]
+    bulk.insert(Membership, ("account", "group", "since"), added)
     return len(added), len(ended)
