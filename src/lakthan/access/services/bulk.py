@@ -35,6 +35,15 @@ def _converters(columns: list[models.Field]) -> list[Callable[[object], object]]
     def through(field: models.Field) -> Callable[[object], object]:
         if isinstance(field, PLAIN_FIELDS):
             return lambda v: v if type(v) in PLAIN else field.get_db_prep_save(v, db)
+        if isinstance(field, models.DateTimeField):  # a sync's rows share many (its own "now")
+            seen: dict[object, object] = {}
+
+            def moment(v: object) -> object:
+                if v not in seen:
+                    seen[v] = field.get_db_prep_save(v, db)
+                return seen[v]
+
+            return moment
         return lambda v: field.get_db_prep_save(v, db)
 
     return [through(c) for c in columns]
