@@ -10,6 +10,7 @@ Memberships are the union of each group's ``member``/``uniqueMember`` and each u
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
@@ -171,7 +172,9 @@ def connect(config: DirectoryConfig) -> ldap3.Connection:
         raise SourceError(f"cannot bind to {config.url} as {config.bind_dn}: {exc}") from None
 
 
-def _read_groups(conn, config: DirectoryConfig) -> tuple[dict[str, SourceGroup], dict[str, set[str]]]:
+def _read_groups(
+    conn: ldap_search.Connection, config: DirectoryConfig
+) -> tuple[dict[str, SourceGroup], dict[str, set[str]]]:
     """The searched groups, and for each member's key the keys of the groups that list it."""
     groups: dict[str, SourceGroup] = {}
     members: dict[str, set[str]] = {}
@@ -185,7 +188,7 @@ def _read_groups(conn, config: DirectoryConfig) -> tuple[dict[str, SourceGroup],
     return groups, members
 
 
-def _bound(config: DirectoryConfig):
+def _bound(config: DirectoryConfig) -> AbstractContextManager[ldap_search.Connection]:
     return ldap_search.bound(config.url, config.bind_dn, config.password, config.timeout)
 
 
@@ -263,7 +266,9 @@ def read_directory_changes(
     )
 
 
-def _entries_by_dn(conn, config: DirectoryConfig, dns: list[str]) -> Iterator[tuple[str, dict]]:
+def _entries_by_dn(
+    conn: ldap_search.Connection, config: DirectoryConfig, dns: list[str]
+) -> Iterator[tuple[str, dict]]:
     for dn in dns:
         yield from ldap_search.search(
             conn, dn, config.user_filter, _user_attributes(config), scope=BASE_SCOPE

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any, TypeAlias
 
 import ldap
 from ldap.controls import SimplePagedResultsControl
@@ -17,10 +18,11 @@ from lakthan.access.engines.entries import SourceError
 
 PAGE_SIZE = 1000
 Entry = tuple[str, dict[str, list[str]]]
+Connection: TypeAlias = Any  # ldap.ldapobject.LDAPObject; python-ldap ships no type information
 
 
 @contextmanager
-def bound(url: str, bind_dn: str, password: str, timeout: int) -> Iterator[ldap.ldapobject.LDAPObject]:
+def bound(url: str, bind_dn: str, password: str, timeout: int) -> Iterator[Connection]:
     conn = ldap.initialize(url)
     conn.set_option(ldap.OPT_REFERRALS, 0)
     conn.set_option(ldap.OPT_NETWORK_TIMEOUT, timeout)
@@ -42,7 +44,7 @@ def _reason(exc: ldap.LDAPError) -> str:
 
 
 def search(
-    conn: ldap.ldapobject.LDAPObject,
+    conn: Connection,
     base: str,
     ldap_filter: str,
     attributes: list[str],

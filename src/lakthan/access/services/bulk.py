@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 
 BATCH = 2000
 # values the drivers take as they are; the rest (dates, JSON, choices) go through the field
@@ -24,7 +24,9 @@ PLAIN_FIELDS = (
 
 
 def _columns(model: type[models.Model], fields: Sequence[str]) -> list[models.Field]:
-    return [model._meta.get_field(name) for name in fields]
+    columns = [model._meta.get_field(name) for name in fields]
+    assert all(isinstance(c, models.Field) for c in columns), fields  # concrete columns only
+    return columns  # type: ignore[return-value]
 
 
 def _converters(columns: list[models.Field]) -> list[Callable[[object], object]]:
@@ -50,7 +52,8 @@ def _converters(columns: list[models.Field]) -> list[Callable[[object], object]]
 
 
 def _run(sql: str, params: list[list]) -> None:
-    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+    # one transaction at least: outside one, SQLite would commit (and fsync) every row
+    with transaction.atomic(savepoint=False), connections[DEFAULT_DB_ALIAS].cursor() as cursor:
         for start in range(0, len(params), BATCH):
             cursor.executemany(sql, params[start : start + BATCH])
 
