@@ -24,6 +24,7 @@ from lakthan.access.engines.entries import SourceAccount, SourceError, SourceGro
 LOCKED_FOREVER = "000001010000Z"
 AD_DISABLED_BIT = 2
 BASE_SCOPE = 0  # LDAP's baseObject scope
+AD_CAPABILITY = "1.2.840.113556.1.4.800"  # LDAP_CAP_ACTIVE_DIRECTORY_OID in the root DSE
 FILETIME_EPOCH = datetime(1601, 1, 1, tzinfo=UTC)
 # an AD FILETIME of 0 or of the largest value means "never"
 FILETIME_NEVER = {0, 0x7FFFFFFFFFFFFFFF}
@@ -235,7 +236,7 @@ def read_directory_changes(
         present = {
             normal_dn(dn): dn for dn, _attrs in ldap_search.search(conn, config.base_dn, user_filter, ["1.1"])
         }
-        changed = f"(&{user_filter}(|(modifyTimestamp>={stamp})(whenChanged>={stamp})))"
+        changed = f"(&{user_filter}({_change_attribute(conn)}>={stamp}))"
         accounts = {
             account.key: account
             for dn, attrs in ldap_search.search(conn, config.base_dn, changed, _user_attributes(config))
@@ -264,6 +265,17 @@ def read_directory_changes(
         members={key: frozenset(held) for key, held in members.items()},
         searched_groups=frozenset(searched),
     )
+
+
+def _change_attribute(conn: ldap_search.Connection) -> str:
+    """``whenChanged`` on Active Directory (its ``modifyTimeStamp`` is constructed from it, and a
+    constructed attribute is not for filters), ``modifyTimestamp`` elsewhere."""
+    for _dn, attrs in ldap_search.search(
+        conn, "", "(objectClass=*)", ["supportedCapabilities"], scope=BASE_SCOPE
+    ):
+        if AD_CAPABILITY in attrs.get("supportedcapabilities", []):
+            return "whenChanged"
+    return "modifyTimestamp"
 
 
 def _entries_by_dn(

@@ -74,3 +74,16 @@ def search(
             control.cookie = cookie
     except ldap.LDAPError as exc:
         raise SourceError(f"search of {base} with {ldap_filter} failed: {_reason(exc)}") from None
+
+
+def root_dse(conn: Connection, attributes: list[str]) -> dict[str, list[str]]:
+    """The server's root DSE (no paging: a single entry); empty when it is not readable."""
+    try:
+        found = conn.search_s("", ldap.SCOPE_BASE, "(objectClass=*)", attributes)
+    except ldap.LDAPError:
+        return {}
+    for _dn, attrs in found:
+        return {
+            name.lower(): [v.decode("utf-8", "replace") for v in values] for name, values in attrs.items()
+        }
+    return {}
