@@ -7,6 +7,7 @@ Django's per-value converters (parse, make aware) were half of `findings` on 100
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from typing import Any
@@ -149,6 +150,14 @@ def account_facts(unit: Unit | None = None, employee_ids: dict[int, str] | None 
 
 
 def findings(as_of: date, unit: Unit | None = None) -> list[Finding]:
-    employee_ids: dict[int, str] = {}
-    roster = people(employee_ids)
-    return judge(account_facts(unit, employee_ids), roster, policy(as_of))
+    # some 250,000 objects are built for 100,000 accounts, none of them in a reference cycle: the
+    # cyclic collector, run every 700 allocations, was a quarter of the time (bench/access)
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        employee_ids: dict[int, str] = {}
+        roster = people(employee_ids)
+        return judge(account_facts(unit, employee_ids), roster, policy(as_of))
+    finally:
+        if collecting:
+            gc.enable()
