@@ -48,6 +48,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/logs/run.py
 	$(BIN)/python bench/web/run.py
 	$(BIN)/python bench/cli/run.py
+	$(BIN)/python bench/access/sync.py
+	$(BIN)/python bench/access/findings.py
 
 # The import contracts and the mypy settings are in pyproject.toml.
 lint: $(STAMP)

@@ -237,6 +237,10 @@ LAKTHAN_ACCESS_MOVER_GRACE_DAYS = config.integer("LAKTHAN_ACCESS_MOVER_GRACE_DAY
 LAKTHAN_ACCESS_PRIVILEGED_GROUPS = config.items("LAKTHAN_ACCESS_PRIVILEGED_GROUPS")
 LAKTHAN_ACCESS_REVIEW_REMIND_DAYS = config.integer("LAKTHAN_ACCESS_REVIEW_REMIND_DAYS", 3)
 LAKTHAN_ACCESS_REVIEW_ESCALATION_DAYS = config.integer("LAKTHAN_ACCESS_REVIEW_ESCALATION_DAYS", 3)
+# an LDAP sync reads only what changed, except the first, one with --full, and one this long after the last full one
+LAKTHAN_ACCESS_FULL_SYNC_HOURS = config.integer("LAKTHAN_ACCESS_FULL_SYNC_HOURS", 24)
+# an incremental sync asks for changes since the last sync's start minus this (clocks, replication)
+LAKTHAN_ACCESS_SYNC_MARGIN_MINUTES = config.integer("LAKTHAN_ACCESS_SYNC_MARGIN_MINUTES", 15)
 DATA_UPLOAD_MAX_MEMORY_SIZE = LAKTHAN_MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -78,7 +78,8 @@ def source_add(
 @access.command("sync")
 @click.argument("name", required=False)
 @click.option("--all", "sync_all", is_flag=True, help="every source")
-def sync_command(name, sync_all):
+@click.option("--full", is_flag=True, help="read every entry (else a directory gives only what changed)")
+def sync_command(name, sync_all, full):
     """Read a source's accounts, groups and memberships now."""
     from lakthan.access.models import IdentitySource
     from lakthan.access.services.sources import get_source
@@ -89,11 +90,12 @@ def sync_command(name, sync_all):
         raise InvalidInput("ระบุชื่อแหล่ง หรือ --all อย่างใดอย่างหนึ่ง", "give a source NAME or --all, not both")
     sources = list(IdentitySource.objects.all()) if sync_all else [get_source(name)]
     for source in sources:
-        run = sync(source, actor="cli")
+        run = sync(source, actor="cli", full=full)
         console.print(
             f"{source.name}: {run.accounts_seen} accounts ({run.added} new, {run.changed} changed, {run.gone} gone), "
             f"{run.groups_seen} groups, memberships +{run.memberships_added} -{run.memberships_ended} "
-            f"in {(run.finished_at - run.started_at).total_seconds():.2f} s",
+            f"in {(run.finished_at - run.started_at).total_seconds():.2f} s "
+            f"({'full' if run.full else 'incremental'} read)",
             highlight=False,
         )
 
@@ -153,7 +155,10 @@ def findings_command(unit_code, as_of, as_json):
     day = parse_date(as_of, "--as-of") or timezone.localdate()
     found = findings(day, get_unit(unit_code) if unit_code else None)
     if as_json:
-        click.echo(json.dumps([f.as_json() for f in found], ensure_ascii=False, indent=2))
+        # one finding a line, each through the C encoder (indent= takes the pure-Python one, a
+        # second on 25,000 findings)
+        lines = ",\n".join(json.dumps(f.as_json(), ensure_ascii=False) for f in found)
+        click.echo(f"[\n{lines}\n]" if found else "[]")
         return
     table = Table("kind", "account", "system", "person", "detail")
     for f in found:

@@ -64,6 +64,7 @@ class SyncRun(models.Model):
     memberships_added = models.PositiveIntegerField(default=0)
     memberships_ended = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
+    full = models.BooleanField(default=True)  # read every entry (else only the changed ones)
 
     class Meta:
         ordering = ["-started_at", "-pk"]

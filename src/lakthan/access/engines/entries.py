@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -30,11 +31,21 @@ class SourceGroup:
 @dataclass(frozen=True)
 class SourceSnapshot:
     """Every account and group of a source at one time; ``tracks_login``: the source says when its
-    accounts last logged in (no last-login time then means never)."""
+    accounts last logged in (no last-login time then means never).
+
+    A ``partial`` snapshot (an incremental read) has in ``accounts`` only the entries that changed or
+    are new; ``present`` holds the key of every account the source has now, ``logins`` the last
+    logins seen for the others, ``members`` the searched groups' member lists (account key → group
+    keys); an account's memberships in groups that were not searched stay as they were."""
 
     accounts: tuple[SourceAccount, ...]
     groups: tuple[SourceGroup, ...]
     tracks_login: bool
+    partial: bool = False
+    present: frozenset[str] = frozenset()
+    logins: Mapping[str, datetime] = field(default_factory=dict)
+    members: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    searched_groups: frozenset[str] = frozenset()
 
 
 class SourceError(Exception):
