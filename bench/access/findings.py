@@ -7,8 +7,12 @@ an effective date still ahead); 20 systems of 10 units, each with a source of 5,
 logins); the accounts written through the sync's bulk path: most matched by employee id, orphans
 without or with an unknown id, some linked by hand, service accounts with and without an owner, 6 %
 disabled, 2 % gone, last logins spread over two years (some never); 10 groups per system and 1 to 3
-memberships per account (what the excess-right and SoD rules read). Both sides must find the same
-(kind, account, system, person) rows, or the bench fails.
+memberships per account. A catalogue of roles per duty (8 positions × 20 systems: every position holds
+g0, each position two or three more) is imported, and the memberships follow it but for one in
+twenty-five, so `excess_right` is judged on every account the way an agency's would be; the people
+transferred are movers inside or past their grace. The catalogue has no SoD pair (the baseline's SQL
+would need the per-person split of pairs; tests/access cover that rule). Both sides must find the same
+(kind, account, system, person) rows, or the bench fails. `--no-catalogue` measures without one.
 
     .venv/bin/python bench/access/findings.py [--accounts 100000] [--people 50000] [--repeat 5]
 """
@@ -53,7 +57,8 @@ SQL = """
 WITH cut(end_utc, dormant_before, as_of) AS (
   SELECT '{end}', '{dormant}', '{as_of}'
 ), a AS (
-  SELECT acc.id, src.name || ':' || acc.username AS account, sy.code AS system, acc.username,
+  SELECT acc.id, src.name || ':' || acc.username AS account, sy.code AS system, sy.id AS system_id,
+         acc.username,
          src.name AS source, src.tracks_login, acc.disabled, acc.is_service, acc.owner_id,
          acc.employee_id, acc.last_login_at, acc.created_in_source_at,
          coalesce(le.employee_id, nullif(acc.employee_id, '')) AS eid
@@ -63,8 +68,10 @@ WITH cut(end_utc, dormant_before, as_of) AS (
   LEFT JOIN access_employee le ON le.id = acc.linked_employee_id
   WHERE acc.gone_at IS NULL
 ), p AS (
-  SELECT a.*, e.employee_id AS person, e.status, e.effective_date
+  SELECT a.*, e.employee_id AS person, e.status, e.effective_date, e.position
   FROM a LEFT JOIN access_employee e ON e.employee_id = a.eid
+), cat(id) AS (
+  SELECT max(id) FROM access_rolecatalogue
 )
 SELECT * FROM (
   SELECT 'no_owner' AS kind, account, system, person, '{{}}' AS detail, source, username
@@ -89,11 +96,44 @@ SELECT * FROM (
   FROM p WHERE NOT disabled AND tracks_login AND (
     last_login_at < (SELECT dormant_before FROM cut)
     OR (last_login_at IS NULL AND created_in_source_at < (SELECT dormant_before FROM cut)))
+  UNION ALL
+  SELECT 'excess_right', account, system, person, json_object('group', g.name), source, username
+  FROM p
+  JOIN access_membership m ON m.account_id = p.id AND m.until IS NULL
+  JOIN access_group g ON g.id = m.group_id
+  WHERE NOT disabled AND NOT is_service AND person IS NOT NULL
+    AND NOT (status IN ({leavers}) AND effective_date <= (SELECT as_of FROM cut))
+    AND NOT (status = 'transferred' AND date(effective_date, '+{grace} days') >= (SELECT as_of FROM cut))
+    AND EXISTS (SELECT 1 FROM access_rolerule r
+                WHERE r.catalogue_id = (SELECT id FROM cat) AND r.system_id = p.system_id)
+    AND NOT EXISTS (SELECT 1 FROM access_rolerule r, json_each(r.groups) j
+                    WHERE r.catalogue_id = (SELECT id FROM cat) AND r.system_id = p.system_id
+                      AND r.position IN (p.position, '*') AND lower(j.value) = lower(g.name))
 ) ORDER BY source, username
 """
 
 
-def build(accounts: int, people: int) -> Path:
+POSITIONS = [f"เจ้าหน้าที่ระดับ {n}" for n in range(1, 9)]
+
+
+def catalogue(rnd: random.Random) -> tuple[str, dict[tuple[int, str], list[str]]]:
+    """The YAML of the catalogue and, per (system, position), the groups it allows."""
+    allowed: dict[tuple[int, str], list[str]] = {}
+    lines = ["label: bench", "rules:"]
+    for s in range(SYSTEMS):
+        lines += [f"  - system: sys{s:02d}", '    position: "*"', "    groups: [g0]"]
+        for position in POSITIONS:
+            groups = sorted(rnd.sample([f"g{g}" for g in range(1, 10)], rnd.randint(2, 3)))
+            allowed[(s, position)] = ["g0", *groups]
+            lines += [
+                f"  - system: sys{s:02d}",
+                f"    position: {position}",
+                f"    groups: [{', '.join(groups)}]",
+            ]
+    return "\n".join(lines) + "\n", allowed
+
+
+def build(accounts: int, people: int, with_catalogue: bool = True) -> Path:
     from lakthan.cli import setup_django
 
     setup_django()
@@ -118,7 +158,8 @@ def build(accounts: int, people: int) -> Path:
             else ("transferred" if rnd.random() < 0.02 else "active")
         )
         effective = date(2010, 1, 1) + timedelta(days=rnd.randrange(6300))  # some still ahead of AS_OF
-        rows.append(f"E{i:06d},นาย,ชื่อ{i},สกุล{i},B-{i % 10:02d},,{status},{effective.isoformat()}\n")
+        position = POSITIONS[i % len(POSITIONS)]
+        rows.append(f"E{i:06d},นาย,ชื่อ{i},สกุล{i},B-{i % 10:02d},{position},{status},{effective.isoformat()}\n")
     header = "employee_id,title,first_name,last_name,unit,position,status,effective_date\n"
     import_roster((header + "".join(rows)).encode(), "roster.csv")
     employee_pk = dict(Employee.objects.values_list("employee_id", "pk"))
@@ -189,14 +230,26 @@ def build(accounts: int, people: int) -> Path:
             Group(source=source, key=f"cn=g{g},{source.name}", name=f"g{g}", first_seen_at=now)
             for g in range(10)
         )
-    groups: dict[int, list[int]] = {}
-    for pk, source_id in Group.objects.values_list("pk", "source_id"):
-        groups.setdefault(source_id, []).append(pk)
-    memberships = [
-        (pk, group, now)
-        for pk, source_id in Account.objects.filter(gone_at__isnull=True).values_list("pk", "source_id")
-        for group in rnd.sample(groups[source_id], rnd.randint(1, 3))
-    ]
+    group_pk = {
+        (source_id, name): pk for pk, source_id, name in Group.objects.values_list("pk", "source_id", "name")
+    }
+    source_index = {source.pk: s for s, source in enumerate(sources)}
+    yaml_text, allowed = catalogue(rnd)
+    if with_catalogue:
+        from lakthan.access.services.roles import import_catalogue
+
+        import_catalogue(yaml_text.encode(), "roles.yaml")
+    memberships = []
+    for pk, source_id, employee_id in Account.objects.filter(gone_at__isnull=True).values_list(
+        "pk", "source_id", "employee_id"
+    ):
+        position = POSITIONS[int(employee_id[1:]) % len(POSITIONS)] if employee_id.startswith("E") else ""
+        fits = allowed.get((source_index[source_id], position)) or ["g0"]
+        names = {
+            rnd.choice(fits) if rnd.random() >= 0.04 else f"g{rnd.randrange(10)}"
+            for _ in range(rnd.randint(1, 3))
+        }
+        memberships += [(pk, group_pk[(source_id, name)], now) for name in sorted(names)]
     bulk.insert(Membership, ("account", "group", "since"), memberships)
     print(
         f"data: {Employee.objects.count():,} people, {Account.objects.count():,} accounts "
@@ -229,6 +282,7 @@ def baseline_sql() -> str:
         dormant=(end - timedelta(days=90)).strftime("%Y-%m-%d %H:%M:%S"),
         as_of=AS_OF.isoformat(),
         leavers=", ".join(f"'{s}'" for s in LEAVERS),
+        grace=30,  # LAKTHAN_ACCESS_MOVER_GRACE_DAYS's default
     )
 
 
@@ -237,9 +291,10 @@ def main() -> None:
     parser.add_argument("--accounts", type=int, default=100_000)
     parser.add_argument("--people", type=int, default=50_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--no-catalogue", action="store_true", help="no roles per duty (no excess_right)")
     options = parser.parse_args()
     started = time.perf_counter()
-    database = build(options.accounts, options.people)
+    database = build(options.accounts, options.people, not options.no_catalogue)
     print(f"built in {time.perf_counter() - started:.1f} s; load average {os.getloadavg()[0]:.1f}")
     env = {**os.environ, "LAKTHAN_HOME": str(HOME), "PYTHONPATH": str(ROOT / "src")}
     env.pop("DJANGO_SETTINGS_MODULE", None)

@@ -130,20 +130,21 @@ def judge(
         employee_id = a.linked_employee_id or a.employee_id
         person = people.get(employee_id) if employee_id else None
 
-        def add(
-            kind: str, detail: dict, a: AccountFacts = a, who: str = employee_id if person else ""
-        ) -> None:
-            found.append(Finding(kind, a.account_id, f"{a.source}:{a.username}", a.system, who, detail))
+        # what each finding of this account shares; a closure per account cost a tenth of the
+        # engine's time on 100,000 accounts (bench/access)
+        here = (a.account_id, f"{a.source}:{a.username}", a.system, employee_id if person else "")
 
         if a.is_service:
             if not a.owner_employee_id:
-                add("no_owner", {})
+                _emit(found, here, "no_owner", {})
         elif person is None:
-            add("orphan", {"employee_id": a.employee_id} if a.employee_id else {})
+            _emit(found, here, "orphan", {"employee_id": a.employee_id} if a.employee_id else {})
         if not a.enabled:
             continue
         if person is not None and not a.is_service and is_leaver(person, policy.as_of):
-            add(
+            _emit(
+                found,
+                here,
                 "leaver_active",
                 {
                     "status": person.status,
@@ -153,13 +154,20 @@ def judge(
             )
         if a.tracks_login:
             if a.last_login is not None and a.last_login < dormant_before:
-                add("dormant", {"last_login": a.last_login.isoformat(), "days": (cutoff - a.last_login).days})
+                _emit(
+                    found,
+                    here,
+                    "dormant",
+                    {"last_login": a.last_login.isoformat(), "days": (cutoff - a.last_login).days},
+                )
             elif a.last_login is None and a.created is not None and a.created < dormant_before:
-                add("dormant", {"last_login": None, "created": a.created.isoformat()})
+                _emit(found, here, "dormant", {"last_login": None, "created": a.created.isoformat()})
         if password_before is not None:
             since = a.password_changed or a.created
             if since is not None and since < password_before:
-                add(
+                _emit(
+                    found,
+                    here,
                     "password_age",
                     {
                         "changed": since.isoformat(),
@@ -173,14 +181,20 @@ def judge(
         if person is not None and not a.is_service and not is_leaver(person, policy.as_of):
             if duties.covers(a.system):
                 for detail in _excess(held, person, duties, policy, a.system):
-                    add("excess_right", detail)
+                    _emit(found, here, "excess_right", detail)
             if duties.has_pairs(a.system):
                 shared.setdefault((employee_id, a.system), []).append(a)
         for pair in duties.conflicting_keys(a.system, held.keys()):
-            add("sod_conflict", {"groups": [pair.group_a, pair.group_b], "reason": pair.reason})
+            _emit(
+                found, here, "sod_conflict", {"groups": [pair.group_a, pair.group_b], "reason": pair.reason}
+            )
     if duties is not None:
         found.extend(_shared_conflicts(shared, duties))
     return found
+
+
+def _emit(found: list[Finding], here: tuple[int, str, str, str], kind: str, detail: dict) -> None:
+    found.append(Finding(kind, *here, detail))
 
 
 def _excess(

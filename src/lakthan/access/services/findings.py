@@ -19,7 +19,15 @@ from django.db.models import QuerySet, TextField
 from django.db.models.functions import Cast
 
 from lakthan.access.engines.findings import AccountFacts, Finding, Move, PersonFacts, Policy, judge
-from lakthan.access.models import Account, Employee, EmployeeRecord, IdentitySource, LoginInLogs, Membership
+from lakthan.access.models import (
+    Account,
+    Employee,
+    EmployeeRecord,
+    Group,
+    IdentitySource,
+    LoginInLogs,
+    Membership,
+)
 from lakthan.access.services import roles
 from lakthan.core.models import Unit
 
@@ -64,20 +72,29 @@ def _day(value: Any) -> date:
 
 def moves(employee_ids: set[str] | None = None) -> dict[str, Move]:
     """Each person's last change of unit or position in the roster's history (the record that shows the
-    new post gives the day of the move)."""
+    new post gives the day of the move). Read through the cursor, units and people by key (the joins
+    and converters were most of its time on a 50,000-person roster)."""
     found: dict[str, Move] = {}
-    post: dict[str, tuple[str, str]] = {}
+    post: dict[int, tuple[int, str]] = {}
     records = EmployeeRecord.objects.all()
     if employee_ids is not None:
         records = records.filter(employee__employee_id__in=employee_ids)
-    rows = records.order_by("employee_id", "roster_import__at", "pk").values_list(
-        "employee__employee_id", "unit__code", "position", "effective_date"
+    unit_codes = dict(Unit.objects.values_list("pk", "code"))
+    rows = rows_of(
+        records.order_by("employee_id", "roster_import__at", "pk").values_list(
+            "employee_id", "unit_id", "position", as_text("effective_date")
+        )
     )
-    for eid, unit, position, effective in rows.iterator(chunk_size=5000):
-        before = post.get(eid)
+    changed: dict[int, tuple[Any, int, str]] = {}
+    for employee_pk, unit, position, effective in rows:
+        before = post.get(employee_pk)
         if before is not None and before != (unit, position):
-            found[eid] = Move(effective, before[0], before[1])
-        post[eid] = (unit, position)
+            changed[employee_pk] = (effective, before[0], before[1])
+        post[employee_pk] = (unit, position)
+    if changed:
+        ids = dict(Employee.objects.filter(pk__in=changed).values_list("pk", "employee_id"))
+        for employee_pk, (effective, unit, position) in changed.items():
+            found[ids[employee_pk]] = Move(_day(effective), unit_codes.get(unit, ""), position)
     return found
 
 
@@ -121,11 +138,17 @@ def last_login(in_source: datetime | None, in_logs: datetime | None) -> datetime
     return max((t for t in (in_source, in_logs) if t is not None), default=None)
 
 
-def held_groups(accounts: QuerySet[Account]) -> dict[int, tuple[str, ...]]:
-    qs = Membership.objects.filter(until__isnull=True, account__in=accounts)
+def held_groups(accounts: QuerySet[Account] | None) -> dict[int, tuple[str, ...]]:
+    """The names of the groups each account holds now: of ``accounts``, or of every account (None; an
+    account gone holds none, its memberships ended with it) without the subquery's cost."""
+    names = dict(Group.objects.values_list("pk", "name"))
+    open_ = Membership.objects.filter(until__isnull=True)
+    if accounts is not None:
+        open_ = open_.filter(account__in=accounts)
+    rows = rows_of(open_.order_by().values_list("account_id", "group_id"))
     out: dict[int, list[str]] = {}
-    for account_id, name in qs.values_list("account_id", "group__name").iterator(chunk_size=5000):
-        out.setdefault(account_id, []).append(name)
+    for account_id, group_id in rows:
+        out.setdefault(account_id, []).append(names[group_id])
     return {k: tuple(sorted(v)) for k, v in out.items()}
 
 
@@ -163,7 +186,8 @@ def account_facts(
             "pk", "name", "tracks_login", "system__code"
         )
     }
-    groups = held_groups(qs) if with_groups else {}
+    everyone = unit is None and system_id is None and account_ids is None
+    groups = held_groups(None if everyone else qs) if with_groups else {}
     in_logs = _logins_in_logs(qs)
     moment = moment_reader()
     rows = list(
