@@ -38,7 +38,9 @@ BANGKOK = ZoneInfo("Asia/Bangkok")
 KINDS = ("leaver_active", "dormant", "orphan", "no_owner", "password_age", "excess_right", "sod_conflict")
 
 
-@dataclass(frozen=True)
+# Not frozen: a frozen dataclass is built ten times slower, and 150,000 are built for 100,000
+# accounts (bench/access); nothing changes them.
+@dataclass(slots=True)
 class AccountFacts:
     account_id: int
     source: str
@@ -66,7 +68,7 @@ class Move:
     old_position: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class PersonFacts:
     employee_id: str
     name: str
@@ -85,7 +87,7 @@ class Policy:
     mover_grace_days: int = 30
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Finding:
     kind: str
     account_id: int
