@@ -1,5 +1,5 @@
-"""A granted right applied in an LDAP directory (OpenLDAP or Active Directory) and taken back at expiry:
-the account added to (removed from) the group's ``member`` — or ``uniqueMember`` for a
+"""A granted right applied in an LDAP directory (OpenLDAP or Active Directory; taken back at expiry by
+group_members.remove_member): the account added to the group's ``member`` — or ``uniqueMember`` for a
 ``groupOfUniqueNames`` — and, when granting, unlocked if it was locked (OpenLDAP: the ppolicy
 ``pwdAccountLockedTime`` deleted; AD: the disable bit of ``userAccountControl`` cleared). Every change is
 read back before it is reported done."""
@@ -98,37 +98,5 @@ def grant_membership(config: DirectoryConfig, group_dn: str, account_dn: str) ->
         return Applied(account=after, added=added, unlocked=before.disabled)
     except LDAPException as exc:
         raise SourceError(f"cannot grant {group_dn} to {account_dn}: {exc}") from None
-    finally:
-        conn.unbind()
-
-
-def revoke_membership(config: DirectoryConfig, group_dn: str, account_dn: str) -> bool:
-    """Removes the account from the group and reads it back; False if it was not a member. A
-    ``groupOfNames`` must keep one member: the directory refuses to remove the last (SourceError)."""
-    conn = connect(config)
-    try:
-        attribute, members = _member_attribute(conn, group_dn)
-        if normal_dn(account_dn) not in members:
-            return False
-        # the value as the directory holds it (a delete must name an existing value)
-        conn.search(group_dn, "(objectClass=*)", search_scope=ldap3.BASE, attributes=[attribute])
-        held = [
-            m
-            for m in _all(conn.response[0]["attributes"], attribute)
-            or _all(conn.response[0]["attributes"], attribute.lower())
-            if normal_dn(m) == normal_dn(account_dn)
-        ]
-        _modify(
-            conn,
-            group_dn,
-            {attribute: [(ldap3.MODIFY_DELETE, held or [account_dn])]},
-            f"remove {account_dn} from {group_dn}",
-        )
-        _attr, members = _member_attribute(conn, group_dn)
-        if normal_dn(account_dn) in members:
-            raise SourceError(f"{account_dn} is still a member of {group_dn} after the change")
-        return True
-    except LDAPException as exc:
-        raise SourceError(f"cannot remove {account_dn} from {group_dn}: {exc}") from None
     finally:
         conn.unbind()

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from lakthan.access.engines import directory
+from lakthan.access.engines import directory, group_members
 from lakthan.access.engines.entries import SourceError
 from lakthan.access.engines.findings import Finding
 from lakthan.access.models import Account, AccountChange, Employee, IdentitySource, Membership, Remediation
@@ -124,7 +124,7 @@ def _remove(
         "group": group.name,
     }
     try:
-        directory.remove_member(directory_config(account.source), group.dn, account.dn)
+        group_members.remove_member(directory_config(account.source), group.dn, account.dn)
     except SourceError as exc:
         Remediation.objects.create(
             **base, at=at or timezone.now(), outcome=Remediation.Outcome.FAILED, error=str(exc)

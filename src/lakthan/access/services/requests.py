@@ -29,6 +29,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from lakthan.access.engines import grants as ldap_grants
+from lakthan.access.engines import group_members
 from lakthan.access.engines.entries import SourceError
 from lakthan.access.engines.roster import LEAVER_STATUSES
 from lakthan.access.models import (
@@ -512,7 +513,7 @@ def _expire(grant: AccessGrant, day: date, actor: str) -> Expired:
     if not (writable(request) and grant.account is not None and grant.account.dn and grant.group is not None):
         return _expired(grant, AccessGrant.Expiry.TASK, day, actor, step)
     try:
-        ldap_grants.revoke_membership(directory_config(grant.group.source), grant.group.dn, grant.account.dn)
+        group_members.remove_member(directory_config(grant.group.source), grant.group.dn, grant.account.dn)
     except (SourceError, SourceFailed) as exc:
         message = exc.message_en if isinstance(exc, SourceFailed) else str(exc)
         AccessGrant.objects.filter(pk=grant.pk).update(expiry_error=message[:2000])
