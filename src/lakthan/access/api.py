@@ -22,16 +22,19 @@ from lakthan.access.models import (
     Account,
     Employee,
     IdentitySource,
+    ReviewCampaign,
     RoleCatalogue,
     RoleRule,
     RosterImport,
     SodPair,
     SyncRun,
 )
+from lakthan.access.services import campaigns as campaigns_service
 from lakthan.access.services import jobs as access_jobs
 from lakthan.access.services import requests as requests_service
 from lakthan.access.services import roles as roles_service
 from lakthan.access.services.accounts import accounts_of
+from lakthan.access.services.campaign_status import status as campaign_status
 from lakthan.access.services.findings import findings
 from lakthan.core import access, roles
 from lakthan.core.api_access import ID, require_verified_session
@@ -544,3 +547,50 @@ class AccessRequestViewSet(
 
 
 ROUTES += [("access/requests", AccessRequestViewSet, "access-request")]
+
+
+# --- review campaigns (read-only: decisions are a reviewer's acts on the reviewer's page) ---------
+
+
+class ReviewCampaignSerializer(serializers.ModelSerializer):
+    unit = serializers.CharField(source="unit.code", read_only=True)
+    system = serializers.CharField(source="system.code", read_only=True, default=None)
+    fallback = serializers.CharField(source="fallback.display_name", read_only=True)
+
+    class Meta:
+        model = ReviewCampaign
+        fields = [
+            "id",
+            "name",
+            "unit",
+            "system",
+            "privileged_only",
+            "due",
+            "no_answer",
+            "fallback",
+            "state",
+            "started_by",
+            "started_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+
+class ReviewCampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Review campaigns of the caller's units (and those the caller reviews in). ``/progress/`` gives
+    the decisions per reviewer and the overdue items, as `lakthan access campaign status --json`."""
+
+    serializer_class = ReviewCampaignSerializer
+
+    def get_queryset(self):
+        return campaigns_service.visible_campaigns(self.request.user).select_related(
+            "unit", "system", "fallback"
+        )
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["get"])
+    def progress(self, request, pk=None):
+        return Response(campaign_status(self.get_object(), timezone.localdate()))
+
+
+ROUTES += [("access/campaigns", ReviewCampaignViewSet, "access-campaign")]

@@ -107,3 +107,21 @@ class DecisionForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment (required to reject)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+
+
+class CampaignStartForm(forms.Form):
+    """A review campaign's scope and due date; the service checks the rest (a head or a fallback, a
+    right in scope, a due date after today)."""
+
+    unit = forms.ChoiceField(label=_("Unit (and the units below it)"))
+    system = forms.ChoiceField(label=_("Only this system"), required=False)
+    privileged_only = forms.BooleanField(label=_("Only privileged groups"), required=False)
+    due = DayField(label=_("Due date"), label_th="วันครบกำหนด", label_en="due date")
+    fallback = forms.ChoiceField(label=_("Fallback reviewer (default: the unit's head)"), required=False)
+
+    def __init__(self, *args, units, systems, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, choices in (("unit", units), ("system", systems), ("fallback", people)):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = choices if name == "unit" else [("", "—"), *choices]

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -23,13 +24,16 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lakthan.access.forms import CampaignStartForm
 from lakthan.access.models import ReviewCampaign, ReviewItem
 from lakthan.access.services import campaigns as svc
 from lakthan.access.services.campaign_report import report_pdf
 from lakthan.access.services.campaign_status import campaign_rows, status
 from lakthan.access.services.findings import findings
-from lakthan.core import access
+from lakthan.core import access, roles
 from lakthan.core.errors import LakthanError
+from lakthan.core.models import Person, Unit
+from lakthan.inventory.models import System
 
 FINDING_KINDS = {
     "leaver_active": gettext_lazy("Leaver still enabled"),
@@ -43,13 +47,7 @@ FINDING_KINDS = {
 
 
 def _visible(user):
-    allowed = access.visible_unit_ids(user)
-    qs = ReviewCampaign.objects.all()
-    if allowed is None:
-        return qs
-    person = svc.reviewer_of(user)
-    mine = Q(items__reviewer=person) | Q(fallback=person) if person is not None else Q(pk__in=[])
-    return qs.filter(Q(unit_id__in=allowed) | mine).distinct()
+    return svc.visible_campaigns(user)
 
 
 def _campaign(user, campaign_id: int) -> ReviewCampaign:
@@ -71,7 +69,59 @@ def campaigns(request):
             pending[cid] += 1
     for row in rows:
         row["mine"] = pending.get(row["id"], 0)
-    return render(request, "access/review_campaigns.html", {"rows": rows, "today": timezone.localdate()})
+    manage = roles.scope(request.user, roles.MANAGE)
+    return render(
+        request,
+        "access/review_campaigns.html",
+        {"rows": rows, "today": timezone.localdate(), "can_start": manage is None or bool(manage)},
+    )
+
+
+@login_required
+def campaign_start(request):
+    """Start a campaign over a unit the caller manages (MANAGE): the same service as
+    `lakthan access campaign start`."""
+    manage = roles.scope(request.user, roles.MANAGE)
+    if manage is not None and not manage:
+        raise PermissionDenied(roles.MANAGE)
+    units = Unit.objects.order_by("code")
+    systems = System.objects.filter(active=True).order_by("code")
+    people = Person.objects.order_by("unit__code", "first_name_th")
+    if manage is not None:
+        units, systems, people = (
+            units.filter(pk__in=manage),
+            systems.filter(unit_id__in=manage),
+            people.filter(unit_id__in=manage),
+        )
+    form = CampaignStartForm(
+        request.POST or None,
+        units=[(u.code, f"{u.code} · {u.name_th}") for u in units],
+        systems=[(s.code, f"{s.code} · {s.name_th}") for s in systems],
+        people=[(str(p.pk), p.display_name) for p in people],
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        unit = units.get(code=data["unit"])
+        access.require(request.user, roles.MANAGE, unit)
+        try:
+            started = svc.start(
+                unit,
+                data["due"],
+                system=systems.get(code=data["system"]) if data["system"] else None,
+                privileged_only=data["privileged_only"],
+                fallback=people.get(pk=data["fallback"]) if data["fallback"] else None,
+                actor=request.user.get_username(),
+            )
+        except LakthanError as exc:
+            form.add_error(None, exc.message(get_language() or "th"))
+        else:
+            messages.success(request, _("The campaign was started."))
+            return redirect("access:review-campaign", started.pk)
+    return render(
+        request,
+        "access/form.html",
+        {"form": form, "heading": _("Start an access review"), "submit": _("Start the campaign"), "code": ""},
+    )
 
 
 @login_required

@@ -25,6 +25,7 @@ urlpatterns = [
     path("roster/import/", actions.roster_upload, name="roster-upload"),
     path("roles/", catalogue_views.catalogue, name="catalogue"),
     path("campaigns/", review_views.campaigns, name="review-campaigns"),
+    path("campaigns/new/", review_views.campaign_start, name="review-start"),
     path("campaigns/<int:campaign_id>/", review_views.campaign, name="review-campaign"),
     path("campaigns/<int:campaign_id>/report.pdf", review_views.campaign_report, name="review-report"),
     path("campaigns/<int:campaign_id>/review/", review_views.review, name="review-items"),

@@ -30,7 +30,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from lakthan.access.models import Employee, Group, Membership, ReviewCampaign, ReviewItem
-from lakthan.core import audit
+from lakthan.core import access, audit
 from lakthan.core.errors import InvalidInput, NotFound
 from lakthan.core.models import Person, Unit
 
@@ -378,3 +378,15 @@ def close_overdue(today: date, actor: str = audit.SYSTEM) -> list[ReviewCampaign
 
 def reviewer_of(user) -> Person | None:
     return getattr(user, "person", None) if user is not None and user.is_authenticated else None
+
+
+def visible_campaigns(user) -> QuerySet[ReviewCampaign]:
+    """The campaigns of the units the user may see, and those the user reviews in (or is the fallback
+    of) wherever they are."""
+    allowed = access.visible_unit_ids(user)
+    qs = ReviewCampaign.objects.all()
+    if allowed is None:
+        return qs
+    person = reviewer_of(user)
+    mine = Q(items__reviewer=person) | Q(fallback=person) if person is not None else Q(pk__in=[])
+    return qs.filter(Q(unit_id__in=allowed) | mine).distinct()
