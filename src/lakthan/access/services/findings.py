@@ -178,8 +178,6 @@ def account_facts(
         qs = qs.filter(source__system_id=system_id)
     if account_ids is not None:
         qs = qs.filter(pk__in=account_ids)
-    if employee_ids is None:
-        employee_ids = dict(Employee.objects.values_list("pk", "employee_id"))
     sources = {
         pk: (name, bool(tracks), system)
         for pk, name, tracks, system in IdentitySource.objects.values_list(
@@ -206,6 +204,10 @@ def account_facts(
         )
     )
     rows.sort(key=lambda row: (sources[row[1]][0], row[2]))
+    if employee_ids is None:  # only the people these accounts are linked to or owned by (a page's few)
+        wanted = {row[5] for row in rows if row[5]} | {row[7] for row in rows if row[7]}
+        people_ = Employee.objects.filter(pk__in=wanted) if len(wanted) <= 500 else Employee.objects.all()
+        employee_ids = dict(people_.values_list("pk", "employee_id"))
     facts = []
     for (
         pk,
