@@ -115,6 +115,7 @@ def _register() -> None:
         "backups",
         "monitoring",
         "access",
+        "risks",
         "web",
     ):
         if find_spec(f"lakthan.{app}.cli") is not None:

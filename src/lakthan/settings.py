@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "lakthan.backups",
     "lakthan.monitoring",
     "lakthan.access",
+    "lakthan.risks",
     "lakthan.web",
     "lakthan.api",
 ]

@@ -19,6 +19,7 @@ API_APPS = (
     "backups",
     "monitoring",
     "access",
+    "risks",
 )
 
 router = DefaultRouter()

@@ -1,5 +1,13 @@
 """The one time zone the project shows and computes policy windows in (no daylight saving)."""
 
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
+
+
+def parse_instant(text: str) -> datetime:
+    """An ISO-8601 instant; one written without an offset is read in Asia/Bangkok (what a clerk in
+    Thailand means). ValueError when the text is not one."""
+    moment = datetime.fromisoformat(text.strip().replace(" ", "T", 1))
+    return moment.replace(tzinfo=BANGKOK) if moment.tzinfo is None else moment

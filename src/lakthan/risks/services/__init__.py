@@ -1,0 +1,1 @@
+"""Every operation of item 3 that changes state."""
