@@ -203,3 +203,13 @@ def test_the_approver_must_be_a_person_and_the_time_aware_and_past(planned):
             planned.unit, FY, approver=planned.head, approved_at=datetime(2999, 1, 1, tzinfo=UTC), actor="t"
         )
     assert not PlanApproval.objects.exists()
+
+
+def test_a_failed_approval_leaves_no_document_behind(planned):
+    from lakthan.core.models import Person
+
+    unsaved = Person(unit=planned.unit, first_name_th="ไม่มี", last_name_th="ในทะเบียน")
+    with pytest.raises(ValueError):
+        approve_plan(planned.unit, FY, approver=unsaved, actor="t")
+    assert list(blob_store().iter_all()) == [] and not Blob.objects.exists()
+    assert not PlanApproval.objects.exists()

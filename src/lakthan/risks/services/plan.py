@@ -20,7 +20,7 @@ from lakthan.core import audit
 from lakthan.core.errors import IntegrityFailure, InvalidInput, NotFound
 from lakthan.core.models import Person, Unit
 from lakthan.evidence.models import Blob
-from lakthan.evidence.services import blob_store, removing_orphans
+from lakthan.evidence.services import blob_store
 from lakthan.reports import keep_whole
 from lakthan.reports.fonts import BODY_PT, page_margin_css, report_font
 from lakthan.reports.render_html import css_string
@@ -103,16 +103,16 @@ def render_plan(unit: Unit, fiscal_year: int, fmt: str) -> bytes:
     return _render(plan_view(unit, fiscal_year), fmt, now)
 
 
-def _store(data: bytes, fmt: str) -> str:
+def _store(data: bytes, fmt: str, placed: list[str]) -> str:
     stored = blob_store().put_stream(io.BytesIO(data))
+    if stored.new:
+        placed.append(stored.sha256)
     Blob.objects.get_or_create(
         sha256=stored.sha256, defaults={"size": stored.size, "content_type": CONTENT_TYPES[fmt]}
     )
     return stored.sha256
 
 
-@removing_orphans()
-@transaction.atomic
 def approve_plan(
     unit: Unit,
     fiscal_year: int,
@@ -123,7 +123,28 @@ def approve_plan(
     actor: str,
 ) -> PlanApproval:
     """Renders the plan (both formats) as approved by ``approver`` at ``approved_at`` (default now),
-    keeps the documents in the evidence store and records the next version for the unit and year."""
+    keeps the documents in the evidence store and records the next version for the unit and year.
+    When it fails, the files it placed that no record refers to are removed again."""
+    placed: list[str] = []
+    try:
+        return _approve(unit, fiscal_year, approver, approved_at, note, actor, placed)
+    except BaseException:
+        for sha in placed:
+            if not Blob.objects.filter(sha256=sha).exists():
+                blob_store().remove_orphan(sha)
+        raise
+
+
+@transaction.atomic
+def _approve(
+    unit: Unit,
+    fiscal_year: int,
+    approver: Person,
+    approved_at: datetime | None,
+    note: str,
+    actor: str,
+    placed: list[str],
+) -> PlanApproval:
     check_fiscal_year(fiscal_year)
     if not isinstance(approver, Person):
         raise InvalidInput("ผู้อนุมัติต้องเป็นบุคคลในทะเบียน", "the approver must be a person of the register")
@@ -135,7 +156,7 @@ def approve_plan(
     # one approval at a time per unit and year: the version numbers are taken under the unit's lock
     Unit.objects.select_for_update().filter(pk=unit.pk).first()
     view = plan_view(unit, fiscal_year, approver=approver, at=at)
-    digests = {fmt: _store(_render(view, fmt, at), fmt) for fmt in FORMATS}
+    digests = {fmt: _store(_render(view, fmt, at), fmt, placed) for fmt in FORMATS}
     latest = PlanApproval.objects.filter(unit=unit, fiscal_year=fiscal_year).aggregate(n=Max("version"))["n"]
     approval = PlanApproval.objects.create(
         unit=unit,
