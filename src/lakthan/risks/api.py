@@ -3,3 +3,7 @@
 from __future__ import annotations
 
 ROUTES: list = []
+
+from lakthan.risks.continuity_api import ROUTES as CONTINUITY_ROUTES  # noqa: E402
+
+ROUTES += CONTINUITY_ROUTES

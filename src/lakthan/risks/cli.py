@@ -16,4 +16,9 @@ def bcp() -> None:
     """Business continuity (item 3): recovery targets, crisis scenarios, the plan, drills and incidents."""
 
 
+from lakthan.risks import cli_continuity  # noqa: E402 — the targets, scenarios and plan commands
+
+for _command in cli_continuity.COMMANDS:
+    bcp.add_command(_command)
+
 COMMANDS = [risk, bcp]
