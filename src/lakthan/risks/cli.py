@@ -16,4 +16,9 @@ def bcp() -> None:
     """Business continuity (item 3): recovery targets, crisis scenarios, the plan, drills and incidents."""
 
 
+from lakthan.risks.cli_heatmap import heatmap_command, trend_command  # noqa: E402
+
+risk.add_command(heatmap_command)
+risk.add_command(trend_command)
+
 COMMANDS = [risk, bcp]
