@@ -3,3 +3,7 @@
 from __future__ import annotations
 
 ROUTES: list = []
+
+from lakthan.risks.api_heatmap import HeatmapViewSet  # noqa: E402
+
+ROUTES += [("risks/heatmap", HeatmapViewSet, "risk-heatmap")]
