@@ -12,6 +12,7 @@ from lakthan.risks.engines.heatmap import TEXT, ink_on
 from lakthan.risks.engines.matrix import Matrix
 
 LEFT, TOP, PLOT_H, BOTTOM, LEGEND_W = 70, 60, 320, 84, 200
+MIN_PLOT_W = 560  # room for the title and the note under the bars with one round
 BAR_W, BAR_GAP, GROUP_GAP = 46, 6, 44
 AXIS = "#9aa5b1"
 
@@ -32,7 +33,7 @@ def _step(top: int) -> int:
 
 def scene(matrix: Matrix, rounds: list[RoundCounts], title: str, *, thai: bool = True) -> picture.Scene:
     group_w = 2 * BAR_W + BAR_GAP
-    plot_w = max(1, len(rounds)) * (group_w + GROUP_GAP) + GROUP_GAP
+    plot_w = max(MIN_PLOT_W, len(rounds) * (group_w + GROUP_GAP) + GROUP_GAP)
     pic = picture.Scene(LEFT + plot_w + LEGEND_W, TOP + PLOT_H + BOTTOM, title)
     pic.add(picture.Text(16, 32, title, 20, bold=True, css_class="title"))
     totals = [sum(r.inherent.values()) for r in rounds] + [sum(r.residual.values()) for r in rounds]
