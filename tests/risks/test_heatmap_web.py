@@ -110,6 +110,7 @@ def test_the_page_shows_both_maps_the_trend_and_the_downloads(client, risks_of_a
     assert client.get("/risks/heatmap/?unit=B").status_code == 404
     past = client.get("/risks/heatmap/?unit=A&as_of=2012-10-15").content.decode()
     assert "/risks/heatmap/A/inherent.svg?as_of=2012-10-15" in past
+    assert client.get("/risks/heatmap/A/inherent.svg?as_of=9999-12-31").status_code == 400
 
 
 def api(user) -> APIClient:
@@ -136,6 +137,9 @@ def test_the_api_returns_the_picture_by_format_and_errors_as_json(risks_of_a):
     assert bad.status_code == 400 and bad["Content-Type"] == "application/json"
     assert "soon" in bad.json()["detail"]
     assert client.get("/api/risks/heatmap/?unit=A&format=gif").status_code == 404
+    far = client.get("/api/risks/heatmap/?unit=A&at=9999-12-31T23:59:59-12:00")
+    assert far.status_code == 400 and "out of range" in far.json()["detail"]
+    assert client.get("/api/risks/heatmap/?unit=%00").status_code == 400
 
 
 def test_the_schema_lists_the_picture_endpoints(risks_of_a):

@@ -11,8 +11,8 @@ from rest_framework.decorators import action
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
-from lakthan.core import access
 from lakthan.core.errors import InvalidInput
+from lakthan.inventory.api import unit_param
 from lakthan.lib.timezones import parse_instant
 from lakthan.risks.services import heatmap as svc
 
@@ -46,10 +46,10 @@ class HeatmapViewSet(viewsets.ViewSet):
         return super().finalize_response(request, response, *args, **kwargs)
 
     def _unit(self, request):
-        code = request.query_params.get("unit", "")
-        if not code:
+        unit = unit_param(request)  # a malformed code is a 400, never a database error
+        if unit is None:
             raise InvalidInput("ต้องระบุหน่วยงาน (unit)", "unit is required")
-        return access.unit_for(request.user, code)
+        return unit
 
     @extend_schema(
         parameters=[

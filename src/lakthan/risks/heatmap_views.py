@@ -6,12 +6,14 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lakthan.core import access, params
+from lakthan.core.errors import InvalidInput
 from lakthan.indicators.engines.periods import fiscal_year_of
 from lakthan.risks.services import heatmap as svc
 
@@ -27,6 +29,15 @@ def _unit(request, code: str | None):
     return tree[0][1]
 
 
+def _as_of(request):
+    """``?as_of=`` (a day) → its day and the last instant of it; out of range is a 400."""
+    day = params.day(request, "as_of")
+    try:
+        return day, svc.end_of_day(day) if day else None
+    except InvalidInput as exc:
+        raise BadRequest(exc.message_en) from None
+
+
 def picture_response(data: bytes, fmt: str, filename: str, *, download: bool) -> HttpResponse:
     response = HttpResponse(data, content_type=svc.FORMATS[fmt])
     if fmt == "svg":  # drawn from the register's text: no script may run in it
@@ -39,10 +50,10 @@ def picture_response(data: bytes, fmt: str, filename: str, *, download: bool) ->
 @login_required
 def heatmap(request):
     unit = _unit(request, params.text(request, "unit", 40))
-    as_of = params.day(request, "as_of")
+    as_of, at = _as_of(request)
     fy = params.fiscal_year(request) or fiscal_year_of(timezone.localdate())
     query = {"as_of": as_of.isoformat()} if as_of else {}
-    states = svc.states(unit, svc.end_of_day(as_of) if as_of else None)
+    states = svc.states(unit, at)
     return render(
         request,
         "risks/heatmap.html",
@@ -68,8 +79,7 @@ def heatmap_picture(request, code: str, kind: str, fmt: str):
     if kind not in KINDS or fmt not in svc.FORMATS:
         raise Http404(kind)
     unit = access.unit_for(request.user, code)
-    as_of = params.day(request, "as_of")
-    at = svc.end_of_day(as_of) if as_of else None
+    as_of, at = _as_of(request)
     data = svc.heatmap(unit, residual=kind == "residual", fmt=fmt, at=at)
     suffix = f"-{as_of.isoformat()}" if as_of else ""
     return picture_response(

@@ -146,6 +146,7 @@ def heatmap_title(unit: Unit, *, residual: bool, at: datetime | None) -> str:
 def heatmap(unit: Unit, *, residual: bool, fmt: str, at: datetime | None = None) -> bytes:
     """The heat map of the open risks of ``unit`` and the units below it, inherent or residual."""
     _check_format(fmt)
+    check_instant(at)
     matrix = matrix_in_force()
     points = [s.point(residual) for s in states(unit, at)]
     return _render(heatmap_engine, matrix, points, heatmap_title(unit, residual=residual, at=at), fmt)
@@ -185,8 +186,21 @@ def trend(unit: Unit, rounds: list[tuple[str, datetime]], *, fmt: str, title: st
     return _render(trend_engine, matrix_in_force(), trend_counts(unit, rounds), title, fmt)
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2200  # C.E.; far inside what dates and the databases hold
+
+
+def check_instant(at: datetime | None) -> None:
+    if at is not None and not FIRST_YEAR <= at.year <= LAST_YEAR:
+        raise InvalidInput(
+            f"เวลา {at.isoformat()} อยู่นอกช่วงที่รับได้ (ค.ศ. {FIRST_YEAR}–{LAST_YEAR})",
+            f"the time {at.isoformat()} is out of range (years {FIRST_YEAR}–{LAST_YEAR} C.E.)",
+        )
+
+
 def end_of_day(day: date) -> datetime:
     """The last instant of a Bangkok calendar day."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        check_instant(datetime(day.year, 1, 1))
     return datetime.combine(day + timedelta(days=1), time(0), tzinfo=BANGKOK) - timedelta(microseconds=1)
 
 
