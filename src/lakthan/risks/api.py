@@ -7,3 +7,6 @@ ROUTES: list = []
 from lakthan.risks.continuity_api import ROUTES as CONTINUITY_ROUTES  # noqa: E402
 
 ROUTES += CONTINUITY_ROUTES
+from lakthan.risks.api_heatmap import HeatmapViewSet  # noqa: E402
+
+ROUTES += [("risks/heatmap", HeatmapViewSet, "risk-heatmap")]

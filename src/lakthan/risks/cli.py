@@ -20,5 +20,9 @@ from lakthan.risks import cli_continuity  # noqa: E402 — the targets, scenario
 
 for _command in cli_continuity.COMMANDS:
     bcp.add_command(_command)
+from lakthan.risks.cli_heatmap import heatmap_command, trend_command  # noqa: E402
+
+risk.add_command(heatmap_command)
+risk.add_command(trend_command)
 
 COMMANDS = [risk, bcp]

@@ -1,6 +1,6 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from lakthan.risks import continuity_views
+from lakthan.risks import continuity_views, heatmap_views
 
 app_name = "risks"
 
@@ -31,4 +31,7 @@ urlpatterns += [
         continuity_views.approved_download,
         name="continuity-plan-approved",
     ),
+    path("heatmap/", heatmap_views.heatmap, name="heatmap"),
+    path("heatmap/<str:code>/trend.<str:fmt>", heatmap_views.trend_picture, name="trend-picture"),
+    path("heatmap/<str:code>/<str:kind>.<str:fmt>", heatmap_views.heatmap_picture, name="heatmap-picture"),
 ]
