@@ -16,4 +16,8 @@ def bcp() -> None:
     """Business continuity (item 3): recovery targets, crisis scenarios, the plan, drills and incidents."""
 
 
+from lakthan.risks.cli_register import add_register_commands  # noqa: E402
+
+add_register_commands(risk)
+
 COMMANDS = [risk, bcp]
