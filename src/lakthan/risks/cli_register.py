@@ -15,6 +15,15 @@ TREATMENTS = click.Choice(["mitigate", "accept", "transfer", "avoid"])
 STATUSES = click.Choice(["planned", "in_progress", "done"])
 
 
+def _future_date(value, what: str):
+    """A due day or an acceptance's end lies ahead: allow C.E. years up to five years out (parse_date
+    alone refuses past next year), while a B.E. year typed as C.E. (25xx) is still caught."""
+    from datetime import date
+
+    today = date.today()
+    return parse_date(value, what, today=today.replace(year=today.year + 5, day=min(today.day, 28)))
+
+
 def _unit(code):
     from lakthan.core.services import get_unit
 
@@ -110,7 +119,7 @@ def add_register_commands(risk: click.Group) -> None:
             residual_impact=residual_impact,
             treatment=_required(treatment, "--treatment"),
             owner=_person(owner),
-            due=parse_date(due, "--due"),
+            due=_future_date(due, "--due"),
             threat=threat or "",
             vulnerability=vulnerability or "",
             treatment_plan=treatment_plan or "",
@@ -166,7 +175,7 @@ def add_register_commands(risk: click.Group) -> None:
         if owner is not None:
             changes["owner"] = _person(owner)
         if due is not None:
-            changes["due"] = parse_date(due, "--due")
+            changes["due"] = _future_date(due, "--due")
         changed = update_risk(get_risk(ref), actor=ACTOR, reason=reason, **changes)
         console.print(
             f"{changed.ref} level {changed.level}"
@@ -187,7 +196,7 @@ def add_register_commands(risk: click.Group) -> None:
         done = accept_risk(
             get_risk(ref),
             approver=_person(approver),
-            expires=parse_date(expires, "--expires"),
+            expires=_future_date(expires, "--expires"),
             note=note,
             actor=ACTOR,
         )

@@ -140,6 +140,16 @@ def _text(value: object) -> str:
 
 def read_register(data: bytes, filename: str) -> list[RegisterRow]:
     """The rows of the sheet, or RegisterRejected naming every problem (row and column)."""
+    rows, problems = parse_register(data, filename)
+    if problems:
+        raise RegisterRejected(filename, problems)
+    return rows
+
+
+def parse_register(data: bytes, filename: str) -> tuple[list[RegisterRow], list[Problem]]:
+    """Every row with a value in it, and the problems of shape found in them (a row with a problem is
+    still returned, its bad cells read as nothing, so the caller can name what else is wrong with it).
+    RegisterRejected only when the file as a whole cannot be read."""
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - a hostile or broken file is named, never a traceback
@@ -163,9 +173,7 @@ def read_register(data: bytes, filename: str) -> list[RegisterRow]:
         if number <= header_at or all(_text(v) == "" for v in values):
             continue
         cells = {key: (values[i] if i < len(values) else None) for key, i in columns.items()}
-        parsed = _row(number, cells, problems)
-        if parsed is not None:
-            out.append(parsed)
+        out.append(_row(number, cells, problems))
     refs = [r.ref for r in out if r.ref]
     for r in out:
         if r.ref and refs.count(r.ref) > 1:
@@ -174,9 +182,7 @@ def read_register(data: bytes, filename: str) -> list[RegisterRow]:
                     r.row, TITLE_OF["ref"], f"รหัส {r.ref} ซ้ำในไฟล์", f"ref {r.ref} appears twice in the file"
                 )
             )
-    if problems:
-        raise RegisterRejected(filename, problems)
-    return out
+    return out, problems
 
 
 def _find_header(rows: list[tuple[int, list[Any]]]) -> tuple[int | None, dict[str, int]]:
@@ -191,8 +197,7 @@ def _find_header(rows: list[tuple[int, list[Any]]]) -> tuple[int | None, dict[st
     return None, {}
 
 
-def _row(number: int, cells: dict[str, Any], problems: list[Problem]) -> RegisterRow | None:
-    before = len(problems)
+def _row(number: int, cells: dict[str, Any], problems: list[Problem]) -> RegisterRow:
 
     def bad(key: str, th: str, en: str) -> None:
         problems.append(Problem(number, TITLE_OF[key], th, en))
@@ -232,8 +237,6 @@ def _row(number: int, cells: dict[str, Any], problems: list[Problem]) -> Registe
                 f"unknown status '{text['status']}' ({', '.join(STATUSES)})",
             )
     due = _due(cells.get("due"), bad)
-    if len(problems) > before:
-        return None
     return RegisterRow(
         row=number,
         ref=ref,
@@ -242,7 +245,7 @@ def _row(number: int, cells: dict[str, Any], problems: list[Problem]) -> Registe
         title=text["title"],
         threat=text["threat"],
         vulnerability=text["vulnerability"],
-        likelihood=scores["likelihood"] or 0,
+        likelihood=scores["likelihood"] or 0,  # 0: not read (a problem is named)
         impact=scores["impact"] or 0,
         residual_likelihood=residual["residual_likelihood"],
         residual_impact=residual["residual_impact"],

@@ -273,6 +273,7 @@ def add_risk(
     ref: str | None = None,
     actor: str,
     reason: str = "",
+    treatment_status: str = Risk.TreatmentStatus.PLANNED,
 ) -> Risk:
     row, matrix = active_matrix()
     ref = (ref or "").strip() or _next_ref()
@@ -294,6 +295,7 @@ def add_risk(
         treatment_plan=treatment_plan,
         owner=owner,
         due=due,
+        treatment_status=treatment_status,
     )
     _check(risk, matrix)
     risk.save()

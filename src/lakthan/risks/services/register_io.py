@@ -60,7 +60,7 @@ def import_register(data: bytes, filename: str, *, actor: str, within: set[int] 
     """Apply a register sheet: rows with the ref of an existing risk change it (reason "import FILE"),
     others add a risk. ``within``: the unit ids the actor may manage (None: every unit)."""
     try:
-        rows = sheet.read_register(data, filename)
+        rows, problems = sheet.parse_register(data, filename)
     except sheet.RegisterRejected as exc:
         raise ImportRejected(exc) from None
     _, active = register.active_matrix()
@@ -73,13 +73,13 @@ def import_register(data: bytes, filename: str, *, actor: str, within: set[int] 
             ref__in=[r.ref for r in rows if r.ref]
         )
     }
-    problems: list[sheet.Problem] = []
     planned: list[tuple[sheet.RegisterRow, Risk | None, dict]] = []
     for row in rows:
         fields = _fields(row, units, systems, people, existing, active, within, problems)
         if fields is not None:
             planned.append((row, existing.get(row.ref), fields))
     if problems:
+        problems.sort(key=lambda p: p.row)  # stable: a row's problems keep their column order
         raise ImportRejected(sheet.RegisterRejected(filename, problems))
     reason = f"import {filename}"
     added = changed = 0
@@ -87,6 +87,7 @@ def import_register(data: bytes, filename: str, *, actor: str, within: set[int] 
         for row, risk, fields in planned:
             closed = fields.pop("closed", None)
             if risk is None:
+                fields.setdefault("treatment_status", Risk.TreatmentStatus.PLANNED)
                 risk = register.add_risk(**fields, ref=row.ref or None, actor=actor, reason=reason)
                 added += 1
                 if closed:
@@ -168,7 +169,7 @@ def _fields(
         ("residual_likelihood", row.residual_likelihood, matrix.likelihood_values),
         ("residual_impact", row.residual_impact, matrix.impact_values),
     ):
-        if value is not None and value not in allowed:
+        if value and value not in allowed:  # 0: unreadable, named already
             bad(
                 key,
                 f"{value} อยู่นอกเมทริกซ์ ({allowed[0]}–{allowed[-1]})",
@@ -191,6 +192,8 @@ def _fields(
         "owner": owner,
         "due": row.due,
     }
+    if not row.likelihood or not row.impact or not row.treatment:
+        return None  # the sheet's own problems with this row are named already
     if row.status == "closed":
         fields["closed"] = True
     elif row.status:
