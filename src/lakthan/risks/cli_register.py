@@ -200,9 +200,7 @@ def add_register_commands(risk: click.Group) -> None:
             note=note,
             actor=ACTOR,
         )
-        console.print(
-            f"{done.ref} accepted by {done.accepted_by.display_name} until {done.acceptance_expires}"
-        )
+        console.print(f"{done.ref} accepted by {done.accepted_by} until {done.acceptance_expires}")
 
     @risk.command("close")
     @click.argument("ref")
@@ -232,7 +230,7 @@ def add_register_commands(risk: click.Group) -> None:
             table.add_row(
                 r.ref,
                 r.unit.code,
-                r.system.code if r.system_id else "",
+                r.system.code if r.system is not None else "",
                 r.title,
                 f"{r.likelihood}×{r.impact}",
                 r.level,

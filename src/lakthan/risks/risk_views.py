@@ -68,14 +68,15 @@ def _people(user):
 def _changes(revisions) -> list[dict]:
     """Each revision with the fields it changed (the first: everything it set)."""
     people = {p.pk: p.display_name for p in Person.objects.filter(pk__in=_person_ids(revisions))}
-    out, before = [], {}
+    out: list[dict] = []
+    before: dict = {}
     for revision in revisions:
         changed = []
         for key, label in FIELD_LABELS.items():
             old, new = before.get(key), revision.data.get(key)
             if old != new and (before or new not in (None, "", False)):
                 if key in ("owner", "accepted_by"):
-                    old, new = people.get(old, old), people.get(new, new)
+                    old, new = people.get(old, old) if old else old, people.get(new, new) if new else new
                 changed.append({"label": label, "old": old, "new": new})
         out.append({"revision": revision, "changed": changed})
         before = revision.data
@@ -117,7 +118,7 @@ def _form(request, risk: Risk | None):
     if risk is not None:
         initial = {
             "unit": risk.unit.code,
-            "system": risk.system.code if risk.system_id else "",
+            "system": risk.system.code if risk.system is not None else "",
             "title": risk.title,
             "threat": risk.threat,
             "vulnerability": risk.vulnerability,

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl import Workbook, load_workbook  # type: ignore[import-untyped]  # no stubs installed
+from openpyxl.styles import Alignment, Font, PatternFill  # type: ignore[import-untyped]
 
 from lakthan.lib.thai import arabic_digits, parse_date_numeric
 

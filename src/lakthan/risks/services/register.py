@@ -168,7 +168,7 @@ def state(risk: Risk) -> dict[str, Any]:
     return {
         "ref": risk.ref,
         "unit": risk.unit.code,
-        "system": risk.system.code if risk.system_id else None,
+        "system": risk.system.code if risk.system is not None else None,
         "title": risk.title,
         "threat": risk.threat,
         "vulnerability": risk.vulnerability,
@@ -222,7 +222,7 @@ def _check(risk: Risk, matrix: Matrix) -> None:
         )
     if risk.treatment_status not in Risk.TreatmentStatus.values:
         raise InvalidInput(f"ไม่รู้จักสถานะ {risk.treatment_status}", f"unknown status {risk.treatment_status}")
-    if risk.system_id is not None and risk.system.unit_id not in risk.unit.descendant_ids():
+    if risk.system is not None and risk.system.unit_id not in risk.unit.descendant_ids():
         raise InvalidInput(
             f"ระบบ {risk.system.code} ไม่ได้อยู่ในหน่วยงาน {risk.unit.code}",
             f"system {risk.system.code} is not of unit {risk.unit.code}",

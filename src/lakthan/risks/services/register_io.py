@@ -211,7 +211,7 @@ def export_register(unit: Unit) -> bytes:
             sheet.SheetRisk(
                 ref=risk.ref,
                 unit=risk.unit.code,
-                system=risk.system.code if risk.system_id else "",
+                system=risk.system.code if risk.system is not None else "",
                 title=risk.title,
                 threat=risk.threat,
                 vulnerability=risk.vulnerability,
