@@ -3,6 +3,8 @@ add and edit (MANAGE in the risk's unit), accept, and the XLSX upload and downlo
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -16,6 +18,7 @@ from lakthan.core.errors import LakthanError
 from lakthan.core.models import Person, Unit
 from lakthan.core.services import actor_name
 from lakthan.inventory.models import System
+from lakthan.lib import thai as thai_dates
 from lakthan.risks.forms import AcceptForm, RiskForm, UploadForm
 from lakthan.risks.models import Risk
 from lakthan.risks.services import register, register_io
@@ -65,7 +68,32 @@ def _people(user):
     return people if allowed is None else people.filter(unit_id__in=allowed)
 
 
-def _changes(revisions) -> list[dict]:
+def _shown(key: str, value, people: dict, matrix) -> object:
+    """A revision's value as the page shows it: names, the UI language's labels, B.E. dates."""
+    if value in (None, ""):
+        return value
+    thai = _lang().startswith("th")
+    if key in ("owner", "accepted_by"):
+        return people.get(value, value)
+    if key in ("level", "residual_level"):
+        try:
+            level = matrix.level_by_code(value)
+        except ValueError:
+            return value
+        return level.label_th if thai else level.label_en
+    if key == "treatment":
+        return Risk.Treatment(value).label if value in Risk.Treatment.values else value
+    if key == "treatment_status":
+        return Risk.TreatmentStatus(value).label if value in Risk.TreatmentStatus.values else value
+    if key in ("due", "acceptance_expires"):
+        day = date.fromisoformat(value)
+        return thai_dates.format_date(day, style="long") if thai else day.isoformat()
+    if key == "closed":
+        return _("yes") if value else _("no")
+    return value
+
+
+def _changes(revisions, matrix) -> list[dict]:
     """Each revision with the fields it changed (the first: everything it set)."""
     people = {p.pk: p.display_name for p in Person.objects.filter(pk__in=_person_ids(revisions))}
     out: list[dict] = []
@@ -75,8 +103,7 @@ def _changes(revisions) -> list[dict]:
         for key, label in FIELD_LABELS.items():
             old, new = before.get(key), revision.data.get(key)
             if old != new and (before or new not in (None, "", False)):
-                if key in ("owner", "accepted_by"):
-                    old, new = people.get(old, old) if old else old, people.get(new, new) if new else new
+                old, new = _shown(key, old, people, matrix), _shown(key, new, people, matrix)
                 changed.append({"label": label, "old": old, "new": new})
         out.append({"revision": revision, "changed": changed})
         before = revision.data
@@ -104,7 +131,7 @@ def risk_detail(request, ref: str):
             "warnings": [
                 th if _lang().startswith("th") else en for th, en in register.residual_warnings(risk)
             ],
-            "history": list(reversed(_changes(list(risk.revisions.all())))),
+            "history": list(reversed(_changes(list(risk.revisions.all()), register.matrix_of(risk.matrix)))),
             "can_manage": roles.can(request.user, roles.MANAGE, risk.unit),
         },
     )
