@@ -312,7 +312,11 @@ def update_risk(risk: Risk, *, actor: str, reason: str = "", **fields: Any) -> R
         raise InvalidInput(
             f"แก้ไขช่อง {', '.join(sorted(unknown))} ไม่ได้", f"cannot change {', '.join(sorted(unknown))}"
         )
-    risk = Risk.objects.select_for_update().select_related("unit", "system", "matrix").get(pk=risk.pk)
+    risk = (
+        Risk.objects.select_for_update(of=("self",))
+        .select_related("unit", "system", "matrix")
+        .get(pk=risk.pk)
+    )
     before = state(risk)
     for name, value in fields.items():
         if name in ("title",) and isinstance(value, str):
@@ -330,7 +334,11 @@ def update_risk(risk: Risk, *, actor: str, reason: str = "", **fields: Any) -> R
 def accept_risk(risk: Risk, *, approver: Person, expires: date | None, note: str = "", actor: str) -> Risk:
     """The (residual) risk accepted by someone with the authority, until ``expires``. Nobody accepts a
     risk they own; an acceptance without an end is not one."""
-    risk = Risk.objects.select_for_update().select_related("unit", "system", "matrix").get(pk=risk.pk)
+    risk = (
+        Risk.objects.select_for_update(of=("self",))
+        .select_related("unit", "system", "matrix")
+        .get(pk=risk.pk)
+    )
     if risk.closed:
         raise InvalidInput(f"ความเสี่ยง {risk.ref} ปิดแล้ว", f"risk {risk.ref} is closed")
     if risk.owner_id is not None and approver.pk == risk.owner_id:
