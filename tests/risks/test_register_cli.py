@@ -67,8 +67,16 @@ def test_add_update_accept_close_and_list(bureau, cli):
         ("R-0001", "very_high", "in_progress", "accepted", bureau.owner.pk)
     ]
     assert json.loads(cli("risk", "list", "--unit", "X", "--json").output) == []
+    cleared = cli("risk", "update", "R-0001", "--clear-residual", "--owner", "", "--due", "")
+    assert cleared.exit_code == 0 and "R-0001 level very_high revision 4" in cleared.output
     assert cli("risk", "close", "R-0001").exit_code == 0
-    assert json.loads(cli("risk", "list", "--json").output)[0]["closed"] is True
+    final = json.loads(cli("risk", "list", "--json").output)[0]
+    assert (final["closed"], final["owner"], final["due"], final["residual_level"]) == (
+        True,
+        None,
+        None,
+        None,
+    )
 
 
 def test_bad_input_is_one_line_and_exit_2(bureau, cli):

@@ -27,7 +27,7 @@ def _future_date(value, what: str):
 def _unit(code):
     from lakthan.core.services import get_unit
 
-    return get_unit(code) if code else None
+    return get_unit(code) if code is not None else None  # "" is a bad code, not "every unit"
 
 
 def _system(code):
@@ -136,6 +136,7 @@ def add_register_commands(risk: click.Group) -> None:
     @click.option("--title", default=None)
     @_assessment_options
     @click.option("--status", "treatment_status", type=STATUSES, default=None, help="the treatment's status")
+    @click.option("--clear-residual", is_flag=True, help="forget the residual likelihood and impact")
     @click.option("--reason", default="", help="why (kept with the revision)")
     def update(
         ref,
@@ -152,9 +153,10 @@ def add_register_commands(risk: click.Group) -> None:
         vulnerability,
         treatment_plan,
         treatment_status,
+        clear_residual,
         reason,
     ) -> None:
-        """Change a risk; a revision keeps what it was."""
+        """Change a risk; a revision keeps what it was. An empty --owner, --system or --due clears it."""
         from lakthan.risks.services.register import get_risk, update_risk
 
         fields = {
@@ -170,8 +172,10 @@ def add_register_commands(risk: click.Group) -> None:
             "treatment_status": treatment_status,
         }
         changes = {k: v for k, v in fields.items() if v is not None}
+        if clear_residual:
+            changes["residual_likelihood"] = changes["residual_impact"] = None
         if system_code is not None:
-            changes["system"] = _system(system_code)
+            changes["system"] = _system(system_code) if system_code else None
         if owner is not None:
             changes["owner"] = _person(owner)
         if due is not None:
