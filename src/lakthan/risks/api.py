@@ -1,12 +1,14 @@
-"""The risk register and continuity records through the API (listed in ROUTES)."""
+"""The risk register and continuity records through the API (listed in ROUTES), each part in its own
+module: the register, the heat map, continuity targets, scenarios and plans, drills and incidents."""
 
 from __future__ import annotations
 
-ROUTES: list = []
+from lakthan.risks.api_heatmap import HeatmapViewSet
+from lakthan.risks.api_register import ROUTES as REGISTER_ROUTES
+from lakthan.risks.continuity_api import ROUTES as CONTINUITY_ROUTES
 
-from lakthan.risks.continuity_api import ROUTES as CONTINUITY_ROUTES  # noqa: E402
-
-ROUTES += CONTINUITY_ROUTES
-from lakthan.risks.api_heatmap import HeatmapViewSet  # noqa: E402
-
-ROUTES += [("risks/heatmap", HeatmapViewSet, "risk-heatmap")]
+ROUTES: list = [
+    *REGISTER_ROUTES,
+    ("risks/heatmap", HeatmapViewSet, "risk-heatmap"),
+    *CONTINUITY_ROUTES,
+]

@@ -1,9 +1,13 @@
 """`lakthan risk …` (the register, its matrix and heat map) and `lakthan bcp …` (continuity targets,
-scenarios, the plan, drills and incidents)."""
+scenarios, the plan, drills and incidents); the commands live in the cli_* modules of each part."""
 
 from __future__ import annotations
 
 import click
+
+from lakthan.risks import cli_continuity
+from lakthan.risks.cli_heatmap import heatmap_command, trend_command
+from lakthan.risks.cli_register import add_register_commands
 
 
 @click.group()
@@ -16,13 +20,10 @@ def bcp() -> None:
     """Business continuity (item 3): recovery targets, crisis scenarios, the plan, drills and incidents."""
 
 
-from lakthan.risks import cli_continuity  # noqa: E402 — the targets, scenarios and plan commands
-
-for _command in cli_continuity.COMMANDS:
-    bcp.add_command(_command)
-from lakthan.risks.cli_heatmap import heatmap_command, trend_command  # noqa: E402
-
+add_register_commands(risk)
 risk.add_command(heatmap_command)
 risk.add_command(trend_command)
+for _command in cli_continuity.COMMANDS:
+    bcp.add_command(_command)
 
 COMMANDS = [risk, bcp]

@@ -1,12 +1,19 @@
 from django.urls import path
 
-from lakthan.risks import continuity_views, heatmap_views
+from lakthan.risks import continuity_views, heatmap_views, risk_views, views
 
 app_name = "risks"
 
-urlpatterns: list = []
-
-urlpatterns += [
+urlpatterns: list = [
+    path("", views.index, name="index"),
+    path("levels.css", views.level_styles, name="level-styles"),
+    path("register/add/", risk_views.risk_add, name="risk-add"),
+    path("register/import/", risk_views.register_upload, name="register-upload"),
+    path("register/export.xlsx", risk_views.register_download, name="register-download"),
+    # an agency's own refs may hold a slash (IT-01/2569): the longer patterns first
+    path("register/<path:ref>/edit/", risk_views.risk_edit, name="risk-edit"),
+    path("register/<path:ref>/accept/", risk_views.risk_accept, name="risk-accept"),
+    path("register/<path:ref>/", risk_views.risk_detail, name="risk"),
     path("continuity/", continuity_views.targets, name="continuity-targets"),
     path("continuity/systems/<str:code>/edit/", continuity_views.target_edit, name="continuity-target-edit"),
     path("continuity/units/<str:code>/scenarios/", continuity_views.scenarios, name="continuity-scenarios"),
