@@ -7,8 +7,9 @@ from lakthan.risks.api_heatmap import HeatmapViewSet
 from lakthan.risks.api_register import ROUTES as REGISTER_ROUTES
 from lakthan.risks.continuity_api import ROUTES as CONTINUITY_ROUTES
 
+# the heat map before the register: /risks/heatmap/ would otherwise read as the risk with ref "heatmap"
 ROUTES: list = [
-    *REGISTER_ROUTES,
     ("risks/heatmap", HeatmapViewSet, "risk-heatmap"),
+    *REGISTER_ROUTES,
     *CONTINUITY_ROUTES,
 ]
