@@ -16,4 +16,8 @@ def bcp() -> None:
     """Business continuity (item 3): recovery targets, crisis scenarios, the plan, drills and incidents."""
 
 
+from lakthan.risks import cli_drills  # noqa: E402
+
+cli_drills.add_to(bcp)
+
 COMMANDS = [risk, bcp]
