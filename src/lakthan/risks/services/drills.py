@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -361,3 +361,11 @@ def drills_in(unit: Unit | None, start: datetime | None = None, end: datetime | 
     if end is not None:
         qs = qs.filter(started__lt=end)
     return qs.order_by("started", "pk")
+
+
+def drill_report_pdf(unit: Unit, start: date, end: date) -> bytes:
+    """The drills and incidents of ``unit`` started from ``start`` to ``end`` (Bangkok days, both
+    included) with each system's measured recovery against its targets, as an official Thai PDF."""
+    from lakthan.risks.services.drill_report import render
+
+    return render(unit, start, end)
