@@ -3,3 +3,8 @@
 from __future__ import annotations
 
 ROUTES: list = []
+
+# --- drills and incidents (helper risks-drills)
+from lakthan.risks.drill_api import ROUTES as DRILL_ROUTES  # noqa: E402
+
+ROUTES += DRILL_ROUTES

@@ -36,17 +36,9 @@ def iso(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def _unit_within(node: Unit | None, unit: Unit) -> bool:
-    """Whether ``node`` is ``unit`` or one of the units under it."""
-    while node is not None:
-        if node.pk == unit.pk:
-            return True
-        node = node.parent
-    return False
-
-
 def _within(system: System, unit: Unit) -> bool:
-    return _unit_within(system.unit, unit)
+    """Whether the system belongs to ``unit`` or a unit under it."""
+    return system.unit_id in unit.descendant_ids()
 
 
 def _resolve(unit: Unit, systems: Iterable[SystemSpec]) -> list[_Wanted]:
@@ -319,7 +311,7 @@ def continuity_status(unit: Unit) -> dict:
     """The `bcp status --json` shape: each system of the unit (its subtree) with its targets and its
     measured drills, oldest first (callers that want restore tests counted run
     ``drills_from_restore_tests`` first)."""
-    systems = [s for s in System.objects.select_related("unit").order_by("code") if _within(s, unit)]
+    systems = list(System.objects.filter(unit_id__in=unit.descendant_ids()).order_by("code"))
     targets = {t.system_id: t for t in ContinuityTarget.objects.filter(system__in=systems)}
     rows = (
         DrillSystem.objects.filter(system__in=systems)
@@ -355,7 +347,7 @@ def continuity_status(unit: Unit) -> dict:
 def drills_in(unit: Unit | None, start: datetime | None = None, end: datetime | None = None):
     qs = Drill.objects.select_related("unit").prefetch_related("systems__system")
     if unit is not None:
-        qs = qs.filter(unit__in=[u.pk for u in Unit.objects.all() if _unit_within(u, unit)])
+        qs = qs.filter(unit_id__in=unit.descendant_ids())
     if start is not None:
         qs = qs.filter(started__gte=start)
     if end is not None:
