@@ -68,11 +68,13 @@ class DrillForm(forms.Form):
     unit = forms.ChoiceField(label=_("Unit"))
     kind = forms.ChoiceField(label=_("Kind"), choices=Drill.Kind.choices)
     scenario = forms.ChoiceField(label=_("Scenario"), choices=Scenario.Kind.choices)
-    title = forms.CharField(label=_("Title"), max_length=255, required=False)
+    title = forms.CharField(label=_("Drill or incident title"), max_length=255, required=False)
     systems = forms.MultipleChoiceField(label=_("Systems"), widget=forms.CheckboxSelectMultiple)
     started = InstantField(label=_("Started"), label_th="เวลาเริ่ม", label_en="started")
     restored = InstantField(label=_("Restored"), label_th="เวลากู้คืน", label_en="restored")
-    people = forms.CharField(label=_("People"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    people = forms.CharField(
+        label=_("People who took part"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
     notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     def __init__(self, *args, units: list[tuple[str, str]], systems: list[tuple[str, str]], **kwargs):
