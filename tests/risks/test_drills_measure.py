@@ -150,6 +150,7 @@ def test_status_json_has_exactly_the_shape_of_the_issue(org, erp):
     [
         ({"restored": STARTED - timedelta(seconds=1)}, "restored is before started"),
         ({"started": datetime.now(UTC) + timedelta(hours=1), "restored": None}, "started is in the future"),
+        ({"restored": datetime.now(UTC) + timedelta(hours=1)}, "restored is in the future"),
         ({"systems": ["nope"]}, "no system nope in the inventory"),
         ({"systems": []}, "name at least one system"),
         ({"scenario": "meteor"}, "scenario 'meteor'"),

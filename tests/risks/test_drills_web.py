@@ -167,7 +167,7 @@ def test_the_api_records_lists_and_reports_status(org, erp, people):
         "/api/risk-drills/",
         {
             "unit": "B-IT",
-            "systems": ["erp"],
+            "systems": ["erp@2026-03-01T22:00+07:00"],  # back before the drill ended
             "scenario": "power",
             "started": "2026-03-01T21:00:00+07:00",
             "restored": "2026-03-02 01:00",
@@ -177,7 +177,7 @@ def test_the_api_records_lists_and_reports_status(org, erp, people):
     assert r.status_code == 201, r.content
     body = r.json()
     assert body["started"] == "2026-03-01T14:00:00Z"
-    assert body["systems"][0]["rto_s"] == 14400
+    assert body["systems"][0]["rto_s"] == 3600 and body["systems"][0]["restored"] == "2026-03-01T15:00:00Z"
     assert body["systems"][0]["rpo_s"] == 9000 and body["systems"][0]["rto_met"] is True
     assert [d["id"] for d in admin.get("/api/risk-drills/?unit=B").json()["results"]] == [body["id"]]
     assert admin.get(f"/api/risk-drills/{body['id']}/").json()["scenario"] == "power"

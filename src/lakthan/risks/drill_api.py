@@ -30,6 +30,17 @@ class InstantField(serializers.Field):
         return svc.iso(value)
 
 
+def _system_spec(text: str):
+    """``CODE`` or ``CODE@ISO-8601``: a system restored at its own time, as on the command line."""
+    code, _, when = text.partition("@")
+    if not when:
+        return code
+    try:
+        return (code, parse_instant(when))
+    except ValueError:
+        raise ValidationError({"systems": f"'{text[:80]}': not CODE@ISO-8601"}) from None
+
+
 class DrillSystemSerializer(serializers.ModelSerializer):
     system = serializers.CharField(source="system.code")
     restored = InstantField(allow_null=True)
@@ -85,7 +96,12 @@ class DrillCreateSerializer(serializers.Serializer):
     """The options of `lakthan bcp drill record`."""
 
     unit = serializers.CharField(max_length=40)
-    systems = serializers.ListField(child=serializers.CharField(max_length=80), min_length=1, max_length=200)
+    systems = serializers.ListField(
+        child=serializers.CharField(max_length=120),
+        min_length=1,
+        max_length=200,
+        help_text="system codes; CODE@ISO-8601 for a system restored at its own time",
+    )
     scenario = serializers.ChoiceField(choices=Scenario.Kind.values)
     kind = serializers.ChoiceField(choices=Drill.Kind.values, default="drill")
     started = InstantField()
@@ -129,7 +145,7 @@ class DrillViewSet(
         access.require(request.user, roles.DECIDE, unit)
         drill = svc.record_drill(
             unit=unit,
-            systems=v["systems"],
+            systems=[_system_spec(text) for text in v["systems"]],
             scenario=v["scenario"],
             started=v["started"],
             restored=v["restored"],

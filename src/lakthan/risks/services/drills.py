@@ -65,8 +65,11 @@ def _check_times(started: datetime, restored: datetime | None, *, label: str = "
     for name, moment in (("started", started), ("restored", restored)):
         if moment is not None and (moment.tzinfo is None or moment.utcoffset() is None):
             raise InvalidInput(f"เวลา {name} ต้องระบุเขตเวลา", f"{name} must be an instant with its offset")
-    if started > timezone.now():
+    now = timezone.now()
+    if started > now:
         raise InvalidInput("เวลาเริ่มอยู่ในอนาคต", "started is in the future")
+    if restored is not None and restored > now:
+        raise InvalidInput("เวลากู้คืนอยู่ในอนาคต", "restored is in the future")
     if restored is not None and restored < started:
         where = f" ({label})" if label else ""
         raise InvalidInput(f"เวลากู้คืน{where}ก่อนเวลาเริ่ม", f"restored{where} is before started")
