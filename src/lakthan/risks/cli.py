@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from lakthan.risks import cli_continuity
+from lakthan.risks import cli_continuity, cli_drills
 from lakthan.risks.cli_heatmap import heatmap_command, trend_command
 from lakthan.risks.cli_register import add_register_commands
 
@@ -25,5 +25,6 @@ risk.add_command(heatmap_command)
 risk.add_command(trend_command)
 for _command in cli_continuity.COMMANDS:
     bcp.add_command(_command)
+cli_drills.add_to(bcp)
 
 COMMANDS = [risk, bcp]

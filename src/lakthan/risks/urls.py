@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lakthan.risks import continuity_views, heatmap_views, risk_views, views
+from lakthan.risks import continuity_views, drill_views, heatmap_views, risk_views, views
 
 app_name = "risks"
 
@@ -41,4 +41,11 @@ urlpatterns: list = [
     path("heatmap/", heatmap_views.heatmap, name="heatmap"),
     path("heatmap/<str:code>/trend.<str:fmt>", heatmap_views.trend_picture, name="trend-picture"),
     path("heatmap/<str:code>/<str:kind>.<str:fmt>", heatmap_views.heatmap_picture, name="heatmap-picture"),
+    path("drills/", drill_views.drill_list, name="drills"),
+    path("drills/new", drill_views.drill_record, name="drill-record"),
+    path("drills/report.pdf", drill_views.drill_report, name="drill-report"),
+    path("drills/<int:pk>/", drill_views.drill_detail, name="drill"),
+    path("drills/<int:pk>/update", drill_views.incident_update, name="incident-update"),
+    path("alerts/<int:alert_id>/escalate", drill_views.escalate, name="escalate-alert"),
+    path("alerts/<int:alert_id>/incident", drill_views.alert_incident, name="alert-incident"),
 ]
