@@ -2,7 +2,8 @@
 
 The texts of the report (actions taken, supporting factors, evidence titles) follow the seed report;
 every person is invented. The seed reports five items achieved (score 5): the demo marks items 1–4
-and 10 as met from their evidence; the evidence the seed lists for items 5–9 is attached to the
+and 10 as met from their evidence (items 1, 2, 3 and 10 from what their controls did: the seed's
+stand-in plan and system-down manual are attached to the report as a whole, not to item 3); the evidence the seed lists for items 5–9 is attached to the
 report as a whole, so those items are honestly not met.
 """
 
@@ -185,7 +186,7 @@ EVIDENCE = [
         "plan",
         "",
         None,
-        [3],
+        [None],
         "pdf",
     ),
     ("นโยบายความมั่นคงปลอดภัยระบบสารสนเทศ สำนักงานตรวจคนเข้าเมือง", "plan", "", None, [2], "pdf"),
@@ -195,7 +196,7 @@ EVIDENCE = [
         "manual",
         "",
         None,
-        [3, 2],
+        [2],
         "pdf",
     ),
     (

@@ -5,8 +5,10 @@ date."""
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from lakthan.checks.registry import Artefact, CheckResult, Period, Status, register
-from lakthan.lib.thai import format_span
+from lakthan.lib.thai import format_span, thai_digits
 from lakthan.risks.services.round_facts import end_of_day
 
 URN = "urn:lakthan:check:continuity-drills"
@@ -115,13 +117,18 @@ def artefacts(facts, period: Period, unit, code: str) -> list[Artefact]:
     span = format_span(period.start, period.end, thai_digits=True)
     if facts.plan is not None:
         plan_pdf = approved_document(facts.plan, "pdf")
-        plan_title = f"แผนบริหารความต่อเนื่องด้านเทคโนโลยีสารสนเทศ ปีงบประมาณ {facts.fiscal_year} (ฉบับที่อนุมัติ)"
+        plan_title = (
+            f"แผนบริหารความต่อเนื่องด้านเทคโนโลยีสารสนเทศ ปีงบประมาณ {thai_digits(facts.fiscal_year)} (ฉบับที่อนุมัติ)"
+        )
     else:
         plan_pdf = render_plan(unit, facts.fiscal_year, "pdf")
-        plan_title = f"แผนบริหารความต่อเนื่องด้านเทคโนโลยีสารสนเทศ ปีงบประมาณ {facts.fiscal_year} (ยังไม่อนุมัติ)"
+        plan_title = (
+            f"แผนบริหารความต่อเนื่องด้านเทคโนโลยีสารสนเทศ ปีงบประมาณ {thai_digits(facts.fiscal_year)} (ยังไม่อนุมัติ)"
+        )
     out = [Artefact("continuity-plan.pdf", plan_pdf, plan_title, f"Continuity plan FY {facts.fiscal_year}")]
-    # the risks as they stood at the end of the round (a round judged later shows its own state)
-    at = None if period.end >= facts.judged_on else end_of_day(period.end)
+    # the risks as they stood at the end of the round (a round looked at later shows its own state);
+    # while the round runs, as they stand now
+    at = end_of_day(period.end) if period.end < timezone.localdate() else None
     if facts.risks:
         out += [
             Artefact(

@@ -134,7 +134,9 @@ Row6 = tuple[str, str, str, str, str, str]
 
 def _risk_summary(unit: Unit) -> tuple[list[tuple[str, str]], str, list[Row6]]:
     risks = list(
-        Risk.objects.filter(unit=unit, closed=False).select_related("owner", "system").order_by("ref")
+        Risk.objects.filter(unit_id__in=unit.descendant_ids(), closed=False)
+        .select_related("owner", "system")
+        .order_by("ref")
     )
     matrices = _matrices()
     counts: Counter[tuple[int, str]] = Counter()
@@ -167,7 +169,7 @@ def _risk_summary(unit: Unit) -> tuple[list[tuple[str, str]], str, list[Row6]]:
 
 def _systems(unit: Unit) -> tuple[list[SystemRow], list[str]]:
     rows, missing = [], []
-    for system, target in systems_with_targets({unit.pk}):
+    for system, target in systems_with_targets(unit.descendant_ids()):
         name = f"{_d(system.name_th)} ({system.code})"
         high = system.criticality >= HIGH_CRITICALITY
         if target is None and high:
@@ -219,7 +221,9 @@ def _drills(unit: Unit, fiscal_year: int) -> list[DrillBlock]:
     first = datetime(start.year, start.month, start.day, tzinfo=BANGKOK)
     last = datetime(end.year, end.month, end.day, 23, 59, 59, 999999, tzinfo=BANGKOK)
     blocks = []
-    drills = Drill.objects.filter(unit=unit, started__range=(first, last)).prefetch_related("systems__system")
+    drills = Drill.objects.filter(
+        unit_id__in=unit.descendant_ids(), started__range=(first, last)
+    ).prefetch_related("systems__system")
     for drill in drills:
         rows = []
         for ds in drill.systems.all():

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -192,11 +192,21 @@ def state(risk: Risk) -> dict[str, Any]:
     }
 
 
-def _revise(risk: Risk, before: dict | None, actor: str, reason: str, action: str) -> RiskRevision:
-    last = risk.revisions.order_by("-number").values_list("number", flat=True).first() or 0
+def _revise(
+    risk: Risk, before: dict | None, actor: str, reason: str, action: str, at: datetime | None = None
+) -> RiskRevision:
+    """``at``: when the change was made, for a register kept on paper and entered later (the demo's
+    year); never in the future, never before the risk's previous revision."""
+    last = risk.revisions.order_by("-number").first()
+    at = at or timezone.now()
+    if at > timezone.now() or (last is not None and at < last.at):
+        raise InvalidInput(
+            f"เวลาที่แก้ไขความเสี่ยง {risk.ref} ต้องไม่อยู่ในอนาคตและไม่ก่อนการแก้ไขครั้งก่อน",
+            f"the time of a change to risk {risk.ref} may be neither in the future nor before its previous change",
+        )
     after = state(risk)
     revision = RiskRevision.objects.create(
-        risk=risk, number=last + 1, data=after, actor=actor, reason=reason, at=timezone.now()
+        risk=risk, number=(last.number if last else 0) + 1, data=after, actor=actor, reason=reason, at=at
     )
     audit.record(actor, action, risk, before, after)
     return revision
@@ -274,6 +284,7 @@ def add_risk(
     actor: str,
     reason: str = "",
     treatment_status: str = Risk.TreatmentStatus.PLANNED,
+    at: datetime | None = None,
 ) -> Risk:
     row, matrix = active_matrix()
     ref = (ref or "").strip() or _next_ref()
@@ -299,12 +310,14 @@ def add_risk(
     )
     _check(risk, matrix)
     risk.save()
-    _revise(risk, None, actor, reason, "risk.add")
+    _revise(risk, None, actor, reason, "risk.add", at)
     return risk
 
 
 @transaction.atomic
-def update_risk(risk: Risk, *, actor: str, reason: str = "", **fields: Any) -> Risk:
+def update_risk(
+    risk: Risk, *, actor: str, reason: str = "", at: datetime | None = None, **fields: Any
+) -> Risk:
     """Change the given fields; the levels follow on the risk's own matrix. Nothing changed: no
     revision."""
     unknown = set(fields) - set(EDITABLE)
@@ -326,7 +339,7 @@ def update_risk(risk: Risk, *, actor: str, reason: str = "", **fields: Any) -> R
     if state(risk) == before:
         return risk
     risk.save()
-    _revise(risk, before, actor, reason, "risk.update")
+    _revise(risk, before, actor, reason, "risk.update", at)
     return risk
 
 
