@@ -57,7 +57,7 @@ def test_a_target_is_edited_by_manage_only(client, bcp_org, people):
     client.force_login(people["admin"])
     assert client.get(url).status_code == 200
     bad = client.post(url, {**form, "rto": "soon"})
-    assert bad.status_code == 200 and "Not a duration" in bad.content.decode()
+    assert bad.status_code == 200 and "ไม่ใช่ระยะเวลา (เช่น 30m, 4h, 1d)" in bad.content.decode()  # Thai first
     longer = client.post(url, {**form, "rto": "2d"})
     assert "ต้องไม่นานกว่า MTD" in longer.content.decode()  # the page speaks Thai
     assert not ContinuityTarget.objects.exists()

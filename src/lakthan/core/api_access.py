@@ -6,7 +6,7 @@ the capability it needs, and every change goes through the domain services."""
 from __future__ import annotations
 
 from django.conf import settings
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 
 from lakthan.core import roles
 
@@ -54,3 +54,16 @@ def int_param(request, name: str) -> int | None:
     if not 0 <= number <= MAX_ID:
         raise NotFound(f"{name} is out of range")
     return number
+
+
+def visible_person(user, person_id: int | None, field: str = "owner"):
+    """The person, among the people of the units the caller may see (others' ids do not leak: an
+    unseen one reads as absent); None for None."""
+    from lakthan.core.models import Person
+
+    if person_id is None:
+        return None
+    person = Person.objects.filter(roles.unit_filter(user), pk=person_id).first()
+    if person is None:
+        raise ValidationError({field: f"no person {person_id}"})
+    return person

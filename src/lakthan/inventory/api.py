@@ -10,8 +10,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from lakthan.core import access, roles
-from lakthan.core.api_access import MAX_ID
-from lakthan.core.models import Person, Unit
+from lakthan.core.api_access import MAX_ID, visible_person
+from lakthan.core.models import Unit
 from lakthan.inventory import services
 from lakthan.inventory.models import Host, System
 
@@ -109,16 +109,6 @@ class HostAddSerializer(HostChangeSerializer):
     name = serializers.RegexField(services.HOST_RE, max_length=255)
 
 
-def _owner(user, person_id: int | None) -> Person | None:
-    """The owner, among the people of the units the caller may see (others' ids do not leak)."""
-    if person_id is None:
-        return None
-    person = Person.objects.filter(roles.unit_filter(user), pk=person_id).first()
-    if person is None:
-        raise ValidationError({"owner": f"no person {person_id}"})
-    return person
-
-
 @extend_schema_view(
     list=extend_schema(
         parameters=[OpenApiParameter("unit", str, description="this unit and those below it")]
@@ -149,7 +139,7 @@ class SystemViewSet(
         system = services.add_system(
             values.pop("code"),
             unit=unit,
-            owner=_owner(request.user, values.pop("owner")),
+            owner=visible_person(request.user, values.pop("owner")),
             actor=request.user.get_username(),
             **values,
         )
@@ -166,7 +156,7 @@ class SystemViewSet(
         system = services.update_system(
             system,
             unit=unit,
-            owner=_owner(request.user, values.pop("owner")),
+            owner=visible_person(request.user, values.pop("owner")),
             actor=request.user.get_username(),
             **values,
         )

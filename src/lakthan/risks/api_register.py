@@ -12,7 +12,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from lakthan.core import access, roles
-from lakthan.core.models import Person
+from lakthan.core.api_access import visible_person
 from lakthan.core.services import actor_name
 from lakthan.inventory.api import query_code
 from lakthan.inventory.models import System
@@ -109,16 +109,6 @@ def _system(user, code: str | None) -> System | None:
     return system
 
 
-def _person(user, person_id: int | None) -> Person | None:
-    """Among the people of the units the caller may see (others' ids do not leak)."""
-    if person_id is None:
-        return None
-    person = Person.objects.filter(roles.unit_filter(user), pk=person_id).first()
-    if person is None:
-        raise ValidationError({"owner": f"no person {person_id}"})
-    return person
-
-
 @extend_schema_view(
     list=extend_schema(
         parameters=[
@@ -166,7 +156,7 @@ class RiskViewSet(
         risk = register.add_risk(
             unit=unit,
             system=_system(request.user, v.pop("system", None)),
-            owner=_person(request.user, v.pop("owner", None)),
+            owner=visible_person(request.user, v.pop("owner", None)),
             reason=v.pop("reason", ""),
             actor=actor_name(request.user),
             **v,
@@ -182,7 +172,7 @@ class RiskViewSet(
         if "system" in v:
             v["system"] = _system(request.user, v["system"])
         if "owner" in v:
-            v["owner"] = _person(request.user, v["owner"])
+            v["owner"] = visible_person(request.user, v["owner"])
         reason = v.pop("reason", "")
         risk = register.update_risk(risk, actor=actor_name(request.user), reason=reason, **v)
         return Response(RiskSerializer(risk).data)
