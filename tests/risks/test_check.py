@@ -11,6 +11,7 @@ from lakthan.risks.checks import judge, summary
 from lakthan.risks.engines.matrix import DEFAULT_PATH
 from lakthan.risks.services.round_facts import round_facts
 
+ASSESSED = datetime(2012, 10, 10, 3, tzinfo=UTC)
 ROUND = Period(date(2012, 10, 1), date(2013, 9, 30))  # FY 2556, 12 months
 
 
@@ -76,12 +77,13 @@ def _drill(unit, started, restored, measured):
 def _risk(
     unit, ref, likelihood, impact, level, *, due=None, status="planned", accepted_by=None, expires=None
 ):
-    from lakthan.risks.models import Risk, RiskMatrix
+    from lakthan.risks.models import Risk, RiskMatrix, RiskRevision
+    from lakthan.risks.services.register import state
 
     matrix = RiskMatrix.objects.first() or RiskMatrix.objects.create(
         name="default-5x5", text=DEFAULT_PATH.read_text(), sha256="x", loaded_by="t"
     )
-    return Risk.objects.create(
+    risk = Risk.objects.create(
         ref=ref,
         unit=unit,
         title=ref,
@@ -95,6 +97,8 @@ def _risk(
         accepted_by=accepted_by,
         acceptance_expires=expires,
     )
+    RiskRevision.objects.create(risk=risk, number=1, data=state(risk), actor="t", at=ASSESSED)
+    return risk
 
 
 def test_nothing_recorded_is_no_data(bureau):
@@ -191,3 +195,21 @@ def test_a_plan_approved_after_the_round_ended_does_not_count_for_it(bureau):
     six_months = Period(date(2012, 10, 1), date(2013, 3, 31))
     assert round_facts(six_months, unit).plan is None
     assert round_facts(ROUND, unit).plan is None  # approved on 2 October, after the year's last day
+
+
+def test_a_treatment_marked_done_after_the_round_does_not_rewrite_the_round(bureau):
+    from lakthan.core.models import Unit
+    from lakthan.risks.models import RiskRevision
+    from lakthan.risks.services.register import state
+
+    it = Unit.objects.get(code="B-IT")
+    risk = _risk(it, "R-1", 4, 4, "very_high", due=date(2013, 6, 1))
+    risk.treatment_status = "done"
+    risk.save()
+    RiskRevision.objects.create(
+        risk=risk, number=2, data=state(risk), actor="t", at=datetime(2013, 11, 1, tzinfo=UTC)
+    )
+    facts = round_facts(ROUND, bureau[0])
+    assert [r["ref"] for r in facts.overdue_high] == ["R-1"]  # as it stood on 30 Sep 2013
+    later = Period(date(2013, 10, 1), date(2014, 3, 31))
+    assert round_facts(later, bureau[0]).overdue_high == []  # the next round sees it done

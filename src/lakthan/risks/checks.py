@@ -59,7 +59,7 @@ def judge(facts) -> tuple[Status, dict]:
             for m in facts.missed
         ][:LISTED],
         "overdue_high_risks": [
-            {"ref": r.ref, "level": r.level, "due": r.due.isoformat()} for r in facts.overdue_high
+            {"ref": r["ref"], "level": r["level"], "due": r["due"]} for r in facts.overdue_high
         ][:LISTED],
     }
     if facts.plan is None and not facts.drills and not facts.risks and not facts.targets:

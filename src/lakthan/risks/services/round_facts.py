@@ -13,7 +13,9 @@ unit below it.
   judged here; a critical one is already a shortfall above).
 - Treatments: no risk whose inherent level is high on its matrix (``high_from`` of the matrix) with a
   treatment not done past its due date on the day judged. A risk accepted until a day not yet passed
-  is not overdue (acceptance is its treatment)."""
+  is not overdue (acceptance is its treatment). The register is read as it stood at the end of the
+  day judged, from each risk's newest revision by then: a treatment marked done after the round does
+  not rewrite the round."""
 
 from __future__ import annotations
 
@@ -29,7 +31,15 @@ from lakthan.indicators.engines.periods import fiscal_year_of
 from lakthan.inventory.models import System
 from lakthan.lib.timezones import BANGKOK
 from lakthan.risks.engines.matrix import Matrix, parse_matrix
-from lakthan.risks.models import ContinuityTarget, Drill, DrillSystem, PlanApproval, Risk, RiskMatrix
+from lakthan.risks.models import (
+    ContinuityTarget,
+    Drill,
+    DrillSystem,
+    PlanApproval,
+    Risk,
+    RiskMatrix,
+    RiskRevision,
+)
 
 CRITICAL_FROM = 4
 
@@ -44,7 +54,7 @@ class RoundFacts:
     drills: list[Drill]
     open_incidents: list[Drill]
     measured: list[DrillSystem]
-    overdue_high: list[Risk]
+    overdue_high: list[dict]  # the risks' revision states (ref, level, due …)
     risks: int
     targets: int
     missed: list[DrillSystem] = field(default_factory=list)
@@ -99,9 +109,11 @@ def round_facts(period: Period, unit: Unit) -> RoundFacts:
         .select_related("drill", "system")
         .order_by("drill__started", "system__code")
     )
-    risks = list(Risk.objects.filter(unit_id__in=unit_ids, closed=False).select_related("unit", "owner"))
+    codes = set(Unit.objects.filter(pk__in=unit_ids).values_list("code", flat=True))
+    risks = risks_as_of(codes, end_of_day(judged_on))
     matrices = {
-        m.pk: parse_matrix(m.text.encode()) for m in RiskMatrix.objects.filter(risks__in=risks).distinct()
+        m.pk: parse_matrix(m.text.encode())
+        for m in RiskMatrix.objects.filter(pk__in={r["matrix"] for r in risks})
     }
     return RoundFacts(
         judged_on=judged_on,
@@ -119,13 +131,28 @@ def round_facts(period: Period, unit: Unit) -> RoundFacts:
     )
 
 
-def _overdue_high(risk: Risk, judged_on: date, matrices: dict[int, Matrix]) -> bool:
-    if not matrices[risk.matrix_id].is_high(risk.level):
-        return False
-    if risk.treatment_status == Risk.TreatmentStatus.DONE:
-        return False
-    if risk.accepted_by_id is not None and (
-        risk.acceptance_expires is None or risk.acceptance_expires >= judged_on
+def risks_as_of(unit_codes: set[str], moment: datetime) -> list[dict]:
+    """The open risks of these units as they stood at ``moment``: each one's newest revision by then."""
+    newest: dict[int, dict] = {}
+    for risk_id, data in (
+        RiskRevision.objects.filter(at__lte=moment)
+        .order_by("risk_id", "number")
+        .values_list("risk_id", "data")
     ):
+        newest[risk_id] = data
+    return sorted(
+        (d for d in newest.values() if d.get("unit") in unit_codes and not d.get("closed")),
+        key=lambda d: str(d.get("ref")),
+    )
+
+
+def _overdue_high(risk: dict, judged_on: date, matrices: dict[int, Matrix]) -> bool:
+    if not matrices[risk["matrix"]].is_high(risk["level"]):
         return False
-    return risk.due is not None and risk.due < judged_on
+    if risk.get("treatment_status") == Risk.TreatmentStatus.DONE:
+        return False
+    expires = risk.get("acceptance_expires")
+    if risk.get("accepted_by") is not None and (expires is None or date.fromisoformat(expires) >= judged_on):
+        return False
+    due = risk.get("due")
+    return due is not None and date.fromisoformat(due) < judged_on
