@@ -35,19 +35,23 @@ def bcp_org(db):
 
 
 def add_high_risk(unit, owner, system=None):
-    """A risk at the matrix's top level (5 × 5), saved as the register would save it."""
+    """A risk at the matrix's top level (5 × 5), saved as the register would save it (with its
+    first revision)."""
     import hashlib
     from datetime import date
 
+    from django.utils import timezone
+
     from lakthan.risks.engines.matrix import DEFAULT_PATH, parse_matrix
-    from lakthan.risks.models import Risk, RiskMatrix
+    from lakthan.risks.models import Risk, RiskMatrix, RiskRevision
+    from lakthan.risks.services.register import state
 
     text = DEFAULT_PATH.read_text()
     matrix_row = RiskMatrix.objects.create(
         name="default-5x5", text=text, sha256=hashlib.sha256(text.encode()).hexdigest(), loaded_by="test"
     )
     matrix = parse_matrix(text.encode())
-    return Risk.objects.create(
+    risk = Risk.objects.create(
         ref="R-0001",
         unit=unit,
         system=system,
@@ -60,3 +64,5 @@ def add_high_risk(unit, owner, system=None):
         owner=owner,
         due=date(2026, 3, 31),
     )
+    RiskRevision.objects.create(risk=risk, number=1, data=state(risk), actor="test", at=timezone.now())
+    return risk

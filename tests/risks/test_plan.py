@@ -213,3 +213,16 @@ def test_a_failed_approval_leaves_no_document_behind(planned):
         approve_plan(planned.unit, FY, approver=unsaved, actor="t")
     assert list(blob_store().iter_all()) == [] and not Blob.objects.exists()
     assert not PlanApproval.objects.exists()
+
+
+def test_a_plan_approved_at_a_past_moment_holds_the_register_and_drills_as_they_were_then(planned):
+    before = approve_plan(
+        planned.unit, FY, approver=planned.head, approved_at=datetime(2026, 2, 1, 3, 0, tzinfo=UTC), actor="t"
+    )
+    then = docx_text(approved_document(before, "docx"))
+    assert "R-0001" not in then  # the risk was entered after 1 February
+    assert nfkd("ซ้อมกู้คืนฐานข้อมูล") not in then  # the drill of 1 March had not happened
+    now = docx_text(
+        approved_document(approve_plan(planned.unit, FY, approver=planned.head, actor="t"), "docx")
+    )
+    assert "R-0001" in now and nfkd("ซ้อมกู้คืนฐานข้อมูล") in now

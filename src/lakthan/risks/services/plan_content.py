@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from django.utils import timezone
@@ -18,13 +18,14 @@ from lakthan.lib.timezones import BANGKOK
 from lakthan.risks.engines.durations import format_duration_th
 from lakthan.risks.engines.matrix import Matrix, parse_matrix
 from lakthan.risks.engines.scenarios import KIND_TH
-from lakthan.risks.models import Drill, PlanApproval, Risk, RiskMatrix
+from lakthan.risks.models import Drill, PlanApproval, RiskMatrix
 from lakthan.risks.services.continuity import (
     HIGH_CRITICALITY,
     scenario_title,
     scenarios,
     systems_with_targets,
 )
+from lakthan.risks.services.register import risks_as_of
 
 TITLE = "แผนบริหารความต่อเนื่องด้านเทคโนโลยีสารสนเทศ"
 SUBTITLE = "(แผนฉุกเฉินด้าน IT และคู่มือการปฏิบัติงานเมื่อระบบล่ม)"
@@ -132,35 +133,35 @@ def _matrices() -> dict[int, Matrix]:
 Row6 = tuple[str, str, str, str, str, str]
 
 
-def _risk_summary(unit: Unit) -> tuple[list[tuple[str, str]], str, list[Row6]]:
-    risks = list(
-        Risk.objects.filter(unit_id__in=unit.descendant_ids(), closed=False)
-        .select_related("owner", "system")
-        .order_by("ref")
-    )
+def _risk_summary(unit: Unit, as_of: datetime) -> tuple[list[tuple[str, str]], str, list[Row6]]:
+    """The open risks of the unit and those below it as the register stood at ``as_of``."""
+    codes = set(Unit.objects.filter(pk__in=unit.descendant_ids()).values_list("code", flat=True))
+    risks = risks_as_of(codes, as_of)
+    owners = {p.pk: p for p in Person.objects.filter(pk__in={r.get("owner") for r in risks} - {None})}
     matrices = _matrices()
     counts: Counter[tuple[int, str]] = Counter()
     labels: dict[tuple[int, str], str] = {}
     high: list[Row6] = []
     for risk in risks:
-        matrix = matrices.get(risk.matrix_id)
+        matrix = matrices.get(risk["matrix"])
         try:
-            level = matrix.level_by_code(risk.level) if matrix else None
+            level = matrix.level_by_code(risk["level"]) if matrix else None
         except ValueError:
             level = None
-        key = (-(level.rank if level else 0), risk.level)
+        key = (-(level.rank if level else 0), risk["level"])
         counts[key] += 1
-        labels[key] = level.label_th if level else risk.level
-        if matrix is not None and level is not None and matrix.is_high(risk.level):
+        labels[key] = level.label_th if level else risk["level"]
+        if matrix is not None and level is not None and matrix.is_high(risk["level"]):
+            owner = owners.get(risk["owner"]) if risk.get("owner") is not None else None
             high.append(
                 (
-                    risk.ref,
-                    _d(risk.title) + (f" (ระบบ {risk.system.code})" if risk.system else ""),
+                    risk["ref"],
+                    _d(risk["title"]) + (f" (ระบบ {risk['system']})" if risk.get("system") else ""),
                     labels[key],
-                    TREATMENT_TH.get(risk.treatment, risk.treatment)
-                    + f" — {STATUS_TH.get(risk.treatment_status, risk.treatment_status)}",
-                    risk.owner.display_name if risk.owner else "-",
-                    _day(risk.due) if risk.due else "-",
+                    TREATMENT_TH.get(risk["treatment"], risk["treatment"])
+                    + f" — {STATUS_TH.get(risk['treatment_status'], risk['treatment_status'])}",
+                    owner.display_name if owner else "-",
+                    _day(date.fromisoformat(risk["due"])) if risk.get("due") else "-",
                 )
             )
     rows = [(labels[k], _d(counts[k])) for k in sorted(counts)]
@@ -216,13 +217,13 @@ def _met(value: bool | None) -> str:
     return {True: "ผ่านเป้าหมาย", False: "ไม่ผ่านเป้าหมาย", None: "-"}[value]
 
 
-def _drills(unit: Unit, fiscal_year: int) -> list[DrillBlock]:
+def _drills(unit: Unit, fiscal_year: int, as_of: datetime) -> list[DrillBlock]:
     start, end = fiscal_year_bounds(fiscal_year)
     first = datetime(start.year, start.month, start.day, tzinfo=BANGKOK)
     last = datetime(end.year, end.month, end.day, 23, 59, 59, 999999, tzinfo=BANGKOK)
     blocks = []
     drills = Drill.objects.filter(
-        unit_id__in=unit.descendant_ids(), started__range=(first, last)
+        unit_id__in=unit.descendant_ids(), started__range=(first, min(last, as_of))
     ).prefetch_related("systems__system")
     for drill in drills:
         rows = []
@@ -284,7 +285,7 @@ def plan_view(
     now = at or timezone.now()
     agency = agency_of(unit)
     start, end = fiscal_year_bounds(fiscal_year)
-    levels, total, high = _risk_summary(unit)
+    levels, total, high = _risk_summary(unit, now)
     systems, missing = _systems(unit)
     latest = (
         PlanApproval.objects.filter(unit=unit, fiscal_year=fiscal_year)
@@ -327,7 +328,7 @@ def plan_view(
         systems=tuple(systems),
         missing=tuple(missing),
         scenarios=tuple(_scenarios(unit)),
-        drills=tuple(_drills(unit, fiscal_year)),
+        drills=tuple(_drills(unit, fiscal_year, now)),
         approval=tuple(approval_lines(latest, approver, at if approver else None)),
         names=tuple(dict.fromkeys((agency.name_th, unit.name_th, *person_names))),
     )

@@ -402,3 +402,20 @@ def find_person(text: str) -> Person:
             f"more than one person is named {text}: give the person id",
         )
     return found[0]
+
+
+def risks_as_of(unit_codes: set[str], moment: datetime) -> list[dict]:
+    """The open risks of these units as they stood at ``moment``: each one's newest revision by then
+    (the state a revision keeps, see ``state``). A round or a plan approved at a past moment reads the
+    register so; a later change does not rewrite it."""
+    newest: dict[int, dict] = {}
+    for risk_id, data in (
+        RiskRevision.objects.filter(at__lte=moment)
+        .order_by("risk_id", "number")
+        .values_list("risk_id", "data")
+    ):
+        newest[risk_id] = data
+    return sorted(
+        (d for d in newest.values() if d.get("unit") in unit_codes and not d.get("closed")),
+        key=lambda d: str(d.get("ref")),
+    )

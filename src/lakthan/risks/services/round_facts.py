@@ -38,8 +38,8 @@ from lakthan.risks.models import (
     PlanApproval,
     Risk,
     RiskMatrix,
-    RiskRevision,
 )
+from lakthan.risks.services.register import risks_as_of
 
 CRITICAL_FROM = 4
 
@@ -128,21 +128,6 @@ def round_facts(period: Period, unit: Unit) -> RoundFacts:
         overdue_high=[r for r in risks if _overdue_high(r, judged_on, matrices)],
         risks=len(risks),
         targets=ContinuityTarget.objects.filter(system__unit_id__in=unit_ids).count(),
-    )
-
-
-def risks_as_of(unit_codes: set[str], moment: datetime) -> list[dict]:
-    """The open risks of these units as they stood at ``moment``: each one's newest revision by then."""
-    newest: dict[int, dict] = {}
-    for risk_id, data in (
-        RiskRevision.objects.filter(at__lte=moment)
-        .order_by("risk_id", "number")
-        .values_list("risk_id", "data")
-    ):
-        newest[risk_id] = data
-    return sorted(
-        (d for d in newest.values() if d.get("unit") in unit_codes and not d.get("closed")),
-        key=lambda d: str(d.get("ref")),
     )
 
 
