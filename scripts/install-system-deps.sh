@@ -3,8 +3,8 @@
 # Usage: scripts/install-system-deps.sh [base|test|all]
 set -euo pipefail
 profile=${1:-base}
-base=(restic gcc libc6-dev libssl-dev libldap2-dev libsasl2-dev gettext poppler-utils fonts-thai-tlwg fonts-tlwg-laksaman libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libthai0 libthai-data fontconfig shared-mime-info)
-test=(postgresql libreoffice-writer-nogui chromium rsyslog rsyslog-relp slapd ldap-utils)
+base=(restic chromium gcc libc6-dev libssl-dev libldap2-dev libsasl2-dev gettext poppler-utils fonts-thai-tlwg fonts-tlwg-laksaman libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libthai0 libthai-data fontconfig shared-mime-info)
+test=(postgresql libreoffice-writer-nogui rsyslog rsyslog-relp slapd ldap-utils)
 case "$profile" in
   base) want=("${base[@]}") ;;
   test|all) want=("${base[@]}" "${test[@]}") ;;

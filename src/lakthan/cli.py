@@ -116,6 +116,8 @@ def _register() -> None:
         "monitoring",
         "access",
         "risks",
+        "network",
+        "operations",
         "web",
     ):
         if find_spec(f"lakthan.{app}.cli") is not None:

@@ -105,7 +105,7 @@ def create_demo_logins(supervisor) -> dict[str, str]:
     return logins
 
 
-DEMO_APPS = ("backups", "monitoring", "access", "risks")
+DEMO_APPS = ("backups", "monitoring", "access", "risks", "network", "operations")
 
 
 def run_control_demos(report, bureau) -> None:

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "lakthan.monitoring",
     "lakthan.access",
     "lakthan.risks",
+    "lakthan.network",
+    "lakthan.operations",
     "lakthan.web",
     "lakthan.api",
 ]

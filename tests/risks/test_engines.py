@@ -4,8 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from lakthan.lib.durations import BadDuration, format_duration, format_duration_th, parse_duration
 from lakthan.lib.timezones import BANGKOK, parse_instant
-from lakthan.risks.engines.durations import BadDuration, format_duration, format_duration_th, parse_duration
 from lakthan.risks.engines.matrix import MatrixRejected, load_default, parse_matrix
 from lakthan.risks.engines.recovery import measure
 

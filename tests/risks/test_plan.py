@@ -16,9 +16,9 @@ import pytest
 from lakthan.core.errors import IntegrityFailure, InvalidInput
 from lakthan.evidence.models import Blob
 from lakthan.evidence.services import blob_store
+from lakthan.lib.durations import format_duration_th
 from lakthan.lib.thai import thai_digits
 from lakthan.reports.keep_whole import plain
-from lakthan.risks.engines.durations import format_duration_th
 from lakthan.risks.engines.scenarios import DEFAULT_PATH
 from lakthan.risks.models import Drill, DrillSystem, PlanApproval
 from lakthan.risks.services.continuity import load_scenarios, set_target

@@ -20,6 +20,8 @@ API_APPS = (
     "monitoring",
     "access",
     "risks",
+    "network",
+    "operations",
 )
 
 router = DefaultRouter()

@@ -27,6 +27,9 @@ class System(models.Model):
     )
     description = models.TextField(blank=True)
     active = models.BooleanField(default=True)
+    # the units and checkpoints where the system is installed and meant to be used (item 4); a unit
+    # whose hosts run the system counts as well (Host.systems)
+    installed_at = models.ManyToManyField(Unit, blank=True, related_name="systems_installed")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

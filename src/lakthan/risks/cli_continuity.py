@@ -18,7 +18,7 @@ ACTOR = "cli"
 
 def _duration(text: str | None, option: str) -> int | None:
     from lakthan.core.errors import InvalidInput
-    from lakthan.risks.engines.durations import BadDuration, parse_duration
+    from lakthan.lib.durations import BadDuration, parse_duration
 
     if text is None:
         return None
@@ -63,7 +63,7 @@ def target_group() -> None:
 @click.option("--manual-file", default=None, help="text file: how work goes on by hand while it is down")
 def target_set(system, rto, rpo, mtd, depends_on, manual_file) -> None:
     from lakthan.inventory.services import get_system
-    from lakthan.risks.engines.durations import format_duration
+    from lakthan.lib.durations import format_duration
     from lakthan.risks.services.continuity import set_target, target_of
 
     rto_s, rpo_s, mtd_s = _duration(rto, "--rto"), _duration(rpo, "--rpo"), _duration(mtd, "--mtd")
@@ -94,7 +94,7 @@ def target_set(system, rto, rpo, mtd, depends_on, manual_file) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def target_list(unit_code, as_json) -> None:
     from lakthan.core.services import get_unit
-    from lakthan.risks.engines.durations import format_duration
+    from lakthan.lib.durations import format_duration
     from lakthan.risks.services.continuity import HIGH_CRITICALITY, systems_with_targets
 
     unit_ids = set(get_unit(unit_code).descendant_ids()) if unit_code else None

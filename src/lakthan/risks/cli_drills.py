@@ -35,7 +35,7 @@ def _system_spec(text: str):
 
 
 def _duration(seconds: int | None) -> str:
-    from lakthan.risks.engines.durations import format_duration
+    from lakthan.lib.durations import format_duration
 
     return "–" if seconds is None else format_duration(seconds)
 

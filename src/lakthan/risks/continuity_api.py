@@ -14,7 +14,7 @@ from lakthan.core import access, roles
 from lakthan.core.models import Person
 from lakthan.inventory.api import CODE, query_code
 from lakthan.inventory.services import get_system
-from lakthan.risks.engines.durations import BadDuration, parse_duration
+from lakthan.lib.durations import BadDuration, parse_duration
 from lakthan.risks.engines.scenarios import KINDS
 from lakthan.risks.models import ContinuityTarget, PlanApproval, Scenario
 from lakthan.risks.services import continuity, plan

@@ -32,7 +32,7 @@ class TargetForm(forms.Form):
         field.choices = systems
 
     def _duration(self, name: str) -> int | None:
-        from lakthan.risks.engines.durations import BadDuration, parse_duration
+        from lakthan.lib.durations import BadDuration, parse_duration
 
         text = self.cleaned_data.get(name) or ""
         if not text.strip():

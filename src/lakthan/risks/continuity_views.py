@@ -18,8 +18,8 @@ from lakthan.core.errors import LakthanError
 from lakthan.core.models import Person
 from lakthan.indicators.engines.periods import fiscal_year_of
 from lakthan.inventory.models import System
+from lakthan.lib.durations import format_duration
 from lakthan.risks.continuity_forms import ApproveForm, ScenarioForm, TargetForm, contacts_text
-from lakthan.risks.engines.durations import format_duration
 from lakthan.risks.engines.scenarios import DEFAULT_PATH, KIND_TH, KINDS
 from lakthan.risks.models import Scenario
 from lakthan.risks.services import continuity, plan

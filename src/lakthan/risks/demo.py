@@ -315,7 +315,7 @@ def _register(bureau, units, approver, owners) -> None:
 
 def _targets(bureau) -> None:
     from lakthan.inventory.models import System
-    from lakthan.risks.engines.durations import parse_duration
+    from lakthan.lib.durations import parse_duration
     from lakthan.risks.services import continuity
 
     critical = System.objects.filter(unit_id__in=bureau.descendant_ids(), active=True, criticality__gte=4)

@@ -1,7 +1,7 @@
 """The risk heat map: the matrix as a grid (likelihood up the side, impact along the bottom), each cell
 in the colour of its level on the matrix, with the number of risks in it and their refs; the axis
 titles โอกาสที่จะเกิด / ผลกระทบ and the matrix's own labels; a legend of the levels with their counts.
-SVG and PNG draw the same shapes (engines.picture). Pure: no Django.
+SVG and PNG draw the same shapes (lib/picture.py). Pure: no Django.
 
 A risk whose cell lies outside the matrix (kept from an older, larger matrix) is not placed; the
 number of such risks is written under the legend so it is not silently lost.
@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from lakthan.lib import picture
 from lakthan.lib.thai import digits
-from lakthan.risks.engines import picture
 from lakthan.risks.engines.matrix import Matrix
 
 CELL_W, CELL_H = 132, 92

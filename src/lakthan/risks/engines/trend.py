@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lakthan.lib import picture
 from lakthan.lib.thai import digits
-from lakthan.risks.engines import picture
 from lakthan.risks.engines.heatmap import TEXT, ink_on
 from lakthan.risks.engines.matrix import Matrix
 

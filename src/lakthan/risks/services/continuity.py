@@ -13,7 +13,7 @@ from lakthan.core.errors import InvalidInput
 from lakthan.core.models import Unit
 from lakthan.inventory.models import System
 from lakthan.inventory.services import get_system
-from lakthan.risks.engines.durations import format_duration
+from lakthan.lib.durations import format_duration
 from lakthan.risks.engines.scenarios import KIND_TH, KINDS, ScenariosRejected, parse_scenarios
 from lakthan.risks.models import ContinuityTarget, Scenario
 

@@ -12,10 +12,10 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 
 from lakthan.core.models import Unit
+from lakthan.lib.durations import format_duration_th
 from lakthan.lib.thai import digits, format_date, format_datetime
 from lakthan.lib.timezones import BANGKOK
 from lakthan.reports.fonts import page_margin_css, report_font
-from lakthan.risks.engines.durations import format_duration_th
 from lakthan.risks.models import Drill, DrillSystem
 from lakthan.risks.services.drills import drills_in
 

@@ -14,8 +14,8 @@ from django.utils import timezone
 from lakthan.core.models import Person, Unit
 from lakthan.indicators.engines.periods import fiscal_year_bounds
 from lakthan.lib import thai
+from lakthan.lib.durations import format_duration_th
 from lakthan.lib.timezones import BANGKOK
-from lakthan.risks.engines.durations import format_duration_th
 from lakthan.risks.engines.matrix import Matrix, parse_matrix
 from lakthan.risks.engines.scenarios import KIND_TH
 from lakthan.risks.models import Drill, PlanApproval, RiskMatrix

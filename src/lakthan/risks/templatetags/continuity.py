@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils.translation import get_language
 
 from lakthan.lib import thai
-from lakthan.risks.engines.durations import format_duration, format_duration_th
+from lakthan.lib.durations import format_duration, format_duration_th
 
 register = template.Library()
 

@@ -1,0 +1,14 @@
+"""`lakthan ops …` (items 4 and 8): probes and availability, websites, systems in use at every unit;
+the commands live in the cli_* modules of each part."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.group()
+def ops() -> None:
+    """Services, websites and systems in use (items 4 and 8): probes, availability, site checks, usage."""
+
+
+COMMANDS = [ops]
