@@ -233,6 +233,11 @@ LAKTHAN_DISABLED_ACCOUNTS = config.items("LAKTHAN_DISABLED_ACCOUNTS")
 LAKTHAN_ACCESS_DORMANT_DAYS = config.integer("LAKTHAN_ACCESS_DORMANT_DAYS", 90)
 LAKTHAN_ACCESS_PASSWORD_MAX_DAYS = config.integer("LAKTHAN_ACCESS_PASSWORD_MAX_DAYS", 0)
 LAKTHAN_ACCESS_LEAVER_DAYS = config.integer("LAKTHAN_ACCESS_LEAVER_DAYS", 7)
+# items 4, 8, 9 as the checks judge them: network findings tolerated (per cent of the addresses in the
+# register), a website's least availability in the round (per cent) and its content at most this old
+LAKTHAN_NET_FINDINGS_PERCENT = float(config.text("LAKTHAN_NET_FINDINGS_PERCENT", "2"))
+LAKTHAN_SITE_MIN_AVAILABILITY = float(config.text("LAKTHAN_SITE_MIN_AVAILABILITY", "99"))
+LAKTHAN_SITE_CURRENT_DAYS = config.integer("LAKTHAN_SITE_CURRENT_DAYS", 90)
 # item 10: the only folder whose files a web page may name as a source's CSV or bind password file
 LAKTHAN_ACCESS_FILES = Path(config.text("LAKTHAN_ACCESS_FILES", "") or LAKTHAN_HOME / "access-files")
 LAKTHAN_ACCESS_MOVER_GRACE_DAYS = config.integer("LAKTHAN_ACCESS_MOVER_GRACE_DAYS", 30)

@@ -1,6 +1,6 @@
 """The one time zone the project shows and computes policy windows in (no daylight saving)."""
 
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -11,3 +11,9 @@ def parse_instant(text: str) -> datetime:
     Thailand means). ValueError when the text is not one."""
     moment = datetime.fromisoformat(text.strip().replace(" ", "T", 1))
     return moment.replace(tzinfo=BANGKOK) if moment.tzinfo is None else moment
+
+
+def end_of_day(day: date) -> datetime:
+    """The first instant after the Bangkok calendar day ``day`` (in UTC): what "as of that day" includes
+    is everything before it."""
+    return datetime.combine(day + timedelta(days=1), time(), tzinfo=BANGKOK).astimezone(UTC)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from lakthan.checks.registry import Artefact, CheckResult, Period, Status, register
 from lakthan.lib.thai import format_span, thai_digits
-from lakthan.risks.services.round_facts import end_of_day
+from lakthan.lib.timezones import end_of_day
 
 URN = "urn:lakthan:check:continuity-drills"
 LISTED = 50

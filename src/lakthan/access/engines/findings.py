@@ -28,11 +28,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from lakthan.access.engines.catalogue import Duties, group_key
 from lakthan.access.engines.roster import LEAVER_STATUSES
+from lakthan.lib.timezones import end_of_day
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 KINDS = ("leaver_active", "dormant", "orphan", "no_owner", "password_age", "excess_right", "sod_conflict")
@@ -104,11 +105,6 @@ class Finding:
             "person": self.person or None,
             "detail": self.detail,
         }
-
-
-def end_of_day(day: date) -> datetime:
-    """The last instant of ``day`` in Bangkok, in UTC: what "on the day judged" includes."""
-    return datetime.combine(day + timedelta(days=1), time(), tzinfo=BANGKOK).astimezone(UTC)
 
 
 def is_leaver(person: PersonFacts, as_of: date) -> bool:

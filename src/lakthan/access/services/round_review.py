@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db.models import Min, Q
 from django.utils import timezone
 
-from lakthan.access.engines.findings import Finding, end_of_day
+from lakthan.access.engines.findings import Finding
 from lakthan.access.engines.roster import LEAVER_STATUSES
 from lakthan.access.models import Account, Employee, Remediation, ReviewCampaign, ReviewItem, SyncRun
 from lakthan.access.services.campaigns import bangkok_day, rights_in_scope
@@ -32,6 +32,7 @@ from lakthan.access.services.findings import findings
 from lakthan.access.services.requests import approved_rights
 from lakthan.checks.registry import Period
 from lakthan.core.models import Unit
+from lakthan.lib.timezones import end_of_day
 
 
 @dataclass

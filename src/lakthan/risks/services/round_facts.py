@@ -20,7 +20,7 @@ unit below it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from django.db.models import Q
 from django.utils import timezone
@@ -29,7 +29,7 @@ from lakthan.checks.registry import Period
 from lakthan.core.models import Unit
 from lakthan.indicators.engines.periods import fiscal_year_of
 from lakthan.inventory.models import System
-from lakthan.lib.timezones import BANGKOK
+from lakthan.lib.timezones import BANGKOK, end_of_day
 from lakthan.risks.engines.matrix import Matrix, parse_matrix
 from lakthan.risks.models import (
     ContinuityTarget,
@@ -66,11 +66,6 @@ class RoundFacts:
 
 def judged_day(period: Period) -> date:
     return min(period.end, timezone.localdate())
-
-
-def end_of_day(day: date) -> datetime:
-    """The last instant of ``day`` in Bangkok: what "as of that day" includes."""
-    return datetime.combine(day + timedelta(days=1), time(), tzinfo=BANGKOK)
 
 
 def _day(moment) -> date:
