@@ -1,10 +1,13 @@
 """The demo bureau: invented people in the seed report's organisation, FY 2556, indicator 9.2.
 
 The texts of the report (actions taken, supporting factors, evidence titles) follow the seed report;
-every person is invented. The seed reports five items achieved (score 5): the demo marks items 1–4
-and 10 as met from their evidence (items 1, 2, 3 and 10 from what their controls did: the seed's
-stand-in plan and system-down manual are attached to the report as a whole, not to item 3); the evidence the seed lists for items 5–9 is attached to the
-report as a whole, so those items are honestly not met.
+every person is invented. The seed reports five items achieved (score 5). The demo marks items 1–4, 8,
+9 and 10 as met from what their controls did (backups, logs, the continuity plan and drills, the
+systems in use at each checkpoint, the websites' probes and checks, the address plan against the
+leases, the access reviews); the seed's stand-in documents for those items (screenshots, lists,
+statistics, the plan) are attached to the report as a whole, not to an item, so no item is met by a
+stand-in. The evidence the seed lists for items 5–7 is attached the same way, so those items are
+honestly not met.
 """
 
 from __future__ import annotations
@@ -114,26 +117,26 @@ EVIDENCE = [
         "screenshot",
         "",
         None,
-        [4],
+        [None],
         "png",
     ),
-    ("ภาพหน้าจอระบบบัญชีบุคคลต้องห้ามและเฝ้าดู, ตัวอย่างข้อมูลบุคคลต้องห้าม", "screenshot", "", None, [4], "png"),
-    ("ภาพหน้าจอการแจ้งเตือนบุคคลต้องห้ามในระบบต่าง ๆ", "screenshot", "", None, [4], "png"),
-    ("ผลการผลักดันส่งกลับของบุคคลต้องห้าม", "statistics", "", None, [4], "pdf"),
-    ("ภาพหน้าจอระบบแจ้งที่พักอาศัย, ตัวอย่างข้อมูลการแจ้งที่พักอาศัยตาม มาตรา ๓๘", "screenshot", "", None, [4], "png"),
+    ("ภาพหน้าจอระบบบัญชีบุคคลต้องห้ามและเฝ้าดู, ตัวอย่างข้อมูลบุคคลต้องห้าม", "screenshot", "", None, [None], "png"),
+    ("ภาพหน้าจอการแจ้งเตือนบุคคลต้องห้ามในระบบต่าง ๆ", "screenshot", "", None, [None], "png"),
+    ("ผลการผลักดันส่งกลับของบุคคลต้องห้าม", "statistics", "", None, [None], "pdf"),
+    ("ภาพหน้าจอระบบแจ้งที่พักอาศัย, ตัวอย่างข้อมูลการแจ้งที่พักอาศัยตาม มาตรา ๓๘", "screenshot", "", None, [None], "png"),
     (
         "ภาพหน้าจอระบบ LINE ใน ศปก.สตม., ตัวอย่างการสั่งการของผู้บังคับบัญชาผ่านระบบ LINE",
         "screenshot",
         "",
         None,
-        [4],
+        [None],
         "png",
     ),
     ("ตัวอย่างเว็บไซต์ของหน่วยงานในสังกัด สตม.", "screenshot", "", None, [None], "png"),
-    ("ภาพหน้าจอระบบการตรวจลงตรา ณ ด่านตรวจคนเข้าเมือง (Visa On Arrival)", "screenshot", "", None, [4], "png"),
-    ("รายชื่อด่านติดตั้งและใช้งานระบบสารสนเทศ สตม.", "statistics", "", None, [4], "pdf"),
-    ("จำนวนหน่วยงานที่ใช้งานระบบสารสนเทศ สตม.", "statistics", "", None, [4], "pdf"),
-    ("สถิติข้อมูลจากระบบต่าง ๆ", "statistics", "", None, [4], "pdf"),
+    ("ภาพหน้าจอระบบการตรวจลงตรา ณ ด่านตรวจคนเข้าเมือง (Visa On Arrival)", "screenshot", "", None, [None], "png"),
+    ("รายชื่อด่านติดตั้งและใช้งานระบบสารสนเทศ สตม.", "statistics", "", None, [None], "pdf"),
+    ("จำนวนหน่วยงานที่ใช้งานระบบสารสนเทศ สตม.", "statistics", "", None, [None], "pdf"),
+    ("สถิติข้อมูลจากระบบต่าง ๆ", "statistics", "", None, [None], "pdf"),
     (
         "ภาพระบบการตรวจสอบสิทธิ์การเข้าถึง (Login) เข้าสู่ระบบโดยกำหนดรหัสผู้ใช้และรหัสผ่าน",
         "screenshot",
@@ -168,7 +171,7 @@ EVIDENCE = [
         [None],
         "pdf",
     ),
-    ("สถิติการขออยู่ต่อในราชอาณาจักรของคนต่างด้าว", "statistics", "", None, [4], "pdf"),
+    ("สถิติการขออยู่ต่อในราชอาณาจักรของคนต่างด้าว", "statistics", "", None, [None], "pdf"),
     ("ภาพเว็บไซด์หน่วยงานในสังกัด สตม.", "screenshot", "", None, [None], "png"),
     (
         "เอกสารการรายงานปัญหาและผู้รับผิดชอบ รวมถึงแนวทางการแก้ปัญหาของการใช้ระบบสารสนเทศ สตม.",

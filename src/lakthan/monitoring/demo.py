@@ -25,6 +25,13 @@ START, END = date(2013, 7, 1), date(2013, 9, 30)
 SILENT = ("inv-fs01", date(2013, 8, 12), date(2013, 8, 25))
 BRUTE = ("itc-web01", datetime(2013, 8, 20, 2, 14, tzinfo=BANGKOK), "203.0.113.66", 40)
 STAFF = ["somsak", "wanida", "pracha", "kanya", "thawat", "malee"]
+# where PIBICS is used from: the IT centre's staff network (its staff) and the counters of the two
+# checkpoints (their officers): first address, last address, the users there (None: STAFF)
+PIBICS_PLACES = [
+    ("10.10.9.", 2, 60, None),
+    ("10.20.2.", 10, 40, ["anong", "boonmee", "chalerm", "duangjai", "ekkarat"]),
+    ("10.21.2.", 10, 29, ["fongchan", "kasem", "lamai"]),
+]
 
 
 def _syslog(t: datetime, host: str, app: str, msg: str, seq: int) -> str:
@@ -76,6 +83,10 @@ def generate(
             web.append(
                 f'10.10.9.{rng.randint(2, 60)} - - [{t.strftime("%d/%b/%Y:%H:%M:%S %z")}] "GET /portal/{rng.choice(["news", "forms", "staff", "search?q=visa"])} HTTP/1.1" 200 {rng.randint(300, 9000)} "-" "Mozilla/5.0"'
             )
+        # PIBICS is used at the IT centre and at the two airport checkpoints (their counters' addresses
+        # lie in the checkpoints' prefixes of the address plan: network/demo.py); an rng of its own,
+        # so the rest of the generated logs stay as they were
+        counters = random.Random(day.toordinal())
         for _ in range(30):
             t = datetime(
                 day.year,
@@ -87,12 +98,15 @@ def generate(
                 tzinfo=BANGKOK,
             )
             action = rng.choice(["view", "update", "check-in", "check-out"])
+            staff = rng.choice(STAFF)
+            net, low, high, officers = counters.choice(PIBICS_PLACES)
             audit.append(
                 json.dumps(
                     {
                         "ts": t.isoformat(),
                         "host": "pibics-app01",
-                        "user": rng.choice(STAFF),
+                        "user": staff if officers is None else counters.choice(officers),
+                        "ip": f"{net}{counters.randint(low, high)}",
                         "action": action,
                         "record": f"passport/{rng.randint(0, 99999999):08d}",
                     }
