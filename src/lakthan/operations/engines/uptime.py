@@ -98,6 +98,7 @@ def scene(
             continue
         x = LEFT + index * step
         pic.add(picture.Line(round(x, 2), y, round(x, 2), y + 6, "#6b7280"))
+        x = min(x, WIDTH - RIGHT - 56)  # a month starting on the period's last days: its label fits
         pic.add(picture.Text(round(x + 2, 2), y + 18, month_label(month, thai=thai), 11, fill="#374151"))
         pic.add(
             picture.Text(round(x + 2, 2), y + 32, percent(ratio, thai=thai), 11, fill="#111827", bold=True)

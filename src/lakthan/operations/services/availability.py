@@ -143,24 +143,16 @@ def incident_counts(probes: list[Probe], start: date, end: date) -> dict[int, in
 
 
 def tls_days_at(probes: list[Probe], until: datetime) -> dict[int, int | None]:
-    """The TLS days left of each probe's newest result before ``until``."""
+    """The TLS days left that each probe's newest result before ``until`` measured."""
     out: dict[int, int | None] = {}
-    for p in probes:
-        r = (
-            ProbeResult.objects.filter(probe=p, at__lt=until, tls_expires__isnull=False)
+    for p in probes:  # a unit's probes: a few dozen, one indexed read each
+        out[p.pk] = (
+            ProbeResult.objects.filter(probe=p, at__lt=until, tls_days_left__isnull=False)
             .order_by("-at")
-            .values_list("tls_expires", flat=True)
+            .values_list("tls_days_left", flat=True)
             .first()
         )
-        if r is not None:
-            out[p.pk] = engine_days_left(r, min(until, timezone.now()))
     return out
-
-
-def engine_days_left(expires: datetime, at: datetime) -> int:
-    from lakthan.operations.engines.probe import days_left
-
-    return days_left(expires, at)
 
 
 def report_html(unit: Unit, start: date, end: date, now: datetime | None = None) -> str:

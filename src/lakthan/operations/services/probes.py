@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
@@ -24,7 +25,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from lakthan.core import audit
+from lakthan.core import audit, roles
 from lakthan.core.errors import InvalidInput, NotFound
 from lakthan.core.models import Unit
 from lakthan.inventory.models import System
@@ -42,7 +43,9 @@ RESULT_FIELDS = {
     "last_modified",
     "etag",
 }
+CHANGE = roles.UPLOAD  # adding and running probes: the collector's capability in the unit
 MAX_TIMEOUT_S = 120
+NAME_RE = re.compile(r"^[^\s/\x00-\x1f\x7f]{1,80}$")  # a URL path segment, a CLI argument
 SLACK_S = 30  # run_due: the worker ticks each minute, so a probe due within half a tick runs now
 PARALLEL = 8  # probes checked at once by run_due (the network waits, not the CPU)
 
@@ -72,8 +75,11 @@ def add_probe(
     """An HTTP(S) probe (``url``) or a TCP one (``tcp`` = ``host:port``); InvalidInput naming what is
     wrong, nothing stored."""
     name = name.strip()
-    if not name or len(name) > 80 or any(ord(c) < 32 for c in name):
-        raise InvalidInput("ชื่อโพรบต้องมี 1–80 ตัวอักษร", "a probe's name must be 1–80 characters")
+    if not NAME_RE.match(name) or name == "add":  # probes/add/ is the form's URL
+        raise InvalidInput(
+            f"ชื่อโพรบ '{name[:80]}' ต้องมี 1–80 ตัวอักษร ไม่มีช่องว่างหรือ /",
+            f"a probe's name '{name[:80]}' must be 1–80 characters, without spaces or /",
+        )
     if Probe.objects.filter(name=name).exists():
         raise InvalidInput(f"มีโพรบชื่อ {name} อยู่แล้ว", f"a probe named {name} already exists")
     if bool(url) == bool(tcp):
