@@ -128,20 +128,35 @@ def tally(
     if end <= start:
         raise ValueError("end must be after start")
     firsts = month_starts(start, end) if by == "month" else day_starts(start, end)
-    bounds = [max(f, start) for f in firsts] + [end]
+    # the arithmetic in integer microseconds since the epoch: exact, and far faster than datetimes
+    lo, hi, now_us = _epoch_us(start), _epoch_us(end), _epoch_us(now)
+    bounds = [max(_epoch_us(f), lo) for f in firsts] + [hi]
+    hold = HOLD * interval_s * 1_000_000
     up = [0] * len(firsts)
     down = [0] * len(firsts)
-    for a, b, is_up in segments(results, interval_s, now):
-        a, b = max(a, start), min(b, end)
+    points = [(_epoch_us(at), is_up) for at, is_up in results]
+    for k, (a, is_up) in enumerate(points):
+        b = a + hold
+        if k + 1 < len(points) and points[k + 1][0] < b:
+            b = points[k + 1][0]
+        b = min(b, now_us, hi)
+        a = max(a, lo)
         if b <= a:
             continue
         i = bisect_right(bounds, a) - 1
         while a < b:
             part_end = min(b, bounds[i + 1])
-            (up if is_up else down)[i] += _us(part_end - a)
+            (up if is_up else down)[i] += part_end - a
             a, i = part_end, i + 1
-    parts = [Tally(_label(f, by), bounds[i], bounds[i + 1], up[i], down[i]) for i, f in enumerate(firsts)]
+    edges = [max(f, start) for f in firsts] + [end]
+    parts = [Tally(_label(f, by), edges[i], edges[i + 1], up[i], down[i]) for i, f in enumerate(firsts)]
     return Tally("", start, end, sum(up), sum(down)), parts
+
+
+def _epoch_us(moment: datetime) -> int:
+    """Microseconds since 1970 (exact: a timestamp of this century times 10⁶ is an integer a double
+    holds exactly)."""
+    return round(moment.timestamp() * 1_000_000)
 
 
 def _label(first: datetime, by: str) -> str:
