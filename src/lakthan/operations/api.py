@@ -3,3 +3,7 @@
 from __future__ import annotations
 
 ROUTES: list = []
+
+from lakthan.operations import probe_api  # noqa: E402
+
+ROUTES += probe_api.ROUTES

@@ -12,3 +12,7 @@ def ops() -> None:
 
 
 COMMANDS = [ops]
+
+from lakthan.operations import cli_probes  # noqa: E402
+
+cli_probes.add_to(ops)
