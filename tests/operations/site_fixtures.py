@@ -96,8 +96,8 @@ class Site:
         self.server.server_close()
 
 
-@pytest.fixture
-def site():
+@pytest.fixture(name="site")
+def site_fixture():
     s = Site()
     s.page("/logo.png", PNG_1x1, content_type="image/png")
     s.page("/site.css", BAD_CSS, content_type="text/css")
@@ -123,8 +123,8 @@ def utc(*args) -> datetime:
     return datetime(*args, tzinfo=UTC)
 
 
-@pytest.fixture
-def checklist_home(settings, tmp_path):
+@pytest.fixture(name="checklist_home")
+def checklist_home_fixture(settings, tmp_path):
     """The agency's own checklist is kept under this test's home."""
     settings.LAKTHAN_HOME = tmp_path / "home"
     settings.LAKTHAN_SITE_CHECKLIST = ""

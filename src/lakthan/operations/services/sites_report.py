@@ -54,9 +54,11 @@ table {{ border-collapse: collapse; width: 100%; font-size: {font.pt(13)}pt; mar
 th, td {{ border: 0.75pt solid #000; padding: 1pt 3pt; vertical-align: top; }}
 th {{ background: #f2f2f2; font-weight: bold; text-align: center; }}
 thead {{ display: table-header-group; }} tr {{ break-inside: avoid; }}
-td.c {{ text-align: center; white-space: nowrap; }} td.url {{ word-break: break-all; }}
+td.c {{ text-align: center; }} td.n {{ white-space: nowrap; }} td.url {{ overflow-wrap: anywhere; }}
+col.url {{ width: 22%; }} col.unit {{ width: 6%; }} col.pct {{ width: 8%; }} col.tls {{ width: 7%; }}
+col.age {{ width: 12%; }} col.list {{ width: 19%; }} col.imp {{ width: 4.5%; }} col.at {{ width: 8%; }}
 .miss {{ color: #b91c1c; }} .muted {{ color: #555; }}
-ol {{ margin: 0 0 2pt; padding-left: 1.2cm; font-size: {font.pt(14)}pt; }}
+ol {{ margin: 0 0 2pt; padding-left: 1.2cm; font-size: {font.pt(14)}pt; list-style-type: {"thai" if _thai() else "decimal"}; }}
 """
 
 
@@ -84,7 +86,7 @@ def _row(no: int, r: dict, titles: dict[str, str]) -> str:
             checklist += f'<br><span class="miss">ขาด: {missing}</span>'
     a11y = r["a11y"]
     cells = (
-        "".join(f"<td class=c>{_n(a11y[k])}</td>" for k in IMPACT_TH)
+        "".join(f"<td class='c n'>{_n(a11y[k])}</td>" for k in IMPACT_TH)
         if a11y is not None
         else '<td class=c colspan=4><span class="muted">ยังไม่ได้ตรวจ</span></td>'
     )
@@ -127,7 +129,9 @@ def report_html(unit: Unit, start: date, end: date, availability_of=None) -> str
 ถึงวันที่ {format_date(end, style="long", thai_digits=thai)}</p>
 <p>เว็บไซต์ {_n(len(rows))} แห่ง ตรวจแล้ว {_n(len(checked))} แห่ง · มีรายการครบตามมาตรฐานเว็บไซต์ภาครัฐ
 {_n(complete)} แห่ง · ไม่พบปัญหาการเข้าถึงระดับวิกฤตหรือร้ายแรง {_n(clean)} แห่ง</p>
-<table><thead><tr><th rowspan=2>ที่</th><th rowspan=2>เว็บไซต์</th><th rowspan=2>หน่วยงาน</th>
+<table><colgroup><col class=no><col class=url><col class=unit><col class=pct><col class=tls><col class=age>
+<col class=list>{"<col class=imp>" * 4}<col class=at></colgroup>
+<thead><tr><th rowspan=2>ที่</th><th rowspan=2>เว็บไซต์</th><th rowspan=2>หน่วยงาน</th>
 <th rowspan=2>ความพร้อมใช้งาน (ร้อยละ)</th><th rowspan=2>ใบรับรองเหลือ (วัน)</th>
 <th rowspan=2>เนื้อหาเปลี่ยนแปลงล่าสุด</th><th rowspan=2>รายการตามมาตรฐาน</th>
 <th colspan=4>ปัญหาการเข้าถึง (axe-core) ตามระดับผลกระทบ</th><th rowspan=2>ตรวจเมื่อ</th></tr>
