@@ -121,7 +121,7 @@ def test_an_agency_checklist_is_loaded_whole_or_not_at_all_and_used_by_the_next_
     bad = b"version: ours\nitems:\n  - {id: hotline, title_th: x, title_en: x, look_for: {}}\n"
     with pytest.raises(InvalidInput) as caught:
         sites.load_checklist(bad, "ours.yaml", actor="t")
-    assert caught.value.message_en == "ours.yaml: line 3: look_for needs at least one phrase"
+    assert caught.value.message_en == "ours.yaml:3: look_for needs at least one phrase"
     assert not sites.checklist_path().exists()
     good = "version: ours-1\nitems:\n  - {id: hotline, title_th: สายด่วน, title_en: Hotline, look_for: {page_text: [ยินดีต้อนรับ]}}\n"
     sites.load_checklist(good.encode(), "ours.yaml", actor="t")

@@ -12,3 +12,7 @@ def ops() -> None:
 
 
 COMMANDS = [ops]
+
+from lakthan.operations import cli_sites  # noqa: E402
+
+cli_sites.add_to(ops)

@@ -65,9 +65,14 @@ def load_checklist(
     try:
         parsed = checklist_engine.parse_checklist(data)
     except checklist_engine.ChecklistRejected as exc:
+        where = [f"{name}:{line}" if line else name for line, _, _ in exc.problems]
         raise InvalidInput(
-            "; ".join(f"{name}: {th}" for _, th, _ in exc.problems),
-            "; ".join(f"{name}: {en}" for _, _, en in exc.problems),
+            "; ".join(
+                f"{w}: {_unprefixed(th, line)}" for w, (line, th, _) in zip(where, exc.problems, strict=True)
+            ),
+            "; ".join(
+                f"{w}: {_unprefixed(en, line)}" for w, (line, _, en) in zip(where, exc.problems, strict=True)
+            ),
         ) from None
     path = checklist_path()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -80,6 +85,11 @@ def load_checklist(
         {"version": parsed.version, "sha256": parsed.sha256, "items": [i.id for i in parsed.items]},
     )
     return parsed
+
+
+def _unprefixed(message: str, line: int) -> str:
+    """The engine's "line N: …" (or "บรรทัด N: …") without its prefix, for "FILE:N: …"."""
+    return message.split(": ", 1)[1] if line and ": " in message else message
 
 
 # --- fetching the home page -----------------------------------------------------------------------
@@ -373,3 +383,53 @@ def websites_pdf(unit: Unit, start: date, end: date, availability_of: Availabili
     from lakthan.operations.services.sites_report import render
 
     return render(unit, start, end, availability_of)
+
+
+# --- one website's state, as the CLI, the pages and the API show it -------------------------------
+
+
+def iso(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value else None
+
+
+def site_status(probe: Probe, check: SiteCheck | None = None, now: datetime | None = None) -> dict:
+    """The probe's newest result and the newest site check (or ``check``), the `ops site check --json`
+    shape; times in UTC ISO-8601."""
+    now = now or timezone.now()
+    check = check or latest_check(probe)
+    last = probe.results.order_by("-at").values("at", "up", "detail", "status_code").first()
+    tls = (
+        probe.results.filter(tls_days_left__isnull=False)
+        .order_by("-at")
+        .values_list("tls_days_left", flat=True)
+        .first()
+    )
+    titles = {i.id: i for i in current_checklist().items}
+    items = {}
+    for item_id, found in (check.checklist if check else {}).items():
+        item = titles.get(item_id)
+        items[item_id] = {
+            **found,
+            "title_th": item.title_th if item else item_id,
+            "title_en": item.title_en if item else item_id,
+        }
+    changed = check.content_changed_at if check else None
+    return {
+        "probe": probe.name,
+        "url": probe.url,
+        "unit": probe.unit.code,
+        "status": None if last is None else ("up" if last["up"] else "down"),
+        "status_at": iso(last["at"]) if last else None,
+        "detail": last["detail"] if last else "",
+        "tls_days_left": tls,
+        "checked_at": iso(check.at) if check else None,
+        "content_changed_at": iso(changed),
+        "content_source": check.content_source if check else "",
+        "content_age_days": (now - changed).days if changed else None,
+        "checklist_version": check.checklist_version if check else "",
+        "checklist": items,
+        "checklist_missing": checklist_engine.missing(check.checklist) if check else [],
+        "a11y": check.a11y if check else None,
+        "a11y_engine": check.a11y_engine if check else "",
+        "error": check.error if check else "",
+    }
