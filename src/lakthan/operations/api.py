@@ -3,3 +3,7 @@
 from __future__ import annotations
 
 ROUTES: list = []
+
+from lakthan.operations import site_api  # noqa: E402
+
+ROUTES += site_api.ROUTES

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 CHROMIUM = "/usr/bin/chromium"
@@ -42,7 +43,7 @@ class AccessibilityUnavailable(Exception):
 
 def axe_script() -> tuple[str, str]:
     """(the script, its version) of the axe-core that axe-playwright-python bundles."""
-    from axe_playwright_python.base import AXE_SCRIPT
+    from axe_playwright_python.base import AXE_SCRIPT  # type: ignore[import-untyped]
 
     head = AXE_SCRIPT[:200]
     version = head.split("axe v", 1)[1].split()[0] if "axe v" in head else ""
@@ -99,7 +100,7 @@ def check_page(
     origin = _origin(url)
     served = {"main": False}
 
-    def route(r) -> None:
+    def route(r: Any) -> None:
         request = r.request
         if html is not None and not served["main"] and request.is_navigation_request():
             served["main"] = True

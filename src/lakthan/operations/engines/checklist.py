@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urljoin
 
-import lxml.html
+import lxml.html  # type: ignore[import-untyped]
 import yaml
 from lxml import etree
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode

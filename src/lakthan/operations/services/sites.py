@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from email.utils import parsedate_to_datetime
+from importlib import import_module
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -256,8 +257,9 @@ def content_changed_at(probe: Probe, until: datetime | None = None) -> tuple[dat
         return None, ""
     if latest["last_modified"] is not None:
         return latest["last_modified"], "last-modified"
+    row: dict = dict(latest)
     for field, source in (("etag", "etag"), ("content_sha256", "page-hash")):
-        current = latest[field]
+        current = row[field]
         if not current:
             continue
         other = (
@@ -311,8 +313,8 @@ def _end_of(day: date) -> datetime:
 
 
 def _real_availability(probe: Probe, start: date, end: date) -> float | None:
-    from lakthan.operations.services.availability import availability
-
+    # the probes part's service (operations/services/availability.py), looked up when first needed
+    availability = import_module("lakthan.operations.services.availability").availability
     ratio = availability(probe, start, end)["ratio"]
     return None if ratio is None else float(ratio)
 
@@ -351,10 +353,10 @@ def site_table(
     probes = list(
         website_probes(unit, unit_ids).annotate(tls=Subquery(newest_tls), check_id=Subquery(newest_check))
     )
-    checks = SiteCheck.objects.in_bulk([p.check_id for p in probes if p.check_id])  # type: ignore[attr-defined]
+    checks = SiteCheck.objects.in_bulk([p.check_id for p in probes if p.check_id])
     rows = []
     for probe in probes:
-        check = checks.get(probe.check_id)  # type: ignore[attr-defined]
+        check = checks.get(probe.check_id)
         changed, source = content_changed_at(probe, until)
         if changed is None and check is not None:
             changed, source = check.content_changed_at, check.content_source
@@ -364,7 +366,7 @@ def site_table(
                 "url": probe.url,
                 "unit": probe.unit.code,
                 "availability": availability_of(probe, start, end),
-                "tls_days_left": probe.tls,  # type: ignore[attr-defined]
+                "tls_days_left": probe.tls,
                 "content_changed_at": changed,
                 "content_source": source,
                 "checklist_missing": checklist_engine.missing(check.checklist) if check else [],
