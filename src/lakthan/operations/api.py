@@ -1,9 +1,8 @@
-"""The app's API routes (listed in ROUTES), each part in its own module."""
+"""The app's API routes (listed in ROUTES), each part in its own module: probes and incidents,
+websites, systems in use."""
 
 from __future__ import annotations
 
-ROUTES: list = []
+from lakthan.operations import probe_api, site_api
 
-from lakthan.operations import probe_api  # noqa: E402
-
-ROUTES += probe_api.ROUTES
+ROUTES: list = [*probe_api.ROUTES, *site_api.ROUTES]

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import click
 
+from lakthan.operations import cli_probes, cli_sites
+
 
 @click.group()
 def ops() -> None:
     """Services, websites and systems in use (items 4 and 8): probes, availability, site checks, usage."""
 
 
-COMMANDS = [ops]
-
-from lakthan.operations import cli_probes  # noqa: E402
-
 cli_probes.add_to(ops)
+cli_sites.add_to(ops)
+
+COMMANDS = [ops]
