@@ -63,7 +63,7 @@ def import_addresses_data(
     systems = {s.code: s for s in System.objects.all()}
     people = People.load()
     existing: dict[tuple[str, int], list[Address]] = {}
-    for reg in Address.objects.select_related("unit", "system").filter(
+    for known in Address.objects.select_related("unit", "system").filter(
         key__in={r.key for r in rows if r.key}
     ):
         existing.setdefault((known.key, known.unit_id), []).append(known)
