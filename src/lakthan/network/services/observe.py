@@ -113,17 +113,21 @@ def _lease_rows(kind: str, source: str, found: list[engine.Lease], now: datetime
     return rows
 
 
-def observe_dhcpd(path: Path, actor: str = audit.SYSTEM, now: datetime | None = None) -> ObservationImport:
+def observe_dhcpd(
+    path: Path, actor: str = audit.SYSTEM, now: datetime | None = None, *, source: str | None = None
+) -> ObservationImport:
     """ISC dhcpd's leases file: one observation per address (its last block), from ``starts`` to
-    ``ends`` or ``now``, whichever is first (``ends never``: now); the binding state kept."""
+    ``ends`` or ``now``, whichever is first (``ends never``: now); the binding state kept. ``source``:
+    what to call the file (an upload's name) instead of its path."""
     text, sha256 = _read(path)
+    source = source or str(path)
     now = now or timezone.now()
     found, problems = engine.parse_dhcpd_leases(text)
     return _write(
         Kind.DHCPD,
-        str(path),
+        source,
         sha256,
-        _lease_rows(Kind.DHCPD, str(path), found, now),
+        _lease_rows(Kind.DHCPD, source, found, now),
         len(found),
         actor,
         now,
@@ -132,17 +136,20 @@ def observe_dhcpd(path: Path, actor: str = audit.SYSTEM, now: datetime | None = 
     )
 
 
-def observe_kea(path: Path, actor: str = audit.SYSTEM, now: datetime | None = None) -> ObservationImport:
+def observe_kea(
+    path: Path, actor: str = audit.SYSTEM, now: datetime | None = None, *, source: str | None = None
+) -> ObservationImport:
     """Kea's lease CSV (IPv4 or IPv6): one observation per address (its last row), from
     ``expire - valid_lifetime`` to ``expire`` or ``now``, whichever is first."""
     text, sha256 = _read(path)
+    source = source or str(path)
     now = now or timezone.now()
     found, problems = engine.parse_kea_leases(text)
     return _write(
         Kind.KEA,
-        str(path),
+        source,
         sha256,
-        _lease_rows(Kind.KEA, str(path), found, now),
+        _lease_rows(Kind.KEA, source, found, now),
         len(found),
         actor,
         now,
@@ -151,10 +158,13 @@ def observe_kea(path: Path, actor: str = audit.SYSTEM, now: datetime | None = No
     )
 
 
-def observe_arp(path: Path, actor: str = audit.SYSTEM, at: datetime | None = None) -> ObservationImport:
+def observe_arp(
+    path: Path, actor: str = audit.SYSTEM, at: datetime | None = None, *, source: str | None = None
+) -> ObservationImport:
     """``ip neigh`` / ``arp -an`` output: each neighbour seen at ``at``, by default the moment the file
     was written (its modification time), so the same table read twice adds nothing."""
     text, sha256 = _read(path)
+    source = source or str(path)
     if at is None:
         at = datetime.fromtimestamp(Path(path).stat().st_mtime, UTC).replace(microsecond=0)
     if timezone.is_naive(at):
@@ -163,7 +173,7 @@ def observe_arp(path: Path, actor: str = audit.SYSTEM, at: datetime | None = Non
     rows = [
         {
             "kind": Kind.ARP,
-            "source": str(path)[:1000],
+            "source": source[:1000],
             "address": n.address,
             "key": n.key,
             "mac": n.mac,
@@ -174,7 +184,7 @@ def observe_arp(path: Path, actor: str = audit.SYSTEM, at: datetime | None = Non
         }
         for n in found
     ]
-    return _write(Kind.ARP, str(path), sha256, rows, len(found), actor, at, _problems(path, problems), False)
+    return _write(Kind.ARP, source, sha256, rows, len(found), actor, at, _problems(path, problems), False)
 
 
 def observe_logs(actor: str = audit.SYSTEM, now: datetime | None = None) -> ObservationImport:
