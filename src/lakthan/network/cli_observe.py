@@ -53,6 +53,7 @@ def observe(dhcpd, kea, arp, at, from_logs) -> None:
         f"{reading.kind} {reading.source}: read {reading.read}, added {reading.observations}"
         + (f", {len(service.problems_of(reading))} skipped" if service.problems_of(reading) else ""),
         highlight=False,
+        soft_wrap=True,
     )
 
 
