@@ -183,6 +183,16 @@ def test_an_import_adds_updates_only_what_differs_and_again_changes_nothing(net,
     update = AddressChange.objects.get(action="update")
     assert (update.before["hostname"], update.after["hostname"], update.source) == ("old", "new", "reg.csv")
     assert Address.objects.get(address="2001:db8:20::10").owner == net.owner
+    from lakthan.core.models import AuditEntry
+
+    entry = AuditEntry.objects.get(action="network.address_import")
+    assert (entry.actor, entry.after["rows"], entry.after["added"], entry.after["changed"]) == (
+        "somchai",
+        3,
+        2,
+        1,
+    )
+    assert {c.actor for c in AddressChange.objects.filter(source="reg.csv")} == {"somchai"}
     changes = AddressChange.objects.count()
     again = register_io.import_addresses(write(tmp_path, "reg.csv", text), actor="somchai")
     assert (again.added, again.changed, again.unchanged) == (0, 0, 3)

@@ -62,86 +62,82 @@ class Problem:
 
 # --- ISC dhcpd ------------------------------------------------------------------------------------
 
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{};]|[^\s{};"#]+|#[^\n]*|\n|[ \t\r\f\v]+')
+_STRING_OR_COMMENT = re.compile(r'("(?:[^"\\]|\\.)*")|#[^\n]*')
+# a statement's text (strings kept whole) and what ends it: ``;``, or a block's ``{`` or ``}``
+_PIECE = re.compile(r'((?:[^;{}"]+|"(?:[^"\\]|\\.)*")*)([;{}])')
+_WHEN = re.compile(r"^\d (\d{4})/(\d{1,2})/(\d{1,2}) (\d{1,2}):(\d{2}):(\d{2})$")
 
 
-def _tokens(text: str) -> list[tuple[str, int]]:
-    """(token, line) with comments and blanks dropped; strings keep their quotes."""
-    out: list[tuple[str, int]] = []
-    line = 1
-    pos = 0
-    while pos < len(text):
-        m = _TOKEN.match(text, pos)
-        if m is None:  # a lone quote that never closes: the rest is one bad token
-            out.append((text[pos:], line))
-            break
-        tok = m.group(0)
-        pos = m.end()
-        if tok == "\n":
-            line += 1
-        elif tok[0] == "#" or tok.isspace():
-            continue
-        else:
-            out.append((tok, line))
-            line += tok.count("\n")
-    return out
-
-
-def _dhcpd_time(words: list[str]) -> datetime | None | str:
-    """A datetime (UTC), None for ``never``, or the reason the words are not a time."""
-    if words == ["never"]:
+def _dhcpd_time(text: str) -> datetime | None | str:
+    """A datetime (UTC), None for ``never``, or the text when it is not a time."""
+    if text == "never":
         return None
-    if len(words) == 2 and words[0] == "epoch" and words[1].isdigit():
-        return datetime.fromtimestamp(int(words[1]), UTC)
-    if len(words) == 3 and words[0].isdigit():
+    if text.startswith("epoch ") and text[6:].strip().isdigit():
+        return datetime.fromtimestamp(int(text[6:]), UTC)
+    if m := _WHEN.match(text):
         try:
-            return datetime.strptime(f"{words[1]} {words[2]}", "%Y/%m/%d %H:%M:%S").replace(tzinfo=UTC)
+            return datetime(*(int(g) for g in m.groups()), tzinfo=UTC)  # type: ignore[misc]
         except ValueError:
             pass
-    return " ".join(words)
+    return text
 
 
 def parse_dhcpd_leases(text: str) -> tuple[list[Lease], list[Problem]]:
-    """The last lease block of each address (in order of the address's first block), and the blocks
-    that could not be read."""
-    tokens = _tokens(text)
+    """The last lease block of each address (in order of the address's newest block), and the blocks
+    that could not be read. Statements are cut by one expression over the whole text (comments
+    blanked first, keeping the line count), not character by character in Python."""
+    text = _STRING_OR_COMMENT.sub(lambda m: m.group(1) or "", text)
     found: dict[str, Lease] = {}
     problems: list[Problem] = []
-    i = 0
-    while i < len(tokens):
-        tok, line = tokens[i]
-        if tok == "lease" and i + 2 < len(tokens) and tokens[i + 2][0] == "{":
-            address_text = tokens[i + 1][0]
-            body, i = _block(tokens, i + 3)
-            if body is None:
-                problems.append(Problem(line, "บล็อก lease ไม่มี } ปิด", "lease block without a closing }"))
-                break
-            lease = _read_lease(line, address_text, body)
-            if isinstance(lease, Problem):
-                problems.append(lease)
-            else:
-                found.pop(lease.key, None)  # the newest block last, at the place of its own line
-                found[lease.key] = lease
-            continue
-        i = _skip_statement(tokens, i)
+    depth = 0
+    lease: tuple[int, str, list[str]] | None = None  # (line, address text, statements) being read
+    line, counted = 1, 0
+    for m in _PIECE.finditer(text):
+        body, end = m.group(1), m.group(2)
+        if end == "{":
+            words = body.split()
+            if depth == 0 and len(words) == 2 and words[0] == "lease":
+                start = m.start(1) + len(body) - len(body.lstrip())
+                line += text.count("\n", counted, start)
+                counted = start
+                lease = (line, words[1], [])
+            depth += 1
+        elif end == "}":
+            depth = max(depth - 1, 0)
+            if depth == 0 and lease is not None:
+                read = _read_lease(*lease)
+                if isinstance(read, Problem):
+                    problems.append(read)
+                else:
+                    found.pop(read.key, None)  # the newest block last, at the place of its own line
+                    found[read.key] = read
+                lease = None
+        elif lease is not None and depth == 1:
+            statement = " ".join(body.split())
+            if statement:
+                lease[2].append(statement)
+    if lease is not None:
+        problems.append(Problem(lease[0], "บล็อก lease ไม่มี } ปิด", "lease block without a closing }"))
     return list(found.values()), problems
 
 
-def _read_lease(line: int, address_text: str, body: list[list[str]]) -> Lease | Problem:
+def _read_lease(line: int, address_text: str, body: list[str]) -> Lease | Problem:
     try:
         address, key = parse_address(address_text)
     except AddressError as exc:
         return Problem(line, exc.th, exc.en)
-    values: dict[str, list[str]] = {}
-    for words in body:
-        if words[:2] == ["binding", "state"]:
-            values["state"] = words[2:]
-        elif words[:2] == ["hardware", "ethernet"]:
-            values["mac"] = words[2:]
-        elif words[0] in ("starts", "ends", "client-hostname"):
-            values[words[0]] = words[1:]
-    starts = _dhcpd_time(values.get("starts", ["(none)"]))
-    ends = _dhcpd_time(values.get("ends", ["never"]))
+    values: dict[str, str] = {}
+    for statement in body:
+        if statement.startswith("binding state "):
+            values["state"] = statement[14:]
+        elif statement.startswith("hardware ethernet "):
+            values["mac"] = statement[18:]
+        else:
+            name, _, rest = statement.partition(" ")
+            if name in ("starts", "ends", "client-hostname"):
+                values[name] = rest
+    starts = _dhcpd_time(values.get("starts", "(none)"))
+    ends = _dhcpd_time(values.get("ends", "never"))
     if not isinstance(starts, datetime):
         return Problem(
             line,
@@ -157,11 +153,11 @@ def _read_lease(line: int, address_text: str, body: list[list[str]]) -> Lease | 
     mac = ""
     if "mac" in values:
         try:
-            mac = normalise_mac(" ".join(values["mac"]))
+            mac = normalise_mac(values["mac"])
         except AddressError as exc:
             return Problem(line, f"lease {address}: {exc.th}", f"lease {address}: {exc.en}")
-    state = " ".join(values.get("state", ["active"])).lower()
-    hostname = _unquote(" ".join(values.get("client-hostname", [])))
+    state = values.get("state", "active").lower()
+    hostname = _unquote(values.get("client-hostname", ""))
     return Lease(line, address, key, mac, hostname[:255], state[:20], starts, ends)
 
 
@@ -185,48 +181,6 @@ def _unquote(text: str) -> str:
             raw.extend(ch.encode("utf-8"))
             i += 1
     return raw.decode("utf-8", errors="replace").strip()
-
-
-def _block(tokens: list[tuple[str, int]], start: int) -> tuple[list[list[str]] | None, int]:
-    """The statements of a block opened just before ``start`` (nested blocks flattened away), and the
-    index after its closing brace; None when the text ends first."""
-    statements: list[list[str]] = []
-    current: list[str] = []
-    depth = 0
-    i = start
-    while i < len(tokens):
-        tok = tokens[i][0]
-        i += 1
-        if tok == "{":
-            depth += 1
-            current = []
-        elif tok == "}":
-            if depth == 0:
-                return statements, i
-            depth -= 1
-            current = []
-        elif tok == ";":
-            if depth == 0 and current:
-                statements.append(current)
-            current = []
-        else:
-            current.append(tok)
-    return None, i
-
-
-def _skip_statement(tokens: list[tuple[str, int]], i: int) -> int:
-    """The index after the statement or block that starts at ``i``."""
-    while i < len(tokens):
-        tok = tokens[i][0]
-        i += 1
-        if tok == ";":
-            return i
-        if tok == "{":
-            _, i = _block(tokens, i)
-            return i
-        if tok == "}":  # a stray closing brace
-            return i
-    return i
 
 
 # --- Kea ------------------------------------------------------------------------------------------
