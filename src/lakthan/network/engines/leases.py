@@ -76,7 +76,8 @@ def _dhcpd_time(text: str) -> datetime | None | str:
         return datetime.fromtimestamp(int(text[6:]), UTC)
     if m := _WHEN.match(text):
         try:
-            return datetime(*(int(g) for g in m.groups()), tzinfo=UTC)  # type: ignore[misc]
+            year, month, day, hour, minute, second = (int(g) for g in m.groups())
+            return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
         except ValueError:
             pass
     return text
