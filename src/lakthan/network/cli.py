@@ -12,3 +12,11 @@ def net() -> None:
 
 
 COMMANDS = [net]
+
+from lakthan.network import cli_register  # noqa: E402
+
+cli_register.add_to(net)
+
+from lakthan.network import cli_observe  # noqa: E402
+
+cli_observe.add_to(net)

@@ -39,7 +39,14 @@ PROBES = [
         "tm30",
         [(datetime(2012, 12, 30, 9, tzinfo=BANGKOK), 14), (datetime(2013, 4, 12, 20, tzinfo=BANGKOK), 2)],
     ),
-    ("pibics-app", "IMM-ITC", "tcp", "10.10.1.31:8443", "pibics-db", [(datetime(2013, 8, 4, 2, tzinfo=BANGKOK), 1)]),
+    (
+        "pibics-app",
+        "IMM-ITC",
+        "tcp",
+        "10.10.1.31:8443",
+        "pibics-db",
+        [(datetime(2013, 8, 4, 2, tzinfo=BANGKOK), 1)],
+    ),
 ]
 INSTALLED = {"pibics-db": ["IMM-ITC", "IMM-D2-BKK", "IMM-D2-DMK"]}
 
@@ -85,7 +92,9 @@ def seed(report, bureau) -> None:
     server, base = serve_demo_sites()
     try:
         for name, unit, kind, target, system, outages in PROBES:
-            options = {"tcp": target} if kind == "tcp" else {"url": base + target if kind == "site" else target}
+            options = (
+                {"tcp": target} if kind == "tcp" else {"url": base + target if kind == "site" else target}
+            )
             probe = add_probe(
                 name,
                 units[unit],

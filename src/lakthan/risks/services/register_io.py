@@ -4,14 +4,13 @@ before anything is applied: every bad row is named by file:row and column, and t
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
-from dataclasses import dataclass, field
 
 from django.db import transaction
 
 from lakthan.core import audit
 from lakthan.core.errors import InvalidInput
 from lakthan.core.models import Person, Unit
+from lakthan.core.people import NOT_FOUND, People, person_text
 from lakthan.inventory.models import System
 from lakthan.risks.engines import register_xlsx as sheet
 from lakthan.risks.engines.matrix import Matrix
@@ -35,27 +34,6 @@ class ImportRejected(InvalidInput):
         return self.lines_th if lang.startswith("th") else self.lines_en
 
 
-@dataclass
-class _People:
-    by_id: dict[int, Person]
-    by_name: dict[str, list[Person]] = field(default_factory=lambda: defaultdict(list))
-
-    @classmethod
-    def load(cls) -> _People:
-        people = cls({p.pk: p for p in Person.objects.all()})
-        for p in people.by_id.values():
-            for name in {p.display_name, f"{p.first_name_th} {p.last_name_th}"}:
-                people.by_name[" ".join(name.split())].append(p)
-        return people
-
-    def find(self, text: str) -> Person | str:
-        """The person, or why not (English; the caller words it)."""
-        if text.isdigit():
-            return self.by_id.get(int(text)) or "no_id"
-        found = self.by_name.get(" ".join(text.split()), [])
-        return found[0] if len(found) == 1 else ("ambiguous" if found else "no_name")
-
-
 def import_register(data: bytes, filename: str, *, actor: str, within: set[int] | None = None) -> RiskImport:
     """Apply a register sheet: rows with the ref of an existing risk change it (reason "import FILE"),
     others add a risk. ``within``: the unit ids the actor may manage (None: every unit)."""
@@ -66,7 +44,7 @@ def import_register(data: bytes, filename: str, *, actor: str, within: set[int] 
     _, active = register.active_matrix()
     units = {u.code: u for u in Unit.objects.all()}
     systems = {s.code: s for s in System.objects.select_related("unit")}
-    people = _People.load()
+    people = People.load()
     existing = {
         r.ref: r
         for r in Risk.objects.select_related("unit", "system", "matrix").filter(
@@ -119,7 +97,7 @@ def _fields(
     row: sheet.RegisterRow,
     units: dict[str, Unit],
     systems: dict[str, System],
-    people: _People,
+    people: People,
     existing: dict[str, Risk],
     active: Matrix,
     within: set[int] | None,
@@ -152,12 +130,7 @@ def _fields(
         if isinstance(found, Person):
             owner = found
         else:
-            th = {"no_id": "ไม่พบบุคคลหมายเลข", "no_name": "ไม่พบบุคคลชื่อ", "ambiguous": "มีหลายคนชื่อ"}[found]
-            en = {
-                "no_id": "no person with id",
-                "no_name": "no person named",
-                "ambiguous": "more than one person is named",
-            }[found]
+            th, en = NOT_FOUND[found]
             bad("owner", f"{th} {row.owner}", f"{en} {row.owner}")
     risk = existing.get(row.ref)
     if risk is not None and within is not None and risk.unit_id not in within:
@@ -225,19 +198,9 @@ def export_register(unit: Unit) -> bytes:
                 else "",
                 treatment=risk.treatment,
                 treatment_plan=risk.treatment_plan,
-                owner=_owner_text(risk.owner),
+                owner=person_text(risk.owner),
                 due=risk.due,
                 status="closed" if risk.closed else risk.treatment_status,
             )
         )
     return sheet.write_register(risks, title=f"ทะเบียนความเสี่ยง {unit.code}")
-
-
-def _owner_text(person: Person | None) -> str:
-    if person is None:
-        return ""
-    name = " ".join(person.display_name.split())
-    clash = [
-        p for p in Person.objects.filter(first_name_th=person.first_name_th, last_name_th=person.last_name_th)
-    ]
-    return name if len(clash) == 1 else str(person.pk)  # a shared name would not read back as this person
