@@ -80,7 +80,7 @@ def seed(report, bureau) -> None:
     from lakthan.core.models import Unit
     from lakthan.inventory.models import System
     from lakthan.inventory.services import set_installed_at
-    from lakthan.operations.services.probes import add_probe, record_result, run_probe
+    from lakthan.operations.services.probes import add_probe, record_results, run_probe
     from lakthan.operations.services.sites import check_site
 
     rng = random.Random(2556_8)
@@ -104,16 +104,20 @@ def seed(report, bureau) -> None:
                 actor="demo",
                 **options,
             )
-            for at, up, detail, content in history(name, outages, rng):
-                record_result(
-                    probe,
-                    at.astimezone(UTC),
-                    up,
-                    detail,
-                    status_code=None if kind == "tcp" or not up else 200,
-                    latency_ms=rng.randint(40, 400) if up else None,
-                    content_sha256=content if kind != "tcp" and up else "",
-                )
+            record_results(
+                probe,
+                (
+                    {
+                        "at": at.astimezone(UTC),
+                        "up": up,
+                        "detail": detail,
+                        "status_code": None if kind == "tcp" or not up else 200,
+                        "latency_ms": rng.randint(40, 400) if up else None,
+                        "content_sha256": content if kind != "tcp" and up else "",
+                    }
+                    for at, up, detail, content in history(name, outages, rng)
+                ),
+            )
             if kind == "site":  # the end of the round, for real, on the demo pages
                 run_probe(probe, at=ROUND_END.astimezone(UTC))
                 check_site(probe, at=ROUND_END.astimezone(UTC))

@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
@@ -189,6 +190,44 @@ def record_result(probe: Probe, at: datetime, up: bool, detail: str = "", **fiel
         if not newer:
             _follow_incidents(probe, result)
     return result
+
+
+@transaction.atomic
+def record_results(probe: Probe, rows: Iterable[dict]) -> int:
+    """Many results at once, every one newer than the newest kept: a history brought in from another
+    monitor, or the demo's year. Stored set-based, with the incidents opened and closed exactly as
+    recording them one by one would. Each row: ``at``, ``up``, optional ``detail`` and result fields.
+    InvalidInput (nothing stored) for a row not newer than the one before it or than what is kept."""
+    Probe.objects.select_for_update().filter(pk=probe.pk).first()
+    newest = ProbeResult.objects.filter(probe=probe).aggregate(m=Max("at"))["m"]
+    results: list[ProbeResult] = []
+    for row in rows:
+        extra = {k: v for k, v in row.items() if k not in ("at", "up", "detail")}
+        unknown = set(extra) - RESULT_FIELDS
+        if unknown:
+            raise TypeError(f"unknown result fields: {sorted(unknown)}")
+        at = row["at"]
+        if timezone.is_naive(at):
+            raise ValueError("at must carry its offset")
+        previous = results[-1].at if results else newest
+        if previous is not None and at <= previous:
+            raise InvalidInput(
+                f"ผลการตรวจของโพรบ {probe.name} เวลา {at.isoformat()} ไม่ใหม่กว่าผลก่อนหน้า ({previous.isoformat()})",
+                f"probe {probe.name}: the result at {at.isoformat()} is not newer than {previous.isoformat()}",
+            )
+        values = {k: v for k, v in extra.items() if v is not None or k not in ("content_sha256", "etag")}
+        results.append(
+            ProbeResult(probe=probe, at=at, up=bool(row["up"]), detail=(row.get("detail") or "")[:500], **values)
+        )
+    ProbeResult.objects.bulk_create(results, batch_size=2000)
+    # a result in the same state as the one before it changes no incident: follow only the changes
+    # (the first result too, against what is kept), through the one-by-one bookkeeping
+    before: bool | None = None
+    for result in results:
+        if result.up != before:
+            _follow_incidents(probe, result)
+        before = result.up
+    return len(results)
 
 
 def _follow_incidents(probe: Probe, result: ProbeResult) -> None:
