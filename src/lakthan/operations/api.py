@@ -3,3 +3,7 @@
 from __future__ import annotations
 
 ROUTES: list = []
+
+from lakthan.operations import usage_api  # noqa: E402
+
+ROUTES += usage_api.ROUTES

@@ -12,3 +12,7 @@ def ops() -> None:
 
 
 COMMANDS = [ops]
+
+from lakthan.operations import cli_usage  # noqa: E402
+
+cli_usage.add_to(ops)
