@@ -14,7 +14,10 @@ from lakthan.monitoring.models import HostDay, Segment
 from lakthan.monitoring.services import ingest, retention
 from lakthan.monitoring.services import seal as sealing
 from lakthan.operations.services import usage as svc
-from tests.operations.usage_fixtures import _password_only, access, scene, ssh_login  # noqa: F401
+from tests.operations import usage_fixtures
+from tests.operations.usage_fixtures import ssh_login
+
+scene, _password_only = usage_fixtures.scene, usage_fixtures._password_only  # the module's fixtures
 
 JAN, FEB = "2026-01", "2026-02"
 PERIOD = (date(2026, 1, 1), date(2026, 2, 28))
