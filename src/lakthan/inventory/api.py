@@ -38,6 +38,7 @@ class SystemSerializer(serializers.ModelSerializer):
     unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
     owner = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     hosts = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    installed_at = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     backup = serializers.SerializerMethodField()
 
     class Meta:
@@ -55,6 +56,7 @@ class SystemSerializer(serializers.ModelSerializer):
             "active",
             "created_at",
             "hosts",
+            "installed_at",
             "backup",
         ]
 
@@ -127,7 +129,7 @@ class SystemViewSet(
         return (
             services.list_systems(unit_param(self.request), within=roles.scope(self.request.user))
             .select_related("backup")
-            .prefetch_related("hosts")
+            .prefetch_related("hosts", "installed_at")
         )
 
     def create(self, request, *args, **kwargs):

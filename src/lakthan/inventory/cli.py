@@ -104,6 +104,8 @@ def system_show(code, as_json) -> None:
     s = services.get_system(code)
     found = system_json(s)
     found["hosts"] = [h.name for h in services.list_hosts(system=s)]
+    found["installed_at"] = sorted(u.code for u in s.installed_at.all())
+    found["installations"] = sorted(u.code for u in services.installations(s))
     backup = getattr(s, "backup", None)
     found["backup"] = backup.name if backup else None
     if as_json:
@@ -112,6 +114,41 @@ def system_show(code, as_json) -> None:
     for key, value in found.items():
         shown = ", ".join(value) if isinstance(value, list) else "" if value is None else value
         console.print(f"{key}: {shown}", highlight=False, soft_wrap=True)
+
+
+@system.command("install")
+@click.argument("code")
+@click.option("--unit", "unit_codes", multiple=True, required=True, help="a unit or checkpoint (repeatable)")
+def system_install(code, unit_codes) -> None:
+    """Declares the system installed (and meant to be used) at these units and checkpoints."""
+    from lakthan.inventory import services
+
+    s = services.get_system(code)
+    units = [_unit(c) for c in unit_codes]
+    s = services.set_installed_at(s, [*s.installed_at.all(), *units], actor="cli")
+    console.print(f"{s.code} installed at {', '.join(sorted(u.code for u in s.installed_at.all()))}")
+
+
+@system.command("uninstall")
+@click.argument("code")
+@click.option("--unit", "unit_codes", multiple=True, required=True, help="a unit or checkpoint (repeatable)")
+def system_uninstall(code, unit_codes) -> None:
+    """Withdraws the declaration that the system is installed at these units."""
+    from lakthan.core.errors import InvalidInput
+    from lakthan.inventory import services
+
+    s = services.get_system(code)
+    units = [_unit(c) for c in unit_codes]
+    current = list(s.installed_at.all())
+    missing = sorted(u.code for u in units if u not in current)
+    if missing:
+        raise InvalidInput(
+            f"ระบบ {s.code} ไม่ได้ประกาศว่าติดตั้งที่ {', '.join(missing)}",
+            f"system {s.code} is not declared installed at {', '.join(missing)}",
+        )
+    s = services.set_installed_at(s, [u for u in current if u not in units], actor="cli")
+    left = sorted(u.code for u in s.installed_at.all())
+    console.print(f"{s.code} installed at {', '.join(left) or 'no declared unit'}")
 
 
 @click.group()

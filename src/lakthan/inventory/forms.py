@@ -32,10 +32,16 @@ class SystemForm(forms.Form):
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    installed_at = forms.MultipleChoiceField(
+        label=_("Installed at (units and checkpoints)"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
 
     def __init__(self, *args, unit_ids: set[int] | None, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].choices = unit_choices(unit_ids)
+        self.fields["installed_at"].choices = unit_choices(unit_ids)
         people = Person.objects.select_related("unit")
         self.fields["owner"].queryset = people if unit_ids is None else people.filter(unit_id__in=unit_ids)
         if editing:

@@ -217,3 +217,40 @@ def update_host(host: Host, *, actor: str = audit.SYSTEM, **changes) -> Host:
     values = _clean_host(_only(changes, HOST_FIELDS))
     systems = values.pop("systems", None)
     return _changed(host, values, "inventory.host.update", actor, systems=systems)
+
+
+# --- where a system is installed (item 4) ---------------------------------------------------------
+
+
+def _codes(units: Iterable[Unit]) -> list[str]:
+    return sorted(u.code for u in units)
+
+
+@transaction.atomic
+def set_installed_at(system: System, units: Iterable[Unit], actor: str = audit.SYSTEM) -> System:
+    """Declares the units and checkpoints where ``system`` is installed and meant to be used: the whole
+    set is replaced (``units`` may be empty), audited with the unit codes before and after."""
+    chosen = list(dict.fromkeys(units))
+    if not all(isinstance(u, Unit) for u in chosen):
+        raise InvalidInput("หน่วยที่ติดตั้งต้องเป็นหน่วยงานในทะเบียน", "installed units must be units")
+    system = System.objects.select_for_update().get(pk=system.pk)
+    before = _codes(system.installed_at.all())
+    system.installed_at.set(chosen)
+    after = _codes(chosen)
+    if before != after:
+        audit.record(
+            actor,
+            "inventory.system.installed_at",
+            system,
+            {"installed_at": before},
+            after={"code": system.code, "installed_at": after},
+        )
+    return system
+
+
+def installations(system: System) -> set[Unit]:
+    """The units where ``system`` is installed: declared (``installed_at``) or running one of its hosts
+    (``Host.systems``)."""
+    declared = set(system.installed_at.all())
+    hosting = set(Unit.objects.filter(hosts__systems=system).distinct())
+    return declared | hosting

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from lakthan.core import access, roles
 from lakthan.core.errors import LakthanError
+from lakthan.core.models import Unit
 from lakthan.core.services import get_unit
 from lakthan.inventory import services
 from lakthan.inventory.forms import HostForm, SystemForm
@@ -78,11 +80,14 @@ def system_detail(request, code: str):
             "system": system,
             "hosts": services.list_hosts(system=system, within=access.visible_unit_ids(request.user)),
             "backup": getattr(system, "backup", None),
+            "declared": set(system.installed_at.all()),
+            "installations": sorted(services.installations(system), key=lambda u: u.code),
             "can_edit": roles.can(request.user, roles.MANAGE, system.unit),
         },
     )
 
 
+@transaction.atomic
 def _save_system(request, form, system: System | None):
     data = form.cleaned_data
     unit = get_unit(data["unit"])
@@ -98,8 +103,15 @@ def _save_system(request, form, system: System | None):
     }
     actor = request.user.get_username()
     if system is None:
-        return services.add_system(data["code"], actor=actor, **values)
-    return services.update_system(system, active=data["active"], actor=actor, **values)
+        saved = services.add_system(data["code"], actor=actor, **values)
+    else:
+        saved = services.update_system(system, active=data["active"], actor=actor, **values)
+    # the units the user may not manage keep whatever was declared for them
+    allowed = roles.scope(request.user, roles.MANAGE)
+    kept = [u for u in saved.installed_at.all() if allowed is not None and u.pk not in allowed]
+    chosen = list(Unit.objects.filter(code__in=data["installed_at"]))
+    services.set_installed_at(saved, [*kept, *chosen], actor=actor)
+    return saved
 
 
 def _system_form(request, system: System | None):
@@ -116,6 +128,7 @@ def _system_form(request, system: System | None):
             "criticality": system.criticality,
             "description": system.description,
             "active": system.active,
+            "installed_at": [u.code for u in system.installed_at.all()],
         }
         if system
         else {}

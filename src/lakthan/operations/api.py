@@ -3,6 +3,6 @@ websites, systems in use."""
 
 from __future__ import annotations
 
-from lakthan.operations import probe_api, site_api
+from lakthan.operations import probe_api, site_api, usage_api
 
-ROUTES: list = [*probe_api.ROUTES, *site_api.ROUTES]
+ROUTES: list = [*probe_api.ROUTES, *site_api.ROUTES, *usage_api.ROUTES]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from lakthan.operations import cli_probes, cli_sites
+from lakthan.operations import cli_probes, cli_sites, cli_usage
 
 
 @click.group()
@@ -15,5 +15,6 @@ def ops() -> None:
 
 cli_probes.add_to(ops)
 cli_sites.add_to(ops)
+cli_usage.add_to(ops)
 
 COMMANDS = [ops]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lakthan.operations import probe_views, site_views, views
+from lakthan.operations import probe_views, site_views, usage_views, views
 
 app_name = "operations"
 
@@ -16,4 +16,7 @@ urlpatterns: list = [
     path("sites/report.pdf", site_views.websites_pdf, name="websites-pdf"),
     path("sites/<str:name>/", site_views.site, name="site"),
     path("sites/<str:name>/check/", site_views.site_check, name="site-check"),
+    path("usage/", usage_views.usage, name="usage"),
+    path("usage/chart.png", usage_views.usage_png, name="usage-png"),
+    path("usage/report.pdf", usage_views.usage_pdf, name="usage-pdf"),
 ]

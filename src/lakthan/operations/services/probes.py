@@ -217,7 +217,9 @@ def record_results(probe: Probe, rows: Iterable[dict]) -> int:
             )
         values = {k: v for k, v in extra.items() if v is not None or k not in ("content_sha256", "etag")}
         results.append(
-            ProbeResult(probe=probe, at=at, up=bool(row["up"]), detail=(row.get("detail") or "")[:500], **values)
+            ProbeResult(
+                probe=probe, at=at, up=bool(row["up"]), detail=(row.get("detail") or "")[:500], **values
+            )
         )
     ProbeResult.objects.bulk_create(results, batch_size=2000)
     # a result in the same state as the one before it changes no incident: follow only the changes
