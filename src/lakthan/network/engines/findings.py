@@ -1,0 +1,270 @@
+"""The network findings of item 9 (no Django): the address plan, the register as of a day and what the
+network was seen doing, judged into five kinds.
+
+- ``unregistered``: an address seen (an observation that began by the end of the day judged) that no
+  registration holds;
+- ``mac_mismatch``: a registration with a MAC whose address was seen with another MAC within the stale
+  window (seen at or after the start of the Bangkok day ``day - stale_days``: the window is exactly the
+  span in which a registration is not stale);
+- ``stale``: a registration whose address was last seen before that start, or never (last seen on the
+  day ``day - stale_days`` is not stale, the day before is);
+- ``outside_plan``: a registration, or an address seen and not registered, outside every prefix;
+- ``duplicate_registration``: an address registered more than once (one finding per address).
+
+Keys (``addresses.key_of``) sort as the addresses' numbers do, so containment is ``first <= key <=
+last``. CIDR prefixes are nested or disjoint: sorted by (first, -last), each prefix's parent is the
+nearest one before it that still covers it, and the prefixes holding a key are the one with the
+greatest ``first <= key`` (bisect) and its ancestors, the innermost first.
+
+Which units a finding belongs to (``units``): those the address is registered in and those of every
+prefix holding it, so an unregistered address seen in a unit's prefix is that unit's. A finding's own
+``unit`` is the registration's, or for an address not registered the innermost prefix's ("" outside)."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
+
+from lakthan.lib.timezones import BANGKOK
+
+KINDS = ("unregistered", "mac_mismatch", "stale", "outside_plan", "duplicate_registration")
+
+
+class PlanPrefix(NamedTuple):
+    first: str
+    last: str
+    unit: str  # unit code
+    cidr: str = ""
+
+
+class Registration(NamedTuple):
+    address: str
+    key: str
+    mac: str  # normalised, or ""
+    unit: str  # unit code
+    hostname: str = ""
+
+
+# key → {MAC ("" for a sighting without one, e.g. a log sender) → last seen (aware)}
+Seen = dict[str, dict[str, datetime]]
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    key: str
+    address: str
+    detail: str  # English, for --json and the API; the documents write their own from ``facts``
+    unit: str = ""
+    hostname: str = ""
+    facts: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def as_dict(self) -> dict:
+        return {
+            "kind": self.kind,
+            "address": self.address,
+            "detail": self.detail,
+            "unit": self.unit,
+            "hostname": self.hostname,
+        }
+
+
+@dataclass(frozen=True)
+class Window:
+    """The day judged and the instants the rules compare with (aware, UTC or any zone)."""
+
+    day: date
+    stale_days: int
+    end: datetime  # the end of the day judged: the next Bangkok midnight
+    recent_from: datetime  # the start of the Bangkok day ``day - stale_days``
+
+    @classmethod
+    def of(cls, day: date, stale_days: int) -> Window:
+        return cls(
+            day,
+            stale_days,
+            datetime.combine(day + timedelta(days=1), time(0), BANGKOK),
+            datetime.combine(day - timedelta(days=stale_days), time(0), BANGKOK),
+        )
+
+
+class Plan:
+    """The prefixes, for the lookup of those holding a key."""
+
+    def __init__(self, prefixes: Iterable[PlanPrefix]):
+        self.prefixes = sorted(prefixes, key=lambda p: (p.first, _neg(p.last)))
+        self.firsts = [p.first for p in self.prefixes]
+        self.parent: list[int] = []
+        stack: list[int] = []
+        for i, p in enumerate(self.prefixes):
+            while stack and self.prefixes[stack[-1]].last < p.first:
+                stack.pop()
+            self.parent.append(stack[-1] if stack else -1)
+            stack.append(i)
+
+    def holding(self, key: str) -> list[PlanPrefix]:
+        """The prefixes holding ``key``, the innermost first."""
+        out = []
+        i = bisect_right(self.firsts, key) - 1
+        while i >= 0:
+            p = self.prefixes[i]
+            if p.last >= key:
+                out.append(p)
+            i = self.parent[i]
+        return out
+
+
+def _neg(key: str) -> str:
+    """A key's order reversed (for sorting the wider of two prefixes with the same first key first)."""
+    return key.translate(_FLIP)
+
+
+_FLIP = str.maketrans("0123456789abcdef", "fedcba9876543210")
+
+
+def bangkok_day(moment: datetime) -> str:
+    return moment.astimezone(BANGKOK).date().isoformat()
+
+
+def judge(
+    prefixes: Iterable[PlanPrefix],
+    registrations: Iterable[Registration],
+    seen: Seen,
+    window: Window,
+    units: set[str] | None = None,
+    address_of: dict[str, str] | None = None,
+) -> list[Finding]:
+    """The findings, sorted by kind then key (then unit and host name). ``units``: only findings whose
+    address belongs to one of these unit codes. ``address_of``: the text of seen keys not registered
+    (``addresses.address_of_key`` is used for those missing)."""
+    from lakthan.network.engines.addresses import address_of_key
+
+    plan = Plan(prefixes)
+    by_key: dict[str, list[Registration]] = {}
+    for reg in registrations:
+        by_key.setdefault(reg.key, []).append(reg)
+    found: list[Finding] = []
+    add = found.append
+    recent_from, end = window.recent_from, window.end
+    holders: dict[str, list[PlanPrefix]] = {}
+
+    def belongs(key: str, regs: list[Registration]) -> bool:
+        if units is None:
+            return True
+        if any(r.unit in units for r in regs):
+            return True
+        return any(p.unit in units for p in holders[key])
+
+    for key, regs in by_key.items():
+        holders[key] = inner = plan.holding(key)
+        if not belongs(key, regs):
+            continue
+        macs = seen.get(key)
+        last = max(macs.values()) if macs else None
+        for reg in regs:
+            if not inner:
+                add(
+                    Finding(
+                        "outside_plan",
+                        key,
+                        reg.address,
+                        "registered, in no prefix of the plan",
+                        reg.unit,
+                        reg.hostname,
+                        {"registered": True},
+                    )
+                )
+            if last is None or last < recent_from:
+                when = bangkok_day(min(last, end)) if last is not None else None
+                add(
+                    Finding(
+                        "stale",
+                        key,
+                        reg.address,
+                        f"last seen {when}" if when else "never seen",
+                        reg.unit,
+                        reg.hostname,
+                        {"last_seen": when},
+                    )
+                )
+            if reg.mac and macs:
+                others = sorted(
+                    (mac, t) for mac, t in macs.items() if mac and mac != reg.mac and t >= recent_from
+                )
+                if others:
+                    seen_as = [(mac, bangkok_day(min(t, end))) for mac, t in others]
+                    add(
+                        Finding(
+                            "mac_mismatch",
+                            key,
+                            reg.address,
+                            f"registered {reg.mac}, seen "
+                            + ", ".join(f"{mac} (last {day})" for mac, day in seen_as),
+                            reg.unit,
+                            reg.hostname,
+                            {"registered_mac": reg.mac, "seen": seen_as},
+                        )
+                    )
+        if len(regs) > 1:
+            names = [
+                f"{r.unit}/{r.hostname or '-'}" for r in sorted(regs, key=lambda r: (r.unit, r.hostname))
+            ]
+            first = min(regs, key=lambda r: (r.unit, r.hostname))
+            add(
+                Finding(
+                    "duplicate_registration",
+                    key,
+                    first.address,
+                    f"registered {len(regs)} times: " + ", ".join(names),
+                    first.unit,
+                    first.hostname,
+                    {"registrations": names},
+                )
+            )
+    names_of = address_of or {}
+    for key, macs in seen.items():
+        if key in by_key:
+            continue
+        inner = plan.holding(key)
+        if units is not None and not any(p.unit in units for p in inner):
+            continue
+        last = max(macs.values())
+        address = names_of.get(key) or address_of_key(key)
+        when = bangkok_day(min(last, end))
+        with_mac = sorted(mac for mac in macs if mac)
+        add(
+            Finding(
+                "unregistered",
+                key,
+                address,
+                f"last seen {when}" + (f", MAC {', '.join(with_mac)}" if with_mac else ""),
+                inner[0].unit if inner else "",
+                "",
+                {"last_seen": when, "macs": with_mac},
+            )
+        )
+        if not inner:
+            add(
+                Finding(
+                    "outside_plan",
+                    key,
+                    address,
+                    "seen, in no prefix of the plan",
+                    "",
+                    "",
+                    {"registered": False},
+                )
+            )
+    found.sort(key=lambda f: (f.kind, f.key, f.unit, f.hostname))
+    return found
+
+
+def counts(findings: Iterable[Finding | dict]) -> dict[str, int]:
+    """Findings per kind, every kind named (0 when none), in the order of KINDS."""
+    out = dict.fromkeys(KINDS, 0)
+    for f in findings:
+        out[f["kind"] if isinstance(f, dict) else f.kind] += 1
+    return out
