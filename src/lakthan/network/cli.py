@@ -12,3 +12,7 @@ def net() -> None:
 
 
 COMMANDS = [net]
+
+from lakthan.network import cli_findings  # noqa: E402
+
+cli_findings.add_to(net)

@@ -15,14 +15,13 @@ the network. The plan is the plan of today: prefixes keep no history."""
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Max, Q, QuerySet, TextField
-from django.db.models.functions import Cast
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from lakthan.core.models import Unit
@@ -39,18 +38,6 @@ def rows_of(query: QuerySet) -> Iterator[tuple]:
         cursor.execute(sql, params)
         while batch := cursor.fetchmany(10000):
             yield from batch
-
-
-def _as_text(expression: Any) -> Any:
-    """SQLite hands a stored time as text when cast (parsed faster here than by Django's converter)."""
-    return Cast(expression, TextField()) if connection.vendor == "sqlite" else expression
-
-
-def _moment_reader() -> Callable[[Any], datetime]:
-    if connection.vendor != "sqlite":
-        return lambda value: value
-    parse = datetime.fromisoformat
-    return lambda value: parse(value + "+00:00")
 
 
 def window(as_of: date | None = None) -> engine.Window:
@@ -142,29 +129,36 @@ def _prefixes() -> list[engine.PlanPrefix]:
     ]
 
 
-def sightings() -> Q:
-    """The observations that count as a device seen (see the module's docstring)."""
-    return ~Q(state="backup") & ~Q(state="free", mac="")
+SEEN_SQL = """
+SELECT key, mac, {last} FROM {table} {scan}
+WHERE first_seen < %s AND state != 'backup' AND NOT (state = 'free' AND mac = '')
+GROUP BY key, mac"""
+# the last sighting as POSIX seconds, computed by the database on the aggregated rows
+LAST = {
+    "sqlite": "CAST(strftime('%%s', max(last_seen)) AS INTEGER)",
+    "postgresql": "CAST(extract(epoch FROM max(last_seen)) AS double precision)",
+}
+# SQLite's planner would walk the (key, last_seen) index for the order of ``key`` and fetch every row
+# from the table through it: reading the table through once and sorting is twice as fast
+SCAN = {"sqlite": "NOT INDEXED"}
 
 
 def seen_by(moment: datetime) -> engine.Seen:
-    """Per key, per MAC ("" for none), the last sighting of the observations begun before ``moment``:
-    one GROUP BY in SQL."""
-    query = (
-        Observation.objects.filter(sightings(), first_seen__lt=moment)
-        .order_by()
-        .values_list("key", "mac")
-        .annotate(last=Max(_as_text("last_seen")))
-        .values_list("key", "mac", "last")
+    """Per key, per MAC ("" for none), the last sighting (POSIX seconds) of the observations begun
+    before ``moment`` that count (``sightings``): one GROUP BY in SQL."""
+    sql = SEEN_SQL.format(
+        last=LAST[connection.vendor], table=Observation._meta.db_table, scan=SCAN.get(connection.vendor, "")
     )
-    read = _moment_reader()
     seen: engine.Seen = {}
-    for key, mac, last in rows_of(query):
-        macs = seen.get(key)
-        if macs is None:
-            seen[key] = {mac: read(last)}
-        else:
-            macs[mac] = read(last)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [connection.ops.adapt_datetimefield_value(moment)])
+        while batch := cursor.fetchmany(10000):
+            for key, mac, last in batch:
+                macs = seen.get(key)
+                if macs is None:
+                    seen[key] = {mac: last}
+                else:
+                    macs[mac] = last
     return seen
 
 
