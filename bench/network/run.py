@@ -303,7 +303,9 @@ def timed(fn, repeat: int):
         t1 = time.perf_counter()
         after = resource.getrusage(resource.RUSAGE_CHILDREN), resource.getrusage(resource.RUSAGE_SELF)
         walls.append(t1 - t0)
-        cpus.append(sum(a.ru_utime + a.ru_stime - b.ru_utime - b.ru_stime for a, b in zip(after, before)))
+        cpus.append(
+            sum(a.ru_utime + a.ru_stime - b.ru_utime - b.ru_stime for a, b in zip(after, before, strict=True))
+        )
     return statistics.median(walls), statistics.median(cpus), out
 
 
