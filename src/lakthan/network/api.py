@@ -3,3 +3,7 @@
 from __future__ import annotations
 
 ROUTES: list = []
+
+from lakthan.network import findings_api  # noqa: E402
+
+ROUTES += findings_api.ROUTES
