@@ -46,6 +46,7 @@ def test_the_page_shows_the_findings_of_the_users_units_with_counts(client, net)
     assert "10.1.5.9" in html and "10.1.0.5" in html and "a-stale" in html
     assert "10.2.0.9" not in html and "b-stale" not in html
     assert "๓๐ มิถุนายน ๒๕๖๙" in html  # the day judged
+    assert "ไม่เคยพบการใช้งาน" in html and "พบล่าสุด ๒๙ มิ.ย. ๒๕๖๙ MAC AA:BB:CC:00:00:09" in html  # Thai details
     assert page.context["total"] == 2
     assert dict((k, n) for k, _, n in page.context["counts"]) == {
         "unregistered": 1,
@@ -55,9 +56,9 @@ def test_the_page_shows_the_findings_of_the_users_units_with_counts(client, net)
         "duplicate_registration": 0,
     }
     stale = client.get("/network/findings/", {"as_of": DAY.isoformat(), "kind": "stale"})
-    assert [f["address"] for f, _ in stale.context["rows"]] == ["10.1.0.5"]
+    assert [f["address"] for f, _, _ in stale.context["rows"]] == ["10.1.0.5"]
     division = client.get("/network/findings/", {"as_of": DAY.isoformat(), "unit": "A-1"})
-    assert [f["address"] for f, _ in division.context["rows"]] == ["10.1.5.9"]
+    assert [f["address"] for f, _, _ in division.context["rows"]] == ["10.1.5.9"]
     assert 'data-testid="findings-pdf"' in division.content.decode()
     assert client.get("/network/findings/", {"unit": "B"}).status_code == 404
 
@@ -65,7 +66,7 @@ def test_the_page_shows_the_findings_of_the_users_units_with_counts(client, net)
 def test_the_other_bureau_sees_only_its_own(client, net):
     client.force_login(net.users["viewer-b"])
     rows = client.get("/network/findings/", {"as_of": DAY.isoformat()}).context["rows"]
-    assert sorted(f["address"] for f, _ in rows) == ["10.2.0.10", "10.2.0.9"]
+    assert sorted(f["address"] for f, _, _ in rows) == ["10.2.0.10", "10.2.0.9"]
 
 
 def test_the_documents_of_a_unit_the_user_may_see(client, net):

@@ -10,6 +10,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from lakthan.core import access, params
@@ -40,15 +42,22 @@ def _filters(request) -> dict:
     }
 
 
+def _detail(f, thai: bool) -> str:
+    """The Thai UI writes the detail in Thai from the finding's facts (dates B.E.); English keeps the
+    detail of the JSON and the API."""
+    return mark_safe(report.detail_th(f)) if thai else f.detail  # escaped by detail_th
+
+
 @login_required
 def findings(request):
     filters = _filters(request)
-    found = svc.network_findings(filters["unit"], filters["day"], access.visible_unit_ids(request.user))
+    found = svc.judge(filters["unit"], filters["day"], access.visible_unit_ids(request.user))
     counts = {kind: 0 for kind in KINDS}
     for f in found:
-        counts[f["kind"]] += 1
+        counts[f.kind] += 1
     if filters["kind"]:
-        found = [f for f in found if f["kind"] == filters["kind"]]
+        found = [f for f in found if f.kind == filters["kind"]]
+    thai = (get_language() or "th").startswith("th")
     page = Paginator(found, PAGE_SIZE).get_page(params.integer(request, "page", 1, 10**6) or 1)
     query = {"as_of": filters["as_of"].isoformat()}
     if filters["unit"]:
@@ -64,7 +73,7 @@ def findings(request):
             "total": sum(counts.values()),
             "shown": len(found),
             "page": page,
-            "rows": [(f, KIND_LABELS[f["kind"]]) for f in page.object_list],
+            "rows": [(f.as_dict(), KIND_LABELS[f.kind], _detail(f, thai)) for f in page.object_list],
             "units": access.visible_tree(request.user),
             "query": "&".join(f"{k}={v}" for k, v in query.items()),
         },
