@@ -52,7 +52,7 @@ class Registration(NamedTuple):
 Seen = dict[str, dict[str, float]]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Finding:
     kind: str
     key: str
@@ -60,7 +60,7 @@ class Finding:
     detail: str  # English, for --json and the API; the documents write their own from ``facts``
     unit: str = ""
     hostname: str = ""
-    facts: dict = field(default_factory=dict, compare=False, hash=False)
+    facts: dict = field(default_factory=dict, compare=False)
 
     def as_dict(self) -> dict:
         return {
@@ -114,6 +114,16 @@ class Plan:
             self.parent.append(stack[-1] if stack else -1)
             stack.append(i)
 
+    def innermost(self, key: str) -> PlanPrefix | None:
+        """The smallest prefix holding ``key``, or None outside the plan."""
+        i = bisect_right(self.firsts, key) - 1
+        prefixes, parent = self.prefixes, self.parent
+        while i >= 0:
+            if prefixes[i].last >= key:
+                return prefixes[i]
+            i = parent[i]
+        return None
+
     def holding(self, key: str) -> list[PlanPrefix]:
         """The prefixes holding ``key``, the innermost first."""
         out = []
@@ -158,18 +168,13 @@ def judge(
     found: list[Finding] = []
     add = found.append
     recent_from, end = window.recent_from_s, window.end_s
-    holders: dict[str, list[PlanPrefix]] = {}
-
-    def belongs(key: str, regs: list[Registration]) -> bool:
-        if units is None:
-            return True
-        if any(r.unit in units for r in regs):
-            return True
-        return any(p.unit in units for p in holders[key])
+    innermost = plan.innermost
 
     for key, regs in by_key.items():
-        holders[key] = inner = plan.holding(key)
-        if not belongs(key, regs):
+        inner = innermost(key)
+        if units is not None and not (
+            any(r.unit in units for r in regs) or any(p.unit in units for p in plan.holding(key))
+        ):
             continue
         macs = seen.get(key)
         last = max(macs.values()) if macs else None
@@ -237,8 +242,8 @@ def judge(
     for key, macs in seen.items():
         if key in by_key:
             continue
-        inner = plan.holding(key)
-        if units is not None and not any(p.unit in units for p in inner):
+        inner = innermost(key)
+        if units is not None and not any(p.unit in units for p in plan.holding(key)):
             continue
         last = max(macs.values())
         address = names_of.get(key) or address_of_key(key)
@@ -250,7 +255,7 @@ def judge(
                 key,
                 address,
                 f"last seen {when}" + (f", MAC {', '.join(with_mac)}" if with_mac else ""),
-                inner[0].unit if inner else "",
+                inner.unit if inner else "",
                 "",
                 {"last_seen": when, "macs": with_mac},
             )
