@@ -326,6 +326,8 @@ def main() -> None:
     env = {**os.environ, "LAKTHAN_HOME": str(HOME), "PYTHONPATH": str(ROOT / "src")}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     env.pop("LAKTHAN_NET_STALE_DAYS", None)
+    # as an installed Lakthan runs: its modules compiled once (the warm-up run writes them)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     day = today_bangkok()
     command = [*LAKTHAN, "net", "findings", "--json"]
 

@@ -25,8 +25,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from typing import NamedTuple
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, NamedTuple
 
 from lakthan.lib.timezones import BANGKOK
 
@@ -48,8 +48,9 @@ class Registration(NamedTuple):
     hostname: str = ""
 
 
-# key → {MAC ("" for a sighting without one, e.g. a log sender) → last seen, POSIX seconds}
-Seen = dict[str, dict[str, float]]
+# key → {MAC ("" for a sighting without one, e.g. a log sender) → last seen}: POSIX seconds, or any
+# instants that compare as times do with the window's (``Window.text``: SQLite's stored UTC text)
+Seen = dict[str, dict[str, Any]]
 
 
 @dataclass(slots=True)
@@ -99,6 +100,13 @@ class Window:
     def recent_from_s(self) -> float:
         return self.recent_from.timestamp()
 
+    def bounds(self, text: bool = False) -> tuple[Any, Any]:
+        """(recent_from, end) as POSIX seconds, or as UTC text "YYYY-MM-DD HH:MM:SS" (how SQLite
+        stores times: such texts compare as the times do, a fraction of a second included)."""
+        if not text:
+            return self.recent_from_s, self.end_s
+        return tuple(t.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S") for t in (self.recent_from, self.end))
+
 
 class Plan:
     """The prefixes, for the lookup of those holding a key."""
@@ -144,8 +152,11 @@ def _neg(key: str) -> str:
 _FLIP = str.maketrans("0123456789abcdef", "fedcba9876543210")
 
 
-def bangkok_day(seconds: float) -> str:
-    return datetime.fromtimestamp(seconds, BANGKOK).date().isoformat()
+def bangkok_day(instant: float | str) -> str:
+    """The Bangkok day of POSIX seconds or of a stored UTC text."""
+    if isinstance(instant, str):
+        return datetime.fromisoformat(instant + "+00:00").astimezone(BANGKOK).date().isoformat()
+    return datetime.fromtimestamp(instant, BANGKOK).date().isoformat()
 
 
 def judge(
@@ -155,10 +166,12 @@ def judge(
     window: Window,
     units: set[str] | None = None,
     address_of: dict[str, str] | None = None,
+    text_instants: bool = False,
 ) -> list[Finding]:
     """The findings, sorted by kind then key (then unit and host name). ``units``: only findings whose
     address belongs to one of these unit codes. ``address_of``: the text of seen keys not registered
-    (``addresses.address_of_key`` is used for those missing)."""
+    (``addresses.address_of_key`` is used for those missing). ``text_instants``: ``seen`` holds UTC
+    texts, not POSIX seconds."""
     from lakthan.network.engines.addresses import address_of_key
 
     plan = Plan(prefixes)
@@ -167,7 +180,7 @@ def judge(
         by_key.setdefault(reg.key, []).append(reg)
     found: list[Finding] = []
     add = found.append
-    recent_from, end = window.recent_from_s, window.end_s
+    recent_from, end = window.bounds(text_instants)
     innermost = plan.innermost
 
     for key, regs in by_key.items():

@@ -13,6 +13,7 @@ from bisect import bisect_left, bisect_right
 from datetime import date
 
 from django.conf import settings
+from django.db import connection
 
 from lakthan.core.models import Unit
 from lakthan.lib.thai import digits, format_date
@@ -145,7 +146,7 @@ def plan_rows(unit: Unit, as_of: date) -> list[dict]:
     ids = unit.descendant_ids()
     prefixes = list(Prefix.objects.filter(unit_id__in=ids).select_related("unit").order_by("first", "last"))
     registered = sorted({r["key"] for r in svc.register_as_of(w.end)})
-    recent = w.recent_from_s
+    recent, _ = w.bounds(text=connection.vendor == "sqlite")
     seen = sorted(key for key, macs in svc.seen_by(w.end).items() if max(macs.values()) >= recent)
     used = sorted(set(registered) | set(seen))
 
