@@ -105,7 +105,8 @@ class Window:
         stores times: such texts compare as the times do, a fraction of a second included)."""
         if not text:
             return self.recent_from_s, self.end_s
-        return tuple(t.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S") for t in (self.recent_from, self.end))
+        stamp = "%Y-%m-%d %H:%M:%S"
+        return self.recent_from.astimezone(UTC).strftime(stamp), self.end.astimezone(UTC).strftime(stamp)
 
 
 class Plan:
