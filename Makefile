@@ -50,6 +50,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/cli/run.py
 	$(BIN)/python bench/access/sync.py
 	$(BIN)/python bench/access/findings.py
+	$(BIN)/python bench/network/run.py
 
 # The import contracts and the mypy settings are in pyproject.toml.
 lint: $(STAMP)

@@ -249,6 +249,8 @@ LAKTHAN_ACCESS_REVIEW_ESCALATION_DAYS = config.integer("LAKTHAN_ACCESS_REVIEW_ES
 LAKTHAN_ACCESS_FULL_SYNC_HOURS = config.integer("LAKTHAN_ACCESS_FULL_SYNC_HOURS", 24)
 # an incremental sync asks for changes since the last sync's start minus this (clocks, replication)
 LAKTHAN_ACCESS_SYNC_MARGIN_MINUTES = config.integer("LAKTHAN_ACCESS_SYNC_MARGIN_MINUTES", 15)
+# item 9: a registered address not seen for more than this many days before the day judged is stale
+LAKTHAN_NET_STALE_DAYS = config.integer("LAKTHAN_NET_STALE_DAYS", 90)
 DATA_UPLOAD_MAX_MEMORY_SIZE = LAKTHAN_MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

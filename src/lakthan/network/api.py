@@ -1,9 +1,8 @@
-"""The app's API routes (listed in ROUTES), each part in its own module."""
+"""The app's API routes (listed in ROUTES), each part in its own module: the plan, the register and
+the readings; the findings."""
 
 from __future__ import annotations
 
-ROUTES: list = []
+from lakthan.network import findings_api, register_api
 
-from lakthan.network import register_api  # noqa: E402
-
-ROUTES += register_api.ROUTES
+ROUTES: list = [*register_api.ROUTES, *findings_api.ROUTES]

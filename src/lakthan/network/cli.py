@@ -5,18 +5,16 @@ from __future__ import annotations
 
 import click
 
+from lakthan.network import cli_findings, cli_observe, cli_register
+
 
 @click.group()
 def net() -> None:
     """Network and IP addresses (item 9): the plan, the register, leases and ARP, findings."""
 
 
-COMMANDS = [net]
-
-from lakthan.network import cli_register  # noqa: E402
-
 cli_register.add_to(net)
-
-from lakthan.network import cli_observe  # noqa: E402
-
 cli_observe.add_to(net)
+cli_findings.add_to(net)
+
+COMMANDS = [net]
