@@ -40,6 +40,14 @@ def test_content_age_is_the_newest_last_modified_when_the_server_gives_it(org):
     )
 
 
+def test_a_last_modified_later_than_the_answer_counts_as_the_answer_time(org):
+    """A deployment that touched the files, or a server clock ahead: the page changed no later than
+    it was read."""
+    probe = website(org.bureau, "www", "http://www.example/")
+    result(probe, utc(2013, 9, 30, 10), content_sha256=A, last_modified=utc(2026, 12, 5, 3))
+    assert sites.content_changed_at(probe) == (utc(2013, 9, 30, 10), "last-modified")
+
+
 def test_without_last_modified_the_etag_history_says_when_it_changed(org):
     probe = website(org.bureau, "www", "http://www.example/")
     result(probe, utc(2026, 5, 1, 0), etag='"1"', content_sha256=A)

@@ -14,7 +14,10 @@ counters, whose addresses lie in the checkpoints' prefixes of the address plan (
 from __future__ import annotations
 
 import hashlib
+import os
 import random
+import shutil
+import tempfile
 import threading
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -48,6 +51,10 @@ PROBES = [
         [(datetime(2013, 8, 4, 2, tzinfo=BANGKOK), 1)],
     ),
 ]
+UPDATED = {
+    "imm": datetime(2013, 9, 20, 10, 15, tzinfo=BANGKOK),
+    "bkk": datetime(2013, 9, 25, 14, 0, tzinfo=BANGKOK),
+}
 INSTALLED = {"pibics-db": ["IMM-ITC", "IMM-D2-BKK", "IMM-D2-DMK"]}
 
 
@@ -56,9 +63,14 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-def serve_demo_sites() -> tuple[ThreadingHTTPServer, str]:
-    """The demo websites on a loopback port of this process (stopped by the caller)."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(SITE_DIR)))
+def serve_demo_sites(folder: Path) -> tuple[ThreadingHTTPServer, str]:
+    """The demo websites on a loopback port of this process (stopped by the caller), from a copy in
+    ``folder`` whose files last changed when their news says (what their Last-Modified tells)."""
+    shutil.copytree(SITE_DIR, folder, dirs_exist_ok=True)
+    for site, changed in UPDATED.items():
+        for page in (folder / site).iterdir():
+            os.utime(page, (changed.timestamp(), changed.timestamp()))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(folder)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
@@ -89,7 +101,8 @@ def seed(report, bureau) -> None:
     for code, where in INSTALLED.items():
         if code in systems:
             set_installed_at(systems[code], [units[u] for u in where], actor="demo")
-    server, base = serve_demo_sites()
+    folder = tempfile.TemporaryDirectory()
+    server, base = serve_demo_sites(Path(folder.name))
     try:
         for name, unit, kind, target, system, outages in PROBES:
             options = (
@@ -124,3 +137,4 @@ def seed(report, bureau) -> None:
     finally:
         server.shutdown()
         server.server_close()
+        folder.cleanup()

@@ -185,7 +185,7 @@ def report_html(unit: Unit, start: date, end: date, now: datetime | None = None)
         )
         target = p.url if p.kind == Probe.Kind.HTTP else f"{p.host}:{p.port}"
         rows.append(
-            f"<tr><td class=c>{n(i)}</td><td>{e(p.name)}<br><span class=muted>{e(target)}</span></td>"
+            f"<tr><td class=c>{n(i)}</td><td class=target>{e(p.name)}<br><span class=muted>{e(target)}</span></td>"
             f"<td class=c>{e(p.unit.code)}</td>{cells}<td class=c><b>{uptime_engine.percent(whole.ratio, thai=thai)}</b></td>"
             f"<td class=c>{n(counts.get(p.pk, 0))}</td><td class=c>{tls_cell}</td></tr>"
         )
@@ -209,12 +209,13 @@ h1 {{ font-size: {font.pt(20)}pt; text-align: center; margin: 0; }}
 .sub {{ text-align: center; margin: 0 0 6pt; }}
 h2 {{ font-size: {font.pt(16)}pt; margin: 10pt 0 2pt; break-after: avoid; }}
 p {{ margin: 0 0 2pt; }}
-table {{ border-collapse: collapse; width: 100%; font-size: {font.pt(13)}pt; margin: 2pt 0 4pt; }}
-th, td {{ border: 0.75pt solid #000; padding: 1pt 3pt; vertical-align: top; }}
+table {{ border-collapse: collapse; width: 100%; font-size: {font.pt(11)}pt; margin: 2pt 0 4pt; }}
+th, td {{ border: 0.75pt solid #000; padding: 1pt 2pt; vertical-align: top; }}
+td.target {{ word-break: break-all; width: 32mm; }}
 th {{ background: #f2f2f2; font-weight: bold; text-align: center; }}
 thead {{ display: table-header-group; }} tr {{ break-inside: avoid; }}
 td.c {{ text-align: center; white-space: nowrap; }}
-.miss {{ color: #b91c1c; }} .muted {{ color: #555; font-size: {font.pt(12)}pt; }}
+.miss {{ color: #b91c1c; }} .muted {{ color: #555; font-size: {font.pt(10)}pt; }}
 figure {{ margin: 4pt 0; break-inside: avoid; }} figure img {{ width: 100%; }}
 """
     return f"""<!DOCTYPE html><html lang="th"><head><meta charset="utf-8">

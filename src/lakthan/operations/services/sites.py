@@ -13,9 +13,8 @@ import http.client
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
-from importlib import import_module
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -29,7 +28,7 @@ from lakthan.core import audit
 from lakthan.core.errors import InvalidInput, NotFound
 from lakthan.core.models import Unit
 from lakthan.lib.files import write_atomic
-from lakthan.lib.timezones import BANGKOK
+from lakthan.lib.timezones import end_of_day
 from lakthan.operations.engines import accessibility
 from lakthan.operations.engines import checklist as checklist_engine
 from lakthan.operations.models import Probe, ProbeResult, SiteCheck
@@ -256,7 +255,9 @@ def content_changed_at(probe: Probe, until: datetime | None = None) -> tuple[dat
     if latest is None:
         return None, ""
     if latest["last_modified"] is not None:
-        return latest["last_modified"], "last-modified"
+        # a Last-Modified later than the answer carrying it is a wrong clock or a file touched by a
+        # deployment, not news from the future: the page changed no later than it was read
+        return min(latest["last_modified"], latest["at"]), "last-modified"
     row: dict = dict(latest)
     for field, source in (("etag", "etag"), ("content_sha256", "page-hash")):
         current = row[field]
@@ -308,13 +309,9 @@ def latest_check(probe: Probe, until: datetime | None = None) -> SiteCheck | Non
 # --- the website table ----------------------------------------------------------------------------
 
 
-def _end_of(day: date) -> datetime:
-    return datetime.combine(day + timedelta(days=1), time(0), BANGKOK).astimezone(UTC)
-
-
 def _real_availability(probe: Probe, start: date, end: date) -> float | None:
-    # the probes part's service (operations/services/availability.py), looked up when first needed
-    availability = import_module("lakthan.operations.services.availability").availability
+    from lakthan.operations.services.availability import availability
+
     ratio = availability(probe, start, end)["ratio"]
     return None if ratio is None else float(ratio)
 
@@ -341,7 +338,7 @@ def site_table(
     availability over the days from ``start`` to ``end``, the newest certificate days left, content age,
     and the newest site check's missing checklist items and accessibility counts."""
     availability_of = availability_of or _real_availability
-    until = min(_end_of(end), timezone.now())
+    until = min(end_of_day(end), timezone.now())
     newest_tls = (
         ProbeResult.objects.filter(probe=OuterRef("pk"), at__lte=until, tls_days_left__isnull=False)
         .order_by("-at")
