@@ -238,6 +238,8 @@ LAKTHAN_ACCESS_LEAVER_DAYS = config.integer("LAKTHAN_ACCESS_LEAVER_DAYS", 7)
 LAKTHAN_NET_FINDINGS_PERCENT = float(config.text("LAKTHAN_NET_FINDINGS_PERCENT", "2"))
 LAKTHAN_SITE_MIN_AVAILABILITY = float(config.text("LAKTHAN_SITE_MIN_AVAILABILITY", "99"))
 LAKTHAN_SITE_CURRENT_DAYS = config.integer("LAKTHAN_SITE_CURRENT_DAYS", 90)
+# item 8: the Chromium the accessibility check drives (Debian's, installed by scripts/)
+LAKTHAN_CHROMIUM = config.text("LAKTHAN_CHROMIUM", "/usr/bin/chromium")
 # item 10: the only folder whose files a web page may name as a source's CSV or bind password file
 LAKTHAN_ACCESS_FILES = Path(config.text("LAKTHAN_ACCESS_FILES", "") or LAKTHAN_HOME / "access-files")
 LAKTHAN_ACCESS_MOVER_GRACE_DAYS = config.integer("LAKTHAN_ACCESS_MOVER_GRACE_DAYS", 30)

@@ -127,5 +127,4 @@ def utc(*args) -> datetime:
 def checklist_home_fixture(settings, tmp_path):
     """The agency's own checklist is kept under this test's home."""
     settings.LAKTHAN_HOME = tmp_path / "home"
-    settings.LAKTHAN_SITE_CHECKLIST = ""
     return settings.LAKTHAN_HOME

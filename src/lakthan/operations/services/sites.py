@@ -46,8 +46,7 @@ AvailabilityOf = Callable[[Probe, date, date], "float | None"]
 
 def checklist_path() -> Path:
     """The agency's own checklist (``lakthan ops site checklist load``), when one was loaded."""
-    configured = getattr(settings, "LAKTHAN_SITE_CHECKLIST", "")
-    return Path(configured) if configured else Path(settings.LAKTHAN_HOME) / "site-checklist.yaml"
+    return Path(settings.LAKTHAN_HOME) / "site-checklist.yaml"
 
 
 def current_checklist() -> checklist_engine.Checklist:
@@ -214,7 +213,7 @@ def check_site(probe: Probe, at: datetime | None = None, *, actor: str = audit.S
                 content_type=page.content_type,
                 fetch=sub_resource,
                 timeout_s=max(30, probe.timeout_s * 3),
-                executable=getattr(settings, "LAKTHAN_CHROMIUM", "") or accessibility.CHROMIUM,
+                executable=settings.LAKTHAN_CHROMIUM or accessibility.CHROMIUM,
             )
             engine = a11y.pop("engine")
         except accessibility.AccessibilityUnavailable as exc:
