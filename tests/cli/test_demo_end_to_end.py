@@ -49,16 +49,45 @@ def test_demo_writes_the_four_files_with_the_seeds_numbers(demo):
         ).stdout
     )
     assert (data["items_met"], data["score"], data["weight"], data["weighted_score"]) == (
-        5,
+        7,
         "5",
         "3.00",
         "0.15",
     )
     assert data["signed"] is True and len(data["items"]) == 10
-    assert [i["number"] for i in data["items"] if i["status"] == "met"] == [1, 2, 3, 4, 10]
+    assert [i["number"] for i in data["items"] if i["status"] == "met"] == [1, 2, 3, 4, 8, 9, 10]
     logins = home / "demo-logins.txt"
     assert logins.stat().st_mode & 0o077 == 0
     assert [line.split()[0] for line in logins.read_text().splitlines()] == ["admin", "supervisor"]
+
+
+def test_items_4_8_9_are_met_by_their_controls_checks(demo):
+    """The systems in use, the websites and the address plan are judged from what the demo's controls
+    did (the usage logs, the probes and site checks, the leases), not from an uploaded document."""
+    home, _, _ = demo
+    with sqlite3.connect(home / "lakthan.sqlite3") as conn:
+        runs = dict(
+            conn.execute(
+                "SELECT check_urn, status FROM checks_checkrun WHERE check_urn IN (?, ?, ?) ORDER BY id",
+                (
+                    "urn:lakthan:check:systems-in-use",
+                    "urn:lakthan:check:websites",
+                    "urn:lakthan:check:network-addresses",
+                ),
+            ).fetchall()
+        )
+    assert runs == {
+        "urn:lakthan:check:systems-in-use": "met",
+        "urn:lakthan:check:websites": "met",
+        "urn:lakthan:check:network-addresses": "met",
+    }
+    findings = json.loads(
+        run(home, "net", "findings", "--unit", "IMM", "--as-of", "2013-09-30", "--json").stdout
+    )
+    assert sorted((f["kind"], f["address"]) for f in findings) == [
+        ("stale", "10.21.2.30"),
+        ("unregistered", "10.10.9.77"),
+    ]
 
 
 def test_pdf_text_is_thai_with_the_numbers_and_font_embedded(demo):

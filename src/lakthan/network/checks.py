@@ -44,7 +44,8 @@ def round_facts(period: Period, unit) -> NetworkFacts:
     counts: dict[str, int] = {}
     for f in findings:
         counts[f["kind"]] = counts.get(f["kind"], 0) + 1
-    prefixes = Prefix.objects.filter(unit_id__in=ids, created_at__lt=end)
+    # the plan as it stands (prefixes keep no history; the findings read the same plan)
+    prefixes = Prefix.objects.filter(unit_id__in=ids)
     in_plan = Q(pk__in=[])
     for first, last in prefixes.values_list("first", "last"):
         in_plan |= Q(key__gte=first, key__lte=last)

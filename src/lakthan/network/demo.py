@@ -101,7 +101,6 @@ def neighbour_table(servers: list[tuple[str, str]]) -> str:
 def seed(report, bureau) -> None:
     from lakthan.core.models import Person, Unit
     from lakthan.inventory.models import System
-    from lakthan.network.models import Prefix
     from lakthan.network.services import observe
     from lakthan.network.services.register import add_prefix, register_address, update_address
 
@@ -111,8 +110,6 @@ def seed(report, bureau) -> None:
     keeper = officer.display_name if officer else "demo"
     for unit, cidr, purpose in PREFIXES:
         add_prefix(cidr, units[unit], purpose, actor=keeper)
-    # the plan was drawn up with the register at the start of the fiscal year
-    Prefix.objects.all().update(created_at=REGISTERED_AT)
     systems = {s.code: s for s in System.objects.all()}
     macs: dict[str, str] = {}
     for ip, name, unit, system in SERVERS:
