@@ -16,8 +16,8 @@ from lakthan.inventory import services as inventory
 from lakthan.inventory.models import System
 from lakthan.monitoring.services import ingest
 from lakthan.monitoring.services import seal as sealing
-from lakthan.network.engines.addresses import parse_prefix
 from lakthan.network.models import Prefix
+from lakthan.network.services import register
 
 
 @pytest.fixture(autouse=True)
@@ -26,11 +26,8 @@ def _password_only(settings):
 
 
 def add_prefix(cidr: str, unit: Unit) -> Prefix:
-    """A prefix of the plan written directly (the register's service belongs to another part)."""
-    p = parse_prefix(cidr)
-    return Prefix.objects.create(
-        cidr=p.cidr, version=p.version, first=p.first, last=p.last, unit=unit, created_by="test"
-    )
+    """A prefix of the address plan, through the register's service."""
+    return register.add_prefix(cidr, unit, actor="test")
 
 
 def ssh_login(host: str, user: str, at: str, src: str = "10.99.0.1") -> str:
