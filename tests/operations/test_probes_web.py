@@ -94,6 +94,20 @@ def test_a_probe_page_shows_months_incidents_results_and_its_picture(client, peo
     assert client.get("/operations/probes/elsewhere/").status_code == 404
 
 
+def test_a_probe_stopped_long_ago_shows_its_last_months_by_default(client, people, org):
+    old = svc.add_probe("retired", org.division, url="http://retired.example/", every_s=3600)
+    svc.record_results(
+        old,
+        [
+            {"at": datetime(2013, 9, 30, 10, tzinfo=UTC) - timedelta(hours=h), "up": True}
+            for h in range(48, 0, -1)
+        ],
+    )
+    client.force_login(people["auditor"])
+    page = client.get("/operations/probes/retired/").content.decode()
+    assert "from=2013-07-03&amp;to=2013-09-30" in page and "2013-09" in page
+
+
 def test_incidents_page_lists_open_ones(client, people, probes):
     client.force_login(people["auditor"])
     page = client.get("/operations/incidents/").content.decode()

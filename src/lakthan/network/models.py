@@ -120,7 +120,13 @@ class Observation(models.Model):
 
     class Meta:
         ordering = ["key", "first_seen"]
-        indexes = [models.Index(fields=["key", "last_seen"], name="network_obs_key_seen")]
+        # the findings read every observation grouped by (key, mac) with its last sighting: an index
+        # holding all they read gives the rows in that order without a sort of the table (bench/network)
+        indexes = [
+            models.Index(
+                fields=["key", "mac", "first_seen", "last_seen", "state"], name="network_obs_sightings"
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "address", "mac", "first_seen"], name="network_obs_unique"

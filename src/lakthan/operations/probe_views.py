@@ -41,9 +41,11 @@ def visible_probe(user, name: str) -> Probe:
     return probe
 
 
-def period(request) -> tuple[date, date]:
-    """``?from=&to=`` (days, both included); the last DEFAULT_DAYS days by default."""
-    end = params.day(request, "to") or timezone.localdate()
+def period(request, probe: Probe | None = None) -> tuple[date, date]:
+    """``?from=&to=`` (days, both included); by default the last DEFAULT_DAYS days up to the probe's
+    newest result (a probe stopped long ago shows its last months, not an empty picture)."""
+    newest = None if probe is None else probe.results.order_by("-at").values_list("at", flat=True).first()
+    end = params.day(request, "to") or (timezone.localdate(newest) if newest else timezone.localdate())
     start = params.day(request, "from") or end - timedelta(days=DEFAULT_DAYS - 1)
     try:
         av.check_period(start, end)
@@ -55,7 +57,7 @@ def period(request) -> tuple[date, date]:
 @login_required
 def probe_detail(request, name: str):
     probe = visible_probe(request.user, name)
-    start, end = period(request)
+    start, end = period(request, probe)
     data = av.availability(probe, start, end)
     (row,) = svc.probe_rows([probe])
     query = urlencode({"from": start.isoformat(), "to": end.isoformat()})
@@ -161,7 +163,7 @@ def probe_uptime(request, name: str, fmt: str):
     if fmt not in av.FORMATS:
         raise Http404(fmt)
     probe = visible_probe(request.user, name)
-    start, end = period(request)
+    start, end = period(request, probe)
     response = HttpResponse(av.uptime(probe, start, end, fmt), content_type=av.FORMATS[fmt])
     if fmt == "svg":  # drawn from names people typed: no script may run in it
         response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"

@@ -130,7 +130,7 @@ def _prefixes() -> list[engine.PlanPrefix]:
 
 
 SEEN_SQL = """
-SELECT key, mac, {last} FROM {table} {scan}
+SELECT key, mac, {last} FROM {table}
 WHERE first_seen < %s AND state != 'backup' AND NOT (state = 'free' AND mac = '')
 GROUP BY key, mac"""
 # the last sighting: SQLite's stored UTC text as it is (texts compare as the times do: converting
@@ -139,23 +139,15 @@ LAST = {
     "sqlite": "max(last_seen)",
     "postgresql": "CAST(extract(epoch FROM max(last_seen)) AS double precision)",
 }
-# SQLite's planner would walk the (key, last_seen) index for the order of ``key`` and fetch every row
-# from the table through it: reading the table through once and sorting is twice as fast
-SCAN = {"sqlite": "NOT INDEXED"}
 
 
 def seen_by(moment: datetime) -> engine.Seen:
     """Per key, per MAC ("" for none), the last sighting (``LAST``: text on SQLite, POSIX seconds
     elsewhere) of the observations begun before ``moment`` that count: one GROUP BY in SQL."""
-    sql = SEEN_SQL.format(
-        last=LAST[connection.vendor], table=Observation._meta.db_table, scan=SCAN.get(connection.vendor, "")
-    )
+    # walks the index network_obs_sightings, which holds every column read, in the GROUP BY's order
+    sql = SEEN_SQL.format(last=LAST[connection.vendor], table=Observation._meta.db_table)
     seen: engine.Seen = {}
     with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            # the GROUP BY is a sort of every observation: SQLite sorts with helper threads when
-            # allowed (a tenth to a third faster on two cores, bench/network); this connection's only
-            cursor.execute("PRAGMA threads = 2")
         cursor.execute(sql, [connection.ops.adapt_datetimefield_value(moment)])
         while batch := cursor.fetchmany(10000):
             for key, mac, last in batch:
