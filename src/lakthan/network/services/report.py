@@ -7,7 +7,6 @@ name, which must match the network they name; rendered by reports.render_pdf."""
 
 from __future__ import annotations
 
-import html
 import ipaddress
 from bisect import bisect_left, bisect_right
 from datetime import date
@@ -16,11 +15,11 @@ from django.conf import settings
 from django.db import connection
 
 from lakthan.core.models import Unit
-from lakthan.lib.thai import digits, format_date
+from lakthan.lib.thai import format_date
 from lakthan.network.engines.findings import KINDS, Finding
 from lakthan.network.models import Prefix
 from lakthan.network.services import findings as svc
-from lakthan.reports.fonts import page_margin_css, report_font
+from lakthan.reports import plain_document as document
 
 KIND_TH = {
     "unregistered": "พบใช้งานแต่ไม่ได้ลงทะเบียน",
@@ -31,20 +30,8 @@ KIND_TH = {
 }
 
 
-def _thai() -> bool:
-    return bool(getattr(settings, "LAKTHAN_THAI_DIGITS", True))
-
-
-def _n(value: object) -> str:
-    return digits(str(value), thai=_thai())
-
-
-def _e(text: object) -> str:
-    return html.escape(str(text))
-
-
 def _day(iso: str | None) -> str:
-    return format_date(date.fromisoformat(iso), thai_digits=_thai()) if iso else ""
+    return format_date(date.fromisoformat(iso), thai_digits=document.thai()) if iso else ""
 
 
 def detail_th(f: Finding) -> str:
@@ -53,10 +40,12 @@ def detail_th(f: Finding) -> str:
     facts = f.facts
     if f.kind == "unregistered":
         macs = facts.get("macs") or []
-        return f"พบล่าสุด {_day(facts['last_seen'])}" + (f" MAC {_e(', '.join(macs))}" if macs else "")
+        return f"พบล่าสุด {_day(facts['last_seen'])}" + (
+            f" MAC {document.escape(', '.join(macs))}" if macs else ""
+        )
     if f.kind == "mac_mismatch":
-        seen = ", ".join(f"{_e(mac)} (ล่าสุด {_day(day)})" for mac, day in facts["seen"])
-        return f"ลงทะเบียน {_e(facts['registered_mac'])} แต่พบ {seen}"
+        seen = ", ".join(f"{document.escape(mac)} (ล่าสุด {_day(day)})" for mac, day in facts["seen"])
+        return f"ลงทะเบียน {document.escape(facts['registered_mac'])} แต่พบ {seen}"
     if f.kind == "stale":
         if facts.get("last_seen"):
             return f"พบล่าสุด {_day(facts['last_seen'])}"
@@ -64,34 +53,25 @@ def detail_th(f: Finding) -> str:
     if f.kind == "outside_plan":
         return "ลงทะเบียนไว้ แต่ไม่อยู่ในช่วงใดของแผน" if facts.get("registered") else "พบใช้งาน แต่ไม่อยู่ในช่วงใดของแผน"
     names = facts.get("registrations") or []
-    return f"ลงทะเบียน {_n(len(names))} รายการ: {_e(', '.join(names))}"
+    return f"ลงทะเบียน {document.number(len(names))} รายการ: {document.escape(', '.join(names))}"
 
 
 def _css() -> str:
-    font = report_font()
-    return f"""
-@page {{ size: A4 landscape; margin: {page_margin_css()};
-  @bottom-right {{ content: counter(page) " / " counter(pages); font-size: {font.pt(12)}pt; }} }}
-body {{ font-family: "{font.family}", Laksaman, Sarabun; font-size: {font.pt(16)}pt; line-height: {font.line_height}; }}
-h1 {{ font-size: {font.pt(20)}pt; text-align: center; margin: 0; }}
-.sub {{ text-align: center; margin: 0 0 6pt; }}
-h2 {{ font-size: {font.pt(16)}pt; margin: 10pt 0 2pt; break-after: avoid; }}
-p {{ margin: 0 0 2pt; }}
-table {{ border-collapse: collapse; width: 100%; font-size: {font.pt(14)}pt; margin: 2pt 0 4pt; }}
-th, td {{ border: 0.75pt solid #000; padding: 1pt 3pt; vertical-align: top; }}
-th {{ background: #f2f2f2; font-weight: bold; text-align: center; }}
-thead {{ display: table-header-group; }} tr {{ break-inside: avoid; }}
-td.c {{ text-align: center; white-space: nowrap; }} td.r {{ text-align: right; white-space: nowrap; }}
-td.a {{ white-space: nowrap; }}
-table.counts {{ width: auto; }}
+    return (
+        document.css(table_pt=14)
+        + """
+td.c { text-align: center; white-space: nowrap; } td.r { text-align: right; white-space: nowrap; }
+td.a { white-space: nowrap; }
+table.counts { width: auto; }
 """
+    )
 
 
 def _page(title: str, unit: Unit, as_of: date, body: str) -> str:
     return f"""<!DOCTYPE html><html lang="th"><head><meta charset="utf-8">
-<title>{_e(title)} {_e(unit.name_th)}</title><style>{_css()}</style></head><body>
-<h1>{_e(title)}</h1>
-<p class=sub>{_e(unit.name_th)}<br>ณ วันที่ {format_date(as_of, style="long", thai_digits=_thai())}</p>
+<title>{document.escape(title)} {document.escape(unit.name_th)}</title><style>{_css()}</style></head><body>
+<h1>{document.escape(title)}</h1>
+<p class=sub>{document.escape(unit.name_th)}<br>ณ วันที่ {format_date(as_of, style="long", thai_digits=document.thai())}</p>
 {body}</body></html>"""
 
 
@@ -103,18 +83,21 @@ def findings_html(unit: Unit, as_of: date) -> str:
     stale_days = settings.LAKTHAN_NET_STALE_DAYS
     intro = (
         "<p>เปรียบเทียบทะเบียนหมายเลข IP ณ สิ้นวันที่ตรวจ กับการใช้งานจริงที่บันทึกได้จากเครื่องแจกหมายเลข (DHCP) "
-        f"ตาราง ARP และบันทึกการใช้งาน หมายเลขที่ลงทะเบียนแต่ไม่พบการใช้งานเกิน {_n(stale_days)} วัน "
-        f"ก่อนวันที่ตรวจ หรือไม่เคยพบ ถือว่าไม่พบการใช้งาน การตรวจ MAC ใช้การใช้งานในช่วง {_n(stale_days)} วันเดียวกัน</p>"
+        f"ตาราง ARP และบันทึกการใช้งาน หมายเลขที่ลงทะเบียนแต่ไม่พบการใช้งานเกิน {document.number(stale_days)} วัน "
+        f"ก่อนวันที่ตรวจ หรือไม่เคยพบ ถือว่าไม่พบการใช้งาน การตรวจ MAC ใช้การใช้งานในช่วง {document.number(stale_days)} วันเดียวกัน</p>"
     )
-    rows = "".join(f"<tr><td>{KIND_TH[kind]}</td><td class=r>{_n(n)}</td></tr>" for kind, n in counts.items())
+    rows = "".join(
+        f"<tr><td>{KIND_TH[kind]}</td><td class=r>{document.number(n)}</td></tr>"
+        for kind, n in counts.items()
+    )
     summary = (
         "<h2>สรุปจำนวนข้อค้นพบ</h2><table class=counts><thead><tr><th>ประเภท</th><th>จำนวน</th></tr></thead>"
-        f"<tbody>{rows}<tr><td><b>รวม</b></td><td class=r><b>{_n(len(found))}</b></td></tr></tbody></table>"
+        f"<tbody>{rows}<tr><td><b>รวม</b></td><td class=r><b>{document.number(len(found))}</b></td></tr></tbody></table>"
     )
     if found:
         lines = "".join(
-            f"<tr><td class=c>{_n(i)}</td><td>{KIND_TH[f.kind]}</td><td class=a>{_e(f.address)}</td>"
-            f"<td class=a>{_e(f.unit or '–')}</td><td>{_e(f.hostname or '–')}</td><td>{detail_th(f)}</td></tr>"
+            f"<tr><td class=c>{document.number(i)}</td><td>{KIND_TH[f.kind]}</td><td class=a>{document.escape(f.address)}</td>"
+            f"<td class=a>{document.escape(f.unit or '–')}</td><td>{document.escape(f.hostname or '–')}</td><td>{detail_th(f)}</td></tr>"
             for i, f in enumerate(found, 1)
         )
         table = (
@@ -127,7 +110,7 @@ def findings_html(unit: Unit, as_of: date) -> str:
 
 
 def _count(n: int) -> str:
-    return _n(f"{n:,}")
+    return document.number(f"{n:,}")
 
 
 def _size(cidr: str) -> int:
@@ -135,7 +118,11 @@ def _size(cidr: str) -> int:
 
 
 def _size_text(size: int) -> str:
-    return _n(f"{size:,}") if size < 2**32 else f"2<sup>{_n(size.bit_length() - 1)}</sup>"
+    return (
+        document.number(f"{size:,}")
+        if size < 2**32
+        else f"2<sup>{document.number(size.bit_length() - 1)}</sup>"
+    )
 
 
 def plan_rows(unit: Unit, as_of: date) -> list[dict]:
@@ -178,18 +165,18 @@ def plan_html(unit: Unit, as_of: date) -> str:
     stale_days = settings.LAKTHAN_NET_STALE_DAYS
     intro = (
         "<p>ช่วงหมายเลข IP ตามแผนของหน่วยงานและหน่วยงานในสังกัด จำนวนหมายเลขที่ลงทะเบียน ณ สิ้นวันที่ตรวจ "
-        f"จำนวนหมายเลขที่พบใช้งานในช่วง {_n(stale_days)} วันก่อนวันที่ตรวจ และสัดส่วนการใช้งาน "
+        f"จำนวนหมายเลขที่พบใช้งานในช่วง {document.number(stale_days)} วันก่อนวันที่ตรวจ และสัดส่วนการใช้งาน "
         "(หมายเลขที่ลงทะเบียนหรือพบใช้งาน ต่อขนาดของช่วง) ช่วงที่ซ้อนอยู่ในช่วงอื่นนับรวมในช่วงที่ใหญ่กว่าด้วย</p>"
     )
     if not rows:
         return _page("แผนผังหมายเลข IP", unit, as_of, intro + "<p>ยังไม่มีช่วงหมายเลข IP ในแผน</p>")
 
     def pct(value: float) -> str:
-        return _n(f"{value:.2f}") if value >= 0.01 or value == 0 else _n("< 0.01")
+        return document.number(f"{value:.2f}") if value >= 0.01 or value == 0 else document.number("< 0.01")
 
     lines = "".join(
-        f"<tr><td class=c>{_n(i)}</td><td class=a>{_e(r['cidr'])}</td><td>{_e(r['unit'])}</td>"
-        f"<td>{_e(r['purpose'] or '–')}</td><td class=r>{_size_text(r['size'])}</td>"
+        f"<tr><td class=c>{document.number(i)}</td><td class=a>{document.escape(r['cidr'])}</td><td>{document.escape(r['unit'])}</td>"
+        f"<td>{document.escape(r['purpose'] or '–')}</td><td class=r>{_size_text(r['size'])}</td>"
         f"<td class=r>{_count(r['registered'])}</td><td class=r>{_count(r['seen'])}</td>"
         f"<td class=r>{pct(r['use'])}</td></tr>"
         for i, r in enumerate(rows, 1)

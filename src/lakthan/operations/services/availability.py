@@ -9,26 +9,21 @@ A result before the period still counts for what it holds into it: the results r
 from __future__ import annotations
 
 import base64
-import html
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from lakthan.core.errors import InvalidInput
 from lakthan.core.models import Unit
-from lakthan.lib.thai import digits, format_date
+from lakthan.lib.thai import format_date
 from lakthan.operations.engines import availability as engine
 from lakthan.operations.engines import uptime as uptime_engine
 from lakthan.operations.models import Incident, Probe, ProbeResult
+from lakthan.reports.plain_document import thai as thai_digits_on
 
 FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
 MAX_DAYS = 3 * 366  # a period longer than this is refused (the picture draws one bar per day)
-
-
-def thai_digits_on() -> bool:
-    return bool(getattr(settings, "LAKTHAN_THAI_DIGITS", True))
 
 
 def check_period(start: date, end: date) -> None:
@@ -156,7 +151,8 @@ def tls_days_at(probes: list[Probe], until: datetime) -> dict[int, int | None]:
 
 
 def report_html(unit: Unit, start: date, end: date, now: datetime | None = None) -> str:
-    from lakthan.reports.fonts import page_margin_css, report_font
+    from lakthan.reports import plain_document as document
+    from lakthan.reports.fonts import report_font
 
     check_period(start, end)
     thai = thai_digits_on()
@@ -168,12 +164,7 @@ def report_html(unit: Unit, start: date, end: date, now: datetime | None = None)
     font = report_font()
     month_labels = [m.label for m in engine.tally([], 60, begin, until, now)[1]]
 
-    def n(value: object) -> str:
-        return digits(str(value), thai=thai)
-
-    def e(text: object) -> str:
-        return html.escape(str(text))
-
+    n, e = document.number, document.escape
     head = "".join(f"<th>{e(uptime_engine.month_label(m, thai=thai))}</th>" for m in month_labels)
     rows, pictures = [], []
     for i, p in enumerate(probes, 1):
@@ -201,23 +192,15 @@ def report_html(unit: Unit, start: date, end: date, now: datetime | None = None)
         if probes
         else "<p>ไม่มีบริการที่ตรวจในหน่วยงานนี้</p>"
     )
-    css = f"""
-@page {{ size: A4 landscape; margin: {page_margin_css()};
-  @bottom-right {{ content: counter(page) " / " counter(pages); font-size: {font.pt(12)}pt; }} }}
-body {{ font-family: "{font.family}", Laksaman, Sarabun; font-size: {font.pt(16)}pt; line-height: {font.line_height}; }}
-h1 {{ font-size: {font.pt(20)}pt; text-align: center; margin: 0; }}
-.sub {{ text-align: center; margin: 0 0 6pt; }}
-h2 {{ font-size: {font.pt(16)}pt; margin: 10pt 0 2pt; break-after: avoid; }}
-p {{ margin: 0 0 2pt; }}
-table {{ border-collapse: collapse; width: 100%; font-size: {font.pt(11)}pt; margin: 2pt 0 4pt; }}
-th, td {{ border: 0.75pt solid #000; padding: 1pt 2pt; vertical-align: top; }}
+    css = (
+        document.css(table_pt=11, cell_padding="1pt 2pt")
+        + f"""
 td.target {{ word-break: break-all; width: 32mm; }}
-th {{ background: #f2f2f2; font-weight: bold; text-align: center; }}
-thead {{ display: table-header-group; }} tr {{ break-inside: avoid; }}
 td.c {{ text-align: center; white-space: nowrap; }}
-.miss {{ color: #b91c1c; }} .muted {{ color: #555; font-size: {font.pt(10)}pt; }}
+.muted {{ font-size: {font.pt(10)}pt; }}
 figure {{ margin: 4pt 0; break-inside: avoid; }} figure img {{ width: 100%; }}
 """
+    )
     return f"""<!DOCTYPE html><html lang="th"><head><meta charset="utf-8">
 <title>รายงานสภาพความพร้อมใช้งานของระบบ {e(unit.name_th)}</title><style>{css}</style></head><body>
 <h1>รายงานสภาพความพร้อมใช้งานของระบบสารสนเทศ</h1>

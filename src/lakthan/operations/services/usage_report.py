@@ -6,40 +6,27 @@ LAKTHAN_THAI_DIGITS is off; rendered by reports.render_pdf (WeasyPrint, libthai 
 
 from __future__ import annotations
 
-import html
 from datetime import date
 
 from lakthan.core.models import Unit
 from lakthan.lib.thai import digits, format_date
 from lakthan.operations.engines.usage_chart import month_label
-from lakthan.reports.fonts import page_margin_css, report_font
+from lakthan.reports import plain_document as document
+from lakthan.reports.fonts import report_font
 
 DECLARED_TH = {"inventory": "ทะเบียนระบบสารสนเทศ", "host": "เครื่องแม่ข่ายของหน่วย"}
 
 
-def _e(text: object) -> str:
-    return html.escape(str(text))
-
-
 def _css() -> str:
     font = report_font()
-    return f"""
-@page {{ size: A4 landscape; margin: {page_margin_css()};
-  @bottom-right {{ content: counter(page) " / " counter(pages); font-size: {font.pt(12)}pt; }} }}
-body {{ font-family: "{font.family}", Laksaman, Sarabun; font-size: {font.pt(16)}pt; line-height: {font.line_height}; }}
-h1 {{ font-size: {font.pt(20)}pt; text-align: center; margin: 0; }}
-.sub {{ text-align: center; margin: 0 0 6pt; }}
-h2 {{ font-size: {font.pt(16)}pt; margin: 10pt 0 2pt; break-after: avoid; }}
-p {{ margin: 0 0 2pt; }}
-table {{ border-collapse: collapse; width: 100%; font-size: {font.pt(14)}pt; margin: 2pt 0 4pt; }}
+    return (
+        document.css(table_pt=14)
+        + f"""
 table.months {{ font-size: {font.pt(12)}pt; }}
-th, td {{ border: 0.75pt solid #000; padding: 1pt 3pt; vertical-align: top; }}
-th {{ background: #f2f2f2; font-weight: bold; text-align: center; }}
-thead {{ display: table-header-group; }} tr {{ break-inside: avoid; }}
 td.c {{ text-align: center; white-space: nowrap; }} td.n {{ text-align: right; white-space: nowrap; }}
-.miss {{ color: #b91c1c; }} .muted {{ color: #555; }}
 img.chart {{ max-width: 100%; max-height: 15cm; }} figure {{ margin: 4pt 0; break-inside: avoid; }}
 """
+    )
 
 
 def report_html(
@@ -55,11 +42,19 @@ def report_html(
 
     def unit_name(code: str) -> str:
         u = units.get(code)
-        return f"{_e(u.name_th)} <span class=muted>({_e(code)})</span>" if u else _e(code)
+        return (
+            f"{document.escape(u.name_th)} <span class=muted>({document.escape(code)})</span>"
+            if u
+            else document.escape(code)
+        )
 
     def system_name(code: str) -> str:
         s = systems.get(code)
-        return f"{_e(s.name_th)} <span class=muted>({_e(code)})</span>" if s else _e(code)
+        return (
+            f"{document.escape(s.name_th)} <span class=muted>({document.escape(code)})</span>"
+            if s
+            else document.escape(code)
+        )
 
     installations = result["installations"]
     in_use = [r for r in installations if r["in_use"]]
@@ -72,7 +67,7 @@ def report_html(
         f"<td>{system_name(s['system'])}</td>"
         f"<td class=c>{n(len(s['installed']))}</td>"
         f"<td class=c>{n(s['units_using'])}</td>"
-        f"<td>{_e(', '.join(s['in_use'] + [f'{u}*' for u in s['undeclared']])) or '–'}</td>"
+        f"<td>{document.escape(', '.join(s['in_use'] + [f'{u}*' for u in s['undeclared']])) or '–'}</td>"
         f"<td class=n>{n(s['events'])}</td>"
         "</tr>"
         for s in per_system
@@ -99,7 +94,7 @@ def report_html(
 
     stats = "".join(
         "<tr>"
-        f"<td>{_e(s)}</td><td>{_e(u)}</td>"
+        f"<td>{document.escape(s)}</td><td>{document.escape(u)}</td>"
         + "".join(cell(per.get(m)) for m in months)
         + f"<td class=n><b>{n(sum(r['events'] for r in per.values()))}</b></td></tr>"
         for (s, u), per in sorted(by_pair.items())
@@ -116,7 +111,7 @@ def report_html(
         f"ระหว่างวันที่ {format_date(start, style='long', thai_digits=thai)} "
         f"ถึงวันที่ {format_date(end, style='long', thai_digits=thai)}"
     )
-    month_heads = "".join(f"<th>{_e(month_label(m, thai))}</th>" for m in months)
+    month_heads = "".join(f"<th>{document.escape(month_label(m, thai))}</th>" for m in months)
     silent_part = (
         "<table><thead><tr><th>ระบบสารสนเทศ</th><th>หน่วย/ด่านตรวจ</th></tr></thead>"
         f"<tbody>{silent}</tbody></table>"
@@ -124,9 +119,9 @@ def report_html(
         else "<p>ไม่มี ทุกแห่งที่ติดตั้งมีการใช้งานในช่วงนี้</p>"
     )
     return f"""<!DOCTYPE html><html lang="th"><head><meta charset="utf-8">
-<title>รายงานการใช้งานระบบสารสนเทศ {_e(unit.name_th)}</title><style>{_css()}</style></head><body>
+<title>รายงานการใช้งานระบบสารสนเทศ {document.escape(unit.name_th)}</title><style>{_css()}</style></head><body>
 <h1>รายงานการใช้งานระบบสารสนเทศในหน่วยงานและด่านตรวจ</h1>
-<p class=sub>{_e(unit.name_th)}<br>{thai_span}</p>
+<p class=sub>{document.escape(unit.name_th)}<br>{thai_span}</p>
 <p>ระบบที่ติดตั้ง คือระบบที่บันทึกไว้ในทะเบียนระบบสารสนเทศว่าติดตั้งที่หน่วย หรือมีเครื่องแม่ข่ายของหน่วยให้บริการระบบนั้น
 การใช้งานนับจากบันทึกการใช้งาน (log) ที่ปิดผนึกแล้ว ได้แก่ เหตุการณ์จากเครื่องของหน่วยที่ให้บริการระบบ
 และเหตุการณ์บนเครื่องของระบบที่มาจากหมายเลข IP ในช่วงเครือข่ายของหน่วยตามแผนผังเครือข่าย

@@ -6,16 +6,14 @@ rendered by reports.render_pdf (WeasyPrint, libthai line breaking, the text laye
 
 from __future__ import annotations
 
-import html
 from datetime import date, datetime, time, timedelta
-
-from django.conf import settings
 
 from lakthan.core.models import Unit
 from lakthan.lib.durations import format_duration_th
-from lakthan.lib.thai import digits, format_date, format_datetime
+from lakthan.lib.thai import format_date, format_datetime
 from lakthan.lib.timezones import BANGKOK
-from lakthan.reports.fonts import page_margin_css, report_font
+from lakthan.reports import plain_document as document
+from lakthan.reports.fonts import report_font
 from lakthan.risks.models import Drill, DrillSystem
 from lakthan.risks.services.drills import drills_in
 
@@ -36,24 +34,12 @@ ORIGIN_TH = {
 EVENT_TH = {"detected": "ตรวจพบ", "contained": "ควบคุมได้", "recovered": "กู้คืนแล้ว", "note": "บันทึก"}
 
 
-def _thai() -> bool:
-    return bool(getattr(settings, "LAKTHAN_THAI_DIGITS", True))
-
-
-def _n(value: object) -> str:
-    return digits(str(value), thai=_thai())
-
-
-def _e(text: object) -> str:
-    return html.escape(str(text))
-
-
 def _dt(value: datetime | None) -> str:
-    return format_datetime(value, thai_digits=_thai()) if value else "–"
+    return format_datetime(value, thai_digits=document.thai()) if value else "–"
 
 
 def _dur(seconds: int | None) -> str:
-    return "–" if seconds is None else _n(format_duration_th(seconds))
+    return "–" if seconds is None else document.number(format_duration_th(seconds))
 
 
 def _verdict(met: bool | None, restored: bool = True) -> str:
@@ -66,22 +52,14 @@ def _verdict(met: bool | None, restored: bool = True) -> str:
 
 def _css() -> str:
     font = report_font()
-    return f"""
-@page {{ size: A4 landscape; margin: {page_margin_css()};
-  @bottom-right {{ content: counter(page) " / " counter(pages); font-size: {font.pt(12)}pt; }} }}
-body {{ font-family: "{font.family}", Laksaman, Sarabun; font-size: {font.pt(16)}pt; line-height: {font.line_height}; }}
-h1 {{ font-size: {font.pt(20)}pt; text-align: center; margin: 0; }}
-.sub {{ text-align: center; margin: 0 0 6pt; }}
-h2 {{ font-size: {font.pt(16)}pt; margin: 10pt 0 2pt; break-after: avoid; }}
-p {{ margin: 0 0 2pt; }}
-table {{ border-collapse: collapse; width: 100%; font-size: {font.pt(14)}pt; margin: 2pt 0 4pt; }}
-th, td {{ border: 0.75pt solid #000; padding: 1pt 3pt; vertical-align: top; }}
-th {{ background: #f2f2f2; font-weight: bold; text-align: center; }}
-section {{ break-inside: avoid; }} thead {{ display: table-header-group; }} tr {{ break-inside: avoid; }}
+    return (
+        document.css(table_pt=14)
+        + f"""
+section {{ break-inside: avoid; }}
 td.c {{ text-align: center; white-space: nowrap; }}
-.miss {{ color: #b91c1c; }} .muted {{ color: #555; }}
 ul {{ margin: 0 0 2pt; padding-left: 1.2cm; font-size: {font.pt(14)}pt; }}
 """
+    )
 
 
 def _system_rows(rows: list[DrillSystem], drill: Drill) -> str:
@@ -89,11 +67,13 @@ def _system_rows(rows: list[DrillSystem], drill: Drill) -> str:
     for r in rows:
         back = bool(r.restored or drill.restored)
         code = (
-            "" if r.system.code == r.system.name_th else f"<br><span class=muted>{_e(r.system.code)}</span>"
+            ""
+            if r.system.code == r.system.name_th
+            else f"<br><span class=muted>{document.escape(r.system.code)}</span>"
         )
         out.append(
             "<tr>"
-            f"<td>{_e(r.system.name_th)}{code}</td>"
+            f"<td>{document.escape(r.system.name_th)}{code}</td>"
             f"<td class=c>{_dt(r.restored or drill.restored)}</td>"
             f"<td class=c>{_dur(r.rto_s)}</td><td class=c>{_dur(r.rto_target_s)}</td><td class=c>{_verdict(r.rto_met, back)}</td>"
             f"<td class=c>{_dt(r.last_backup_at)}</td>"
@@ -107,18 +87,18 @@ def _drill_section(no: int, drill: Drill) -> str:
     rows = list(drill.systems.all())
     title = drill.title or SCENARIO_TH[drill.scenario]
     head = (
-        f"<h2>{_n(no)}. {KIND_TH[drill.kind]}: {_e(title)}</h2>"
+        f"<h2>{document.number(no)}. {KIND_TH[drill.kind]}: {document.escape(title)}</h2>"
         f"<p>สถานการณ์ {SCENARIO_TH[drill.scenario]} · ที่มา {ORIGIN_TH[drill.origin]} · "
         f"เริ่ม {_dt(drill.started)} · กู้คืน {_dt(drill.restored) if drill.restored else 'ยังไม่กู้คืน'}</p>"
     )
     if drill.people:
-        head += f"<p>ผู้เข้าร่วม: {_e(drill.people)}</p>"
+        head += f"<p>ผู้เข้าร่วม: {document.escape(drill.people)}</p>"
     if drill.notes:
-        head += f"<p>หมายเหตุ: {_e(drill.notes)}</p>"
+        head += f"<p>หมายเหตุ: {document.escape(drill.notes)}</p>"
     if drill.timeline:
         items = "".join(
             f"<li>{_dt(datetime.fromisoformat(e['at'].replace('Z', '+00:00')))} "
-            f"{EVENT_TH.get(e.get('event', ''), '')} {_e(e.get('text', ''))}</li>"
+            f"{EVENT_TH.get(e.get('event', ''), '')} {document.escape(e.get('text', ''))}</li>"
             for e in drill.timeline
         )
         head += f"<ul>{items}</ul>"
@@ -137,21 +117,21 @@ def report_html(unit: Unit, start: date, end: date) -> str:
     begin = datetime.combine(start, time(0), BANGKOK)
     until = datetime.combine(end + timedelta(days=1), time(0), BANGKOK)
     drills = list(drills_in(unit, begin, until))
-    thai = _thai()
+    thai = document.thai()
     rows = [r for d in drills for r in d.systems.all() if d.restored or r.restored]
     judged = [r for r in rows if r.rto_met is not None]
     summary = (
-        f"<p>รวม {_n(len(drills))} ครั้ง (การซ้อม {_n(sum(d.kind == 'drill' for d in drills))} ครั้ง "
-        f"เหตุการณ์จริง {_n(sum(d.kind == 'incident' for d in drills))} ครั้ง) · "
-        f"ระบบที่กู้คืนได้ภายในเป้าหมาย RTO {_n(sum(bool(r.rto_met) for r in judged))} จาก {_n(len(judged))} รายการ</p>"
+        f"<p>รวม {document.number(len(drills))} ครั้ง (การซ้อม {document.number(sum(d.kind == 'drill' for d in drills))} ครั้ง "
+        f"เหตุการณ์จริง {document.number(sum(d.kind == 'incident' for d in drills))} ครั้ง) · "
+        f"ระบบที่กู้คืนได้ภายในเป้าหมาย RTO {document.number(sum(bool(r.rto_met) for r in judged))} จาก {document.number(len(judged))} รายการ</p>"
     )
     body = (
         "".join(_drill_section(i, d) for i, d in enumerate(drills, 1)) or "<p>ไม่มีการซ้อมหรือเหตุการณ์ในช่วงนี้</p>"
     )
     return f"""<!DOCTYPE html><html lang="th"><head><meta charset="utf-8">
-<title>รายงานผลการซ้อมแผนและเหตุการณ์ {_e(unit.name_th)}</title><style>{_css()}</style></head><body>
+<title>รายงานผลการซ้อมแผนและเหตุการณ์ {document.escape(unit.name_th)}</title><style>{_css()}</style></head><body>
 <h1>รายงานผลการซ้อมแผนรองรับสถานการณ์ฉุกเฉินและเหตุการณ์จริง</h1>
-<p class=sub>{_e(unit.name_th)}<br>ระหว่างวันที่ {format_date(start, style="long", thai_digits=thai)}
+<p class=sub>{document.escape(unit.name_th)}<br>ระหว่างวันที่ {format_date(start, style="long", thai_digits=thai)}
 ถึงวันที่ {format_date(end, style="long", thai_digits=thai)}</p>
 <p>ระยะเวลากู้คืน (RTO) วัดจากเวลาเริ่มเหตุถึงเวลาที่ระบบกลับมาใช้งาน ข้อมูลที่อาจสูญหาย (RPO)
 วัดจากเวลาเริ่มเหตุย้อนไปถึงข้อมูลสำรองชุดล่าสุดที่มีอยู่จริงในคลังสำรองข้อมูลก่อนเริ่มเหตุ
