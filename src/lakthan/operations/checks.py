@@ -28,8 +28,20 @@ def _judged(period: Period):
     return min(period.end, timezone.localdate())
 
 
-def _criteria(report, urn: str) -> list[int]:
-    return [c.number for c in report.indicator.criteria.all() if urn in c.check_urns]
+def _result(
+    report, period: Period, urn: str, status: Status, figures: dict, summary, documents
+) -> CheckResult:
+    """The check's result: its summary in both languages, its documents unless it had no data, and
+    the status for each criterion of the report the check feeds."""
+    summary_th, summary_en = summary(status, figures)
+    return CheckResult(
+        status=status,
+        summary_th=summary_th,
+        summary_en=summary_en,
+        figures={**figures, "period": [period.start.isoformat(), period.end.isoformat()]},
+        artefacts=[] if status == "no_data" else documents(),
+        per_criterion={c.number: status for c in report.indicator.criteria.all() if urn in c.check_urns},
+    )
 
 
 # --- item 8 ---------------------------------------------------------------------------------------
@@ -125,11 +137,10 @@ class Websites:
 
         judged_on = _judged(period)
         status, figures = judge_websites(site_table(unit, period.start, judged_on), judged_on)
-        summary_th, summary_en = summary_websites(status, figures)
         span = format_span(period.start, judged_on, thai_digits=True)
-        found = []
-        if status != "no_data":
-            found = [
+
+        def documents() -> list[Artefact]:
+            return [
                 Artefact(
                     "websites.pdf",
                     websites_pdf(unit, period.start, judged_on),
@@ -143,14 +154,8 @@ class Websites:
                     f"Availability per month and uptime pictures {period.start}–{judged_on}",
                 ),
             ]
-        return CheckResult(
-            status=status,
-            summary_th=summary_th,
-            summary_en=summary_en,
-            figures={**figures, "period": [period.start.isoformat(), period.end.isoformat()]},
-            artefacts=found,
-            per_criterion={n: status for n in _criteria(report, WEBSITES_URN)},
-        )
+
+        return _result(report, period, WEBSITES_URN, status, figures, summary_websites, documents)
 
 
 # --- item 4 ---------------------------------------------------------------------------------------
@@ -208,11 +213,10 @@ class SystemsInUse:
 
         judged_on = _judged(period)
         status, figures = judge_usage(usage(unit, period.start, judged_on), judged_on)
-        summary_th, summary_en = summary_usage(status, figures)
         span = format_span(period.start, judged_on, thai_digits=True)
-        found = []
-        if status != "no_data":
-            found = [
+
+        def documents() -> list[Artefact]:
+            return [
                 Artefact(
                     "systems-in-use.pdf",
                     usage_pdf(unit, period.start, judged_on),
@@ -226,11 +230,5 @@ class SystemsInUse:
                     f"System-by-unit usage chart {period.start}–{judged_on}",
                 ),
             ]
-        return CheckResult(
-            status=status,
-            summary_th=summary_th,
-            summary_en=summary_en,
-            figures={**figures, "period": [period.start.isoformat(), period.end.isoformat()]},
-            artefacts=found,
-            per_criterion={n: status for n in _criteria(report, USAGE_URN)},
-        )
+
+        return _result(report, period, USAGE_URN, status, figures, summary_usage, documents)
