@@ -9,8 +9,9 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from lakthan.cli_common import console
+from lakthan.cli_common import OutFile, console
 from lakthan.core.errors import InvalidInput
+from lakthan.lib.files import write_atomic
 
 ACTOR = "cli"
 
@@ -147,7 +148,7 @@ def address_import(file) -> None:
 
 @address_group.command("export")
 @click.option("--unit", "unit_code", default=None)
-@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option("-o", "--output", "output", type=OutFile(), default=None)
 def address_export(unit_code, output) -> None:
     """The register as CSV (the layout import reads back unchanged), to a file or standard output."""
     from lakthan.network.services.register_io import export_addresses
@@ -156,9 +157,7 @@ def address_export(unit_code, output) -> None:
     if output is None:
         click.echo(data.decode("utf-8-sig"), nl=False)
         return
-    partial = output.with_name(output.name + ".part")
-    partial.write_bytes(data)
-    partial.replace(output)
+    write_atomic(output, data)
     console.print(f"wrote {output} ({len(data)} bytes)")
 
 

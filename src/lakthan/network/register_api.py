@@ -59,7 +59,9 @@ class PrefixViewSet(viewsets.ViewSet):
     """The address plan: blocks per unit with the addresses registered and seen in each."""
 
     lookup_field = "cidr"
-    lookup_value_regex = r"[0-9A-Fa-f:.]+/\d{1,3}"
+    # a CIDR's slash in the path as it is (/api/network/prefixes/10.20.1.0/24/) or as "_"
+    # (…/10.20.1.0_24/), which clients and generators that cannot put a slash in a path segment use
+    lookup_value_regex = r"[0-9A-Fa-f:.]+[/_]\d{1,3}"
 
     def list(self, request):
         unit = access.unit_for(request.user, code) if (code := query_code(request, "unit")) else None
@@ -82,7 +84,7 @@ class PrefixViewSet(viewsets.ViewSet):
 
     def destroy(self, request, cidr: str | None = None):
         try:
-            prefix = register.get_prefix(cidr or "")
+            prefix = register.get_prefix((cidr or "").replace("_", "/"))
         except LakthanError:
             raise Http404(cidr) from None
         access.require(request.user, CHANGE, prefix.unit)

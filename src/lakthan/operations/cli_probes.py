@@ -149,7 +149,10 @@ def availability_command(name, start, end, as_json) -> None:
     from lakthan.operations.services.probes import get_probe
 
     first, last = parse_date(start, "--from"), parse_date(end, "--to")
-    assert first is not None and last is not None
+    if first is None or last is None:  # an empty value: parse_date reads it as not given
+        raise InvalidInput(
+            "ต้องระบุ --from และ --to เป็นวันที่ YYYY-MM-DD", "--from and --to need a day, YYYY-MM-DD"
+        )
     data = availability(get_probe(name), first, last)
     if as_json:
         _dump(data)

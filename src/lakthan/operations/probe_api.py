@@ -104,7 +104,7 @@ class ProbeAddSerializer(serializers.Serializer):
     system = serializers.CharField(max_length=80, required=False, allow_null=True, default=None)
 
 
-class ResultSerializer(serializers.Serializer):
+class ProbeResultSerializer(serializers.Serializer):
     probe = serializers.CharField(source="probe.name")
     at = serializers.SerializerMethodField()
     up = serializers.BooleanField()
@@ -190,13 +190,13 @@ class ProbeViewSet(
         )
         return Response(ProbeSerializer(probe).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=ResultSerializer)
+    @extend_schema(request=None, responses=ProbeResultSerializer)
     @action(detail=True, methods=["post"])
     def run(self, request, name=None):
         """Runs the probe now and records its result (the collector's capability in its unit)."""
         probe = self.get_object()
         access.require(request.user, svc.CHANGE, probe.unit)
-        return Response(ResultSerializer(svc.run_probe(probe)).data)
+        return Response(ProbeResultSerializer(svc.run_probe(probe)).data)
 
     @extend_schema(
         parameters=[

@@ -29,7 +29,8 @@ class SiteViewSet(viewsets.ViewSet):
 
     @extend_schema(
         parameters=[OpenApiParameter("unit", str, description="this unit and those below it")],
-        responses=OpenApiTypes.OBJECT,
+        responses={200: {"type": "array", "items": {"type": "object"}}},
+        operation_id="ops_sites_list",
     )
     def list(self, request):
         probes = svc.website_probes(unit_param(request), access.visible_unit_ids(request.user))
