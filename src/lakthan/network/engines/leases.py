@@ -62,9 +62,13 @@ class Problem:
 
 # --- ISC dhcpd ------------------------------------------------------------------------------------
 
-_STRING_OR_COMMENT = re.compile(r'("(?:[^"\\]|\\.)*")|#[^\n]*')
-# a statement's text (strings kept whole) and what ends it: ``;``, or a block's ``{`` or ``}``
-_PIECE = re.compile(r'((?:[^;{}"]+|"(?:[^"\\]|\\.)*")*)([;{}])')
+# Every expression here matches at each place it is tried and never backtracks (possessive
+# quantifiers; a string left open runs to the end of the file): a hostile upload is read in time
+# linear in its size, never in the size squared or worse.
+_STRING_OR_COMMENT = re.compile(r'("(?:[^"\\]|\\.)*+(?:"|\Z))|#[^\n]*+')
+# a statement's text (strings kept whole) and what ends it: ``;``, a block's ``{`` or ``}``, or the
+# end of the file (an unfinished statement, ignored)
+_PIECE = re.compile(r'((?:[^;{}"]++|"(?:[^"\\]|\\.)*+(?:"|\Z))*+)([;{}]|\Z)')
 _WHEN = re.compile(r"^\d (\d{4})/(\d{1,2})/(\d{1,2}) (\d{1,2}):(\d{2}):(\d{2})$")
 
 
@@ -95,6 +99,8 @@ def parse_dhcpd_leases(text: str) -> tuple[list[Lease], list[Problem]]:
     line, counted = 1, 0
     for m in _PIECE.finditer(text):
         body, end = m.group(1), m.group(2)
+        if not end:  # the end of the file
+            break
         if end == "{":
             words = body.split()
             if depth == 0 and len(words) == 2 and words[0] == "lease":
