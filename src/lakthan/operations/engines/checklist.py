@@ -29,9 +29,10 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin
 
 import lxml.html  # type: ignore[import-untyped]
-import yaml
 from lxml import etree
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from lakthan.lib.yaml_problems import Problems, Rejected, compose
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "checklists" / "gov-website-th.yaml"
 KINDS = ("link_text", "href", "heading", "page_text")
@@ -60,30 +61,8 @@ class Checklist:
         return next((i for i in self.items if i.id == item_id), None)
 
 
-class ChecklistRejected(Exception):
-    """Every problem of a checklist file, each ``(line, Thai, English)`` (line 0: the whole file)."""
-
-    def __init__(self, problems: list[tuple[int, str, str]]):
-        super().__init__("; ".join(en for _, _, en in problems))
-        self.problems = problems
-
-    @property
-    def message_th(self) -> str:
-        return "; ".join(th for _, th, _ in self.problems)
-
-    @property
-    def message_en(self) -> str:
-        return "; ".join(en for _, _, en in self.problems)
-
-
-class _Problems:
-    def __init__(self) -> None:
-        self.found: list[tuple[int, str, str]] = []
-
-    def add(self, node: Node | None, th: str, en: str) -> None:
-        line = node.start_mark.line + 1 if node is not None else 0
-        pre_th, pre_en = (f"บรรทัด {line}: ", f"line {line}: ") if line else ("", "")
-        self.found.append((line, pre_th + th, pre_en + en))
+class ChecklistRejected(Rejected):
+    """Every problem of the file, each with its line (0: the file as a whole)."""
 
 
 def normalise(text: str) -> str:
@@ -96,15 +75,8 @@ def load_default() -> Checklist:
 
 def parse_checklist(data: bytes) -> Checklist:
     """The checklist, or ChecklistRejected naming every problem by its line."""
-    try:
-        root = yaml.compose(data.decode("utf-8-sig"), Loader=yaml.SafeLoader)
-    except UnicodeDecodeError:
-        raise ChecklistRejected([(0, "ไฟล์ไม่ใช่ UTF-8", "the file is not UTF-8")]) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 0
-        raise ChecklistRejected([(line, f"บรรทัด {line}: YAML ไม่ถูกต้อง", f"line {line}: bad YAML")]) from None
-    problems = _Problems()
+    root = compose(data, ChecklistRejected)
+    problems = Problems()
     if not isinstance(root, MappingNode):
         problems.add(
             root,
@@ -136,7 +108,7 @@ def parse_checklist(data: bytes) -> Checklist:
     return Checklist(version=version, items=tuple(items), sha256=hashlib.sha256(data).hexdigest())
 
 
-def _mapping(node: MappingNode, problems: _Problems) -> dict[str, tuple[Node, Node]]:
+def _mapping(node: MappingNode, problems: Problems) -> dict[str, tuple[Node, Node]]:
     out: dict[str, tuple[Node, Node]] = {}
     for key, value in node.value:
         if not isinstance(key, ScalarNode):
@@ -148,7 +120,7 @@ def _mapping(node: MappingNode, problems: _Problems) -> dict[str, tuple[Node, No
     return out
 
 
-def _scalar(fields: dict[str, tuple[Node, Node]], key: str, problems: _Problems, parent: Node) -> str:
+def _scalar(fields: dict[str, tuple[Node, Node]], key: str, problems: Problems, parent: Node) -> str:
     if key not in fields:
         problems.add(parent, f"ไม่มีช่อง {key}", f"{key} is missing")
         return ""
@@ -159,7 +131,7 @@ def _scalar(fields: dict[str, tuple[Node, Node]], key: str, problems: _Problems,
     return str(node.value).strip()
 
 
-def _item(node: Node, problems: _Problems) -> Item | None:
+def _item(node: Node, problems: Problems) -> Item | None:
     if not isinstance(node, MappingNode):
         problems.add(node, "แต่ละรายการต้องเป็น mapping", "each item must be a mapping")
         return None

@@ -8,8 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from lakthan.lib.yaml_problems import Problems, Rejected, compose
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "matrices" / "default-5x5.yaml"
 TOP_FIELDS = {"name", "title_th", "title_en", "likelihood", "impact", "levels", "cells", "high_from"}
@@ -75,28 +76,8 @@ class Matrix:
         return tuple(s.value for s in self.impact)
 
 
-class MatrixRejected(Exception):
-    def __init__(self, problems: list[tuple[int, str, str]]):
-        super().__init__("; ".join(en for _, _, en in problems))
-        self.problems = problems  # (line, Thai, English); line 0: the file as a whole
-
-    @property
-    def message_th(self) -> str:
-        return "; ".join(th for _, th, _ in self.problems)
-
-    @property
-    def message_en(self) -> str:
-        return "; ".join(en for _, _, en in self.problems)
-
-
-class _Problems:
-    def __init__(self) -> None:
-        self.found: list[tuple[int, str, str]] = []
-
-    def add(self, node: Node | None, th: str, en: str) -> None:
-        line = node.start_mark.line + 1 if node is not None else 0
-        prefix_th, prefix_en = (f"บรรทัด {line}: ", f"line {line}: ") if line else ("", "")
-        self.found.append((line, prefix_th + th, prefix_en + en))
+class MatrixRejected(Rejected):
+    """Every problem of the file, each with its line (0: the file as a whole)."""
 
 
 def load_default() -> Matrix:
@@ -105,15 +86,8 @@ def load_default() -> Matrix:
 
 def parse_matrix(data: bytes) -> Matrix:
     """The matrix, or MatrixRejected naming every problem by its line."""
-    try:
-        root = yaml.compose(data.decode("utf-8-sig"), Loader=yaml.SafeLoader)
-    except UnicodeDecodeError:
-        raise MatrixRejected([(0, "ไฟล์ไม่ใช่ UTF-8", "the file is not UTF-8")]) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 0
-        raise MatrixRejected([(line, f"บรรทัด {line}: YAML ไม่ถูกต้อง", f"line {line}: bad YAML")]) from None
-    problems = _Problems()
+    root = compose(data, MatrixRejected)
+    problems = Problems()
     if not isinstance(root, MappingNode):
         problems.add(root, "ไฟล์ต้องเป็น mapping", "the file must be a mapping")
         raise MatrixRejected(problems.found)
@@ -144,7 +118,7 @@ def parse_matrix(data: bytes) -> Matrix:
     )
 
 
-def _mapping(node: MappingNode, problems: _Problems) -> dict[str, tuple[Node, Node]]:
+def _mapping(node: MappingNode, problems: Problems) -> dict[str, tuple[Node, Node]]:
     out: dict[str, tuple[Node, Node]] = {}
     for key, value in node.value:
         if not isinstance(key, ScalarNode):
@@ -157,7 +131,7 @@ def _mapping(node: MappingNode, problems: _Problems) -> dict[str, tuple[Node, No
 def _text(
     fields: dict[str, tuple[Node, Node]],
     key: str,
-    problems: _Problems,
+    problems: Problems,
     parent: Node,
     *,
     required: bool = True,
@@ -173,7 +147,7 @@ def _text(
     return str(node.value).strip()
 
 
-def _int(fields: dict[str, tuple[Node, Node]], key: str, problems: _Problems, parent: Node) -> int | None:
+def _int(fields: dict[str, tuple[Node, Node]], key: str, problems: Problems, parent: Node) -> int | None:
     text = _text(fields, key, problems, parent)
     if not text:
         return None
@@ -185,7 +159,7 @@ def _int(fields: dict[str, tuple[Node, Node]], key: str, problems: _Problems, pa
 
 
 def _items(
-    fields: dict[str, tuple[Node, Node]], key: str, problems: _Problems, parent: Node
+    fields: dict[str, tuple[Node, Node]], key: str, problems: Problems, parent: Node
 ) -> list[tuple[MappingNode, dict[str, tuple[Node, Node]]]]:
     if key not in fields:
         problems.add(parent, f"ไม่มีช่อง {key}", f"{key} is missing")
@@ -203,7 +177,7 @@ def _items(
     return out
 
 
-def _steps(fields: dict[str, tuple[Node, Node]], key: str, problems: _Problems, parent: Node) -> list[Step]:
+def _steps(fields: dict[str, tuple[Node, Node]], key: str, problems: Problems, parent: Node) -> list[Step]:
     steps: list[Step] = []
     for node, item in _items(fields, key, problems, parent):
         value = _int(item, "value", problems, node)
@@ -222,7 +196,7 @@ def _steps(fields: dict[str, tuple[Node, Node]], key: str, problems: _Problems, 
     return steps
 
 
-def _levels(fields: dict[str, tuple[Node, Node]], problems: _Problems, parent: Node) -> list[Level]:
+def _levels(fields: dict[str, tuple[Node, Node]], problems: Problems, parent: Node) -> list[Level]:
     levels: list[Level] = []
     for node, item in _items(fields, "levels", problems, parent):
         code = _text(item, "code", problems, node)
@@ -248,7 +222,7 @@ def _levels(fields: dict[str, tuple[Node, Node]], problems: _Problems, parent: N
 
 def _cells(
     fields: dict[str, tuple[Node, Node]],
-    problems: _Problems,
+    problems: Problems,
     codes: set[str],
     likelihoods: set[int],
     impacts: set[int],

@@ -18,10 +18,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from lakthan.risks.engines.matrix import MatrixRejected, _mapping, _Problems, _text
+from lakthan.lib.yaml_problems import Problems, compose
+from lakthan.risks.engines.matrix import MatrixRejected, _mapping, _text
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "scenarios" / "default-th.yaml"
 KINDS = ("fire", "flood", "earthquake", "power", "cyber", "system-down")
@@ -53,15 +53,8 @@ class ScenariosRejected(MatrixRejected):
 
 
 def parse_scenarios(data: bytes) -> list[ScenarioText]:
-    try:
-        root = yaml.compose(data.decode("utf-8-sig"), Loader=yaml.SafeLoader)
-    except UnicodeDecodeError:
-        raise ScenariosRejected([(0, "ไฟล์ไม่ใช่ UTF-8", "the file is not UTF-8")]) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 0
-        raise ScenariosRejected([(line, f"บรรทัด {line}: YAML ไม่ถูกต้อง", f"line {line}: bad YAML")]) from None
-    problems = _Problems()
+    root = compose(data, ScenariosRejected)
+    problems = Problems()
     if not isinstance(root, MappingNode):
         problems.add(root, "ไฟล์ต้องเป็น mapping ที่มีช่อง scenarios", "the file must be a mapping with scenarios")
         raise ScenariosRejected(problems.found)
@@ -88,7 +81,7 @@ def parse_scenarios(data: bytes) -> list[ScenarioText]:
     return out
 
 
-def _scenario(node: Node, problems: _Problems) -> ScenarioText | None:
+def _scenario(node: Node, problems: Problems) -> ScenarioText | None:
     if not isinstance(node, MappingNode):
         problems.add(node, "แต่ละสถานการณ์ต้องเป็น mapping", "each scenario must be a mapping")
         return None
@@ -118,7 +111,7 @@ def _scenario(node: Node, problems: _Problems) -> ScenarioText | None:
 
 
 def _texts(
-    fields: dict[str, tuple[Node, Node]], key: str, problems: _Problems, parent: Node, *, required: bool
+    fields: dict[str, tuple[Node, Node]], key: str, problems: Problems, parent: Node, *, required: bool
 ) -> list[tuple[str, int]]:
     if key not in fields:
         if required:
@@ -137,7 +130,7 @@ def _texts(
     return out
 
 
-def _contacts(fields: dict[str, tuple[Node, Node]], problems: _Problems, parent: Node) -> list[dict]:
+def _contacts(fields: dict[str, tuple[Node, Node]], problems: Problems, parent: Node) -> list[dict]:
     if "contacts" not in fields:
         problems.add(parent, "ไม่มีช่อง contacts", "contacts is missing")
         return []
