@@ -118,6 +118,9 @@ def _register() -> None:
         "risks",
         "network",
         "operations",
+        "data",
+        "problems",
+        "committees",
         "web",
     ):
         if find_spec(f"lakthan.{app}.cli") is not None:

@@ -105,7 +105,17 @@ def create_demo_logins(supervisor) -> dict[str, str]:
     return logins
 
 
-DEMO_APPS = ("backups", "monitoring", "access", "risks", "network", "operations")
+DEMO_APPS = (
+    "backups",
+    "monitoring",
+    "access",
+    "risks",
+    "network",
+    "operations",
+    "data",
+    "problems",
+    "committees",
+)
 
 
 def run_control_demos(report, bureau) -> None:

@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "lakthan.risks",
     "lakthan.network",
     "lakthan.operations",
+    "lakthan.data",
+    "lakthan.problems",
+    "lakthan.committees",
     "lakthan.web",
     "lakthan.api",
 ]

@@ -28,6 +28,17 @@ urlpatterns = [
 ]
 
 # Each control app may bring its own pages (backups/urls.py, monitoring/urls.py, …).
-for _app in ("inventory", "backups", "monitoring", "access", "risks", "network", "operations"):
+for _app in (
+    "inventory",
+    "backups",
+    "monitoring",
+    "access",
+    "risks",
+    "network",
+    "operations",
+    "data",
+    "problems",
+    "committees",
+):
     if find_spec(f"lakthan.{_app}") is not None and find_spec(f"lakthan.{_app}.urls") is not None:
         urlpatterns.append(path(f"{_app}/", include(f"lakthan.{_app}.urls")))

@@ -22,6 +22,9 @@ API_APPS = (
     "risks",
     "network",
     "operations",
+    "data",
+    "problems",
+    "committees",
 )
 
 router = DefaultRouter()

@@ -1,0 +1,13 @@
+"""`lakthan committee …` (item 7): the IT committee, its members, meetings and resolutions."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.group()
+def committee() -> None:
+    """The IT management and procurement committee (item 7)."""
+
+
+COMMANDS = [committee]

@@ -1,0 +1,14 @@
+"""`lakthan data …` (item 5): datasets, their freshness and quality; the commands live in the cli_*
+modules of each part."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.group()
+def data() -> None:
+    """Data kept current (item 5): datasets, freshness, quality checks."""
+
+
+COMMANDS = [data]

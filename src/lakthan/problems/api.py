@@ -1,0 +1,5 @@
+"""The app's API routes (listed in ROUTES), each part in its own module."""
+
+from __future__ import annotations
+
+ROUTES: list = []

@@ -1,0 +1,14 @@
+"""`lakthan problem …` (item 6): the problem log, its service levels and work calendar, and the
+problem owners; the commands live in the cli_* modules of each part."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.group()
+def problem() -> None:
+    """Problems with the systems (item 6): the log, service levels, owners."""
+
+
+COMMANDS = [problem]
