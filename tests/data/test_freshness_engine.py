@@ -29,16 +29,17 @@ def test_an_update_in_the_future_is_current_never_negative():
 def test_a_late_spell_between_two_readings():
     # every 1 h; read at 0 (updated at 0), read at 3 h (updated at 2.5 h); period [0, 4 h)
     t = tally([(0, 0), (3 * H, 2.5 * H)], H, 0, 4 * H)
-    # current to 1 h, late to the reading at 3 h, current again to 2.5 h + 1 h, late after
+    # current to 1 h, late until the update at 2.5 h (which the reading at 3 h reveals), current to
+    # 2.5 h + 1 h, late after
     assert t.segments == (
         (0, H, CURRENT),
-        (H, 3 * H, LATE),
-        (3 * H, 3.5 * H, CURRENT),
+        (H, 2.5 * H, LATE),
+        (2.5 * H, 3.5 * H, CURRENT),
         (3.5 * H, 4 * H, LATE),
     )
-    assert (t.current_s, t.late_s, t.unknown_s) == (1.5 * H, 2.5 * H, 0)
-    assert t.ratio == 1.5 / 4
-    assert t.late_spans == [(H, 3 * H), (3.5 * H, 4 * H)]
+    assert (t.current_s, t.late_s, t.unknown_s) == (2 * H, 2 * H, 0)
+    assert t.ratio == 0.5
+    assert t.late_spans == [(H, 2.5 * H), (3.5 * H, 4 * H)]
 
 
 def test_the_data_turns_late_between_readings_not_only_at_a_reading():
@@ -72,6 +73,17 @@ def test_a_reading_before_the_period_gives_the_state_at_its_start():
     assert tally([(0, 0), (H, None), (5 * H, 5 * H)], DAY, 0, H).segments == ((0, H, CURRENT),)
 
 
+def test_an_update_revealed_by_a_later_reading_counts_from_when_it_was_made():
+    # updated every day at 02:00, read every day at 08:00, expected daily: current the whole time
+    readings = [(d * DAY + 8 * H, d * DAY + 2 * H) for d in range(5)]
+    t = tally(readings, DAY, 8 * H, 4 * DAY + 12 * H)
+    assert t.segments == ((8 * H, 4 * DAY + 12 * H, CURRENT),) and t.ratio == 1.0
+    # the same with a day missed: late from 02:00 on the third day to the update of the fourth
+    del readings[2]  # no update on the third day (nor its reading)
+    missed = tally([(0, None), *readings], DAY, 8 * H, 4 * DAY + 12 * H)
+    assert missed.late_spans == [(2 * DAY + 2 * H, 3 * DAY + 2 * H)]
+
+
 def test_an_update_in_the_future_keeps_the_data_current_until_it_plus_the_interval():
     t = tally([(0, 2 * H)], H, 0, 4 * H)
     assert t.segments == ((0, 3 * H, CURRENT), (3 * H, 4 * H, LATE))
@@ -83,21 +95,24 @@ def test_an_empty_or_inverted_period_has_no_share():
 
 
 def _reference(readings, every_s, start, end):
-    """Minute by minute, each minute judged at its middle by ``judge`` with the last update known from
-    the newest readings at or before it (a failed read carries the last known one forward)."""
+    """Minute by minute, each minute judged at its middle: unknown before the first reading that read an
+    update; current when some update read was made by then (at the latest at its reading) and ``judge``
+    finds it current then; late otherwise."""
+    read = [(at, last) for at, last in readings if at < end and last is not None]
     seconds = {CURRENT: 0, LATE: 0, UNKNOWN: 0}
     late_minutes = []
     for m in range(start, end, 60):
         t = m + 30
-        known = None
-        for at, last in sorted(readings):
-            if at <= t and last is not None:
-                known = last
-        if known is None:
+        if not any(at <= t for at, _ in read):
             state = UNKNOWN
+        elif any(
+            min(last, at) <= t
+            and not judge(T0 + timedelta(seconds=last), every_s, T0 + timedelta(seconds=t))[0]
+            for at, last in read
+        ):
+            state = CURRENT
         else:
-            late, _ = judge(T0 + timedelta(seconds=known), every_s, T0 + timedelta(seconds=t))
-            state = LATE if late else CURRENT
+            state = LATE
         seconds[state] += 60
         if state == LATE:
             late_minutes.append(m)

@@ -3,16 +3,18 @@ judged; and over a period, the time-weighted share in which it was current.
 
 The share over a period, from the dataset's readings (pure: times are seconds since the epoch):
 
-- Each reading tells the last update known at that moment. Between one reading and the next, the
-  last update known is the one it read, and the data counts as current while the moment judged is at
-  most ``every_s`` after it — so a dataset turns late *between* readings, at ``last_update + every_s``,
-  not only when a reading finds it late. This is ``judge`` at every instant, with the newest reading
-  before it: at a reading's own moment the state is the reading's own verdict.
+- Each reading tells the last update known at that moment. An update counts from the moment it was
+  made: the data is current from each update read until ``every_s`` after it, and late when no update
+  read covers the moment. So a dataset turns late *between* readings, at ``last_update + every_s``,
+  not only when a reading finds it late; and an update that a later reading reveals (made between two
+  readings) counts from when it was made — a dataset updated every day at 02:00 and read at 08:00 is
+  current all day, not late from 02:00 to 08:00 for want of a reading. At a reading's own moment the
+  state is the reading's own verdict (``judge``).
 - A failed read (no last update) tells nothing new: the last update known carries forward.
 - Time before the first reading that read a last update is unknown: it is neither current nor late,
   and the share leaves it out. A period with no known time has no share (None).
-- An update "in the future" of a reading (a source whose clock runs ahead) keeps the data current
-  until ``last_update + every_s``, as ``judge`` says.
+- An update "in the future" of its reading (a source whose clock runs ahead) counts from the reading
+  and keeps the data current until ``last_update + every_s``, as ``judge`` says.
 
 Readings at or after the period's end are ignored; readings before its start give the state at the
 start (the caller passes at least the newest successful one before the start).
@@ -78,13 +80,12 @@ def tally(readings: Iterable[tuple[float, float | None]], every_s: float, start:
     order. See the module's docstring for the rules."""
     if end <= start:
         return Tally()
-    ordered = sorted((r for r in readings if r[0] < end), key=lambda r: r[0])
-    known: float | None = None
-    i = 0
-    while i < len(ordered) and ordered[i][0] <= start:
-        if ordered[i][1] is not None:
-            known = ordered[i][1]
-        i += 1
+    read = [(at, last) for at, last in readings if at < end and last is not None]
+    if not read:
+        return Tally(((start, end, UNKNOWN),))
+    known_from = min(max(min(at for at, _ in read), start), end)
+    # each update read covers [when it was made (at the latest, its reading), last_update + every_s]
+    covers = sorted((min(last, at), last + every_s) for at, last in read)
     pieces: list[tuple[float, float, str]] = []
 
     def add(a: float, b: float, state: str) -> None:
@@ -95,22 +96,14 @@ def tally(readings: Iterable[tuple[float, float | None]], every_s: float, start:
         else:
             pieces.append((a, b, state))
 
-    def hold(a: float, b: float, last: float | None) -> None:
-        """[a, b) with ``last`` the last update known throughout."""
-        if last is None:
-            add(a, b, UNKNOWN)
-            return
-        turns_late = last + every_s  # current up to and including this instant
-        add(a, min(b, max(a, turns_late)), CURRENT)
-        add(max(a, turns_late), b, LATE)
-
-    cursor = start
-    while i < len(ordered):
-        at, last = ordered[i]
-        hold(cursor, at, known)
-        if last is not None:
-            known = last
-        cursor = at
-        i += 1
-    hold(cursor, end, known)
+    add(start, known_from, UNKNOWN)
+    cursor = known_from
+    for a, b in covers:
+        a, b = min(max(a, cursor), end), min(b, end)
+        if b <= cursor:
+            continue
+        add(cursor, a, LATE)
+        add(a, b, CURRENT)
+        cursor = b
+    add(cursor, end, LATE)
     return Tally(tuple(pieces))
