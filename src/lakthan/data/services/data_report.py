@@ -131,7 +131,12 @@ def report_html(
     from lakthan.data.services.freshness import judged_at
 
     thai = document.thai()
-    _, _, cut = judged_at(start, end, now or timezone.now())
+    _, until, cut = judged_at(start, end, now or timezone.now())
+    moment = (
+        f"สิ้นวันที่ {format_date(end, thai_digits=thai)}"
+        if cut == until
+        else format_datetime(cut, thai_digits=thai)
+    )
     late = sum(bool(j.late) for j in judged)
     never = sum(j.late is None for j in judged)
     failed_q = sum(bool(j.quality["failed"]) for j in judged)
@@ -144,13 +149,13 @@ def report_html(
 <h1>ผลการตรวจสอบความเป็นปัจจุบันและคุณภาพของข้อมูล</h1>
 <p class=sub>{e(unit.name_th)}<br>ระหว่างวันที่ {format_date(start, style="long", thai_digits=thai)}
 ถึงวันที่ {format_date(end, style="long", thai_digits=thai)}</p>
-<p>ชุดข้อมูล {n(len(judged))} ชุด · ล่าช้า ณ {format_datetime(cut, thai_digits=thai)} {n(late)} ชุด
+<p>ชุดข้อมูล {n(len(judged))} ชุด · ล่าช้า ณ {moment} {n(late)} ชุด
 · ยังไม่เคยอ่านได้ {n(never)} ชุด · มีการอ่านไม่สำเร็จ {n(failed_reads)} ชุด · ไม่ผ่านเกณฑ์คุณภาพ {n(failed_q)} ชุด</p>
 <table><colgroup><col class=no><col class=ds><col class=sys><col class=own><col class=every><col class=last>
 <col class=pct><col class=state><col class=reads><col class=q></colgroup>
 <thead><tr><th>ที่</th><th>ชุดข้อมูล</th><th>ระบบสารสนเทศ</th><th>ผู้รับผิดชอบข้อมูล (คำสั่งมอบหมาย)</th>
 <th>ความถี่ที่กำหนด</th><th>ปรับปรุงล่าสุด</th><th>ร้อยละของเวลาที่เป็นปัจจุบัน</th>
-<th>สถานะ ณ วันที่ตรวจ</th><th>การอ่าน (ครั้ง)</th><th>คุณภาพข้อมูล</th></tr></thead>
+<th>สถานะ ณ {moment}</th><th>การอ่าน (ครั้ง)</th><th>คุณภาพข้อมูล</th></tr></thead>
 <tbody>{body}</tbody></table>
 <p>ข้อมูลถือว่าเป็นปัจจุบันเมื่อการปรับปรุงล่าสุดห่างจากเวลาที่ตรวจไม่เกินความถี่ที่กำหนด เกินกว่านั้นถือว่าล่าช้า
 ร้อยละของเวลาที่เป็นปัจจุบันคำนวณถ่วงน้ำหนักตามเวลา จากการปรับปรุงล่าสุดที่อ่านได้ในแต่ละครั้ง
