@@ -15,7 +15,7 @@ are another part's): late and late_by_s from the shared ``judge``, as record_rea
 from __future__ import annotations
 
 import io
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import pytest
 
