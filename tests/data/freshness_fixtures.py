@@ -56,6 +56,12 @@ def dataset(name: str, unit, every_s: int, **fields) -> Dataset:
     )
 
 
+@pytest.fixture(autouse=True)
+def _password_only(settings):
+    """The pages are read here with a password only (two-factor sign-in is tested elsewhere)."""
+    settings.LAKTHAN_REQUIRE_2FA = False
+
+
 @pytest.fixture
 def fresh(world):
     from lakthan.core.services import add_person
