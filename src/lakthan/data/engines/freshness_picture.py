@@ -8,6 +8,7 @@ thousands of lines in a few hundred units); each tick carries the number of upda
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -114,7 +115,7 @@ def scene(rows: list[Row], begin: float, end: float, title: str, *, thai: bool =
     return pic
 
 
-def _ticks(updates: list[float], x) -> list[tuple[float, int]]:
+def _ticks(updates: list[float], x: Callable[[float], float]) -> list[tuple[float, int]]:
     """One tick per unit of the picture: (x, how many updates it stands for), left to right."""
     out: list[tuple[float, int]] = []
     for t in sorted(set(updates)):

@@ -29,7 +29,7 @@ def every_th(seconds: int) -> str:
 
 def duration_th(seconds: int, parts: int = 2) -> str:
     """A lateness in its two largest Thai units, rounded down: 93784 → '๑ วัน ๒ ชั่วโมง'."""
-    out = []
+    out: list[str] = []
     rest = int(seconds)
     for unit, size in UNITS.items():
         if unit == "w":

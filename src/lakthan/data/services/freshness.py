@@ -71,8 +71,8 @@ def _base(ds: Dataset) -> dict:
     return {
         "dataset": ds.name,
         "unit": ds.unit.code,
-        "system": ds.system.code if ds.system_id else "",
-        "owner": ds.owner.display_name if ds.owner_id else "",
+        "system": ds.system.code if ds.system is not None else "",
+        "owner": ds.owner.display_name if ds.owner is not None else "",
     }
 
 
@@ -147,16 +147,17 @@ def _quality(datasets: list[Dataset], begin: datetime, until: datetime) -> dict[
         .order_by("dataset_id", "name")
         .values_list("dataset_id", "name", "last_passed")
     )
-    out = {ds.pk: {"rules": 0, "passed": 0, "failed": 0, "failing": []} for ds in datasets}
+    counts = {ds.pk: {"rules": 0, "passed": 0, "failed": 0} for ds in datasets}
+    failing: dict[int, list[str]] = {ds.pk: [] for ds in datasets}
     for dataset_id, name, passed in rules:
-        q = out[dataset_id]
+        q = counts[dataset_id]
         q["rules"] += 1
         if passed is True:
             q["passed"] += 1
         elif passed is False:
             q["failed"] += 1
-            q["failing"].append(name)
-    return out
+            failing[dataset_id].append(name)
+    return {pk: {**q, "failing": failing[pk]} for pk, q in counts.items()}
 
 
 def judge_round(unit: Unit, start: date, end: date, now: datetime | None = None) -> list[Judged]:
@@ -213,9 +214,9 @@ def _newest_known(before: datetime) -> Subquery:
 
 
 def _order(ds: Dataset) -> dict | None:
-    if not ds.owner_order_id:
-        return None
     order = ds.owner_order
+    if order is None:
+        return None
     return {"doc_no": order.doc_no, "doc_date": order.doc_date.isoformat() if order.doc_date else None}
 
 
