@@ -48,6 +48,12 @@ def test_hourly_updates_over_a_round_share_ticks(fresh):
     scene = chart.scene(rows, 0.0, 86400.0 * 365, "t")
     ticks = [s for s in scene.shapes if isinstance(s, picture.Rect) and s.css_class == "update"]
     assert len(ticks) < 800 and sum(int(dict(t.data)["updates"]) for t in ticks) == 365 * 24
+    # a late spell of a minute in a year still shows, one unit wide, and draws as PNG
+    spells = ((0.0, 1000.0, "current"), (1000.0, 1060.0, "late"), (1060.0, 86400.0 * 365, "current"))
+    short = chart.scene([chart.Row("x", "A", spells, (), 1.0)], 0.0, 86400.0 * 365, "t")
+    (late,) = [s for s in short.shapes if isinstance(s, picture.Rect) and s.css_class == "late"]
+    assert late.w == 1
+    assert picture.to_png(short, None).startswith(b"\x89PNG")
 
 
 def test_the_svg_and_the_png(fresh):

@@ -82,7 +82,7 @@ def scene(rows: list[Row], begin: float, end: float, title: str, *, thai: bool =
                 picture.Rect(
                     x(a),
                     y,
-                    max(round(x(b) - x(a), 2), 0.5),
+                    max(round(x(b) - x(a), 2), 1),  # a short spell still shows (and draws)
                     ROW_H,
                     COLOURS[state],
                     css_class=state,
