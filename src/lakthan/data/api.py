@@ -3,3 +3,7 @@
 from __future__ import annotations
 
 ROUTES: list = []
+
+from lakthan.data import freshness_api  # noqa: E402
+
+ROUTES += freshness_api.ROUTES

@@ -12,3 +12,7 @@ def data() -> None:
 
 
 COMMANDS = [data]
+
+from lakthan.data import cli_freshness  # noqa: E402
+
+cli_freshness.add_to(data)
