@@ -77,7 +77,13 @@ def test_substitution_days_fall_on_weekdays_and_follow_a_weekend_holiday(shipped
 def test_the_cabinets_special_holidays_are_in(shipped):
     names = shipped.names()
     special = "วันหยุดราชการเพิ่มเป็นกรณีพิเศษ (มติคณะรัฐมนตรี)"
-    for day in (date(2013, 12, 30), date(2020, 11, 19), date(2020, 11, 20), date(2024, 12, 30), date(2026, 1, 2)):
+    for day in (
+        date(2013, 12, 30),
+        date(2020, 11, 19),
+        date(2020, 11, 20),
+        date(2024, 12, 30),
+        date(2026, 1, 2),
+    ):
         assert names[day].name_th == special, day
     assert "ถวายพระเพลิง" in names[date(2017, 10, 26)].name_th
 

@@ -9,7 +9,13 @@ from datetime import UTC, date, datetime, time
 import pytest
 
 from lakthan.lib.timezones import BANGKOK
-from lakthan.problems.engines.sla import Calendar, add_business_seconds, business_seconds_between, due_at, used_seconds
+from lakthan.problems.engines.sla import (
+    Calendar,
+    add_business_seconds,
+    business_seconds_between,
+    due_at,
+    used_seconds,
+)
 from lakthan.problems.engines.work_calendar import load_shipped
 
 HOUR = 3600
@@ -92,6 +98,8 @@ def test_a_calendar_without_a_real_workday_or_office_time_is_refused():
     with pytest.raises(ValueError, match="no office time"):
         add_business_seconds(bkk("2013-04-12T15:00"), HOUR, Calendar(workdays=frozenset({7})))
     with pytest.raises(ValueError, match="no office time"):
-        add_business_seconds(bkk("2013-04-12T15:00"), HOUR, Calendar(office_start=time(17), office_end=time(8)))
+        add_business_seconds(
+            bkk("2013-04-12T15:00"), HOUR, Calendar(office_start=time(17), office_end=time(8))
+        )
     with pytest.raises(ValueError, match="negative"):
         due_at(bkk("2013-04-12T15:00"), -1, True, Calendar())

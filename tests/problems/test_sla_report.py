@@ -11,7 +11,6 @@ from lakthan.problems.services.sla_summary import problems_pdf
 
 from .sla_fixtures import make_problem, standard_targets
 
-
 MARKS = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\\s]")
 
 
@@ -32,7 +31,9 @@ def test_the_summary_document_reads_in_thai(org, tmp_path):
     assert pdf.startswith(b"%PDF")
     path = tmp_path / "sla.pdf"
     path.write_bytes(pdf)
-    raw = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    raw = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
     text = _bare(raw)
     assert _bare("สรุปผลการแก้ไขปัญหาการใช้งานระบบสารสนเทศ") in text
     assert _bare("เมษายน๒๕๕๖") in text and _bare("พฤษภาคม๒๕๕๖") in text

@@ -23,7 +23,9 @@ def _person(org, email="somchai@agency.example"):
 def test_the_assignee_is_warned_once_when_a_quarter_of_the_time_is_left(org, locmem_mail):
     standard_targets()
     person = _person(org)
-    problem = make_problem(org.division, severity=1, reported="2013-04-02 09:00", assignee=person)  # due 13:00
+    problem = make_problem(
+        org.division, severity=1, reported="2013-04-02 09:00", assignee=person
+    )  # due 13:00
     assert warn_due(bkk("2013-04-02 11:59")) == 0  # 61 minutes of 240 left: not yet
     assert warn_due(bkk("2013-04-02 12:01")) == 1
     assert warn_due(bkk("2013-04-02 12:30")) == 0  # once
@@ -58,7 +60,9 @@ def test_the_percentage_is_a_setting(org, locmem_mail, settings):
 
 def test_closed_unassigned_and_unreachable_problems_are_not_warned(org, locmem_mail):
     standard_targets()
-    make_problem(org.division, severity=1, reported="2013-04-02 09:00", fixed="2013-04-02 10:00", assignee=_person(org))
+    make_problem(
+        org.division, severity=1, reported="2013-04-02 09:00", fixed="2013-04-02 10:00", assignee=_person(org)
+    )
     make_problem(org.division, severity=1, reported="2013-04-02 09:00")  # nobody assigned
     silent = make_problem(
         org.division, severity=1, reported="2013-04-02 09:00", assignee=_person(org, email="")

@@ -63,14 +63,21 @@ def test_the_summary_pdf(client, world, scene):
     assert response.content.startswith(b"%PDF")
 
 
-@pytest.mark.parametrize("role, allowed", [("admin", True), ("supervisor", True), ("collector", False), ("auditor", False)])
+@pytest.mark.parametrize(
+    "role, allowed", [("admin", True), ("supervisor", True), ("collector", False), ("auditor", False)]
+)
 def test_only_an_administrator_or_supervisor_sets_a_target(client, world, role, allowed):
     client.force_login(world.users[role])
     response = client.post("/problems/sla/set/", {"severity": "2", "hours": "6", "business_hours": "on"})
     if allowed:
         assert response.status_code == 302
         target = SlaTarget.objects.get()
-        assert (target.severity, target.hours, target.business_hours, target.set_by) == (2, 6, True, f"{role}-a")
+        assert (target.severity, target.hours, target.business_hours, target.set_by) == (
+            2,
+            6,
+            True,
+            f"{role}-a",
+        )
     else:
         assert response.status_code == 403 and not SlaTarget.objects.exists()
 
@@ -95,7 +102,7 @@ def test_the_calendar_page_shows_a_years_holidays(client, world):
     assert '<tr data-day="2013-04-16">' in page and "วันหยุดชดเชยวันสงกรานต์" in page
     assert "๐๘:๓๐–๑๖:๓๐" in page
     assert 'data-testid="calendar-load"' not in page  # an auditor may not load one
-    assert client.get("/problems/calendar/?year=2556").content.decode().count("<tr data-day=\"2013-") > 10
+    assert client.get("/problems/calendar/?year=2556").content.decode().count('<tr data-day="2013-') > 10
 
 
 BAD = b'name: x\noffice_hours: {start: "08:30", end: "16:30"}\nworkdays: [mon, tue]\nholidays:\n  - {day: 2013-13-01, th: x}\n'
@@ -106,7 +113,10 @@ def test_loading_a_calendar_from_the_page(client, world):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client.force_login(world.users["auditor"])
-    assert client.post("/problems/calendar/load/", {"file": SimpleUploadedFile("a.yaml", GOOD)}).status_code == 403
+    assert (
+        client.post("/problems/calendar/load/", {"file": SimpleUploadedFile("a.yaml", GOOD)}).status_code
+        == 403
+    )
     client.force_login(world.users["admin"])
     response = client.post("/problems/calendar/load/", {"file": SimpleUploadedFile("agency.yaml", BAD)})
     assert response.status_code == 400 and not WorkCalendar.objects.exists()
@@ -134,11 +144,26 @@ def test_the_api_summary_targets_and_calendar(world, scene):
         (3, 16, True),
         (4, None, None),
     ]
-    assert api.post("/api/problems/sla-targets/", {"severity": 4, "hours": 40}, format="json").status_code == 403
+    assert (
+        api.post("/api/problems/sla-targets/", {"severity": 4, "hours": 40}, format="json").status_code == 403
+    )
     cal = api.get("/api/problems/calendar/?year=2013").json()
-    assert cal["source"] == "shipped" and {"day": "2013-04-16", "name_th": "วันหยุดชดเชยวันสงกรานต์", "name_en": "Substitution holiday for Songkran Festival"} in cal["holidays"]
+    assert (
+        cal["source"] == "shipped"
+        and {
+            "day": "2013-04-16",
+            "name_th": "วันหยุดชดเชยวันสงกรานต์",
+            "name_en": "Substitution holiday for Songkran Festival",
+        }
+        in cal["holidays"]
+    )
     admin = APIClient()
     admin.credentials(HTTP_AUTHORIZATION=f"Token {api_key(world.users['admin'])}")
-    created = admin.post("/api/problems/sla-targets/", {"severity": 4, "hours": 40, "business_hours": True}, format="json")
+    created = admin.post(
+        "/api/problems/sla-targets/", {"severity": 4, "hours": 40, "business_hours": True}, format="json"
+    )
     assert created.status_code == 201 and created.json()["hours"] == 40
-    assert admin.post("/api/problems/sla-targets/", {"severity": 5, "hours": 4}, format="json").status_code == 400
+    assert (
+        admin.post("/api/problems/sla-targets/", {"severity": 5, "hours": 4}, format="json").status_code
+        == 400
+    )

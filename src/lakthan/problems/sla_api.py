@@ -33,7 +33,9 @@ class SlaSummaryViewSet(viewsets.ViewSet):
         parameters=[
             OpenApiParameter("unit", str, required=True, description="Unit code; with the units below it."),
             OpenApiParameter("from", OpenApiTypes.DATE, required=True, description="First day (Bangkok)."),
-            OpenApiParameter("to", OpenApiTypes.DATE, required=True, description="Last day (Bangkok), included."),
+            OpenApiParameter(
+                "to", OpenApiTypes.DATE, required=True, description="Last day (Bangkok), included."
+            ),
         ],
         responses=OpenApiTypes.OBJECT,
     )

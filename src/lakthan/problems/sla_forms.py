@@ -35,5 +35,7 @@ class TargetForm(forms.Form):
 class CalendarForm(forms.Form):
     file = forms.FileField(
         label=_("Work calendar (YAML)"),
-        help_text=_("The shipped calendar with the cabinet's new holidays added; checked whole before it is used."),
+        help_text=_(
+            "The shipped calendar with the cabinet's new holidays added; checked whole before it is used."
+        ),
     )

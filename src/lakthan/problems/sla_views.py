@@ -118,7 +118,9 @@ def sla_set(request):
         return redirect("problems:sla")
     v = form.cleaned_data
     try:
-        target = svc.set_target(v["severity"], v["hours"], v["business_hours"], actor=actor_name(request.user))
+        target = svc.set_target(
+            v["severity"], v["hours"], v["business_hours"], actor=actor_name(request.user)
+        )
     except LakthanError as exc:
         messages.error(request, exc.message(_lang()))
         return redirect("problems:sla")

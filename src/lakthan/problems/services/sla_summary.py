@@ -18,6 +18,7 @@ The time to fix is counted as the problem's SLA counts (business seconds for a b
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from statistics import median
 
@@ -95,6 +96,14 @@ def fix_seconds(problem: Problem, calendar: Calendar) -> int | None:
     return used_seconds(problem.reported_at, problem.fixed_at, problem.sla_business_hours, calendar)
 
 
+@dataclass
+class _Tally:
+    problems: int = 0
+    within_sla: int = 0
+    breached: int = 0
+    fix: list[int] = field(default_factory=list)
+
+
 def _median(values: list[int]) -> int | None:
     return int(round(median(values))) if values else None
 
@@ -111,43 +120,40 @@ def sla_summary(
     now = now or timezone.now()
     cutoff = min(now, end_of_day(end))
     calendar = calendar_in_force()
-    months = {m: {"problems": 0, "within_sla": 0, "breached": 0, "fix": []} for m in _months(start, end)}
-    severities = {s: {"problems": 0, "within_sla": 0, "breached": 0} for s in SEVERITY_TH}
+    months = {m: _Tally() for m in _months(start, end)}
+    severities = {s: _Tally() for s in SEVERITY_TH}
     breached: list[dict] = []
     counts = {"closed": 0, "open": 0, "within_sla": 0, "no_sla": 0}
     fixes: list[int] = []
     problems = problems_in(unit, start, end, unit_ids)
     for p in problems:
-        month = months.setdefault(
-            f"{p.reported_at.astimezone(BANGKOK):%Y-%m}",
-            {"problems": 0, "within_sla": 0, "breached": 0, "fix": []},
-        )
-        sev = severities.setdefault(p.severity, {"problems": 0, "within_sla": 0, "breached": 0})
-        month["problems"] += 1
-        sev["problems"] += 1
+        month = months.setdefault(f"{p.reported_at.astimezone(BANGKOK):%Y-%m}", _Tally())
+        sev = severities.setdefault(p.severity, _Tally())
+        month.problems += 1
+        sev.problems += 1
         counts["closed" if p.status == Problem.Status.CLOSED else "open"] += 1
         took = fix_seconds(p, calendar)
         if took is not None:
             fixes.append(took)
-            month["fix"].append(took)
+            month.fix.append(took)
         verdict, over_s = judge(p, cutoff, calendar)
         if verdict == "no_sla":
             counts["no_sla"] += 1
         elif verdict == "within":
             counts["within_sla"] += 1
-            month["within_sla"] += 1
-            sev["within_sla"] += 1
+            month.within_sla += 1
+            sev.within_sla += 1
         elif verdict == "breached":
-            month["breached"] += 1
-            sev["breached"] += 1
+            month.breached += 1
+            sev.breached += 1
             breached.append(
                 {
                     "id": p.pk,
                     "title": p.title,
                     "severity": p.severity,
                     "unit": p.unit.code,
-                    "system": p.system.code if p.system_id else None,
-                    "assignee": p.assignee.display_name if p.assignee_id else None,
+                    "system": p.system.code if p.system is not None else None,
+                    "assignee": p.assignee.display_name if p.assignee is not None else None,
                     "status": p.status,
                     "reported_at": _iso(p.reported_at),
                     "due_at": _iso(p.due_at),
@@ -169,21 +175,16 @@ def sla_summary(
         "months": [
             {
                 "month": key,
-                "problems": m["problems"],
-                "within_sla": m["within_sla"],
-                "breached": m["breached"],
-                "median_fix_s": _median(m["fix"]),
+                "problems": m.problems,
+                "within_sla": m.within_sla,
+                "breached": m.breached,
+                "median_fix_s": _median(m.fix),
             }
             for key, m in sorted(months.items())
         ],
         "by_severity": [
-            {
-                "severity": s,
-                "problems": v["problems"],
-                "within_sla": v["within_sla"],
-                "breached": v["breached"],
-            }
-            for s, v in sorted(severities.items())
+            {"severity": sev_no, "problems": t.problems, "within_sla": t.within_sla, "breached": t.breached}
+            for sev_no, t in sorted(severities.items())
         ],
     }
 
@@ -233,7 +234,7 @@ def _warning(problem: Problem, left_s: int) -> notifications.Message:
     due_local = problem.due_at.astimezone(BANGKOK) if problem.due_at else None
     due = f"{due_local:%Y-%m-%d %H:%M}" if due_local else "–"
     left_th, left_en = _left_text(left_s, problem.sla_business_hours)
-    system = f" ({problem.system.code})" if problem.system_id else ""
+    system = f" ({problem.system.code})" if problem.system is not None else ""
     if left_s > 0:
         th = f"ปัญหา #{problem.pk} “{problem.title}”{system} ใกล้ครบกำหนดแก้ไข: เหลือ {left_th} (ครบกำหนด {due} น.)"
         en = f"Problem #{problem.pk} “{problem.title}”{system} is about to breach its SLA: {left_en} left (due {due} Bangkok)"
