@@ -174,6 +174,7 @@ def _calendar_page(request, info: dict, year: int, form, problems: list[str], st
         {
             "info": info,
             "year": year,
+            "year_label": year + 543 if _thai() else year,
             "workdays": [names[d] for d in info["workdays"]],
             "holidays": holidays,
             "on_workdays": sum(1 for h in holidays if h["date"].weekday() in info["workdays"]),

@@ -27,7 +27,10 @@ def fixhours(seconds: int | None) -> str:
     if seconds is None:
         return "–"
     hours, minutes = divmod(int(seconds) // 60, 60)
-    text = _("%(hours)s h %(minutes)s min") % {"hours": f"{hours:,}", "minutes": minutes}
+    if minutes == 0:
+        text = _("%(hours)s h") % {"hours": f"{hours:,}"}
+    else:
+        text = _("%(hours)s h %(minutes)s min") % {"hours": f"{hours:,}", "minutes": minutes}
     return digits(text, thai=thai_mode())
 
 
