@@ -20,10 +20,16 @@ from .sla_fixtures import make_problem, standard_targets
 def test_the_service_level_pages_in_chromium(live_server, world, tmp_path, settings):
     settings.LAKTHAN_REQUIRE_2FA = False
     standard_targets()
-    make_problem(world.a1, severity=2, reported="2013-04-12 15:00", fixed="2013-04-18 10:00", title="ระบบสารบรรณล่ม")
-    make_problem(world.a1, severity=1, reported="2013-04-02 09:00", fixed="2013-04-02 12:00", title="พิมพ์รายงานไม่ได้")
+    make_problem(
+        world.a1, severity=2, reported="2013-04-12 15:00", fixed="2013-04-18 10:00", title="ระบบสารบรรณล่ม"
+    )
+    make_problem(
+        world.a1, severity=1, reported="2013-04-02 09:00", fixed="2013-04-02 12:00", title="พิมพ์รายงานไม่ได้"
+    )
     make_problem(world.a1, severity=1, reported="2013-05-20 09:00", title="เครือข่ายด่านตรวจขัดข้อง")
-    make_problem(world.a1, severity=4, reported="2013-05-02 10:00", fixed="2013-05-03 10:00", title="ขอติดตั้งโปรแกรม")
+    make_problem(
+        world.a1, severity=4, reported="2013-05-02 10:00", fixed="2013-05-03 10:00", title="ขอติดตั้งโปรแกรม"
+    )
     shots = Path(os.environ.get("LAKTHAN_SCREENSHOTS") or tmp_path / "screenshots")
     shots.mkdir(parents=True, exist_ok=True)
     with chromium() as page:

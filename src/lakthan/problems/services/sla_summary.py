@@ -274,13 +274,14 @@ def warn_due(now: datetime | None = None) -> int:
     ).select_related("assignee__user", "system")
     for problem in candidates.iterator(chunk_size=500):
         allowed = int(problem.sla_hours or 0) * HOUR
-        if not problem.sla_business_hours:
-            left = int((problem.due_at - now).total_seconds())  # type: ignore[operator]
+        assert problem.due_at is not None
+        if now >= problem.due_at:
+            left = 0  # past due already (the walk over the days since it was reported is not needed)
+        elif not problem.sla_business_hours:
+            left = int((problem.due_at - now).total_seconds())
         else:
             calendar = calendar or calendar_in_force()
-            left = allowed - used_seconds(problem.reported_at, now, True, calendar)
-            if now >= problem.due_at:  # type: ignore[operator]
-                left = min(left, 0)
+            left = max(1, allowed - used_seconds(problem.reported_at, now, True, calendar))
         if left >= allowed * percent / 100:
             continue
         assert problem.assignee is not None
