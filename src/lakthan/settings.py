@@ -259,6 +259,8 @@ LAKTHAN_ACCESS_FULL_SYNC_HOURS = config.integer("LAKTHAN_ACCESS_FULL_SYNC_HOURS"
 LAKTHAN_ACCESS_SYNC_MARGIN_MINUTES = config.integer("LAKTHAN_ACCESS_SYNC_MARGIN_MINUTES", 15)
 # item 9: a registered address not seen for more than this many days before the day judged is stale
 LAKTHAN_NET_STALE_DAYS = config.integer("LAKTHAN_NET_STALE_DAYS", 90)
+# item 6: the assignee of an open problem is warned once when less than this per cent of its allowed time is left
+LAKTHAN_PROBLEM_WARN_PERCENT = config.integer("LAKTHAN_PROBLEM_WARN_PERCENT", 25)
 DATA_UPLOAD_MAX_MEMORY_SIZE = LAKTHAN_MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
