@@ -32,8 +32,8 @@ EVENT_TH = {
 }
 
 
-def _dt(value: datetime | None) -> str:
-    return format_datetime(value, style="long", thai_digits=document.thai()) if value else "–"
+def _dt(value: datetime | None, style: str = "long") -> str:
+    return format_datetime(value, style=style, thai_digits=document.thai()) if value else "–"
 
 
 def _text(value: str) -> str:
@@ -111,14 +111,15 @@ def _history(problem: Problem) -> str:
     for no, update in enumerate(log.history(problem), 1):
         event = EVENT_TH[log.event_of(update, previous)]
         rows.append(
-            f"<tr><td class=c>{document.number(no)}</td><td class=n>{_dt(update.at)}</td>"
+            f"<tr><td class=c>{document.number(no)}</td><td class=n>{_dt(update.at, 'short')}</td>"
             f"<td>{event}</td><td>{log.STATUS_TH[Problem.Status(update.status)]}</td>"
             f"<td>{document.escape(update.assignee.display_name) if update.assignee else '–'}</td>"
             f"<td>{_text(update.note)}</td><td>{document.escape(update.actor)}</td></tr>"
         )
         previous = update
     return (
-        "<table class=history><thead><tr><th>ลำดับ</th><th>วันเวลา</th><th>การดำเนินการ</th><th>สถานะ</th>"
+        "<table class=history><colgroup><col class=no><col class=at><col class=ev><col class=st>"
+        "<col class=who><col class=note><col class=by></colgroup><thead><tr><th>ลำดับ</th><th>วันเวลา</th><th>การดำเนินการ</th><th>สถานะ</th>"
         "<th>ผู้รับผิดชอบ</th><th>บันทึก</th><th>ผู้บันทึก</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
@@ -127,13 +128,15 @@ def _history(problem: Problem) -> str:
 def _css() -> str:
     font = report_font()
     return (
-        document.css(table_pt=14)
+        document.css(table_pt=13)
         + f"""
 @page {{ size: A4 portrait; margin: {page_margin_css()};
   @bottom-right {{ content: counter(page) " / " counter(pages); font-size: {font.pt(12)}pt; }} }}
 table.form th {{ width: 28%; text-align: left; background: #f7f7f7; }}
 table.form {{ font-size: {font.pt(16)}pt; }}
 table.history td.c {{ text-align: center; }} table.history td.n {{ white-space: nowrap; }}
+col.no {{ width: 6%; }} col.at {{ width: 19%; }} col.ev {{ width: 15%; }} col.st {{ width: 10%; }}
+col.who {{ width: 16%; }} col.note {{ width: 22%; }} col.by {{ width: 12%; }}
 .signs {{ display: flex; justify-content: space-between; margin-top: 24pt; break-inside: avoid; }}
 .signs div {{ width: 45%; text-align: center; }}
 """
