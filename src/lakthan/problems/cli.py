@@ -12,3 +12,9 @@ def problem() -> None:
 
 
 COMMANDS = [problem]
+from lakthan.problems import cli_log  # noqa: E402
+
+cli_log.add_to(problem)
+from lakthan.problems import cli_owners  # noqa: E402
+
+cli_owners.add_to(problem)

@@ -120,6 +120,11 @@ def time_taken_s(problem: Problem, now: datetime | None = None) -> int | None:
     return used_seconds(problem.reported_at, end, problem.sla_business_hours, sla.calendar_in_force())
 
 
+def _iso(moment: datetime | None) -> str | None:
+    """ISO-8601 in Bangkok time (what the agency reads; the offset makes it unambiguous)."""
+    return moment.astimezone(BANGKOK).isoformat() if moment else None
+
+
 def as_dict(problem: Problem, now: datetime | None = None) -> dict:
     """A problem as `problem show --json` and the API give it."""
     now = now or timezone.now()
@@ -130,17 +135,17 @@ def as_dict(problem: Problem, now: datetime | None = None) -> dict:
         "severity": problem.severity,
         "title": problem.title,
         "detail": problem.detail,
-        "reported_at": problem.reported_at.isoformat(),
+        "reported_at": _iso(problem.reported_at),
         "reported_by": problem.reported_by,
         "assignee": problem.assignee_id,
         "assignee_name": problem.assignee.display_name if problem.assignee_id else None,
         "status": problem.status,
         "fix": problem.fix,
         "result": problem.result,
-        "fixed_at": problem.fixed_at.isoformat() if problem.fixed_at else None,
+        "fixed_at": _iso(problem.fixed_at),
         "sla_hours": problem.sla_hours,
         "sla_business_hours": problem.sla_business_hours,
-        "due_at": problem.due_at.isoformat() if problem.due_at else None,
+        "due_at": _iso(problem.due_at),
         "overdue": is_overdue(problem, now),
         "within_sla": within_sla(problem),
         "time_taken_s": time_taken_s(problem, now),
@@ -150,7 +155,7 @@ def as_dict(problem: Problem, now: datetime | None = None) -> dict:
 
 def update_dict(update: ProblemUpdate) -> dict:
     return {
-        "at": update.at.isoformat(),
+        "at": _iso(update.at),
         "actor": update.actor,
         "status": update.status,
         "assignee": update.assignee_id,

@@ -10,6 +10,7 @@ having to be ended first. ``remove_owner`` deletes an entry made in error; the a
 from __future__ import annotations
 
 from datetime import date
+from typing import BinaryIO
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -17,6 +18,7 @@ from django.db.models import Q, QuerySet
 from lakthan.core import audit
 from lakthan.core.errors import InvalidInput, NotFound
 from lakthan.core.models import Person, Unit
+from lakthan.evidence import services as ev
 from lakthan.evidence.models import Evidence
 from lakthan.inventory.models import System
 from lakthan.problems.models import ProblemOwner
@@ -109,3 +111,40 @@ def owner_for(system: System, unit: Unit | None, on: date) -> ProblemOwner | Non
 def _newest(owners: list[ProblemOwner]) -> ProblemOwner:
     """The latest since (an open since counts as the earliest), then the row added last."""
     return max(owners, key=lambda o: (o.since or date.min, o.pk))
+
+
+def add_owner_with_order(
+    system: System,
+    person: Person,
+    *,
+    stream: BinaryIO,
+    filename: str,
+    doc_no: str,
+    doc_date: date,
+    unit: Unit | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    actor: str = audit.SYSTEM,
+) -> ProblemOwner:
+    """``add_owner`` with the order uploaded as a file: the evidence (kind ORDER, its number and date,
+    kept in the owner's unit or the system's) and the owner are stored together or not at all."""
+    doc_no = (doc_no or "").strip()
+    if not doc_no:
+        raise InvalidInput("ต้องระบุเลขที่คำสั่ง", "the order's number is required")
+    if doc_date is None:
+        raise InvalidInput("ต้องระบุวันที่ของคำสั่ง", "the order's date is required")
+    _check(None, since, until)
+    with ev.removing_orphans(), transaction.atomic():
+        order = ev.add_file(
+            unit or system.unit,
+            stream,
+            filename,
+            ev.Metadata(
+                title=f"คำสั่งมอบหมายผู้รับผิดชอบแก้ไขปัญหา{system.name_th}",
+                kind=Evidence.Kind.ORDER,
+                doc_no=doc_no,
+                doc_date=doc_date,
+            ),
+            actor=actor,
+        )
+        return add_owner(system, person, unit=unit, order=order, since=since, until=until, actor=actor)
