@@ -3,3 +3,6 @@
 from __future__ import annotations
 
 ROUTES: list = []
+from lakthan.problems import problem_api  # noqa: E402
+
+ROUTES += problem_api.ROUTES

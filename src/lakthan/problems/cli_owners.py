@@ -23,26 +23,6 @@ def _day(value, what: str):
     return parse_date(value, what, today=today.replace(year=today.year + 5, day=min(today.day, 28)))
 
 
-def owner_dict(owner) -> dict:
-    order = owner.order
-    return {
-        "id": owner.pk,
-        "system": owner.system.code,
-        "unit": owner.unit.code if owner.unit_id else None,
-        "person": owner.person_id,
-        "person_name": owner.person.display_name,
-        "since": owner.since.isoformat() if owner.since else None,
-        "until": owner.until.isoformat() if owner.until else None,
-        "order": None
-        if order is None
-        else {
-            "evidence": order.pk,
-            "doc_no": order.doc_no,
-            "doc_date": order.doc_date.isoformat() if order.doc_date else None,
-        },
-    }
-
-
 def add_to(group: click.Group) -> None:
     @group.group("owner")
     def owner_group() -> None:
@@ -121,9 +101,9 @@ def add_to(group: click.Group) -> None:
     @click.option("--json", "as_json", is_flag=True)
     def owner_list(as_json):
         """Every problem owner with the order naming them."""
-        from lakthan.problems.services.owners import list_owners
+        from lakthan.problems.services.owners import as_dict, list_owners
 
-        rows = [owner_dict(o) for o in list_owners()]
+        rows = [as_dict(o) for o in list_owners()]
         if as_json:
             click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
             return

@@ -131,14 +131,14 @@ def as_dict(problem: Problem, now: datetime | None = None) -> dict:
     return {
         "id": problem.pk,
         "unit": problem.unit.code,
-        "system": problem.system.code if problem.system_id else None,
+        "system": problem.system.code if problem.system is not None else None,
         "severity": problem.severity,
         "title": problem.title,
         "detail": problem.detail,
         "reported_at": _iso(problem.reported_at),
         "reported_by": problem.reported_by,
         "assignee": problem.assignee_id,
-        "assignee_name": problem.assignee.display_name if problem.assignee_id else None,
+        "assignee_name": problem.assignee.display_name if problem.assignee is not None else None,
         "status": problem.status,
         "fix": problem.fix,
         "result": problem.result,
@@ -159,7 +159,7 @@ def update_dict(update: ProblemUpdate) -> dict:
         "actor": update.actor,
         "status": update.status,
         "assignee": update.assignee_id,
-        "assignee_name": update.assignee.display_name if update.assignee_id else None,
+        "assignee_name": update.assignee.display_name if update.assignee is not None else None,
         "note": update.note,
     }
 

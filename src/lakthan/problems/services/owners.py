@@ -41,6 +41,27 @@ def list_owners(within: set[int] | None = None, system: System | None = None) ->
     return qs.order_by("system__code", "unit__code", "since", "pk")
 
 
+def as_dict(owner: ProblemOwner) -> dict:
+    """An owner as `problem owner list --json` and the API give it."""
+    order = owner.order
+    return {
+        "id": owner.pk,
+        "system": owner.system.code,
+        "unit": owner.unit.code if owner.unit is not None else None,
+        "person": owner.person_id,
+        "person_name": owner.person.display_name,
+        "since": owner.since.isoformat() if owner.since else None,
+        "until": owner.until.isoformat() if owner.until else None,
+        "order": None
+        if order is None
+        else {
+            "evidence": order.pk,
+            "doc_no": order.doc_no,
+            "doc_date": order.doc_date.isoformat() if order.doc_date else None,
+        },
+    }
+
+
 def _check(order: Evidence | None, since: date | None, until: date | None) -> None:
     if since is not None and until is not None and until < since:
         raise InvalidInput(
