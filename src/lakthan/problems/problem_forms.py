@@ -19,14 +19,15 @@ from lakthan.core.dayfield import DayField, parse_day, placeholder, thai_ui
 from lakthan.core.errors import InvalidInput
 from lakthan.lib import thai
 from lakthan.lib.timezones import BANGKOK, parse_instant
+from lakthan.problems.services.log import SEVERITY_EN, SEVERITY_TH
 
 _TYPED = re.compile(r"^(\S+)[ T](\d{1,2}:\d{2}(?::\d{2})?)\s*(Z|[+-]\d{2}:?\d{2})?$")
-SEVERITIES = [
-    (1, _("1 critical")),
-    (2, _("2 high")),
-    (3, _("3 medium")),
-    (4, _("4 low")),
-]
+
+
+def severities() -> list[tuple[int, str]]:
+    """``1 วิกฤต`` … in the Thai UI, ``1 critical`` … in the English one."""
+    words = SEVERITY_TH if thai_ui() else SEVERITY_EN  # as services.log names them
+    return [(n, f"{n} {words[n]}") for n in (1, 2, 3, 4)]
 
 
 def parse_typed_instant(text: str | None, label_th: str, label_en: str) -> datetime | None:
@@ -86,7 +87,7 @@ def _choices(field: forms.Field, choices) -> None:
 class ProblemForm(forms.Form):
     unit = forms.ChoiceField(label=_("Reporting unit"))
     reported_at = InstantField(label=_("Reported at"), label_th="เวลาที่รับแจ้ง", label_en="reported at")
-    severity = forms.TypedChoiceField(label=_("Severity"), coerce=int, choices=SEVERITIES, initial=3)
+    severity = forms.TypedChoiceField(label=_("Severity"), coerce=int, initial=3)
     system = forms.ChoiceField(label=_("Information system"), required=False)
     title = forms.CharField(label=_("Problem"), max_length=500)
     detail = forms.CharField(label=_("Detail"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
@@ -100,6 +101,7 @@ class ProblemForm(forms.Form):
     def __init__(self, *args, units, systems, people, **kwargs):
         super().__init__(*args, **kwargs)
         _choices(self.fields["unit"], units)
+        _choices(self.fields["severity"], severities())
         _choices(self.fields["system"], [("", "—"), *systems])
         _choices(self.fields["assignee"], [("", "—"), *people])
 
