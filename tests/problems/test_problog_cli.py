@@ -4,14 +4,13 @@ remove` as issue 20's CLI block writes them; bad input is one line and exit 2, n
 from __future__ import annotations
 
 import json
-import subprocess
 
 import pytest
 from pypdf import PdfReader
 
 from lakthan.evidence.models import Evidence
 from lakthan.problems.models import Problem, ProblemOwner
-from tests.conftest import lakthan_argv, pdf_bytes
+from tests.conftest import pdf_bytes
 from tests.problems import problog_fixtures
 
 office = problog_fixtures.office
@@ -137,19 +136,3 @@ def test_form_writes_the_pdf(cli, office, tmp_path):
     out = tmp_path / "form.pdf"
     assert cli("problem", "form", str(added["id"]), "--out", str(out)).exit_code == 0
     assert len(PdfReader(out).pages) == 1
-
-
-def test_a_bad_severity_in_a_process_of_its_own_prints_no_traceback(process_env):
-    done = subprocess.run(
-        lakthan_argv(
-            "problem", "add", "--unit", "B", "--severity", "0", "--title", "t", "--reported", "2013-01-01"
-        ),
-        env=process_env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 2, done.stdout + done.stderr
-    assert done.stderr.strip().splitlines() == [
-        "error: --severity '0' must be 1–4 (1 critical, 2 high, 3 medium, 4 low)"
-    ]
