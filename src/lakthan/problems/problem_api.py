@@ -83,7 +83,8 @@ def _system(user, code: str | None) -> System | None:
             OpenApiParameter("from", str, description="reported from YYYY-MM-DD (Bangkok day)"),
             OpenApiParameter("to", str, description="reported up to YYYY-MM-DD, included"),
         ],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: {"type": "array", "items": {"type": "object"}}},
+        operation_id="problems_list",
     ),
     retrieve=extend_schema(responses={200: OpenApiTypes.OBJECT}),
     create=extend_schema(request=ProblemAddSerializer, responses={201: OpenApiTypes.OBJECT}),
@@ -204,7 +205,9 @@ class ProblemOwnerViewSet(viewsets.ViewSet):
 
     lookup_value_regex = r"[0-9]{1,12}"
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT}, operation_id="problems_owners_list")
+    @extend_schema(
+        responses={200: {"type": "array", "items": {"type": "object"}}}, operation_id="problems_owners_list"
+    )
     def list(self, request):
         return Response(
             [owners.as_dict(o) for o in owners.list_owners(access.visible_unit_ids(request.user))]

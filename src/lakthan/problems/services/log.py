@@ -207,7 +207,12 @@ def _severity(value: object) -> int:
 
 
 def _lock(problem: Problem) -> Problem:
-    return Problem.objects.select_for_update().select_related("unit", "system", "assignee").get(pk=problem.pk)
+    # of=self: PostgreSQL locks no row of a nullable joined table (the system, the assignee)
+    return (
+        Problem.objects.select_for_update(of=("self",))
+        .select_related("unit", "system", "assignee")
+        .get(pk=problem.pk)
+    )
 
 
 def _still_open(problem: Problem) -> None:
