@@ -1,9 +1,8 @@
-"""The app's API routes (listed in ROUTES), each part in its own module."""
+"""The app's API routes (listed in ROUTES), each part in its own module: the problem log and its
+owners; the service levels and the work calendar."""
 
 from __future__ import annotations
 
-ROUTES: list = []
+from lakthan.problems import problem_api, sla_api
 
-from lakthan.problems import sla_api  # noqa: E402
-
-ROUTES += sla_api.ROUTES
+ROUTES: list = [*sla_api.ROUTES, *problem_api.ROUTES]

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import click
 
+from lakthan.problems import cli_log, cli_owners, cli_sla
+
 
 @click.group()
 def problem() -> None:
     """Problems with the systems (item 6): the log, service levels, owners."""
 
 
-COMMANDS = [problem]
-
-from lakthan.problems import cli_sla  # noqa: E402
-
+cli_log.add_to(problem)
+cli_owners.add_to(problem)
 cli_sla.add_to(problem)
+
+COMMANDS = [problem]
