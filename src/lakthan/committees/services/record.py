@@ -133,3 +133,89 @@ def meeting_record_pdf(unit: Unit, start: date, end: date) -> bytes:
     from lakthan.committees.services.record_report import render
 
     return render(unit, start, end)
+
+
+# --- the shapes the CLI's --json and the API share -------------------------------------------------
+
+
+def _iso(moment: datetime | None) -> str | None:
+    from datetime import UTC
+
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z") if moment else None
+
+
+def _doc(evidence) -> dict | None:
+    if evidence is None:
+        return None
+    return {
+        "evidence": evidence.pk,
+        "doc_no": evidence.doc_no,
+        "doc_date": evidence.doc_date.isoformat() if evidence.doc_date else None,
+    }
+
+
+def member_data(m) -> dict:
+    return {
+        "id": m.pk,
+        "person": m.person_id,
+        "name": m.person.display_name,
+        "role": m.role,
+        "position": m.position,
+        "since": m.since.isoformat() if m.since else None,
+        "until": m.until.isoformat() if m.until else None,
+    }
+
+
+def resolution_data(r: Resolution) -> dict:
+    return {
+        "id": r.pk,
+        "meeting": r.meeting.number,
+        "number": r.number,
+        "text": r.text,
+        "owner": r.owner.display_name if r.owner else None,
+        "due": r.due.isoformat() if r.due else None,
+        "status": r.status,
+        "follow_up": r.follow_up,
+    }
+
+
+def meeting_data(m: Meeting) -> dict:
+    rows = list(m.attendance.all())
+    return {
+        "id": m.pk,
+        "committee": m.committee.name,
+        "number": m.number,
+        "held_at": _iso(m.held_at),
+        "place": m.place,
+        "agenda": m.agenda,
+        "minutes": _doc(m.minutes),
+        "present": [a.member.person.display_name for a in rows if a.present],
+        "absent": [{"name": a.member.person.display_name, "reason": a.note} for a in rows if not a.present],
+        "resolutions": [resolution_data(r) for r in m.resolutions.all()],
+    }
+
+
+def committee_data(c: Committee, *, full: bool = False) -> dict:
+    """A committee as `committee list --json` (and with ``full`` `committee show --json`) print it."""
+    from lakthan.committees.services.committees import members_sorted
+
+    last = c.meetings.order_by("-held_at").first()
+    data = {
+        "id": c.pk,
+        "name": c.name,
+        "unit": c.unit.code,
+        "duties": c.duties,
+        "order": _doc(c.order),
+        "appointed_on": c.appointed_on.isoformat() if c.appointed_on else None,
+        "meetings_per_round": c.meetings_per_round,
+        "members": [member_data(m) for m in members_sorted(c)],
+        "last_meeting": {"number": last.number, "held_at": _iso(last.held_at)} if last else None,
+    }
+    if full:
+        meetings = (
+            c.meetings.select_related("minutes", "committee")
+            .prefetch_related("attendance__member__person", "resolutions__owner", "resolutions__meeting")
+            .order_by("held_at", "pk")
+        )
+        data["meetings"] = [meeting_data(m) for m in meetings]
+    return data
