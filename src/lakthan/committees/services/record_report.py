@@ -39,6 +39,7 @@ td.c {{ text-align: center; white-space: nowrap; }}
 ul, ol {{ margin: 0 0 2pt; padding-left: 1.2cm; }}
 ol {{ list-style-type: {"thai" if document.thai() else "decimal"}; }}
 .agenda {{ white-space: pre-line; }}
+table.res td:nth-child(2) {{ width: 35%; }} table.res td:nth-child(6) {{ width: 30%; }}
 """
     )
 
@@ -93,7 +94,7 @@ def _resolutions(rows: list[Resolution]) -> str:
         for r in rows
     )
     return (
-        "<table><thead><tr><th>มติที่</th><th>มติ</th><th>ผู้รับผิดชอบ</th><th>กำหนดเสร็จ</th>"
+        "<table class=res><thead><tr><th>มติที่</th><th>มติ</th><th>ผู้รับผิดชอบ</th><th>กำหนดเสร็จ</th>"
         f"<th>สถานะ</th><th>การติดตาม</th></tr></thead><tbody>{body}</tbody></table>"
     )
 
