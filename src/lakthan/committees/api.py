@@ -3,3 +3,7 @@
 from __future__ import annotations
 
 ROUTES: list = []
+
+from lakthan.committees import committee_api  # noqa: E402
+
+ROUTES += committee_api.ROUTES

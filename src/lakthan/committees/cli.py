@@ -11,3 +11,7 @@ def committee() -> None:
 
 
 COMMANDS = [committee]
+
+from lakthan.committees import cli_committee  # noqa: E402
+
+cli_committee.add_to(committee)
