@@ -1,9 +1,7 @@
-"""The app's API routes (listed in ROUTES), each part in its own module."""
+"""The app's API routes (listed in ROUTES): committees and members, meetings, resolutions, findings."""
 
 from __future__ import annotations
 
-ROUTES: list = []
+from lakthan.committees import committee_api
 
-from lakthan.committees import committee_api  # noqa: E402
-
-ROUTES += committee_api.ROUTES
+ROUTES: list = [*committee_api.ROUTES]

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import click
 
+from lakthan.committees import cli_committee
+
 
 @click.group()
 def committee() -> None:
     """The IT management and procurement committee (item 7)."""
 
 
-COMMANDS = [committee]
-
-from lakthan.committees import cli_committee  # noqa: E402
-
 cli_committee.add_to(committee)
+
+COMMANDS = [committee]

@@ -1,13 +1,10 @@
+from django.urls import path
+
+from lakthan.committees import committee_views
+
 app_name = "committees"
 
-urlpatterns: list = []
-
-# --- the committee, its meetings and resolutions (helper `committee`)
-from django.urls import path  # noqa: E402
-
-from lakthan.committees import committee_views  # noqa: E402
-
-urlpatterns += [
+urlpatterns: list = [
     path("", committee_views.index, name="index"),
     path("add/", committee_views.committee_add, name="committee-add"),
     path("<int:pk>/", committee_views.committee_detail, name="committee"),
