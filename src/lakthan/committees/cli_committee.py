@@ -48,17 +48,9 @@ def _day(value: str | None, option: str) -> date | None:
 
 
 def _person(text: str, option: str):
-    from lakthan.core.people import NOT_FOUND, People
+    from lakthan.core.people import person_named
 
-    people = People.load()
-    found = people.find(text.strip())
-    if found == "ambiguous":  # core.people lists a person twice when the name has no title: one key each
-        same = {p.pk: p for p in people.by_name.get(" ".join(text.split()), [])}
-        found = next(iter(same.values())) if len(same) == 1 else found
-    if isinstance(found, str):
-        th, en = NOT_FOUND[found]
-        raise NotFound(f"{option}: {th} {text}", f"{option}: {en} {text}")
-    return found
+    return person_named(text, option)
 
 
 def _file(path: str, option: str) -> Path:

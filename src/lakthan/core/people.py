@@ -29,8 +29,11 @@ class People:
     def load(cls) -> People:
         people = cls({p.pk: p for p in Person.objects.all()})
         for p in people.by_id.values():
-            for name in {p.display_name, f"{p.first_name_th} {p.last_name_th}"}:
-                people.by_name[" ".join(name.split())].append(p)
+            # a person without a rank has one name written two ways: counted once
+            for name in {
+                " ".join(n.split()) for n in (p.display_name, f"{p.first_name_th} {p.last_name_th}")
+            }:
+                people.by_name[name].append(p)
         return people
 
     def find(self, text: str) -> Person | str:
@@ -47,6 +50,18 @@ class People:
             return ""
         name = " ".join(person.display_name.split())
         return name if len(self.by_name.get(name, [])) == 1 else str(person.pk)
+
+
+def person_named(text: str, option: str) -> Person:
+    """The person a command-line option names (an id or a name), or a one-line error naming the
+    option and the text."""
+    from lakthan.core.errors import InvalidInput
+
+    found = People.load().find(text.strip())
+    if isinstance(found, str):
+        th, en = NOT_FOUND[found]
+        raise InvalidInput(f"{option}: {th} {text}", f"{option}: {en} {text}")
+    return found
 
 
 def person_text(person: Person | None) -> str:

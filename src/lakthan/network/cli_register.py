@@ -23,15 +23,9 @@ def _unit(code):
 
 
 def _person(text):
-    from lakthan.core.people import NOT_FOUND, People
+    from lakthan.core.people import person_named
 
-    if not text:
-        return None
-    found = People.load().find(text.strip())
-    if isinstance(found, str):
-        th, en = NOT_FOUND[found]
-        raise InvalidInput(f"--owner: {th} {text}", f"--owner: {en} {text}")
-    return found
+    return person_named(text, "--owner") if text else None
 
 
 def _system(code):

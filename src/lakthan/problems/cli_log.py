@@ -40,15 +40,9 @@ def system_of(text):
 
 
 def person_of(text, option: str):
-    from lakthan.core.people import NOT_FOUND, People
+    from lakthan.core.people import person_named
 
-    if not text:
-        return None
-    found = People.load().find(text.strip())
-    if isinstance(found, str):
-        th, en = NOT_FOUND[found]
-        raise InvalidInput(f"{option}: {th} {text}", f"{option}: {en} {text}")
-    return found
+    return person_named(text, option) if text else None
 
 
 def instant(value: str, option: str):
