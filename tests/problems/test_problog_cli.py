@@ -4,8 +4,10 @@ remove` as issue 20's CLI block writes them; bad input is one line and exit 2, n
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from pypdf import PdfReader
 
 from lakthan.evidence.models import Evidence
@@ -122,8 +124,11 @@ def test_owner_add_with_the_order_file_list_and_remove(cli, office, tmp_path):
         "--order-no",
     )
     assert ProblemOwner.objects.count() == 1 and Evidence.objects.filter(doc_no="15/2556").count() == 1
-    assert cli("problem", "owner", "remove", str(owner.pk)).output.strip() == f"removed owner #{owner.pk}"
-    assert not ProblemOwner.objects.exists()
+    yesterday = timezone.localdate() - timedelta(days=1)
+    out = cli("problem", "owner", "remove", str(owner.pk)).output.strip()
+    assert out == f"owner #{owner.pk} ended {yesterday.isoformat()}"
+    owner.refresh_from_db()  # the assignment ended yesterday; the row and its order stay
+    assert owner.until == timezone.localdate() - timedelta(days=1)
 
 
 def test_form_writes_the_pdf(cli, office, tmp_path):

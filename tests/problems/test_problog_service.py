@@ -89,7 +89,15 @@ def test_owners_refuse_an_end_before_the_start_and_evidence_that_is_not_an_order
         owners.add_owner(office.mail, office.central, order=photo)
     owner = owners.add_owner(office.mail, office.central, actor="clerk")
     owners.remove_owner(owner, actor="clerk")
-    assert owners.owner_for(office.mail, office.it, date(2013, 1, 1)) is None
+    # the assignment ended yesterday: the past still names the owner, today does not
+    assert owners.owner_for(office.mail, office.it, date(2013, 1, 1)) == owner
+    assert owners.owner_for(office.mail, office.it, timezone.localdate()) is None
+    owner.refresh_from_db()
+    assert owner.until == timezone.localdate() - timedelta(days=1)
+    # an assignment from tomorrow, withdrawn before it started, goes whole
+    planned = owners.add_owner(office.mail, office.central, since=timezone.localdate() + timedelta(days=1))
+    owners.remove_owner(planned, actor="clerk")
+    assert not type(planned).objects.filter(pk=planned.pk).exists()
     assert AuditEntry.objects.filter(action="problem.owner_remove", object_id=str(owner.pk)).exists()
 
 

@@ -158,7 +158,8 @@ def test_the_owners_page_lists_orders_and_adds_an_owner_with_the_scan(client, of
     missing = client.post("/problems/owners/", {"system": "pibics", "person": str(office.local.pk)})
     assert missing.status_code == 400 and ProblemOwner.objects.count() == 2
     assert client.post(f"/problems/owners/{owner.pk}/remove/").status_code == 302
-    assert ProblemOwner.objects.count() == 1
+    owner.refresh_from_db()  # ended yesterday, kept
+    assert ProblemOwner.objects.count() == 2 and owner.until == timezone.localdate() - timedelta(days=1)
     client.force_login(office.users["auditor"])
     assert 'data-testid="owner-add"' not in client.get("/problems/owners/").content.decode()
 

@@ -124,8 +124,13 @@ def add_to(group: click.Group) -> None:
     @owner_group.command("remove")
     @click.argument("owner_id", type=int)
     def owner_remove(owner_id):
-        """Remove an owner entered in error (the audit trail keeps it)."""
+        """End an owner's assignment yesterday (one that had not started is withdrawn)."""
+        from lakthan.problems.models import ProblemOwner
         from lakthan.problems.services.owners import get_owner, remove_owner
 
         remove_owner(get_owner(owner_id), actor=ACTOR)
-        console.print(f"removed owner #{owner_id}", highlight=False)
+        kept = ProblemOwner.objects.filter(pk=owner_id).first()
+        if kept is None:
+            console.print(f"withdrew owner #{owner_id}", highlight=False)
+        else:
+            console.print(f"owner #{owner_id} ended {kept.until.isoformat()}", highlight=False)

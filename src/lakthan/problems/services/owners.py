@@ -9,7 +9,7 @@ having to be ended first. ``remove_owner`` deletes an entry made in error; the a
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import BinaryIO
 
 from django.db import transaction
@@ -104,11 +104,23 @@ def add_owner(
 
 @transaction.atomic
 def remove_owner(owner: ProblemOwner, actor: str = audit.SYSTEM) -> None:
+    """The assignment ends yesterday (Bangkok): the owner answered for the problems before, and the
+    lists and documents of those days still name them. An assignment that had not started yet is
+    withdrawn whole."""
+    from django.utils import timezone
+
     before = audit.snapshot(owner)
-    pk = owner.pk
-    owner.delete()
-    owner.pk = pk  # the audit entry names the row that was
-    audit.record(actor, "problem.owner_remove", owner, before=before, after=None)
+    yesterday = timezone.localdate() - timedelta(days=1)
+    if owner.since is not None and owner.since > yesterday:
+        pk = owner.pk
+        owner.delete()
+        owner.pk = pk  # the audit entry names the row that was
+        audit.record(actor, "problem.owner_remove", owner, before=before, after=None)
+        return
+    if owner.until is None or owner.until > yesterday:
+        owner.until = yesterday
+        owner.save(update_fields=["until"])
+    audit.record(actor, "problem.owner_remove", owner, before=before, after=audit.snapshot(owner))
 
 
 def covering(on: date) -> Q:
