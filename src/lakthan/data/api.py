@@ -3,3 +3,7 @@
 from __future__ import annotations
 
 ROUTES: list = []
+
+from lakthan.data import dataset_api  # noqa: E402
+
+ROUTES += dataset_api.ROUTES

@@ -12,3 +12,7 @@ def data() -> None:
 
 
 COMMANDS = [data]
+
+from lakthan.data import cli_datasets  # noqa: E402
+
+cli_datasets.add_to(data)

@@ -1,3 +1,15 @@
 app_name = "data"
 
 urlpatterns: list = []
+
+from django.urls import path  # noqa: E402
+
+from lakthan.data import dataset_views  # noqa: E402
+
+urlpatterns += [
+    path("datasets/", dataset_views.datasets, name="datasets"),
+    path("datasets/add/", dataset_views.dataset_add, name="dataset-add"),
+    path("datasets/<int:pk>/", dataset_views.dataset_detail, name="dataset"),
+    path("datasets/<int:pk>/check/", dataset_views.dataset_check, name="dataset-check"),
+    path("quality/", dataset_views.quality, name="quality"),
+]

@@ -340,8 +340,7 @@ def connection(dsn: str, timeout_s: float, environ: Mapping[str, str] | None = N
 def _is_timeout(exc: BaseException) -> bool:
     text = f"{type(exc).__name__} {exc}".lower()
     return any(
-        word in text
-        for word in ("interrupted", "statement timeout", "querycanceled", "timeout", "timed out")
+        word in text for word in ("interrupted", "statement timeout", "querycanceled", "timeout", "timed out")
     )
 
 
@@ -370,7 +369,9 @@ def count_rows(dsn: str, query: str, timeout_s: float, environ: Mapping[str, str
         cur = conn.cursor()
         cur.execute(query)
         if cur.description is None:
-            raise SourceError("คำสั่ง SQL ไม่คืนผลลัพธ์ (ต้องเป็น SELECT)", "the SQL query returns no rows (use a SELECT)")
+            raise SourceError(
+                "คำสั่ง SQL ไม่คืนผลลัพธ์ (ต้องเป็น SELECT)", "the SQL query returns no rows (use a SELECT)"
+            )
         while batch := cur.fetchmany(1000):
             total += len(batch)
     return total
@@ -511,9 +512,7 @@ def import_log_last(path: str, pattern: str, tz: tzinfo) -> datetime:
                 f"{path}:{bad_line}: เวลาในกลุ่ม at อ่านไม่ได้",
                 f"{path}:{bad_line}: the time in group 'at' cannot be read",
             )
-        raise SourceError(
-            f"ไม่มีบรรทัดใดใน {path} ตรงกับรูปแบบ", f"no line of {path} matches the pattern"
-        )
+        raise SourceError(f"ไม่มีบรรทัดใดใน {path} ตรงกับรูปแบบ", f"no line of {path} matches the pattern")
     return newest
 
 
@@ -533,9 +532,7 @@ def _kind_for_quoting(dsn: str, environ: Mapping[str, str] | None) -> str:
     return kind_of(resolve(dsn, environ)) if dsn else "sqlite"
 
 
-def row_count(
-    dsn: str, table: str, timeout_s: float, environ: Mapping[str, str] | None = None
-) -> int:
+def row_count(dsn: str, table: str, timeout_s: float, environ: Mapping[str, str] | None = None) -> int:
     name = _quoted(dsn, table, environ)
     return int(scalar(dsn, f"SELECT COUNT(*) FROM {name}", timeout_s, environ))
 

@@ -271,7 +271,8 @@ def add_rule(
             raise InvalidInput("ต้องระบุ --min หรือ --max อย่างน้อยหนึ่งค่า", "give --min, --max or both")
         if min_value is not None and max_value is not None and min_value > max_value:
             raise InvalidInput(
-                f"--min {min_value:g} มากกว่า --max {max_value:g}", f"--min {min_value:g} is above --max {max_value:g}"
+                f"--min {min_value:g} มากกว่า --max {max_value:g}",
+                f"--min {min_value:g} is above --max {max_value:g}",
             )
         if any(v is not None and v < 0 for v in (min_value, max_value)):
             raise InvalidInput("จำนวนแถวต้องไม่ติดลบ", "a row count cannot be negative")
