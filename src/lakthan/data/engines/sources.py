@@ -294,10 +294,30 @@ def _connect(kind: str, dsn: str, timeout_s: float, deadline: float) -> tuple[An
     return conn, conn.close
 
 
+@dataclass(frozen=True)
+class Session:
+    """A read-only connection and how one statement is run on it."""
+
+    conn: Any
+    kind: str
+
+    def execute(self, query: str) -> Any:
+        """A cursor over the statement's rows. On PostgreSQL the statement is prepared: the server
+        refuses several statements in one (``COMMIT; INSERT …`` cannot step out of the read-only
+        transaction). SQLite, MySQL/MariaDB (without multi-statements) and Oracle run one statement
+        per call already."""
+        cur = self.conn.cursor()
+        if self.kind == "postgresql":
+            cur.execute(query, prepare=True)
+        else:
+            cur.execute(query)
+        return cur
+
+
 @contextmanager
-def connection(dsn: str, timeout_s: float, environ: Mapping[str, str] | None = None) -> Iterator[Any]:
-    """A read-only DB-API connection to the DSN with its timeouts; every error inside becomes a
-    scrubbed SourceError, the timeout one of its own, and nothing is ever committed."""
+def connection(dsn: str, timeout_s: float, environ: Mapping[str, str] | None = None) -> Iterator[Session]:
+    """A read-only session on the DSN with its timeouts; every error inside becomes a scrubbed
+    SourceError, the timeout one of its own, and nothing is ever committed."""
     raw = resolve(dsn, environ)
     try:
         kind = kind_of(raw)
@@ -311,7 +331,7 @@ def connection(dsn: str, timeout_s: float, environ: Mapping[str, str] | None = N
     close: Callable[[], None] = lambda: None  # noqa: E731
     try:
         conn, close = _connect(kind, raw, timeout_s, deadline)
-        yield conn
+        yield Session(conn, kind)
     except SourceError as exc:
         raise SourceError(scrub(exc.th, raw), scrub(exc.en, raw)) from None
     except Exception as exc:  # noqa: BLE001 - any driver's error, told without its secrets
@@ -346,10 +366,8 @@ def _is_timeout(exc: BaseException) -> bool:
 
 def scalar(dsn: str, query: str, timeout_s: float, environ: Mapping[str, str] | None = None) -> Any:
     """The one value of a one-row, one-column query; SourceError for no row or NULL."""
-    with connection(dsn, timeout_s, environ) as conn:
-        cur = conn.cursor()
-        cur.execute(query)
-        row = cur.fetchone()
+    with connection(dsn, timeout_s, environ) as session:
+        row = session.execute(query).fetchone()
     if row is None:
         raise SourceError("คำสั่ง SQL ไม่คืนแถวใดเลย", "the SQL query returned no row")
     if len(row) != 1:
@@ -365,9 +383,8 @@ def scalar(dsn: str, query: str, timeout_s: float, environ: Mapping[str, str] | 
 def count_rows(dsn: str, query: str, timeout_s: float, environ: Mapping[str, str] | None = None) -> int:
     """How many rows a query returns, fetched in batches (bounded memory)."""
     total = 0
-    with connection(dsn, timeout_s, environ) as conn:
-        cur = conn.cursor()
-        cur.execute(query)
+    with connection(dsn, timeout_s, environ) as session:
+        cur = session.execute(query)
         if cur.description is None:
             raise SourceError(
                 "คำสั่ง SQL ไม่คืนผลลัพธ์ (ต้องเป็น SELECT)", "the SQL query returns no rows (use a SELECT)"
@@ -543,10 +560,8 @@ def null_rate(
     """The share of rows whose column is NULL (0 for an empty table)."""
     name = _quoted(dsn, table, environ)
     col = _quoted(dsn, column, environ)
-    with connection(dsn, timeout_s, environ) as conn:
-        cur = conn.cursor()
-        cur.execute(f"SELECT COUNT(*), COUNT({col}) FROM {name}")
-        total, filled = cur.fetchone()
+    with connection(dsn, timeout_s, environ) as session:
+        total, filled = session.execute(f"SELECT COUNT(*), COUNT({col}) FROM {name}").fetchone()
     return 0.0 if not total else (int(total) - int(filled)) / int(total)
 
 
