@@ -14,9 +14,7 @@ import pytest
 SECRET = "Zq9-very-secret-pw"  # a password no message, reading, page or output may show
 
 # a recursive CTE that counts far past any test's timeout (stopped by the progress handler)
-SQLITE_SLOW = (
-    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT max(x) FROM c"
-)
+SQLITE_SLOW = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT max(x) FROM c"
 
 
 def sqlite_source(tmp_path: Path, name: str = "source.db") -> tuple[str, Path]:
@@ -49,7 +47,9 @@ def pg_source():
     if server is None:
         if os.environ.get("LAKTHAN_TEST_DB") == "postgres":
             pytest.fail("the PostgreSQL pass has no DATABASE_URL")
-        pytest.skip("no PostgreSQL server in this pass (LAKTHAN_TEST_DB=postgres scripts/with-postgres.sh runs it)")
+        pytest.skip(
+            "no PostgreSQL server in this pass (LAKTHAN_TEST_DB=postgres scripts/with-postgres.sh runs it)"
+        )
     import psycopg
 
     name = f"lakthan_src_{secrets.token_hex(4)}"
@@ -74,4 +74,6 @@ def with_password(url: str, password: str = SECRET) -> str:
     """The same server with a user and password in the DSN (the test server trusts loopback, so the
     password is carried but not needed)."""
     parts = urlparse(url)
-    return parts._replace(netloc=f"{parts.username or 'lakthan'}:{password}@{parts.hostname}:{parts.port}").geturl()
+    return parts._replace(
+        netloc=f"{parts.username or 'lakthan'}:{password}@{parts.hostname}:{parts.port}"
+    ).geturl()

@@ -128,7 +128,9 @@ def test_a_failing_read_stores_no_secret_and_a_dataset_without_owner_is_not_noti
     assert not reading.ok and "no SQLite database file" in reading.error
     assert not reading.notified and len(mail.outbox) == 0
     pw = f"postgresql://u:{SECRET}@127.0.0.1:1/x"
-    ds2 = svc.add_dataset("p", org.division, every_s=3600, source="sql", dsn=pw, query="SELECT 1", timeout_s=2)
+    ds2 = svc.add_dataset(
+        "p", org.division, every_s=3600, source="sql", dsn=pw, query="SELECT 1", timeout_s=2
+    )
     r2 = rd.read_dataset(ds2, T0)
     assert not r2.ok and SECRET not in r2.error and "u:***@127.0.0.1:1" in r2.error
 
@@ -139,9 +141,15 @@ def test_each_quality_kind_passes_and_fails(org, tmp_path):
         "rows-ok": svc.add_rule(ds, "rows-ok", "row_count", table="people", min_value=1, max_value=10),
         "rows-few": svc.add_rule(ds, "rows-few", "row_count", table="people", min_value=5),
         "nulls-ok": svc.add_rule(ds, "nulls-ok", "null_rate", table="people", column="email", max_value=0.25),
-        "nulls-bad": svc.add_rule(ds, "nulls-bad", "null_rate", table="people", column="email", max_value=0.05),
-        "assert-ok": svc.add_rule(ds, "assert-ok", "assertion", query="SELECT id FROM people WHERE name = ''"),
-        "assert-bad": svc.add_rule(ds, "assert-bad", "assertion", query="SELECT id FROM people WHERE email IS NULL"),
+        "nulls-bad": svc.add_rule(
+            ds, "nulls-bad", "null_rate", table="people", column="email", max_value=0.05
+        ),
+        "assert-ok": svc.add_rule(
+            ds, "assert-ok", "assertion", query="SELECT id FROM people WHERE name = ''"
+        ),
+        "assert-bad": svc.add_rule(
+            ds, "assert-bad", "assertion", query="SELECT id FROM people WHERE email IS NULL"
+        ),
         "broken": svc.add_rule(ds, "broken", "row_count", table="missing", min_value=1),
     }
     results = {r.rule.name: r for r in rd.check_dataset(ds, T0)[1]}

@@ -195,7 +195,9 @@ def dataset_add(
             actor=ACTOR,
         )
     where = masked_dsn(ds) or ds.path
-    console.print(f"dataset {ds.name} added ({ds.source} {where}, every {every})", markup=False)
+    console.print(
+        f"dataset {ds.name} added ({ds.source} {where}, every {every})", markup=False, soft_wrap=True
+    )
 
 
 def dataset_row(ds, reading) -> dict:
@@ -284,7 +286,7 @@ def dataset_remove(name) -> None:
     from lakthan.data.services.datasets import get_dataset, remove_dataset
 
     remove_dataset(get_dataset(name), actor=ACTOR)
-    console.print(f"dataset {name} removed (history kept)", markup=False)
+    console.print(f"dataset {name} removed (history kept)", markup=False, soft_wrap=True)
 
 
 @click.group("rule")
@@ -327,7 +329,7 @@ def rule_add(dataset, name, row_count, null_rate, assert_sql, table, column, min
         query=assert_sql,
         actor=ACTOR,
     )
-    console.print(f"rule {rule.name} added to {dataset} ({rule.kind})", markup=False)
+    console.print(f"rule {rule.name} added to {dataset} ({rule.kind})", markup=False, soft_wrap=True)
 
 
 def rule_row(rule, result) -> dict:
@@ -381,7 +383,7 @@ def rule_remove(dataset, name) -> None:
     from lakthan.data.services.datasets import get_rule, remove_rule
 
     remove_rule(get_rule(dataset, name), actor=ACTOR)
-    console.print(f"rule {name} of {dataset} removed", markup=False)
+    console.print(f"rule {name} of {dataset} removed", markup=False, soft_wrap=True)
 
 
 @click.command("check")

@@ -50,7 +50,7 @@ class DatasetForm(forms.Form):
         label=_("Line pattern (a regex with a group named at)"),
         max_length=1000,
         required=False,
-        help_text=_("e.g. imported OK at (?P<at>\\S+ \\S+)"),
+        help_text=_("e.g. imported OK at (?P&lt;at&gt;\\S+ \\S+)"),
     )
     tz = forms.CharField(
         label=_("Time zone of times without an offset"), initial="Asia/Bangkok", max_length=64

@@ -87,7 +87,6 @@ def kind_of(dsn: str) -> str:
             raise ValueError(f"env:{dsn[4:]!r} is not an environment variable's name")
         return "env"
     scheme = dsn.partition("://")[0].lower() if "://" in dsn else ""
-    scheme = scheme.split("+", 1)[0]  # postgresql+psycopg:// as SQLAlchemy writes it
     if scheme not in KINDS:
         raise ValueError(f"unknown DSN scheme {scheme or dsn[:20]!r}")
     return KINDS[scheme]
@@ -223,7 +222,7 @@ def _connect(kind: str, dsn: str, timeout_s: float, deadline: float) -> tuple[An
     ms = int(timeout_s * 1000)
     if kind == "postgresql":
         conn = module.connect(
-            dsn.replace("postgresql+psycopg://", "postgresql://", 1),
+            dsn,
             connect_timeout=max(1, int(timeout_s)),
             options=f"-c default_transaction_read_only=on -c statement_timeout={ms}",
             autocommit=False,
