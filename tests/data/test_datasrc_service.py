@@ -180,6 +180,15 @@ def test_add_rule_checks_its_input(org, tmp_path, kind, kw, message):
     assert message in exc.value.message_en
 
 
+def test_a_rules_name_may_be_a_thai_sentence(org, tmp_path):
+    ds = _sql(org, tmp_path)
+    rule = svc.add_rule(
+        ds, "เลขหนังสือเดินทางว่างไม่เกิน  ๑%", "null_rate", table="people", column="email", max_value=0.3
+    )
+    assert rule.name == "เลขหนังสือเดินทางว่างไม่เกิน ๑%"
+    assert rd.run_rule(rule, T0).passed
+
+
 def test_rules_need_an_sql_dataset(org):
     ds = svc.add_dataset("f", org.division, every_s=3600, source="file", path="/x")
     with pytest.raises(InvalidInput, match="SQL source"):

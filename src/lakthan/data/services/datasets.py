@@ -21,7 +21,8 @@ from lakthan.evidence.models import Evidence
 from lakthan.inventory.models import System
 
 CHANGE = roles.UPLOAD  # adding datasets and reading them now: the collector's capability in the unit
-NAME_RE = re.compile(r"^[^\s/\x00-\x1f\x7f]{1,80}$")  # a URL segment, a CLI argument
+NAME_RE = re.compile(r"^[^\s/\x00-\x1f\x7f]{1,80}$")  # a dataset's name: a CLI argument, a file name
+RULE_NAME_RE = re.compile(r"^[^\x00-\x1f\x7f]{1,80}$")  # a rule's name may be a Thai sentence
 MIN_EVERY_S = 60
 MAX_TIMEOUT_S = 600
 SOURCES = set(Dataset.Source.values)
@@ -246,11 +247,11 @@ def add_rule(
     actor: str = audit.SYSTEM,
 ) -> QualityRule:
     """A quality rule of an SQL dataset; InvalidInput naming what is wrong, nothing stored."""
-    name = (name or "").strip()
-    if not NAME_RE.match(name):
+    name = " ".join((name or "").split())
+    if not RULE_NAME_RE.match(name):
         raise InvalidInput(
-            f"ชื่อกฎ '{name[:80]}' ต้องมี 1–80 ตัวอักษร ไม่มีช่องว่างหรือ /",
-            f"a rule's name '{name[:80]}' must be 1–80 characters, without spaces or /",
+            f"ชื่อกฎ '{name[:80]}' ต้องมี 1–80 ตัวอักษร",
+            f"a rule's name '{name[:80]}' must be 1–80 characters",
         )
     if ds.source != Dataset.Source.SQL:
         raise InvalidInput(
