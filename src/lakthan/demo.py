@@ -54,7 +54,7 @@ def use_demo_home() -> Path:
     return home
 
 
-def _document(title: str, doc_no: str, doc_date, fmt: str, note: str = "") -> tuple[bytes, str]:
+def stand_in_document(title: str, doc_no: str, doc_date, fmt: str, note: str = "") -> tuple[bytes, str]:
     """A stand-in document for one evidence item: a one-page PDF, or a PNG 'screenshot' of it."""
     from lakthan.lib.thai import format_date, thai_digits
     from lakthan.reports.render_pdf import render_pdf_from_html
@@ -80,6 +80,23 @@ def _document(title: str, doc_no: str, doc_date, fmt: str, note: str = "") -> tu
             capture_output=True,
         )
         return (Path(tmp) / "page.png").read_bytes(), "png"
+
+
+def stand_in_evidence(unit, title: str, kind: str, doc_no: str = "", doc_date=None, issuing_unit=None):
+    """A document the demo's controls keep as evidence (an order, minutes): a stand-in PDF registered
+    in the evidence register, as a clerk's upload would be."""
+    from lakthan.evidence import services as evidence
+
+    data, _ = stand_in_document(title, doc_no, doc_date, "pdf")
+    meta = evidence.Metadata(
+        title=title,
+        kind=kind,
+        doc_no=doc_no,
+        doc_date=doc_date,
+        effective_date=doc_date,
+        issuing_unit=issuing_unit or unit,
+    )
+    return evidence.add_file(unit, io.BytesIO(data), "document.pdf", meta, actor="demo")
 
 
 def create_demo_logins(supervisor) -> dict[str, str]:
@@ -184,7 +201,7 @@ def build_demo():
             note = (
                 "รายงานฉบับนี้: ฉบับที่ลงนามคือ report/report.pdf ในชุดหลักฐาน" if number == D.SELF_REFERENCE else ""
             )
-            data, ext = _document(title, doc_no, doc_date, fmt, note)
+            data, ext = stand_in_document(title, doc_no, doc_date, fmt, note)
             meta = evidence.Metadata(
                 title=title,
                 kind=kind,

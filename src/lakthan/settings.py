@@ -241,6 +241,9 @@ LAKTHAN_ACCESS_LEAVER_DAYS = config.integer("LAKTHAN_ACCESS_LEAVER_DAYS", 7)
 LAKTHAN_NET_FINDINGS_PERCENT = float(config.text("LAKTHAN_NET_FINDINGS_PERCENT", "2"))
 LAKTHAN_SITE_MIN_AVAILABILITY = float(config.text("LAKTHAN_SITE_MIN_AVAILABILITY", "99"))
 LAKTHAN_SITE_CURRENT_DAYS = config.integer("LAKTHAN_SITE_CURRENT_DAYS", 90)
+# items 5 and 6: the share of the round a dataset must be current; the share of problems fixed in time
+LAKTHAN_DATA_CURRENT_PERCENT = float(config.text("LAKTHAN_DATA_CURRENT_PERCENT", "95"))
+LAKTHAN_PROBLEM_SLA_PERCENT = float(config.text("LAKTHAN_PROBLEM_SLA_PERCENT", "80"))
 # item 8: the Chromium the accessibility check drives (Debian's, installed by scripts/)
 LAKTHAN_CHROMIUM = config.text("LAKTHAN_CHROMIUM", "/usr/bin/chromium")
 # item 10: the only folder whose files a web page may name as a source's CSV or bind password file
@@ -256,6 +259,8 @@ LAKTHAN_ACCESS_FULL_SYNC_HOURS = config.integer("LAKTHAN_ACCESS_FULL_SYNC_HOURS"
 LAKTHAN_ACCESS_SYNC_MARGIN_MINUTES = config.integer("LAKTHAN_ACCESS_SYNC_MARGIN_MINUTES", 15)
 # item 9: a registered address not seen for more than this many days before the day judged is stale
 LAKTHAN_NET_STALE_DAYS = config.integer("LAKTHAN_NET_STALE_DAYS", 90)
+# item 6: the assignee of an open problem is warned once when less than this per cent of its allowed time is left
+LAKTHAN_PROBLEM_WARN_PERCENT = config.integer("LAKTHAN_PROBLEM_WARN_PERCENT", 25)
 DATA_UPLOAD_MAX_MEMORY_SIZE = LAKTHAN_MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

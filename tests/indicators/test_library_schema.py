@@ -118,10 +118,16 @@ def test_shipped_checks_feed_the_right_items(opdc):
     assert checks[2] == {"urn:lakthan:check:log-coverage", "urn:lakthan:check:log-integrity", completeness}
     assert checks[3] == {"urn:lakthan:check:continuity-drills", completeness}
     assert checks[4] == {"urn:lakthan:check:systems-in-use", completeness}
+    assert checks[5] == {"urn:lakthan:check:data-current", completeness}
+    assert checks[6] == {
+        "urn:lakthan:check:data-owners",
+        "urn:lakthan:check:problems-sla",
+        completeness,
+    }
+    assert checks[7] == {"urn:lakthan:check:it-committee", completeness}
     assert checks[8] == {"urn:lakthan:check:websites", completeness}
     assert checks[9] == {"urn:lakthan:check:network-addresses", completeness}
     assert checks[10] == {"urn:lakthan:check:access-review", completeness}
-    assert all(checks[n] == {completeness} for n in range(5, 8))
 
 
 def test_shipped_scoring_note_prints_thai_digits(opdc):

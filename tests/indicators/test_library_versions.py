@@ -139,7 +139,7 @@ def test_fiscal_year_comes_from_the_file_else_from_the_urn(org, tmp_path):
     text = (
         bundled_text()
         .replace(OPDC, "urn:lakthan:agency:lib")
-        .replace('version: "2556.3"\n', 'version: "1"\nfiscal_year: 2557\n')
+        .replace('version: "2556.4"\n', 'version: "1"\nfiscal_year: 2557\n')
     )
     libraries.load_library_file(write(tmp_path, text))
     assert Library.objects.get(urn="urn:lakthan:agency:lib").fiscal_year == 2557
@@ -149,7 +149,7 @@ def test_fiscal_year_comes_from_the_file_else_from_the_urn(org, tmp_path):
 
 @pytest.mark.parametrize("value", ["2013", "2701", "25x6", "[2556]"])
 def test_an_invalid_fiscal_year_is_refused_on_its_line(db, tmp_path, value):
-    text = bundled_text().replace('version: "2556.3"\n', f'version: "2556.3"\nfiscal_year: {value}\n')
+    text = bundled_text().replace('version: "2556.4"\n', f'version: "2556.4"\nfiscal_year: {value}\n')
     path = write(tmp_path, text)
     line = text.splitlines().index(f"fiscal_year: {value}") + 1
     with pytest.raises(libraries.LibraryInvalid) as refused:
@@ -291,14 +291,14 @@ def cli(*args: str):
 def test_cli_load_list_show_and_replace(org, tmp_path):
     path = stricter(tmp_path)
     out = cli("library", "load", str(path))
-    assert out.exit_code == 0 and f"loaded {OPDC} version 2 (2556.3, agency)" in out.output
+    assert out.exit_code == 0 and f"loaded {OPDC} version 2 (2556.4, agency)" in out.output
     again = cli("library", "load", str(path))
     assert again.exit_code == 0 and f"is version 2 of {OPDC} already; nothing loaded" in again.output
 
     listed = cli("library", "list")
-    assert f"{OPDC}  FY 2556  current version 2 (2556.3, agency)" in listed.output
+    assert f"{OPDC}  FY 2556  current version 2 (2556.4, agency)" in listed.output
     sha1 = LibraryVersion.objects.get(library__urn=OPDC, number=1).sha256
-    assert f"  v1  2556.3  {sha1[:12]}  bundled  " in listed.output
+    assert f"  v1  2556.4  {sha1[:12]}  bundled  " in listed.output
     data = json.loads(cli("library", "list", "--json").output)
     assert [(v["number"], v["origin"]) for v in data[0]["versions"]] == [(1, "bundled"), (2, "agency")]
     assert data[0]["fiscal_year"] == 2556 and data[0]["replaced_by"] is None

@@ -320,7 +320,7 @@ def test_the_2556_2_upgrade_changes_open_reports_and_leaves_signed_ones_as_signe
     old_title = "มีระบบกำหนดสิทธิ์การเข้าถึง (Access Right) ที่ถูกต้องและเป็นปัจจุบัน"
     new_text = (BUNDLED_DIR / "opdc-2556.yaml").read_text(encoding="utf-8")
     old_text = new_text.replace("title_th: มีระบบ Access Right ที่ถูกต้องและทันสมัย", f"title_th: {old_title}")
-    old_text = old_text.replace('version: "2556.3"', 'version: "2556.1"')
+    old_text = old_text.replace('version: "2556.4"', 'version: "2556.1"')
     shipped = tmp_path / "old"
     shipped.mkdir()
     (shipped / "opdc-2556.yaml").write_text(old_text, encoding="utf-8")
@@ -333,7 +333,7 @@ def test_the_2556_2_upgrade_changes_open_reports_and_leaves_signed_ones_as_signe
     # the upgrade loads the shipped file as the next version (org's fixture loaded it once before, so
     # start-up would see its bytes as known: load it as start-up's loader does, through the same path)
     result = libraries.load_library_file(BUNDLED_DIR / "opdc-2556.yaml")
-    assert result.loaded and result.version.version == "2556.3" and result.version.origin == "bundled"
+    assert result.loaded and result.version.version == "2556.4" and result.version.origin == "bundled"
     live = build_live_context(org.report)
     assert live.criteria[9].title == "มีระบบ Access Right ที่ถูกต้องและทันสมัย"
     signed = build_context(org.report)

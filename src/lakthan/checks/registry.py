@@ -7,6 +7,7 @@ artefacts as system-generated evidence linked to the criteria the check supports
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Literal, Protocol
@@ -41,6 +42,35 @@ class CheckResult:
     artefacts: list[Artefact] = field(default_factory=list)
     # criterion numbers this result speaks for, with the per-criterion status (empty = all the check's criteria)
     per_criterion: dict[int, Status] = field(default_factory=dict)
+
+
+def judged_on(period: Period) -> date:
+    """The day a check judges: the round's last day, or today while the round is still running."""
+    from django.utils import timezone
+
+    return min(period.end, timezone.localdate())
+
+
+def check_result(
+    report: IndicatorReport,
+    period: Period,
+    urn: str,
+    status: Status,
+    figures: dict,
+    summary: Callable[[Status, dict], tuple[str, str]],
+    documents: Callable[[], list[Artefact]],
+) -> CheckResult:
+    """A check's result: its summary in both languages, its documents unless it had no data, and the
+    status for each criterion of the report the check feeds."""
+    summary_th, summary_en = summary(status, figures)
+    return CheckResult(
+        status=status,
+        summary_th=summary_th,
+        summary_en=summary_en,
+        figures={**figures, "period": [period.start.isoformat(), period.end.isoformat()]},
+        artefacts=[] if status == "no_data" else documents(),
+        per_criterion={c.number: status for c in report.indicator.criteria.all() if urn in c.check_urns},
+    )
 
 
 class Check(Protocol):

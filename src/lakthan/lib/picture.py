@@ -135,8 +135,10 @@ def to_png(scene: Scene, regular_font: str | None, bold_font: str | None = None,
 
     for s in scene.shapes:
         if isinstance(s, Rect):
+            # a shape narrower than one pixel still draws one pixel (Pillow refuses x1 < x0)
+            x0, y0 = px(s.x), px(s.y)
             draw.rectangle(
-                [px(s.x), px(s.y), px(s.x + s.w) - 1, px(s.y + s.h) - 1],
+                [x0, y0, max(x0, px(s.x + s.w) - 1), max(y0, px(s.y + s.h) - 1)],
                 fill=s.fill,
                 outline=s.stroke or None,
                 width=scale if s.stroke else 0,

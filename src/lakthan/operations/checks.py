@@ -16,32 +16,13 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from lakthan.checks.registry import Artefact, CheckResult, Period, Status, register
+from lakthan.checks.registry import Artefact, CheckResult, Period, Status, check_result, register
+from lakthan.checks.registry import judged_on as day_judged
 from lakthan.lib.thai import format_span
 
 WEBSITES_URN = "urn:lakthan:check:websites"
 USAGE_URN = "urn:lakthan:check:systems-in-use"
 LISTED = 50
-
-
-def _judged(period: Period):
-    return min(period.end, timezone.localdate())
-
-
-def _result(
-    report, period: Period, urn: str, status: Status, figures: dict, summary, documents
-) -> CheckResult:
-    """The check's result: its summary in both languages, its documents unless it had no data, and
-    the status for each criterion of the report the check feeds."""
-    summary_th, summary_en = summary(status, figures)
-    return CheckResult(
-        status=status,
-        summary_th=summary_th,
-        summary_en=summary_en,
-        figures={**figures, "period": [period.start.isoformat(), period.end.isoformat()]},
-        artefacts=[] if status == "no_data" else documents(),
-        per_criterion={c.number: status for c in report.indicator.criteria.all() if urn in c.check_urns},
-    )
 
 
 # --- item 8 ---------------------------------------------------------------------------------------
@@ -135,7 +116,7 @@ class Websites:
         from lakthan.operations.services.availability import availability_pdf
         from lakthan.operations.services.sites import site_table, websites_pdf
 
-        judged_on = _judged(period)
+        judged_on = day_judged(period)
         status, figures = judge_websites(site_table(unit, period.start, judged_on), judged_on)
         span = format_span(period.start, judged_on, thai_digits=True)
 
@@ -155,7 +136,7 @@ class Websites:
                 ),
             ]
 
-        return _result(report, period, WEBSITES_URN, status, figures, summary_websites, documents)
+        return check_result(report, period, WEBSITES_URN, status, figures, summary_websites, documents)
 
 
 # --- item 4 ---------------------------------------------------------------------------------------
@@ -211,7 +192,7 @@ class SystemsInUse:
     def run(self, period: Period, unit, report) -> CheckResult:
         from lakthan.operations.services.usage import usage, usage_pdf, usage_png
 
-        judged_on = _judged(period)
+        judged_on = day_judged(period)
         status, figures = judge_usage(usage(unit, period.start, judged_on), judged_on)
         span = format_span(period.start, judged_on, thai_digits=True)
 
@@ -231,4 +212,4 @@ class SystemsInUse:
                 ),
             ]
 
-        return _result(report, period, USAGE_URN, status, figures, summary_usage, documents)
+        return check_result(report, period, USAGE_URN, status, figures, summary_usage, documents)

@@ -3,3 +3,7 @@
 from __future__ import annotations
 
 ROUTES: list = []
+
+from lakthan.problems import sla_api  # noqa: E402
+
+ROUTES += sla_api.ROUTES

@@ -12,3 +12,7 @@ def problem() -> None:
 
 
 COMMANDS = [problem]
+
+from lakthan.problems import cli_sla  # noqa: E402
+
+cli_sla.add_to(problem)

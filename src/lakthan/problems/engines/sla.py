@@ -29,8 +29,24 @@ class Calendar:
         )
 
 
+def _aware(moment: datetime) -> datetime:
+    # a naive moment would be read in the machine's own zone by astimezone(): refuse it instead
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{moment.isoformat()} has no time zone")
+    return moment
+
+
+def _check(calendar: Calendar) -> None:
+    # workdays outside Monday–Sunday (or none) would leave the day-by-day walk without an end
+    if calendar.office_end <= calendar.office_start or not calendar.workdays & set(range(7)):
+        raise ValueError("the calendar has no office time")
+
+
 def due_at(reported: datetime, hours: int, business: bool, calendar: Calendar) -> datetime:
     """The moment the allowed time runs out (UTC)."""
+    if hours < 0:
+        raise ValueError("the allowed time cannot be negative")
+    reported = _aware(reported)
     if not business:
         return (reported + timedelta(hours=hours)).astimezone(UTC)
     return add_business_seconds(reported, hours * HOUR, calendar)
@@ -39,10 +55,11 @@ def due_at(reported: datetime, hours: int, business: bool, calendar: Calendar) -
 def add_business_seconds(start: datetime, seconds: int, calendar: Calendar) -> datetime:
     """``start`` moved forward by ``seconds`` of office time. Time outside office hours does not count;
     a problem reported at night starts counting when the office opens."""
-    if calendar.office_end <= calendar.office_start or not calendar.workdays:
-        raise ValueError("the calendar has no office time")
-    remaining = seconds
-    local = start.astimezone(BANGKOK)
+    _check(calendar)
+    if seconds < 0:
+        raise ValueError("the allowed time cannot be negative")
+    remaining = float(seconds)  # kept exact: a start with a fraction of a second must not drift
+    local = _aware(start).astimezone(BANGKOK)
     day = local.date()
     while True:
         if calendar.is_workday(day):
@@ -52,13 +69,13 @@ def add_business_seconds(start: datetime, seconds: int, calendar: Calendar) -> d
                 available = (closes - begin).total_seconds()
                 if remaining <= available:
                     return (begin + timedelta(seconds=remaining)).astimezone(UTC)
-                remaining -= int(available)
+                remaining -= available
         day += timedelta(days=1)
 
 
 def business_seconds_between(start: datetime, end: datetime, calendar: Calendar) -> int:
     """Office time between two moments (0 when ``end`` is not after ``start``)."""
-    if end <= start:
+    if _aware(end) <= _aware(start):
         return 0
     first, last = start.astimezone(BANGKOK), end.astimezone(BANGKOK)
     total = 0.0
