@@ -7,3 +7,7 @@ ROUTES: list = []
 from lakthan.data import freshness_api  # noqa: E402
 
 ROUTES += freshness_api.ROUTES
+
+from lakthan.data import dataset_api  # noqa: E402
+
+ROUTES += dataset_api.ROUTES

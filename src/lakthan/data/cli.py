@@ -16,3 +16,7 @@ COMMANDS = [data]
 from lakthan.data import cli_freshness  # noqa: E402
 
 cli_freshness.add_to(data)
+
+from lakthan.data import cli_datasets  # noqa: E402
+
+cli_datasets.add_to(data)
