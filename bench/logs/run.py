@@ -35,9 +35,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT / "src"), str(Path(__file__).parent)]
 
-import data  # noqa: E402
 import peer  # noqa: E402
 
+import data  # noqa: E402
 from lakthan.monitoring.engines.eventhash import encode_event  # noqa: E402
 from lakthan.monitoring.pipeline import parsers  # noqa: E402
 from lakthan.monitoring.pipeline.schema import evidence  # noqa: E402

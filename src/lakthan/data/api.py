@@ -1,13 +1,8 @@
-"""The app's API routes (listed in ROUTES), each part in its own module."""
+"""The app's API routes (listed in ROUTES), each part in its own module: datasets and their quality
+rules; freshness."""
 
 from __future__ import annotations
 
-ROUTES: list = []
+from lakthan.data import dataset_api, freshness_api
 
-from lakthan.data import freshness_api  # noqa: E402
-
-ROUTES += freshness_api.ROUTES
-
-from lakthan.data import dataset_api  # noqa: E402
-
-ROUTES += dataset_api.ROUTES
+ROUTES: list = [*freshness_api.ROUTES, *dataset_api.ROUTES]

@@ -5,18 +5,15 @@ from __future__ import annotations
 
 import click
 
+from lakthan.data import cli_datasets, cli_freshness
+
 
 @click.group()
 def data() -> None:
     """Data kept current (item 5): datasets, freshness, quality checks."""
 
 
-COMMANDS = [data]
-
-from lakthan.data import cli_freshness  # noqa: E402
-
+cli_datasets.add_to(data)
 cli_freshness.add_to(data)
 
-from lakthan.data import cli_datasets  # noqa: E402
-
-cli_datasets.add_to(data)
+COMMANDS = [data]

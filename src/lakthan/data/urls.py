@@ -1,22 +1,13 @@
+from django.urls import path
+
+from lakthan.data import dataset_views, freshness_views
+
 app_name = "data"
 
-urlpatterns: list = []
-
-# freshness (helper datafresh)
-from django.urls import path  # noqa: E402
-
-from lakthan.data import freshness_views  # noqa: E402
-
-urlpatterns += [
+urlpatterns: list = [
     path("", freshness_views.index, name="index"),
     path("freshness/report.pdf", freshness_views.freshness_pdf, name="freshness-pdf"),
     path("freshness/picture.<str:fmt>", freshness_views.freshness_picture, name="freshness-png"),
-]
-
-# datasets and quality (helper datasrc)
-from lakthan.data import dataset_views  # noqa: E402
-
-urlpatterns += [
     path("datasets/", dataset_views.datasets, name="datasets"),
     path("datasets/add/", dataset_views.dataset_add, name="dataset-add"),
     path("datasets/<int:pk>/", dataset_views.dataset_detail, name="dataset"),

@@ -53,7 +53,8 @@ def problem_owners(unit: Unit, start: date, end: date) -> list[dict]:
     )
     systems = {o.system_id: o.system for o in owners}
     for problem in Problem.objects.filter(system_id__in=reported - set(systems)).select_related("system"):
-        systems.setdefault(problem.system_id, problem.system)
+        if problem.system is not None:
+            systems.setdefault(problem.system.pk, problem.system)
     return [
         {
             "system": system.code,
@@ -83,7 +84,7 @@ def _order_th(order: dict | None) -> str:
 
 
 def owners_html(unit: Unit, start: date, end: date) -> str:
-    lines = []
+    lines: list[str] = []
     for row in problem_owners(unit, start, end):
         owners = row["owners"] or [None]
         for owner in owners:
