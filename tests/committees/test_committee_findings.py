@@ -122,6 +122,20 @@ def test_an_overdue_resolution_is_one_due_in_the_round_and_not_done_by_its_end(o
     assert len(overdue) == 1 and "มติที่ 2 " in overdue[0]
 
 
+def test_a_follow_up_written_down_later_counts_when_it_happened(org):
+    board = make_board(org)
+    m = meet(board, "1/2556", bkk(2013, 1, 15, 9, 30), org=org)
+    r = msvc.add_resolution(m, number=1, text="จัดหาเครื่องแม่ข่าย", due=date(2013, 3, 31), actor="t")
+    with pytest.raises(InvalidInput, match="before the meeting"):
+        msvc.follow_up(r, status="done", note="ส่งมอบแล้ว", actor="t", at=bkk(2013, 1, 15, 9, 0))
+    with pytest.raises(InvalidInput, match="in the future"):
+        msvc.follow_up(r, status="done", actor="t", at=timezone.now() + timedelta(hours=1))
+    msvc.follow_up(r, status="done", note="ส่งมอบแล้ว", actor="t", at=bkk(2013, 3, 28, 15, 0))
+    r.refresh_from_db()
+    assert r.closed_at == bkk(2013, 3, 28, 15, 0) and r.follow_up == "2013-03-28 done: ส่งมอบแล้ว"
+    assert kinds(org) == []  # done before its due day, though entered today
+
+
 def test_a_resolution_due_later_in_a_round_not_over_yet_is_not_overdue(org):
     board = make_board(org)
     m = meet(board, "1/2556", bkk(2013, 1, 15, 9, 30), org=org)

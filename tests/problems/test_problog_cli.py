@@ -40,7 +40,7 @@ def test_add_json_prints_the_new_problem_with_its_id_and_close_judges_the_sla(cl
     added = json.loads(out.output)
     problem = Problem.objects.get(pk=added["id"])
     assert added["assignee"] == office.central.pk and added["status"] == "open"
-    assert added["reported_at"] == "2013-07-11T09:05:00+07:00" and added["sla_hours"] == 4
+    assert added["reported_at"] == "2013-07-11T02:05:00Z" and added["sla_hours"] == 4
     closed = cli(
         "problem", "close", str(problem.pk), "--fixed", "2013-07-11T12:00+07:00", "--fix", "ตั้งค่าใหม่",
         "--result", "ใช้งานได้",

@@ -257,7 +257,8 @@ def resolution_command(committee, meeting_number, number, text, owner, due) -> N
 @click.argument("resolution_id", type=int)
 @click.option("--status", required=True, type=click.Choice(STATUSES))
 @click.option("--note", default="")
-def follow_up_command(resolution_id, status, note) -> None:
+@click.option("--at", "at", default=None, metavar="ISO-8601", help="when it happened (default: now)")
+def follow_up_command(resolution_id, status, note, at) -> None:
     """Moves a resolution's follow-up (open → in_progress → done | dropped), keeping the note."""
     from lakthan.committees.models import Resolution
     from lakthan.committees.services.meetings import follow_up
@@ -265,7 +266,7 @@ def follow_up_command(resolution_id, status, note) -> None:
     r = Resolution.objects.filter(pk=resolution_id).first()
     if r is None:
         raise NotFound(f"ไม่พบมติหมายเลข {resolution_id}", f"no resolution {resolution_id}")
-    follow_up(r, status=status, note=note, actor="cli")
+    follow_up(r, status=status, note=note, actor="cli", at=_instant(at, "--at") if at else None)
     _say(f"resolution {r.pk}: {r.status}")
 
 

@@ -24,7 +24,8 @@ MEMBERS = [
     ("IMM-ITC", "ร.ต.อ.หญิง", "จันทร์เพ็ญ", "ศรีสว่าง", "สารวัตร ศทส.ตม.", "assistant_secretary"),
 ]
 MEETINGS = [
-    # number, held, place, agenda, absent {member index: reason}, resolutions [(text, owner index, due, status, note)]
+    # number, held, place, agenda, absent {member index: reason},
+    # resolutions [(text, owner index, due, status, note, followed up at)]
     (
         "1/2556",
         datetime(2012, 12, 18, 13, 30, tzinfo=BANGKOK),
@@ -38,7 +39,8 @@ MEETINGS = [
                 4,
                 date(2013, 3, 31),
                 "done",
-                "ประกาศแผนการจัดหาแล้ว มีนาคม ๒๕๕๖",
+                "ประกาศแผนการจัดหาแล้ว",
+                datetime(2013, 3, 20, 10, 0, tzinfo=BANGKOK),
             ),
             (
                 "ให้ ศทส.ตม. สำรวจความพร้อมของด่านชายแดนก่อนขยายระบบ PIBICS",
@@ -46,6 +48,7 @@ MEETINGS = [
                 date(2013, 5, 31),
                 "done",
                 "รายงานผลสำรวจต่อที่ประชุมครั้งที่ ๒/๒๕๕๖",
+                datetime(2013, 6, 20, 11, 0, tzinfo=BANGKOK),
             ),
         ],
     ),
@@ -63,13 +66,15 @@ MEETINGS = [
                 date(2014, 3, 31),
                 "in_progress",
                 "อยู่ระหว่างจัดทำขอบเขตของงาน",
+                datetime(2013, 8, 30, 15, 0, tzinfo=BANGKOK),
             ),
             (
                 "ให้จัดหาเครื่องสำรองข้อมูลตามแผนรับสถานการณ์ฉุกเฉิน",
                 5,
                 date(2013, 9, 15),
                 "done",
-                "ตรวจรับเครื่องแล้ว ๒ ก.ย. ๒๕๕๖",
+                "ตรวจรับเครื่องแล้ว",
+                datetime(2013, 9, 2, 14, 0, tzinfo=BANGKOK),
             ),
         ],
     ),
@@ -125,9 +130,9 @@ def seed(report, bureau) -> None:
             absent={members[i]: reason for i, reason in absent.items()},
             actor=secretary,
         )
-        for n, (text, owner, due, status, note) in enumerate(resolutions, 1):
+        for n, (text, owner, due, status, note, followed) in enumerate(resolutions, 1):
             resolution = meetings.add_resolution(
                 meeting, number=n, text=text, owner=members[owner].person, due=due, actor=secretary
             )
             if status != "open":
-                meetings.follow_up(resolution, status=status, note=note, actor=secretary)
+                meetings.follow_up(resolution, status=status, note=note, actor=secretary, at=followed)

@@ -91,6 +91,7 @@ class Resolution(models.Model):
     due = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
     follow_up = models.TextField(blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)  # when it was done or dropped
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -16,12 +15,9 @@ from rich.table import Table
 
 from lakthan.cli_common import console
 from lakthan.core.errors import InvalidInput
+from lakthan.lib.timezones import iso
 
 ACTOR = "cli"
-
-
-def iso(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def _dump(data) -> None:

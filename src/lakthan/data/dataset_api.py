@@ -4,8 +4,6 @@ a dataset now (POST …/check/). A DSN is only ever returned masked."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -22,10 +20,7 @@ from lakthan.data.services import reading as rd
 from lakthan.evidence.models import Evidence
 from lakthan.inventory.models import System
 from lakthan.lib.durations import BadDuration, parse_duration
-
-
-def iso(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+from lakthan.lib.timezones import iso
 
 
 def reading_json(r) -> dict | None:

@@ -25,7 +25,7 @@ from pathlib import Path
 from lakthan.lib.timezones import BANGKOK
 
 ROUND_START = datetime(2012, 10, 1, 6, 0, tzinfo=BANGKOK)
-ROUND_END = datetime(2013, 9, 30, 17, 0, tzinfo=BANGKOK)
+ROUND_END = datetime(2013, 9, 30, 23, 0, tzinfo=BANGKOK)  # read for real late on the round's last day
 DAY, HOUR = 86400, 3600
 PASSPORT_FAILED = {date(2013, 1, 14), date(2013, 1, 15), date(2013, 1, 16)}
 VOA_LAST = date(2013, 9, 20)

@@ -17,3 +17,10 @@ def end_of_day(day: date) -> datetime:
     """The first instant after the Bangkok calendar day ``day`` (in UTC): what "as of that day" includes
     is everything before it."""
     return datetime.combine(day + timedelta(days=1), time(), tzinfo=BANGKOK).astimezone(UTC)
+
+
+def iso(moment: datetime | None) -> str | None:
+    """An instant as ISO-8601 in UTC (``2013-03-01T02:00:00Z``), the form every JSON output uses."""
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")

@@ -168,10 +168,16 @@ def add_resolution(
 
 @transaction.atomic
 def follow_up(
-    resolution: Resolution, *, status: str, note: str = "", actor: str = audit.SYSTEM
+    resolution: Resolution,
+    *,
+    status: str,
+    note: str = "",
+    actor: str = audit.SYSTEM,
+    at: datetime | None = None,
 ) -> Resolution:
     """Moves the resolution's status (see MOVES) and keeps ``note`` dated in its follow-up text.
-    Dropping needs a reason; a progress note without a new status needs the note."""
+    Dropping needs a reason; a progress note without a new status needs the note. ``at``: when it
+    happened (a follow-up written down later), never in the future nor before the meeting."""
     if status not in Resolution.Status.values:
         raise InvalidInput(
             f"สถานะ '{status}' ไม่ถูกต้อง ({', '.join(Resolution.Status.values)})",
@@ -187,11 +193,21 @@ def follow_up(
         raise InvalidInput("การยกเลิกมติต้องระบุเหตุผล", "dropping a resolution needs a reason (--note)")
     if status == resolution.status and not note:
         raise InvalidInput("ต้องมีบันทึกความคืบหน้า", "a progress note is required")
+    now = timezone.now()
+    at = at or now
+    if at > now:
+        raise InvalidInput("เวลาติดตามมติอยู่ในอนาคต", f"the follow-up time {at.isoformat()} is in the future")
+    if at < resolution.meeting.held_at:
+        raise InvalidInput(
+            "เวลาติดตามมติก่อนวันประชุม", f"the follow-up time {at.isoformat()} is before the meeting"
+        )
     before = audit.snapshot(resolution)
-    day = timezone.now().astimezone(BANGKOK).date().isoformat()
+    day = at.astimezone(BANGKOK).date().isoformat()
     line = f"{day} {status}" + (f": {note}" if note else "")
     resolution.follow_up = f"{resolution.follow_up}\n{line}".strip()
     resolution.status = status
+    if status in (Resolution.Status.DONE, Resolution.Status.DROPPED):
+        resolution.closed_at = at
     resolution.save()
     audit.record(actor, "committees.resolution.follow_up", resolution, before)
     return resolution

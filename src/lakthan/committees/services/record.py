@@ -26,6 +26,7 @@ from lakthan.committees.models import Committee, Meeting, Resolution
 from lakthan.committees.services.committees import ROLE_TH, in_force
 from lakthan.core.models import Unit
 from lakthan.lib.timezones import BANGKOK, end_of_day
+from lakthan.lib.timezones import iso as _iso
 
 KINDS = ("no_committee", "no_order", "no_chair_or_secretary", "not_met", "no_minutes", "overdue_resolution")
 KIND_TH = {
@@ -61,7 +62,7 @@ def meetings_in(unit: Unit, start: date, end: date) -> list[Meeting]:
 
 
 def _overdue(committee: Committee, start: date, end: date, cutoff: datetime) -> list[Resolution]:
-    closed_in_time = Q(status__in=[Resolution.Status.DONE, Resolution.Status.DROPPED], updated_at__lt=cutoff)
+    closed_in_time = Q(status__in=[Resolution.Status.DONE, Resolution.Status.DROPPED], closed_at__lt=cutoff)
     qs = (
         Resolution.objects.filter(meeting__committee=committee, due__gte=start, due__lte=end)
         .exclude(closed_in_time)
@@ -136,12 +137,6 @@ def meeting_record_pdf(unit: Unit, start: date, end: date) -> bytes:
 
 
 # --- the shapes the CLI's --json and the API share -------------------------------------------------
-
-
-def _iso(moment: datetime | None) -> str | None:
-    from datetime import UTC
-
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z") if moment else None
 
 
 def _doc(evidence) -> dict | None:

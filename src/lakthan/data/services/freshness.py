@@ -21,14 +21,10 @@ from lakthan.core.models import Unit
 from lakthan.data.engines import freshness as engine
 from lakthan.data.engines import freshness_picture as chart
 from lakthan.data.models import Dataset, QualityResult, QualityRule, Reading
-from lakthan.lib.timezones import BANGKOK, end_of_day
+from lakthan.lib.timezones import BANGKOK, end_of_day, iso
 
 FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
 MAX_DAYS = 3 * 366
-
-
-def iso(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def check_period(start: date, end: date) -> None:

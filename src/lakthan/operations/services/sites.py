@@ -28,7 +28,7 @@ from lakthan.core import audit
 from lakthan.core.errors import InvalidInput, NotFound
 from lakthan.core.models import Unit
 from lakthan.lib.files import write_atomic
-from lakthan.lib.timezones import end_of_day
+from lakthan.lib.timezones import end_of_day, iso
 from lakthan.operations.engines import accessibility
 from lakthan.operations.engines import checklist as checklist_engine
 from lakthan.operations.models import Probe, ProbeResult, SiteCheck
@@ -384,10 +384,6 @@ def websites_pdf(unit: Unit, start: date, end: date, availability_of: Availabili
 
 
 # --- one website's state, as the CLI, the pages and the API show it -------------------------------
-
-
-def iso(value: datetime | None) -> str | None:
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value else None
 
 
 def site_status(probe: Probe, check: SiteCheck | None = None, now: datetime | None = None) -> dict:

@@ -28,6 +28,7 @@ from lakthan.core.errors import InvalidInput, NotFound
 from lakthan.core.models import Person, Unit
 from lakthan.inventory.models import System
 from lakthan.lib.timezones import BANGKOK, end_of_day
+from lakthan.lib.timezones import iso as _iso
 from lakthan.problems.engines.sla import used_seconds
 from lakthan.problems.models import Problem, ProblemUpdate
 from lakthan.problems.services import owners, sla
@@ -118,11 +119,6 @@ def time_taken_s(problem: Problem, now: datetime | None = None) -> int | None:
         return None
     end = problem.fixed_at or now or timezone.now()
     return used_seconds(problem.reported_at, end, problem.sla_business_hours, sla.calendar_in_force())
-
-
-def _iso(moment: datetime | None) -> str | None:
-    """ISO-8601 in Bangkok time (what the agency reads; the offset makes it unambiguous)."""
-    return moment.astimezone(BANGKOK).isoformat() if moment else None
 
 
 def as_dict(problem: Problem, now: datetime | None = None) -> dict:

@@ -31,6 +31,7 @@ from lakthan.core import audit, notifications
 from lakthan.core.errors import InvalidInput
 from lakthan.core.models import Person, Unit
 from lakthan.lib.timezones import BANGKOK, end_of_day
+from lakthan.lib.timezones import iso as _iso
 from lakthan.problems.engines.sla import HOUR, Calendar, used_seconds
 from lakthan.problems.models import Problem
 from lakthan.problems.services.sla import calendar_in_force
@@ -38,10 +39,6 @@ from lakthan.problems.services.sla import calendar_in_force
 SEVERITY_TH = {1: "วิกฤต", 2: "สูง", 3: "ปานกลาง", 4: "ต่ำ"}
 SEVERITY_EN = {1: "Critical", 2: "High", 3: "Medium", 4: "Low"}
 OPEN_STATES = (Problem.Status.OPEN, Problem.Status.IN_PROGRESS)
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def start_of_day(day: date) -> datetime:

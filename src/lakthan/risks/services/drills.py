@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +16,7 @@ from lakthan.core import audit
 from lakthan.core.errors import InvalidInput
 from lakthan.core.models import Unit
 from lakthan.inventory.models import Host, System
+from lakthan.lib.timezones import iso
 from lakthan.monitoring.models import Alert
 from lakthan.risks.engines import recovery
 from lakthan.risks.models import ContinuityTarget, Drill, DrillSystem, Scenario
@@ -27,13 +28,6 @@ SystemSpec = System | str | tuple[System | str, datetime | None]
 class _Wanted:
     system: System
     restored: datetime | None  # None: the drill's
-
-
-def iso(moment: datetime | None) -> str | None:
-    """An instant as ISO-8601 in UTC (``2013-03-01T02:00:00Z``), the form every output uses."""
-    if moment is None:
-        return None
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def _within(system: System, unit: Unit) -> bool:
