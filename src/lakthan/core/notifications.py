@@ -29,6 +29,16 @@ class Message:
     payload: dict  # the JSON object a webhook receives
 
 
+def bilingual(th: str, en: str, url: str, subject_chars: int = 70, **payload) -> Message:
+    """A notice in Thai then English with the link to act on it: the subject carries both (cut to
+    ``subject_chars`` each), the body a line each, the webhook the Thai line and ``payload``."""
+    return Message(
+        subject=f"Lakthan: {th[:subject_chars]} / {en[:subject_chars]}",
+        body=f"{th}\n{en}\n{url}",
+        payload={"text": f"• {th} {url}", **payload, "url": url},
+    )
+
+
 @dataclass
 class Delivery:
     emailed: bool = False

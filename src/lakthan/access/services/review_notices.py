@@ -48,16 +48,14 @@ def _message(campaign: ReviewCampaign, kind: str, pending: int, whose: str = "")
     else:
         th = f"เลยกำหนดทบทวนสิทธิ์ “{campaign.name}” ({due_th}): {whose} ยังไม่ตัดสิน {pending} รายการ ท่านตัดสินแทนได้"
         en = f"Review “{campaign.name}” is overdue ({campaign.due:%Y-%m-%d}): {whose} left {pending} item(s); you may decide them"
-    return notifications.Message(
-        subject=f"Lakthan: {th[:60]} / {en[:60]}",
-        body=f"{th}\n{en}\n{url}",
-        payload={
-            "text": f"• {th} {url}",
-            "campaign": campaign.pk,
-            "kind": kind,
-            "pending": pending,
-            "url": url,
-        },
+    return notifications.bilingual(
+        th,
+        en,
+        url,
+        subject_chars=60,
+        campaign=campaign.pk,
+        kind=kind,
+        pending=pending,
     )
 
 

@@ -152,17 +152,14 @@ def message(ds: Dataset, reading: Reading) -> notifications.Message:
     else:
         th = f"อ่านชุดข้อมูล “{ds.name}” ไม่สำเร็จ: {reading.error}"
         en = f"Reading dataset “{ds.name}” failed"
-    return notifications.Message(
-        subject=f"Lakthan: {th[:70]} / {en[:70]}",
-        body=f"{th}\n{en}\n{url}",
-        payload={
-            "text": f"• {th} {url}",
-            "dataset": ds.name,
-            "kind": "late" if reading.ok else "failed",
-            "late_by_s": reading.late_by_s,
-            "error": reading.error,
-            "url": url,
-        },
+    return notifications.bilingual(
+        th,
+        en,
+        url,
+        dataset=ds.name,
+        kind="late" if reading.ok else "failed",
+        late_by_s=reading.late_by_s,
+        error=reading.error,
     )
 
 

@@ -238,17 +238,14 @@ def _warning(problem: Problem, left_s: int) -> notifications.Message:
     else:
         th = f"ปัญหา #{problem.pk} “{problem.title}”{system} เกินกำหนดแก้ไขแล้ว (ครบกำหนด {due} น.)"
         en = f"Problem #{problem.pk} “{problem.title}”{system} is past its SLA (due {due} Bangkok)"
-    return notifications.Message(
-        subject=f"Lakthan: {th[:70]} / {en[:70]}",
-        body=f"{th}\n{en}\n{url}",
-        payload={
-            "text": f"• {th} {url}",
-            "problem": problem.pk,
-            "severity": problem.severity,
-            "due_at": _iso(problem.due_at),
-            "left_s": left_s,
-            "url": url,
-        },
+    return notifications.bilingual(
+        th,
+        en,
+        url,
+        problem=problem.pk,
+        severity=problem.severity,
+        due_at=_iso(problem.due_at),
+        left_s=left_s,
     )
 
 
