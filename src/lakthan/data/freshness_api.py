@@ -4,8 +4,6 @@ table (current share, reads, quality) of a unit the caller may see."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -17,16 +15,8 @@ from rest_framework.response import Response
 from lakthan.core import access
 from lakthan.core.errors import InvalidInput
 from lakthan.data.services import freshness as svc
-from lakthan.inventory.api import query_code, unit_param
+from lakthan.inventory.api import query_code, query_day, unit_param
 from lakthan.lib.timezones import parse_instant
-
-
-def _day(request, name: str) -> date:
-    text = request.query_params.get(name, "")
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValidationError({name: "a YYYY-MM-DD date is required"}) from None
 
 
 def _as_of(request):
@@ -80,7 +70,7 @@ class FreshnessViewSet(viewsets.ViewSet):
         if not code:
             raise ValidationError({"unit": "required"})
         unit = access.unit_for(request.user, code)
-        start, end = _day(request, "from"), _day(request, "to")
+        start, end = query_day(request, "from"), query_day(request, "to")
         try:
             rows = svc.freshness_table(unit, start, end)
         except InvalidInput as exc:

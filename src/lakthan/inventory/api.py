@@ -4,6 +4,8 @@ goes through lakthan.inventory.services."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
@@ -27,6 +29,17 @@ def query_code(request, name: str) -> str | None:
     if not services.HOST_RE.match(value):
         raise ValidationError({name: "no spaces, control characters or /"})
     return value
+
+
+def query_day(request, name: str) -> date:
+    """A required day given as ?name=YYYY-MM-DD; absent or malformed is a 400 naming it."""
+    value = request.query_params.get(name)
+    if not value:
+        raise ValidationError({name: "required: YYYY-MM-DD"})
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError({name: f"'{value[:20]}' is not a YYYY-MM-DD date"}) from None
 
 
 def unit_param(request) -> Unit | None:

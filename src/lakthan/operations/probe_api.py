@@ -5,7 +5,7 @@ the incidents (?open=1 for those still open)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -21,6 +21,7 @@ from rest_framework.response import Response
 
 from lakthan.core import access, roles
 from lakthan.core.errors import InvalidInput
+from lakthan.inventory.api import query_day
 from lakthan.inventory.models import System
 from lakthan.lib.durations import BadDuration, parse_duration
 from lakthan.operations.models import Incident, Probe
@@ -135,17 +136,6 @@ class AvailabilitySerializer(serializers.Serializer):
         return fields
 
 
-def _day(request, name: str) -> date:
-    value = request.query_params.get(name)
-    if not value:
-        raise ValidationError({name: "required: YYYY-MM-DD"})
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        raise ValidationError({name: f"'{value[:20]}' is not a YYYY-MM-DD date"}) from None
-    return day
-
-
 @extend_schema_view(
     list=extend_schema(
         parameters=[OpenApiParameter("unit", str, description="this unit and those below it")]
@@ -210,7 +200,7 @@ class ProbeViewSet(
         """Time-weighted availability per Bangkok month (the `ops availability --json` shape)."""
         probe = self.get_object()
         try:
-            return Response(av.availability(probe, _day(request, "from"), _day(request, "to")))
+            return Response(av.availability(probe, query_day(request, "from"), query_day(request, "to")))
         except InvalidInput as exc:
             raise ValidationError({"to": exc.message_en}) from None
 

@@ -4,8 +4,6 @@ unit the caller may see."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
@@ -14,16 +12,8 @@ from rest_framework.response import Response
 
 from lakthan.core import access
 from lakthan.core.errors import InvalidInput
-from lakthan.inventory.api import query_code
+from lakthan.inventory.api import query_code, query_day
 from lakthan.operations.services import usage as svc
-
-
-def _day(request, name: str) -> date:
-    text = request.query_params.get(name, "")
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValidationError({name: "a YYYY-MM-DD date is required"}) from None
 
 
 class UsageViewSet(viewsets.ViewSet):
@@ -44,7 +34,7 @@ class UsageViewSet(viewsets.ViewSet):
         if not code:
             raise ValidationError({"unit": "required"})
         unit = access.unit_for(request.user, code)
-        start, end = _day(request, "from"), _day(request, "to")
+        start, end = query_day(request, "from"), query_day(request, "to")
         try:
             result = svc.usage(unit, start, end)
         except InvalidInput as exc:

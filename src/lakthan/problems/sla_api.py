@@ -5,8 +5,6 @@ the targets in force and takes a new one (POST; an administrator or supervisor o
 
 from __future__ import annotations
 
-from datetime import date
-
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
@@ -15,17 +13,10 @@ from rest_framework.response import Response
 
 from lakthan.core import access
 from lakthan.core.errors import InvalidInput
+from lakthan.inventory.api import query_day
 from lakthan.problems.services import sla as svc
 from lakthan.problems.services.sla_summary import SEVERITY_EN, SEVERITY_TH, sla_summary
 from lakthan.problems.sla_forms import may_manage
-
-
-def _day(request, name: str) -> date:
-    text = request.query_params.get(name, "")
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValidationError({name: "a YYYY-MM-DD date is required"}) from None
 
 
 class SlaSummaryViewSet(viewsets.ViewSet):
@@ -47,7 +38,7 @@ class SlaSummaryViewSet(viewsets.ViewSet):
         if not code:
             raise ValidationError({"unit": "required"})
         unit = access.unit_for(request.user, code)
-        start, end = _day(request, "from"), _day(request, "to")
+        start, end = query_day(request, "from"), query_day(request, "to")
         try:
             summary = sla_summary(unit, start, end, unit_ids=access.visible_unit_ids(request.user))
         except InvalidInput as exc:
