@@ -53,3 +53,20 @@ def test_day_field_in_a_form_in_each_language():
         assert 'value="31/03/2570"' in html and 'placeholder="วว/ดด/ปปปป (พ.ศ.)"' in html
     with translation.override("en"):
         assert 'value="2027-03-31"' in str(Form(initial={"expiry": date(2027, 3, 31)})["expiry"])
+
+
+def test_a_typed_time_is_a_day_and_a_wall_clock_time_in_bangkok():
+    from datetime import UTC, datetime
+
+    from lakthan.core.dayfield import parse_typed_instant
+
+    with translation.override("th"):
+        expected = datetime(2013, 1, 15, 2, 30, tzinfo=UTC)
+        assert parse_typed_instant("15/01/2556 09:30", "เวลา", "time") == expected
+        assert parse_typed_instant("๑๕/๐๑/๒๕๕๖ ๐๙.๓๐ น.", "เวลา", "time") == expected
+        assert parse_typed_instant("2013-01-15T09:30+07:00", "เวลา", "time") == expected
+        assert parse_typed_instant("2013-01-15 02:30Z", "เวลา", "time") == expected
+        assert parse_typed_instant("", "เวลา", "time") is None
+        with pytest.raises(InvalidInput) as caught:
+            parse_typed_instant("15/01/2556 25:30", "เวลาประชุม", "meeting time")
+        assert caught.value.message_th.startswith("เวลาประชุมไม่ถูกต้อง (15/01/2556 25:30)")

@@ -339,7 +339,8 @@ def _round(unit_code: str, start: str, end: str):
     from lakthan.core.services import get_unit
 
     start_day, end_day = _day(start, "--from"), _day(end, "--to")
-    assert start_day is not None and end_day is not None
+    if start_day is None or end_day is None:
+        raise InvalidInput("ต้องระบุ --from และ --to (YYYY-MM-DD)", "--from and --to are required (YYYY-MM-DD)")
     if end_day < start_day:
         raise InvalidInput(f"--to {end} อยู่ก่อน --from {start}", f"--to {end} is before --from {start}")
     return get_unit(unit_code), start_day, end_day

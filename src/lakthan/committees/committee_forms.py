@@ -4,74 +4,14 @@ every serving member is ticked present, resolutions are a few rows left blank wh
 
 from __future__ import annotations
 
-import re
-from datetime import datetime
-
 from django import forms
-from django.core.exceptions import ValidationError
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from lakthan.committees.models import Member, Resolution
-from lakthan.core.dayfield import DayField, parse_day, placeholder, thai_ui
-from lakthan.core.errors import InvalidInput
-from lakthan.lib import thai
-from lakthan.lib.timezones import BANGKOK, parse_instant
+from lakthan.core.dayfield import DayField, InstantField, set_choices
 
 RESOLUTION_ROWS = 3
-_TYPED = re.compile(r"^(\S+)[ T](\d{1,2}[:.]\d{2})\s*(Z|[+-]\d{2}:?\d{2})?$")
 DEFAULT_NAME = "คณะกรรมการบริหารและจัดหาระบบคอมพิวเตอร์และสารสนเทศ"
-
-
-def _choices(field: forms.Field, choices) -> None:
-    assert isinstance(field, forms.ChoiceField)
-    field.choices = choices
-
-
-def parse_typed_instant(text: str | None) -> datetime | None:
-    """``05/12/2569 09:30`` (Thai UI), ``2026-12-05 09:30`` or a full ISO-8601 instant; Bangkok time
-    unless an offset is given."""
-    text = thai.arabic_digits(text or "").strip()
-    if not text:
-        return None
-    m = _TYPED.match(text)
-    try:
-        if m:
-            day = parse_day(m[1], "วันประชุม", "meeting day")
-            assert day is not None
-            hours, minutes = re.split(r"[:.]", m[2])
-            return parse_instant(f"{day.isoformat()}T{int(hours):02d}:{minutes}{m[3] or ''}")
-        return parse_instant(text)
-    except (ValueError, InvalidInput):
-        raise InvalidInput(
-            f"วันเวลาประชุมไม่ถูกต้อง ({text}): ใช้ วัน/เดือน/ปี พ.ศ. และเวลา เช่น 15/01/2556 09:30",
-            f"the meeting's time is not a time ({text}): use e.g. 2013-01-15 09:30 (Bangkok)",
-        ) from None
-
-
-def typed_now(moment: datetime) -> str:
-    local = moment.astimezone(BANGKOK)
-    day = thai.format_date_numeric(local.date()) if thai_ui() else local.date().isoformat()
-    return f"{day} {local:%H:%M}"
-
-
-class InstantField(forms.Field):
-    widget = forms.TextInput
-
-    def widget_attrs(self, widget):
-        return {
-            **super().widget_attrs(widget),
-            "placeholder": f"{placeholder()} 09:30",
-            "autocomplete": "off",
-        }
-
-    def to_python(self, value):
-        if isinstance(value, datetime):
-            return value
-        try:
-            return parse_typed_instant(value)
-        except InvalidInput as exc:
-            raise ValidationError(exc.message(get_language() or "th")) from None
 
 
 class CommitteeForm(forms.Form):
@@ -95,7 +35,7 @@ class CommitteeForm(forms.Form):
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
-        _choices(self.fields["unit"], [(u.code, f"{u.code} · {u.name_th}") for u in units])
+        set_choices(self.fields["unit"], [(u.code, f"{u.code} · {u.name_th}") for u in units])
 
     def clean(self):
         data = super().clean()
@@ -115,12 +55,14 @@ class MemberForm(forms.Form):
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
-        _choices(self.fields["person"], [(str(p.pk), p.display_name) for p in people])
+        set_choices(self.fields["person"], [(str(p.pk), p.display_name) for p in people])
 
 
 class MeetingForm(forms.Form):
     number = forms.CharField(label=_("Meeting number"), max_length=40)
-    held_at = InstantField(label=_("Held at (day and time)"))
+    held_at = InstantField(
+        label=_("Held at (day and time)"), label_th="วันเวลาประชุม", label_en="the meeting's time"
+    )
     place = forms.CharField(label=_("Place"), max_length=255, required=False)
     agenda = forms.CharField(label=_("Agenda"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     minutes_file = forms.FileField(label=_("Minutes (file)"), required=False)

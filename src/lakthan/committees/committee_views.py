@@ -21,13 +21,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from lakthan.committees.committee_forms import CommitteeForm, FollowUpForm, MeetingForm, MemberForm, typed_now
+from lakthan.committees.committee_forms import CommitteeForm, FollowUpForm, MeetingForm, MemberForm
 from lakthan.committees.models import Committee, Meeting, Resolution
 from lakthan.committees.services import committees as csvc
 from lakthan.committees.services import meetings as msvc
 from lakthan.committees.services import record
 from lakthan.core import access, roles
-from lakthan.core.dayfield import parse_day
+from lakthan.core.dayfield import parse_day, typed_instant
 from lakthan.core.errors import LakthanError
 from lakthan.core.models import Person, Unit
 from lakthan.core.services import actor_name
@@ -228,7 +228,7 @@ def meeting_add(request, pk: int):
     c = visible_committee(request.user, pk)
     access.require(request.user, CHANGE, c.unit)
     members = csvc.members_on(c, csvc.today())
-    initial = {"number": _next_number(c), "held_at": typed_now(timezone.now())}
+    initial = {"number": _next_number(c), "held_at": typed_instant(timezone.now())}
     form = MeetingForm(
         request.POST or None,
         request.FILES or None,

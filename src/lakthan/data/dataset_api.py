@@ -18,7 +18,7 @@ from lakthan.data.models import Dataset, QualityRule
 from lakthan.data.services import datasets as svc
 from lakthan.data.services import reading as rd
 from lakthan.evidence.models import Evidence
-from lakthan.inventory.models import System
+from lakthan.inventory.api import visible_system
 from lakthan.lib.durations import BadDuration, parse_duration
 from lakthan.lib.timezones import iso
 
@@ -161,11 +161,7 @@ class DatasetViewSet(
             every_s = parse_duration(v.pop("every"))
         except BadDuration:
             raise ValidationError({"every": "not a duration such as 1h, 1d or 1w"}) from None
-        system = None
-        if code := v.pop("system", None):
-            system = System.objects.filter(code=code).first()
-            if system is None or not roles.can(request.user, roles.VIEW, system.unit):
-                raise ValidationError({"system": f"no system {code}"})
+        system = visible_system(request.user, v.pop("system", None))
         owner = visible_person(request.user, v.pop("owner", None))
         order = None
         if (order_id := v.pop("owner_order", None)) is not None:

@@ -42,6 +42,17 @@ def query_day(request, name: str) -> date:
         raise ValidationError({name: f"'{value[:20]}' is not a YYYY-MM-DD date"}) from None
 
 
+def visible_system(user, code: str | None) -> System | None:
+    """The system a request names by code (None when it names none); one the user may not see is
+    answered as one that does not exist."""
+    if not code:
+        return None
+    system = System.objects.select_related("unit").filter(code=code).first()
+    if system is None or not roles.can(user, roles.VIEW, system.unit):
+        raise ValidationError({"system": f"no system {code}"})
+    return system
+
+
 def unit_param(request) -> Unit | None:
     code = query_code(request, "unit")
     return access.unit_for(request.user, code) if code else None

@@ -18,6 +18,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from lakthan.core import access, params, roles
+from lakthan.core.dayfield import set_choices
 from lakthan.core.errors import LakthanError
 from lakthan.core.models import Person, Unit
 from lakthan.core.services import actor_name
@@ -45,11 +46,6 @@ def _lang() -> str:
     return get_language() or "th"
 
 
-def _choices(field: forms.Field, choices) -> None:
-    assert isinstance(field, forms.ChoiceField)
-    field.choices = choices
-
-
 class AddressForm(forms.Form):
     address = forms.CharField(label=gettext_lazy("Address"), max_length=64)
     unit = forms.ChoiceField(label=gettext_lazy("Unit"))
@@ -66,9 +62,11 @@ class AddressForm(forms.Form):
 
     def __init__(self, *args, units, people, systems, **kwargs):
         super().__init__(*args, **kwargs)
-        _choices(self.fields["unit"], [(u.code, f"{u.code} · {u.name_th}") for u in units])
-        _choices(self.fields["owner"], [("", "—"), *((str(p.pk), p.display_name) for p in people)])
-        _choices(self.fields["system"], [("", "—"), *((s.code, f"{s.code} · {s.name_th}") for s in systems)])
+        set_choices(self.fields["unit"], [(u.code, f"{u.code} · {u.name_th}") for u in units])
+        set_choices(self.fields["owner"], [("", "—"), *((str(p.pk), p.display_name) for p in people)])
+        set_choices(
+            self.fields["system"], [("", "—"), *((s.code, f"{s.code} · {s.name_th}") for s in systems)]
+        )
 
 
 class UploadForm(forms.Form):

@@ -19,10 +19,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from lakthan.core import access, roles
+from lakthan.core import access
 from lakthan.core.errors import InvalidInput
-from lakthan.inventory.api import query_day
-from lakthan.inventory.models import System
+from lakthan.inventory.api import query_day, visible_system
 from lakthan.lib.durations import BadDuration, parse_duration
 from lakthan.operations.models import Incident, Probe
 from lakthan.operations.services import availability as av
@@ -170,11 +169,7 @@ class ProbeViewSet(
             every_s = parse_duration(v.pop("every"))
         except BadDuration:
             raise ValidationError({"every": "not a duration such as 30s, 5m or 1h"}) from None
-        system = None
-        if code := v.pop("system", None):
-            system = System.objects.filter(code=code).first()
-            if system is None or not roles.can(request.user, roles.VIEW, system.unit):
-                raise ValidationError({"system": f"no system {code}"})
+        system = visible_system(request.user, v.pop("system", None))
         probe = svc.add_probe(
             v.pop("name"), unit, every_s=every_s, system=system, actor=request.user.get_username(), **v
         )

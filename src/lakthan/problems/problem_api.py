@@ -19,7 +19,7 @@ from lakthan.core import access, roles
 from lakthan.core.api_access import visible_person
 from lakthan.core.services import actor_name
 from lakthan.evidence.models import Evidence
-from lakthan.inventory.api import query_code
+from lakthan.inventory.api import query_code, visible_system
 from lakthan.inventory.models import System
 from lakthan.problems.models import Problem, ProblemOwner
 from lakthan.problems.services import log, owners
@@ -63,15 +63,6 @@ class CloseSerializer(serializers.Serializer):
 
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
-
-
-def _system(user, code: str | None) -> System | None:
-    if not code:
-        return None
-    system = System.objects.filter(code=code).first()
-    if system is None:
-        raise ValidationError({"system": f"no system {code}"})
-    return system
 
 
 @extend_schema_view(
@@ -137,7 +128,7 @@ class ProblemViewSet(
             severity=v["severity"],
             title=v["title"],
             reported_at=v["reported_at"],
-            system=_system(request.user, v.get("system")),
+            system=visible_system(request.user, v.get("system")),
             detail=v.get("detail", ""),
             reported_by=v.get("reported_by", ""),
             assignee=visible_person(request.user, v.get("assignee"), "assignee"),
@@ -218,7 +209,7 @@ class ProblemOwnerViewSet(viewsets.ViewSet):
         data = OwnerAddSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        system = _system(request.user, v["system"])
+        system = visible_system(request.user, v["system"])
         assert system is not None
         unit = access.unit_for(request.user, v["unit"], CHANGE) if v.get("unit") else None
         access.require(request.user, CHANGE, _owner_unit(system, unit))

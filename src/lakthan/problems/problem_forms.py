@@ -7,81 +7,18 @@ time (``09:05``), read in Asia/Bangkok unless an offset is written; a full ISO-8
 
 from __future__ import annotations
 
-import re
-from datetime import datetime
-
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from lakthan.core.dayfield import DayField, parse_day, placeholder, thai_ui
-from lakthan.core.errors import InvalidInput
-from lakthan.lib import thai
-from lakthan.lib.timezones import BANGKOK, parse_instant
+from lakthan.core.dayfield import DayField, InstantField, set_choices, thai_ui
 from lakthan.problems.services.log import SEVERITY_EN, SEVERITY_TH
-
-_TYPED = re.compile(r"^(\S+)[ T](\d{1,2}:\d{2}(?::\d{2})?)\s*(Z|[+-]\d{2}:?\d{2})?$")
 
 
 def severities() -> list[tuple[int, str]]:
     """``1 วิกฤต`` … in the Thai UI, ``1 critical`` … in the English one."""
     words = SEVERITY_TH if thai_ui() else SEVERITY_EN  # as services.log names them
     return [(n, f"{n} {words[n]}") for n in (1, 2, 3, 4)]
-
-
-def parse_typed_instant(text: str | None, label_th: str, label_en: str) -> datetime | None:
-    text = thai.arabic_digits(text or "").strip()
-    if not text:
-        return None
-    m = _TYPED.match(text)
-    try:
-        if m:
-            day = parse_day(m[1], label_th, label_en)
-            assert day is not None
-            hours, _sep, rest = m[2].partition(":")
-            return parse_instant(f"{day.isoformat()}T{int(hours):02d}:{rest}{m[3] or ''}")
-        return parse_instant(text)
-    except (ValueError, InvalidInput, AssertionError):
-        raise InvalidInput(
-            f"{label_th}ไม่ถูกต้อง ({text}): ใช้ วัน/เดือน/ปี พ.ศ. และเวลา เช่น 11/07/2556 09:05 (เวลาประเทศไทย)",
-            f"{label_en} is not a time ({text}): use e.g. 2013-07-11 09:05 (Bangkok)",
-        ) from None
-
-
-def typed_now(moment: datetime) -> str:
-    """What a time input shows: ``05/12/2569 13:10`` in the Thai UI, ``2026-12-05 13:10`` in English."""
-    local = moment.astimezone(BANGKOK)
-    day = thai.format_date_numeric(local.date()) if thai_ui() else local.date().isoformat()
-    return f"{day} {local:%H:%M}"
-
-
-class InstantField(forms.Field):
-    widget = forms.TextInput
-
-    def __init__(self, *, label_th: str, label_en: str, **kwargs):
-        self.label_th, self.label_en = label_th, label_en
-        super().__init__(**kwargs)
-
-    def widget_attrs(self, widget):
-        return {
-            **super().widget_attrs(widget),
-            "placeholder": f"{placeholder()} 09:05",
-            "autocomplete": "off",
-        }
-
-    def to_python(self, value):
-        if isinstance(value, datetime):
-            return value
-        try:
-            return parse_typed_instant(value, self.label_th, self.label_en)
-        except InvalidInput as exc:
-            raise ValidationError(exc.message(get_language() or "th")) from None
-
-
-def _choices(field: forms.Field, choices) -> None:
-    assert isinstance(field, forms.ChoiceField)
-    field.choices = choices
 
 
 class ProblemForm(forms.Form):
@@ -100,10 +37,10 @@ class ProblemForm(forms.Form):
 
     def __init__(self, *args, units, systems, people, **kwargs):
         super().__init__(*args, **kwargs)
-        _choices(self.fields["unit"], units)
-        _choices(self.fields["severity"], severities())
-        _choices(self.fields["system"], [("", "—"), *systems])
-        _choices(self.fields["assignee"], [("", "—"), *people])
+        set_choices(self.fields["unit"], units)
+        set_choices(self.fields["severity"], severities())
+        set_choices(self.fields["system"], [("", "—"), *systems])
+        set_choices(self.fields["assignee"], [("", "—"), *people])
 
 
 class AssignForm(forms.Form):
@@ -112,7 +49,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
-        _choices(self.fields["person"], people)
+        set_choices(self.fields["person"], people)
 
 
 class NoteForm(forms.Form):
@@ -146,10 +83,10 @@ class OwnerForm(forms.Form):
 
     def __init__(self, *args, systems, people, units, orders, **kwargs):
         super().__init__(*args, **kwargs)
-        _choices(self.fields["system"], systems)
-        _choices(self.fields["person"], people)
-        _choices(self.fields["unit"], [("", _("every unit")), *units])
-        _choices(self.fields["order_evidence"], [("", "—"), *orders])
+        set_choices(self.fields["system"], systems)
+        set_choices(self.fields["person"], people)
+        set_choices(self.fields["unit"], [("", _("every unit")), *units])
+        set_choices(self.fields["order_evidence"], [("", "—"), *orders])
 
     def clean(self):
         data = super().clean()

@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
 from lakthan.core import access, params, roles
+from lakthan.core.dayfield import typed_instant
 from lakthan.core.errors import LakthanError
 from lakthan.core.models import Person, Unit
 from lakthan.core.services import actor_name
@@ -30,7 +31,6 @@ from lakthan.problems.problem_forms import (
     OwnerForm,
     ProblemForm,
     ReasonForm,
-    typed_now,
 )
 from lakthan.problems.services import log, owners
 from lakthan.problems.services.problem_form import problem_pdf
@@ -144,7 +144,7 @@ def add(request):
         raise PermissionDenied(CHANGE)
     form = ProblemForm(
         request.POST or None,
-        initial={"unit": _default_unit(request.user, units), "reported_at": typed_now(timezone.now())},
+        initial={"unit": _default_unit(request.user, units), "reported_at": typed_instant(timezone.now())},
         units=[(u.code, f"{u.name_th} ({u.code})") for u in units],
         systems=_systems(request.user),
         people=_people(request.user),
@@ -191,7 +191,7 @@ def _detail(request, problem: Problem, forms: dict | None = None, status: int = 
             "assign", AssignForm(people=people, initial={"person": str(problem.assignee_id or "")})
         )
         forms.setdefault("start", NoteForm())
-        forms.setdefault("close", CloseForm(initial={"fixed_at": typed_now(now)}))
+        forms.setdefault("close", CloseForm(initial={"fixed_at": typed_instant(now)}))
         forms.setdefault("cancel", ReasonForm())
         forms.setdefault("reopen", ReasonForm())
     return render(

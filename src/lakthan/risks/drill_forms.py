@@ -4,64 +4,11 @@
 
 from __future__ import annotations
 
-import re
-from datetime import datetime
-
 from django import forms
-from django.core.exceptions import ValidationError
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from lakthan.core.dayfield import parse_day, placeholder
-from lakthan.core.errors import InvalidInput
-from lakthan.lib import thai
-from lakthan.lib.timezones import parse_instant
+from lakthan.core.dayfield import InstantField
 from lakthan.risks.models import Drill, Scenario
-
-_TYPED = re.compile(r"^(\S+)[ T](\d{1,2}:\d{2}(?::\d{2})?)\s*(Z|[+-]\d{2}:?\d{2})?$")
-
-
-def parse_typed_instant(text: str | None, label_th: str, label_en: str) -> datetime | None:
-    """None for an empty field; InvalidInput naming the field for anything that is not a time."""
-    text = thai.arabic_digits(text or "").strip()
-    if not text:
-        return None
-    m = _TYPED.match(text)
-    try:
-        if m:
-            day = parse_day(m[1], label_th, label_en)
-            assert day is not None
-            hours, _, rest = m[2].partition(":")
-            return parse_instant(f"{day.isoformat()}T{int(hours):02d}:{rest}{m[3] or ''}")
-        return parse_instant(text)
-    except (ValueError, InvalidInput):
-        raise InvalidInput(
-            f"{label_th}ไม่ถูกต้อง ({text}): ใช้ วัน/เดือน/ปี พ.ศ. และเวลา เช่น 01/03/2569 21:00 (เวลาประเทศไทย) หรือ 21:00+07:00",
-            f"{label_en} is not a time ({text}): use e.g. 2026-03-01 21:00 (Bangkok) or 2026-03-01T14:00Z",
-        ) from None
-
-
-class InstantField(forms.Field):
-    widget = forms.TextInput
-
-    def __init__(self, *, label_th: str, label_en: str, **kwargs):
-        self.label_th, self.label_en = label_th, label_en
-        super().__init__(**kwargs)
-
-    def widget_attrs(self, widget):
-        return {
-            **super().widget_attrs(widget),
-            "placeholder": f"{placeholder()} 21:00",
-            "autocomplete": "off",
-        }
-
-    def to_python(self, value):
-        if isinstance(value, datetime):
-            return value
-        try:
-            return parse_typed_instant(value, self.label_th, self.label_en)
-        except InvalidInput as exc:
-            raise ValidationError(exc.message(get_language() or "th")) from None
 
 
 class DrillForm(forms.Form):

@@ -5,15 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lakthan.core.dayfield import DayField
+from lakthan.core.dayfield import DayField, set_choices
 from lakthan.risks.models import Risk
 
 SCORES = [(n, str(n)) for n in range(1, 11)]
-
-
-def _choices(field: forms.Field, choices) -> None:
-    assert isinstance(field, forms.ChoiceField)
-    field.choices = choices
 
 
 class RiskForm(forms.Form):
@@ -43,9 +38,11 @@ class RiskForm(forms.Form):
 
     def __init__(self, *args, units, systems, people, matrix, **kwargs):
         super().__init__(*args, **kwargs)
-        _choices(self.fields["unit"], [(u.code, f"{u.code} · {u.name_th}") for u in units])
-        _choices(self.fields["system"], [("", "—"), *((s.code, f"{s.code} · {s.name_th}") for s in systems)])
-        _choices(self.fields["owner"], [("", "—"), *((str(p.pk), p.display_name) for p in people)])
+        set_choices(self.fields["unit"], [(u.code, f"{u.code} · {u.name_th}") for u in units])
+        set_choices(
+            self.fields["system"], [("", "—"), *((s.code, f"{s.code} · {s.name_th}") for s in systems)]
+        )
+        set_choices(self.fields["owner"], [("", "—"), *((str(p.pk), p.display_name) for p in people)])
         for name, steps in (
             ("likelihood", matrix.likelihood),
             ("impact", matrix.impact),
@@ -53,7 +50,9 @@ class RiskForm(forms.Form):
             ("residual_impact", matrix.impact),
         ):
             optional = [("", "—")] if name.startswith("residual") else []
-            _choices(self.fields[name], [*optional, *((s.value, f"{s.value} {s.label_th}") for s in steps)])
+            set_choices(
+                self.fields[name], [*optional, *((s.value, f"{s.value} {s.label_th}") for s in steps)]
+            )
 
 
 class AcceptForm(forms.Form):
@@ -63,7 +62,7 @@ class AcceptForm(forms.Form):
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
-        _choices(self.fields["approver"], [(str(p.pk), p.display_name) for p in people])
+        set_choices(self.fields["approver"], [(str(p.pk), p.display_name) for p in people])
 
 
 class UploadForm(forms.Form):
