@@ -27,12 +27,18 @@ def escape(text: object) -> str:
     return html.escape(str(text))
 
 
+def page_counter() -> str:
+    """The page number "๒ / ๕" in the documents' digits (CSS counters in WeasyPrint's ``thai`` style)."""
+    style = "thai" if thai() else "decimal"
+    return f'counter(page, {style}) " / " counter(pages, {style})'
+
+
 def css(table_pt: int = 14, cell_padding: str = "1pt 3pt") -> str:
     """The rules every plain document shares; ``table_pt``: the tables' type size."""
     font = report_font()
     return f"""
 @page {{ size: A4 landscape; margin: {page_margin_css()};
-  @bottom-right {{ content: counter(page) " / " counter(pages); font-size: {font.pt(12)}pt; }} }}
+  @bottom-right {{ content: {page_counter()}; font-size: {font.pt(12)}pt; }} }}
 body {{ font-family: "{font.family}", Laksaman, Sarabun; font-size: {font.pt(16)}pt; line-height: {font.line_height}; }}
 h1 {{ font-size: {font.pt(20)}pt; text-align: center; margin: 0; }}
 .sub {{ text-align: center; margin: 0 0 6pt; }}

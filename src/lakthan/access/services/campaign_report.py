@@ -13,6 +13,7 @@ from django.conf import settings
 
 from lakthan.access.models import ReviewCampaign, ReviewItem
 from lakthan.lib.thai import digits, format_date, format_datetime
+from lakthan.reports import plain_document as document
 
 DECISION_TH = {"": "รอการตัดสิน", "keep": "คงสิทธิ์", "revoke": "เพิกถอน", "no_answer": "ไม่ตอบ"}
 ROLE_TH = {"head": "หัวหน้าหน่วยงาน", "owner": "เจ้าของระบบ", "fallback": "ผู้ทบทวนสำรอง"}
@@ -28,7 +29,7 @@ NO_ANSWER_TH = {"keep": "คงสิทธิ์และทำเครื่�
 
 CSS = """
 @page { size: A4; margin: 2.5cm 2cm 2cm 3cm;
-  @bottom-right { content: counter(page) " / " counter(pages); font-family: Laksaman, Sarabun; font-size: 12pt; } }
+  @bottom-right { content: PAGE_COUNTER; font-family: Laksaman, Sarabun; font-size: 12pt; } }
 body { font-family: Laksaman, Sarabun; font-size: 16pt; line-height: 1.25; }
 h1 { font-size: 20pt; text-align: center; margin: 0 0 6pt; }
 h2 { font-size: 16pt; font-weight: bold; margin: 12pt 0 4pt; break-after: avoid; }
@@ -103,7 +104,7 @@ def report_html(campaign: ReviewCampaign) -> str:
         for i in revokes
     )
     total = len(items)
-    return f"""<!doctype html><html lang="th"><head><meta charset="utf-8"><style>{CSS}</style></head><body>
+    return f"""<!doctype html><html lang="th"><head><meta charset="utf-8"><style>{CSS.replace("PAGE_COUNTER", document.page_counter())}</style></head><body>
 <h1>รายงานผลการทบทวนสิทธิ์การเข้าถึงระบบสารสนเทศ</h1>
 <p style="text-align:center">{_e(campaign.name)}</p>
 <h2>๑. ขอบเขตและกำหนดเวลา</h2>

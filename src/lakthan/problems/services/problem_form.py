@@ -131,7 +131,7 @@ def _css() -> str:
         document.css(table_pt=13)
         + f"""
 @page {{ size: A4 portrait; margin: {page_margin_css()};
-  @bottom-right {{ content: counter(page) " / " counter(pages); font-size: {font.pt(12)}pt; }} }}
+  @bottom-right {{ content: {document.page_counter()}; font-size: {font.pt(12)}pt; }} }}
 table.form th {{ width: 28%; text-align: left; background: #f7f7f7; }}
 table.form {{ font-size: {font.pt(16)}pt; }}
 table.history td.c {{ text-align: center; }} table.history td.n {{ white-space: nowrap; }}
