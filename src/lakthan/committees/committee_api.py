@@ -20,7 +20,7 @@ from lakthan.committees.services import committees as csvc
 from lakthan.committees.services import meetings as msvc
 from lakthan.committees.services import record
 from lakthan.core import access, roles
-from lakthan.core.api_access import ID, visible_person
+from lakthan.core.api_access import ID, int_param, visible_person
 from lakthan.core.api_access import require as api_require
 from lakthan.core.services import actor_name
 from lakthan.evidence.models import Evidence
@@ -195,10 +195,8 @@ class MeetingViewSet(viewsets.ViewSet):
 
     def list(self, request):
         qs = _meetings(request.user)
-        if committee := request.query_params.get("committee"):
-            if not committee.isdigit():
-                raise ValidationError({"committee": "an id"})
-            qs = qs.filter(committee_id=int(committee))
+        if (committee := int_param(request, "committee")) is not None:
+            qs = qs.filter(committee_id=committee)
         if code := query_code(request, "unit"):
             qs = qs.filter(committee__unit_id__in=access.unit_for(request.user, code).descendant_ids())
         return Response([record.meeting_data(m) for m in qs[:1000]])
@@ -281,10 +279,8 @@ class ResolutionViewSet(viewsets.ViewSet):
             if wanted not in Resolution.Status.values:
                 raise ValidationError({"status": ", ".join(Resolution.Status.values)})
             qs = qs.filter(status=wanted)
-        if committee := request.query_params.get("committee"):
-            if not committee.isdigit():
-                raise ValidationError({"committee": "an id"})
-            qs = qs.filter(meeting__committee_id=int(committee))
+        if (committee := int_param(request, "committee")) is not None:
+            qs = qs.filter(meeting__committee_id=committee)
         return Response([record.resolution_data(r) for r in qs[:2000]])
 
     def retrieve(self, request, pk=None):
