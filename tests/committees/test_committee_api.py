@@ -112,3 +112,11 @@ def test_other_units_committees_do_not_show_and_findings_need_a_visible_unit(wor
     assert [f["kind"] for f in own["findings"]] == ["no_committee"]
     assert b.post("/api/committees/committees/", {"name": "x", "unit": "A"}, format="json").status_code == 404
     assert date(2012, 10, 1).isoformat() == own["from"]
+
+
+def test_a_committee_id_too_large_for_a_row_is_not_found_not_a_server_error(world):
+    api = _client(world.users["collector"])
+    for path in ("/api/committees/resolutions/", "/api/committees/meetings/"):
+        assert api.get(path, {"committee": "72025884621670227968"}).status_code == 404
+        assert api.get(path, {"committee": "x"}).status_code == 404
+        assert api.get(path, {"committee": "1"}).status_code == 200
