@@ -116,9 +116,10 @@ def record_reading(
         now_state = _state(ok, late)
         was = None if before is None else _state(before.ok, before.late)
         turned = (now_state == "late" and was != "late") or (now_state == "failed" and was in (None, "fine"))
-        if notify and turned and _tell_owner(ds, reading):
-            reading.notified = True
-            reading.save(update_fields=["notified"])
+    # told after the reading is stored and the lock released: a slow mail server holds nothing
+    if notify and turned and _tell_owner(ds, reading):
+        reading.notified = True
+        Reading.objects.filter(pk=reading.pk).update(notified=True)
     return reading
 
 
