@@ -3,12 +3,13 @@ risk matrix, the crisis scenarios, the websites' checklist). No Django.
 
 ``compose`` reads the file into nodes (which keep their lines) or raises the caller's ``Rejected``
 for a file that is not UTF-8 or not YAML; ``Problems`` collects what the caller finds wrong, each
-with the line of the node it is about; ``Rejected`` carries them all, in Thai and in English."""
+with the line of the node it is about; ``Rejected`` carries them all, in Thai and in English.
+``fields_of`` and ``text_of`` read a mapping's fields and a text field, naming what is wrong."""
 
 from __future__ import annotations
 
 import yaml
-from yaml.nodes import Node
+from yaml.nodes import MappingNode, Node, ScalarNode
 
 
 class Rejected(Exception):
@@ -45,3 +46,32 @@ def compose(data: bytes, rejected: type[Rejected]) -> Node | None:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 0
         raise rejected([(line, f"บรรทัด {line}: YAML ไม่ถูกต้อง", f"line {line}: bad YAML")]) from None
+
+
+def fields_of(node: MappingNode, problems: Problems) -> dict[str, tuple[Node, Node]]:
+    """A mapping's fields by name (key node, value node); a name that is not text, or given twice,
+    is a problem."""
+    out: dict[str, tuple[Node, Node]] = {}
+    for key, value in node.value:
+        if not isinstance(key, ScalarNode):
+            problems.add(key, "ชื่อช่องต้องเป็นข้อความ", "a field name must be text")
+            continue
+        if str(key.value) in out:
+            problems.add(key, f"ช่อง {key.value} ซ้ำ", f"field {key.value} twice")
+        out[str(key.value)] = (key, value)
+    return out
+
+
+def text_of(
+    fields: dict[str, tuple[Node, Node]], key: str, problems: Problems, parent: Node, *, required: bool = True
+) -> str:
+    """The field's text, stripped; "" (and a problem, unless it may be missing) otherwise."""
+    if key not in fields:
+        if required:
+            problems.add(parent, f"ไม่มีช่อง {key}", f"{key} is missing")
+        return ""
+    node = fields[key][1]
+    if not isinstance(node, ScalarNode) or not str(node.value).strip():
+        problems.add(node, f"{key} ต้องเป็นข้อความ", f"{key} must be text")
+        return ""
+    return str(node.value).strip()

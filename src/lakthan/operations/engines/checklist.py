@@ -32,7 +32,7 @@ import lxml.html  # type: ignore[import-untyped]
 from lxml import etree
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from lakthan.lib.yaml_problems import Problems, Rejected, compose
+from lakthan.lib.yaml_problems import Problems, Rejected, compose, fields_of
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "checklists" / "gov-website-th.yaml"
 KINDS = ("link_text", "href", "heading", "page_text")
@@ -84,7 +84,7 @@ def parse_checklist(data: bytes) -> Checklist:
             "the file must be a mapping with version and items",
         )
         raise ChecklistRejected(problems.found)
-    top = _mapping(root, problems)
+    top = fields_of(root, problems)
     for key, (key_node, _) in top.items():
         if key not in TOP_FIELDS:
             problems.add(key_node, f"ไม่รู้จักช่อง {key}", f"unknown field {key}")
@@ -108,18 +108,6 @@ def parse_checklist(data: bytes) -> Checklist:
     return Checklist(version=version, items=tuple(items), sha256=hashlib.sha256(data).hexdigest())
 
 
-def _mapping(node: MappingNode, problems: Problems) -> dict[str, tuple[Node, Node]]:
-    out: dict[str, tuple[Node, Node]] = {}
-    for key, value in node.value:
-        if not isinstance(key, ScalarNode):
-            problems.add(key, "ชื่อช่องต้องเป็นข้อความ", "a field name must be text")
-            continue
-        if key.value in out:
-            problems.add(key, f"ช่อง {key.value} ซ้ำ", f"field {key.value} twice")
-        out[str(key.value)] = (key, value)
-    return out
-
-
 def _scalar(fields: dict[str, tuple[Node, Node]], key: str, problems: Problems, parent: Node) -> str:
     if key not in fields:
         problems.add(parent, f"ไม่มีช่อง {key}", f"{key} is missing")
@@ -135,7 +123,7 @@ def _item(node: Node, problems: Problems) -> Item | None:
     if not isinstance(node, MappingNode):
         problems.add(node, "แต่ละรายการต้องเป็น mapping", "each item must be a mapping")
         return None
-    fields = _mapping(node, problems)
+    fields = fields_of(node, problems)
     for key, (key_node, _) in fields.items():
         if key not in ITEM_FIELDS:
             problems.add(key_node, f"ไม่รู้จักช่อง {key}", f"unknown field {key}")
@@ -154,7 +142,7 @@ def _item(node: Node, problems: Problems) -> Item | None:
     elif not isinstance(fields["look_for"][1], MappingNode):
         problems.add(fields["look_for"][1], "look_for ต้องเป็น mapping", "look_for must be a mapping")
     else:
-        look = _mapping(fields["look_for"][1], problems)
+        look = fields_of(fields["look_for"][1], problems)
         for kind, (key_node, value) in look.items():
             if kind not in KINDS:
                 problems.add(

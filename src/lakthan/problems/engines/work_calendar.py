@@ -23,7 +23,7 @@ from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from lakthan.lib.yaml_problems import Problems, Rejected, compose
+from lakthan.lib.yaml_problems import Problems, Rejected, compose, fields_of, text_of
 from lakthan.problems.engines.sla import Calendar
 
 SHIPPED_PATH = Path(__file__).resolve().parent.parent / "calendars" / "th-government.yaml"
@@ -67,11 +67,11 @@ def parse_calendar(data: bytes) -> WorkCalendarFile:
     if not isinstance(root, MappingNode):
         problems.add(root, "ไฟล์ต้องเป็น mapping", "the file must be a mapping")
         raise CalendarRejected(problems.found)
-    top = _mapping(root, problems)
+    top = fields_of(root, problems)
     for key, (key_node, _) in top.items():
         if key not in TOP_FIELDS:
             problems.add(key_node, f"ไม่รู้จักช่อง {key}", f"unknown field {key}")
-    name = _text(top, "name", problems, root)
+    name = text_of(top, "name", problems, root)
     if len(name) > 80:
         problems.add(top["name"][1], "name ยาวเกิน 80 ตัวอักษร", "name is longer than 80 characters")
     start, end = _office_hours(top, problems, root)
@@ -82,8 +82,8 @@ def parse_calendar(data: bytes) -> WorkCalendarFile:
     assert start is not None and end is not None
     return WorkCalendarFile(
         name=name,
-        title_th=_text(top, "title_th", problems, root, required=False) or name,
-        title_en=_text(top, "title_en", problems, root, required=False) or name,
+        title_th=text_of(top, "title_th", problems, root, required=False) or name,
+        title_en=text_of(top, "title_en", problems, root, required=False) or name,
         calendar=Calendar(
             office_start=start,
             office_end=end,
@@ -94,34 +94,8 @@ def parse_calendar(data: bytes) -> WorkCalendarFile:
     )
 
 
-def _mapping(node: MappingNode, problems: Problems) -> dict[str, tuple[Node, Node]]:
-    out: dict[str, tuple[Node, Node]] = {}
-    for key, value in node.value:
-        if not isinstance(key, ScalarNode):
-            problems.add(key, "ชื่อช่องต้องเป็นข้อความ", "a field name must be text")
-            continue
-        if str(key.value) in out:
-            problems.add(key, f"ช่อง {key.value} ซ้ำ", f"field {key.value} twice")
-        out[str(key.value)] = (key, value)
-    return out
-
-
-def _text(
-    fields: dict[str, tuple[Node, Node]], key: str, problems: Problems, parent: Node, *, required: bool = True
-) -> str:
-    if key not in fields:
-        if required:
-            problems.add(parent, f"ไม่มีช่อง {key}", f"{key} is missing")
-        return ""
-    node = fields[key][1]
-    if not isinstance(node, ScalarNode) or not str(node.value).strip():
-        problems.add(node, f"{key} ต้องเป็นข้อความ", f"{key} must be text")
-        return ""
-    return str(node.value).strip()
-
-
 def _clock(fields: dict[str, tuple[Node, Node]], key: str, problems: Problems, parent: Node) -> time | None:
-    text = _text(fields, key, problems, parent)
+    text = text_of(fields, key, problems, parent)
     if not text:
         return None
     match = CLOCK.match(text)
@@ -143,7 +117,7 @@ def _office_hours(
     if not isinstance(node, MappingNode):
         problems.add(node, "office_hours ต้องมี start และ end", "office_hours must have start and end")
         return None, None
-    fields = _mapping(node, problems)
+    fields = fields_of(node, problems)
     for key, (key_node, _) in fields.items():
         if key not in ("start", "end"):
             problems.add(key_node, f"ไม่รู้จักช่อง {key}", f"unknown field {key}")
@@ -196,13 +170,13 @@ def _holidays(top: dict[str, tuple[Node, Node]], problems: Problems, root: Node)
         if not isinstance(item, MappingNode):
             problems.add(item, "แต่ละวันหยุดต้องมี day และ th", "each holiday must have day and th")
             continue
-        fields = _mapping(item, problems)
+        fields = fields_of(item, problems)
         for key, (key_node, _) in fields.items():
             if key not in HOLIDAY_FIELDS:
                 problems.add(key_node, f"ไม่รู้จักช่อง {key}", f"unknown field {key}")
-        text = _text(fields, "day", problems, item)
-        name_th = _text(fields, "th", problems, item)
-        name_en = _text(fields, "en", problems, item, required=False)
+        text = text_of(fields, "day", problems, item)
+        name_th = text_of(fields, "th", problems, item)
+        name_en = text_of(fields, "en", problems, item, required=False)
         if len(name_th) > 200 or len(name_en) > 200:
             problems.add(item, "ชื่อวันหยุดยาวเกิน 200 ตัวอักษร", "a holiday's name is longer than 200 characters")
         if not text:

@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, SequenceNode
 
-from lakthan.lib.yaml_problems import Problems, Rejected, compose
+from lakthan.lib.yaml_problems import Problems, Rejected, compose, fields_of, text_of
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "matrices" / "default-5x5.yaml"
 TOP_FIELDS = {"name", "title_th", "title_en", "likelihood", "impact", "levels", "cells", "high_from"}
@@ -91,25 +91,27 @@ def parse_matrix(data: bytes) -> Matrix:
     if not isinstance(root, MappingNode):
         problems.add(root, "ไฟล์ต้องเป็น mapping", "the file must be a mapping")
         raise MatrixRejected(problems.found)
-    top = _mapping(root, problems)
+    top = fields_of(root, problems)
     for key, (key_node, _) in top.items():
         if key not in TOP_FIELDS:
             problems.add(key_node, f"ไม่รู้จักช่อง {key}", f"unknown field {key}")
-    name = _text(top, "name", problems, root) or "matrix"
+    name = text_of(top, "name", problems, root) or "matrix"
     likelihood = _steps(top, "likelihood", problems, root)
     impact = _steps(top, "impact", problems, root)
     levels = _levels(top, problems, root)
     codes = {lv.code for lv in levels}
     cells = _cells(top, problems, codes, {s.value for s in likelihood}, {s.value for s in impact})
-    high_from = _text(top, "high_from", problems, root, required=False) or (levels[-1].code if levels else "")
+    high_from = text_of(top, "high_from", problems, root, required=False) or (
+        levels[-1].code if levels else ""
+    )
     if levels and high_from not in codes:
         problems.add(top["high_from"][1], f"ไม่มีระดับ {high_from}", f"no level {high_from}")
     if problems.found:
         raise MatrixRejected(problems.found)
     return Matrix(
         name=name,
-        title_th=_text(top, "title_th", problems, root, required=False) or name,
-        title_en=_text(top, "title_en", problems, root, required=False) or name,
+        title_th=text_of(top, "title_th", problems, root, required=False) or name,
+        title_en=text_of(top, "title_en", problems, root, required=False) or name,
         likelihood=tuple(likelihood),
         impact=tuple(impact),
         levels=tuple(levels),
@@ -118,37 +120,8 @@ def parse_matrix(data: bytes) -> Matrix:
     )
 
 
-def _mapping(node: MappingNode, problems: Problems) -> dict[str, tuple[Node, Node]]:
-    out: dict[str, tuple[Node, Node]] = {}
-    for key, value in node.value:
-        if not isinstance(key, ScalarNode):
-            problems.add(key, "ชื่อช่องต้องเป็นข้อความ", "a field name must be text")
-            continue
-        out[str(key.value)] = (key, value)
-    return out
-
-
-def _text(
-    fields: dict[str, tuple[Node, Node]],
-    key: str,
-    problems: Problems,
-    parent: Node,
-    *,
-    required: bool = True,
-) -> str:
-    if key not in fields:
-        if required:
-            problems.add(parent, f"ไม่มีช่อง {key}", f"{key} is missing")
-        return ""
-    node = fields[key][1]
-    if not isinstance(node, ScalarNode) or not str(node.value).strip():
-        problems.add(node, f"{key} ต้องเป็นข้อความ", f"{key} must be text")
-        return ""
-    return str(node.value).strip()
-
-
 def _int(fields: dict[str, tuple[Node, Node]], key: str, problems: Problems, parent: Node) -> int | None:
-    text = _text(fields, key, problems, parent)
+    text = text_of(fields, key, problems, parent)
     if not text:
         return None
     try:
@@ -173,7 +146,7 @@ def _items(
         if not isinstance(item, MappingNode):
             problems.add(item, f"แต่ละรายการของ {key} ต้องเป็น mapping", f"each item of {key} must be a mapping")
             continue
-        out.append((item, _mapping(item, problems)))
+        out.append((item, fields_of(item, problems)))
     return out
 
 
@@ -191,7 +164,7 @@ def _steps(fields: dict[str, tuple[Node, Node]], key: str, problems: Problems, p
                 f"{key} values must run 1, 2, 3 … (expected {expected})",
             )
         steps.append(
-            Step(value, _text(item, "label_th", problems, node), _text(item, "label_en", problems, node))
+            Step(value, text_of(item, "label_th", problems, node), text_of(item, "label_en", problems, node))
         )
     return steps
 
@@ -199,7 +172,7 @@ def _steps(fields: dict[str, tuple[Node, Node]], key: str, problems: Problems, p
 def _levels(fields: dict[str, tuple[Node, Node]], problems: Problems, parent: Node) -> list[Level]:
     levels: list[Level] = []
     for node, item in _items(fields, "levels", problems, parent):
-        code = _text(item, "code", problems, node)
+        code = text_of(item, "code", problems, node)
         min_score = _int(item, "min_score", problems, node)
         if min_score is None:
             continue
@@ -210,9 +183,9 @@ def _levels(fields: dict[str, tuple[Node, Node]], problems: Problems, parent: No
         levels.append(
             Level(
                 code=code,
-                label_th=_text(item, "label_th", problems, node),
-                label_en=_text(item, "label_en", problems, node),
-                colour=_text(item, "colour", problems, node, required=False) or "#9e9e9e",
+                label_th=text_of(item, "label_th", problems, node),
+                label_en=text_of(item, "label_en", problems, node),
+                colour=text_of(item, "colour", problems, node, required=False) or "#9e9e9e",
                 min_score=min_score,
                 rank=len(levels),
             )

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from lakthan.lib.yaml_problems import Problems, compose
-from lakthan.risks.engines.matrix import MatrixRejected, _mapping, _text
+from lakthan.lib.yaml_problems import Problems, compose, fields_of, text_of
+from lakthan.risks.engines.matrix import MatrixRejected
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "scenarios" / "default-th.yaml"
 KINDS = ("fire", "flood", "earthquake", "power", "cyber", "system-down")
@@ -58,7 +58,7 @@ def parse_scenarios(data: bytes) -> list[ScenarioText]:
     if not isinstance(root, MappingNode):
         problems.add(root, "ไฟล์ต้องเป็น mapping ที่มีช่อง scenarios", "the file must be a mapping with scenarios")
         raise ScenariosRejected(problems.found)
-    top = _mapping(root, problems)
+    top = fields_of(root, problems)
     for key, (key_node, _) in top.items():
         if key != "scenarios":
             problems.add(key_node, f"ไม่รู้จักช่อง {key}", f"unknown field {key}")
@@ -85,11 +85,11 @@ def _scenario(node: Node, problems: Problems) -> ScenarioText | None:
     if not isinstance(node, MappingNode):
         problems.add(node, "แต่ละสถานการณ์ต้องเป็น mapping", "each scenario must be a mapping")
         return None
-    fields = _mapping(node, problems)
+    fields = fields_of(node, problems)
     for key, (key_node, _) in fields.items():
         if key not in SCENARIO_FIELDS:
             problems.add(key_node, f"ไม่รู้จักช่อง {key}", f"unknown field {key}")
-    kind = _text(fields, "kind", problems, node)
+    kind = text_of(fields, "kind", problems, node)
     if kind and kind not in KINDS:
         problems.add(
             fields["kind"][1],
@@ -101,10 +101,10 @@ def _scenario(node: Node, problems: Problems) -> ScenarioText | None:
     systems = _texts(fields, "systems", problems, node, required=False)
     return ScenarioText(
         kind=kind,
-        title=_text(fields, "title", problems, node, required=False) or KIND_TH.get(kind, kind),
+        title=text_of(fields, "title", problems, node, required=False) or KIND_TH.get(kind, kind),
         steps=tuple(text for text, _ in steps),
         contacts=tuple(contacts),
-        alternate_site=_text(fields, "alternate_site", problems, node, required=False),
+        alternate_site=text_of(fields, "alternate_site", problems, node, required=False),
         systems=tuple(systems),
         line=node.start_mark.line + 1,
     )
@@ -143,11 +143,11 @@ def _contacts(fields: dict[str, tuple[Node, Node]], problems: Problems, parent: 
         if not isinstance(item, MappingNode):
             problems.add(item, "ผู้ติดต่อแต่ละรายต้องเป็น mapping", "each contact must be a mapping")
             continue
-        contact = _mapping(item, problems)
+        contact = fields_of(item, problems)
         for key, (key_node, _) in contact.items():
             if key not in CONTACT_FIELDS:
                 problems.add(key_node, f"ไม่รู้จักช่อง {key}", f"unknown field {key}")
-        values = {k: _text(contact, k, problems, item, required=False) for k in ("name", "role", "phone")}
+        values = {k: text_of(contact, k, problems, item, required=False) for k in ("name", "role", "phone")}
         if not values["name"] and not values["role"]:
             problems.add(item, "ผู้ติดต่อต้องมีชื่อหรือบทบาท", "a contact needs a name or a role")
         out.append(values)
