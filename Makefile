@@ -27,7 +27,7 @@ test-sqlite: $(STAMP)
 	LAKTHAN_TEST_DB=sqlite $(BIN)/python -m pytest
 
 test-postgres: $(STAMP)
-	LAKTHAN_TEST_DB=postgres scripts/with-postgres.sh $(BIN)/python -m pytest -m "not e2e"
+	LAKTHAN_TEST_DB=postgres scripts/with-postgres.sh $(BIN)/python -m pytest -m "not e2e and not spark"
 
 # The C kernels built with AddressSanitizer and UBSan in a temporary directory (the in-place build
 # stays) under their fuzz tests: fails on a failing test or any sanitizer report. Not part of test.

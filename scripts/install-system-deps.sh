@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Lakthan needs (idempotent; skips what is already there).
-# Usage: scripts/install-system-deps.sh [base|test|all]
+# Usage: scripts/install-system-deps.sh [base|test|spark|all]
 set -euo pipefail
 profile=${1:-base}
 base=(restic chromium gcc libc6-dev libssl-dev libldap2-dev libsasl2-dev gettext poppler-utils fonts-thai-tlwg fonts-tlwg-laksaman libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libthai0 libthai-data fontconfig shared-mime-info)
 test=(postgresql libreoffice-writer-nogui rsyslog rsyslog-relp slapd ldap-utils)
+spark=(openjdk-17-jre-headless)  # the Java runtime of `--engine spark` (PySpark comes from PyPI)
 case "$profile" in
   base) want=("${base[@]}") ;;
-  test|all) want=("${base[@]}" "${test[@]}") ;;
-  *) echo "unknown profile: $profile (base|test|all)" >&2; exit 2 ;;
+  spark) want=("${spark[@]}") ;;
+  test|all) want=("${base[@]}" "${test[@]}" "${spark[@]}") ;;
+  *) echo "unknown profile: $profile (base|test|spark|all)" >&2; exit 2 ;;
 esac
 missing=()
 for p in "${want[@]}"; do

@@ -18,3 +18,20 @@ def huey_immediate():
     HUEY.immediate = True
     yield HUEY
     HUEY.immediate = False
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """One Spark session in local[2] for the whole run (its JVM takes about ten seconds to start)."""
+    from lakthan.monitoring.pipeline.spark.session import spark_session
+
+    session = spark_session("local[2]", app="lakthan-tests")
+    yield session
+    session.stop()
+
+
+def pytest_collection_modifyitems(items):
+    """A test using Spark is marked `spark`: the PostgreSQL pass leaves it out (it reads files)."""
+    for item in items:
+        if "spark" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.spark)

@@ -63,6 +63,39 @@ class Rule(models.Model):
         ordering = ["title"]
 
 
+class Hunt(models.Model):
+    """A retro-hunt: Sigma rules run over the sealed events of a past period (`logs hunt`), on this
+    machine or on Spark. Its alerts are recorded like detection's, each new one marked with the hunt."""
+
+    class Engine(models.TextChoices):
+        LOCAL = "local", _("This machine")
+        SPARK = "spark", "Apache Spark"
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    rules = models.JSONField(default=list)  # [{"rule_id", "title", "level", "file"}] the rules run
+    rules_sha256 = models.CharField(max_length=64)  # of the rules' texts, in file order
+    start = models.DateTimeField(null=True, blank=True)  # the period hunted; None: from the first event
+    end = models.DateTimeField(null=True, blank=True)  # None: to the last
+    engine = models.CharField(max_length=10, choices=Engine.choices, default=Engine.LOCAL)
+    master = models.CharField(max_length=255, blank=True)  # Spark's master URL
+    segments_url = models.CharField(max_length=1000, blank=True)  # where the cluster read the segments
+    segments = models.PositiveIntegerField(default=0)
+    alerts = models.PositiveIntegerField(default=0)
+    new_alerts = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    error = models.TextField(blank=True)
+    started_by = models.CharField(max_length=150)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+
 class Alert(models.Model):
     class Disposition(models.TextChoices):
         OPEN = "open", _("Awaiting review")
@@ -83,6 +116,8 @@ class Alert(models.Model):
     reviewed_by = models.CharField(max_length=255, blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
     detected_at = models.DateTimeField(auto_now=True)
+    # the retro-hunt that first found it; None: found by detection as events were sealed
+    hunt = models.ForeignKey(Hunt, null=True, blank=True, on_delete=models.PROTECT, related_name="found")
 
     class Meta:
         ordering = ["-first", "rule_title"]

@@ -1,0 +1,124 @@
+"""Sealed segments as Spark DataFrames: the stored columns with each event's segment and position, and
+the events as the local engine sees them (every other column read out of the line again on the
+executors by Lakthan's own parser, ``parsers.derive``), so both engines match the same values.
+
+A segment is given as (index, URL of its Parquet file): a path, ``file:``, ``hdfs:`` or ``s3a:`` URL
+the cluster reads. The position of an event is its row in the file (Parquet's row index), which is
+its leaf's position in the segment's tree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import polars as pl
+import pyarrow as pa
+
+from lakthan.monitoring.pipeline import parsers
+from lakthan.monitoring.pipeline.schema import EVIDENCE, SCHEMA
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+    from pyspark.sql.types import DataType, StructType
+
+Segments = list[tuple[int, str]]
+POSITIONED = ("segment", "position")
+
+
+def spark_type(dtype: pl.DataType | type[pl.DataType]) -> DataType:
+    from pyspark.sql import types as T
+
+    if dtype == pl.Utf8:
+        return T.StringType()
+    if dtype == pl.Int64:
+        return T.LongType()
+    if dtype == pl.Boolean:
+        return T.BooleanType()
+    if dtype == pl.Binary:
+        return T.BinaryType()
+    if isinstance(dtype, pl.Datetime) or dtype == pl.Datetime:
+        return T.TimestampType()
+    raise TypeError(f"no Spark type for {dtype}")
+
+
+def spark_schema(columns: list[str], positioned: bool = True) -> StructType:
+    from pyspark.sql import types as T
+
+    fields = [T.StructField(c, spark_type(SCHEMA[c])) for c in columns]
+    if positioned:
+        fields += [T.StructField(c, T.LongType()) for c in POSITIONED]
+    return T.StructType(fields)
+
+
+def stored_events(
+    spark: SparkSession,
+    segments: Segments,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> DataFrame:
+    """The stored columns (``schema.EVIDENCE``) of the segments' events in [start, end] (None: open),
+    with ``segment`` and ``position``. A column added since a file was written reads as null there."""
+    from pyspark.sql import functions as F
+
+    if not segments:
+        return spark.createDataFrame([], spark_schema(list(EVIDENCE)))
+    by_path = spark.createDataFrame([(url, index) for index, url in segments], "url string, segment long")
+    df = (
+        spark.read.schema(spark_schema(list(EVIDENCE), positioned=False))
+        .parquet(*[url for _, url in segments])
+        .select(
+            *EVIDENCE,
+            F.col("_metadata.row_index").alias("position"),
+            F.col("_metadata.file_path").alias("_path"),
+        )
+    )
+    # the index comes from the list given, matched on the file's name (Spark writes the path as a URI)
+    names = by_path.select(F.regexp_extract("url", r"([^/]+)$", 1).alias("_name"), "segment")
+    df = df.withColumn("_name", F.regexp_extract("_path", r"([^/]+)$", 1)).join(F.broadcast(names), "_name")
+    if start is not None:
+        df = df.filter(F.col("ts") >= F.lit(start))
+    if end is not None:
+        df = df.filter(F.col("ts") <= F.lit(end))
+    return df.select(*EVIDENCE, "segment", "position")
+
+
+def derived_events(
+    spark: SparkSession,
+    segments: Segments,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    tz: str = "Asia/Bangkok",
+) -> DataFrame:
+    """Every schema column of the segments' events in [start, end], with ``segment`` and ``position``:
+    the stored ones as stored, the others parsed out of the line on the executors."""
+    columns = list(SCHEMA)
+    out_schema = spark_schema(columns)
+    arrow_schema = pa.schema(
+        [pa.field(c, _arrow_type(SCHEMA[c])) for c in columns] + [pa.field(c, pa.int64()) for c in POSITIONED]
+    )
+
+    def derive(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            if batch.num_rows == 0:
+                continue
+            stored = pl.from_arrow(batch)
+            assert isinstance(stored, pl.DataFrame)
+            events = parsers.derive(stored.select(EVIDENCE), tz).hstack(stored.select(POSITIONED))
+            table = events.to_arrow().cast(arrow_schema)
+            yield from table.to_batches()
+
+    return stored_events(spark, segments, start, end).mapInArrow(derive, out_schema)
+
+
+def _arrow_type(dtype: pl.DataType | type[pl.DataType]) -> pa.DataType:
+    if dtype == pl.Utf8:
+        return pa.string()
+    if dtype == pl.Int64:
+        return pa.int64()
+    if dtype == pl.Boolean:
+        return pa.bool_()
+    if dtype == pl.Binary:
+        return pa.binary()
+    return pa.timestamp("us", tz="UTC")
