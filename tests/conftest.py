@@ -274,3 +274,43 @@ def chromium_page():
     """A Thai page 1366 px wide (the width the layout is judged at)."""
     with chromium() as page:
         yield page
+
+
+# What makes a test touch a database: pytest-django's fixtures and marker, or a `lakthan` process on
+# the pass's database (process_env). A module that starts processes or reads DATABASE_URL itself is
+# counted as touching one too.
+DATABASE_FIXTURES = frozenset(
+    {
+        "db",
+        "transactional_db",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+        "process_env",
+        "live_server",
+    }
+)
+PROCESS_WORDS = ("subprocess", "lakthan_argv", "DATABASE_URL", "call_command")
+
+
+def touches_database(item: pytest.Item) -> bool:
+    if item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    path = getattr(item, "path", None)
+    try:
+        text = path.read_text() if path else ""
+    except OSError:
+        return True
+    return any(word in text for word in PROCESS_WORDS)
+
+
+def pytest_collection_modifyitems(config, items):
+    """The PostgreSQL pass runs the tests that touch a database: one that touches none (an engine, a
+    parser, a PDF from given values) gives the same result on both, and the SQLite pass runs it."""
+    if os.environ.get("LAKTHAN_TEST_DB") != "postgres":
+        return
+    kept, left = [], []
+    for item in items:
+        (kept if touches_database(item) else left).append(item)
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept
