@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, date, datetime, time
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -84,6 +84,15 @@ def _match(
     if start or end:
         events = events.filter(in_range(start, end))
     return detect_engine.matching(events, ruleset)
+
+
+def period(first: date | None, last: date | None) -> tuple[datetime | None, datetime | None]:
+    """Days (Asia/Bangkok, both included) as the instants a hunt takes, as `logs detect --from --to`."""
+    from lakthan.lib.timezones import BANGKOK
+
+    start = datetime.combine(first, time.min, tzinfo=BANGKOK).astimezone(UTC) if first else None
+    end = datetime.combine(last, time.max, tzinfo=BANGKOK).astimezone(UTC) if last else None
+    return start, end
 
 
 def rules_digest(sources: Sources) -> str:
