@@ -289,3 +289,8 @@ else:
     }
 HUEY["utc"] = True
 HUEY["consumer"] = {"workers": config.integer("LAKTHAN_WORKERS", 2), "worker_type": "thread"}
+
+# Where a Spark cluster reads the sealed segments (`logs hunt --engine spark`, `logs verify --engine
+# spark`): a path or URL (s3a://bucket/logs/segments) holding the same <index>.parquet files as the
+# store's segments directory; "" = the store's own directory (a shared file system, or local[N]).
+LAKTHAN_LOG_SEGMENTS_URL = config.text("LAKTHAN_LOG_SEGMENTS_URL", "")

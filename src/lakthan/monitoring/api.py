@@ -48,6 +48,10 @@ class CoverageSerializer(serializers.Serializer):
 
 
 class AlertSerializer(serializers.ModelSerializer):
+    # the retro-hunt that found it first (null: detection), named in Thai, then English
+    found_by_th = serializers.SerializerMethodField()
+    found_by_en = serializers.SerializerMethodField()
+
     class Meta:
         model = Alert
         fields = [
@@ -66,8 +70,17 @@ class AlertSerializer(serializers.ModelSerializer):
             "reviewed_by",
             "reviewed_at",
             "detected_at",
+            "hunt",
+            "found_by_th",
+            "found_by_en",
         ]
         read_only_fields = fields
+
+    def get_found_by_th(self, alert: Alert) -> str | None:
+        return f"ล่าย้อนหลัง #{alert.hunt_id}" if alert.hunt_id else None
+
+    def get_found_by_en(self, alert: Alert) -> str | None:
+        return f"hunt #{alert.hunt_id}" if alert.hunt_id else None
 
 
 class ReviewSerializer(serializers.Serializer):
@@ -212,3 +225,8 @@ ROUTES = [
     ("monitoring/checkpoints", CheckpointViewSet, "monitoring-checkpoint"),
     ("monitoring/verification", VerificationViewSet, "monitoring-verification"),
 ]
+
+
+from lakthan.monitoring.hunt_api import ROUTES as HUNT_ROUTES  # noqa: E402  (retro-hunts)
+
+ROUTES += HUNT_ROUTES

@@ -349,3 +349,10 @@ def serve(udp, tcp, http, relp, seal_every, tls_cert, tls_key) -> None:
 
 
 COMMANDS = [logs]
+
+
+from lakthan.monitoring.cli_hunt import hunt as _hunt  # noqa: E402  (retro-hunts: monitoring/cli_hunt.py)
+from lakthan.monitoring.cli_hunt import hunts as _hunts  # noqa: E402
+
+logs.add_command(_hunt, "hunt")
+logs.add_command(_hunts, "hunts")

@@ -46,3 +46,9 @@ def may_review(user, alert: Alert) -> bool:
         (h for h in Host.objects.all() if alert.host in h.addresses), None
     )
     return host is not None and roles.can(user, roles.DECIDE, host.unit_id)
+
+
+def may_hunt(user) -> bool:
+    """A retro-hunt writes alerts for review: the capability to review them (decide) in some unit
+    starts one, as on the alerts page; administrators too."""
+    return roles.scope(user, roles.DECIDE) != set()

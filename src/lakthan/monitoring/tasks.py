@@ -57,3 +57,11 @@ def run_job(kind: str):
 @db_periodic_task(crontab(minute="*"))
 def read_log_sources():
     sources.read_sources()  # what is new in each log file an administrator added, every minute
+
+
+from lakthan.monitoring.services import hunts  # noqa: E402  (retro-hunts)
+
+
+@db_task()
+def run_hunt(hunt_id: int, sources: list[tuple[str, str]]):
+    hunts.execute(hunt_id, sources)  # a retro-hunt asked for on the hunts page or through the API

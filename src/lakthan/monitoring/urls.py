@@ -15,3 +15,11 @@ urlpatterns = [
     path("alerts/<int:pk>/review", views.review, name="review"),
     path("events/", views.events, name="events"),
 ]
+
+from lakthan.monitoring import hunt_views  # noqa: E402  (retro-hunts)
+
+urlpatterns += [
+    path("hunts/", hunt_views.hunts, name="hunts"),
+    path("hunts/start", hunt_views.start, name="hunt-start"),
+    path("hunts/<int:pk>/", hunt_views.detail, name="hunt"),
+]

@@ -12,7 +12,7 @@ from django.utils import timezone
 from lakthan.core import audit
 from lakthan.core.bulk import upsert
 from lakthan.core.errors import InvalidInput, NotFound
-from lakthan.monitoring.models import Alert
+from lakthan.monitoring.models import Alert, Hunt
 from lakthan.monitoring.pipeline import detect as detect_engine
 from lakthan.monitoring.pipeline.matches import MatchCache, stacked
 from lakthan.monitoring.pipeline.rules import RuleSet
@@ -52,11 +52,13 @@ def detect(start: datetime | None = None, end: datetime | None = None) -> list[d
 
 
 @transaction.atomic
-def record_alerts(alerts: list[dict]) -> None:
+def record_alerts(alerts: list[dict], hunt: Hunt | None = None) -> None:
     """One alert per rule, host and first event: new ones created, changed ones updated with a new
     detection time, unchanged ones left as they are; a review (disposition, note, by, at) is never
-    written here."""
+    written here. A new alert is marked with ``hunt`` (the retro-hunt that found it); an existing one
+    keeps its origin (detection or an earlier hunt)."""
     now = timezone.now()
+    origin = hunt.pk if hunt is not None else None
     wanted = {  # one row per key, the last given (a host of None and of "" are the same alert)
         (a["rule_id"], a["host"] or "", datetime.fromisoformat(a["first"])): {
             "rule_title": a["rule_title"],
@@ -66,6 +68,7 @@ def record_alerts(alerts: list[dict]) -> None:
             "events": a["events"],
             "events_truncated": a.get("events_truncated", False),
             "detected_at": now,
+            "hunt": origin,  # written on insert only: not among the fields set on a conflict
         }
         for a in alerts
     }
