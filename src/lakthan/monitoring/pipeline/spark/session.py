@@ -8,6 +8,7 @@ run this interpreter.
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import sys
@@ -43,8 +44,8 @@ def java_runtime() -> str | None:
 def require_spark() -> None:
     """Raises SparkUnavailable naming what to install when PySpark or Java is missing."""
     try:
-        import pandas  # noqa: F401  (PySpark's Arrow exchange with the Python workers needs it)
-        import pyspark  # noqa: F401
+        for module in ("pyspark", "pandas"):  # pandas: PySpark's Arrow exchange with its Python workers
+            importlib.import_module(module)
     except ImportError:
         raise SparkUnavailable(
             f"ไม่ได้ติดตั้ง PySpark: ติดตั้งด้วย {INSTALL_PYSPARK} หรือใช้ --engine local",
