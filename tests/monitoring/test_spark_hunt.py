@@ -34,7 +34,10 @@ if not SIGMA.exists():
     SIGMA = ROOT.parent / "shared" / "testdata" / "sigma"
 RULE_FILES = sorted(SIGMA.glob("*/*.yml")) + sorted((ROOT / "src/lakthan/monitoring/rules").glob("*.yml"))
 PLACEHOLDERS = {"disabled_accounts": ["Former01"]}
-START, END = datetime(2013, 3, 5, 3, 0, 30, tzinfo=UTC), datetime(2013, 3, 5, 4, 2, tzinfo=UTC)  # cuts brute forces
+START, END = (
+    datetime(2013, 3, 5, 3, 0, 30, tzinfo=UTC),
+    datetime(2013, 3, 5, 4, 2, tzinfo=UTC),
+)  # cuts brute forces
 
 OWN = {
     "own_regex.yml": """title: Failed root or admin password (regex)
@@ -137,7 +140,11 @@ LINES_3164 = [  # (host, program, message): what the SigmaHQ rules name, on othe
     ("fw01", "sshd", "Failed password for admin from 203.0.113.77 port 4999 ssh2"),
     ("fw01", "vsftpd", "Connection refused: too many sessions for this address."),
     ("fw01", "vsftpd", "syscall 57 out of bounds"),
-    ("app02", "sudo", "  ops : TTY=pts/0 ; PWD=/ ; USER=root ; COMMAND=/usr/bin/truncate -s 0 /var/log/auth.log"),
+    (
+        "app02",
+        "sudo",
+        "  ops : TTY=pts/0 ; PWD=/ ; USER=root ; COMMAND=/usr/bin/truncate -s 0 /var/log/auth.log",
+    ),
 ]
 WEB = [
     '203.0.113.9 - - [05/Mar/2013:11:00:00 +0700] "POST /mgmt/tm/util/bash HTTP/1.1" 200 10 "-" "curl/8"',
@@ -165,7 +172,9 @@ def store(tmp_path_factory, django_db_setup, django_db_blocker) -> LogStore:
     syslog, access = known_attacks()
     files = home / "files"
     files.mkdir()
-    lines_3164 = [f"<38>Mar  5 10:{i:02d}:00 {h} {app}[{100 + i}]: {msg}" for i, (h, app, msg) in enumerate(LINES_3164)]
+    lines_3164 = [
+        f"<38>Mar  5 10:{i:02d}:00 {h} {app}[{100 + i}]: {msg}" for i, (h, app, msg) in enumerate(LINES_3164)
+    ]
     (files / "3164.log").write_text("\n".join(lines_3164) + "\n")
     (files / "malformed.log").write_bytes(b"\n".join(MALFORMED) + b"\n")
     with (
@@ -193,7 +202,9 @@ def _local(s: LogStore, rs: rules.RuleSet, start: datetime | None, end: datetime
     parts = []
     for index in range(1, s.size() + 1):
         events = positioned(s, index)
-        parts.append(detect_engine.matching(events.filter(in_range(start, end)) if start or end else events, rs))
+        parts.append(
+            detect_engine.matching(events.filter(in_range(start, end)) if start or end else events, rs)
+        )
     return detect_engine.alerts(*stacked(parts), rs)
 
 

@@ -70,7 +70,9 @@ def _scan(rx: str) -> None:
             continue
         if in_class:
             if c == "[" or rx[i : i + 2] in ("&&", "--", "~~"):
-                raise Untranslatable("character classes inside classes or with set operations are not supported")
+                raise Untranslatable(
+                    "character classes inside classes or with set operations are not supported"
+                )
             if c == "]":
                 in_class = False
         elif c == "[":

@@ -491,7 +491,9 @@ class _Ctx(Generic[E]):
         return d.full_match(
             col,
             [
-                p.lower() if isinstance(p, str) else Wildcard(ANY_RUN if p == SpecialChars.WILDCARD_MULTI else ANY_ONE)
+                p.lower()
+                if isinstance(p, str)
+                else Wildcard(ANY_RUN if p == SpecialChars.WILDCARD_MULTI else ANY_ONE)
                 for p in parts
             ],
         )
@@ -528,4 +530,3 @@ def _check_regex(rx: str) -> None:
         pl.Series([""]).str.contains(rx)
     except pl.exceptions.ComputeError as exc:
         raise Unsupported(f"regular expression not supported: {_reason(exc)}") from None
-

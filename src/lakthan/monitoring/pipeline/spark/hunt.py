@@ -73,9 +73,9 @@ def alerts(events: DataFrame, rs: SparkRuleSet) -> list[dict]:
     rules, correlations = rs.rules, rs.correlations
     group_by = sorted({f for c in correlations for f in c.group_by})
     flags = [r.matches.alias(f"_m{i}") for i, r in enumerate(rules)]
-    matched = events.select("host", "ts", "segment", "position", *group_by, *flags).where(
-        _any([F.col(f"_m{i}") for i in range(len(rules))])
-    )
+    # (no filter on the flags: Spark would push it below them and evaluate every rule twice; an event
+    # with no key explodes into no row)
+    matched = events.select("host", "ts", "segment", "position", *group_by, *flags)
     index = {r.id: i for i, r in enumerate(rules)}  # (the last of a repeated id, as detect.alerts)
     # one row per (event, alert key): a key per rule that alerts, then per correlation
     keys: list[Column] = [F.when(F.col(f"_m{i}"), F.lit(i)) for i, r in enumerate(rules) if not r.hidden]
@@ -93,6 +93,9 @@ def alerts(events: DataFrame, rs: SparkRuleSet) -> list[dict]:
         *group_by,
         F.explode(F.filter(F.array(*keys), lambda k: k.isNotNull())).alias("_key"),
     )
+    # one exchange for the windows and the aggregation after them (each partitions by _key and more):
+    # the matched events are few, and the default 200 shuffle partitions cost more than they hold
+    rows = rows.repartition(events.sparkSession.sparkContext.defaultParallelism, "_key")
     if correlations:
         rows = _windowed(rows, rs, first_corr)
     return _collect(_per_host(rows), rs, first_corr)
@@ -111,7 +114,11 @@ def _windowed(rows: DataFrame, rs: SparkRuleSet, first_corr: int) -> DataFrame:
     key = F.col("_key")
     group = F.lit(None).cast("array<string>")
     for j, corr in enumerate(rs.correlations):
-        values = F.array(*[F.col(c).cast("string") for c in corr.group_by]) if corr.group_by else F.array().cast("array<string>")
+        values = (
+            F.array(*[F.col(c).cast("string") for c in corr.group_by])
+            if corr.group_by
+            else F.array().cast("array<string>")
+        )
         group = F.when(key == first_corr + j, values).otherwise(group)
     rows = rows.withColumn("_group", group).withColumn("_t", F.unix_millis(F.col("ts")))
     ordered = Window.partitionBy("_key", "_group").orderBy("_t", "segment", "position")
@@ -120,7 +127,11 @@ def _windowed(rows: DataFrame, rs: SparkRuleSet, first_corr: int) -> DataFrame:
     rows = rows.withColumn("_i", F.row_number().over(ordered) - 1)
     end: Column = F.lit(None).cast("long")
     for span in sorted({c.timespan for c in rs.correlations}):
-        upto = Window.partitionBy("_key", "_group").orderBy("_t").rangeBetween(Window.unboundedPreceding, span * 1000)
+        upto = (
+            Window.partitionBy("_key", "_group")
+            .orderBy("_t")
+            .rangeBetween(Window.unboundedPreceding, span * 1000)
+        )
         mine = _any([key == first_corr + j for j, c in enumerate(rs.correlations) if c.timespan == span])
         end = F.when(mine, F.count(F.lit(1)).over(upto)).otherwise(end)
     rows = rows.withColumn("_end", end)
@@ -154,7 +165,9 @@ def _collect(per_host: DataFrame, rs: SparkRuleSet, first_corr: int) -> list[dic
     """The alerts in detect.alerts' order: by rule and host (host None as ""), ties as detect lists
     them (rules, then correlations; hosts in the order of their first event)."""
     out = []
-    for row in sorted(per_host.collect(), key=lambda r: (r["_key"], r["_at"]["segment"], r["_at"]["position"])):
+    for row in sorted(
+        per_host.collect(), key=lambda r: (r["_key"], r["_at"]["segment"], r["_at"]["position"])
+    ):
         k = row["_key"]
         src = rs.rules[k] if k < first_corr else rs.correlations[k - first_corr]
         alert = {

@@ -62,7 +62,7 @@ class SparkDialect:
         return e == F.lit(value)
 
     def is_in(self, e: Column, values: Sequence[str]) -> Column:
-        return e.isin(list(values)) if values else F.lit(False)
+        return e.isin(list(values)) if values else F.when(e.isNotNull(), F.lit(False))
 
     def one_of(self, e: Column, values: frozenset[str]) -> Column:
         return e.isin(sorted(values))
@@ -77,11 +77,16 @@ class SparkDialect:
         return e.endswith(F.lit(literal))
 
     def full_match(self, e: Column, parts: Sequence[str | Wildcard]) -> Column:
+        """A search (Spark's rlike finds), anchored at an end without a ``*``: ``\\A.*a.*\\z``
+        would have Java backtrack through every split of the value, where Rust's automaton does not."""
+        parts = list(parts)
+        head = not (parts and isinstance(parts[0], Wildcard) and parts[0].kind == ANY_RUN)
+        tail = not (parts and isinstance(parts[-1], Wildcard) and parts[-1].kind == ANY_RUN)
+        inner = parts[(0 if head else 1) : (len(parts) if tail else -1)]
         body = "".join(
-            literal(p) if isinstance(p, str) else "(?s:.)*" if p.kind == ANY_RUN else "(?s:.)"
-            for p in parts
+            literal(p) if isinstance(p, str) else "(?s:.)*?" if p.kind == ANY_RUN else "(?s:.)" for p in inner
         )
-        return e.rlike(rf"\A{body}\z")
+        return e.rlike(("\\A" if head else "") + body + ("\\z" if tail else ""))
 
     def regex(self, name: str, pattern: Regex) -> Column:
         return _text(name).rlike(pattern.java)
