@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 # the modules whose code decides what a line matches; found, not imported (the rule compiler imports
 # pySigma, which a seal, needing only the key, does without)
-MATCHING_CODE = ("rules", "candidates", "detect")
+MATCHING_CODE = ("rules", "dialects", "javaregex", "candidates", "detect")
 
 FORMAT = 1  # raised whenever what is kept changes meaning
 _RULE = "rule:"

@@ -2,7 +2,9 @@
 
 A rule becomes a logsource (the formats and services it applies to), needles (a necessary condition
 made of literals that lower-cased columns must contain: the longest literal of every string that must
-match) and the exact condition as a polars expression. Detection (``candidates``) narrows a batch to
+match) and the exact condition as a polars expression. The condition is walked once (``_Ctx``) through the
+primitives of a dialect (dialects.py): polars for the local engine, Spark Columns for a hunt on Spark
+(spark/rules.py), so the two engines cannot read a rule differently. Detection (``candidates``) narrows a batch to
 the events of each rule's logsource that hold its needles, then confirms them with the exact condition;
 ``logsource & exact`` over ``add_derived(events, fields)`` is the same without the narrowing. Correlation
 rules of type ``event_count`` (``group-by``, ``timespan``, condition) become sliding-window thresholds.
@@ -12,7 +14,9 @@ A rule that cannot be compiled is reported with its file and the reason; the oth
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Generic
 
 import polars as pl
 import yaml
@@ -40,6 +44,8 @@ from sigma.types import (
     SpecialChars,
 )
 
+from lakthan.monitoring.pipeline.dialects import ANY_ONE, ANY_RUN, POLARS, Dialect, E, Regex, Wildcard
+from lakthan.monitoring.pipeline.javaregex import Untranslatable, java_regex
 from lakthan.monitoring.pipeline.schema import SCHEMA
 
 # Sigma's field names (web/proxy taxonomy, common Windows/Linux names) → our event schema.
@@ -116,15 +122,18 @@ class LogSource:
     services: frozenset[str] | None = None
 
     def expr(self) -> pl.Expr:
+        return self.condition(POLARS)
+
+    def condition(self, d: Dialect[E]) -> E:
         """Also every unparsed event (``fmt`` raw): what it is, no one can tell from its header."""
         conds = []
         if self.formats is not None:
-            conds.append(_one_of(pl.col("fmt"), self.formats))
+            conds.append(d.one_of(d.col("fmt"), self.formats))
         if self.services is not None:
-            conds.append(_one_of(pl.col("app").str.to_lowercase(), self.services))
+            conds.append(d.one_of(d.lower(d.col("app")), self.services))
         if not conds:
-            return pl.lit(True)
-        return pl.all_horizontal(conds).fill_null(False) | (pl.col("fmt") == UNPARSED)
+            return d.true()
+        return d.either(d.known(d.all(conds)), d.eq(d.col("fmt"), UNPARSED))
 
 
 @dataclass(frozen=True)
@@ -159,6 +168,12 @@ class CompiledRule:
     exact: pl.Expr
     fields: set[str] = field(default_factory=set)
     hidden: bool = False  # a base rule referenced by a correlation and not generating alerts itself
+    trees: tuple[object, ...] = ()  # its parsed conditions, for other dialects (``condition``)
+    placeholders: dict[str, list[str]] = field(default_factory=dict, repr=False)
+
+    def condition(self, d: Dialect[E]) -> E:
+        """The exact condition in dialect ``d`` (``exact`` is the polars one)."""
+        return _Ctx(d, self.placeholders).condition(self.trees)
 
     @property
     def logsource(self) -> pl.Expr:
@@ -234,7 +249,7 @@ def compile_texts(
                 continue
             try:
                 out.rules.append(_compile_rule(rule, path, placeholders or {}))
-            except (Unsupported, SigmaError, re.error) as exc:
+            except (Unsupported, Untranslatable, SigmaError, re.error) as exc:
                 out.errors.append((path, _reason(exc)))
     known = {r.id for r in out.rules}
     for corr in list(out.correlations):
@@ -290,9 +305,9 @@ def _compile_rule(rule: SigmaRule, path: str, placeholders: dict[str, list[str]]
     if not rule.id:
         raise Unsupported("rule has no id")
     source = _logsource(rule.logsource)
-    ctx = _Ctx(placeholders)
-    trees = [c.parse() for c in rule.detection.parsed_condition]
-    exact = pl.any_horizontal([ctx.exact(t) for t in trees]) if len(trees) > 1 else ctx.exact(trees[0])
+    ctx = _Ctx(POLARS, placeholders)
+    trees = tuple(c.parse() for c in rule.detection.parsed_condition)
+    exact = ctx.condition(trees)
     pre = [ctx.pre(t) for t in trees]
     return CompiledRule(
         id=str(rule.id),
@@ -303,6 +318,8 @@ def _compile_rule(rule: SigmaRule, path: str, placeholders: dict[str, list[str]]
         needles=_either(pre),
         exact=exact,
         fields=ctx.fields,
+        trees=trees,
+        placeholders=placeholders,
     )
 
 
@@ -325,10 +342,6 @@ def _logsource(ls: SigmaLogSource) -> LogSource:
 
 def _meet(a: frozenset[str] | None, b: frozenset[str]) -> frozenset[str]:
     return b if a is None else a & b
-
-
-def _one_of(col: pl.Expr, values: frozenset[str]) -> pl.Expr:
-    return col.is_in(pl.Series(sorted(values), dtype=pl.Utf8).implode())
 
 
 def add_derived(df: pl.DataFrame, fields: set[str], tz: str = "Asia/Bangkok") -> pl.DataFrame:
@@ -377,106 +390,113 @@ def _needles_expr(needles: Needles | None) -> pl.Expr:
     return pl.all_horizontal(parts) if isinstance(needles, AllOf) else pl.any_horizontal(parts)
 
 
-class _Ctx:
-    def __init__(self, placeholders: dict[str, list[str]]) -> None:
+class _Ctx(Generic[E]):
+    """The walk of a rule's condition, written once; ``d`` makes each primitive an expression."""
+
+    def __init__(self, d: Dialect[E], placeholders: dict[str, list[str]]) -> None:
+        self.d = d
         self.placeholders = placeholders
         self.fields: set[str] = set()
 
     # exact condition -------------------------------------------------------------------------------
-    def exact(self, node: object) -> pl.Expr:
+    def condition(self, trees: Sequence[object]) -> E:
+        return self.d.any([self.exact(t) for t in trees]) if len(trees) > 1 else self.exact(trees[0])
+
+    def exact(self, node: object) -> E:
+        d = self.d
         if isinstance(node, ConditionAND):
-            return pl.all_horizontal([self.exact(a) for a in node.args])
+            return d.all([self.exact(a) for a in node.args])
         if isinstance(node, ConditionOR):
-            return pl.any_horizontal([self.exact(a) for a in node.args])
+            return d.any([self.exact(a) for a in node.args])
         if isinstance(node, ConditionNOT):
-            return ~self.exact(node.args[0]).fill_null(False)
+            return d.neg(d.known(self.exact(node.args[0])))
         if isinstance(node, ConditionFieldEqualsValueExpression):
             name = _field(node.field) if node.field else "msg"
             self.fields.add(name)
-            return self.value(name, node.value, keyword=False).fill_null(False)
+            return d.known(self.value(name, node.value, keyword=False))
         if isinstance(node, ConditionValueExpression):
             self.fields.add("msg")
-            return self.value("msg", node.value, keyword=True).fill_null(False)
+            return d.known(self.value("msg", node.value, keyword=True))
         raise Unsupported(f"condition element {type(node).__name__} is not supported")
 
-    def value(self, name: str, v: object, keyword: bool) -> pl.Expr:
+    def value(self, name: str, v: object, keyword: bool) -> E:
+        d = self.d
         if isinstance(v, SigmaExpansion):
-            return pl.any_horizontal([self.value(name, x, keyword) for x in v.values])
+            return d.any([self.value(name, x, keyword) for x in v.values])
         if isinstance(v, SigmaString):
             if v.contains_placeholder():
                 return self.placeholder(name, v)
             if name in NUMERIC_FIELDS:
                 plain = str(v)
                 if plain.isdigit():
-                    return pl.col(name) == int(plain)
+                    return d.eq(d.col(name), int(plain))
                 raise Unsupported(f"field '{name}' is numeric; cannot match '{plain}'")
             return self.string(name, v, keyword)
         if isinstance(v, SigmaNumber):
             if name in NUMERIC_FIELDS:
-                return pl.col(name) == v.number
-            return pl.col(f"_lc_{name}") == str(v.number)
+                return d.eq(d.col(name), v.number)
+            return d.eq(d.lc(name), str(v.number))
         if isinstance(v, SigmaBool):
-            return pl.col(f"_lc_{name}") == str(v.boolean).lower()
+            return d.eq(d.lc(name), str(v.boolean).lower())
         if isinstance(v, SigmaNull):
-            return pl.col(name).is_null()
+            return d.is_null(name)
         if isinstance(v, SigmaRegularExpression):
             flags = "".join(
                 sorted({"IGNORECASE": "i", "MULTILINE": "m", "DOTALL": "s"}[f.name] for f in v.flags)
             )
             rx = (f"(?{flags})" if flags else "") + str(v.regexp)
             _check_regex(rx)
-            return pl.col(name).cast(pl.Utf8).str.contains(rx)
+            return d.regex(name, Regex(rust=rx, java=java_regex(rx)))
         if isinstance(v, SigmaCIDRExpression):
             net = v.network
             if net.version != 4:
                 raise Unsupported("IPv6 cidr is not supported")
-            lo, hi = int(net.network_address), int(net.broadcast_address)
-            ip = _ipv4_int(pl.col(name))
-            return (ip >= lo) & (ip <= hi)
+            return d.ipv4_between(name, int(net.network_address), int(net.broadcast_address))
         if isinstance(v, SigmaCompareExpression):
-            col = pl.col(name).cast(pl.Float64, strict=False)
-            n = v.number.number
-            return {"LT": col < n, "LTE": col <= n, "GT": col > n, "GTE": col >= n}[v.op.name]
+            return d.compare(name, v.op.name, v.number.number)
         raise Unsupported(f"value type {type(v).__name__} (modifier) is not supported")
 
-    def placeholder(self, name: str, v: SigmaString) -> pl.Expr:
+    def placeholder(self, name: str, v: SigmaString) -> E:
         parts = v.s
         if len(parts) != 1 or not isinstance(parts[0], Placeholder):
             raise Unsupported("placeholders must be the whole value")
         values = [x.lower() for x in self.placeholders.get(parts[0].name, [])]
-        return pl.col(f"_lc_{name}").is_in(values)
+        return self.d.is_in(self.d.lc(name), values)
 
-    def string(self, name: str, v: SigmaString, keyword: bool) -> pl.Expr:
+    def string(self, name: str, v: SigmaString, keyword: bool) -> E:
+        d = self.d
         parts = list(v.s)
         if keyword:  # a keyword matches anywhere in the message
             if not (parts and parts[0] == SpecialChars.WILDCARD_MULTI):
                 parts.insert(0, SpecialChars.WILDCARD_MULTI)
             if parts[-1] != SpecialChars.WILDCARD_MULTI:
                 parts.append(SpecialChars.WILDCARD_MULTI)
-        col = pl.col(f"_lc_{name}")
+        col = d.lc(name)
         lits = [p for p in parts if isinstance(p, str)]
         specials = [p for p in parts if not isinstance(p, str)]
         if any(s not in (SpecialChars.WILDCARD_MULTI, SpecialChars.WILDCARD_SINGLE) for s in specials):
             raise Unsupported("unsupported special character in value")
         if not specials:
-            return col == "".join(lits).lower()
-        inner = parts[1:-1]
+            return d.eq(col, "".join(lits).lower())
         if (
             len(parts) == 3
             and parts[0] == parts[-1] == SpecialChars.WILDCARD_MULTI
             and isinstance(parts[1], str)
         ):
-            return col.str.contains(parts[1].lower(), literal=True)
+            return d.contains(col, parts[1].lower())
         if len(parts) == 2 and parts[-1] == SpecialChars.WILDCARD_MULTI and isinstance(parts[0], str):
-            return col.str.starts_with(parts[0].lower())
+            return d.starts_with(col, parts[0].lower())
         if len(parts) == 2 and parts[0] == SpecialChars.WILDCARD_MULTI and isinstance(parts[1], str):
-            return col.str.ends_with(parts[1].lower())
-        del inner
-        rx = "".join(
-            re.escape(p.lower()) if isinstance(p, str) else ".*" if p == SpecialChars.WILDCARD_MULTI else "."
-            for p in parts
+            return d.ends_with(col, parts[1].lower())
+        return d.full_match(
+            col,
+            [
+                p.lower()
+                if isinstance(p, str)
+                else Wildcard(ANY_RUN if p == SpecialChars.WILDCARD_MULTI else ANY_ONE)
+                for p in parts
+            ],
         )
-        return col.str.contains(f"(?s)^{rx}$")
 
     # needles: a necessary condition made of literal substring tests, or None (cannot narrow) -----
     def pre(self, node: object) -> Needles | None:
@@ -510,9 +530,3 @@ def _check_regex(rx: str) -> None:
         pl.Series([""]).str.contains(rx)
     except pl.exceptions.ComputeError as exc:
         raise Unsupported(f"regular expression not supported: {_reason(exc)}") from None
-
-
-def _ipv4_int(col: pl.Expr) -> pl.Expr:
-    parts = col.cast(pl.Utf8).str.split_exact(".", 3)
-    octet = [parts.struct.field(f"field_{i}").cast(pl.Int64, strict=False) for i in range(4)]
-    return octet[0] * 256**3 + octet[1] * 256**2 + octet[2] * 256 + octet[3]

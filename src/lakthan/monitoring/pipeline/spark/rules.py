@@ -1,0 +1,202 @@
+"""Sigma rules compiled to Spark Column expressions: the same walk of each condition as the local
+engine's (``rules._Ctx``), through the Spark dialect below, over the same columns (the schema's, the
+derived local-time fields and the lower-cased ``_lc_`` copies ``hunt.with_derived`` adds).
+
+The rules, their order, the correlations and the errors are ``rules.compile_texts``'s: a rule the
+local engine leaves out (a regular expression polars refuses, or one Java's cannot read the same,
+javaregex.py) is left out here with the same reason. A Spark primitive must give what the polars one
+gives on every value, not only on likely ones: text read as a number accepts what polars' parser
+accepts and nothing else (Spark's cast would also take ``" 4"``, ``"4.0"`` or ``"1d"``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import reduce
+
+import polars as pl
+from pyspark.sql import Column
+from pyspark.sql import functions as F
+
+from lakthan.monitoring.pipeline import rules
+from lakthan.monitoring.pipeline.dialects import ANY_RUN, Regex, Wildcard
+from lakthan.monitoring.pipeline.javaregex import literal
+from lakthan.monitoring.pipeline.rules import CompiledCorrelation, RuleSet
+from lakthan.monitoring.pipeline.schema import SCHEMA
+
+INTEGER = r"^[+-]?[0-9]+$"  # what polars reads as an Int64 (then within its range)
+DECIMAL = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"  # … as a Float64, beside these:
+NAN, INF, NEG_INF = r"^[+-]?nan$", r"^\+?inf(inity)?$", r"^-inf(inity)?$"  # (lower-cased)
+
+
+class SparkDialect:
+    def col(self, name: str) -> Column:
+        return F.col(name)
+
+    def lc(self, name: str) -> Column:
+        return F.col(f"_lc_{name}")
+
+    def lower(self, e: Column) -> Column:
+        return F.lower(e)
+
+    def true(self) -> Column:
+        return F.lit(True)
+
+    def all(self, parts: Sequence[Column]) -> Column:
+        return reduce(lambda a, b: a & b, parts)
+
+    def any(self, parts: Sequence[Column]) -> Column:
+        return reduce(lambda a, b: a | b, parts)
+
+    def either(self, a: Column, b: Column) -> Column:
+        return a | b
+
+    def neg(self, e: Column) -> Column:
+        return ~e
+
+    def known(self, e: Column) -> Column:
+        return F.coalesce(e, F.lit(False))
+
+    def eq(self, e: Column, value: str | int | float) -> Column:
+        return e == F.lit(value)
+
+    def is_in(self, e: Column, values: Sequence[str]) -> Column:
+        return e.isin(list(values)) if values else F.when(e.isNotNull(), F.lit(False))
+
+    def one_of(self, e: Column, values: frozenset[str]) -> Column:
+        return e.isin(sorted(values))
+
+    def contains(self, e: Column, literal: str) -> Column:
+        return e.contains(F.lit(literal))
+
+    def starts_with(self, e: Column, literal: str) -> Column:
+        return e.startswith(F.lit(literal))
+
+    def ends_with(self, e: Column, literal: str) -> Column:
+        return e.endswith(F.lit(literal))
+
+    def full_match(self, e: Column, parts: Sequence[str | Wildcard]) -> Column:
+        """A search (Spark's rlike finds), anchored at an end without a ``*``: ``\\A.*a.*\\z``
+        would have Java backtrack through every split of the value, where Rust's automaton does not."""
+        parts = list(parts)
+        head = not (parts and isinstance(parts[0], Wildcard) and parts[0].kind == ANY_RUN)
+        tail = not (parts and isinstance(parts[-1], Wildcard) and parts[-1].kind == ANY_RUN)
+        inner = parts[(0 if head else 1) : (len(parts) if tail else -1)]
+        body = "".join(
+            literal(p) if isinstance(p, str) else "(?s:.)*?" if p.kind == ANY_RUN else "(?s:.)" for p in inner
+        )
+        return e.rlike(("\\A" if head else "") + body + ("\\z" if tail else ""))
+
+    def regex(self, name: str, pattern: Regex) -> Column:
+        return _text(name).rlike(pattern.java)
+
+    def is_null(self, name: str) -> Column:
+        return F.col(name).isNull()
+
+    def compare(self, name: str, op: str, number: int | float) -> Column:
+        col = _number(name)
+        n = F.lit(number)
+        return {"LT": col < n, "LTE": col <= n, "GT": col > n, "GTE": col >= n}[op]
+
+    def ipv4_between(self, name: str, lo: int, hi: int) -> Column:
+        parts = F.split(_text(name), r"\.")  # polars' split_exact(".", 3): the first four, null beyond
+        octet = [_integer(F.get(parts, i)) for i in range(4)]
+        ip = octet[0] * 256**3 + octet[1] * 256**2 + octet[2] * 256 + octet[3]
+        return (ip >= F.lit(lo)) & (ip <= F.lit(hi))
+
+
+SPARK = SparkDialect()
+
+
+def _dtype(name: str) -> object:
+    return pl.Int64 if name == "hour" else pl.Utf8 if name in rules.DERIVED else SCHEMA[name]
+
+
+def _text(name: str) -> Column:
+    """The column as polars casts it to text (numbers and booleans alike; a time or bytes is not
+    something a rule matches as text, and is null here)."""
+    dtype = _dtype(name)
+    if dtype in (pl.Utf8, pl.Int64, pl.Boolean):
+        return F.col(name).cast("string")
+    return F.lit(None).cast("string")
+
+
+def _integer(text: Column) -> Column:
+    return F.when(text.rlike(INTEGER), text.try_cast("long"))
+
+
+def _number(name: str) -> Column:
+    """The column as polars casts it to Float64 (strict=False): null where it reads no number."""
+    dtype = _dtype(name)
+    col = F.col(name)
+    if dtype in (pl.Int64, pl.Boolean):
+        return col.cast("double")
+    if dtype != pl.Utf8:
+        return F.lit(None).cast("double")
+    lower = F.lower(col)
+    return (
+        F.when(col.rlike(DECIMAL), col.try_cast("double"))
+        .when(lower.rlike(NAN), F.lit(float("nan")))
+        .when(lower.rlike(INF), F.lit(float("inf")))
+        .when(lower.rlike(NEG_INF), F.lit(float("-inf")))
+    )
+
+
+@dataclass
+class SparkRule:
+    id: str
+    title: str
+    level: str
+    path: str
+    logsource: Column  # the rule's events: its formats and services, and every unparsed event
+    exact: Column  # the exact condition
+    hidden: bool  # a base rule of a correlation, giving no alerts of its own
+    fields: set[str] = field(default_factory=set)
+
+    @property
+    def matches(self) -> Column:
+        return F.coalesce(self.logsource & self.exact, F.lit(False))
+
+
+@dataclass
+class SparkRuleSet:
+    rules: list[SparkRule]
+    correlations: list[CompiledCorrelation]
+    errors: list[tuple[str, str]]
+
+    def fields(self) -> set[str]:
+        out: set[str] = set()
+        for r in self.rules:
+            out |= r.fields
+        for c in self.correlations:
+            out |= set(c.group_by)
+        return out
+
+
+def compile_texts(
+    sources: list[tuple[str, str]], placeholders: dict[str, list[str]] | None = None
+) -> SparkRuleSet:
+    """(path, YAML text) pairs compiled for Spark (a Spark session must be active): the rules,
+    correlations and errors of ``rules.compile_texts``."""
+    return of_ruleset(rules.compile_texts(sources, placeholders))
+
+
+def of_ruleset(rs: RuleSet) -> SparkRuleSet:
+    return SparkRuleSet(
+        rules=[
+            SparkRule(
+                id=r.id,
+                title=r.title,
+                level=r.level,
+                path=r.path,
+                logsource=r.source.condition(SPARK),
+                exact=r.condition(SPARK),
+                hidden=r.hidden,
+                fields=set(r.fields),
+            )
+            for r in rs.rules
+        ],
+        correlations=list(rs.correlations),
+        errors=list(rs.errors),
+    )
