@@ -3,19 +3,30 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+from django.conf import settings
 from django.utils import timezone
 
-from lakthan.core.errors import IntegrityFailure
+from lakthan.core.errors import IntegrityFailure, InvalidInput
 from lakthan.lib.files import write_atomic
 from lakthan.monitoring.models import Checkpoint
-from lakthan.monitoring.pipeline.verify import Report, verify_dir
+from lakthan.monitoring.pipeline.store import seg_name
+from lakthan.monitoring.pipeline.verify import Check, Report, verify_dir
 from lakthan.monitoring.services.home import origin, state_dir, store
 
+ENGINES = ("local", "spark")
 
-def verify() -> dict:
+
+def verify(engine: str = "local", master: str | None = None, segments_url: str | None = None) -> dict:
     """Recomputes everything on disk against the signed checkpoints; also checks that every checkpoint
-    the database recorded is still on disk (a truncated log is caught even if the files agree)."""
+    the database recorded is still on disk (a truncated log is caught even if the files agree).
+
+    ``engine="spark"`` checks the segments on a Spark cluster (``master``; ``local[N]`` by default),
+    reading them where the cluster sees them: ``segments_url``, else the setting
+    ``LAKTHAN_LOG_SEGMENTS_URL``, else the store's own directory. The headers and checkpoints are
+    read here, from the store, and the report is the same as the local engine's."""
+    check = checker(engine, master, segments_url)
     s = store()
     vkey = s.vkey()  # read, never made here: a verifier must not replace the trust anchor
     if vkey is None:
@@ -31,7 +42,7 @@ def verify() -> dict:
                 }
             )
     else:
-        report = verify_dir(s.root, vkey, origin=origin()).as_json()
+        report = verify_dir(s.root, vkey, origin=origin(), check=check).as_json()
     on_disk = {int(p.stem) for p in s.cp_dir.glob("*.txt")}
     for cp in Checkpoint.objects.all():
         if cp.size not in on_disk:
@@ -67,3 +78,41 @@ def last_verification() -> dict | None:
 def require_intact(report: dict) -> None:
     if not report["intact"]:
         raise IntegrityFailure("บันทึกการใช้งานถูกแก้ไข", "the logs were altered")
+
+
+def checker(engine: str, master: str | None = None, segments_url: str | None = None) -> Check | None:
+    """The per-segment checker of an engine (None: verify_dir's local threads). Spark's is made
+    before anything is read, so a missing PySpark or Java is said (exit 2) before any work."""
+    if engine not in ENGINES:
+        raise InvalidInput(
+            f"ไม่รู้จัก engine {engine!r}: local หรือ spark", f"unknown engine {engine!r}: local or spark"
+        )
+    if engine == "local":
+        if master or segments_url:
+            raise InvalidInput(
+                "--master และ --segments ใช้กับ --engine spark เท่านั้น",
+                "--master and --segments go with --engine spark",
+            )
+        return None
+    from lakthan.monitoring.pipeline.spark.session import spark_session
+    from lakthan.monitoring.pipeline.spark.verify import spark_check
+
+    return spark_check(spark_session(master), segments_base(segments_url))
+
+
+def segments_base(segments_url: str | None) -> str:
+    """Where the cluster reads the segment files: the URL given, else the setting
+    LAKTHAN_LOG_SEGMENTS_URL, else the store's own segments directory (as an absolute path)."""
+    base = getattr(settings, "LAKTHAN_LOG_SEGMENTS_URL", "") if segments_url is None else segments_url
+    if not base:
+        return str(store().seg_dir.resolve())
+    if "://" not in base and not base.startswith(("file:", "hdfs:", "s3a:")):
+        return str(Path(base).resolve())
+    return base.rstrip("/")
+
+
+def segment_files(indices: list[int], segments_url: str | None) -> list[tuple[int, str]]:
+    """The URL of each segment's Parquet file. A local copy of ``services.hunts.segment_files`` (the
+    contract of issue 21) until that lands; the same answer."""
+    base = segments_base(segments_url)
+    return [(i, f"{base}/{seg_name(i)}.parquet") for i in indices]
