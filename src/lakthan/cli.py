@@ -78,7 +78,12 @@ class LakthanGroup(click.Group):
 
             # `pack verify` and `library validate` may fail before Django is set up
             lang = settings.LAKTHAN_LANG if settings.configured else config.language()
-            err_console.print(f"[red]error:[/red] {exc.message(lang)}", highlight=False, soft_wrap=True)
+            from rich.markup import escape
+
+            # escaped: a message may hold brackets ('lakthan[spark]') that are not markup
+            err_console.print(
+                f"[red]error:[/red] {escape(exc.message(lang))}", highlight=False, soft_wrap=True
+            )
             sys.exit(exc.exit_code)
         except OSError as exc:  # a full disk, a read-only file system, a permission: the system's word
             if exc.errno is None:

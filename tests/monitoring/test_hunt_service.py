@@ -15,8 +15,8 @@ from lakthan.core.models import AuditEntry
 from lakthan.monitoring.models import Alert, Hunt
 from lakthan.monitoring.pipeline import detect as detect_engine
 from lakthan.monitoring.services import alerts as log_alerts
+from lakthan.monitoring.services import engines, home, hunts
 from lakthan.monitoring.services import events as log_events
-from lakthan.monitoring.services import home, hunts
 from lakthan.monitoring.services import rules as log_rules
 from tests.monitoring import hunt_fixtures
 
@@ -180,8 +180,8 @@ def test_an_unreadable_segment_is_left_out_and_the_others_are_hunted(sealed, cap
 
 def test_segment_files_are_the_stores_own_or_under_the_base_given(sealed, settings):
     s = home.store()
-    assert hunts.segment_files([1, 12], "") == [(1, str(s.segment_path(1))), (12, str(s.segment_path(12)))]
-    assert hunts.segment_files([3], "s3a://logs/segments/") == [(3, "s3a://logs/segments/00000003.parquet")]
+    assert engines.segment_files([1, 12], "") == [(1, str(s.segment_path(1))), (12, str(s.segment_path(12)))]
+    assert engines.segment_files([3], "s3a://logs/segments/") == [(3, "s3a://logs/segments/00000003.parquet")]
     settings.LAKTHAN_LOG_SEGMENTS_URL = "/mnt/share/segments"
-    assert hunts.segment_files([3]) == [(3, "/mnt/share/segments/00000003.parquet")]
-    assert hunts.segment_files([3], "") == [(3, str(s.segment_path(3)))]
+    assert engines.segment_files([3]) == [(3, "/mnt/share/segments/00000003.parquet")]
+    assert engines.segment_files([3], "") == [(3, str(s.segment_path(3)))]

@@ -83,12 +83,26 @@ def seal() -> None:
 
 
 @logs.command()
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "spark"]),
+    default="local",
+    show_default=True,
+    help="spark: the segments checked on a Spark cluster's executors",
+)
+@click.option("--master", default=None, help="Spark master (default local[N]): spark://…, yarn, k8s://…")
+@click.option(
+    "--segments",
+    "segments_url",
+    default=None,
+    help="where the cluster reads the segment files: a path or s3a:// URL (default LAKTHAN_LOG_SEGMENTS_URL)",
+)
 @click.option("--json", "as_json", is_flag=True)
-def verify(as_json) -> None:
+def verify(engine, master, segments_url, as_json) -> None:
     """Recomputes everything from storage against the signed checkpoints (exit 1 if anything changed)."""
     from lakthan.monitoring.services import verification
 
-    report = verification.verify()
+    report = verification.verify(engine=engine, master=master, segments_url=segments_url)
     if as_json:
         click.echo(
             json.dumps(
@@ -356,3 +370,63 @@ from lakthan.monitoring.cli_hunt import hunts as _hunts  # noqa: E402
 
 logs.add_command(_hunt, "hunt")
 logs.add_command(_hunts, "hunts")
+
+
+@logs.command()
+@click.option("--from", "start", required=True, help="YYYY-MM-DD (Asia/Bangkok)")
+@click.option("--to", "end", required=True, help="YYYY-MM-DD, inclusive")
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "spark"]),
+    default="local",
+    show_default=True,
+    help="local: the host-days counted at sealing; spark: counted again from the segments on Spark",
+)
+@click.option("--master", default=None, help="Spark master (default local[N]): spark://…, yarn, k8s://…")
+@click.option(
+    "--segments",
+    "segments_url",
+    default=None,
+    help="where the cluster reads the segment files: a path or s3a:// URL (default LAKTHAN_LOG_SEGMENTS_URL)",
+)
+@click.option("--json", "as_json", is_flag=True)
+def usage(start, end, engine, master, segments_url, as_json) -> None:
+    """Events per host over a period: days with events, events, unparsed lines, silent spells."""
+    from lakthan.monitoring.services import coverage as log_coverage
+
+    report = log_coverage.usage(
+        parse_date(start, "--from"),
+        parse_date(end, "--to"),
+        engine=engine,
+        master=master,
+        segments_url=segments_url,
+    )
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=1))
+        return
+    from rich.table import Column
+
+    spells = Column("silent spells", no_wrap=True, min_width=len("2013-01-03..2013-01-12"))
+    table = Table(
+        "host",
+        "unit",
+        "days",
+        "events",
+        "unparsed",
+        spells,
+        caption="days: days with events; unit —: a sender no inventoried host accounts for",
+    )
+    for h in report["hosts"]:
+        spelt = "\n".join(a if a == b else f"{a}..{b}" for a, b in h["silent"])
+        table.add_row(
+            h["name"], h["unit"], str(h["days"]), str(h["events"]), str(h["unparsed"]), spelt or "—"
+        )
+    for u in report["unknown_senders"]:
+        table.add_row(u["host"], "—", str(u["days"]), str(u["events"]), str(u["unparsed"]), "")
+    console.print(table)
+    if report["pruned_segments"]:
+        console.print(
+            f"{report['pruned_segments']} segments of the period were pruned: their events are counted "
+            "in the host-days (--engine local) only",
+            highlight=False,
+        )

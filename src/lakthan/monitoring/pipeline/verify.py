@@ -19,6 +19,7 @@ import json
 import os
 import sys
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +53,13 @@ class Report:
         self.events += other.events
         self.pruned += other.pruned
 
+    @classmethod
+    def from_json(cls, data: dict) -> Report:
+        """The Report ``as_json`` gave (how a Spark executor's report comes back to the driver)."""
+        return cls(
+            **{k: data[k] for k in ("intact", "checkpoint", "problems", "segments", "events", "pruned")}
+        )
+
     def as_json(self) -> dict:
         return {
             "intact": self.intact,
@@ -62,6 +70,9 @@ class Report:
             "pruned": self.pruned,
         }
 
+
+# checks segments: [(index, header)] to their Reports in that order (verify_dir's ``check``)
+Check = Callable[[list[tuple[int, dict]]], list[Report]]
 
 # Differences between two leaf sequences longer than this (after their common ends) are aligned by a
 # longest increasing subsequence, O(n log n), instead of difflib, whose time grows with the square
@@ -169,7 +180,11 @@ def _increasing_run(values: list[int]) -> set[int]:
     return run
 
 
-def verify_dir(root: Path, vkey: str, origin: str | None = None) -> Report:
+def verify_dir(root: Path, vkey: str, origin: str | None = None, check: Check | None = None) -> Report:
+    """Verifies the store at ``root`` against checkpoints signed by ``vkey``. Headers, checkpoints and
+    consistency proofs are read here; the segments are checked by ``check`` (``[(index, header)]`` to
+    their Reports in that order): by default ``local_check``, threads over the files under ``root``;
+    ``pipeline.spark.verify.spark_check`` checks them on a Spark cluster's executors instead."""
     root = Path(root)
     report = Report()
     seg_dir, cp_dir = root / "segments", root / "checkpoints"
@@ -240,61 +255,81 @@ def verify_dir(root: Path, vkey: str, origin: str | None = None) -> Report:
                 bad_headers.add(suspect)
                 report.add(suspect, None, "altered", "segment header does not match the signed checkpoint")
 
-    def segment_report(index: int) -> Report:
-        part = Report(segments=1)
-        _verify_segment(seg_dir, index, headers[index], part)
-        return part
-
     # segments side by side (a seal every few minutes makes many small ones, each too small to be
     # split over the cores on its own); reports merged in segment order
-    with ThreadPoolExecutor(SEGMENT_WORKERS) as pool:
-        for part in pool.map(segment_report, [i for i in range(1, size + 1) if i in headers]):
-            report.merge(part)
+    check = check or local_check(seg_dir)
+    for part in check([(i, headers[i]) for i in range(1, size + 1) if i in headers]):
+        report.merge(part)
     return report
 
 
-def _verify_segment(seg_dir: Path, index: int, h: dict, report: Report) -> None:
+def local_check(seg_dir: Path, workers: int = SEGMENT_WORKERS) -> Check:
+    """The segments' files read from ``seg_dir`` and checked by ``workers`` threads."""
+
+    def read(path: Path) -> bytes | None:
+        return path.read_bytes() if path.exists() else None
+
+    def one(item: tuple[int, dict]) -> Report:
+        index, header = item
+        name = seg_name(index)
+        leaves = read(seg_dir / f"{name}.leaves")
+        parquet = read(seg_dir / f"{name}.parquet")
+        pruned = parquet is None and (seg_dir / f"{name}.pruned").exists()
+        return check_segment(index, header, parquet, leaves, pruned)
+
+    def check(items: list[tuple[int, dict]]) -> list[Report]:
+        with ThreadPoolExecutor(workers) as pool:
+            return list(pool.map(one, items))
+
+    return check
+
+
+def check_segment(
+    index: int, header: dict, parquet: bytes | None, leaves: bytes | None, pruned: bool
+) -> Report:
+    """One segment against its header (whose root the signed checkpoints pin): the bytes of its
+    Parquet file and of its leaf-hash file (None: the file is missing), and whether a ``.pruned``
+    marker stands beside them. Pure, so the local threads and Spark's executors run the same check."""
+    report = Report(segments=1)
     name = seg_name(index)
-    root = bytes.fromhex(h["root"])
-    leaves_path = seg_dir / f"{name}.leaves"
-    stored = leaves_path.read_bytes() if leaves_path.exists() else None
+    root = bytes.fromhex(header["root"])
 
     def sealed_leaves() -> bytes | None:
         """The stored leaf hashes when they hash to the signed root."""
-        ok = stored is not None and len(stored) % eventhash.HASH_SIZE == 0 and eventhash.root(stored) == root
-        return stored if ok else None
+        ok = leaves is not None and len(leaves) % eventhash.HASH_SIZE == 0 and eventhash.root(leaves) == root
+        return leaves if ok else None
 
-    seg_path = seg_dir / f"{name}.parquet"
-    if not seg_path.exists():
+    if parquet is None:
         expected = sealed_leaves()
-        if (seg_dir / f"{name}.pruned").exists() and expected is not None:
+        if pruned and expected is not None:
             report.pruned += 1
             report.events += len(expected) // eventhash.HASH_SIZE
         else:
             report.add(index, None, "removed", "segment file missing")
-        return
-    raw = seg_path.read_bytes()
+        return report
+    raw = parquet
     with ThreadPoolExecutor(1) as pool:  # the file's digest on the other core while events are hashed
         file_digest = pool.submit(lambda: hashlib.sha256(raw).hexdigest())
         try:
             actual = event_leaves(pl.read_parquet(io.BytesIO(raw)))
         except Exception as exc:  # noqa: BLE001 — any corruption of the file is reported, not raised
-            report.add(index, None, "unreadable", f"{seg_path.name}: {type(exc).__name__}")
-            return
-        file_ok = file_digest.result() == h.get("file_sha256")
+            report.add(index, None, "unreadable", f"{name}.parquet: {type(exc).__name__}")
+            return report
+        file_ok = file_digest.result() == header.get("file_sha256")
     report.events += len(actual) // eventhash.HASH_SIZE
     if eventhash.root(actual) == root:
-        if actual != stored:  # equal bytes need no second tree
+        if actual != leaves:  # equal bytes need no second tree
             report.add(index, None, "altered", "leaf-hash file does not match the segment root")
         if not file_ok:
             report.add(index, None, "altered", "segment file bytes changed (events still match their leaves)")
-        return
+        return report
     expected = sealed_leaves()
     if expected is None:
         report.add(index, None, "altered", "segment and its leaf-hash file both differ from the signed root")
-        return
+        return report
     for position, kind in locate(eventhash.split(expected), eventhash.split(actual)):
         report.add(index, position, kind)
+    return report
 
 
 USAGE = "usage: python -m lakthan.monitoring.pipeline.verify DIR (VKEY_FILE | --fingerprint SHA256)"

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from lakthan.core.errors import InvalidInput
 from lakthan.core.models import Unit
 from lakthan.inventory.models import Host
 from lakthan.lib.timezones import BANGKOK
-from lakthan.monitoring.models import HostDay
+from lakthan.monitoring.models import HostDay, Segment
+from lakthan.monitoring.services.engines import check_engine, segment_files
 from lakthan.monitoring.services.home import silent_hours
 from lakthan.monitoring.services.hosts import hosts_in_units, hosts_of, sender_names
 
@@ -126,3 +128,87 @@ def gaps(reported: set[date], window: tuple[date, date]) -> list[tuple[date, dat
     if start is not None:
         out.append((start, window[1]))
     return out
+
+
+def usage(
+    start: date,
+    end: date,
+    engine: str = "local",
+    master: str | None = None,
+    segments_url: str | None = None,
+) -> dict:
+    """Usage over the Bangkok days [start, end]: per inventoried host the days with events, events,
+    unparsed lines, first and last event and its silent spells (days without events); then the
+    senders no host accounts for. ``local``: from the host-days the seal counted; ``spark``: counted
+    again from the sealed segments on a Spark cluster (``master``), read where the cluster sees them
+    (``segments_url``, as ``logs verify``). Pruned segments' events are in the host-days only: the
+    report says how many segments of the period were pruned."""
+    if end < start:
+        raise InvalidInput("วันสิ้นสุดอยู่ก่อนวันเริ่ม", "--to is before --from")
+    check_engine(engine, master, segments_url)
+    since = datetime.combine(start, time.min, tzinfo=BANGKOK).astimezone(UTC)
+    until = datetime.combine(end, time.max, tzinfo=BANGKOK).astimezone(UTC)
+    overlapping = Segment.objects.filter(last_ts__gte=since, first_ts__lte=until)
+    if engine == "local":
+        rows = [
+            (d.host_name, d.day, d.count, d.unparsed, d.first_ts, d.last_ts)
+            for d in HostDay.objects.filter(day__gte=start, day__lte=end)
+        ]
+    else:
+        rows = spark_host_days(
+            [s.index for s in overlapping.filter(pruned_at__isnull=True).order_by("index")],
+            since,
+            until,
+            master,
+            segments_url,
+        )
+    return _usage_report(start, end, rows, overlapping.filter(pruned_at__isnull=False).count())
+
+
+def spark_host_days(
+    indices: list[int], since: datetime, until: datetime, master: str | None, segments_url: str | None
+) -> list[tuple[str, date, int, int, datetime, datetime]]:
+    """Events per host and Bangkok day of those segments in [since, until], counted on Spark."""
+    from lakthan.monitoring.pipeline.spark.session import spark_session
+
+    spark = spark_session(master)  # first: a missing PySpark or Java is said before anything else
+    from lakthan.monitoring.pipeline.spark.usage import host_days
+
+    days = host_days(spark, segment_files(indices, segments_url), since, until, "Asia/Bangkok")
+    return [tuple(r) for r in days.iter_rows()]
+
+
+def _usage_report(start: date, end: date, rows: list[tuple], pruned: int) -> dict:
+    hosts = hosts_in_units(None)
+    by_sender: dict[str, list[tuple]] = {}
+    for row in rows:
+        by_sender.setdefault(row[0], []).append(row)
+
+    def summary(found: list[tuple]) -> dict:
+        reported = {r[1] for r in found if r[2]}
+        return {
+            "days": len(reported),
+            "events": sum(r[2] for r in found),
+            "unparsed": sum(r[3] for r in found),
+            "first": min(r[4] for r in found).astimezone(UTC).isoformat() if found else None,
+            "last": max(r[5] for r in found).astimezone(UTC).isoformat() if found else None,
+            "silent": [[a.isoformat(), b.isoformat()] for a, b in gaps(reported, (start, end))],
+        }
+
+    known = sender_names(hosts)
+    return {
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "hosts": [
+            {
+                "name": h.name,
+                "unit": h.unit.code,
+                **summary([r for name in (h.name, *h.addresses) for r in by_sender.get(name, [])]),
+            }
+            for h in hosts
+        ],
+        "unknown_senders": [
+            {"host": name, **summary(found)} for name, found in sorted(by_sender.items()) if name not in known
+        ],
+        "pruned_segments": pruned,
+    }

@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import polars as pl
-from django.conf import settings
 from django.utils import timezone
 
 from lakthan.core import audit
@@ -28,9 +27,10 @@ from lakthan.core.errors import InvalidInput, LakthanError
 from lakthan.monitoring.models import Alert, Hunt, Segment
 from lakthan.monitoring.pipeline import detect as detect_engine
 from lakthan.monitoring.pipeline.matches import stacked
-from lakthan.monitoring.pipeline.store import LogStore, seg_name
+from lakthan.monitoring.pipeline.store import LogStore
 from lakthan.monitoring.services import alerts as log_alerts
 from lakthan.monitoring.services import rules as log_rules
+from lakthan.monitoring.services.engines import check_engine, segment_files, segments_base
 from lakthan.monitoring.services.events import in_range, positioned, readable_segments, unless_unreadable
 from lakthan.monitoring.services.home import store
 
@@ -40,17 +40,6 @@ if TYPE_CHECKING:  # the compiler imports pySigma: loaded when rules are compile
 log = logging.getLogger(__name__)
 
 Sources = list[tuple[str, str]]  # (file, Sigma YAML text)
-
-
-def segment_files(indices: list[int], segments_url: str | None = None) -> list[tuple[int, str]]:
-    """Each segment's Parquet file as the engine reads it: ``<segments_url>/<00000001>.parquet`` when a
-    base (a path, or a URL such as s3a://bucket/segments) is given, else the store's own file.
-    None: the setting LAKTHAN_LOG_SEGMENTS_URL ("" = the store's own directory)."""
-    base = settings.LAKTHAN_LOG_SEGMENTS_URL if segments_url is None else segments_url
-    if not base:
-        s = store()
-        return [(i, str(s.segment_path(i))) for i in indices]
-    return [(i, f"{base.rstrip('/')}/{seg_name(i)}.parquet") for i in indices]
 
 
 def hunt_local(ruleset: RuleSet, start: datetime | None, end: datetime | None) -> tuple[list[dict], int]:
@@ -142,20 +131,6 @@ def _rules_run(rs: RuleSet) -> list[dict]:
     return [{"rule_id": r.id, "title": r.title, "level": r.level, "file": r.path} for r in compiled]
 
 
-def _check_engine(engine: str, master: str | None, segments_url: str | None) -> None:
-    if engine not in Hunt.Engine.values:
-        raise InvalidInput(f"ไม่รู้จักเครื่องมือ {engine}", f"unknown engine {engine!r} (local or spark)")
-    if engine == Hunt.Engine.LOCAL and (master or segments_url):
-        raise InvalidInput(
-            "--master และ --segments ใช้กับ --engine spark เท่านั้น",
-            "--master and --segments go with --engine spark",
-        )
-    if engine == Hunt.Engine.SPARK:
-        from lakthan.monitoring.pipeline.spark.session import require_spark
-
-        require_spark()  # what to install, before anything is recorded
-
-
 def request_hunt(
     sources: Sources | None,
     start: datetime | None,
@@ -170,14 +145,10 @@ def request_hunt(
     to run (None: the rules in force, read now) and the files that do not compile with the reason."""
     if start and end and start > end:
         raise InvalidInput("วันเริ่มอยู่หลังวันสิ้นสุด", "the start of the period is after its end")
-    _check_engine(engine, master, segments_url)
+    check_engine(engine, master, segments_url)
     sources = log_rules.rule_sources() if sources is None else sources
     rs = compile_or_refuse(sources)
-    if engine == Hunt.Engine.SPARK:
-        base = settings.LAKTHAN_LOG_SEGMENTS_URL if segments_url is None else segments_url
-        where = base or str(store().seg_dir)
-    else:
-        where = ""
+    where = segments_base(segments_url) if engine == Hunt.Engine.SPARK else ""
     hunt = Hunt.objects.create(
         rules=_rules_run(rs),
         rules_sha256=rules_digest(sources),
@@ -238,12 +209,12 @@ def _run(hunt: Hunt, sources: Sources) -> tuple[list[dict], int, list[int]]:
         alerts, read, left_out = _hunt_local(rs, hunt.start, hunt.end)
         return alerts, len(read), left_out
     # sparkhunt's engine (pipeline/spark/hunt.py); imported only here: PySpark is an optional extra
-    from lakthan.monitoring.pipeline.spark.hunt import hunt as spark_hunt  # type: ignore[import-untyped,import-not-found,unused-ignore]
+    from lakthan.monitoring.pipeline.spark.hunt import hunt as spark_hunt
     from lakthan.monitoring.pipeline.spark.session import spark_session
 
-    own = hunt.segments_url == str(store().seg_dir)
+    own = hunt.segments_url == segments_base("")
     indices = list(_cluster_segments(store(), hunt.start, hunt.end, local_files=own))
-    files = segment_files(indices, "" if own else hunt.segments_url)
+    files = segment_files(indices, hunt.segments_url)
     spark = spark_session(hunt.master or None)
     found = spark_hunt(spark, files, sources, log_rules.placeholders(), hunt.start, hunt.end)
     return found, len(indices), []
