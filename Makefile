@@ -51,6 +51,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/access/sync.py
 	$(BIN)/python bench/access/findings.py
 	$(BIN)/python bench/network/run.py
+	$(BIN)/python bench/scale/run.py
 
 # The import contracts and the mypy settings are in pyproject.toml.
 lint: $(STAMP)

@@ -79,7 +79,11 @@ def main() -> None:
         )
         t_seal, _ = run(["logs", "seal"], env)
         src.unlink()
-        print(f"  ingest {t_ingest:.1f} s, seal {t_seal:.1f} s ({n / (t_ingest + t_seal):,.0f} events/s)")
+        stored = sum(f.stat().st_size for f in (work / "home" / "logs" / "segments").iterdir())
+        print(
+            f"  ingest {t_ingest:.1f} s, seal {t_seal:.1f} s ({n / (t_ingest + t_seal):,.0f} events/s);"
+            f" the segments hold {stored / n:.0f} bytes an event (Parquet, leaf hashes, headers)"
+        )
         rates: dict[str, dict[str, float]] = {}
         answers: dict[str, dict[str, object]] = {}
         for engine in ("local", "spark"):
