@@ -22,7 +22,7 @@ from pyspark.sql import functions as F
 
 from lakthan.monitoring.pipeline.detect import MAX_EVENTS
 from lakthan.monitoring.pipeline.rules import DERIVED
-from lakthan.monitoring.pipeline.spark.rules import SparkRuleSet, compile_texts
+from lakthan.monitoring.pipeline.spark.rules import SparkRuleSet, compile_texts, narrowing
 from lakthan.monitoring.pipeline.spark.segments import Segments, derived_events
 
 if TYPE_CHECKING:
@@ -46,8 +46,21 @@ def hunt(
     rs = compile_texts(sources, placeholders)
     if not segments or not rs.rules:
         return []
-    events = with_derived(derived_events(spark, segments, start, end, tz), rs.fields(), tz)
-    return alerts(events, rs)
+    return alerts(events(spark, segments, rs, start, end, tz), rs)
+
+
+def events(
+    spark: SparkSession,
+    segments: Segments,
+    rs: SparkRuleSet,
+    start: datetime | None,
+    end: datetime | None,
+    tz: str = "Asia/Bangkok",
+) -> DataFrame:
+    """The events ``alerts`` reads: those of the segments in [start, end] whose stored line some rule
+    of ``rs`` may match (``rules.narrowing``, in the JVM), parsed, with ``with_derived``'s columns."""
+    parsed = derived_events(spark, segments, start, end, tz, keep=narrowing(rs))
+    return with_derived(parsed, rs.fields(), tz)
 
 
 def with_derived(events: DataFrame, fields: set[str], tz: str = "Asia/Bangkok") -> DataFrame:
@@ -190,4 +203,4 @@ def _iso(micros: int) -> str:
     return (EPOCH + timedelta(microseconds=micros)).isoformat()
 
 
-__all__ = ["Segments", "alerts", "hunt", "with_derived"]
+__all__ = ["Segments", "alerts", "events", "hunt", "with_derived"]

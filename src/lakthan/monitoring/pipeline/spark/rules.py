@@ -22,12 +22,17 @@ from pyspark.sql import functions as F
 from lakthan.monitoring.pipeline import rules
 from lakthan.monitoring.pipeline.dialects import ANY_RUN, Regex, Wildcard
 from lakthan.monitoring.pipeline.javaregex import literal
-from lakthan.monitoring.pipeline.rules import CompiledCorrelation, RuleSet
+from lakthan.monitoring.pipeline.rules import CompiledCorrelation, Has, Needles, RuleSet
 from lakthan.monitoring.pipeline.schema import SCHEMA
+from lakthan.monitoring.pipeline.spark.segments import IN_LINE, STORED_TEXT
 
 INTEGER = r"^[+-]?[0-9]+$"  # what polars reads as an Int64 (then within its range)
 DECIMAL = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"  # … as a Float64, beside these:
 NAN, INF, NEG_INF = r"^[+-]?nan$", r"^\+?inf(inity)?$", r"^-inf(inity)?$"  # (lower-cased)
+# characters whose lower case depends on what surrounds them (a final sigma) or on the JVM's locale
+# (the Turkish dotted I, a combining dot after I): a field's lower case need not be a piece of its
+# line's there, so a line holding one is kept by ``narrowing`` (as candidates.UNFOLDED is)
+CONTEXTUAL = ("\u0130", "\u03a3", "\u0307")
 
 
 class SparkDialect:
@@ -153,6 +158,7 @@ class SparkRule:
     exact: Column  # the exact condition
     hidden: bool  # a base rule of a correlation, giving no alerts of its own
     fields: set[str] = field(default_factory=set)
+    needles: Needles | None = None  # the local engine's (rules.CompiledRule.needles)
 
     @property
     def matches(self) -> Column:
@@ -194,9 +200,54 @@ def of_ruleset(rs: RuleSet) -> SparkRuleSet:
                 exact=r.condition(SPARK),
                 hidden=r.hidden,
                 fields=set(r.fields),
+                needles=r.needles,
             )
             for r in rs.rules
         ],
         correlations=list(rs.correlations),
         errors=list(rs.errors),
     )
+
+
+def narrowing(rs: SparkRuleSet) -> Column | None:
+    """A condition on an event's stored columns that holds wherever some rule of ``rs`` matches, for
+    the lines to be left out before they are parsed (None: every line is needed). Each rule's needles
+    (a necessary condition: some literal held by some lower-cased field) are tested on the lower-cased
+    line where their fields are pieces of it (``segments.IN_LINE``), on the stored ``host``,
+    ``source`` or ``parser`` themselves; the lines of a parser some needle cannot be tested on so, and
+    every line as soon as one rule has no needles, are kept. What a correlation counts are its rules'
+    matches, which this keeps, so its windows are unchanged."""
+    if not rs.rules or any(r.needles is None for r in rs.rules):
+        return None
+    needles = [h for r in rs.rules for h in _has(r.needles)]
+    narrowed = sorted(
+        p for p, cols in IN_LINE.items() if all(h.column in cols | STORED_TEXT for h in needles)
+    )
+    if not narrowed:
+        return None
+    line = F.lower(F.col("raw"))
+    in_line = _shortest_cover({h.literal for h in needles if h.column not in STORED_TEXT})
+    stored = sorted({(h.column, h.literal) for h in needles if h.column in STORED_TEXT})
+    tests = [line.contains(F.lit(x)) for x in in_line]
+    tests += [F.lower(F.col(c)).contains(F.lit(x)) for c, x in stored]
+    tests += [F.col("raw").contains(F.lit(c)) for c in CONTEXTUAL]
+    # a line of another (or no) parser, or none, is kept: parsing it fails as it would have
+    others = F.coalesce(~F.col("parser").isin(narrowed), F.lit(True)) | F.col("raw").isNull()
+    return others | F.coalesce(reduce(lambda a, b: a | b, tests), F.lit(False))
+
+
+def _has(n: Needles | None) -> list[Has]:
+    if n is None:
+        return []
+    if isinstance(n, Has):
+        return [n]
+    return [h for p in n.parts for h in _has(p)]
+
+
+def _shortest_cover(literals: set[str]) -> list[str]:
+    """The literals that hold none of the others: a line holding any literal holds one of these."""
+    kept: list[str] = []
+    for lit in sorted(literals, key=lambda x: (len(x), x)):
+        if not any(k in lit for k in kept):
+            kept.append(lit)
+    return kept
