@@ -141,22 +141,27 @@ def test_what_the_line_cannot_tell_keeps_the_lines_of_that_parser(spark):
         assert srs.errors == [] and len(srs.rules) == 1
         keep = spark_rules.narrowing(srs)
         assert keep is not None
-        rows = [
-            (0, "syslog", "<13>1 2024-01-01T00:00:00Z h sshd - - - nothing here"),
-            (1, "syslog", "<13>1 2024-01-01T00:00:00Z h sshd - - - a NEEDLE here"),
-            (2, "nginx", '1.2.3.4 - - [01/Jan/2024:00:00:00 +0000] "GET / HTTP/1.1" 200 5 "-" "x"'),
-            (3, "jsonl", '{"ts": "2024-01-01T00:00:00Z", "msg": "ne\\u0065dle"}'),
-            (4, "syslog", "<13>1 2024-01-01T00:00:00Z h sshd - - - \u0130stanbul"),
-            (5, "syslog", "<13>1 2024-01-01T00:00:00Z h sshd - - - ODO\u03a3 x"),
-            (6, "apache", "[Mon Jan 01 00:00:00 2024] [error] needless"),
+        lines = [
+            ("syslog", "<13>1 2024-01-01T00:00:00Z h sshd - - - nothing here"),
+            ("syslog", "<13>1 2024-01-01T00:00:00Z h sshd - - - a NEEDLE here"),
+            ("nginx", '1.2.3.4 - - [01/Jan/2024:00:00:00 +0000] "GET / HTTP/1.1" 200 5 "-" "x"'),
+            ("jsonl", '{"ts": "2024-01-01T00:00:00Z", "msg": "ne\\u0065dle"}'),
+            ("syslog", "<13>1 2024-01-01T00:00:00Z h sshd - - - \u0130stanbul"),
+            ("syslog", "<13>1 2024-01-01T00:00:00Z h sshd - - - \u212anitting ODO\u03a3 x"),
+            ("apache", "[Mon Jan 01 00:00:00 2024] [error] needless"),
+            ("syslog", "<13>1 2024-01-01T00:00:00Z h sshd - - - ODO\u03a3 x"),
         ]
-        df = spark.createDataFrame(rows, "i long, parser string, raw string")
-        return sorted(r["i"] for r in df.filter(keep).collect())
+        stored = pl.DataFrame(lines, schema=["parser", "raw"], orient="row")
+        return [i for i, k in enumerate(keep(stored)) if k]
 
-    msg = "title: t\nid: 5a1f6d0e-0000-4000-8000-000000000205\nlevel: low\nlogsource: {product: linux}\ndetection:\n  s: {msg|contains: needle}\n  condition: s\n"
-    # the JSON line's message is decoded (\\u0065 is "e"): its lines are all kept; İ and Σ lower-case
-    # by context or locale, so lines holding them are kept too
+    head = "title: t\nid: 5a1f6d0e-0000-4000-8000-000000000205\nlevel: low\nlogsource: {product: linux}\n"
+    msg = head + "detection:\n  s: {msg|contains: needle}\n  condition: s\n"
+    # the JSON line's message is decoded (\\u0065 is "e"): its lines are all kept; İ and the Kelvin
+    # sign lower-case to ASCII letters, so lines holding them are kept too
     assert kept(msg) == [1, 3, 4, 5, 6]
-    app = "title: t\nid: 5a1f6d0e-0000-4000-8000-000000000206\nlevel: low\nlogsource: {product: linux}\ndetection:\n  s: {program|contains: nginx}\n  condition: s\n"
+    app = head + "detection:\n  s: {program|contains: nginx}\n  condition: s\n"
     # a web log's app is its format, not in its line: web lines are all kept (and JSON's)
     assert kept(app) == [2, 3, 4, 5, 6]
+    # a literal beyond ASCII: every line beyond ASCII is kept (Java's lower case is not polars')
+    greek = head + "detection:\n  s: {msg|contains: 'ΟΔΟΣ'}\n  condition: s\n"
+    assert kept(greek) == [3, 4, 5, 7]

@@ -29,10 +29,10 @@ from lakthan.monitoring.pipeline.spark.segments import IN_LINE, STORED_TEXT
 INTEGER = r"^[+-]?[0-9]+$"  # what polars reads as an Int64 (then within its range)
 DECIMAL = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"  # … as a Float64, beside these:
 NAN, INF, NEG_INF = r"^[+-]?nan$", r"^\+?inf(inity)?$", r"^-inf(inity)?$"  # (lower-cased)
-# characters whose lower case depends on what surrounds them (a final sigma) or on the JVM's locale
-# (the Turkish dotted I, a combining dot after I): a field's lower case need not be a piece of its
-# line's there, so a line holding one is kept by ``narrowing`` (as candidates.UNFOLDED is)
-CONTEXTUAL = ("\u0130", "\u03a3", "\u0307")
+# the characters beyond ASCII whose lower case holds an ASCII letter (İ: "i" and a dot; the Kelvin
+# sign: "k"): a field holding one may hold an ASCII literal lower-cased that its line does not hold
+# in any case, so ``Narrowing`` keeps a line holding one
+TO_ASCII = ("\u0130", "\u212a")
 
 
 class SparkDialect:
@@ -209,31 +209,62 @@ def of_ruleset(rs: RuleSet) -> SparkRuleSet:
     )
 
 
-def narrowing(rs: SparkRuleSet) -> Column | None:
-    """A condition on an event's stored columns that holds wherever some rule of ``rs`` matches, for
-    the lines to be left out before they are parsed (None: every line is needed). Each rule's needles
-    (a necessary condition: some literal held by some lower-cased field) are tested on the lower-cased
-    line where their fields are pieces of it (``segments.IN_LINE``), on the stored ``host``,
-    ``source`` or ``parser`` themselves; the lines of a parser some needle cannot be tested on so, and
-    every line as soon as one rule has no needles, are kept. What a correlation counts are its rules'
+@dataclass(frozen=True)
+class Narrowing:
+    """Which stored lines some rule may match, decided before they are parsed (``__call__``: a mask
+    over a batch of stored columns). Each rule's needles (a necessary condition: some lower-cased
+    field holds some literal) are tested on the line where their fields are pieces of it
+    (``segments.IN_LINE``: one Aho-Corasick search of all literals, ASCII case-insensitive), or on the
+    stored ``host``, ``source`` or ``parser`` themselves. Beside those lines it keeps those of another
+    parser (``parsers``: the ones it narrows), those holding a character of ``TO_ASCII``, and, when
+    some literal is not ASCII, every line that is not. What a correlation counts are its rules'
     matches, which this keeps, so its windows are unchanged."""
+
+    parsers: tuple[str, ...]
+    ascii: tuple[str, ...]  # literals sought in the line
+    other: bool  # some literal sought in the line is not ASCII
+    stored: tuple[tuple[str, str], ...]  # (stored column, literal)
+
+    def __call__(self, stored: pl.DataFrame) -> pl.Series:
+        raw = pl.col("raw")
+        tests = [~pl.col("parser").is_in(self.parsers).fill_null(False), raw.is_null()]
+        tests += _holding(raw, list(self.ascii), self.other)
+        for c in sorted({c for c, _ in self.stored}):
+            lits = [x for k, x in self.stored if k == c]
+            tests += _holding(pl.col(c), [x for x in lits if x.isascii()], not all(x.isascii() for x in lits))
+        return stored.select(pl.any_horizontal(tests).fill_null(False)).to_series()
+
+
+def _holding(text: pl.Expr, ascii: list[str], other: bool) -> list[pl.Expr]:
+    """Where ``text`` lower-cased (by Java's rules, as Spark's lower) may hold one of the ASCII
+    literals ``ascii`` (lower case), or (``other``) a literal beyond ASCII: without lowering, which
+    could differ from Java's beyond ASCII."""
+    out = [text.str.contains("[" + "".join(TO_ASCII) + "]")]
+    if ascii:
+        out.append(text.str.contains_any(ascii, ascii_case_insensitive=True))
+    if other:
+        out.append(text.str.contains(r"[^\x00-\x7f]"))
+    return out
+
+
+def narrowing(rs: SparkRuleSet) -> Narrowing | None:
+    """The ``Narrowing`` of the rules of ``rs`` (None: every line is needed, as one rule has no
+    needles, or a needle on a field no parser's line holds)."""
     if not rs.rules or any(r.needles is None for r in rs.rules):
         return None
     needles = [h for r in rs.rules for h in _has(r.needles)]
-    narrowed = sorted(
-        p for p, cols in IN_LINE.items() if all(h.column in cols | STORED_TEXT for h in needles)
+    narrowed = tuple(
+        sorted(p for p, cols in IN_LINE.items() if all(h.column in cols | STORED_TEXT for h in needles))
     )
     if not narrowed:
         return None
-    line = F.lower(F.col("raw"))
     in_line = _shortest_cover({h.literal for h in needles if h.column not in STORED_TEXT})
-    stored = sorted({(h.column, h.literal) for h in needles if h.column in STORED_TEXT})
-    tests = [line.contains(F.lit(x)) for x in in_line]
-    tests += [F.lower(F.col(c)).contains(F.lit(x)) for c, x in stored]
-    tests += [F.col("raw").contains(F.lit(c)) for c in CONTEXTUAL]
-    # a line of another (or no) parser, or none, is kept: parsing it fails as it would have
-    others = F.coalesce(~F.col("parser").isin(narrowed), F.lit(True)) | F.col("raw").isNull()
-    return others | F.coalesce(reduce(lambda a, b: a | b, tests), F.lit(False))
+    return Narrowing(
+        parsers=narrowed,
+        ascii=tuple(x for x in in_line if x.isascii()),
+        other=any(not x.isascii() for x in in_line),
+        stored=tuple(sorted({(h.column, h.literal) for h in needles if h.column in STORED_TEXT})),
+    )
 
 
 def _has(n: Needles | None) -> list[Has]:

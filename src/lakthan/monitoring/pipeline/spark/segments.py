@@ -9,7 +9,7 @@ its leaf's position in the segment's tree.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -20,7 +20,7 @@ from lakthan.monitoring.pipeline import parsers
 from lakthan.monitoring.pipeline.schema import EVIDENCE, SCHEMA
 
 if TYPE_CHECKING:
-    from pyspark.sql import Column, DataFrame, SparkSession
+    from pyspark.sql import DataFrame, SparkSession
     from pyspark.sql.types import DataType, StructType
 
 Segments = list[tuple[int, str]]
@@ -106,11 +106,12 @@ def derived_events(
     start: datetime | None = None,
     end: datetime | None = None,
     tz: str = "Asia/Bangkok",
-    keep: Column | None = None,
+    keep: Callable[[pl.DataFrame], pl.Series] | None = None,
 ) -> DataFrame:
     """Every schema column of the segments' events in [start, end], with ``segment`` and ``position``:
-    the stored ones as stored, the others parsed out of the line on the executors. ``keep``, a
-    condition on the stored columns, leaves out the lines it does not hold before they are parsed."""
+    the stored ones as stored, the others parsed out of the line on the executors. ``keep``, a mask
+    over a batch of stored columns (``spark.rules.Narrowing``), leaves out the lines it does not hold
+    before they are parsed."""
     columns = list(SCHEMA)
     out_schema = spark_schema(columns)
     arrow_schema = pa.schema(
@@ -123,14 +124,15 @@ def derived_events(
                 continue
             stored = pl.from_arrow(batch)
             assert isinstance(stored, pl.DataFrame)
+            if keep is not None:
+                stored = stored.filter(keep(stored))
+                if stored.height == 0:
+                    continue
             events = parsers.derive(stored.select(EVIDENCE), tz).hstack(stored.select(POSITIONED))
             table = events.to_arrow().cast(arrow_schema)
             yield from table.to_batches()
 
-    stored = stored_events(spark, segments, start, end)
-    if keep is not None:
-        stored = stored.filter(keep)
-    return stored.mapInArrow(derive, out_schema)
+    return stored_events(spark, segments, start, end).mapInArrow(derive, out_schema)
 
 
 def _arrow_type(dtype: pl.DataType | type[pl.DataType]) -> pa.DataType:
