@@ -1,6 +1,7 @@
 """A retro-hunt on Spark: Sigma rules over sealed segments, with the local engine's alerts.
 
-The events are read and parsed on the executors (``segments.derived_events``); the local-time fields
+The events are read and parsed on the executors (``segments.derived_events``), only the lines some
+rule may match (``rules.narrowing``: its needles, as the local engine's candidates); the local-time fields
 and lower-cased copies the rules read are added as Spark columns; every rule is matched in one pass;
 and the alerts are aggregated in Spark: per rule (or correlation) and host the count, the first and
 last time and the first ``MAX_EVENTS`` (segment, position). A correlation (``event_count``) keeps
@@ -58,7 +59,9 @@ def events(
     tz: str = "Asia/Bangkok",
 ) -> DataFrame:
     """The events ``alerts`` reads: those of the segments in [start, end] whose stored line some rule
-    of ``rs`` may match (``rules.narrowing``, in the JVM), parsed, with ``with_derived``'s columns."""
+    of ``rs`` may match (``rules.narrowing``: one search of every rule's literals, in the worker before
+    the parse, where Spark's per-literal ``contains`` cost more than the rules), parsed, with
+    ``with_derived``'s columns. The exact conditions then run on those only."""
     parsed = derived_events(spark, segments, start, end, tz, keep=narrowing(rs))
     return with_derived(parsed, rs.fields(), tz)
 
