@@ -67,9 +67,13 @@ def main() -> None:
         t = time.perf_counter()
         ours = local(store, rs)
         t_local = time.perf_counter() - t
+        t = time.perf_counter()
         spark = spark_session(master)
+        t_session = time.perf_counter() - t
         segments = [(i, str(store.segment_path(i))) for i in range(1, store.size() + 1)]
+        t = time.perf_counter()
         hunt(spark, segments[:1], sources, {}, None, None)  # warm: the JVM and the Python workers
+        t_warm = time.perf_counter() - t
         t = time.perf_counter()
         theirs = hunt(spark, segments, sources, {}, None, None)
         t_spark = time.perf_counter() - t
@@ -77,6 +81,9 @@ def main() -> None:
             sys.exit("the engines disagree")
         cores = spark.sparkContext.defaultParallelism
         print(f"{n:,} events in {store.size()} segments, {len(rs.rules)} rules, {len(ours)} alerts")
+        print(
+            f"spark session start-up: {t_session:6.1f} s; first hunt of one segment (warm-up): {t_warm:6.1f} s"
+        )
         print(f"local engine: {t_local:6.1f} s  {n / t_local:12,.0f} events/s")
         print(
             f"spark {spark.sparkContext.master}: {t_spark:6.1f} s  {n / t_spark:12,.0f} events/s ({cores} cores)"

@@ -22,12 +22,17 @@ from pyspark.sql import functions as F
 from lakthan.monitoring.pipeline import rules
 from lakthan.monitoring.pipeline.dialects import ANY_RUN, Regex, Wildcard
 from lakthan.monitoring.pipeline.javaregex import literal
-from lakthan.monitoring.pipeline.rules import CompiledCorrelation, RuleSet
+from lakthan.monitoring.pipeline.rules import CompiledCorrelation, Has, Needles, RuleSet
 from lakthan.monitoring.pipeline.schema import SCHEMA
+from lakthan.monitoring.pipeline.spark.segments import IN_LINE, STORED_TEXT
 
 INTEGER = r"^[+-]?[0-9]+$"  # what polars reads as an Int64 (then within its range)
 DECIMAL = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"  # … as a Float64, beside these:
 NAN, INF, NEG_INF = r"^[+-]?nan$", r"^\+?inf(inity)?$", r"^-inf(inity)?$"  # (lower-cased)
+# the characters beyond ASCII whose lower case holds an ASCII letter (İ: "i" and a dot; the Kelvin
+# sign: "k"): a field holding one may hold an ASCII literal lower-cased that its line does not hold
+# in any case, so ``Narrowing`` keeps a line holding one
+TO_ASCII = ("\u0130", "\u212a")
 
 
 class SparkDialect:
@@ -153,6 +158,7 @@ class SparkRule:
     exact: Column  # the exact condition
     hidden: bool  # a base rule of a correlation, giving no alerts of its own
     fields: set[str] = field(default_factory=set)
+    needles: Needles | None = None  # the local engine's (rules.CompiledRule.needles)
 
     @property
     def matches(self) -> Column:
@@ -194,9 +200,85 @@ def of_ruleset(rs: RuleSet) -> SparkRuleSet:
                 exact=r.condition(SPARK),
                 hidden=r.hidden,
                 fields=set(r.fields),
+                needles=r.needles,
             )
             for r in rs.rules
         ],
         correlations=list(rs.correlations),
         errors=list(rs.errors),
     )
+
+
+@dataclass(frozen=True)
+class Narrowing:
+    """Which stored lines some rule may match, decided before they are parsed (``__call__``: a mask
+    over a batch of stored columns). Each rule's needles (a necessary condition: some lower-cased
+    field holds some literal) are tested on the line where their fields are pieces of it
+    (``segments.IN_LINE``: one Aho-Corasick search of all literals, ASCII case-insensitive), or on the
+    stored ``host``, ``source`` or ``parser`` themselves. Beside those lines it keeps those of another
+    parser (``parsers``: the ones it narrows), those holding a character of ``TO_ASCII``, and, when
+    some literal is not ASCII, every line that is not. What a correlation counts are its rules'
+    matches, which this keeps, so its windows are unchanged."""
+
+    parsers: tuple[str, ...]
+    ascii: tuple[str, ...]  # literals sought in the line
+    other: bool  # some literal sought in the line is not ASCII
+    stored: tuple[tuple[str, str], ...]  # (stored column, literal)
+
+    def __call__(self, stored: pl.DataFrame) -> pl.Series:
+        raw = pl.col("raw")
+        tests = [~pl.col("parser").is_in(self.parsers).fill_null(False), raw.is_null()]
+        tests += _holding(raw, list(self.ascii), self.other)
+        for c in sorted({c for c, _ in self.stored}):
+            lits = [x for k, x in self.stored if k == c]
+            tests += _holding(pl.col(c), [x for x in lits if x.isascii()], not all(x.isascii() for x in lits))
+        return stored.select(pl.any_horizontal(tests).fill_null(False)).to_series()
+
+
+def _holding(text: pl.Expr, ascii: list[str], other: bool) -> list[pl.Expr]:
+    """Where ``text`` lower-cased (by Java's rules, as Spark's lower) may hold one of the ASCII
+    literals ``ascii`` (lower case), or (``other``) a literal beyond ASCII: without lowering, which
+    could differ from Java's beyond ASCII."""
+    out = [text.str.contains("[" + "".join(TO_ASCII) + "]")]
+    if ascii:
+        out.append(text.str.contains_any(ascii, ascii_case_insensitive=True))
+    if other:
+        out.append(text.str.contains(r"[^\x00-\x7f]"))
+    return out
+
+
+def narrowing(rs: SparkRuleSet) -> Narrowing | None:
+    """The ``Narrowing`` of the rules of ``rs`` (None: every line is needed, as one rule has no
+    needles, or a needle on a field no parser's line holds)."""
+    if not rs.rules or any(r.needles is None for r in rs.rules):
+        return None
+    needles = [h for r in rs.rules for h in _has(r.needles)]
+    narrowed = tuple(
+        sorted(p for p, cols in IN_LINE.items() if all(h.column in cols | STORED_TEXT for h in needles))
+    )
+    if not narrowed:
+        return None
+    in_line = _shortest_cover({h.literal for h in needles if h.column not in STORED_TEXT})
+    return Narrowing(
+        parsers=narrowed,
+        ascii=tuple(x for x in in_line if x.isascii()),
+        other=any(not x.isascii() for x in in_line),
+        stored=tuple(sorted({(h.column, h.literal) for h in needles if h.column in STORED_TEXT})),
+    )
+
+
+def _has(n: Needles | None) -> list[Has]:
+    if n is None:
+        return []
+    if isinstance(n, Has):
+        return [n]
+    return [h for p in n.parts for h in _has(p)]
+
+
+def _shortest_cover(literals: set[str]) -> list[str]:
+    """The literals that hold none of the others: a line holding any literal holds one of these."""
+    kept: list[str] = []
+    for lit in sorted(literals, key=lambda x: (len(x), x)):
+        if not any(k in lit for k in kept):
+            kept.append(lit)
+    return kept

@@ -9,7 +9,7 @@ its leaf's position in the segment's tree.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -25,6 +25,22 @@ if TYPE_CHECKING:
 
 Segments = list[tuple[int, str]]
 POSITIONED = ("segment", "position")
+# Per parser, the columns ``parsers.derive`` reads out of the line as a piece of it, or leaves null:
+# where such a column (lower-cased) holds a literal, the lower-cased line holds it too. Not so: what
+# a parser names or decodes (``fmt``, ``action``, ``parsed``; a web log's ``app`` is its format; every
+# field of a JSON line is a decoded JSON value), the local-time fields, and the stored ``host``,
+# ``source`` and ``parser`` (given, not read: ``STORED_TEXT``, tested on themselves).
+_WEB = frozenset({"raw", "msg", "pid", "user", "src_ip", "method", "uri", "uri_ext", "useragent"})
+_NULL = frozenset({"vhost", "record"})  # no parser reads these but JSON's record
+IN_LINE: dict[str, frozenset[str]] = {
+    "syslog": frozenset({"raw", "msg", "app", "pid", "user", "src_ip"})
+    | {"method", "uri", "uri_ext", "useragent"}
+    | _NULL,
+    "nginx": _WEB | _NULL,
+    "apache": _WEB | _NULL,
+    "jsonl": frozenset({"raw", "pid", "method", "uri", "uri_ext", "useragent", "vhost"}),
+}
+STORED_TEXT = frozenset({"host", "source", "parser"})
 
 
 def spark_type(dtype: pl.DataType | type[pl.DataType]) -> DataType:
@@ -90,9 +106,12 @@ def derived_events(
     start: datetime | None = None,
     end: datetime | None = None,
     tz: str = "Asia/Bangkok",
+    keep: Callable[[pl.DataFrame], pl.Series] | None = None,
 ) -> DataFrame:
     """Every schema column of the segments' events in [start, end], with ``segment`` and ``position``:
-    the stored ones as stored, the others parsed out of the line on the executors."""
+    the stored ones as stored, the others parsed out of the line on the executors. ``keep``, a mask
+    over a batch of stored columns (``spark.rules.Narrowing``), leaves out the lines it does not hold
+    before they are parsed."""
     columns = list(SCHEMA)
     out_schema = spark_schema(columns)
     arrow_schema = pa.schema(
@@ -105,6 +124,10 @@ def derived_events(
                 continue
             stored = pl.from_arrow(batch)
             assert isinstance(stored, pl.DataFrame)
+            if keep is not None:
+                stored = stored.filter(keep(stored))
+                if stored.height == 0:
+                    continue
             events = parsers.derive(stored.select(EVIDENCE), tz).hstack(stored.select(POSITIONED))
             table = events.to_arrow().cast(arrow_schema)
             yield from table.to_batches()
