@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,6 +38,7 @@ import data  # noqa: E402
 RULES = ROOT / "bench" / "logs" / "sigmahq"
 LAKTHAN = ROOT / ".venv" / "bin" / "lakthan"
 CORES = os.cpu_count() or 1
+DAYS = 30
 DAY = 86_400
 # the capacity estimate: a large agency and a national service (docs/scale.md says why these)
 AGENCY_HOSTS = 5_000
@@ -68,7 +70,7 @@ def main() -> None:
         work = Path(tmp)
         src = work / "syslog"
         t = time.perf_counter()
-        shape = data.generate(src, n, days=30)
+        shape = data.generate(src, n, days=DAYS)
         print(
             f"{shape['lines']:,} syslog lines ({src.stat().st_size / 1e9:.2f} GB) from {shape['hosts']:,} hosts over "
             f"{shape['days']} days, written in {time.perf_counter() - t:.0f} s; {CORES} cores"
@@ -84,13 +86,15 @@ def main() -> None:
             f"  ingest {t_ingest:.1f} s, seal {t_seal:.1f} s ({n / (t_ingest + t_seal):,.0f} events/s);"
             f" the segments hold {stored / n:.0f} bytes an event (Parquet, leaf hashes, headers)"
         )
+        first = data.START.date()
+        period = ["--from", str(first), "--to", str(first + timedelta(days=DAYS))]
         rates: dict[str, dict[str, float]] = {}
         answers: dict[str, dict[str, object]] = {}
         for engine in ("local", "spark"):
             for job, argv in (
                 ("hunt", ["logs", "hunt", str(RULES), "--engine", engine, "--json"]),
                 ("verify", ["logs", "verify", "--engine", engine, "--json"]),
-                ("usage", ["logs", "usage", "--engine", engine, "--json"]),
+                ("usage", ["logs", "usage", *period, "--engine", engine, "--json"]),
             ):
                 seconds, out = run(argv, env)
                 rates.setdefault(job, {})[engine] = n / seconds
