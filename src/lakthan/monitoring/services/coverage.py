@@ -131,8 +131,8 @@ def gaps(reported: set[date], window: tuple[date, date]) -> list[tuple[date, dat
 
 
 def usage(
-    start: date,
-    end: date,
+    start: date | None,
+    end: date | None,
     engine: str = "local",
     master: str | None = None,
     segments_url: str | None = None,
@@ -143,6 +143,10 @@ def usage(
     again from the sealed segments on a Spark cluster (``master``), read where the cluster sees them
     (``segments_url``, as ``logs verify``). Pruned segments' events are in the host-days only: the
     report says how many segments of the period were pruned."""
+    if start is None or end is None:
+        raise InvalidInput(
+            "ต้องระบุช่วงเวลา --from และ --to (YYYY-MM-DD)", "give the period: --from and --to (YYYY-MM-DD)"
+        )
     if end < start:
         raise InvalidInput("วันสิ้นสุดอยู่ก่อนวันเริ่ม", "--to is before --from")
     check_engine(engine, master, segments_url)
