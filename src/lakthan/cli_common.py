@@ -103,3 +103,35 @@ def print_notices(notices) -> None:
     for notice in notices:
         text = escape(f"{notice.th} / {notice.en}")
         console.print(f"[yellow]warning:[/yellow] {text}", highlight=False, soft_wrap=True)
+
+
+def engine_options(engine_help: str):
+    """--engine, --master and --segments: the same on every heavy pass over the log segments (hunt,
+    verify, usage)."""
+
+    def add(command):
+        for option in (
+            click.option(
+                "--segments",
+                "segments_url",
+                default=None,
+                help="where the cluster reads the segment files: a path or s3a:// URL "
+                "(default LAKTHAN_LOG_SEGMENTS_URL)",
+            ),
+            click.option(
+                "--master",
+                default=None,
+                help="Spark master: local[N] (default: every core), spark://…, yarn, k8s://…",
+            ),
+            click.option(
+                "--engine",
+                type=click.Choice(["local", "spark"]),
+                default="local",
+                show_default=True,
+                help=engine_help,
+            ),
+        ):
+            command = option(command)
+        return command
+
+    return add

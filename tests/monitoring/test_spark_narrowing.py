@@ -57,7 +57,7 @@ level: medium
 
 def _narrowable() -> list[tuple[str, str]]:
     """The sources whose every rule has needles on fields read out of the line (or stored)."""
-    from lakthan.monitoring.pipeline.spark.rules import _has
+    from lakthan.monitoring.pipeline.rules import needle_list
     from lakthan.monitoring.pipeline.spark.segments import IN_LINE, STORED_TEXT
 
     testable = IN_LINE["syslog"] & IN_LINE["nginx"] | STORED_TEXT
@@ -65,7 +65,7 @@ def _narrowable() -> list[tuple[str, str]]:
     for path, text in [*_sources(), ("narrow_brute.yml", BRUTE)]:
         rs = rules.compile_texts([(path, text)], PLACEHOLDERS)
         if rs.rules and all(
-            r.needles is not None and {h.column for h in _has(r.needles)} <= testable for r in rs.rules
+            r.needles is not None and {h.column for h in needle_list(r.needles)} <= testable for r in rs.rules
         ):
             out.append((path, text))
     return out

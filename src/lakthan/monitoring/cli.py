@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from lakthan.cli_common import console, parse_date
+from lakthan.cli_common import console, engine_options, parse_date
 
 
 @click.group()
@@ -83,20 +83,7 @@ def seal() -> None:
 
 
 @logs.command()
-@click.option(
-    "--engine",
-    type=click.Choice(["local", "spark"]),
-    default="local",
-    show_default=True,
-    help="spark: the segments checked on a Spark cluster's executors",
-)
-@click.option("--master", default=None, help="Spark master (default local[N]): spark://…, yarn, k8s://…")
-@click.option(
-    "--segments",
-    "segments_url",
-    default=None,
-    help="where the cluster reads the segment files: a path or s3a:// URL (default LAKTHAN_LOG_SEGMENTS_URL)",
-)
+@engine_options("spark: the segments checked on a Spark cluster's executors")
 @click.option("--json", "as_json", is_flag=True)
 def verify(engine, master, segments_url, as_json) -> None:
     """Recomputes everything from storage against the signed checkpoints (exit 1 if anything changed)."""
@@ -375,20 +362,7 @@ logs.add_command(_hunts, "hunts")
 @logs.command()
 @click.option("--from", "start", required=True, help="YYYY-MM-DD (Asia/Bangkok)")
 @click.option("--to", "end", required=True, help="YYYY-MM-DD, inclusive")
-@click.option(
-    "--engine",
-    type=click.Choice(["local", "spark"]),
-    default="local",
-    show_default=True,
-    help="local: the host-days counted at sealing; spark: counted again from the segments on Spark",
-)
-@click.option("--master", default=None, help="Spark master (default local[N]): spark://…, yarn, k8s://…")
-@click.option(
-    "--segments",
-    "segments_url",
-    default=None,
-    help="where the cluster reads the segment files: a path or s3a:// URL (default LAKTHAN_LOG_SEGMENTS_URL)",
-)
+@engine_options("local: the host-days counted at sealing; spark: counted again from the segments on Spark")
 @click.option("--json", "as_json", is_flag=True)
 def usage(start, end, engine, master, segments_url, as_json) -> None:
     """Events per host over a period: days with events, events, unparsed lines, silent spells."""

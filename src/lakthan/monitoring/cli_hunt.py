@@ -10,23 +10,14 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from lakthan.cli_common import console
+from lakthan.cli_common import console, engine_options
 
 
 @click.command()
 @click.argument("rules", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--from", "start", default=None, help="YYYY-MM-DD (Asia/Bangkok); default: the first event")
 @click.option("--to", "end", default=None, help="YYYY-MM-DD, inclusive; default: the last event")
-@click.option("--engine", default="local", type=click.Choice(["local", "spark"]), show_default=True)
-@click.option(
-    "--master", default=None, help="Spark master: local[N] (default: every core), spark://…, yarn, k8s://…"
-)
-@click.option(
-    "--segments",
-    "segments_url",
-    default=None,
-    help="where the cluster reads the segment files (a path or s3a://…); default LAKTHAN_LOG_SEGMENTS_URL",
-)
+@engine_options("local: this machine, detection's own matchers; spark: the same rules on a Spark cluster")
 @click.option("--json", "as_json", is_flag=True)
 def hunt(rules, start, end, engine, master, segments_url, as_json) -> None:
     """Runs Sigma RULES (files or directories; none: the rules in force) over the sealed events of a

@@ -24,6 +24,8 @@ from lakthan.monitoring.pipeline.rules import (
     LogSource,
     Needles,
     local_time,
+    needle_list,
+    shortest_cover,
 )
 
 # long, mostly distinct values: scanned rather than decided on distinct values
@@ -106,7 +108,7 @@ class _Batch:
         for r in rules:
             wanted |= {"fmt"} if r.source.formats is not None else set()
             wanted |= {"app"} if r.source.services is not None else set()
-            wanted |= {h.column for h in _has(r.needles) if self._short(h.column)}
+            wanted |= {h.column for h in needle_list(r.needles) if self._short(h.column)}
         wanted &= self.columns
         self.values: dict[str, list[str | None]] = {c: [None] for c in wanted}
         # an all-null column (the web fields in a batch of syslog) needs no look; fmt and app are
@@ -209,11 +211,11 @@ class _Batch:
         """One case-insensitive search per free-text column for all the needles' literals."""
         literals: dict[str, set[str]] = {}
         for n in needles:
-            for h in _has(n):
+            for h in needle_list(n):
                 if h.column in self.columns and not self._short(h.column):
                     literals.setdefault(h.column, set()).add(h.literal)
         for column, lits in sorted(literals.items()):
-            pattern = "|".join(re.escape(x) for x in [*_shortest_cover(lits), UNFOLDED])
+            pattern = "|".join(re.escape(x) for x in [*shortest_cover(lits), UNFOLDED])
             self.shared[f"_scan_{column}"] = pl.col(column).cast(pl.Utf8).str.contains(f"(?i){pattern}")
 
     def settle(self, shared: pl.DataFrame) -> None:
@@ -228,23 +230,6 @@ class _Batch:
 
 def _strings(values: Iterable[str]) -> pl.Series:
     return pl.Series(sorted(values), dtype=pl.Utf8).implode()
-
-
-def _has(n: Needles | None) -> list[Has]:
-    if n is None:
-        return []
-    if isinstance(n, Has):
-        return [n]
-    return [h for p in n.parts for h in _has(p)]
-
-
-def _shortest_cover(literals: set[str]) -> list[str]:
-    """The literals that hold none of the others: a row holding any literal holds one of these."""
-    kept: list[str] = []
-    for lit in sorted(literals, key=lambda x: (len(x), x)):
-        if not any(k in lit for k in kept):
-            kept.append(lit)
-    return kept
 
 
 def _and(a: Mask, b: Mask) -> Mask:

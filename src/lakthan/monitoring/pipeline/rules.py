@@ -205,12 +205,17 @@ class RuleSet:
     errors: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
 
     def fields(self) -> set[str]:
-        out: set[str] = set()
-        for r in self.rules:
-            out |= r.fields
-        for c in self.correlations:
-            out |= set(c.group_by)
-        return out
+        return fields_read(self.rules, self.correlations)
+
+
+def fields_read(rules: list, correlations: list[CompiledCorrelation]) -> set[str]:
+    """The fields rules read and correlations group by (of either engine's compiled rules)."""
+    out: set[str] = set()
+    for r in rules:
+        out |= r.fields
+    for c in correlations:
+        out |= set(c.group_by)
+    return out
 
 
 def compile_texts(
@@ -379,6 +384,24 @@ def _either(parts: list[Needles | None]) -> Needles | None:
     """The needles of alternatives: none (nothing narrows) as soon as one alternative has none."""
     known = [p for p in parts if p is not None]
     return _any_of(known) if len(known) == len(parts) else None
+
+
+def needle_list(n: Needles | None) -> list[Has]:
+    """Every needle of ``n``, whatever the ANDs and ORs around them."""
+    if n is None:
+        return []
+    if isinstance(n, Has):
+        return [n]
+    return [h for p in n.parts for h in needle_list(p)]
+
+
+def shortest_cover(literals: set[str]) -> list[str]:
+    """The literals that hold none of the others: a text holding any literal holds one of these."""
+    kept: list[str] = []
+    for lit in sorted(literals, key=lambda x: (len(x), x)):
+        if not any(k in lit for k in kept):
+            kept.append(lit)
+    return kept
 
 
 def _needles_expr(needles: Needles | None) -> pl.Expr:

@@ -22,7 +22,14 @@ from pyspark.sql import functions as F
 from lakthan.monitoring.pipeline import rules
 from lakthan.monitoring.pipeline.dialects import ANY_RUN, Regex, Wildcard
 from lakthan.monitoring.pipeline.javaregex import literal
-from lakthan.monitoring.pipeline.rules import CompiledCorrelation, Has, Needles, RuleSet
+from lakthan.monitoring.pipeline.rules import (
+    CompiledCorrelation,
+    Needles,
+    RuleSet,
+    fields_read,
+    needle_list,
+    shortest_cover,
+)
 from lakthan.monitoring.pipeline.schema import SCHEMA
 from lakthan.monitoring.pipeline.spark.segments import IN_LINE, STORED_TEXT
 
@@ -172,12 +179,7 @@ class SparkRuleSet:
     errors: list[tuple[str, str]]
 
     def fields(self) -> set[str]:
-        out: set[str] = set()
-        for r in self.rules:
-            out |= r.fields
-        for c in self.correlations:
-            out |= set(c.group_by)
-        return out
+        return fields_read(self.rules, self.correlations)
 
 
 def compile_texts(
@@ -252,33 +254,16 @@ def narrowing(rs: SparkRuleSet) -> Narrowing | None:
     needles, or a needle on a field no parser's line holds)."""
     if not rs.rules or any(r.needles is None for r in rs.rules):
         return None
-    needles = [h for r in rs.rules for h in _has(r.needles)]
+    needles = [h for r in rs.rules for h in needle_list(r.needles)]
     narrowed = tuple(
         sorted(p for p, cols in IN_LINE.items() if all(h.column in cols | STORED_TEXT for h in needles))
     )
     if not narrowed:
         return None
-    in_line = _shortest_cover({h.literal for h in needles if h.column not in STORED_TEXT})
+    in_line = shortest_cover({h.literal for h in needles if h.column not in STORED_TEXT})
     return Narrowing(
         parsers=narrowed,
         ascii=tuple(x for x in in_line if x.isascii()),
         other=any(not x.isascii() for x in in_line),
         stored=tuple(sorted({(h.column, h.literal) for h in needles if h.column in STORED_TEXT})),
     )
-
-
-def _has(n: Needles | None) -> list[Has]:
-    if n is None:
-        return []
-    if isinstance(n, Has):
-        return [n]
-    return [h for p in n.parts for h in _has(p)]
-
-
-def _shortest_cover(literals: set[str]) -> list[str]:
-    """The literals that hold none of the others: a line holding any literal holds one of these."""
-    kept: list[str] = []
-    for lit in sorted(literals, key=lambda x: (len(x), x)):
-        if not any(k in lit for k in kept):
-            kept.append(lit)
-    return kept
