@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-sqlite test-postgres fuzz serve worker bench lint deps clean
+.PHONY: demo test test-sqlite test-postgres test-e2e test-postgres-then-e2e fuzz serve worker bench lint deps clean
 
 $(STAMP): pyproject.toml setup.py $(wildcard src/lakthan/*/engines/*.c src/lakthan/*/pipeline/*.c) scripts/install-system-deps.sh
 	scripts/install-system-deps.sh base
@@ -18,16 +18,24 @@ deps: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/lakthan demo --out out/demo
 
-# The two passes run side by side, one per core; each pass's output is printed whole when it ends.
+# Two lanes side by side, one per core, so that both finish together: the SQLite pass, and the
+# PostgreSQL pass followed by the end-to-end tests (processes on SQLite homes of their own). Each
+# lane's output is printed whole when it ends; test fails if any part fails.
 test: $(STAMP)
 	scripts/install-system-deps.sh test
-	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres-then-e2e
 
 test-sqlite: $(STAMP)
-	LAKTHAN_TEST_DB=sqlite $(BIN)/python -m pytest
+	LAKTHAN_TEST_DB=sqlite $(BIN)/python -m pytest -m "not e2e"
 
 test-postgres: $(STAMP)
 	LAKTHAN_TEST_DB=postgres scripts/with-postgres.sh $(BIN)/python -m pytest -m "not e2e and not spark"
+
+test-e2e: $(STAMP)
+	LAKTHAN_TEST_DB=sqlite $(BIN)/python -m pytest -m e2e
+
+test-postgres-then-e2e: $(STAMP)
+	$(MAKE) --no-print-directory test-postgres; pg=$$?; $(MAKE) --no-print-directory test-e2e; e2e=$$?; exit $$((pg || e2e))
 
 # The C kernels built with AddressSanitizer and UBSan in a temporary directory (the in-place build
 # stays) under their fuzz tests: fails on a failing test or any sanitizer report. Not part of test.
