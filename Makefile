@@ -29,7 +29,7 @@ test-sqlite: $(STAMP)
 	LAKTHAN_TEST_DB=sqlite $(BIN)/python -m pytest -m "not e2e"
 
 test-postgres: $(STAMP)
-	LAKTHAN_TEST_DB=postgres scripts/with-postgres.sh $(BIN)/python -m pytest -m "not e2e and not spark"
+	LAKTHAN_TEST_DB=postgres scripts/with-postgres.sh $(BIN)/python -m pytest -m "not e2e and not spark and not slow"
 
 test-e2e: $(STAMP)
 	LAKTHAN_TEST_DB=sqlite $(BIN)/python -m pytest -m e2e

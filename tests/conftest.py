@@ -303,14 +303,28 @@ def touches_database(item: pytest.Item) -> bool:
     return any(word in text for word in PROCESS_WORDS)
 
 
+BROWSER_WORDS = ("chromium", "playwright")
+
+
+def drives_a_browser(item: pytest.Item) -> bool:
+    path = getattr(item, "path", None)
+    try:
+        text = path.read_text() if path else ""
+    except OSError:
+        return False
+    return any(word in text for word in BROWSER_WORDS)
+
+
 def pytest_collection_modifyitems(config, items):
-    """The PostgreSQL pass runs the tests that touch a database: one that touches none (an engine, a
-    parser, a PDF from given values) gives the same result on both, and the SQLite pass runs it."""
+    """The PostgreSQL pass runs the tests whose answer may depend on the database: one that touches
+    none (an engine, a parser, a PDF from given values) gives the same result on both; a browser
+    drives a page the same way on either (the page's own tests run on both). The SQLite pass runs
+    every one of them."""
     if os.environ.get("LAKTHAN_TEST_DB") != "postgres":
         return
     kept, left = [], []
     for item in items:
-        (kept if touches_database(item) else left).append(item)
+        (kept if touches_database(item) and not drives_a_browser(item) else left).append(item)
     if left:
         config.hook.pytest_deselected(items=left)
         items[:] = kept
