@@ -304,6 +304,8 @@ def touches_database(item: pytest.Item) -> bool:
 
 
 BROWSER_WORDS = ("chromium", "playwright")
+# a page's queries are its services', which run on both; its rendering does not depend on the database
+PAGE_MODULES = ("_web.py", "_pages.py", "test_views.py", "test_pages")
 
 
 def drives_a_browser(item: pytest.Item) -> bool:
@@ -318,13 +320,17 @@ def drives_a_browser(item: pytest.Item) -> bool:
 def pytest_collection_modifyitems(config, items):
     """The PostgreSQL pass runs the tests whose answer may depend on the database: one that touches
     none (an engine, a parser, a PDF from given values) gives the same result on both; a browser
-    drives a page the same way on either (the page's own tests run on both). The SQLite pass runs
-    every one of them."""
+    drives a page the same way on either, and a page's queries are its services' (their tests run on
+    both). The SQLite pass runs every one of them."""
     if os.environ.get("LAKTHAN_TEST_DB") != "postgres":
         return
     kept, left = [], []
     for item in items:
-        (kept if touches_database(item) and not drives_a_browser(item) else left).append(item)
+        page = any(
+            str(getattr(item, "path", "")).endswith(m) or m in str(getattr(item, "path", ""))
+            for m in PAGE_MODULES
+        )
+        (kept if touches_database(item) and not drives_a_browser(item) and not page else left).append(item)
     if left:
         config.hook.pytest_deselected(items=left)
         items[:] = kept

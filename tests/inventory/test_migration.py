@@ -1,9 +1,10 @@
 """The data migration on a database in the state main left it (backups 0001, no inventory): every
 backup system becomes an inventory system and keeps its runs, snapshots, verifications, restore tests
-and alerts; the way back restores the old columns. Run on SQLite and on PostgreSQL."""
+and alerts; the way back restores the old columns. Run in the PostgreSQL pass (the slowest tests)."""
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, date, datetime
 
 import pytest
@@ -13,7 +14,11 @@ from django.db.migrations.executor import MigrationExecutor
 from lakthan.backups.models import Alert, BackupRun, BackupSystem, RestoreTest, Snapshot, Verification
 from lakthan.core.models import AuditEntry
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# the heaviest tests of the suite (every app migrated back and forth): run once, in the PostgreSQL pass
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(os.environ.get("LAKTHAN_TEST_DB") != "postgres", reason="run in the PostgreSQL pass"),
+]
 
 OLD = [("backups", "0001_initial"), ("inventory", None)]
 OLD_STATE = [("backups", "0001_initial")]  # the models of main that the rows are written with
