@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import json
 import os
@@ -292,45 +293,42 @@ DATABASE_FIXTURES = frozenset(
 PROCESS_WORDS = ("subprocess", "lakthan_argv", "DATABASE_URL", "call_command")
 
 
-def touches_database(item: pytest.Item) -> bool:
-    if item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
-        return True
-    path = getattr(item, "path", None)
+@functools.cache
+def module_text(path: Path) -> str:
+    """A test module's source, read once however many tests it holds ("" when it cannot be read)."""
     try:
-        text = path.read_text() if path else ""
+        return path.read_text()
     except OSError:
-        return True
-    return any(word in text for word in PROCESS_WORDS)
+        return ""
 
 
 BROWSER_WORDS = ("chromium", "playwright")
-# a page's queries are its services', which run on both; its rendering does not depend on the database
-PAGE_MODULES = ("_web.py", "_pages.py", "test_views.py", "test_pages")
 
 
-def drives_a_browser(item: pytest.Item) -> bool:
-    path = getattr(item, "path", None)
-    try:
-        text = path.read_text() if path else ""
-    except OSError:
-        return False
-    return any(word in text for word in BROWSER_WORDS)
+def touches_database(item: pytest.Item) -> bool:
+    if item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    return any(word in module_text(item.path) for word in PROCESS_WORDS)
+
+
+def page_or_browser(item: pytest.Item) -> bool:
+    """A page test (its queries are its services', whose tests run on both databases) or a test that
+    drives a browser (it drives a page the same way on either)."""
+    name = item.path.name
+    if name.endswith(("_web.py", "_pages.py")) or name == "test_views.py" or name.startswith("test_pages"):
+        return True
+    return any(word in module_text(item.path) for word in BROWSER_WORDS)
 
 
 def pytest_collection_modifyitems(config, items):
     """The PostgreSQL pass runs the tests whose answer may depend on the database: one that touches
-    none (an engine, a parser, a PDF from given values) gives the same result on both; a browser
-    drives a page the same way on either, and a page's queries are its services' (their tests run on
-    both). The SQLite pass runs every one of them."""
+    none (an engine, a parser, a PDF from given values) gives the same result on both, and so do page
+    and browser tests (page_or_browser). The SQLite pass runs every one of them."""
     if os.environ.get("LAKTHAN_TEST_DB") != "postgres":
         return
     kept, left = [], []
     for item in items:
-        page = any(
-            str(getattr(item, "path", "")).endswith(m) or m in str(getattr(item, "path", ""))
-            for m in PAGE_MODULES
-        )
-        (kept if touches_database(item) and not drives_a_browser(item) and not page else left).append(item)
+        (kept if touches_database(item) and not page_or_browser(item) else left).append(item)
     if left:
         config.hook.pytest_deselected(items=left)
         items[:] = kept
