@@ -159,10 +159,26 @@ def _with_django(callback, path: tuple[str, ...]):
             from lakthan.demo import use_demo_home
 
             use_demo_home()
+        quick = getattr(callback, "quick_read", None)
+        if quick is not None and not _django_ready():
+            from lakthan import quick_read
+
+            connection = quick_read.connect()
+            if connection is not None:
+                try:
+                    return quick(connection, *args, **kwargs)
+                finally:
+                    connection.close()
         setup_django(migrating=path == ("migrate",))
         return callback(*args, **kwargs)
 
     return run
+
+
+def _django_ready() -> bool:
+    """Django already set up in this process (a test, a command run from another): use its ORM."""
+    apps = sys.modules.get("django.apps")
+    return bool(apps and apps.apps.ready)
 
 
 @click.command()

@@ -105,6 +105,18 @@ def print_notices(notices) -> None:
         console.print(f"[yellow]warning:[/yellow] {text}", highlight=False, soft_wrap=True)
 
 
+def quick_read(reader):
+    """Marks a read-only command that can answer from a DB-API connection without Django:
+    `reader(connection, **options)` runs instead of the command when lakthan.quick_read gives a
+    connection (see lakthan.cli). It must print what the command prints."""
+
+    def mark(callback):
+        callback.quick_read = reader
+        return callback
+
+    return mark
+
+
 def engine_options(engine_help: str):
     """--engine, --master and --segments: the same on every heavy pass over the log segments (hunt,
     verify, usage)."""

@@ -10,6 +10,7 @@ from lakthan.core import audit
 from lakthan.core.errors import InvalidInput, NotFound
 from lakthan.core.models import Person, Unit
 from lakthan.lib.text import clean_line
+from lakthan.lib.tree import depth_first
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 
@@ -69,19 +70,7 @@ def _default_kind(parent: Unit | None) -> str:
 
 def unit_tree() -> list[tuple[int, Unit]]:
     """Every unit with its depth, parents before children, siblings by code."""
-    units = list(Unit.objects.all())
-    children: dict[int | None, list[Unit]] = {}
-    for u in units:
-        children.setdefault(u.parent_id, []).append(u)
-    out: list[tuple[int, Unit]] = []
-
-    def walk(parent_id: int | None, depth: int) -> None:
-        for u in sorted(children.get(parent_id, []), key=lambda x: x.code):
-            out.append((depth, u))
-            walk(u.pk, depth + 1)
-
-    walk(None, 0)
-    return out
+    return depth_first(Unit.objects.all(), lambda u: u.pk, lambda u: u.parent_id, lambda u: u.code)
 
 
 @transaction.atomic

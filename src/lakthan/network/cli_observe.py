@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from django.conf import settings
 
 from lakthan.cli_common import console
 from lakthan.core.errors import InvalidInput
@@ -46,6 +45,8 @@ def observe(dhcpd, kea, arp, at, from_logs) -> None:
         reading = service.observe_arp(arp, actor=ACTOR, at=_instant(at, "--at") if at else None)
     else:
         reading = service.observe_logs(actor=ACTOR)
+    from django.conf import settings
+
     thai = settings.LAKTHAN_LANG.startswith("th")
     for th, en in service.problems_of(reading):
         console.print(f"[yellow]skipped:[/yellow] {th if thai else en}", highlight=False, soft_wrap=True)
