@@ -109,3 +109,30 @@ def test_runs_of_different_chunks_that_overlap_leave_no_gap():
     chunks = [frame([("web01", 0, q, True) for q in ids]) for ids in (range(1, 11), (3, 4), range(6, 13))]
     gaps, last = tally.seq_gaps(pl.concat([tally.seq_runs(c) for c in chunks]), {})
     assert gaps == {} and last == {"web01": 12}
+
+
+def test_local_days_follow_a_zone_that_changes_its_offset():
+    """The quarters of a batch are converted, not its events: across New York's change to summer time
+    every event still counts on its own local day."""
+    start = datetime(2026, 3, 7, 20, tzinfo=UTC)
+    ts = [start + timedelta(minutes=7 * i) for i in range(900)]
+    df = pl.DataFrame(
+        {"ts": ts, "host": ["web01", None] * 450, "parsed": [True, True, False] * 300},
+        schema={"ts": pl.Datetime("us", "UTC"), "host": pl.Utf8, "parsed": pl.Boolean},
+    )
+    expected = (
+        df.with_columns(
+            pl.col("ts").dt.convert_time_zone("America/New_York").dt.date().alias("day"),
+            pl.col("host").fill_null("(unknown)"),
+        )
+        .group_by(["host", "day"])
+        .agg(
+            pl.len().cast(pl.Int64).alias("n"),
+            (~pl.col("parsed")).sum().cast(pl.Int64).alias("unparsed"),
+            pl.col("ts").min().alias("first"),
+            pl.col("ts").max().alias("last"),
+        )
+        .sort(["host", "day"])
+    )
+    assert expected.height == 12  # two hosts, six local days
+    assert tally.days(df, "America/New_York").sort(["host", "day"]).equals(expected)

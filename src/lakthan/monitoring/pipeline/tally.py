@@ -14,21 +14,38 @@ import polars as pl
 
 UNKNOWN_HOST = "(unknown)"
 # every zone's offset from UTC, and every change of it, falls on a quarter hour, so the events of one
-# quarter hour (UTC) share a local day: counted per quarter first, only those quarters are converted
+# quarter hour (UTC) share a local day: the few quarters a batch spans are converted, not its events
 QUARTER_S = 900
 
 
 def days(events: pl.DataFrame, tz: str = "Asia/Bangkok") -> pl.DataFrame:
     """Per host and local day: events (``n``), lines that did not parse, first and last time."""
-    quarters = events.group_by(
-        pl.col("host").fill_null(UNKNOWN_HOST), (pl.col("ts").dt.epoch("s") // QUARTER_S).alias("quarter")
+    if events.height == 0:  # (polars 2.1 gives an empty replace_strict its input's type)
+        ts = events.schema["ts"]
+        return pl.DataFrame(
+            schema={
+                "host": pl.Utf8,
+                "day": pl.Date,
+                "n": pl.Int64,
+                "unparsed": pl.Int64,
+                "first": ts,
+                "last": ts,
+            }
+        )
+    quarter = pl.col("ts").dt.epoch("s") // QUARTER_S
+    quarters = events.select(quarter.unique().alias("quarter"))
+    local = quarters.select(
+        "quarter", (pl.col("quarter") * QUARTER_S * 1_000_000).cast(pl.Datetime("us", "UTC")).alias("at")
+    ).with_columns(_local_day("at", tz))
+    return events.group_by(
+        pl.col("host").fill_null(UNKNOWN_HOST),
+        quarter.replace_strict(local["quarter"], local["day"], return_dtype=pl.Date).alias("day"),
     ).agg(
         pl.len().cast(pl.Int64).alias("n"),
         (~pl.col("parsed")).sum().cast(pl.Int64).alias("unparsed"),
         pl.col("ts").min().alias("first"),
         pl.col("ts").max().alias("last"),
     )
-    return stack_days(quarters.with_columns(_local_day("first", tz)))
 
 
 def seq_runs(events: pl.DataFrame, tz: str = "Asia/Bangkok") -> pl.DataFrame:
