@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import polars as pl
 import pytest
 from django.db import connection
 
@@ -225,6 +226,19 @@ def test_two_rows_with_one_key_are_refused_on_every_backend(db):
     row = {"host_name": "web01", "day": first.date(), "count": 1, "first_ts": first, "last_ts": first}
     with pytest.raises(ValueError, match="two rows with the same host_name, day"):
         bulk.upsert(HostDay, [row, {**row, "count": 2}], ["host_name", "day"], add_fields=["count"])
+    with pytest.raises(ValueError, match="two rows with the same host_name, day"):
+        frame = pl.DataFrame([row, {**row, "count": 2}])
+        bulk.upsert_frame(HostDay, frame, ["host_name", "day"], add_fields=["count"])
+    assert not HostDay.objects.exists()
+
+
+def test_a_frame_of_times_without_a_zone_is_refused(db):
+    naive = datetime(2013, 1, 5, 3)
+    frame = pl.DataFrame(
+        [{"host_name": "web01", "day": naive.date(), "count": 1, "first_ts": naive, "last_ts": naive}]
+    )
+    with pytest.raises(ValueError, match="first_ts holds times without a zone"):
+        bulk.upsert_frame(HostDay, frame, ["host_name", "day"], add_fields=["count"])
     assert not HostDay.objects.exists()
 
 

@@ -62,10 +62,94 @@ def upsert(
     if not rows:
         return 0
     if len({tuple(r[k] for k in key_fields) for r in rows}) < len(rows):
-        # PostgreSQL refuses a statement that updates a row twice; SQLite would merge them
-        raise ValueError(f"upsert into {model._meta.label}: two rows with the same {', '.join(key_fields)}")
+        raise _twice(model, key_fields)
     connection = connections[router.db_for_write(model)]
     fields, params = _parameters(model, rows, connection)
+    _merge(
+        model,
+        connection,
+        fields,
+        params,
+        key_fields,
+        add_fields,
+        min_fields,
+        max_fields,
+        set_fields,
+        only_if_changed,
+    )
+    return len(rows)
+
+
+def upsert_frame(
+    model: type[models.Model], frame: Any, key_fields: Sequence[str], **merge: Sequence[str]
+) -> int:
+    """``upsert`` of the rows of a polars DataFrame whose columns are named as the model's fields. Times
+    (zone-aware) and days are turned into what the driver takes column by column, as the ORM stores
+    them, instead of value by value: sealing merges tens of thousands of host-days."""
+    import polars as pl
+
+    if frame.height == 0:
+        return 0
+    if frame.select(pl.struct(list(key_fields)).is_duplicated().any()).item():
+        raise _twice(model, key_fields)
+    connection = connections[router.db_for_write(model)]
+    meta = model._meta
+    given = [meta.get_field(name) for name in frame.columns]
+    for f in given:
+        if f.get_internal_type() not in AS_IS | {"DateTimeField", "DateField"}:
+            raise ValueError(
+                f"upsert_frame into {meta.label}: {f.name} is neither text, number, time nor day"
+            )
+    missing = _missing(model, frame.columns)
+    defaults = [_adapted(f, connection, f.get_default()) for f in missing]
+    frame = frame.with_columns(
+        _column_as_stored(name, frame.schema[name], connection) for name in frame.columns
+    )
+    params = [[*row, *defaults] for row in frame.iter_rows()]
+    _merge(model, connection, given + missing, params, key_fields, **merge)
+    return len(params)
+
+
+def _column_as_stored(name: str, dtype: Any, connection: Any) -> Any:
+    """A column of times as SQLite's text of them in UTC (str() of a datetime: microseconds only when
+    there are some) or as ISO text PostgreSQL reads as timestamptz; days as ISO text; others as they are."""
+    import polars as pl
+
+    column = pl.col(name)
+    if isinstance(dtype, pl.Datetime):
+        if dtype.time_zone is None:
+            raise ValueError(f"upsert_frame: {name} holds times without a zone")
+        utc = column.dt.convert_time_zone("UTC")
+        suffix = "" if connection.vendor == "sqlite" else "+00:00"
+        return (
+            pl.when(utc.dt.microsecond() == 0)
+            .then(utc.dt.strftime("%Y-%m-%d %H:%M:%S" + suffix))
+            .otherwise(utc.dt.strftime("%Y-%m-%d %H:%M:%S%.6f" + suffix))
+            .alias(name)
+        )
+    if dtype == pl.Date:
+        return column.dt.strftime("%Y-%m-%d")
+    return column
+
+
+def _twice(model: type[models.Model], key_fields: Sequence[str]) -> ValueError:
+    # PostgreSQL refuses a statement that updates a row twice; SQLite would merge them
+    return ValueError(f"upsert into {model._meta.label}: two rows with the same {', '.join(key_fields)}")
+
+
+def _merge(
+    model: type[models.Model],
+    connection: Any,
+    fields: list[Any],
+    params: list[list[Any]],
+    key_fields: Sequence[str],
+    add_fields: Sequence[str] = (),
+    min_fields: Sequence[str] = (),
+    max_fields: Sequence[str] = (),
+    set_fields: Sequence[str] = (),
+    only_if_changed: Sequence[str] = (),
+) -> None:
+    """The rows' ``params`` (driver values of ``fields``) merged into the table, a thousand a statement."""
     q, vendor = connection.ops.quote_name, connection.vendor
     table = q(model._meta.db_table)
     columns = {f.name: f.column for f in model._meta.concrete_fields}
@@ -94,7 +178,7 @@ def upsert(
         written = ", ".join(q(f.column) for f in fields)
         return f"INSERT INTO {table} ({written}) VALUES {', '.join([one_row] * n)} {on_conflict}"
 
-    size = max(1, min(MAX_BATCH, connection.ops.bulk_batch_size(fields, rows)))
+    size = max(1, min(MAX_BATCH, connection.ops.bulk_batch_size(fields, params)))
     batches = [list(chain.from_iterable(params[i : i + size])) for i in range(0, len(params), size)]
     with connection.cursor() as cursor:
         full = len(params) // size
@@ -102,7 +186,6 @@ def upsert(
             cursor.executemany(statement(size), batches[:full])
         if full < len(batches):
             cursor.execute(statement(len(params) - full * size), batches[-1])
-    return len(rows)
 
 
 def _parameters(
@@ -112,10 +195,7 @@ def _parameters(
     each row's values as the driver takes them."""
     meta = model._meta
     given = list(rows[0])
-    missing = [f for f in meta.concrete_fields if f.name not in given and not f.primary_key]
-    for f in missing:
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            raise ValueError(f"upsert into {meta.label}: {f.name} must be given")
+    missing = _missing(model, given)
     fields = [meta.get_field(name) for name in given] + missing
     defaults = [_adapted(f, connection, f.get_default()) for f in missing]
     adapters = [(i, a) for i, f in enumerate(fields[: len(given)]) if (a := _adapter(f, connection))]
@@ -128,6 +208,16 @@ def _parameters(
         return out + defaults
 
     return fields, [values(row) for row in rows]
+
+
+def _missing(model: type[models.Model], given: Sequence[str]) -> list[Any]:
+    """The fields rows do not give, which take their defaults; an ``auto_now`` one must be given."""
+    meta = model._meta
+    missing = [f for f in meta.concrete_fields if f.name not in given and not f.primary_key]
+    for f in missing:
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            raise ValueError(f"upsert into {meta.label}: {f.name} must be given")
+    return missing
 
 
 def _adapter(field: Any, connection: Any) -> Callable[[Any], Any] | None:

@@ -8,9 +8,10 @@ import functools
 from collections.abc import Callable
 from datetime import datetime
 
+import polars as pl
 from django.db import transaction
 
-from lakthan.core.bulk import upsert
+from lakthan.core.bulk import upsert, upsert_frame
 from lakthan.core.errors import IntegrityFailure
 from lakthan.monitoring.engines.checkpoint import Verifier
 from lakthan.monitoring.models import Checkpoint, HostDay, Segment, SeqState
@@ -103,19 +104,23 @@ def count_host_days(s: LogStore, index: int) -> None:
         ["host_name"],
         max_fields=["last_seq"],
     )
-    upsert(
+    gaps_frame = pl.DataFrame(
+        [(host, day, n) for (host, day), n in gaps.items()],
+        schema={"host": pl.Utf8, "day": pl.Date, "seq_gaps": pl.Int64},
+        orient="row",
+    )
+    upsert_frame(
         HostDay,
-        (
-            {
-                "host_name": r["host"],
-                "day": r["day"],
-                "count": r["n"],
-                "unparsed": r["unparsed"],
-                "first_ts": r["first"],
-                "last_ts": r["last"],
-                "seq_gaps": gaps.get((r["host"], r["day"]), 0),
-            }
-            for r in tally.stack_days(days).iter_rows(named=True)
+        tally.stack_days(days)
+        .join(gaps_frame, on=["host", "day"], how="left")
+        .select(
+            pl.col("host").alias("host_name"),
+            "day",
+            pl.col("n").alias("count"),
+            "unparsed",
+            pl.col("first").alias("first_ts"),
+            pl.col("last").alias("last_ts"),
+            pl.col("seq_gaps").fill_null(0),
         ),
         ["host_name", "day"],
         add_fields=["count", "unparsed", "seq_gaps"],
