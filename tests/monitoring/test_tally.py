@@ -15,16 +15,16 @@ from lakthan.monitoring.pipeline import tally
 T0 = datetime(2013, 8, 1, 15, tzinfo=UTC)  # 22:00 in Bangkok: two hours on cover two local days
 
 
-def _by_day(events: pl.DataFrame) -> pl.DataFrame:
+def _by_day(events: pl.DataFrame, tz: str = "Asia/Bangkok") -> pl.DataFrame:
     return events.with_columns(
-        pl.col("ts").dt.convert_time_zone("Asia/Bangkok").dt.date().alias("day"),
+        pl.col("ts").dt.convert_time_zone(tz).dt.date().alias("day"),
         pl.col("host").fill_null("(unknown)"),
     )
 
 
-def reference_days(events: pl.DataFrame) -> pl.DataFrame:
+def reference_days(events: pl.DataFrame, tz: str = "Asia/Bangkok") -> pl.DataFrame:
     return (
-        _by_day(events)
+        _by_day(events, tz)
         .group_by(["host", "day"])
         .agg(
             pl.len().cast(pl.Int64).alias("n"),
@@ -120,19 +120,6 @@ def test_local_days_follow_a_zone_that_changes_its_offset():
         {"ts": ts, "host": ["web01", None] * 450, "parsed": [True, True, False] * 300},
         schema={"ts": pl.Datetime("us", "UTC"), "host": pl.Utf8, "parsed": pl.Boolean},
     )
-    expected = (
-        df.with_columns(
-            pl.col("ts").dt.convert_time_zone("America/New_York").dt.date().alias("day"),
-            pl.col("host").fill_null("(unknown)"),
-        )
-        .group_by(["host", "day"])
-        .agg(
-            pl.len().cast(pl.Int64).alias("n"),
-            (~pl.col("parsed")).sum().cast(pl.Int64).alias("unparsed"),
-            pl.col("ts").min().alias("first"),
-            pl.col("ts").max().alias("last"),
-        )
-        .sort(["host", "day"])
-    )
+    expected = reference_days(df, "America/New_York")
     assert expected.height == 12  # two hosts, six local days
     assert tally.days(df, "America/New_York").sort(["host", "day"]).equals(expected)

@@ -65,18 +65,9 @@ def upsert(
         raise _twice(model, key_fields)
     connection = connections[router.db_for_write(model)]
     fields, params = _parameters(model, rows, connection)
-    _merge(
-        model,
-        connection,
-        fields,
-        params,
-        key_fields,
-        add_fields,
-        min_fields,
-        max_fields,
-        set_fields,
-        only_if_changed,
-    )
+    how = {"add_fields": add_fields, "min_fields": min_fields, "max_fields": max_fields}
+    how |= {"set_fields": set_fields, "only_if_changed": only_if_changed}
+    _merge(model, connection, fields, params, key_fields, **how)
     return len(rows)
 
 
@@ -143,13 +134,15 @@ def _merge(
     fields: list[Any],
     params: list[list[Any]],
     key_fields: Sequence[str],
-    add_fields: Sequence[str] = (),
-    min_fields: Sequence[str] = (),
-    max_fields: Sequence[str] = (),
-    set_fields: Sequence[str] = (),
-    only_if_changed: Sequence[str] = (),
+    **how: Sequence[str],
 ) -> None:
-    """The rows' ``params`` (driver values of ``fields``) merged into the table, a thousand a statement."""
+    """The rows' ``params`` (driver values of ``fields``) merged into the table, a thousand a statement;
+    ``how``: upsert's add_fields, min_fields, max_fields, set_fields and only_if_changed."""
+    names = ("add_fields", "min_fields", "max_fields", "set_fields", "only_if_changed")
+    unknown = set(how) - set(names)
+    if unknown:
+        raise TypeError(f"upsert: unknown {', '.join(sorted(unknown))}")
+    add_fields, min_fields, max_fields, set_fields, only_if_changed = (how.get(n, ()) for n in names)
     q, vendor = connection.ops.quote_name, connection.vendor
     table = q(model._meta.db_table)
     columns = {f.name: f.column for f in model._meta.concrete_fields}
