@@ -8,6 +8,7 @@ import io
 import json
 import os
 import secrets
+import subprocess
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -22,6 +23,23 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 def lakthan_argv(*args: str) -> list[str]:
     """The `lakthan` command (this checkout's), to run as a process of its own."""
     return [sys.executable, "-m", "lakthan.cli", *args]
+
+
+IMPORTED = "IMPORTED "  # the line run_lakthan_reporting_imports ends the output with
+
+
+def run_lakthan_reporting_imports(env: dict, *args: str) -> tuple[subprocess.CompletedProcess, set[str]]:
+    """`lakthan ARGS` as a process of its own, and the top-level packages it had imported at its end."""
+    code = (
+        "import sys, runpy, atexit, json; sys.argv = ['lakthan', *sys.argv[1:]];"
+        f"atexit.register(lambda: print({IMPORTED!r} + json.dumps(sorted({{m.split('.')[0] for m in sys.modules}}))));"
+        "runpy.run_module('lakthan.cli', run_name='__main__')"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, *args], env=env, capture_output=True, text=True, timeout=300
+    )
+    last = proc.stdout.splitlines()[-1] if proc.stdout else ""
+    return proc, set(json.loads(last.removeprefix(IMPORTED))) if last.startswith(IMPORTED) else set()
 
 
 @pytest.fixture

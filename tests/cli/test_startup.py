@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import run_lakthan_reporting_imports
+
 pytestmark = pytest.mark.e2e
 
 # Runs the command as the console script does, then reports what the process holds.
@@ -117,11 +119,7 @@ def test_start_up_against_a_bare_python(tmp_path):
 
 def test_a_seal_does_not_import_the_rule_compiler(tmp_path):
     """Sealing needs only the key of the rules in force, never pySigma (about 0.15 s a seal)."""
-    env = {**os.environ, "LAKTHAN_HOME": str(tmp_path / "home")}
-    code = (
-        "import sys, runpy; sys.argv = ['lakthan', 'logs', 'seal'];"
-        "import atexit; atexit.register(lambda: print('SIGMA', any(m == 'sigma' or m.startswith('sigma.') for m in sys.modules)));"
-        "runpy.run_module('lakthan.cli', run_name='__main__')"
+    proc, imported = run_lakthan_reporting_imports(
+        {**os.environ, "LAKTHAN_HOME": str(tmp_path / "home")}, "logs", "seal"
     )
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
-    assert "SIGMA False" in out.stdout, out.stdout + out.stderr
+    assert proc.returncode == 0 and imported and "sigma" not in imported, proc.stdout + proc.stderr

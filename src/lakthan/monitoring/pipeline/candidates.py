@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 import polars as pl
 
-from lakthan.monitoring.pipeline.rules import (
+from lakthan.monitoring.pipeline.compiled import (
     DERIVED,
     UNPARSED,
     AllOf,

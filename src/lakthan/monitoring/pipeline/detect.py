@@ -11,7 +11,7 @@ from datetime import datetime
 import polars as pl
 
 from lakthan.monitoring.pipeline.candidates import candidate_events
-from lakthan.monitoring.pipeline.rules import CompiledCorrelation, RuleSet
+from lakthan.monitoring.pipeline.compiled import CompiledCorrelation, RuleSet
 
 MAX_EVENTS = 100
 

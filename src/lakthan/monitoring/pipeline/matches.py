@@ -30,11 +30,11 @@ from lakthan.lib.files import write_atomic
 from lakthan.monitoring.pipeline import parsers
 
 if TYPE_CHECKING:
-    from lakthan.monitoring.pipeline.rules import RuleSet
+    from lakthan.monitoring.pipeline.compiled import RuleSet
 
 # the modules whose code decides what a line matches; found, not imported (the rule compiler imports
 # pySigma, which a seal, needing only the key, does without)
-MATCHING_CODE = ("rules", "dialects", "javaregex", "candidates", "detect")
+MATCHING_CODE = ("rules", "compiled", "dialects", "javaregex", "candidates", "detect")
 
 FORMAT = 1  # raised whenever what is kept changes meaning
 _RULE = "rule:"

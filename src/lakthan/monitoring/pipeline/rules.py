@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Generic
 
 import polars as pl
@@ -44,6 +43,22 @@ from sigma.types import (
     SpecialChars,
 )
 
+from lakthan.monitoring.pipeline.compiled import (  # noqa: F401  (re-exported: the compiler's output)
+    DERIVED,
+    UNPARSED,
+    AllOf,
+    AnyOf,
+    CompiledCorrelation,
+    CompiledRule,
+    Has,
+    LogSource,
+    Needles,
+    RuleSet,
+    fields_read,
+    local_time,
+    needle_list,
+    shortest_cover,
+)
 from lakthan.monitoring.pipeline.dialects import ANY_ONE, ANY_RUN, POLARS, Dialect, E, Regex, Wildcard
 from lakthan.monitoring.pipeline.javaregex import Untranslatable, java_regex
 from lakthan.monitoring.pipeline.schema import SCHEMA
@@ -76,8 +91,6 @@ FIELD_MAP = {
     "service": "app",
     "event": "action",
 }
-# derived at detection time (Asia/Bangkok): office_hours = "yes" Monday–Friday 08:00–17:59, else "no"
-DERIVED = {"office_hours", "hour", "weekday"}
 STRING_FIELDS = {c for c, t in SCHEMA.items() if t == pl.Utf8} | {"office_hours", "weekday"}
 NUMERIC_FIELDS = {c for c, t in SCHEMA.items() if t == pl.Int64} | {"hour"}
 
@@ -108,114 +121,6 @@ SERVICE_FORMATS = SYSLOG_FORMATS | {"nginx", "apache", "nginx-error", "apache-er
 
 class Unsupported(ValueError):
     pass
-
-
-UNPARSED = "raw"  # the fmt of an event whose header no parser read
-
-
-@dataclass(frozen=True)
-class LogSource:
-    """The events a rule applies to: ``fmt`` in ``formats`` and lower-cased ``app`` in ``services``
-    (None: no condition)."""
-
-    formats: frozenset[str] | None = None
-    services: frozenset[str] | None = None
-
-    def expr(self) -> pl.Expr:
-        return self.condition(POLARS)
-
-    def condition(self, d: Dialect[E]) -> E:
-        """Also every unparsed event (``fmt`` raw): what it is, no one can tell from its header."""
-        conds = []
-        if self.formats is not None:
-            conds.append(d.one_of(d.col("fmt"), self.formats))
-        if self.services is not None:
-            conds.append(d.one_of(d.lower(d.col("app")), self.services))
-        if not conds:
-            return d.true()
-        return d.either(d.known(d.all(conds)), d.eq(d.col("fmt"), UNPARSED))
-
-
-@dataclass(frozen=True)
-class Has:
-    """A needle: the lower-cased ``column`` contains ``literal`` (lower-cased)."""
-
-    column: str
-    literal: str
-
-
-@dataclass(frozen=True)
-class AllOf:
-    parts: tuple[Needles, ...]
-
-
-@dataclass(frozen=True)
-class AnyOf:
-    parts: tuple[Needles, ...]
-
-
-Needles = Has | AllOf | AnyOf  # None where a rule has no needles: nothing narrows it
-
-
-@dataclass
-class CompiledRule:
-    id: str
-    title: str
-    level: str
-    path: str
-    source: LogSource
-    needles: Needles | None
-    exact: pl.Expr
-    fields: set[str] = field(default_factory=set)
-    hidden: bool = False  # a base rule referenced by a correlation and not generating alerts itself
-    trees: tuple[object, ...] = ()  # its parsed conditions, for other dialects (``condition``)
-    placeholders: dict[str, list[str]] = field(default_factory=dict, repr=False)
-
-    def condition(self, d: Dialect[E]) -> E:
-        """The exact condition in dialect ``d`` (``exact`` is the polars one)."""
-        return _Ctx(d, self.placeholders).condition(self.trees)
-
-    @property
-    def logsource(self) -> pl.Expr:
-        return self.source.expr()
-
-    @property
-    def prefilter(self) -> pl.Expr:
-        """The needles over ``add_derived``'s lower-cased columns."""
-        return _needles_expr(self.needles)
-
-
-@dataclass
-class CompiledCorrelation:
-    id: str
-    title: str
-    level: str
-    path: str
-    rules: list[str]
-    group_by: list[str]
-    timespan: int  # seconds
-    op: str
-    threshold: int
-
-
-@dataclass
-class RuleSet:
-    rules: list[CompiledRule] = field(default_factory=list)
-    correlations: list[CompiledCorrelation] = field(default_factory=list)
-    errors: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
-
-    def fields(self) -> set[str]:
-        return fields_read(self.rules, self.correlations)
-
-
-def fields_read(rules: list, correlations: list[CompiledCorrelation]) -> set[str]:
-    """The fields rules read and correlations group by (of either engine's compiled rules)."""
-    out: set[str] = set()
-    for r in rules:
-        out |= r.fields
-    for c in correlations:
-        out |= set(c.group_by)
-    return out
 
 
 def compile_texts(
@@ -358,20 +263,6 @@ def add_derived(df: pl.DataFrame, fields: set[str], tz: str = "Asia/Bangkok") ->
     )
 
 
-def local_time(fields: set[str], ts: pl.Expr, tz: str) -> list[pl.Expr]:
-    """The derived local-time fields among ``fields``, of the instants ``ts``."""
-    local = ts.dt.convert_time_zone(tz)
-    hour = local.dt.hour()
-    derived = {
-        "hour": hour.cast(pl.Int64),
-        "weekday": local.dt.strftime("%a"),
-        "office_hours": pl.when((local.dt.weekday() <= 5) & (hour >= 8) & (hour < 18))
-        .then(pl.lit("yes"))
-        .otherwise(pl.lit("no")),
-    }
-    return [derived[f].alias(f) for f in sorted(fields & DERIVED)]
-
-
 def _all_of(parts: list[Needles]) -> Needles | None:
     return None if not parts else parts[0] if len(parts) == 1 else AllOf(tuple(parts))
 
@@ -384,33 +275,6 @@ def _either(parts: list[Needles | None]) -> Needles | None:
     """The needles of alternatives: none (nothing narrows) as soon as one alternative has none."""
     known = [p for p in parts if p is not None]
     return _any_of(known) if len(known) == len(parts) else None
-
-
-def needle_list(n: Needles | None) -> list[Has]:
-    """Every needle of ``n``, whatever the ANDs and ORs around them."""
-    if n is None:
-        return []
-    if isinstance(n, Has):
-        return [n]
-    return [h for p in n.parts for h in needle_list(p)]
-
-
-def shortest_cover(literals: set[str]) -> list[str]:
-    """The literals that hold none of the others: a text holding any literal holds one of these."""
-    kept: list[str] = []
-    for lit in sorted(literals, key=lambda x: (len(x), x)):
-        if not any(k in lit for k in kept):
-            kept.append(lit)
-    return kept
-
-
-def _needles_expr(needles: Needles | None) -> pl.Expr:
-    if needles is None:
-        return pl.lit(True)
-    if isinstance(needles, Has):
-        return pl.col(f"_lc_{needles.column}").str.contains(needles.literal, literal=True).fill_null(False)
-    parts = [_needles_expr(p) for p in needles.parts]
-    return pl.all_horizontal(parts) if isinstance(needles, AllOf) else pl.any_horizontal(parts)
 
 
 class _Ctx(Generic[E]):

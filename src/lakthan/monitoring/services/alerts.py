@@ -14,8 +14,8 @@ from lakthan.core.bulk import upsert
 from lakthan.core.errors import InvalidInput, NotFound
 from lakthan.monitoring.models import Alert, Hunt
 from lakthan.monitoring.pipeline import detect as detect_engine
+from lakthan.monitoring.pipeline.compiled import RuleSet
 from lakthan.monitoring.pipeline.matches import MatchCache, stacked
-from lakthan.monitoring.pipeline.rules import RuleSet
 from lakthan.monitoring.pipeline.store import LogStore
 from lakthan.monitoring.services.events import in_range, positioned, readable_segments, unless_unreadable
 from lakthan.monitoring.services.home import state_dir, store

@@ -35,7 +35,7 @@ from lakthan.monitoring.services.events import in_range, positioned, readable_se
 from lakthan.monitoring.services.home import store
 
 if TYPE_CHECKING:  # the compiler imports pySigma: loaded when rules are compiled
-    from lakthan.monitoring.pipeline.rules import CompiledCorrelation, CompiledRule, RuleSet
+    from lakthan.monitoring.pipeline.compiled import CompiledCorrelation, CompiledRule, RuleSet
 
 log = logging.getLogger(__name__)
 

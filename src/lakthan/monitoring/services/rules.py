@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import hmac
+import logging
+import pickle
+import sys
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import polars as pl
 from django.conf import settings
 from django.db import transaction
 
 from lakthan.core import audit
 from lakthan.core.errors import InvalidInput
+from lakthan.lib.files import write_private
 from lakthan.monitoring.models import Rule
 from lakthan.monitoring.pipeline import tally
 from lakthan.monitoring.pipeline.matches import chunk_matches, rules_key
+from lakthan.monitoring.services.home import state_dir
 
 if TYPE_CHECKING:  # the compiler imports pySigma: loaded by the commands that compile, not by a seal
-    from lakthan.monitoring.pipeline.rules import RuleSet
+    from lakthan.monitoring.pipeline.compiled import RuleSet
 from lakthan.monitoring.pipeline.store import Annotate
 
+log = logging.getLogger(__name__)
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 MATCHES = "matches-"  # + the rules key: an annotation of what the events match
 
@@ -46,11 +55,64 @@ _compiled: dict[str, RuleSet] = {}
 
 
 def compiled_rules(key: str, sources: list[tuple[str, str]], values: dict[str, list[str]]) -> RuleSet:
-    """Rules compiled once per key (compiling them takes about 0.1 s)."""
+    """Rules compiled once per key, in this process and on disk: the compiler (pySigma) costs an
+    ingest or a detection about a quarter of a second to import and run, every time."""
     if key not in _compiled:
         _compiled.clear()
-        _compiled[key] = compile_texts(sources, values)
+        _compiled[key] = _kept(key) or _keep(key, compile_texts(sources, values))
     return _compiled[key]
+
+
+def _kept_path(key: str) -> Path:
+    """The compiled rules of ``key`` (which names the rules and the matching code) for this polars and
+    this Python, whose pickles of expressions are theirs."""
+    return (
+        state_dir()
+        / "compiled"
+        / f"{key}-polars{pl.__version__}-py{sys.version_info[0]}{sys.version_info[1]}.pickle"
+    )
+
+
+def _seal(data: bytes) -> bytes:
+    """An HMAC of the pickle under the application's secret key: a file dropped into the state
+    directory (a tampered backup, say) is never unpickled, which could run any code."""
+    return hmac.new(settings.SECRET_KEY.encode(), data, hashlib.sha256).digest()
+
+
+def _kept(key: str) -> RuleSet | None:
+    try:
+        raw = _kept_path(key).read_bytes()
+    except FileNotFoundError:
+        return None
+    mac, data = raw[:32], raw[32:]
+    try:
+        if not hmac.compare_digest(mac, _seal(data)):
+            raise ValueError("its HMAC is not this application's")
+        kept = pickle.loads(data)
+    except Exception as exc:  # noqa: BLE001  (damaged, forged, or of other code): compiled again
+        log.warning("compiled rules %s not readable (%s); compiling them again", _kept_path(key).name, exc)
+        return None
+    from lakthan.monitoring.pipeline.compiled import RuleSet
+
+    return kept if isinstance(kept, RuleSet) else None
+
+
+def _keep(key: str, rs: RuleSet) -> RuleSet:
+    """Writes ``rs`` for the next command (without the parsed conditions, which other dialects need:
+    a hunt on Spark compiles its rules itself) and removes what was kept for other keys."""
+    path = _kept_path(key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    kept = replace(rs, rules=[replace(r, trees=()) for r in rs.rules])
+    try:
+        data = pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL)
+        write_private(path, _seal(data) + data)
+    except OSError as exc:  # a full disk: the next command compiles again
+        log.warning("compiled rules not kept (%s)", exc)
+        return rs
+    for other in path.parent.glob("*.pickle"):
+        if other != path:
+            other.unlink(missing_ok=True)
+    return rs
 
 
 def key_in_force() -> str:
@@ -114,4 +176,6 @@ def import_rules(directory: Path, actor: str = audit.SYSTEM) -> ImportResult:
         audit.record(
             actor, "logrule.import", rule, after={"rule_id": rule.rule_id, "filename": rule.filename}
         )
+    if loaded:  # the next ingest and detection read the new set compiled
+        transaction.on_commit(rules_in_force)
     return ImportResult(loaded, errors)

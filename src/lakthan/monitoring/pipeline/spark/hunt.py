@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 from pyspark.sql import Column, Window
 from pyspark.sql import functions as F
 
+from lakthan.monitoring.pipeline.compiled import DERIVED
 from lakthan.monitoring.pipeline.detect import MAX_EVENTS
-from lakthan.monitoring.pipeline.rules import DERIVED
 from lakthan.monitoring.pipeline.spark.rules import SparkRuleSet, compile_texts, narrowing
 from lakthan.monitoring.pipeline.spark.segments import Segments, derived_events
 

@@ -19,10 +19,8 @@ import polars as pl
 from pyspark.sql import Column
 from pyspark.sql import functions as F
 
-from lakthan.monitoring.pipeline import rules
-from lakthan.monitoring.pipeline.dialects import ANY_RUN, Regex, Wildcard
-from lakthan.monitoring.pipeline.javaregex import literal
-from lakthan.monitoring.pipeline.rules import (
+from lakthan.monitoring.pipeline import compiled, rules
+from lakthan.monitoring.pipeline.compiled import (
     CompiledCorrelation,
     Needles,
     RuleSet,
@@ -30,6 +28,8 @@ from lakthan.monitoring.pipeline.rules import (
     needle_list,
     shortest_cover,
 )
+from lakthan.monitoring.pipeline.dialects import ANY_RUN, Regex, Wildcard
+from lakthan.monitoring.pipeline.javaregex import literal
 from lakthan.monitoring.pipeline.schema import SCHEMA
 from lakthan.monitoring.pipeline.spark.segments import IN_LINE, STORED_TEXT
 
@@ -122,7 +122,7 @@ SPARK = SparkDialect()
 
 
 def _dtype(name: str) -> object:
-    return pl.Int64 if name == "hour" else pl.Utf8 if name in rules.DERIVED else SCHEMA[name]
+    return pl.Int64 if name == "hour" else pl.Utf8 if name in compiled.DERIVED else SCHEMA[name]
 
 
 def _text(name: str) -> Column:
