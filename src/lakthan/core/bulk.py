@@ -84,6 +84,8 @@ def upsert_frame(
     if frame.select(pl.struct(list(key_fields)).is_duplicated().any()).item():
         raise _twice(model, key_fields)
     connection = connections[router.db_for_write(model)]
+    if connection.vendor not in ("sqlite", "postgresql") or connection.timezone_name != "UTC":
+        return upsert(model, frame.iter_rows(named=True), key_fields, **merge)  # the ORM's adapters
     meta = model._meta
     given = [meta.get_field(name) for name in frame.columns]
     for f in given:

@@ -177,5 +177,13 @@ def import_rules(directory: Path, actor: str = audit.SYSTEM) -> ImportResult:
             actor, "logrule.import", rule, after={"rule_id": rule.rule_id, "filename": rule.filename}
         )
     if loaded:  # the next ingest and detection read the new set compiled
-        transaction.on_commit(rules_in_force)
+        transaction.on_commit(_compile_in_force)
     return ImportResult(loaded, errors)
+
+
+def _compile_in_force() -> None:
+    """After an import is committed: a failure here loses nothing (the next command compiles)."""
+    try:
+        rules_in_force()
+    except Exception:  # noqa: BLE001
+        log.warning("the rules in force were not compiled after the import", exc_info=True)
