@@ -8,6 +8,7 @@ import io
 import json
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 import threading
@@ -42,34 +43,88 @@ def run_lakthan_reporting_imports(env: dict, *args: str) -> tuple[subprocess.Com
     return proc, set(json.loads(last.removeprefix(IMPORTED))) if last.startswith(IMPORTED) else set()
 
 
-@pytest.fixture
-def process_env(tmp_path):
-    """The environment of `lakthan` run as a process of its own, on a new LAKTHAN_HOME and a new
-    database of the kind this pass tests: SQLite under that home, or (on the PostgreSQL pass) a database
-    of its own on the pass's server, dropped afterwards. Unlike the `e2e` tests, these run in both passes."""
-    env = {
+def _process_environ(home: Path) -> dict[str, str]:
+    return {
         **os.environ,
-        "LAKTHAN_HOME": str(tmp_path / "home"),
+        "LAKTHAN_HOME": str(home),
         "DJANGO_SETTINGS_MODULE": "lakthan.settings",
         "PYTHONPATH": os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")])),
     }
+
+
+def _postgres_server() -> str:
     server = os.environ.get("DATABASE_URL", "")
-    if not server.startswith(("postgres://", "postgresql://")):
-        env.pop("DATABASE_URL", None)
-        yield env
-        return
+    return server if server.startswith(("postgres://", "postgresql://")) else ""
+
+
+@contextlib.contextmanager
+def _database(server: str, template: str | None = None):
+    """A new database on the pass's PostgreSQL server (a copy of ``template``), dropped afterwards."""
     import psycopg
 
     name = f"lakthan_{secrets.token_hex(6)}"
     with psycopg.connect(server, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    env["DATABASE_URL"] = urlparse(server)._replace(path=f"/{name}").geturl()
+        conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
     try:
-        yield env
+        yield name
     finally:
         with psycopg.connect(server, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def _migrated_database(tmp_path_factory):
+    """One database migrated by `lakthan migrate` (bundled libraries loaded) for the whole pass: the
+    SQLite file, or the name of a PostgreSQL database to copy. Migrating costs a process seconds (about
+    8 on PostgreSQL), and the tests of processes are about what comes after; the first command on an
+    empty home or database is tested by tests/cli/test_migrate.py and bare_process_env's users."""
+    home = tmp_path_factory.mktemp("migrated") / "home"
+    env = _process_environ(home)
+    server = _postgres_server()
+    if not server:
+        env.pop("DATABASE_URL", None)
+        subprocess.run(lakthan_argv("migrate"), env=env, check=True, capture_output=True, timeout=300)
+        yield home / "lakthan.sqlite3"
+        return
+    with _database(server) as name:
+        env["DATABASE_URL"] = urlparse(server)._replace(path=f"/{name}").geturl()
+        subprocess.run(lakthan_argv("migrate"), env=env, check=True, capture_output=True, timeout=300)
+        yield name
+
+
+@pytest.fixture
+def bare_process_env(tmp_path):
+    """The environment of `lakthan` run as a process of its own, on a new LAKTHAN_HOME and a new, empty
+    database of the kind this pass tests: SQLite under that home, or (on the PostgreSQL pass) a database
+    of its own on the pass's server, dropped afterwards. Unlike the `e2e` tests, these run in both passes."""
+    env = _process_environ(tmp_path / "home")
+    server = _postgres_server()
+    if not server:
+        env.pop("DATABASE_URL", None)
+        yield env
+        return
+    with _database(server) as name:
+        env["DATABASE_URL"] = urlparse(server)._replace(path=f"/{name}").geturl()
+        yield env
     assert not (tmp_path / "home" / "lakthan.sqlite3").exists(), "the process did not use PostgreSQL"
+
+
+@pytest.fixture
+def process_env(tmp_path, _migrated_database):
+    """Like bare_process_env, its database already migrated: a copy of the pass's migrated one."""
+    home = tmp_path / "home"
+    env = _process_environ(home)
+    server = _postgres_server()
+    if not server:
+        env.pop("DATABASE_URL", None)
+        home.mkdir(parents=True)
+        shutil.copyfile(_migrated_database, home / "lakthan.sqlite3")
+        yield env
+        return
+    with _database(server, template=_migrated_database) as name:
+        env["DATABASE_URL"] = urlparse(server)._replace(path=f"/{name}").geturl()
+        yield env
+    assert not (home / "lakthan.sqlite3").exists(), "the process did not use PostgreSQL"
 
 
 @pytest.fixture(autouse=True)
@@ -305,6 +360,7 @@ DATABASE_FIXTURES = frozenset(
         "django_db_reset_sequences",
         "django_db_serialized_rollback",
         "process_env",
+        "bare_process_env",
         "live_server",
     }
 )

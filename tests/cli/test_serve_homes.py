@@ -48,37 +48,37 @@ def _demo_home(env: dict) -> Path:
     return home if env.get("DATABASE_URL") else home / "demo"
 
 
-def test_serve_demo_without_a_demo_says_to_build_one_and_creates_nothing(process_env):
+def test_serve_demo_without_a_demo_says_to_build_one_and_creates_nothing(bare_process_env):
     proc = subprocess.run(
-        lakthan_argv("serve", "--demo"), env=process_env, capture_output=True, text=True, timeout=60
+        lakthan_argv("serve", "--demo"), env=bare_process_env, capture_output=True, text=True, timeout=60
     )
     assert proc.returncode == 2
     assert (
         proc.stderr.strip()
-        == f"error: there is no demo in {_demo_home(process_env)}: run `lakthan demo` first"
+        == f"error: there is no demo in {_demo_home(bare_process_env)}: run `lakthan demo` first"
     )
-    assert not Path(process_env["LAKTHAN_HOME"]).exists()
+    assert not Path(bare_process_env["LAKTHAN_HOME"]).exists()
 
 
-def test_serve_demo_serves_the_demo_home_and_prints_its_logins(process_env):
-    demo = _demo_home(process_env)
+def test_serve_demo_serves_the_demo_home_and_prints_its_logins(bare_process_env):
+    demo = _demo_home(bare_process_env)
     demo.mkdir(parents=True)
     (demo / "demo-logins.txt").write_text("admin pw-of-admin\nsupervisor pw-of-supervisor\n")
-    output = _serve_once(process_env, "--demo")
+    output = _serve_once(bare_process_env, "--demo")
     assert f"(data in {demo})" in output
     assert "demo login: admin / pw-of-admin" in output
     assert "demo login: supervisor / pw-of-supervisor" in output
     assert "no account here yet" not in output
 
 
-def test_a_home_without_accounts_says_how_to_make_the_first_administrator(process_env):
-    home = Path(process_env["LAKTHAN_HOME"])
-    if not process_env.get("DATABASE_URL"):
+def test_a_home_without_accounts_says_how_to_make_the_first_administrator(bare_process_env):
+    home = Path(bare_process_env["LAKTHAN_HOME"])
+    if not bare_process_env.get("DATABASE_URL"):
         (home / "demo").mkdir(parents=True)
         (home / "demo" / "demo-logins.txt").write_text("admin pw\n")
-    output = _serve_once(process_env)
+    output = _serve_once(bare_process_env)
     assert f"(data in {home})" in output
     assert "no account here yet: `lakthan user create NAME --admin` makes the first administrator" in output
     assert "demo login" not in output
-    if not process_env.get("DATABASE_URL"):
+    if not bare_process_env.get("DATABASE_URL"):
         assert f"the demo is in {home / 'demo'}: `lakthan serve --demo` serves it" in output

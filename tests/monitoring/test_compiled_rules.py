@@ -109,7 +109,11 @@ def test_detection_from_the_kept_rules_imports_no_sigma(process_env):
 
     lines = Path(process_env["LAKTHAN_HOME"]).parent / "syslog"
     lines.write_text("\n".join(LINES) + "\n")
-    assert sigma_imported("logs", "rules", "import", str(SIGMA))
+    two = Path(process_env["LAKTHAN_HOME"]).parent / "rules"  # (an import compiles each file with the rest)
+    two.mkdir()
+    for name in ("lnx_susp_dev_tcp.yml", "lnx_shell_susp_rev_shells.yml"):
+        (two / name).write_bytes((SIGMA / name).read_bytes())
+    assert sigma_imported("logs", "rules", "import", str(two))
     assert not sigma_imported("logs", "ingest", str(lines), "--format", "syslog", "--year", "2026")
     assert not sigma_imported("logs", "seal")
     assert not sigma_imported("logs", "detect")

@@ -21,18 +21,25 @@ def run(env, *args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture
-def home(process_env, tmp_path):
-    """The known attacks ingested from a file and sealed in the process's own home."""
-    log = tmp_path / "auth.log"
-    log.write_text("\n".join(known_attacks()[0]) + "\n")
-    assert run(process_env, "logs", "ingest", str(log), "--format", "syslog").returncode == 0
-    assert run(process_env, "logs", "seal").returncode == 0
+def rule_files(process_env, tmp_path):
+    """The process's own home, and rule files: one that compiles, one that is not YAML, a bad one."""
     rules = tmp_path / "rules"
     rules.mkdir()
     (rules / "cron.yml").write_text(CRON_RULE)
     (rules / "broken.yml").write_text(NOT_YAML)
     (tmp_path / "bad.yml").write_text(BAD_RULE)
     return process_env, rules
+
+
+@pytest.fixture
+def home(rule_files, tmp_path):
+    """The known attacks ingested from a file and sealed in the process's own home."""
+    env, rules = rule_files
+    log = tmp_path / "auth.log"
+    log.write_text("\n".join(known_attacks()[0]) + "\n")
+    assert run(env, "logs", "ingest", str(log), "--format", "syslog").returncode == 0
+    assert run(env, "logs", "seal").returncode == 0
+    return env, rules
 
 
 def test_hunt_with_rule_files_then_with_the_rules_in_force_then_the_list(home):
@@ -84,8 +91,8 @@ def test_hunt_with_rule_files_then_with_the_rules_in_force_then_the_list(home):
         (["--from", "2013-13-01"], "is not a YYYY-MM-DD date"),
     ],
 )
-def test_bad_input_is_one_line_and_exit_2(home, args, message):
-    env, rules = home
+def test_bad_input_is_one_line_and_exit_2(rule_files, args, message):
+    env, rules = rule_files  # refused before any segment is read
     args = [a.format(tmp=rules.parent, rules=rules) for a in args]
     done = run(env, "logs", "hunt", *args)
     assert done.returncode == 2 and message in done.stderr, done.stderr
