@@ -49,8 +49,11 @@ def _open(database: dict) -> Any | None:
         path = Path(database["NAME"])
         if not path.is_file():  # a new home: Django creates and migrates it
             return None
-        connection = sqlite3.connect(path, timeout=database.get("OPTIONS", {}).get("timeout", 5))
-        connection.execute("PRAGMA query_only = ON")
+        try:
+            connection = sqlite3.connect(path, timeout=database.get("OPTIONS", {}).get("timeout", 5))
+            connection.execute("PRAGMA query_only = ON")
+        except sqlite3.Error:
+            return None  # Django opens it again and gives its own error
         return connection
     if engine == "django.db.backends.postgresql":
         import psycopg
