@@ -92,39 +92,39 @@ def _migrated_database(tmp_path_factory):
         yield name
 
 
-@pytest.fixture
-def bare_process_env(tmp_path):
-    """The environment of `lakthan` run as a process of its own, on a new LAKTHAN_HOME and a new, empty
-    database of the kind this pass tests: SQLite under that home, or (on the PostgreSQL pass) a database
-    of its own on the pass's server, dropped afterwards. Unlike the `e2e` tests, these run in both passes."""
-    env = _process_environ(tmp_path / "home")
+@contextlib.contextmanager
+def _environ_on_a_new_database(home: Path, migrated: Path | str | None):
+    """`lakthan`'s environment on ``home`` and a database of its own of the kind this pass tests: SQLite
+    under that home, or a database on the pass's PostgreSQL server, dropped afterwards; a copy of the
+    pass's ``migrated`` one, or (None) an empty one."""
+    env = _process_environ(home)
     server = _postgres_server()
     if not server:
         env.pop("DATABASE_URL", None)
+        if migrated is not None:
+            home.mkdir(parents=True)
+            shutil.copyfile(migrated, home / "lakthan.sqlite3")
         yield env
         return
-    with _database(server) as name:
+    with _database(server, template=None if migrated is None else str(migrated)) as name:
         env["DATABASE_URL"] = urlparse(server)._replace(path=f"/{name}").geturl()
         yield env
-    assert not (tmp_path / "home" / "lakthan.sqlite3").exists(), "the process did not use PostgreSQL"
+    assert not (home / "lakthan.sqlite3").exists(), "the process did not use PostgreSQL"
+
+
+@pytest.fixture
+def bare_process_env(tmp_path):
+    """The environment of `lakthan` run as a process of its own, on a new LAKTHAN_HOME and a new, empty
+    database. Unlike the `e2e` tests, these run in both passes."""
+    with _environ_on_a_new_database(tmp_path / "home", None) as env:
+        yield env
 
 
 @pytest.fixture
 def process_env(tmp_path, _migrated_database):
     """Like bare_process_env, its database already migrated: a copy of the pass's migrated one."""
-    home = tmp_path / "home"
-    env = _process_environ(home)
-    server = _postgres_server()
-    if not server:
-        env.pop("DATABASE_URL", None)
-        home.mkdir(parents=True)
-        shutil.copyfile(_migrated_database, home / "lakthan.sqlite3")
+    with _environ_on_a_new_database(tmp_path / "home", _migrated_database) as env:
         yield env
-        return
-    with _database(server, template=_migrated_database) as name:
-        env["DATABASE_URL"] = urlparse(server)._replace(path=f"/{name}").geturl()
-        yield env
-    assert not (home / "lakthan.sqlite3").exists(), "the process did not use PostgreSQL"
 
 
 @pytest.fixture(autouse=True)
