@@ -1,0 +1,286 @@
+"""The warm copy (lakthan.launch, lakthan.warm): a command handed to it does what the same command
+does in a process of its own, on both databases, and the warm copy serves no one else."""
+
+from __future__ import annotations
+
+import fcntl
+import inspect
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import click
+import openpyxl
+import pytest
+
+from lakthan import launch
+
+LAUNCHER = str(Path(sys.executable).with_name("lakthan"))  # the entry point pip installed
+F_SETPIPE_SZ = 1031
+
+
+def lakthan(env: dict, *args: str, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([LAUNCHER, *args], env=env, capture_output=True, text=True, timeout=120, **kw)
+
+
+def served(home: Path) -> list[str]:
+    """The lines of run/warm.log: one per command the warm copy ran."""
+    log = home / "run" / "warm.log"
+    return [line for line in log.read_text().splitlines() if " pid " in line] if log.exists() else []
+
+
+def wait_for(condition, seconds: float = 60.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if found := condition():
+            return found
+        time.sleep(0.1)
+    raise AssertionError("waited in vain")
+
+
+def warm_pids(home: Path) -> list[int]:
+    pids = []
+    for lock in (home / "run").glob("warm-*.sock.lock"):
+        text = lock.read_text().strip()
+        if text and Path(f"/proc/{text}").exists():
+            pids.append(int(text))
+    return pids
+
+
+def listening(path: Path) -> bool:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe, launch.reachable(str(path)) as name:
+        return probe.connect_ex(name) == 0
+
+
+def socket_of(home: Path) -> Path:
+    """The socket of the home's warm copy, once it listens."""
+    return wait_for(lambda: next((p for p in (home / "run").glob("warm-*.sock") if listening(p)), None))
+
+
+@pytest.fixture
+def warm_env(process_env):
+    """A migrated home and a warm copy ready: its first command made the home's secret key, in a
+    process of its own (no warm copy is started before); the second started the warm copy."""
+    env = {**process_env, "LAKTHAN_WARM": "60", "LAKTHAN_LANG": "en"}
+    env.pop("DJANGO_SETTINGS_MODULE")
+    home = Path(env["LAKTHAN_HOME"])
+    assert (
+        lakthan(
+            env, "unit", "add", "ICT", "--name-th", "ศูนย์เทคโนโลยีสารสนเทศ", "--kind", "division"
+        ).returncode
+        == 0
+    )
+    assert not (home / "run").exists()
+    assert lakthan(env, "unit", "list").returncode == 0
+    socket_of(home)
+    try:
+        yield env
+    finally:
+        for pid in warm_pids(home):
+            os.kill(pid, signal.SIGKILL)
+
+
+def test_a_command_handed_over_does_what_it_does_in_its_own_process(warm_env, tmp_path):
+    home = Path(warm_env["LAKTHAN_HOME"])
+    cold = {**warm_env, "LAKTHAN_WARM": "0"}
+    for args in (
+        ("unit", "list", "--json"),
+        ("unit", "add", "ICT", "--name-th", "ซ้ำ", "--kind", "division"),  # refused: one line, its exit code
+        ("library", "show", "urn:lakthan:opdc:2556"),
+        ("risk", "matrix", "show"),
+    ):
+        before = len(served(home))
+        warm, alone = lakthan(warm_env, *args), lakthan(cold, *args)
+        assert len(served(home)) == before + 1, f"{args} was not handed to the warm copy"
+        assert (warm.returncode, warm.stdout, warm.stderr) == (alone.returncode, alone.stdout, alone.stderr)
+    assert lakthan(warm_env, "unit", "add", "ICT", "--name-th", "ซ้ำ", "--kind", "division").returncode == 2
+    # the sender's working directory and umask: a relative path is the sender's, the mode its own
+    work = tmp_path / "work"
+    work.mkdir()
+    sockets = set((home / "run").glob("warm-*.sock"))
+    assert lakthan(warm_env, "unit", "list", cwd=work).returncode == 0  # another directory: another copy
+    wait_for(lambda: set((home / "run").glob("warm-*.sock")) - sockets)
+    for name, env in (("warm.xlsx", warm_env), ("alone.xlsx", cold)):
+        done = subprocess.run(
+            ["sh", "-c", f"umask 027 && exec {LAUNCHER} risk export --unit ICT {name}"],
+            env=env,
+            cwd=work,
+            capture_output=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        assert (work / name).stat().st_mode & 0o777 == 0o640  # the warm copy's own umask is 022
+    assert served(home)[-1].endswith("lakthan risk export --unit: status 0")
+    cells = [
+        [[c.value for c in row] for row in openpyxl.load_workbook(work / name).active.iter_rows()]
+        for name in ("warm.xlsx", "alone.xlsx")
+    ]
+    assert cells[0] == cells[1] and cells[0][0][0] == "ลำดับ/รหัสความเสี่ยง"
+
+
+def _blocked_on_its_output(env: dict) -> tuple[subprocess.Popen, int]:
+    """`library show` writing 25 KB into a pipe of 4 KB no one reads: it waits, handed over."""
+    read_end, write_end = os.pipe()
+    fcntl.fcntl(write_end, F_SETPIPE_SZ, 4096)
+    sender = subprocess.Popen(
+        [LAUNCHER, "library", "show", "urn:lakthan:opdc:2556"],
+        env=env,
+        stdout=write_end,
+        stderr=subprocess.PIPE,
+    )
+    os.close(write_end)
+    return sender, read_end
+
+
+def test_the_senders_signals_reach_the_command_and_a_killed_sender_takes_it_along(warm_env):
+    home = Path(warm_env["LAKTHAN_HOME"])
+    for sig, status in ((signal.SIGINT, "status 1"), (signal.SIGKILL, "status -9")):
+        before = len(served(home))
+        sender, read_end = _blocked_on_its_output(warm_env)
+        time.sleep(1.5)
+        assert sender.poll() is None and len(served(home)) == before  # still writing
+        sender.send_signal(sig)
+        sender.wait(timeout=30)
+        line = wait_for(lambda n=before: served(home)[n:])[0]
+        assert line.endswith(f"library show urn:lakthan:opdc:2556: {status}"), line
+        job = int(line.split(" pid ")[1].split()[0])
+        assert not Path(f"/proc/{job}").exists()
+        os.close(read_end)
+        if sig == signal.SIGINT:  # Ctrl-C: click's "Aborted!", exit 1, as in a process of its own
+            assert sender.returncode == 1 and "Aborted!" in sender.stderr.read().decode()
+        else:
+            assert sender.returncode == -signal.SIGKILL
+
+
+def test_a_command_ended_by_a_signal_ends_its_sender_the_same_way(warm_env):
+    sender, read_end = _blocked_on_its_output(warm_env)
+    time.sleep(1.5)
+    sender.send_signal(signal.SIGTERM)  # forwarded; the command dies of it, and so does its sender
+    assert sender.wait(timeout=30) == -signal.SIGTERM
+    os.close(read_end)
+
+
+def test_the_warm_copy_serves_only_its_key_and_stays_single_threaded(warm_env):
+    home = Path(warm_env["LAKTHAN_HOME"])
+    path = str(socket_of(home))
+    (pid,) = warm_pids(home)
+    status = Path(f"/proc/{pid}/status").read_text()
+    assert "\nThreads:\t1\n" in status  # it forks: no thread may exist in it
+    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    conn.settimeout(10)
+    with launch.reachable(path) as name:
+        conn.connect(name)
+    launch.send(
+        conn, {"key": "0" * 64, "argv": ["unit", "list"], "cwd": "/", "env": {}, "umask": 18}, fds=[0, 1, 2]
+    )
+    assert launch.receive(conn) == {"ready": False}
+    conn.close()
+    # another environment is another warm copy; a variable that only differs between shells is not
+    other = {**warm_env, "LAKTHAN_LANG": "th"}
+    assert lakthan(other, "unit", "list").returncode == 0
+    wait_for(lambda: len(list((home / "run").glob("warm-*.sock"))) == 2)
+    again = {**warm_env, "PWD": "/elsewhere", "SHLVL": "7"}
+    before = len(served(home))
+    assert lakthan(again, "unit", "list").returncode == 0
+    assert len(served(home)) == before + 1 and len(list((home / "run").glob("warm-*.sock"))) == 2
+
+
+def test_what_the_key_is_made_of(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "secret_key").write_text("k")
+    package = tmp_path / "lakthan"
+    shutil.copytree(Path(launch.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(launch, "__file__", str(package / "launch.py"))
+    monkeypatch.chdir(tmp_path)
+    first = launch.key(str(home))
+    assert launch.key(str(home)) == first
+    monkeypatch.setenv("SHLVL", "9")
+    assert launch.key(str(home)) == first
+    monkeypatch.setenv("LAKTHAN_LANG", "th")
+    assert launch.key(str(home)) != first
+    monkeypatch.delenv("LAKTHAN_LANG")
+    with_lang_gone = launch.key(str(home))
+    (package / "monitoring" / "cli.py").write_text("# changed\n")
+    assert launch.key(str(home)) != with_lang_gone
+    changed_code = launch.key(str(home))
+    (home / "secret_key").write_text("another")
+    assert launch.key(str(home)) != changed_code
+    new_secret = launch.key(str(home))
+    shutil.rmtree(home)
+    home.mkdir()
+    (home / "secret_key").write_text("another")
+    os.utime(home / "secret_key", ns=(0, 0))
+    assert launch.key(str(home)) != new_secret  # a home made again is another home
+    made_again = launch.key(str(home))
+    monkeypatch.chdir(home)  # relative paths in the settings would mean other files
+    assert launch.key(str(home)) != made_again
+
+
+def test_it_leaves_when_idle_when_its_socket_goes_or_when_killed_a_new_one_takes_over(process_env):
+    env = {**process_env, "LAKTHAN_WARM": "3"}
+    env.pop("DJANGO_SETTINGS_MODULE")
+    home = Path(env["LAKTHAN_HOME"])
+    for _ in range(2):
+        assert lakthan(env, "unit", "list").returncode == 0
+    sock = socket_of(home)
+    (pid,) = wait_for(lambda: warm_pids(home))
+    wait_for(lambda: not Path(f"/proc/{pid}").exists(), 30)  # three seconds without a command
+    assert not sock.exists()
+    env["LAKTHAN_WARM"] = "60"
+    assert lakthan(env, "unit", "list").returncode == 0
+    sock = socket_of(home)
+    (pid,) = wait_for(lambda: warm_pids(home))
+    os.kill(pid, signal.SIGKILL)  # its socket stays behind, stale
+    wait_for(lambda: not Path(f"/proc/{pid}").exists())
+    first = lakthan(env, "unit", "list", "--json")
+    assert first.returncode == 0 and first.stdout.startswith("[")  # ran in its own process
+    socket_of(home)
+    (new,) = warm_pids(home)
+    assert new != pid
+    before = len(served(home))
+    assert lakthan(env, "unit", "list", "--json").stdout == first.stdout
+    assert len(served(home)) == before + 1
+    os.unlink(socket_of(home))  # the home's socket removed: it goes within a few seconds
+    wait_for(lambda: not Path(f"/proc/{new}").exists(), 30)
+
+
+def test_no_warm_copy_for_a_new_home_nor_when_turned_off(bare_process_env):
+    env = {**bare_process_env, "LAKTHAN_WARM": "0"}
+    env.pop("DJANGO_SETTINGS_MODULE")
+    home = Path(env["LAKTHAN_HOME"])
+    assert lakthan(env, "unit", "list").returncode == 0  # the first command makes the home
+    assert not (home / "run").exists()
+    env["LAKTHAN_WARM"] = "not a number"
+    assert lakthan(env, "unit", "list").returncode == 0
+    assert not (home / "run").exists()
+
+
+def _commands(group: click.Group, path: tuple[str, ...] = ()):
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            yield from _commands(command, (*path, name))
+        else:
+            yield (*path, name), command
+
+
+def test_commands_that_ask_at_a_terminal_or_serve_run_in_their_own_process():
+    from lakthan.cli import main
+
+    for path, command in _commands(main):
+        source = inspect.getsource(inspect.unwrap(command.callback))
+        asks = any(word in source for word in ("click.prompt", "click.confirm", "getpass", "input("))
+        serves = any(word in source for word in ("serve_forever", "run_huey", ".serve(", "runserver"))
+        if asks or serves:
+            assert path in launch.COLD, (
+                f"lakthan {' '.join(path)} asks or serves: it must stay in launch.COLD"
+            )
+    for path in launch.COLD:
+        assert not launch.eligible(list(path))
+    assert launch.eligible(["logs", "ingest", "f.log"]) and not launch.eligible(["logs", "ingest", "--help"])
+    assert not launch.eligible([]) and not launch.eligible(["--version"])
