@@ -4,11 +4,13 @@ Started by lakthan.launch as `python -m lakthan.warm SOCKET KEY SECONDS`. It set
 single-threaded, and keeps one spare process forked from itself. The spare imports polars and pyarrow
 after the fork, so no thread ever crosses a fork (polars and pyarrow start threads on import, and a
 process with threads must not fork). A command handed over runs in the spare with the sender's
-streams, directory, environment and umask; a new spare is forked at once for the next command.
+streams, directory, environment and umask; a new spare is forked at once for the next command. A
+command that comes while the spare is still importing runs in a process forked for it alone.
 
 It serves only its own user (SO_PEERCRED), only the key it was started for, and leaves when it has
 had no command for SECONDS, when its socket is removed or replaced (the home deleted), or when its
-lock is taken over. Each command it ran is one line in run/warm.log: its time, pid, words and status.
+lock is taken over. Each command it ran is one line in run/warm.log: its time, pid, whether the spare
+or a process forked for it ran it, its first words and its status.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import sys
 import time
 import traceback
 
-from lakthan import launch
+from lakthan import handover
 
 # What the most frequent commands (logs ingest, seal, detect) import beyond Django: done by the spare.
 SPARE_IMPORTS = (
@@ -36,6 +38,7 @@ SPARE_IMPORTS = (
     "lakthan.monitoring.services.seal",
     "lakthan.monitoring.services.alerts",
 )
+READY = b"R"
 PR_SET_PDEATHSIG = 1
 STEP_SECONDS = 2.0
 
@@ -43,7 +46,7 @@ STEP_SECONDS = 2.0
 def main() -> None:
     path, key, seconds = sys.argv[1], sys.argv[2], int(sys.argv[3])
     home = os.path.dirname(os.path.dirname(path))
-    if launch.key(home) != key:
+    if handover.key(home) != key:
         log(f"not started: the environment or the code changed since the command ({path})")
         return
     lock = open(path + ".lock", "w")
@@ -66,19 +69,19 @@ def main() -> None:
         log(f"not started: {threads} threads after setting Django up; a process with threads must not fork")
         open(path + ".failed", "w").close()  # commands of this key stop starting warm copies
         return
-    Server(path, key, seconds).serve()
+    Server(path, key, seconds, lock).serve()
 
 
 class Server:
-    def __init__(self, path: str, key: str, seconds: int):
-        self.path, self.key, self.seconds = path, key, seconds
+    def __init__(self, path: str, key: str, seconds: int, lock):
+        self.path, self.key, self.seconds, self.lock = path, key, seconds, lock
         self.pid = os.getpid()
         if os.path.exists(path):
             os.unlink(path)  # a warm copy killed before it could remove it: we hold the lock
         self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         old = os.umask(0o177)
         try:
-            with launch.reachable(path) as name:
+            with handover.reachable(path) as name:
                 self.listener.bind(name)
         finally:
             os.umask(old)
@@ -87,13 +90,14 @@ class Server:
         self.jobs: dict[int, tuple[socket.socket, list[str]]] = {}
         self.selector = selectors.DefaultSelector()
         self.selector.register(self.listener, selectors.EVENT_READ, "accept")
-        self.wake_r, wake_w = os.pipe()
+        self.wake_r, self.wake_w = os.pipe()
         os.set_blocking(self.wake_r, False)
-        os.set_blocking(wake_w, False)
-        signal.set_wakeup_fd(wake_w)
+        os.set_blocking(self.wake_w, False)
+        signal.set_wakeup_fd(self.wake_w)
         signal.signal(signal.SIGCHLD, lambda *_: None)
         self.selector.register(self.wake_r, selectors.EVENT_READ, "child")
-        self.spare: tuple[int, socket.socket] | None = self.fork_spare()
+        self.spare: tuple[int, socket.socket] | None = None
+        self.spare, self.spare_ready = self.fork_child(preload=True), False
         self.last = time.monotonic()
 
     def serve(self) -> None:
@@ -126,18 +130,21 @@ class Server:
         fds: list[int] = []
         try:
             conn.settimeout(5)
-            if launch.peer_uid(conn) != os.getuid():
+            if handover.peer_uid(conn) != os.getuid():
                 raise ValueError("another user")
-            request, fds = launch.receive(conn, with_fds=True)
+            request, fds = handover.receive(conn, with_fds=True)
             if request.get("key") != self.key or len(fds) != 3 or self.spare is None:
-                launch.send(conn, {"ready": False})
+                handover.send(conn, {"ready": False})
                 raise ValueError("not this warm copy's command")
-            launch.send(conn, {"ready": True})
-            if launch.receive(conn).get("go") is not True:
+            handover.send(conn, {"ready": True})
+            if handover.receive(conn).get("go") is not True:
                 raise ValueError("no go")
-            pid, to_spare = self.spare
-            launch.send(to_spare, request, fds=fds)
-            to_spare.close()
+            ready = self.spare_is_ready()
+            # a command that comes before the spare is ready would wait for its imports: it gets a
+            # process of its own at once, forked from this one, which imports only what it needs
+            pid, to_child = self.spare if ready else self.fork_child(preload=False)
+            handover.send(to_child, request, fds=fds)
+            to_child.close()
         except (OSError, ValueError):
             conn.close()
             return
@@ -145,19 +152,30 @@ class Server:
             for fd in fds:
                 os.close(fd)
         conn.settimeout(None)
-        self.jobs[pid] = (conn, [str(a) for a in request["argv"][:3]])
+        how = "spare" if ready else "fork"
+        self.jobs[pid] = (conn, [how, "lakthan", *(str(a) for a in request["argv"][:3])])
         self.selector.register(conn, selectors.EVENT_READ, pid)
-        self.spare = self.fork_spare()
+        if ready:
+            self.spare, self.spare_ready = self.fork_child(preload=True), False
+
+    def spare_is_ready(self) -> bool:
+        """The spare has made its imports (it says so with one byte): it takes a command at once."""
+        if not self.spare_ready and self.spare is not None:
+            try:
+                self.spare_ready = self.spare[1].recv(1, socket.MSG_DONTWAIT) == READY
+            except BlockingIOError:
+                pass
+        return self.spare_ready
 
     def from_sender(self, pid: int) -> None:
         """A signal the sender forwards, or its end: a sender killed takes its command with it."""
         conn = self.jobs[pid][0]
         try:
-            sig = int(launch.receive(conn)["signal"])
+            sig = int(handover.receive(conn)["signal"])
         except (OSError, ValueError, KeyError):
             sig = signal.SIGKILL
             self.selector.unregister(conn)
-        if sig in (*launch.FORWARDED, signal.SIGKILL):
+        if sig in (*handover.FORWARDED, signal.SIGKILL):
             try:
                 os.kill(pid, sig)
             except ProcessLookupError:
@@ -174,9 +192,9 @@ class Server:
             code = os.waitstatus_to_exitcode(status)
             if pid in self.jobs:
                 conn, words = self.jobs.pop(pid)
-                log(f"pid {pid} lakthan {' '.join(words)}: status {code}")
+                log(f"pid {pid} ({words[0]}) {' '.join(words[1:])}: status {code}")
                 try:
-                    launch.send(conn, {"status": code})
+                    handover.send(conn, {"status": code})
                 except OSError:
                     pass
                 if conn.fileno() in self.selector.get_map():
@@ -189,16 +207,19 @@ class Server:
                 self.spare = None
                 self.seconds = 0  # leaves once its commands are done
 
-    def fork_spare(self) -> tuple[int, socket.socket]:
+    def fork_child(self, preload: bool) -> tuple[int, socket.socket]:
+        """A process that waits for a command on a line of its own: the spare (``preload``: it makes
+        the imports of the most frequent commands first), or one for a command that came before the
+        spare was ready."""
         ours, theirs = socket.socketpair()
         pid = os.fork()
         if pid == 0:
             ours.close()
-            self.become_spare(theirs)
+            self.become_child(theirs, preload)
         theirs.close()
         return pid, ours
 
-    def become_spare(self, conn: socket.socket) -> None:
+    def become_child(self, conn: socket.socket, preload: bool) -> None:
         code = 1
         try:
             libc = ctypes.CDLL(None, use_errno=True)
@@ -211,13 +232,19 @@ class Server:
             signal.signal(signal.SIGINT, signal.default_int_handler)
             self.selector.close()
             self.listener.close()
+            self.lock.close()  # held by the warm copy alone: a new one may start once it is gone
             os.close(self.wake_r)
+            os.close(self.wake_w)
             for other, _ in self.jobs.values():
                 other.close()
-            for name in SPARE_IMPORTS:
-                importlib.import_module(name)
+            if self.spare is not None:
+                self.spare[1].close()  # another child's line
+            if preload:
+                for name in SPARE_IMPORTS:
+                    importlib.import_module(name)
+                conn.sendall(READY)
             conn.settimeout(None)
-            request, fds = launch.receive(conn, with_fds=True)
+            request, fds = handover.receive(conn, with_fds=True)
             conn.close()
             take_over(request, fds)
             code = run(request["argv"])

@@ -1,4 +1,4 @@
-"""The warm copy (lakthan.launch, lakthan.warm): a command handed to it does what the same command
+"""The warm copy (lakthan.launch, lakthan.handover, lakthan.warm): a command handed to it does what the same command
 does in a process of its own, on both databases, and the warm copy serves no one else."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import click
 import openpyxl
 import pytest
 
-from lakthan import launch
+from lakthan import handover, launch
 
 LAUNCHER = str(Path(sys.executable).with_name("lakthan"))  # the entry point pip installed
 F_SETPIPE_SZ = 1031
@@ -53,7 +53,7 @@ def warm_pids(home: Path) -> list[int]:
 
 
 def listening(path: Path) -> bool:
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe, launch.reachable(str(path)) as name:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe, handover.reachable(str(path)) as name:
         return probe.connect_ex(name) == 0
 
 
@@ -123,6 +123,25 @@ def test_a_command_handed_over_does_what_it_does_in_its_own_process(warm_env, tm
     assert cells[0] == cells[1] and cells[0][0][0] == "ลำดับ/รหัสความเสี่ยง"
 
 
+def test_commands_at_once_each_run_at_once_in_a_process_of_their_own(warm_env):
+    home = Path(warm_env["LAKTHAN_HOME"])
+    alone = lakthan({**warm_env, "LAKTHAN_WARM": "0"}, "unit", "list", "--json").stdout
+    socket_of(home)
+    time.sleep(2)  # the spare has made its imports
+    before = len(served(home))
+    senders = [
+        subprocess.Popen(
+            [LAUNCHER, "unit", "list", "--json"], env=warm_env, stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(4)
+    ]
+    assert [s.communicate(timeout=60)[0] for s in senders] == [alone] * 4
+    lines = served(home)[before:]
+    assert len(lines) == 4 and all(line.endswith("lakthan unit list --json: status 0") for line in lines)
+    # the first took the spare; the others came before the next spare was ready: forked for them
+    assert sum("(spare)" in line for line in lines) >= 1 and sum("(fork)" in line for line in lines) >= 1
+
+
 def _blocked_on_its_output(env: dict) -> tuple[subprocess.Popen, int]:
     """`library show` writing 25 KB into a pipe of 4 KB no one reads: it waits, handed over."""
     read_end, write_end = os.pipe()
@@ -171,14 +190,18 @@ def test_the_warm_copy_serves_only_its_key_and_stays_single_threaded(warm_env):
     (pid,) = warm_pids(home)
     status = Path(f"/proc/{pid}/status").read_text()
     assert "\nThreads:\t1\n" in status  # it forks: no thread may exist in it
+    (spare,) = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    held = {os.readlink(fd) for fd in Path(f"/proc/{spare}/fd").iterdir()}
+    assert not any(name.endswith(".lock") for name in held)  # a new warm copy may start once this one is gone
+    assert len([name for name in held if name.startswith("socket:")]) == 1  # its own line to the warm copy
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     conn.settimeout(10)
-    with launch.reachable(path) as name:
+    with handover.reachable(path) as name:
         conn.connect(name)
-    launch.send(
+    handover.send(
         conn, {"key": "0" * 64, "argv": ["unit", "list"], "cwd": "/", "env": {}, "umask": 18}, fds=[0, 1, 2]
     )
-    assert launch.receive(conn) == {"ready": False}
+    assert handover.receive(conn) == {"ready": False}
     conn.close()
     # another environment is another warm copy; a variable that only differs between shells is not
     other = {**warm_env, "LAKTHAN_LANG": "th"}
@@ -195,31 +218,31 @@ def test_what_the_key_is_made_of(tmp_path, monkeypatch):
     home.mkdir()
     (home / "secret_key").write_text("k")
     package = tmp_path / "lakthan"
-    shutil.copytree(Path(launch.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(launch, "__file__", str(package / "launch.py"))
+    shutil.copytree(Path(handover.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(handover, "__file__", str(package / "handover.py"))
     monkeypatch.chdir(tmp_path)
-    first = launch.key(str(home))
-    assert launch.key(str(home)) == first
+    first = handover.key(str(home))
+    assert handover.key(str(home)) == first
     monkeypatch.setenv("SHLVL", "9")
-    assert launch.key(str(home)) == first
+    assert handover.key(str(home)) == first
     monkeypatch.setenv("LAKTHAN_LANG", "th")
-    assert launch.key(str(home)) != first
+    assert handover.key(str(home)) != first
     monkeypatch.delenv("LAKTHAN_LANG")
-    with_lang_gone = launch.key(str(home))
+    with_lang_gone = handover.key(str(home))
     (package / "monitoring" / "cli.py").write_text("# changed\n")
-    assert launch.key(str(home)) != with_lang_gone
-    changed_code = launch.key(str(home))
+    assert handover.key(str(home)) != with_lang_gone
+    changed_code = handover.key(str(home))
     (home / "secret_key").write_text("another")
-    assert launch.key(str(home)) != changed_code
-    new_secret = launch.key(str(home))
+    assert handover.key(str(home)) != changed_code
+    new_secret = handover.key(str(home))
     shutil.rmtree(home)
     home.mkdir()
     (home / "secret_key").write_text("another")
     os.utime(home / "secret_key", ns=(0, 0))
-    assert launch.key(str(home)) != new_secret  # a home made again is another home
-    made_again = launch.key(str(home))
+    assert handover.key(str(home)) != new_secret  # a home made again is another home
+    made_again = handover.key(str(home))
     monkeypatch.chdir(home)  # relative paths in the settings would mean other files
-    assert launch.key(str(home)) != made_again
+    assert handover.key(str(home)) != made_again
 
 
 def test_it_leaves_when_idle_when_its_socket_goes_or_when_killed_a_new_one_takes_over(process_env):
