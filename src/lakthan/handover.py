@@ -22,23 +22,41 @@ MESSAGE_MAX = 4 << 20
 
 def address() -> tuple[str, str] | None:
     """The warm copy's socket and key for this home and environment, or None when there can be none:
-    a home its first command has not made yet (nor its secret key), or one another user can reach."""
+    a home its first command has not made yet (nor its secret key), or no private runtime directory."""
     try:
-        home = os.path.realpath(os.environ.get("LAKTHAN_HOME", "var"))
         if not os.environ.get("LAKTHAN_SECRET_KEY"):
-            os.stat(os.path.join(home, "secret_key"))
-        run = os.path.join(home, "run")
-        try:
-            os.mkdir(run, 0o700)
-        except FileExistsError:
-            pass
-        info = os.lstat(run)
-        k = key(home)
-    except OSError:  # no home yet, a read-only one, a working directory deleted under us
+            os.stat(os.path.join(home(), "secret_key"))
+        where = runtime_dir()
+        k = key(home())
+    except OSError:  # no home yet, a working directory deleted under us, a read-only /tmp
         return None
+    return (os.path.join(where, f"warm-{k[:24]}.sock"), k) if where else None
+
+
+def beside(path: str, suffix: str) -> str:
+    """The warm copy's other files: warm-KEY.lock (its pid), .log, .failed (it could not start)."""
+    return path.removesuffix(".sock") + suffix
+
+
+def home() -> str:
+    return os.path.realpath(os.environ.get("LAKTHAN_HOME", "var"))
+
+
+def runtime_dir() -> str | None:
+    """Where warm copies listen, outside any home (a home stays a tree of plain files to copy):
+    $XDG_RUNTIME_DIR/lakthan, else $TMPDIR/lakthan-UID, made with mode 0700; None when another user
+    owns it or could enter it (made beforehand by someone else, say)."""
+    base = os.environ.get("XDG_RUNTIME_DIR")
+    tmp = os.environ.get("TMPDIR") or "/tmp"
+    where = os.path.join(base, "lakthan") if base else os.path.join(tmp, f"lakthan-{os.getuid()}")
+    try:
+        os.mkdir(where, 0o700)
+    except FileExistsError:
+        pass
+    info = os.lstat(where)
     if info.st_uid != os.getuid() or info.st_mode & 0o077 or not stat.S_ISDIR(info.st_mode):
-        return None  # a run directory another user could reach (or a link) is never used
-    return os.path.join(run, f"warm-{k[:24]}.sock"), k
+        return None
+    return where
 
 
 def key(home: str) -> str:
@@ -115,12 +133,12 @@ def exit_as(status: int) -> None:
 
 
 def start_warm(path: str, k: str, seconds: int) -> None:
-    """A warm copy for the next commands, in a session of its own; its errors go to run/warm.log."""
+    """A warm copy for the next commands, in a session of its own; it logs to warm-KEY.log."""
     import subprocess
 
-    if os.path.exists(path + ".failed"):
+    if os.path.exists(beside(path, ".failed")):
         return
-    with open(os.path.join(os.path.dirname(path), "warm.log"), "ab") as log:
+    with open(beside(path, ".log"), "ab") as log:
         subprocess.Popen(
             [sys.executable, "-P", "-m", "lakthan.warm", path, k, str(seconds)],
             stdin=subprocess.DEVNULL,

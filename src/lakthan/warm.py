@@ -8,9 +8,9 @@ streams, directory, environment and umask; a new spare is forked at once for the
 command that comes while the spare is still importing runs in a process forked for it alone.
 
 It serves only its own user (SO_PEERCRED), only the key it was started for, and leaves when it has
-had no command for SECONDS, when its socket is removed or replaced (the home deleted), or when its
-lock is taken over. Each command it ran is one line in run/warm.log: its time, pid, whether the spare
-or a process forked for it ran it, its first words and its status.
+had no command for SECONDS, when its socket is removed or replaced, or when its home is deleted or
+made again. Each command it ran is one line in warm-KEY.log beside its socket: its time, pid, whether
+the spare or a process forked for it ran it, its first words and its status.
 """
 
 from __future__ import annotations
@@ -45,15 +45,16 @@ STEP_SECONDS = 2.0
 
 def main() -> None:
     path, key, seconds = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    home = os.path.dirname(os.path.dirname(path))
+    home = handover.home()
     if handover.key(home) != key:
         log(f"not started: the environment or the code changed since the command ({path})")
         return
-    lock = open(path + ".lock", "w")
+    lock = open(handover.beside(path, ".lock"), "a+")  # not "w": a contender must not erase the pid
     try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         return  # another warm copy serves this key
+    lock.truncate(0)
     lock.write(f"{os.getpid()}\n")  # who to stop, for an operator (or a test)
     lock.flush()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lakthan.settings")
@@ -67,14 +68,15 @@ def main() -> None:
     connections.close_all()  # the spares open their own
     if (threads := thread_count()) != 1:
         log(f"not started: {threads} threads after setting Django up; a process with threads must not fork")
-        open(path + ".failed", "w").close()  # commands of this key stop starting warm copies
+        open(handover.beside(path, ".failed"), "w").close()  # commands of this key stop starting warm copies
         return
-    Server(path, key, seconds, lock).serve()
+    Server(path, key, seconds, lock, home).serve()
 
 
 class Server:
-    def __init__(self, path: str, key: str, seconds: int, lock):
+    def __init__(self, path: str, key: str, seconds: int, lock, home: str):
         self.path, self.key, self.seconds, self.lock = path, key, seconds, lock
+        self.home, self.home_made = home, os.stat(home).st_ino
         self.pid = os.getpid()
         if os.path.exists(path):
             os.unlink(path)  # a warm copy killed before it could remove it: we hold the lock
@@ -102,7 +104,7 @@ class Server:
 
     def serve(self) -> None:
         try:
-            while self.jobs or (time.monotonic() - self.last < self.seconds and self.socket_is_ours()):
+            while self.jobs or (time.monotonic() - self.last < self.seconds and self.still_wanted()):
                 for ready, _ in self.selector.select(STEP_SECONDS):
                     if ready.data == "accept":
                         self.accept()
@@ -121,6 +123,13 @@ class Server:
     def socket_is_ours(self) -> bool:
         try:
             return os.stat(self.path).st_ino == self.inode
+        except OSError:
+            return False
+
+    def still_wanted(self) -> bool:
+        """Its socket is still its own, and its home is still the one it was started for."""
+        try:
+            return self.socket_is_ours() and os.stat(self.home).st_ino == self.home_made
         except OSError:
             return False
 
@@ -203,7 +212,7 @@ class Server:
                 self.last = time.monotonic()
             elif self.spare is not None and pid == self.spare[0]:
                 log(f"not serving: the spare process ended before any command (status {code})")
-                open(self.path + ".failed", "w").close()
+                open(handover.beside(self.path, ".failed"), "w").close()
                 self.spare = None
                 self.seconds = 0  # leaves once its commands are done
 

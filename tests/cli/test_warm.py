@@ -28,10 +28,15 @@ def lakthan(env: dict, *args: str, **kw) -> subprocess.CompletedProcess:
     return subprocess.run([LAUNCHER, *args], env=env, capture_output=True, text=True, timeout=120, **kw)
 
 
-def served(home: Path) -> list[str]:
-    """The lines of run/warm.log: one per command the warm copy ran."""
-    log = home / "run" / "warm.log"
-    return [line for line in log.read_text().splitlines() if " pid " in line] if log.exists() else []
+def runtime(env: dict) -> Path:
+    """Where the test's warm copies listen: a runtime directory of its own (TMPDIR)."""
+    return Path(env["TMPDIR"]) / f"lakthan-{os.getuid()}"
+
+
+def served(rt: Path) -> list[str]:
+    """The lines of the warm copies' logs, one per command they ran, in time order."""
+    lines = [line for log in rt.glob("warm-*.log") for line in log.read_text().splitlines()]
+    return sorted(line for line in lines if " pid " in line)
 
 
 def wait_for(condition, seconds: float = 60.0):
@@ -43,9 +48,9 @@ def wait_for(condition, seconds: float = 60.0):
     raise AssertionError("waited in vain")
 
 
-def warm_pids(home: Path) -> list[int]:
+def warm_pids(rt: Path) -> list[int]:
     pids = []
-    for lock in (home / "run").glob("warm-*.sock.lock"):
+    for lock in rt.glob("warm-*.lock"):
         text = lock.read_text().strip()
         if text and Path(f"/proc/{text}").exists():
             pids.append(int(text))
@@ -57,36 +62,43 @@ def listening(path: Path) -> bool:
         return probe.connect_ex(name) == 0
 
 
-def socket_of(home: Path) -> Path:
-    """The socket of the home's warm copy, once it listens."""
-    return wait_for(lambda: next((p for p in (home / "run").glob("warm-*.sock") if listening(p)), None))
+def socket_of(rt: Path) -> Path:
+    """The socket of a warm copy, once it listens."""
+    return wait_for(lambda: next((p for p in rt.glob("warm-*.sock") if listening(p)), None))
+
+
+def environ(env: dict, tmp: Path, seconds: str) -> dict:
+    (tmp / "rt").mkdir(exist_ok=True)
+    env = {**env, "LAKTHAN_WARM": seconds, "LAKTHAN_LANG": "en", "TMPDIR": str(tmp / "rt")}
+    env.pop("DJANGO_SETTINGS_MODULE")
+    env.pop("XDG_RUNTIME_DIR", None)
+    return env
 
 
 @pytest.fixture
-def warm_env(process_env):
+def warm_env(process_env, tmp_path):
     """A migrated home and a warm copy ready: its first command made the home's secret key, in a
     process of its own (no warm copy is started before); the second started the warm copy."""
-    env = {**process_env, "LAKTHAN_WARM": "60", "LAKTHAN_LANG": "en"}
-    env.pop("DJANGO_SETTINGS_MODULE")
-    home = Path(env["LAKTHAN_HOME"])
+    env = environ(process_env, tmp_path, "60")
+    rt = runtime(env)
     assert (
         lakthan(
             env, "unit", "add", "ICT", "--name-th", "ศูนย์เทคโนโลยีสารสนเทศ", "--kind", "division"
         ).returncode
         == 0
     )
-    assert not (home / "run").exists()
+    assert not list(rt.glob("warm-*"))
     assert lakthan(env, "unit", "list").returncode == 0
-    socket_of(home)
+    socket_of(rt)
     try:
         yield env
     finally:
-        for pid in warm_pids(home):
+        for pid in warm_pids(rt):
             os.kill(pid, signal.SIGKILL)
 
 
 def test_a_command_handed_over_does_what_it_does_in_its_own_process(warm_env, tmp_path):
-    home = Path(warm_env["LAKTHAN_HOME"])
+    rt = runtime(warm_env)
     cold = {**warm_env, "LAKTHAN_WARM": "0"}
     for args in (
         ("unit", "list", "--json"),
@@ -94,17 +106,19 @@ def test_a_command_handed_over_does_what_it_does_in_its_own_process(warm_env, tm
         ("library", "show", "urn:lakthan:opdc:2556"),
         ("risk", "matrix", "show"),
     ):
-        before = len(served(home))
+        before = len(served(rt))
         warm, alone = lakthan(warm_env, *args), lakthan(cold, *args)
-        assert len(served(home)) == before + 1, f"{args} was not handed to the warm copy"
+        assert len(served(rt)) == before + 1, f"{args} was not handed to the warm copy"
         assert (warm.returncode, warm.stdout, warm.stderr) == (alone.returncode, alone.stdout, alone.stderr)
+    home = Path(warm_env["LAKTHAN_HOME"])
+    assert not [p for p in home.rglob("*") if p.is_socket()]  # a home stays plain files to copy
     assert lakthan(warm_env, "unit", "add", "ICT", "--name-th", "ซ้ำ", "--kind", "division").returncode == 2
     # the sender's working directory and umask: a relative path is the sender's, the mode its own
     work = tmp_path / "work"
     work.mkdir()
-    sockets = set((home / "run").glob("warm-*.sock"))
+    sockets = set(rt.glob("warm-*.sock"))
     assert lakthan(warm_env, "unit", "list", cwd=work).returncode == 0  # another directory: another copy
-    wait_for(lambda: set((home / "run").glob("warm-*.sock")) - sockets)
+    wait_for(lambda: set(rt.glob("warm-*.sock")) - sockets)
     for name, env in (("warm.xlsx", warm_env), ("alone.xlsx", cold)):
         done = subprocess.run(
             ["sh", "-c", f"umask 027 && exec {LAUNCHER} risk export --unit ICT {name}"],
@@ -115,7 +129,7 @@ def test_a_command_handed_over_does_what_it_does_in_its_own_process(warm_env, tm
         )
         assert done.returncode == 0, done.stderr
         assert (work / name).stat().st_mode & 0o777 == 0o640  # the warm copy's own umask is 022
-    assert served(home)[-1].endswith("lakthan risk export --unit: status 0")
+    assert served(rt)[-1].endswith("lakthan risk export --unit: status 0")
     cells = [
         [[c.value for c in row] for row in openpyxl.load_workbook(work / name).active.iter_rows()]
         for name in ("warm.xlsx", "alone.xlsx")
@@ -124,11 +138,11 @@ def test_a_command_handed_over_does_what_it_does_in_its_own_process(warm_env, tm
 
 
 def test_commands_at_once_each_run_at_once_in_a_process_of_their_own(warm_env):
-    home = Path(warm_env["LAKTHAN_HOME"])
+    rt = runtime(warm_env)
     alone = lakthan({**warm_env, "LAKTHAN_WARM": "0"}, "unit", "list", "--json").stdout
-    socket_of(home)
+    socket_of(rt)
     time.sleep(2)  # the spare has made its imports
-    before = len(served(home))
+    before = len(served(rt))
     senders = [
         subprocess.Popen(
             [LAUNCHER, "unit", "list", "--json"], env=warm_env, stdout=subprocess.PIPE, text=True
@@ -136,7 +150,7 @@ def test_commands_at_once_each_run_at_once_in_a_process_of_their_own(warm_env):
         for _ in range(4)
     ]
     assert [s.communicate(timeout=60)[0] for s in senders] == [alone] * 4
-    lines = served(home)[before:]
+    lines = served(rt)[before:]
     assert len(lines) == 4 and all(line.endswith("lakthan unit list --json: status 0") for line in lines)
     # the first took the spare; the others came before the next spare was ready: forked for them
     assert sum("(spare)" in line for line in lines) >= 1 and sum("(fork)" in line for line in lines) >= 1
@@ -157,15 +171,15 @@ def _blocked_on_its_output(env: dict) -> tuple[subprocess.Popen, int]:
 
 
 def test_the_senders_signals_reach_the_command_and_a_killed_sender_takes_it_along(warm_env):
-    home = Path(warm_env["LAKTHAN_HOME"])
+    rt = runtime(warm_env)
     for sig, status in ((signal.SIGINT, "status 1"), (signal.SIGKILL, "status -9")):
-        before = len(served(home))
+        before = len(served(rt))
         sender, read_end = _blocked_on_its_output(warm_env)
         time.sleep(1.5)
-        assert sender.poll() is None and len(served(home)) == before  # still writing
+        assert sender.poll() is None and len(served(rt)) == before  # still writing
         sender.send_signal(sig)
         sender.wait(timeout=30)
-        line = wait_for(lambda n=before: served(home)[n:])[0]
+        line = wait_for(lambda n=before: served(rt)[n:])[0]
         assert line.endswith(f"library show urn:lakthan:opdc:2556: {status}"), line
         job = int(line.split(" pid ")[1].split()[0])
         assert not Path(f"/proc/{job}").exists()
@@ -185,9 +199,9 @@ def test_a_command_ended_by_a_signal_ends_its_sender_the_same_way(warm_env):
 
 
 def test_the_warm_copy_serves_only_its_key_and_stays_single_threaded(warm_env):
-    home = Path(warm_env["LAKTHAN_HOME"])
-    path = str(socket_of(home))
-    (pid,) = warm_pids(home)
+    rt = runtime(warm_env)
+    path = str(socket_of(rt))
+    (pid,) = warm_pids(rt)
     status = Path(f"/proc/{pid}/status").read_text()
     assert "\nThreads:\t1\n" in status  # it forks: no thread may exist in it
     (spare,) = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
@@ -206,11 +220,11 @@ def test_the_warm_copy_serves_only_its_key_and_stays_single_threaded(warm_env):
     # another environment is another warm copy; a variable that only differs between shells is not
     other = {**warm_env, "LAKTHAN_LANG": "th"}
     assert lakthan(other, "unit", "list").returncode == 0
-    wait_for(lambda: len(list((home / "run").glob("warm-*.sock"))) == 2)
+    wait_for(lambda: len(list(rt.glob("warm-*.sock"))) == 2)
     again = {**warm_env, "PWD": "/elsewhere", "SHLVL": "7"}
-    before = len(served(home))
+    before = len(served(rt))
     assert lakthan(again, "unit", "list").returncode == 0
-    assert len(served(home)) == before + 1 and len(list((home / "run").glob("warm-*.sock"))) == 2
+    assert len(served(rt)) == before + 1 and len(list(rt.glob("warm-*.sock"))) == 2
 
 
 def test_what_the_key_is_made_of(tmp_path, monkeypatch):
@@ -245,43 +259,48 @@ def test_what_the_key_is_made_of(tmp_path, monkeypatch):
     assert handover.key(str(home)) != made_again
 
 
-def test_it_leaves_when_idle_when_its_socket_goes_or_when_killed_a_new_one_takes_over(process_env):
-    env = {**process_env, "LAKTHAN_WARM": "3"}
-    env.pop("DJANGO_SETTINGS_MODULE")
-    home = Path(env["LAKTHAN_HOME"])
+def test_it_leaves_when_idle_when_its_socket_goes_or_when_killed_a_new_one_takes_over(process_env, tmp_path):
+    env = environ(process_env, tmp_path, "3")
+    rt = runtime(env)
     for _ in range(2):
         assert lakthan(env, "unit", "list").returncode == 0
-    sock = socket_of(home)
-    (pid,) = wait_for(lambda: warm_pids(home))
+    sock = socket_of(rt)
+    (pid,) = wait_for(lambda: warm_pids(rt))
     wait_for(lambda: not Path(f"/proc/{pid}").exists(), 30)  # three seconds without a command
     assert not sock.exists()
     env["LAKTHAN_WARM"] = "60"
     assert lakthan(env, "unit", "list").returncode == 0
-    sock = socket_of(home)
-    (pid,) = wait_for(lambda: warm_pids(home))
+    sock = socket_of(rt)
+    (pid,) = wait_for(lambda: warm_pids(rt))
     os.kill(pid, signal.SIGKILL)  # its socket stays behind, stale
     wait_for(lambda: not Path(f"/proc/{pid}").exists())
     first = lakthan(env, "unit", "list", "--json")
     assert first.returncode == 0 and first.stdout.startswith("[")  # ran in its own process
-    socket_of(home)
-    (new,) = warm_pids(home)
+    socket_of(rt)
+    (new,) = warm_pids(rt)
     assert new != pid
-    before = len(served(home))
+    before = len(served(rt))
     assert lakthan(env, "unit", "list", "--json").stdout == first.stdout
-    assert len(served(home)) == before + 1
-    os.unlink(socket_of(home))  # the home's socket removed: it goes within a few seconds
+    assert len(served(rt)) == before + 1
+    os.unlink(socket_of(rt))  # its socket removed: it goes within a few seconds
     wait_for(lambda: not Path(f"/proc/{new}").exists(), 30)
-
-
-def test_no_warm_copy_for_a_new_home_nor_when_turned_off(bare_process_env):
-    env = {**bare_process_env, "LAKTHAN_WARM": "0"}
-    env.pop("DJANGO_SETTINGS_MODULE")
+    for _ in range(2):
+        assert lakthan(env, "unit", "list").returncode == 0
+    socket_of(rt)
+    (last,) = warm_pids(rt)
     home = Path(env["LAKTHAN_HOME"])
+    shutil.rmtree(home)  # its home deleted: it goes too
+    wait_for(lambda: not Path(f"/proc/{last}").exists(), 30)
+
+
+def test_no_warm_copy_for_a_new_home_nor_when_turned_off(bare_process_env, tmp_path):
+    env = environ(bare_process_env, tmp_path, "60")
+    rt = runtime(env)
     assert lakthan(env, "unit", "list").returncode == 0  # the first command makes the home
-    assert not (home / "run").exists()
-    env["LAKTHAN_WARM"] = "not a number"
-    assert lakthan(env, "unit", "list").returncode == 0
-    assert not (home / "run").exists()
+    assert not list(rt.glob("warm-*"))
+    for off in ("0", "not a number"):
+        assert lakthan({**env, "LAKTHAN_WARM": off}, "unit", "list").returncode == 0
+        assert not list(rt.glob("warm-*"))
 
 
 def _commands(group: click.Group, path: tuple[str, ...] = ()):
