@@ -24,8 +24,8 @@ def address() -> tuple[str, str] | None:
     """The warm copy's socket and key for this home and environment, or None when there can be none:
     a home its first command has not made yet (nor its secret key), or no private runtime directory."""
     try:
-        if not os.environ.get("LAKTHAN_SECRET_KEY"):
-            os.stat(os.path.join(home(), "secret_key"))
+        made = home() if os.environ.get("LAKTHAN_SECRET_KEY") else os.path.join(home(), "secret_key")
+        os.stat(made)
         where = runtime_dir()
         k = key(home())
     except OSError:  # no home yet, a working directory deleted under us, a read-only /tmp
@@ -93,28 +93,25 @@ def run_warm(path: str, k: str, args: list[str]) -> int | None:
     """The command's exit status (negative: the signal that ended it) once a warm copy ran it, or None
     when none took it; nothing has run then. Once it said "go", the command is the warm copy's."""
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    before = {sig: signal.getsignal(sig) for sig in FORWARDED}
     try:
         conn.settimeout(10)
         with reachable(path) as name:
             conn.connect(name)
+        request = {"key": k, "argv": args, "cwd": os.getcwd(), "env": dict(os.environ), "umask": _umask()}
         if peer_uid(conn) != os.getuid():
-            return None
-        request = {
-            "key": k,
-            "argv": args,
-            "cwd": os.getcwd(),
-            "env": dict(os.environ),
-            "umask": _umask(),
-        }
+            raise ValueError("a socket of another user")
         send(conn, request, fds=[0, 1, 2])
         if receive(conn).get("ready") is not True:
-            return None
+            raise ValueError("not taken")
+        for sig in FORWARDED:  # from "go" on, Ctrl-C and the others are the command's
+            signal.signal(sig, lambda signum, _frame: send(conn, {"signal": signum}))
+        send(conn, {"go": True})
     except (OSError, ValueError):
+        for sig, handler in before.items():
+            signal.signal(sig, handler)
         conn.close()
         return None
-    for sig in FORWARDED:
-        signal.signal(sig, lambda signum, _frame: send(conn, {"signal": signum}))
-    send(conn, {"go": True})
     conn.settimeout(None)
     try:
         return int(receive(conn)["status"])
@@ -125,7 +122,8 @@ def run_warm(path: str, k: str, args: list[str]) -> int | None:
 
 def exit_as(status: int) -> None:
     if status < 0:  # ended by a signal: end the same way, as a shell or a supervisor expects
-        signal.signal(-status, signal.SIG_DFL)
+        with contextlib.suppress(OSError, ValueError):  # SIGKILL's own handler cannot be set
+            signal.signal(-status, signal.SIG_DFL)
         os.kill(os.getpid(), -status)
         status = 128 - status
     sys.stdout.flush()
@@ -138,14 +136,17 @@ def start_warm(path: str, k: str, seconds: int) -> None:
 
     if os.path.exists(beside(path, ".failed")):
         return
-    with open(beside(path, ".log"), "ab") as log:
-        subprocess.Popen(
-            [sys.executable, "-P", "-m", "lakthan.warm", path, k, str(seconds)],
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=log,
-            start_new_session=True,
-        )
+    try:
+        with open(beside(path, ".log"), "ab") as log:
+            subprocess.Popen(
+                [sys.executable, "-P", "-m", "lakthan.warm", path, k, str(seconds)],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                start_new_session=True,
+            )
+    except OSError:
+        pass  # a full disk, no more processes: the command runs all the same, cold
 
 
 @contextlib.contextmanager

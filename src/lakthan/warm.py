@@ -16,6 +16,7 @@ the spare or a process forked for it ran it, its first words and its status.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import ctypes
 import fcntl
 import importlib
@@ -57,6 +58,20 @@ def main() -> None:
     lock.truncate(0)
     lock.write(f"{os.getpid()}\n")  # who to stop, for an operator (or a test)
     lock.flush()
+    try:
+        set_up()
+        if (threads := thread_count()) != 1:
+            raise RuntimeError(
+                f"{threads} threads after setting Django up; a process with threads must not fork"
+            )
+    except Exception as exc:  # the commands themselves will say what is wrong, each in its own process
+        log(f"not started: {exc!r}")
+        open(handover.beside(path, ".failed"), "w").close()  # commands of this key stop starting warm copies
+        return
+    Server(path, key, seconds, lock, home).serve()
+
+
+def set_up() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lakthan.settings")
     import django
 
@@ -66,11 +81,6 @@ def main() -> None:
     import lakthan.cli  # noqa: F401  every command registered
 
     connections.close_all()  # the spares open their own
-    if (threads := thread_count()) != 1:
-        log(f"not started: {threads} threads after setting Django up; a process with threads must not fork")
-        open(handover.beside(path, ".failed"), "w").close()  # commands of this key stop starting warm copies
-        return
-    Server(path, key, seconds, lock, home).serve()
 
 
 class Server:
@@ -109,8 +119,9 @@ class Server:
                     if ready.data == "accept":
                         self.accept()
                     elif ready.data == "child":
-                        while os.read(self.wake_r, 512) == 512:
-                            pass
+                        with contextlib.suppress(BlockingIOError):
+                            while os.read(self.wake_r, 512):
+                                pass
                         self.reap()
                     else:
                         self.from_sender(ready.data)

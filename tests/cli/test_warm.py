@@ -198,6 +198,19 @@ def test_a_command_ended_by_a_signal_ends_its_sender_the_same_way(warm_env):
     os.close(read_end)
 
 
+def test_a_command_killed_outright_ends_its_sender_the_same_way(warm_env):
+    (warm,) = warm_pids(runtime(warm_env))
+    sender, read_end = _blocked_on_its_output(warm_env)
+    time.sleep(1.5)
+    pipe = os.readlink(f"/proc/self/fd/{read_end}")
+    children = Path(f"/proc/{warm}/task/{warm}/children").read_text().split()
+    (job,) = [pid for pid in children if os.readlink(f"/proc/{pid}/fd/1") == pipe]
+    os.kill(int(job), signal.SIGKILL)  # the kernel's OOM killer, say
+    assert sender.wait(timeout=30) == -signal.SIGKILL
+    assert sender.stderr.read() == b""  # no traceback: it died as its command did
+    os.close(read_end)
+
+
 def test_the_warm_copy_serves_only_its_key_and_stays_single_threaded(warm_env):
     rt = runtime(warm_env)
     path = str(socket_of(rt))
