@@ -39,6 +39,19 @@ def secret_key() -> str:
     return key
 
 
+def secret_key_given() -> bool:
+    return bool(os.environ.get("LAKTHAN_SECRET_KEY"))
+
+
+def warm_seconds() -> int:
+    """LAKTHAN_WARM: how long a warm copy of Lakthan waits for the next command (lakthan.launch); 0,
+    or a value no one can read, turns it off rather than failing every command."""
+    try:
+        return max(integer("LAKTHAN_WARM", 600), 0)
+    except ValueError:
+        return 0
+
+
 def flag(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None:

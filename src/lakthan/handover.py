@@ -14,6 +14,8 @@ import stat
 import struct
 import sys
 
+from lakthan import config
+
 # Variables that differ between two shells of the same user without changing what Lakthan does.
 VOLATILE = {"PWD", "OLDPWD", "SHLVL", "_", "COLUMNS", "LINES", "TERM", "PYTEST_CURRENT_TEST"}
 FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
@@ -24,7 +26,7 @@ def address() -> tuple[str, str] | None:
     """The warm copy's socket and key for this home and environment, or None when there can be none:
     a home its first command has not made yet (nor its secret key), or no private runtime directory."""
     try:
-        made = home() if os.environ.get("LAKTHAN_SECRET_KEY") else os.path.join(home(), "secret_key")
+        made = home() if config.secret_key_given() else os.path.join(home(), "secret_key")
         os.stat(made)
         where = runtime_dir()
         k = key(home())
@@ -39,7 +41,7 @@ def beside(path: str, suffix: str) -> str:
 
 
 def home() -> str:
-    return os.path.realpath(os.environ.get("LAKTHAN_HOME", "var"))
+    return str(config.home())
 
 
 def runtime_dir() -> str | None:

@@ -9,42 +9,38 @@ another environment or directory, another version of the code, LAKTHAN_WARM=0), 
 as before, and a warm copy is started for the commands that follow; it leaves after LAKTHAN_WARM
 seconds without a command.
 
-This module imports only os and sys: `--help` pays nothing for it.
+This module imports only sys until a command can be handed over: `--help` pays nothing for it.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 
-DEFAULT_SECONDS = 600
 # Long-running services, and the commands that ask at a terminal, always run in their own process.
 COLD = {("serve",), ("worker",), ("logs", "serve"), ("demo",), ("migrate",), ("user", "create")}
 
 
 def main() -> None:
-    seconds = warm_seconds()
-    if seconds and eligible(sys.argv[1:]):
-        from lakthan import handover
-
-        found = handover.address()
-        if found is not None:
-            path, key = found
-            status = handover.run_warm(path, key, sys.argv[1:])
-            if status is not None:
-                handover.exit_as(status)
-            handover.start_warm(path, key, seconds)
+    if eligible(sys.argv[1:]):
+        hand_over(sys.argv[1:])
     from lakthan.cli import main as run_here
 
     run_here(prog_name="lakthan")
 
 
-def warm_seconds() -> int:
-    value = os.environ.get("LAKTHAN_WARM", "")
-    try:
-        return max(int(value), 0) if value.strip() else DEFAULT_SECONDS
-    except ValueError:
-        return 0  # a value no one can read turns the warm copy off rather than failing every command
+def hand_over(args: list[str]) -> None:
+    """Runs the command in a warm copy and exits with its status; or returns, having started a warm
+    copy for the next commands when there is none, and the command runs here."""
+    from lakthan import config, handover
+
+    seconds = config.warm_seconds()
+    found = handover.address() if seconds else None
+    if found is not None:
+        path, key = found
+        status = handover.run_warm(path, key, args)
+        if status is not None:
+            handover.exit_as(status)
+        handover.start_warm(path, key, seconds)
 
 
 def eligible(args: list[str]) -> bool:
