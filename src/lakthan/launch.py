@@ -31,10 +31,13 @@ def main() -> None:
 def hand_over(args: list[str]) -> None:
     """Runs the command in a warm copy and exits with its status; or returns, having started a warm
     copy for the next commands when there is none, and the command runs here."""
-    from lakthan import config, handover
+    from lakthan import config
 
-    seconds = config.warm_seconds()
-    found = handover.address() if seconds else None
+    if not (seconds := config.warm_seconds()):
+        return
+    from lakthan import handover
+
+    found = handover.address()
     if found is not None:
         path, key = found
         status = handover.run_warm(path, key, args)
