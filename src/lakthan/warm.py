@@ -107,6 +107,7 @@ class Server:
         os.set_blocking(self.wake_w, False)
         signal.set_wakeup_fd(self.wake_w)
         signal.signal(signal.SIGCHLD, lambda *_: None)
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # its socket removed on the way out
         self.selector.register(self.wake_r, selectors.EVENT_READ, "child")
         self.spare: tuple[int, socket.socket] | None = None
         self.spare, self.spare_ready = self.fork_child(preload=True), False
@@ -163,7 +164,13 @@ class Server:
             # a command that comes before the spare is ready would wait for its imports: it gets a
             # process of its own at once, forked from this one, which imports only what it needs
             pid, to_child = self.spare if ready else self.fork_child(preload=False)
-            handover.send(to_child, request, fds=fds)
+            try:
+                handover.send(to_child, request, fds=fds)
+            except OSError:  # the spare died since it said it was ready: a process of its own, then
+                to_child.close()
+                ready = False
+                pid, to_child = self.fork_child(preload=False)
+                handover.send(to_child, request, fds=fds)
             to_child.close()
         except (OSError, ValueError):
             conn.close()
@@ -183,7 +190,7 @@ class Server:
         if not self.spare_ready and self.spare is not None:
             try:
                 self.spare_ready = self.spare[1].recv(1, socket.MSG_DONTWAIT) == READY
-            except BlockingIOError:
+            except OSError:  # not yet (or never: it died)
                 pass
         return self.spare_ready
 
@@ -222,7 +229,13 @@ class Server:
                 conn.close()
                 self.last = time.monotonic()
             elif self.spare is not None and pid == self.spare[0]:
-                log(f"not serving: the spare process ended before any command (status {code})")
+                waited = self.spare_is_ready()
+                self.spare[1].close()
+                if waited:  # killed while it waited (the OOM killer, say): another one
+                    log(f"the spare process {pid} ended while it waited (status {code}); another one")
+                    self.spare, self.spare_ready = self.fork_child(preload=True), False
+                    continue
+                log(f"not serving: the spare process ended before it was ready (status {code})")
                 open(handover.beside(self.path, ".failed"), "w").close()
                 self.spare = None
                 self.seconds = 0  # leaves once its commands are done

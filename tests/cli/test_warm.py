@@ -211,6 +211,23 @@ def test_a_command_killed_outright_ends_its_sender_the_same_way(warm_env):
     os.close(read_end)
 
 
+def test_a_spare_killed_while_it_waits_is_replaced_and_a_copy_told_to_stop_removes_its_socket(warm_env):
+    rt = runtime(warm_env)
+    path = socket_of(rt)
+    (warm,) = warm_pids(rt)
+    time.sleep(2)  # the spare is ready
+    (spare,) = Path(f"/proc/{warm}/task/{warm}/children").read_text().split()
+    os.kill(int(spare), signal.SIGKILL)
+    wait_for(lambda: Path(f"/proc/{warm}/task/{warm}/children").read_text().split() not in ([], [spare]))
+    time.sleep(2)
+    before = len(served(rt))
+    assert lakthan(warm_env, "unit", "list").returncode == 0
+    assert served(rt)[before:][0].endswith("(spare) lakthan unit list: status 0")
+    os.kill(warm, signal.SIGTERM)
+    wait_for(lambda: not Path(f"/proc/{warm}").exists(), 30)
+    assert not path.exists()
+
+
 def test_the_warm_copy_serves_only_its_key_and_stays_single_threaded(warm_env):
     rt = runtime(warm_env)
     path = str(socket_of(rt))
