@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import statistics
 import time
+from pathlib import Path
 
 
 def median_of(fn, repeat: int = 7) -> float:
@@ -22,3 +26,18 @@ def line(name: str, seconds: float, baseline_name: str, baseline: float) -> None
         f"{name:<44} {seconds * 1000:9.1f} ms   {baseline_name:<44} {baseline * 1000:9.1f} ms   "
         f"ratio {seconds / baseline:6.2f}"
     )
+
+
+def own_warm_copies(env: dict[str, str], where: Path) -> Path:
+    """The warm copies `lakthan` starts under ``env`` listen in a runtime directory of the bench's own
+    (under ``where``), so that stop_warm_copies stops them and only them; the directory is returned."""
+    where.mkdir(parents=True, exist_ok=True)
+    env["TMPDIR"] = str(where)
+    env.pop("XDG_RUNTIME_DIR", None)
+    return where / f"lakthan-{os.getuid()}"
+
+
+def stop_warm_copies(runtime: Path) -> None:
+    for lock in runtime.glob("warm-*.lock"):
+        with contextlib.suppress(ValueError, ProcessLookupError):
+            os.kill(int(lock.read_text()), signal.SIGTERM)

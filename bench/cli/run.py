@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import os
 import resource
-import signal
 import statistics
 import subprocess
 import sys
@@ -26,7 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
-from common import line  # noqa: E402
+from common import line, own_warm_copies, stop_warm_copies  # noqa: E402
 
 # What the installed console script runs.
 LAKTHAN = [sys.executable, "-c", "from lakthan.launch import main; main()"]
@@ -53,7 +52,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=11)
     repeat = parser.parse_args().repeat
     home = Path(tempfile.mkdtemp(prefix="lakthan-bench-cli-"))
-    env = {**os.environ, "LAKTHAN_HOME": str(home), "PYTHONPATH": str(ROOT / "src")}
+    env = {**os.environ, "LAKTHAN_HOME": str(home), "PYTHONPATH": str(ROOT / "src"), "LAKTHAN_WARM": "0"}
     env.pop("DATABASE_URL", None)
     env.pop("DJANGO_SETTINGS_MODULE", None)
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: the bytecode is compiled once, then read
@@ -64,12 +63,12 @@ def main() -> None:
         subprocess.run(add, env=env, check=True, stdout=subprocess.DEVNULL)  # the first migrates the home
 
     bare_wall, bare_cpu = medians([sys.executable, "-c", "pass"], env, repeat)
-    alone = {**env, "LAKTHAN_WARM": "0"}
     for args in COMMANDS:
-        wall, cpu = medians([*LAKTHAN, *args], alone, repeat)
+        wall, cpu = medians([*LAKTHAN, *args], env, repeat)
         line(f"lakthan {' '.join(args)} (wall)", wall, "python -c pass (wall)", bare_wall)
         line(f"lakthan {' '.join(args)} (CPU)", cpu, "python -c pass (CPU)", bare_cpu)
     warm = {**env, "LAKTHAN_WARM": "120"}
+    runtime = own_warm_copies(warm, home / "run")
     try:
         subprocess.run([*LAKTHAN, "unit", "list"], env=warm, check=True, stdout=subprocess.DEVNULL)
         time.sleep(3)  # the warm copy it started is ready
@@ -78,8 +77,7 @@ def main() -> None:
             line(f"lakthan {' '.join(args)} (wall, warm copy)", wall, "python -c pass (wall)", bare_wall)
             line(f"lakthan {' '.join(args)} (CPU, warm copy)", cpu, "python -c pass (CPU)", bare_cpu)
     finally:
-        for lock in (home / "run").glob("warm-*.sock.lock"):
-            os.kill(int(lock.read_text()), signal.SIGTERM)
+        stop_warm_copies(runtime)
     print(f"goal: each lakthan command under {GOAL_SECONDS} s wall; load average {os.getloadavg()[0]:.1f}")
 
 

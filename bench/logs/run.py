@@ -23,11 +23,9 @@ var/bench/ for the next run).
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
-import signal
 import struct
 import subprocess
 import sys
@@ -37,9 +35,10 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path[:0] = [str(ROOT / "src"), str(Path(__file__).parent)]
+sys.path[:0] = [str(ROOT / "src"), str(Path(__file__).parent), str(ROOT / "bench")]
 
 import peer  # noqa: E402
+from common import own_warm_copies, stop_warm_copies  # noqa: E402
 
 import data  # noqa: E402
 from lakthan.monitoring.engines.eventhash import encode_event  # noqa: E402
@@ -66,6 +65,7 @@ def lakthan(home: Path, src: Path, warm: str) -> tuple[list[tuple[str, float]], 
     """The user's path, one process per command; the rules import (done once) is not timed and starts
     no warm copy, so the first timed command starts it (LAKTHAN_WARM=WARM) and pays for that."""
     env = {**os.environ, "LAKTHAN_HOME": str(home), "LAKTHAN_WARM": "0"}
+    runtime = own_warm_copies(env, home.parent / f"{home.name}-run")
     timed([str(LAKTHAN), "logs", "rules", "import", str(RULES)], env=env)
     env["LAKTHAN_WARM"] = warm
     steps = []
@@ -78,14 +78,8 @@ def lakthan(home: Path, src: Path, warm: str) -> tuple[list[tuple[str, float]], 
             elapsed, done = timed([str(LAKTHAN), *argv], env=env)
             steps.append((f"lakthan {' '.join(a if a != str(src) else 'FILE' for a in argv)}", elapsed))
     finally:
-        stop_warm_copies(home)
+        stop_warm_copies(runtime)
     return steps, json.loads(done.stdout)
-
-
-def stop_warm_copies(home: Path) -> None:
-    for lock in (home / "run").glob("warm-*.sock.lock"):
-        with contextlib.suppress(ValueError, ProcessLookupError):
-            os.kill(int(lock.read_text()), signal.SIGTERM)
 
 
 def ours_per_rule(alerts: list[dict]) -> dict[str, Counter]:
