@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 import subprocess
-from datetime import UTC, datetime
+from datetime import datetime
 
 import pytest
 
+from lakthan.lib.timezones import BANGKOK
 from lakthan.operations.models import Probe
 from lakthan.operations.services import probes as svc
 from tests.conftest import lakthan_argv
@@ -59,7 +60,7 @@ def test_add_run_list_availability_incidents_and_remove(cli, org, web):
     assert rows["home"]["last_at"].endswith("Z")
     (incident,) = json.loads(cli("ops", "incidents", "--open", "--json").output)
     assert incident["probe"] == "smtp" and incident["open"] and incident["detail"] == "connection refused"
-    today = datetime.now(UTC).date().isoformat()
+    today = datetime.now(BANGKOK).date().isoformat()  # the days asked are Bangkok's
     data = json.loads(cli("ops", "availability", "home", "--from", today, "--to", today, "--json").output)
     assert data["probe"] == "home" and data["down_s"] == 0 and data["months"][0]["month"] == today[:7]
     r = cli("ops", "availability", "home", "--from", today, "--to", today)

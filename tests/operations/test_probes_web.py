@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
 from lakthan.core.models import RoleGrant
+from lakthan.lib.timezones import BANGKOK
 from lakthan.operations.models import Probe, ProbeResult
 from lakthan.operations.services import probes as svc
 from tests.conftest import api_key
@@ -168,7 +169,7 @@ def test_api_list_create_run_availability_and_incidents(people, probes, web):
     assert auditor.post("/api/ops/probes/api-probe/run/").status_code == 403
     ran = collector.post("/api/ops/probes/api-probe/run/")
     assert ran.status_code == 200 and ran.json()["up"] is True and len(ran.json()["content_sha256"]) == 64
-    today = datetime.now(UTC).date()
+    today = datetime.now(BANGKOK).date()  # the days asked are Bangkok's: after 17:00 UTC it is tomorrow there
     av = auditor.get(f"/api/ops/probes/portal/availability/?from={today - timedelta(days=1)}&to={today}")
     assert av.status_code == 200 and av.json()["probe"] == "portal" and av.json()["down_s"] == 60
     assert auditor.get("/api/ops/probes/portal/availability/?from=x&to=y").status_code == 400
