@@ -359,16 +359,17 @@ def _in_zone(df: pl.DataFrame, tz: str) -> pl.DataFrame:
 
 
 def syslog_by_kernel(lines: Lines, year: int, tz: str) -> pl.DataFrame:
-    """RFC 5424 and RFC 3164 lines parsed by the kernel; the lines it declines by the polars expressions."""
+    """RFC 5424 and RFC 3164 lines parsed by the kernel; the lines it declines by the polars expressions,
+    put in their places (a scatter of the few rows: sorting a chunk back into order cost more than
+    parsing it)."""
     df = lines.syslog(year, tz)
-    if df["handled"].all():
-        return conform(df)
-    df = df.with_row_index("_row")
-    handled, declined = df.filter(pl.col("handled")), df.filter(~pl.col("handled"))
-    by_polars = complete_rows(syslog_by_polars(declined.select("raw"), year, tz)).with_columns(
-        declined["_row"]
-    )
-    return pl.concat([conform(handled).with_columns(handled["_row"]), by_polars]).sort("_row").drop("_row")
+    declined = ~df["handled"]
+    out = conform(df)
+    if not declined.any():
+        return out
+    rows = declined.arg_true()
+    by_polars = complete_rows(syslog_by_polars(df.filter(declined).select("raw"), year, tz))
+    return out.with_columns(out[c].clone().scatter(rows, by_polars[c]) for c in out.columns)
 
 
 def complete_rows(df: pl.DataFrame) -> pl.DataFrame:
