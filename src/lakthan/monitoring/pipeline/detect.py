@@ -50,9 +50,25 @@ def matching(
     if events.height == 0:
         return events[[c for c in keep if c in events.columns]], pl.DataFrame()
     candidates, names = candidate_events(events, ruleset.rules, keep, tz)
-    exact = {name: ruleset.rules[int(name)].exact for name in names}
-    matched = candidates.select((pl.col(n) & e).fill_null(False).alias(n) for n, e in exact.items())
-    return candidates.select(keep), matched
+    return candidates.select(keep), exact_matches(candidates, {n: ruleset.rules[int(n)].exact for n in names})
+
+
+def exact_matches(candidates: pl.DataFrame, exact: dict[str, pl.Expr]) -> pl.DataFrame:
+    """Each rule's exact condition, run on that rule's own candidates only (a rule's boolean column
+    ``name``) and false elsewhere: on a chunk of half a million events the union of all rules'
+    candidates is four times any one rule's. What an event matches depends on that event alone, so
+    the rows left out change nothing."""
+    if not exact:
+        return pl.DataFrame()
+    plans = [
+        candidates.lazy().filter(pl.col(n)).select(e.fill_null(False).alias(n)) for n, e in exact.items()
+    ]
+    false = pl.repeat(False, candidates.height, eager=True)
+    columns = []
+    for (name, _), hit in zip(exact.items(), pl.collect_all(plans), strict=True):
+        rows = candidates.get_column(name).arg_true()
+        columns.append(false.clone().scatter(rows, hit.get_column(name)).alias(name))
+    return pl.DataFrame(columns)
 
 
 def windowed(hit: pl.DataFrame, corr: CompiledCorrelation) -> pl.DataFrame:
