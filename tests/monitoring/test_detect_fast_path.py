@@ -14,7 +14,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lakthan.monitoring.pipeline.detect import matching, windowed
+from lakthan.monitoring.pipeline.detect import exact_matches, matching, windowed
 from lakthan.monitoring.pipeline.rules import CompiledCorrelation, RuleSet, add_derived, compile_texts
 from lakthan.monitoring.pipeline.schema import conform
 
@@ -283,6 +283,31 @@ def test_random_rules_match_the_same_events_as_their_exact_conditions(data, text
     fast, plain = by_rule(events, rs)
     assert fast == plain
     assert_needles_are_necessary(events, rs)
+
+
+def test_exact_conditions_run_on_each_rules_candidates_and_are_false_elsewhere():
+    # a constant condition (a rule with no field condition) is one value a candidate row, and a null
+    # of a condition is no match, as over the whole batch
+    candidates = pl.DataFrame(
+        {
+            "0": [True, False, True, False, True],
+            "1": [False, True, True, False, True],
+            "2": [False] * 5,
+            "3": [True] * 5,
+            "x": [1, 2, 3, 4, None],
+        }
+    )
+    exact = {"0": pl.lit(True), "1": pl.col("x") > 1, "2": pl.lit(True), "3": pl.col("x") < 3}
+    got = exact_matches(candidates, exact)
+    over_all = candidates.select((pl.col(n) & e).fill_null(False).alias(n) for n, e in exact.items())
+    assert got.equals(over_all)
+    assert got.to_dict(as_series=False) == {
+        "0": [True, False, True, False, True],
+        "1": [False, True, True, False, False],
+        "2": [False] * 5,
+        "3": [True, True, False, False, False],
+    }
+    assert exact_matches(candidates.clear(), exact).to_dict(as_series=False) == {n: [] for n in exact}
 
 
 def test_the_sample_rules_needles_are_necessary():

@@ -60,8 +60,9 @@ def exact_matches(candidates: pl.DataFrame, exact: dict[str, pl.Expr]) -> pl.Dat
     the rows left out change nothing."""
     if not exact:
         return pl.DataFrame()
+    # ``pl.col(n) &``, true on those rows, makes a literal condition one value a row, not one in all
     plans = [
-        candidates.lazy().filter(pl.col(n)).select(e.fill_null(False).alias(n)) for n, e in exact.items()
+        candidates.lazy().filter(pl.col(n)).select((pl.col(n) & e).fill_null(False)) for n, e in exact.items()
     ]
     false = pl.repeat(False, candidates.height, eager=True)
     columns = []
