@@ -56,7 +56,7 @@ def matching(
 def exact_matches(candidates: pl.DataFrame, exact: dict[str, pl.Expr]) -> pl.DataFrame:
     """Each rule's exact condition, run on that rule's own candidates only (a rule's boolean column
     ``name``) and false elsewhere: on a chunk of half a million events the union of all rules'
-    candidates is four times any one rule's. What an event matches depends on that event alone, so
+    candidates (35,522 rows in the bench's data) is four times most rules' own (8,642 or fewer). What an event matches depends on that event alone, so
     the rows left out change nothing."""
     if not exact:
         return pl.DataFrame()
