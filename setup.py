@@ -1,8 +1,9 @@
 """Native kernels (C, built at install). Everything else is in pyproject.toml.
 
 They exist only where Python cannot reach item 2's throughput: hashing every event of the
-tamper-evident log (OpenSSL's SHA-256, which uses the CPU's SHA extensions) without the GIL, and
-splitting and parsing syslog lines (item 5: a million events per second from file to alerts).
+tamper-evident log (SHA-256 with the CPU's SHA extensions, two messages at a time, or OpenSSL's)
+without the GIL, and splitting and parsing syslog lines (item 5: a million events per second from
+file to alerts).
 scripts/fuzz-kernels.py builds the same EXTENSIONS with the sanitizers (make fuzz).
 """
 
@@ -12,6 +13,7 @@ EXTENSIONS = [
     Extension(
         "lakthan.monitoring.engines._native",
         sources=["src/lakthan/monitoring/engines/_native.c"],
+        depends=["src/lakthan/monitoring/engines/_sha256_ni.h"],
         libraries=["crypto"],
         extra_compile_args=["-O3", "-Wall"],
     ),

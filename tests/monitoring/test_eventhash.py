@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from datetime import UTC, datetime, timedelta
 
@@ -14,6 +15,28 @@ from hypothesis import strategies as st
 from lakthan.monitoring.engines import _native, eventhash, merkle
 from lakthan.monitoring.pipeline.schema import EVIDENCE, SCHEMA, conform
 from lakthan.monitoring.pipeline.store import event_leaves
+
+CPU_HAS_SHA = (
+    " sha_ni "
+    in " ".join(
+        line for line in open("/proc/cpuinfo").read().splitlines() if line.startswith("flags")
+    ).replace("\t", " ")
+    + " "
+)
+# the kernels' two ways of hashing: the CPU's SHA extensions two messages at a time (_sha256_ni.h), OpenSSL
+SHA_PATHS = [pytest.param(True, id="sha-ni"), pytest.param(False, id="openssl")]
+
+
+@contextlib.contextmanager
+def hashing_with(sha_ni: bool):
+    if sha_ni and not CPU_HAS_SHA:
+        pytest.skip("this CPU has no SHA extensions")
+    before = _native.sha_ni()
+    assert _native.sha_ni(sha_ni) is sha_ni
+    try:
+        yield
+    finally:
+        _native.sha_ni(before)
 
 
 def test_encoding_is_the_documented_one():
@@ -121,9 +144,15 @@ def _layouts(df: pl.DataFrame) -> list[pa.Table]:
     return [views, large, small]
 
 
+@pytest.mark.parametrize("sha_ni", SHA_PATHS)
 @settings(max_examples=60, deadline=None)
-@given(rows)
-def test_native_leaves_equal_the_reference_on_every_layout(data):
+@given(data=rows)
+def test_native_leaves_equal_the_reference_on_every_layout(sha_ni, data):
+    with hashing_with(sha_ni):
+        _leaves_equal_the_reference_on_every_layout(data)
+
+
+def _leaves_equal_the_reference_on_every_layout(data):
     df = _frame(data)
     want = _reference(df)
     views, large, small = _layouts(df)
@@ -143,6 +172,35 @@ def test_native_leaves_equal_the_reference_on_every_layout(data):
         assert eventhash.leaves(table) == without
     is_null = df["raw_bytes"].is_null().to_list()
     assert [a == b for a, b in zip(eventhash.split(want), eventhash.split(without), strict=True)] == is_null
+
+
+def test_the_sha_extensions_are_used_where_the_cpu_has_them():
+    before = _native.sha_ni()
+    try:
+        assert before is CPU_HAS_SHA  # on at import where the CPU has them
+        assert _native.sha_ni(True) is CPU_HAS_SHA  # and never turned on where it has not
+        assert _native.sha_ni(False) is False
+    finally:
+        _native.sha_ni(before)
+
+
+@pytest.mark.parametrize("sha_ni", SHA_PATHS)
+def test_every_message_length_hashes_as_hashlib_does(sha_ni):
+    """Leaves of every length from 0 to 1,100 bytes of line, so that the two messages hashed side by side
+    differ by a byte (and, every 64, by a block: the longer one's last block alone); an odd count of rows
+    leaves the last one alone. Roots of every size to 70 leaves and around powers of two."""
+    lines = [bytes(range(256)) * 5]
+    table = pa.table({"raw_bytes": [lines[0][:n] for n in range(1101)]})
+    want = b"".join(
+        hashlib.sha256(b"\x00\x04" + n.to_bytes(4, "little") + lines[0][:n]).digest() for n in range(1101)
+    )
+    reversed_want = b"".join(reversed(eventhash.split(want)))
+    with hashing_with(sha_ni):
+        assert eventhash.leaves(table, parallel_rows=10**9) == want
+        assert eventhash.leaves(table.take(list(range(1100, -1, -1))), parallel_rows=10**9) == reversed_want
+        for n in [*range(71), 127, 128, 129, 1023, 1024, 1025]:
+            part = want[: 32 * n]
+            assert _native.merkle_root(part) == _recursive_root(eventhash.split(part)), n
 
 
 def test_rows_are_split_over_threads_in_order():

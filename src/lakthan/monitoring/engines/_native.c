@@ -16,6 +16,8 @@
  *     is encoded as nothing (eventhash.py says why that stays unambiguous; a bytes column null in every
  *     row is not passed at all)
  * merkle_root(leaves) -> bytes                 the RFC 6962 tree hash of concatenated 32-byte leaves
+ * sha_ni([flag]) -> bool                       whether both hash with the CPU's SHA extensions, two
+ *     messages at a time (_sha256_ni.h, on where the CPU has them), or with OpenSSL; flag sets it
  *
  * leaf_hashes measures every row in a first pass (checking that the buffers hold it) and encodes it in
  * a buffer of the widest size found in a second. The buffers may be mutable (a bytearray or memoryview
@@ -30,7 +32,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "_sha256_ni.h"
+
 #define HASH_SIZE 32
+
+/* hash with the CPU's SHA extensions, two messages at a time (_sha256_ni.h), rather than with
+ * OpenSSL: set at import where the CPU has them; sha_ni() turns it off and on (the tests compare) */
+static int use_sha_ni;
 
 /* SHA-256 through OpenSSL 3's EVP interface. The algorithm is fetched once, at import: the one-shot
  * calls (SHA256(), EVP_Q_digest) fetch it on every call, which costs more than hashing a 200-byte
@@ -253,6 +261,31 @@ static int get_variadic(PyObject *seq, column_t *c) {
 /* what went wrong in the part of leaf_hashes that runs without the GIL */
 enum { HASHED, BAD_COLUMN, CHANGED, NO_MEMORY, OPENSSL_FAILED };
 
+/* hash_rows' second pass with the SHA extensions: rows two by two, each encoded and padded in a
+ * buffer of its own (widest bytes and the padding) */
+static int hash_rows_ni(const column_t *cols, Py_ssize_t ncols, int64_t start, int64_t stop, int64_t widest,
+                        uint8_t *out) {
+    size_t cap = (size_t)widest + SHA256_PAD_MAX;
+    uint8_t *a = malloc(2 * cap), *b = a + cap;
+    if (!a) return NO_MEMORY;
+    int status = HASHED;
+    for (int64_t r = start; r < stop; r += 2) {
+        uint8_t *digest = out + (r - start) * HASH_SIZE;
+        int64_t na = encode_row(cols, ncols, r, a, widest);
+        int64_t nb = r + 1 < stop ? encode_row(cols, ncols, r + 1, b, widest) : 0;
+        if (na < 0 || nb < 0) {
+            status = CHANGED;
+            break;
+        }
+        if (r + 1 < stop)
+            sha256_ni_pair(a, sha256_pad(a, (size_t)na), b, sha256_pad(b, (size_t)nb), digest, digest + HASH_SIZE);
+        else
+            sha256_ni_one(a, sha256_pad(a, (size_t)na), digest);
+    }
+    free(a);
+    return status;
+}
+
 /* rows [start, stop) of cols into out, 32 bytes each: two passes, the first measuring every row
  * (and checking its buffers hold it), the second encoding and hashing it in a buffer of the widest
  * size the first found */
@@ -268,6 +301,7 @@ static int hash_rows(const column_t *cols, Py_ssize_t ncols, int64_t start, int6
         if (width[r] > widest) widest = width[r];
     free(width);
     if (*bad_column >= 0) return BAD_COLUMN;
+    if (use_sha_ni) return hash_rows_ni(cols, ncols, start, stop, widest, out);
     uint8_t *row_buf = malloc((size_t)widest + 1);
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     int status = row_buf && ctx ? HASHED : NO_MEMORY;
@@ -352,6 +386,26 @@ fail:
     return NULL;
 }
 
+/* the half nodes of a tree level from the 2 * half hashes of the level below, in place, two at a time
+ * with the SHA extensions: each node's message (0x01, left, right) is padded once and only its 64
+ * bytes of hashes are copied in; node i is written after nodes 2i..2i+3 below it are read */
+static void pair_level_ni(uint8_t *level, Py_ssize_t half) {
+    uint8_t a[128], b[128];
+    a[0] = b[0] = 0x01;
+    sha256_pad(a, 1 + 2 * HASH_SIZE);
+    sha256_pad(b, 1 + 2 * HASH_SIZE);
+    Py_ssize_t i = 0;
+    for (; i + 1 < half; i += 2) {
+        memcpy(a + 1, level + 2 * i * HASH_SIZE, 2 * HASH_SIZE);
+        memcpy(b + 1, level + (2 * i + 2) * HASH_SIZE, 2 * HASH_SIZE);
+        sha256_ni_pair(a, 2, b, 2, level + i * HASH_SIZE, level + (i + 1) * HASH_SIZE);
+    }
+    if (i < half) {
+        memcpy(a + 1, level + 2 * i * HASH_SIZE, 2 * HASH_SIZE);
+        sha256_ni_one(a, 2, level + i * HASH_SIZE);
+    }
+}
+
 /* the RFC 6962 tree hash of the n leaves in level (overwritten) into root; 0 when OpenSSL fails */
 static int tree_hash(uint8_t *level, Py_ssize_t n, uint8_t *root) {
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
@@ -361,9 +415,13 @@ static int tree_hash(uint8_t *level, Py_ssize_t n, uint8_t *root) {
     if (n == 0 && ok) ok = sha256(ctx, (const uint8_t *)"", 0, level);
     while (n > 1 && ok) { /* pair up level by level; an odd last node is promoted unchanged (RFC 6962 shape) */
         Py_ssize_t half = n / 2;
-        for (Py_ssize_t i = 0; i < half && ok; i++) {
-            memcpy(node + 1, level + 2 * i * HASH_SIZE, 2 * HASH_SIZE);
-            ok = sha256(ctx, node, sizeof node, level + i * HASH_SIZE);
+        if (use_sha_ni) {
+            pair_level_ni(level, half);
+        } else {
+            for (Py_ssize_t i = 0; i < half && ok; i++) {
+                memcpy(node + 1, level + 2 * i * HASH_SIZE, 2 * HASH_SIZE);
+                ok = sha256(ctx, node, sizeof node, level + i * HASH_SIZE);
+            }
         }
         if (n % 2) memmove(level + half * HASH_SIZE, level + (n - 1) * HASH_SIZE, HASH_SIZE);
         n = half + n % 2;
@@ -403,7 +461,17 @@ static PyObject *merkle_root(PyObject *self, PyObject *args) {
     return PyBytes_FromStringAndSize((const char *)root, HASH_SIZE);
 }
 
+static PyObject *sha_ni(PyObject *self, PyObject *args) {
+    int enable = -1;
+    if (!PyArg_ParseTuple(args, "|p", &enable)) return NULL;
+    if (enable >= 0) use_sha_ni = enable && sha256_ni_supported();
+    return PyBool_FromLong(use_sha_ni);
+}
+
 static PyMethodDef methods[] = {
+    {"sha_ni", sha_ni, METH_VARARGS,
+     "Whether the kernels hash with the CPU's SHA extensions; sha_ni(flag) turns them on (where the CPU "
+     "has them) or off."},
     {"leaf_hashes", leaf_hashes, METH_VARARGS, "RFC 6962 leaf hashes of the canonical encoding of rows."},
     {"merkle_root", merkle_root, METH_VARARGS, "RFC 6962 Merkle tree hash of concatenated leaf hashes."},
     {NULL, NULL, 0, NULL},
@@ -416,5 +484,6 @@ PyMODINIT_FUNC PyInit__native(void) {
         PyErr_SetString(PyExc_ImportError, "OpenSSL has no SHA-256");
         return NULL;
     }
+    use_sha_ni = sha256_ni_supported();
     return PyModule_Create(&module);
 }

@@ -46,6 +46,9 @@ _THREADS = min(os.cpu_count() or 1, 8)
 # null type, which has no type of its own, is bytes (left out) and not a null of another type (0x00)
 BYTES_COLUMNS = ("raw_bytes",)
 
+if os.environ.get("LAKTHAN_SHA_NI") == "0":  # hash with OpenSSL only (the kernels' other path)
+    _native.sha_ni(False)
+
 
 def encode_event(values: Sequence[object], bytes_last: bool = False) -> bytes:
     """The canonical encoding of one event (values in schema order), leaf prefix included;
