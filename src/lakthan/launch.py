@@ -9,11 +9,13 @@ another environment or directory, another version of the code, LAKTHAN_WARM=0), 
 as before, and a warm copy is started for the commands that follow; it leaves after LAKTHAN_WARM
 seconds without a command.
 
-This module imports only sys until a command can be handed over: `--help` pays nothing for it.
+This module imports only os and sys (both loaded with Python itself) until a command can be handed
+over: `--help` pays nothing for it.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 
 # Long-running services, and the commands that ask at a terminal, always run in their own process.
@@ -21,6 +23,9 @@ COLD = {("serve",), ("worker",), ("logs", "serve"), ("demo",), ("migrate",), ("u
 
 
 def main() -> None:
+    # pyarrow imports numpy, whose OpenBLAS starts a thread per core that spins for a while, 0.15
+    # CPU-seconds of each import taken from the command running beside it; Lakthan does no algebra
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     if eligible(sys.argv[1:]):
         hand_over(sys.argv[1:])
     from lakthan.cli import main as run_here
