@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import os
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from lakthan.monitoring.pipeline import follow
 from lakthan.monitoring.pipeline.follow import Offsets
 
@@ -27,6 +31,38 @@ def test_a_large_file_is_read_in_chunks_of_whole_lines(tmp_path):
     for a, b in zip(chunks, chunks[1:], strict=False):
         assert b.first_line == a.next_line == a.first_line + a.data.count(b"\n")
     assert chunks[-1].end == log.stat().st_size - len("a half-written last line")
+
+
+@pytest.mark.parametrize("look", [1, 3, 8, 1 << 16])
+@settings(max_examples=40, deadline=None)
+@given(
+    lengths=st.lists(st.integers(0, 90), max_size=30),
+    tail=st.binary(max_size=20).filter(lambda b: b"\n" not in b),
+    chunk_bytes=st.integers(1, 120),
+)
+def test_each_chunk_is_as_many_whole_lines_as_fit(tmp_path_factory, look, lengths, tail, chunk_bytes):
+    """Where a chunk ends is looked for back from chunk_bytes, in windows of LOOK_BYTES (as small as a
+    byte here): each chunk is the most whole lines that fit, or one line alone when it is longer; the
+    chunks are the file's whole lines, the part line after them left for later."""
+    log = tmp_path_factory.mktemp("follow") / "log"
+    lines = [bytes([65 + i % 26]) * n + b"\n" for i, n in enumerate(lengths)]
+    log.write_bytes(b"".join(lines) + tail)
+    before, follow.LOOK_BYTES = follow.LOOK_BYTES, look
+    try:
+        chunks = list(Offsets(log.with_name("state.json"), chunk_bytes).read_new(log))
+    finally:
+        follow.LOOK_BYTES = before
+    assert b"".join(c.data for c in chunks) == b"".join(lines)
+    at = 0
+    for c in chunks:
+        n = total = 0
+        while total < len(c.data):
+            total, n = total + len(lines[at + n]), n + 1
+        assert total == len(c.data)  # whole lines
+        at += n
+        assert len(c.data) <= chunk_bytes or n == 1  # they fit, or it is one line longer than that
+        assert at == len(lines) or len(c.data) + len(lines[at]) > chunk_bytes  # the next would not fit
+    assert (chunks[-1].end if chunks else 0) == len(b"".join(lines))
 
 
 def test_progress_moves_only_when_a_chunk_is_done(tmp_path):

@@ -106,6 +106,16 @@ def test_lines_of_any_bytes_are_pythons_lines(data, window_bits, threads, limit)
 
 
 @FUZZ
+@given(st.lists(_bytes, max_size=40).map(b"".join), st.integers(0, 9000))
+def test_newlines_are_counted_as_bytes_count_does(data, pad):
+    """count_newlines sums a block of 4,096 bytes at a time: blocks cut anywhere, and a buffer
+    another kind of object holds, give what bytes.count gives."""
+    data = b"\n" * (pad % 7) + b"a" * pad + data
+    assert _parse_native.count_newlines(data) == data.count(b"\n")
+    assert _parse_native.count_newlines(memoryview(bytearray(data))[1:]) == data[1:].count(b"\n")
+
+
+@FUZZ
 @given(_bytes, st.lists(st.integers(-2, 40), max_size=12), st.integers(1, 3))
 def test_lines_given_by_any_offsets(data, positions, threads):
     offsets = array("q", positions)

@@ -26,6 +26,7 @@
  * write or read outside its buffers; the call fails with ValueError instead.
  *
  * valid_utf8(data) -> bool
+ * count_newlines(data) -> int   how many "\n" (bytes.count's, vectorized by the compiler, without the GIL)
  * lines(data, offsets, window_bits, threads, limit=-1) -> bytes   the lines' views (the first limit)
  * parse_syslog(data, offsets, window_bits, threads, year) -> {column: (validity bitmap or None, values)}
  *     raw, host, app, pid, fmt, msg, action, user, src_ip: views; ts (microseconds), severity, seq:
@@ -915,12 +916,30 @@ static PyObject *valid_utf8(PyObject *self, PyObject *args) {
     return PyBool_FromLong(ok);
 }
 
+static PyObject *count_newlines(PyObject *self, PyObject *args) {
+    Py_buffer data;
+    if (!PyArg_ParseTuple(args, "y*", &data)) return NULL;
+    const uint8_t *p = data.buf;
+    Py_ssize_t n = data.len, count = 0;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t at = 0; at < n; at += 4096) { /* 32-bit sums, which the compiler vectorizes */
+        Py_ssize_t stop = at + 4096 < n ? at + 4096 : n;
+        uint32_t block = 0;
+        for (Py_ssize_t i = at; i < stop; i++) block += p[i] == '\n';
+        count += block;
+    }
+    Py_END_ALLOW_THREADS
+    PyBuffer_Release(&data);
+    return PyLong_FromSsize_t(count);
+}
+
 static PyObject *constants(PyObject *self, PyObject *unused) {
     return PyBytes_FromStringAndSize(CONSTANTS, sizeof CONSTANTS - 1);
 }
 
 static PyMethodDef methods[] = {
     {"valid_utf8", valid_utf8, METH_VARARGS, "valid_utf8(data) -> bool"},
+    {"count_newlines", count_newlines, METH_VARARGS, "count_newlines(data) -> how many b'\\n'"},
     {"lines", lines, METH_VARARGS, "lines(data, offsets, window_bits, threads, limit=-1) -> views"},
     {"parse_syslog", parse_syslog, METH_VARARGS, "parse_syslog(data, offsets, window_bits, threads, year) -> columns"},
     {"constants", constants, METH_NOARGS, "constants() -> the bytes of buffer 0 of the views"},
