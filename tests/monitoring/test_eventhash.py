@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 
 import polars as pl
@@ -182,6 +185,17 @@ def test_the_sha_extensions_are_used_where_the_cpu_has_them():
         assert _native.sha_ni(False) is False
     finally:
         _native.sha_ni(before)
+
+
+def test_lakthan_sha_ni_0_keeps_to_openssl():
+    code = "from lakthan.monitoring.engines import eventhash, _native; print(_native.sha_ni())"
+    env = {k: v for k, v in os.environ.items() if k != "LAKTHAN_SHA_NI"}
+    off = subprocess.run(
+        [sys.executable, "-c", code], env={**env, "LAKTHAN_SHA_NI": "0"}, capture_output=True
+    )
+    on = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True)
+    assert off.stdout.decode().strip() == "False"
+    assert on.stdout.decode().strip() == str(CPU_HAS_SHA)
 
 
 @pytest.mark.parametrize("sha_ni", SHA_PATHS)

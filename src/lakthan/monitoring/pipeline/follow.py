@@ -91,14 +91,17 @@ def _chunk_end(fh: BinaryIO, offset: int, chunk_bytes: int) -> int:
     """The offset just past the last "\n" within chunk_bytes of offset; past the first "\n" after them
     when no line ends within them; offset itself when no whole line follows it (a last line without its
     newline is still being written)."""
-    hi = offset + chunk_bytes
-    while hi > offset:  # back from chunk_bytes in windows of LOOK_BYTES
+    size = os.fstat(fh.fileno()).st_size
+    hi = min(offset + chunk_bytes, size)
+    while hi > offset:  # back from chunk_bytes (or the end) in windows of LOOK_BYTES
         lo = max(offset, hi - LOOK_BYTES)
         fh.seek(lo)
         window = _read_upto(fh, hi - lo)
         if (at := window.rfind(b"\n")) >= 0:
             return lo + at + 1
         hi = lo
+    if size <= offset + chunk_bytes:
+        return offset
     at = offset + chunk_bytes
     fh.seek(at)
     while window := fh.read(LOOK_BYTES):  # one line longer than chunk_bytes: on to its end
