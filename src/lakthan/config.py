@@ -52,6 +52,12 @@ def warm_seconds() -> int:
         return 0
 
 
+def sha_ni() -> bool:
+    """LAKTHAN_SHA_NI: 0 keeps the log's hashing to OpenSSL (engines/eventhash); by default it uses the
+    CPU's SHA extensions where there are some."""
+    return os.environ.get("LAKTHAN_SHA_NI", "").strip() != "0"
+
+
 def flag(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None:

@@ -35,6 +35,7 @@ from datetime import UTC, datetime
 
 import pyarrow as pa
 
+from lakthan import config
 from lakthan.monitoring.engines import _native
 
 HASH_SIZE = 32
@@ -46,7 +47,7 @@ _THREADS = min(os.cpu_count() or 1, 8)
 # null type, which has no type of its own, is bytes (left out) and not a null of another type (0x00)
 BYTES_COLUMNS = ("raw_bytes",)
 
-if os.environ.get("LAKTHAN_SHA_NI") == "0":  # hash with OpenSSL only (the kernels' other path)
+if not config.sha_ni():  # hash with OpenSSL only (the kernels' other path)
     _native.sha_ni(False)
 
 
