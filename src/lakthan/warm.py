@@ -19,6 +19,7 @@ import atexit
 import contextlib
 import ctypes
 import fcntl
+import gc
 import importlib
 import os
 import random
@@ -302,6 +303,10 @@ class Server:
             if preload:
                 for name in SPARE_IMPORTS:
                     importlib.import_module(name)
+            # what Django and the imports made lives as long as this process: out of the collector's
+            # sight, a full collection in the command no longer walks it (0.03-0.06 s in an ingest)
+            gc.freeze()
+            if preload:
                 conn.sendall(READY)
             conn.settimeout(None)
             request, fds = handover.receive(conn, with_fds=True)
