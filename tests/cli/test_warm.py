@@ -246,7 +246,10 @@ def test_the_warm_copy_serves_only_its_key_and_stays_single_threaded(warm_env):
     status = Path(f"/proc/{pid}/status").read_text()
     assert "\nThreads:\t1\n" in status  # it forks: no thread may exist in it
     # nor a spinning OpenBLAS pool in its spares, which import numpy (through pyarrow) beside a command
-    assert b"\0OPENBLAS_NUM_THREADS=1\0" in b"\0" + Path(f"/proc/{pid}/environ").read_bytes()
+    environ = b"\0" + Path(f"/proc/{pid}/environ").read_bytes()
+    assert b"\0OPENBLAS_NUM_THREADS=1\0" in environ
+    # and glibc's malloc asks for huge pages, which an ingest's large blocks fault in far fewer of
+    assert b"\0GLIBC_TUNABLES=glibc.malloc.hugetlb=1\0" in environ
     (spare,) = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     held = {os.readlink(fd) for fd in Path(f"/proc/{spare}/fd").iterdir()}
     assert not any(name.endswith(".lock") for name in held)  # a new warm copy may start once this one is gone
