@@ -5,7 +5,8 @@ single-threaded, and keeps one spare process forked from itself. The spare impor
 after the fork, so no thread ever crosses a fork (polars and pyarrow start threads on import, and a
 process with threads must not fork). A command handed over runs in the spare with the sender's
 streams, directory, environment and umask; a new spare is forked at once for the next command. A
-command that comes while the spare is still importing runs in a process forked for it alone.
+command that comes while the spare is still importing runs in a process forked for it alone, but a
+`logs` command, which uses what the spare imports, waits for it (at most SPARE_WAIT_SECONDS).
 
 It serves only its own user (SO_PEERCRED), only the key it was started for, and leaves when it has
 had no command for SECONDS, when its socket is removed or replaced, or when its home is deleted or
@@ -44,6 +45,11 @@ SPARE_IMPORTS = (
 READY = b"R"
 PR_SET_PDEATHSIG = 1
 STEP_SECONDS = 2.0
+# Commands that use what the spare imports wait for it while it is still importing, at most this
+# long, rather than run in a process forked for them that imports it all again beside it (a detection
+# right after a seal took 1.5 s that way instead of 0.5). The others do not need it: they go at once.
+SPARE_COMMANDS = {"logs"}
+SPARE_WAIT_SECONDS = 3.0
 
 
 def main() -> None:
@@ -103,6 +109,9 @@ class Server:
         self.inode = os.stat(path).st_ino
         # per command's pid: the sender's line, its words for the log, and the command's own line
         self.jobs: dict[int, tuple[socket.socket, list[str], socket.socket]] = {}
+        # commands taken, waiting for the spare to be ready: the sender's line, the request, its
+        # streams, and until when they wait
+        self.waiting: list[tuple[socket.socket, dict, list[int], float]] = []
         self.selector = selectors.DefaultSelector()
         self.selector.register(self.listener, selectors.EVENT_READ, "accept")
         self.wake_r, self.wake_w = os.pipe()
@@ -118,8 +127,12 @@ class Server:
 
     def serve(self) -> None:
         try:
-            while self.jobs or (time.monotonic() - self.last < self.seconds and self.still_wanted()):
-                for ready, _ in self.selector.select(STEP_SECONDS):
+            while (
+                self.jobs
+                or self.waiting
+                or (time.monotonic() - self.last < self.seconds and self.still_wanted())
+            ):
+                for ready, _ in self.selector.select(self.step()):
                     if ready.data == "accept":
                         self.accept()
                     elif ready.data == "child":
@@ -129,8 +142,11 @@ class Server:
                         self.reap()
                     elif isinstance(ready.data, tuple):
                         self.from_command(ready.data[1])
+                    elif ready.data == "spare":
+                        self.spare_is_ready()
                     else:
                         self.from_sender(ready.data)
+                self.start_waiting()
         finally:
             if self.socket_is_ours():
                 os.unlink(self.path)
@@ -165,10 +181,53 @@ class Server:
             handover.send(conn, {"ready": True})
             if handover.receive(conn).get("go") is not True:
                 raise ValueError("no go")
+        except (OSError, ValueError):
+            conn.close()
+            for fd in fds:
+                os.close(fd)
+            return
+        argv = request["argv"]
+        if not self.spare_is_ready() and argv and argv[0] in SPARE_COMMANDS:
+            self.waiting.append((conn, request, fds, time.monotonic() + SPARE_WAIT_SECONDS))
+            self.watch_spare(True)
+        else:
+            self.start(conn, request, fds)
+
+    def step(self) -> float:
+        """How long to wait for the next event: until the first waiting command's wait is over."""
+        if not self.waiting:
+            return STEP_SECONDS
+        return max(0.0, min(STEP_SECONDS, self.waiting[0][3] - time.monotonic()))
+
+    def watch_spare(self, on: bool) -> None:
+        """Whether the spare's line is watched for the byte that says it is ready (while commands wait)."""
+        if self.spare is None:
+            return
+        line = self.spare[1]
+        watched = line.fileno() >= 0 and line.fileno() in self.selector.get_map()
+        if on and not watched and not self.spare_ready:
+            self.selector.register(line, selectors.EVENT_READ, "spare")
+        elif not on and watched and self.selector.get_key(line).data == "spare":
+            self.selector.unregister(line)
+
+    def start_waiting(self) -> None:
+        """The waiting commands, in the order they came, once the spare is ready (each takes the spare,
+        the next one waits for the next spare) or when their wait is over (in a process of their own)."""
+        while self.waiting:
+            conn, request, fds, until = self.waiting[0]
+            if not self.spare_is_ready() and self.spare is not None and time.monotonic() < until:
+                self.watch_spare(True)
+                return
+            self.waiting.pop(0)
+            self.start(conn, request, fds)
+
+    def start(self, conn: socket.socket, request: dict, fds: list[int]) -> None:
+        """Hands the command to the spare when it is ready; else to a process forked for it alone,
+        which imports only what it needs."""
+        try:
             ready = self.spare_is_ready()
-            # a command that comes before the spare is ready would wait for its imports: it gets a
-            # process of its own at once, forked from this one, which imports only what it needs
-            pid, to_child = self.spare if ready else self.fork_child(preload=False)
+            self.watch_spare(False)
+            pid, to_child = self.spare if ready and self.spare else self.fork_child(preload=False)
             try:
                 handover.send(to_child, request, fds=fds)
             except OSError:  # the spare died since it said it was ready: a process of its own, then
@@ -257,6 +316,7 @@ class Server:
                 self.answer(pid, code)
             elif self.spare is not None and pid == self.spare[0]:
                 waited = self.spare_is_ready()
+                self.watch_spare(False)
                 self.spare[1].close()
                 if waited:  # killed while it waited (the OOM killer, say): another one
                     log(f"the spare process {pid} ended while it waited (status {code}); another one")
@@ -298,6 +358,10 @@ class Server:
             for other, _, line in self.jobs.values():
                 other.close()
                 line.close()
+            for other, _, streams, _ in self.waiting:  # another command's streams: not this one's to hold
+                other.close()
+                for fd in streams:
+                    os.close(fd)
             if self.spare is not None:
                 self.spare[1].close()  # another child's line
             if preload:

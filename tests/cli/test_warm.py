@@ -161,6 +161,27 @@ def test_commands_at_once_each_run_at_once_in_a_process_of_their_own(warm_env):
     assert sum("(spare)" in line for line in lines) >= 1 and sum("(fork)" in line for line in lines) >= 1
 
 
+@MECHANICS
+def test_a_logs_command_waits_for_the_spare_rather_than_import_polars_again(warm_env):
+    """`logs` commands use what the spare imports: one that comes while the next spare is still
+    importing waits for it (a fork would import it all again beside it); `unit list` does not."""
+    rt = runtime(warm_env)
+    alone = lakthan({**warm_env, "LAKTHAN_WARM": "0"}, "logs", "source", "list").stdout
+    socket_of(rt)
+    time.sleep(2)  # the spare has made its imports
+    before = len(served(rt))
+    senders = [
+        subprocess.Popen(
+            [LAUNCHER, "logs", "source", "list"], env=warm_env, stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
+    assert [s.communicate(timeout=60)[0] for s in senders] == [alone] * 2
+    lines = served(rt)[before:]
+    assert len(lines) == 2 and all(line.endswith("lakthan logs source list: status 0") for line in lines)
+    assert all("(spare)" in line for line in lines), lines
+
+
 def _blocked_on_its_output(env: dict) -> tuple[subprocess.Popen, int]:
     """`library show` writing 25 KB into a pipe of 4 KB no one reads: it waits, handed over."""
     read_end, write_end = os.pipe()

@@ -27,7 +27,7 @@ static const uint32_t SHA256_IV[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54f
 
 /* appends SHA-256's padding to the len bytes at msg (which has room for SHA256_PAD_MAX more);
  * returns the number of 64-byte blocks */
-static size_t sha256_pad(uint8_t *msg, size_t len) {
+static inline size_t sha256_pad(uint8_t *msg, size_t len) {
     size_t blocks = (len + 9 + 63) / 64, end = blocks * 64;
     uint64_t bits = (uint64_t)len * 8;
     msg[len] = 0x80;
@@ -36,7 +36,7 @@ static size_t sha256_pad(uint8_t *msg, size_t len) {
     return blocks;
 }
 
-static void sha256_digest_out(const uint32_t state[8], uint8_t out[32]) {
+static inline void sha256_digest_out(const uint32_t state[8], uint8_t out[32]) {
     for (int i = 0; i < 8; i++) {
         out[4 * i] = (uint8_t)(state[i] >> 24);
         out[4 * i + 1] = (uint8_t)(state[i] >> 16);
