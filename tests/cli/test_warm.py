@@ -142,21 +142,25 @@ def test_a_command_handed_over_does_what_it_does_in_its_own_process(warm_env, tm
     assert cells[0] == cells[1] and cells[0][0][0] == "ลำดับ/รหัสความเสี่ยง"
 
 
-def test_commands_at_once_each_run_at_once_in_a_process_of_their_own(warm_env):
+def _at_once(warm_env: dict, n: int, *args: str) -> list[str]:
+    """``lakthan ARGS`` sent n times at once, once the spare is ready: each gives what the command gives
+    in a process of its own; the warm copy's log lines of them."""
     rt = runtime(warm_env)
-    alone = lakthan({**warm_env, "LAKTHAN_WARM": "0"}, "unit", "list", "--json").stdout
+    alone = lakthan({**warm_env, "LAKTHAN_WARM": "0"}, *args).stdout
     socket_of(rt)
     time.sleep(2)  # the spare has made its imports
     before = len(served(rt))
     senders = [
-        subprocess.Popen(
-            [LAUNCHER, "unit", "list", "--json"], env=warm_env, stdout=subprocess.PIPE, text=True
-        )
-        for _ in range(4)
+        subprocess.Popen([LAUNCHER, *args], env=warm_env, stdout=subprocess.PIPE, text=True) for _ in range(n)
     ]
-    assert [s.communicate(timeout=60)[0] for s in senders] == [alone] * 4
+    assert [s.communicate(timeout=60)[0] for s in senders] == [alone] * n
     lines = served(rt)[before:]
-    assert len(lines) == 4 and all(line.endswith("lakthan unit list --json: status 0") for line in lines)
+    assert len(lines) == n and all(line.endswith(f"lakthan {' '.join(args)}: status 0") for line in lines)
+    return lines
+
+
+def test_commands_at_once_each_run_at_once_in_a_process_of_their_own(warm_env):
+    lines = _at_once(warm_env, 4, "unit", "list", "--json")
     # the first took the spare; the others came before the next spare was ready: forked for them
     assert sum("(spare)" in line for line in lines) >= 1 and sum("(fork)" in line for line in lines) >= 1
 
@@ -165,20 +169,7 @@ def test_commands_at_once_each_run_at_once_in_a_process_of_their_own(warm_env):
 def test_a_logs_command_waits_for_the_spare_rather_than_import_polars_again(warm_env):
     """`logs` commands use what the spare imports: one that comes while the next spare is still
     importing waits for it (a fork would import it all again beside it); `unit list` does not."""
-    rt = runtime(warm_env)
-    alone = lakthan({**warm_env, "LAKTHAN_WARM": "0"}, "logs", "source", "list").stdout
-    socket_of(rt)
-    time.sleep(2)  # the spare has made its imports
-    before = len(served(rt))
-    senders = [
-        subprocess.Popen(
-            [LAUNCHER, "logs", "source", "list"], env=warm_env, stdout=subprocess.PIPE, text=True
-        )
-        for _ in range(2)
-    ]
-    assert [s.communicate(timeout=60)[0] for s in senders] == [alone] * 2
-    lines = served(rt)[before:]
-    assert len(lines) == 2 and all(line.endswith("lakthan logs source list: status 0") for line in lines)
+    lines = _at_once(warm_env, 2, "logs", "source", "list")
     assert all("(spare)" in line for line in lines), lines
 
 
