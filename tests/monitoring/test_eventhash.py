@@ -19,12 +19,8 @@ from lakthan.monitoring.engines import _native, eventhash, merkle
 from lakthan.monitoring.pipeline.schema import EVIDENCE, SCHEMA, conform
 from lakthan.monitoring.pipeline.store import event_leaves
 
-CPU_HAS_SHA = (
-    " sha_ni "
-    in " ".join(
-        line for line in open("/proc/cpuinfo").read().splitlines() if line.startswith("flags")
-    ).replace("\t", " ")
-    + " "
+CPU_HAS_SHA = any(
+    "sha_ni" in line.split() for line in open("/proc/cpuinfo").read().splitlines() if line.startswith("flags")
 )
 # the kernels' two ways of hashing: the CPU's SHA extensions two messages at a time (_sha256_ni.h), OpenSSL
 SHA_PATHS = [pytest.param(True, id="sha-ni"), pytest.param(False, id="openssl")]
@@ -203,10 +199,10 @@ def test_every_message_length_hashes_as_hashlib_does(sha_ni):
     """Leaves of every length from 0 to 1,100 bytes of line, so that the two messages hashed side by side
     differ by a byte (and, every 64, by a block: the longer one's last block alone); an odd count of rows
     leaves the last one alone. Roots of every size to 70 leaves and around powers of two."""
-    lines = [bytes(range(256)) * 5]
-    table = pa.table({"raw_bytes": [lines[0][:n] for n in range(1101)]})
+    line = bytes(range(256)) * 5
+    table = pa.table({"raw_bytes": [line[:n] for n in range(1101)]})
     want = b"".join(
-        hashlib.sha256(b"\x00\x04" + n.to_bytes(4, "little") + lines[0][:n]).digest() for n in range(1101)
+        hashlib.sha256(b"\x00\x04" + n.to_bytes(4, "little") + line[:n]).digest() for n in range(1101)
     )
     reversed_want = b"".join(reversed(eventhash.split(want)))
     with hashing_with(sha_ni):

@@ -70,8 +70,9 @@ class Offsets:
 def _read(path: Path, offset: int, line_no: int, key: str, inode: int, chunk_bytes: int) -> Iterator[Chunk]:
     """Chunks of whole lines from offset on. Where a chunk ends is found first, in the last bytes before
     chunk_bytes, so that each chunk is read once into a bytes object of its own size: joining a block to
-    the part line before it and cutting off the part line after copied the file twice more (0.17
-    CPU-seconds per 130 MB, on the thread that hands the chunks on)."""
+    the part line before it and cutting off the part line after copied the file twice more (with the
+    lines counted by bytes.count, 0.24 CPU-seconds per 130 MB on the thread that hands the chunks on;
+    0.11 now)."""
     with open(path, "rb", buffering=0) as fh:
         while (end := _chunk_end(fh, offset, chunk_bytes)) > offset:
             fh.seek(offset)
