@@ -254,3 +254,30 @@ def test_a_field_the_orm_would_stamp_must_be_given(db):
     with pytest.raises(ValueError, match="detected_at must be given"):
         bulk.upsert(Alert, [row], ["rule_id", "host", "first"], set_fields=["count"])
     assert not Alert.objects.exists()
+
+
+def test_a_json_field_is_given_as_its_text(db):
+    first = datetime.fromisoformat("2013-01-05T03:00:00+00:00")
+    row = {"rule_id": "r", "rule_title": "t", "level": "low", "host": "h", "count": 1, "first": first}
+    row |= {"last": first, "detected_at": first, "events": [{"segment": 1, "position": 2}]}
+    with pytest.raises(ValueError, match="events must be given as JSON text"):
+        bulk.upsert_frame(Alert, pl.DataFrame([row]), ["rule_id", "host", "first"])
+    assert not Alert.objects.exists()
+
+
+def test_where_the_connection_is_not_utc_the_orm_adapters_write_the_same_alerts(db, monkeypatch):
+    """upsert_frame hands such a connection's rows to upsert (the ORM's adapters), JSON read back
+    from its text first: the alerts are those written one by one."""
+
+    def run(write) -> list[tuple]:
+        Alert.objects.all().delete()
+        write(FIRST_RUN)
+        write(SECOND_RUN)
+        return _read(Alert, ALERT)
+
+    expected = run(_record_alerts_row_by_row)
+    monkeypatch.setattr(connection, "timezone_name", "Asia/Bangkok")
+    went, orm_way = [], bulk.upsert
+    monkeypatch.setattr(bulk, "upsert", lambda *a, **k: went.append(a[0]) or orm_way(*a, **k))
+    assert run(log_alerts.record_alerts) == expected
+    assert went == [Alert, Alert]  # the ORM's way was taken

@@ -10,6 +10,7 @@ ORM stores: on SQLite a datetime is text, in UTC, 'YYYY-MM-DD HH:MM:SS[.ffffff]'
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC
 from functools import partial
@@ -76,23 +77,29 @@ def upsert_frame(
 ) -> int:
     """``upsert`` of the rows of a polars DataFrame whose columns are named as the model's fields. Times
     (zone-aware) and days are turned into what the driver takes column by column, as the ORM stores
-    them, instead of value by value: sealing merges tens of thousands of host-days."""
+    them, instead of value by value: sealing merges tens of thousands of host-days. A JSON field's
+    column is its values' JSON text, as the ORM writes it (``json.dumps``); a foreign key's column is
+    the key of the row it points to."""
     import polars as pl
 
     if frame.height == 0:
         return 0
     if frame.select(pl.struct(list(key_fields)).is_duplicated().any()).item():
         raise _twice(model, key_fields)
-    connection = connections[router.db_for_write(model)]
-    if connection.vendor not in ("sqlite", "postgresql") or connection.timezone_name != "UTC":
-        return upsert(model, frame.iter_rows(named=True), key_fields, **merge)  # the ORM's adapters
     meta = model._meta
     given = [meta.get_field(name) for name in frame.columns]
     for f in given:
-        if f.get_internal_type() not in AS_IS | {"DateTimeField", "DateField"}:
+        if _frame_kind(f) is None:
             raise ValueError(
-                f"upsert_frame into {meta.label}: {f.name} is neither text, number, time nor day"
+                f"upsert_frame into {meta.label}: {f.name} is neither text, number, time, day, JSON nor a key"
             )
+        if _frame_kind(f) == "JSONField" and frame.schema[f.name] != pl.String:
+            raise ValueError(f"upsert_frame into {meta.label}: {f.name} must be given as JSON text")
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor not in ("sqlite", "postgresql") or connection.timezone_name != "UTC":
+        json_fields = [f.name for f in given if _frame_kind(f) == "JSONField"]
+        rows = (_json_read(row, json_fields) for row in frame.iter_rows(named=True))
+        return upsert(model, rows, key_fields, **merge)  # the ORM's adapters
     missing = _missing(model, frame.columns)
     defaults = [_adapted(f, connection, f.get_default()) for f in missing]
     # in key order, the unique index is written page by page rather than all over (26,000 host-days
@@ -103,6 +110,19 @@ def upsert_frame(
     params = [[*row, *defaults] for row in frame.iter_rows()]
     _merge(model, connection, given + missing, params, key_fields, **merge)
     return len(params)
+
+
+def _frame_kind(field: Any) -> str | None:
+    """How upsert_frame takes a field's column: as it is (text, numbers; JSON text; a foreign key to a
+    number), or turned into the driver's times and days; None: not at all."""
+    kind = field.get_internal_type()
+    if kind == "ForeignKey":
+        return kind if field.target_field.get_internal_type() in AS_IS else None
+    return kind if kind in AS_IS | {"DateTimeField", "DateField", "JSONField"} else None
+
+
+def _json_read(row: dict[str, Any], json_fields: list[str]) -> dict[str, Any]:
+    return {**row, **{name: json.loads(row[name]) for name in json_fields if row[name] is not None}}
 
 
 def _column_as_stored(name: str, dtype: Any, connection: Any) -> Any:

@@ -226,14 +226,15 @@ def _when(value: str | None, what: str, end: bool = False):
 @click.option("--json", "as_json", is_flag=True)
 def detect(start, end, as_json) -> None:
     """Runs the rules over the sealed events; one alert per rule and host."""
+    from lakthan.monitoring.pipeline import detect as detect_engine
     from lakthan.monitoring.services import alerts as log_alerts
 
-    alerts = log_alerts.detect(_when(start, "--from"), _when(end, "--to", end=True))
-    if as_json:  # one alert per line: thousands of alerts, and an indent costs Python's slow encoder
-        click.echo("[\n" + ",\n".join(json.dumps(a, ensure_ascii=False) for a in alerts) + "\n]")
+    alerts = log_alerts.detect_frame(_when(start, "--from"), _when(end, "--to", end=True))
+    if as_json:  # one alert per line, written by polars: thousands of alerts
+        click.echo("[\n" + ",\n".join(detect_engine.json_lines(alerts)) + "\n]")
         return
     table = Table("rule", "level", "host", "count", "first", "last")
-    for a in alerts:
+    for a in detect_engine.as_dicts(alerts):
         table.add_row(a["rule_title"], a["level"], a["host"] or "", str(a["count"]), a["first"], a["last"])
     console.print(table)
 

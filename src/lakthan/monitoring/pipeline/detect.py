@@ -14,6 +14,19 @@ from lakthan.monitoring.pipeline.candidates import candidate_events
 from lakthan.monitoring.pipeline.compiled import CompiledCorrelation, RuleSet
 
 MAX_EVENTS = 100
+# one alert: the rule, its host, how many events, the first and last one's time, the first MAX_EVENTS
+# of them (segment, position) and whether there were more
+ALERT_SCHEMA: dict[str, pl.DataType] = {
+    "rule_id": pl.String(),
+    "rule_title": pl.String(),
+    "level": pl.String(),
+    "host": pl.String(),
+    "count": pl.Int64(),
+    "first": pl.Datetime("us", "UTC"),
+    "last": pl.Datetime("us", "UTC"),
+    "events": pl.List(pl.Struct({"segment": pl.Int64, "position": pl.Int64})),
+    "events_truncated": pl.Boolean(),
+}
 
 
 def detect(events: pl.DataFrame, ruleset: RuleSet, tz: str = "Asia/Bangkok") -> list[dict]:
@@ -24,19 +37,84 @@ def detect(events: pl.DataFrame, ruleset: RuleSet, tz: str = "Asia/Bangkok") -> 
 def alerts(found: pl.DataFrame, matched: pl.DataFrame, ruleset: RuleSet) -> list[dict]:
     """The alerts of ``matching``'s result: of one batch, or of several batches' results stacked (what
     an event matches depends on that event alone, so the two give the same alerts)."""
+    return as_dicts(alert_frame(found, matched, ruleset))
+
+
+def alert_frame(found: pl.DataFrame, matched: pl.DataFrame, ruleset: RuleSet) -> pl.DataFrame:
+    """``alerts`` as a DataFrame (ALERT_SCHEMA), one row per rule and host, in the same order: by rule
+    and host (host None as ""), ties as the rules and correlations come, hosts in the order of their
+    first event. Thousands of alerts stay columns here, where a dict each cost 0.2 s."""
     rules = ruleset.rules
-    out: list[dict] = []
+    plans = []
     for name in matched.columns:
         rule = rules[int(name)]
         if not rule.hidden:
-            out += _alerts(rule.id, rule.title, rule.level, found.filter(matched[name]))
+            plans.append(_per_host(rule.id, rule.title, rule.level, found.filter(matched[name])))
     index = {r.id: str(i) for i, r in enumerate(rules)}
     for corr in ruleset.correlations:
         names = [index[r] for r in corr.rules if index[r] in matched.columns]
         if names:
             hit = found.filter(matched.select(pl.any_horizontal(names)).to_series())
-            out += _alerts(corr.id, corr.title, corr.level, windowed(hit, corr))
-    return sorted(out, key=lambda a: (a["rule_id"], a["host"] or ""))
+            plans.append(_per_host(corr.id, corr.title, corr.level, windowed(hit, corr)))
+    if not plans:
+        return pl.DataFrame(schema=ALERT_SCHEMA)
+    frame = pl.concat(pl.collect_all(plans))
+    return frame.sort(["rule_id", pl.col("host").fill_null("")], maintain_order=True)
+
+
+def as_dicts(frame: pl.DataFrame) -> list[dict]:
+    """Alerts in the `detect --json` shape: times as ISO text, ``events_truncated`` only where true."""
+    out = frame.with_columns(iso_text(pl.col("first")), iso_text(pl.col("last"))).to_dicts()
+    for alert in out:
+        if not alert.pop("events_truncated"):
+            continue
+        alert["events_truncated"] = True
+    return out
+
+
+def json_lines(frame: pl.DataFrame) -> list[str]:
+    """Each alert of ``frame`` as the JSON text of its ``as_dicts`` form, written by polars."""
+    shown = [c for c in frame.columns if c != "events_truncated"]
+    times = frame.with_columns(iso_text(pl.col("first")), iso_text(pl.col("last")))
+    text = (
+        pl.when(pl.col("events_truncated"))
+        .then(pl.struct([*shown, "events_truncated"]).struct.json_encode())
+        .otherwise(pl.struct(shown).struct.json_encode())
+    )
+    return times.select(text).to_series().to_list()
+
+
+def frame_of(alerts: list[dict]) -> pl.DataFrame:
+    """The DataFrame of alerts given in the `detect --json` shape (``as_dicts``' inverse)."""
+    columns: dict[str, list] = {name: [a.get(name) for a in alerts] for name in ALERT_SCHEMA}
+    columns["first"] = [datetime.fromisoformat(a["first"]) for a in alerts]
+    columns["last"] = [datetime.fromisoformat(a["last"]) for a in alerts]
+    columns["events_truncated"] = [bool(a.get("events_truncated")) for a in alerts]
+    return pl.DataFrame(columns, schema=ALERT_SCHEMA)
+
+
+def events_json(events: pl.Expr) -> pl.Expr:
+    """The text ``json.dumps`` gives of an alert's events (a list of {segment, position}), made by
+    polars: what the database holds of them, so that an alert found again compares equal."""
+    event = pl.element().struct
+    one = pl.concat_str(
+        pl.lit('{"segment": '),
+        event.field("segment").cast(pl.String),
+        pl.lit(', "position": '),
+        event.field("position").cast(pl.String),
+        pl.lit("}"),
+    )
+    return pl.concat_str(pl.lit("["), events.list.eval(one).list.join(", "), pl.lit("]"))
+
+
+def iso_text(times: pl.Expr) -> pl.Expr:
+    """``datetime.isoformat()`` of each time (microseconds only when there are some), by polars."""
+    whole = times.dt.strftime("%Y-%m-%dT%H:%M:%S%:z")
+    return (
+        pl.when(times.dt.microsecond() == 0)
+        .then(whole)
+        .otherwise(times.dt.strftime("%Y-%m-%dT%H:%M:%S%.6f%:z"))
+    )
 
 
 def matching(
@@ -95,34 +173,25 @@ def windowed(hit: pl.DataFrame, corr: CompiledCorrelation) -> pl.DataFrame:
     return df.filter(reach > pl.col("_i")).drop("_t", "_i", "_end")
 
 
-def _alerts(rule_id: str, title: str, level: str, hit: pl.DataFrame) -> list[dict]:
-    per_host = (
-        hit.sort(["segment", "position"])
+def _per_host(rule_id: str, title: str, level: str, hit: pl.DataFrame) -> pl.LazyFrame:
+    return (
+        hit.lazy()
+        .sort(["segment", "position"])
         .group_by("host", maintain_order=True)
         .agg(
-            pl.len().alias("count"),
+            pl.len().cast(pl.Int64).alias("count"),
             pl.col("ts").min().alias("first"),
             pl.col("ts").max().alias("last"),
-            pl.struct("segment", "position").head(MAX_EVENTS).alias("events"),
+            pl.struct(pl.col("segment", "position").cast(pl.Int64)).head(MAX_EVENTS).alias("events"),
+        )
+        .select(
+            pl.lit(rule_id).alias("rule_id"),
+            pl.lit(title).alias("rule_title"),
+            pl.lit(level).alias("level"),
+            pl.col("host").cast(pl.String),
+            "count",
+            pl.col("first", "last").cast(ALERT_SCHEMA["first"]),
+            "events",
+            (pl.col("count") > MAX_EVENTS).alias("events_truncated"),
         )
     )
-    out = []
-    for row in per_host.iter_rows(named=True):
-        alert = {
-            "rule_id": rule_id,
-            "rule_title": title,
-            "level": level,
-            "host": row["host"],
-            "count": row["count"],
-            "first": _iso(row["first"]),
-            "last": _iso(row["last"]),
-            "events": row["events"],
-        }
-        if row["count"] > MAX_EVENTS:
-            alert["events_truncated"] = True
-        out.append(alert)
-    return out
-
-
-def _iso(value: datetime) -> str:
-    return value.isoformat()

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lakthan.core import audit
-from lakthan.core.bulk import upsert
+from lakthan.core.bulk import upsert_frame
 from lakthan.core.errors import InvalidInput, NotFound
 from lakthan.monitoring.models import Alert, Hunt
 from lakthan.monitoring.pipeline import detect as detect_engine
@@ -31,8 +31,13 @@ def match_segment(s: LogStore, index: int, rs: RuleSet) -> tuple[pl.DataFrame, p
 
 def detect(start: datetime | None = None, end: datetime | None = None) -> list[dict]:
     """Runs every rule over the sealed events in the range; records one alert per rule and host
-    (keeping any disposition already given) and returns them in the `detect --json` shape. Each
-    segment is matched once per set of rules (pipeline/matches.py)."""
+    (keeping any disposition already given) and returns them in the `detect --json` shape."""
+    return detect_engine.as_dicts(detect_frame(start, end))
+
+
+def detect_frame(start: datetime | None = None, end: datetime | None = None) -> pl.DataFrame:
+    """``detect``, its alerts as a DataFrame (detect.ALERT_SCHEMA). Each segment is matched once per
+    set of rules (pipeline/matches.py)."""
     key, rs = rules_in_force()
     cache = MatchCache(state_dir() / "matches", key)
     s = store()
@@ -46,39 +51,35 @@ def detect(start: datetime | None = None, end: datetime | None = None) -> list[d
             within = found.select(in_range(start, end)).to_series()
             found, matched = found.filter(within), matched.filter(within) if matched.width else matched
         parts.append((found, matched))
-    alerts = detect_engine.alerts(*stacked(parts), rs)
+    alerts = detect_engine.alert_frame(*stacked(parts), rs)
     record_alerts(alerts)
     return alerts
 
 
 @transaction.atomic
-def record_alerts(alerts: list[dict], hunt: Hunt | None = None) -> None:
-    """One alert per rule, host and first event: new ones created, changed ones updated with a new
-    detection time, unchanged ones left as they are; a review (disposition, note, by, at) is never
-    written here. A new alert is marked with ``hunt`` (the retro-hunt that found it); an existing one
-    keeps its origin (detection or an earlier hunt)."""
-    now = timezone.now()
-    origin = hunt.pk if hunt is not None else None
-    wanted = {  # one row per key, the last given (a host of None and of "" are the same alert)
-        (a["rule_id"], a["host"] or "", datetime.fromisoformat(a["first"])): {
-            "rule_title": a["rule_title"],
-            "level": a["level"],
-            "count": a["count"],
-            "last": datetime.fromisoformat(a["last"]),
-            "events": a["events"],
-            "events_truncated": a.get("events_truncated", False),
-            "detected_at": now,
-            "hunt": origin,  # written on insert only: not among the fields set on a conflict
-        }
-        for a in alerts
-    }
-    upsert(
-        Alert,
-        ({"rule_id": r, "host": h, "first": f, **values} for (r, h, f), values in wanted.items()),
-        ["rule_id", "host", "first"],
-        set_fields=[*ALERT_FIELDS, "detected_at"],
-        only_if_changed=ALERT_FIELDS,
-    )
+def record_alerts(alerts: list[dict] | pl.DataFrame, hunt: Hunt | None = None) -> None:
+    """One alert per rule, host and first event (given in the `detect --json` shape or as
+    ``detect_frame`` gives them): new ones created, changed ones updated with a new detection time,
+    unchanged ones left as they are; a review (disposition, note, by, at) is never written here. A new
+    alert is marked with ``hunt`` (the retro-hunt that found it); an existing one keeps its origin
+    (detection or an earlier hunt)."""
+    frame = alerts if isinstance(alerts, pl.DataFrame) else detect_engine.frame_of(alerts)
+    key = ["rule_id", "host", "first"]
+    rows = frame.select(
+        "rule_id",
+        pl.col("host").fill_null(""),  # a host of None and of "" are the same alert
+        "first",
+        "rule_title",
+        "level",
+        "count",
+        "last",
+        detect_engine.events_json(pl.col("events")).alias("events"),  # as the ORM writes them
+        "events_truncated",
+        pl.lit(timezone.now(), dtype=pl.Datetime("us", "UTC")).alias("detected_at"),
+        # written on insert only: not among the fields set on a conflict
+        pl.lit(hunt.pk if hunt is not None else None, dtype=pl.Int64).alias("hunt"),
+    ).unique(key, keep="last", maintain_order=True)  # one row per key, the last given
+    upsert_frame(Alert, rows, key, set_fields=[*ALERT_FIELDS, "detected_at"], only_if_changed=ALERT_FIELDS)
 
 
 @transaction.atomic
