@@ -369,7 +369,9 @@ def syslog_by_kernel(lines: Lines, year: int, tz: str) -> pl.DataFrame:
         return out
     rows = declined.arg_true()
     by_polars = complete_rows(syslog_by_polars(df.filter(declined).select("raw"), year, tz))
-    return out.with_columns(out[c].clone().scatter(rows, by_polars[c]) for c in out.columns)
+    # a scatter copies the whole column: only the columns whose values at those rows change
+    changed = [c for c in out.columns if not out[c].gather(rows).equals(by_polars[c], null_equal=True)]
+    return out.with_columns(out[c].clone().scatter(rows, by_polars[c]) for c in changed)
 
 
 def complete_rows(df: pl.DataFrame) -> pl.DataFrame:
