@@ -66,9 +66,8 @@ def as_dicts(frame: pl.DataFrame) -> list[dict]:
     """Alerts in the `detect --json` shape: times as ISO text, ``events_truncated`` only where true."""
     out = frame.with_columns(iso_text(pl.col("first")), iso_text(pl.col("last"))).to_dicts()
     for alert in out:
-        if not alert.pop("events_truncated"):
-            continue
-        alert["events_truncated"] = True
+        if alert.pop("events_truncated"):
+            alert["events_truncated"] = True  # last, as the key the shape has only when true
     return out
 
 
