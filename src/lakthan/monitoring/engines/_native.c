@@ -19,11 +19,11 @@
  * sha_ni([flag]) -> bool                       whether both hash with the CPU's SHA extensions, two
  *     messages at a time (_sha256_ni.h, on where the CPU has them), or with OpenSSL; flag sets it
  *
- * leaf_hashes measures every row in a first pass (checking that the buffers hold it) and encodes it in
- * a buffer of the widest size found in a second. The buffers may be mutable (a bytearray or memoryview
- * another thread writes to while the GIL is released), so the second pass checks again each string's
- * bounds and every write against that size: a change fails the call with ValueError, never makes the
- * kernel write past its buffer or read past the caller's.
+ * leaf_hashes checks each column's buffers are long enough for the rows once, then encodes row after
+ * row in a buffer that grows when one does not fit, checking each string's bounds as it reads it and
+ * every write against the buffer's size. The buffers may be mutable (a bytearray or memoryview another
+ * thread writes to while the GIL is released): a change fails the call with ValueError, never makes
+ * the kernel write past its buffer or read past the caller's.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -35,6 +35,9 @@
 #include "_sha256_ni.h"
 
 #define HASH_SIZE 32
+
+/* what went wrong in the part of leaf_hashes that runs without the GIL */
+enum { HASHED, BAD_COLUMN, CHANGED, NO_MEMORY, OPENSSL_FAILED };
 
 /* hash with the CPU's SHA extensions, two messages at a time (_sha256_ni.h), rather than with
  * OpenSSL: set at import where the CPU has them; sha_ni() turns it off and on (the tests compare) */
@@ -153,10 +156,9 @@ static int64_t get_string(const column_t *c, int64_t row, const uint8_t **ptr) {
     return end - start;
 }
 
-/* The row's encoding in out (capacity bytes), its length; -1 when it does not fit or a string is no
- * longer in its buffer. check_column measured every row first, but a caller's buffer may be mutable
- * (a bytearray, a writable memoryview) and change in between, so nothing read here is trusted to
- * agree with what that pass saw: every write is bounded by the capacity it sized. */
+/* The row's encoding in out (capacity bytes), its length; -1 when it does not fit or a string is not
+ * in its buffer. Every write is bounded by the capacity, so a caller's mutable buffer (a bytearray, a
+ * writable memoryview) changing in between its reads can fail the row but never overrun. */
 static int64_t encode_row(const column_t *cols, Py_ssize_t ncols, int64_t row, uint8_t *out, int64_t capacity) {
     int64_t n = 0;
     if (capacity < 1) return -1;
@@ -203,9 +205,9 @@ static int64_t encode_row(const column_t *cols, Py_ssize_t ncols, int64_t row, u
     return n;
 }
 
-/* adds the size of each row's field in this column to width[row - start]; -1 when the buffers do
- * not hold a row */
-static int check_column(const column_t *c, int64_t start, int64_t stop, int64_t *width) {
+/* whether the column's buffers are long enough for rows up to stop (a string's own bounds are
+ * checked where it is read: get_string); -1 when not */
+static int check_buffers(const column_t *c, int64_t stop) {
     int64_t last = c->offset + stop; /* one past the last row read */
     if (c->has_validity && c->validity.len * 8 < last) return -1;
     switch (c->layout) {
@@ -215,26 +217,68 @@ static int check_column(const column_t *c, int64_t start, int64_t stop, int64_t 
         int kind = c->layout;
         Py_ssize_t need = kind == KIND_UTF8_VIEW ? 16 * last : (last + 1) * (kind == KIND_UTF8_32 ? 4 : 8);
         if (!c->has_offsets || c->offsets.len < need) return -1;
-        if (kind != KIND_UTF8_VIEW && !c->has_data) return -1;
-        for (int64_t r = start; r < stop; r++) {
-            const uint8_t *p;
-            if (c->has_validity && !bit((const uint8_t *)c->validity.buf, c->offset + r)) continue;
-            int64_t len = get_string(c, r, &p);
-            if (len < 0 || len > UINT32_MAX) return -1;
-            width[r - start] += 5 + len;
-        }
-        return 0;
+        return kind != KIND_UTF8_VIEW && !c->has_data ? -1 : 0;
     }
     case KIND_INT64:
-        if (!c->has_data || c->data.len < last * 8) return -1;
-        for (int64_t r = start; r < stop; r++) width[r - start] += 9;
-        return 0;
+        return !c->has_data || c->data.len < last * 8 ? -1 : 0;
     case KIND_BOOL:
-        if (!c->has_data || c->data.len * 8 < last) return -1;
-        for (int64_t r = start; r < stop; r++) width[r - start] += 2;
-        return 0;
+        return !c->has_data || c->data.len * 8 < last ? -1 : 0;
     }
     return -1;
+}
+
+/* the size of the row's encoding; -1, with the column in *bad_column, when a buffer does not hold one
+ * of its strings (or one is too long for its 4-byte length) */
+static int64_t row_width(const column_t *cols, Py_ssize_t ncols, int64_t row, Py_ssize_t *bad_column) {
+    int64_t width = 1 + ncols; /* leaf prefix, one tag per field */
+    for (Py_ssize_t k = 0; k < ncols; k++) {
+        const column_t *c = &cols[k];
+        const uint8_t *p;
+        if (c->has_validity && !bit((const uint8_t *)c->validity.buf, c->offset + row)) continue;
+        if (c->kind == KIND_INT64) {
+            width += 8;
+        } else if (c->kind == KIND_BOOL) {
+            width += 1;
+        } else {
+            int64_t len = get_string(c, row, &p);
+            if (len < 0 || len > UINT32_MAX) {
+                *bad_column = k;
+                return -1;
+            }
+            width += 4 + len;
+        }
+    }
+    return width;
+}
+
+/* a buffer a row is encoded and padded in, grown when a row does not fit */
+typedef struct {
+    uint8_t *data;
+    int64_t size; /* room for an encoding of size bytes and SHA256_PAD_MAX more */
+} row_buffer_t;
+
+/* the row's encoding in buf, its length; -1 with a status when a buffer does not hold it (BAD_COLUMN),
+ * when it changed between the two reads of a row that did not fit at first (CHANGED), or NO_MEMORY */
+static int64_t encode_into(const column_t *cols, Py_ssize_t ncols, int64_t row, row_buffer_t *buf,
+                           Py_ssize_t *bad_column, int *status) {
+    int64_t n = encode_row(cols, ncols, row, buf->data, buf->size);
+    if (n >= 0) return n;
+    int64_t need = row_width(cols, ncols, row, bad_column);
+    if (need < 0) {
+        *status = BAD_COLUMN;
+        return -1;
+    }
+    if (need > buf->size) {
+        uint8_t *grown = realloc(buf->data, (size_t)(2 * need) + SHA256_PAD_MAX);
+        if (!grown) {
+            *status = NO_MEMORY;
+            return -1;
+        }
+        buf->data = grown, buf->size = 2 * need;
+    }
+    n = encode_row(cols, ncols, row, buf->data, buf->size);
+    if (n < 0) *status = CHANGED;
+    return n;
 }
 
 static int get_variadic(PyObject *seq, column_t *c) {
@@ -258,62 +302,49 @@ static int get_variadic(PyObject *seq, column_t *c) {
     return 0;
 }
 
-/* what went wrong in the part of leaf_hashes that runs without the GIL */
-enum { HASHED, BAD_COLUMN, CHANGED, NO_MEMORY, OPENSSL_FAILED };
+#define ROW_BUFFER_START 1024 /* an event's encoding is 150-250 bytes; a longer one grows it */
 
-/* hash_rows' second pass with the SHA extensions: rows two by two, each encoded and padded in a
- * buffer of its own (widest bytes and the padding) */
-static int hash_rows_ni(const column_t *cols, Py_ssize_t ncols, int64_t start, int64_t stop, int64_t widest,
-                        uint8_t *out) {
-    size_t cap = (size_t)widest + SHA256_PAD_MAX;
-    uint8_t *a = malloc(2 * cap), *b = a + cap;
-    if (!a) return NO_MEMORY;
-    int status = HASHED;
-    for (int64_t r = start; r < stop; r += 2) {
+/* rows two by two with the SHA extensions, each encoded and padded in a buffer of its own */
+static int hash_rows_ni(const column_t *cols, Py_ssize_t ncols, int64_t start, int64_t stop, uint8_t *out,
+                        Py_ssize_t *bad_column) {
+    row_buffer_t a = {malloc(ROW_BUFFER_START + SHA256_PAD_MAX), ROW_BUFFER_START};
+    row_buffer_t b = {malloc(ROW_BUFFER_START + SHA256_PAD_MAX), ROW_BUFFER_START};
+    int status = a.data && b.data ? HASHED : NO_MEMORY;
+    for (int64_t r = start; r < stop && status == HASHED; r += 2) {
         uint8_t *digest = out + (r - start) * HASH_SIZE;
-        int64_t na = encode_row(cols, ncols, r, a, widest);
-        int64_t nb = r + 1 < stop ? encode_row(cols, ncols, r + 1, b, widest) : 0;
-        if (na < 0 || nb < 0) {
-            status = CHANGED;
-            break;
-        }
+        int64_t na = encode_into(cols, ncols, r, &a, bad_column, &status);
+        int64_t nb = r + 1 < stop && na >= 0 ? encode_into(cols, ncols, r + 1, &b, bad_column, &status) : 0;
+        if (na < 0 || nb < 0) break;
         if (r + 1 < stop)
-            sha256_ni_pair(a, sha256_pad(a, (size_t)na), b, sha256_pad(b, (size_t)nb), digest, digest + HASH_SIZE);
+            sha256_ni_pair(a.data, sha256_pad(a.data, (size_t)na), b.data, sha256_pad(b.data, (size_t)nb),
+                           digest, digest + HASH_SIZE);
         else
-            sha256_ni_one(a, sha256_pad(a, (size_t)na), digest);
+            sha256_ni_one(a.data, sha256_pad(a.data, (size_t)na), digest);
     }
-    free(a);
+    free(a.data);
+    free(b.data);
     return status;
 }
 
-/* rows [start, stop) of cols into out, 32 bytes each: two passes, the first measuring every row
- * (and checking its buffers hold it), the second encoding and hashing it in a buffer of the widest
- * size the first found */
+/* rows [start, stop) of cols into out, 32 bytes each, each encoded in a buffer that grows when a row
+ * does not fit (encode_row checks every string's bounds and every write against its size) */
 static int hash_rows(const column_t *cols, Py_ssize_t ncols, int64_t start, int64_t stop, uint8_t *out,
                      Py_ssize_t *bad_column) {
-    int64_t rows = stop - start, widest = 0;
-    int64_t *width = malloc(sizeof(int64_t) * (size_t)(rows + 1));
-    if (!width) return NO_MEMORY;
-    for (int64_t r = 0; r < rows; r++) width[r] = 1 + ncols; /* leaf prefix, one tag per field */
-    for (Py_ssize_t k = 0; k < ncols && *bad_column < 0; k++)
-        if (check_column(&cols[k], start, stop, width) < 0) *bad_column = k;
-    for (int64_t r = 0; r < rows; r++)
-        if (width[r] > widest) widest = width[r];
-    free(width);
-    if (*bad_column >= 0) return BAD_COLUMN;
-    if (use_sha_ni) return hash_rows_ni(cols, ncols, start, stop, widest, out);
-    uint8_t *row_buf = malloc((size_t)widest + 1);
+    for (Py_ssize_t k = 0; k < ncols; k++)
+        if (check_buffers(&cols[k], stop) < 0) {
+            *bad_column = k;
+            return BAD_COLUMN;
+        }
+    if (use_sha_ni) return hash_rows_ni(cols, ncols, start, stop, out, bad_column);
+    row_buffer_t buf = {malloc(ROW_BUFFER_START + SHA256_PAD_MAX), ROW_BUFFER_START};
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    int status = row_buf && ctx ? HASHED : NO_MEMORY;
+    int status = buf.data && ctx ? HASHED : NO_MEMORY;
     for (int64_t r = start; r < stop && status == HASHED; r++) {
-        int64_t n = encode_row(cols, ncols, r, row_buf, widest);
-        if (n < 0)
-            status = CHANGED;
-        else if (!sha256(ctx, row_buf, (size_t)n, out + (r - start) * HASH_SIZE))
-            status = OPENSSL_FAILED;
+        int64_t n = encode_into(cols, ncols, r, &buf, bad_column, &status);
+        if (n >= 0 && !sha256(ctx, buf.data, (size_t)n, out + (r - start) * HASH_SIZE)) status = OPENSSL_FAILED;
     }
     EVP_MD_CTX_free(ctx);
-    free(row_buf);
+    free(buf.data);
     return status;
 }
 
