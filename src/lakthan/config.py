@@ -58,6 +58,23 @@ def sha_ni() -> bool:
     return os.environ.get("LAKTHAN_SHA_NI", "").strip() != "0"
 
 
+LOG_COMPRESSIONS = ("lz4", "zstd")
+
+
+def log_compression() -> str:
+    """LAKTHAN_LOG_COMPRESSION: how new log chunks and segments are compressed, ``lz4`` (the default)
+    or ``zstd`` (smaller files, slower to read); segments already sealed keep theirs."""
+    value = (os.environ.get("LAKTHAN_LOG_COMPRESSION") or LOG_COMPRESSIONS[0]).strip().lower()
+    if value not in LOG_COMPRESSIONS:
+        from lakthan.core.errors import InvalidInput
+
+        raise InvalidInput(
+            f"LAKTHAN_LOG_COMPRESSION ต้องเป็น lz4 หรือ zstd ไม่ใช่ {value!r}",
+            f"LAKTHAN_LOG_COMPRESSION must be lz4 or zstd, not {value!r}",
+        )
+    return value
+
+
 def flag(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None:

@@ -9,7 +9,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
+import pyarrow.parquet as pq
 import pytest
+
+from lakthan import config
+from lakthan.core.errors import InvalidInput
 
 from lakthan.monitoring.engines import eventhash, merkle
 from lakthan.monitoring.engines.checkpoint import Signer, Verifier
@@ -421,3 +425,51 @@ def test_a_proof_shows_the_event_its_leaf_is_computed_from(store):
     assert store.event_proof(2, 7)["event"] is None and store.event_proof(2, 7)["leaf"] == proof["leaf"]
     _rewrite(store.segment_path(3), store.read_segment(3)[:5])  # a file cut short: no event at 7
     assert store.event_proof(3, 7)["event"] is None
+
+
+def _codecs(path: Path) -> set[str]:
+    meta = pq.ParquetFile(path).metadata
+    return {
+        meta.row_group(g).column(c).compression
+        for g in range(meta.num_row_groups)
+        for c in range(meta.num_columns)
+    }
+
+
+def test_segments_of_either_compression_in_one_store_verify_and_a_change_is_named(tmp_path):
+    old = LogStore(tmp_path / "logs", origin="test.local/logs", compression="zstd")
+    old.append(parsers.parse(_lines(20)).events)
+    old.seal()
+    new = LogStore(tmp_path / "logs", origin="test.local/logs", compression="lz4", alone_rows=1000)
+    new.append(parsers.parse(_lines(2000, start=20)).events)  # its file becomes a segment as it is
+    new.append(parsers.parse(_lines(20, start=2020)).events)  # written again, joined, at the seal
+    new.seal()
+    assert [_codecs(new.segment_path(i)) for i in (1, 2, 3)] == [{"ZSTD"}, {"LZ4"}, {"LZ4"}]
+    assert new.read_segment(1)["user"].to_list() == [f"user{i}" for i in range(20)]
+    report = verify_dir(new.root, new.vkey())
+    assert report.intact and report.events == 2040
+
+    df = new.read_segment(2)
+    os.chmod(new.segment_path(2), 0o644)
+    evidence(df).write_parquet(new.segment_path(2), compression="zstd")  # the same events, recompressed
+    assert _kinds(verify_dir(new.root, new.vkey())) == [(2, None, "altered")]
+
+
+@pytest.mark.parametrize(("given", "taken"), [(None, "lz4"), ("", "lz4"), ("ZSTD ", "zstd"), ("lz4", "lz4")])
+def test_log_compression_is_lz4_unless_zstd_is_asked_for(monkeypatch, tmp_path, given, taken):
+    if given is None:
+        monkeypatch.delenv("LAKTHAN_LOG_COMPRESSION", raising=False)
+    else:
+        monkeypatch.setenv("LAKTHAN_LOG_COMPRESSION", given)
+    assert config.log_compression() == taken
+    s = LogStore(tmp_path / "logs")
+    s.append(parsers.parse(_lines(5)).events)
+    s.seal()
+    assert _codecs(s.segment_path(1)) == {"LZ4" if taken == "lz4" else "ZSTD"}
+
+
+def test_an_unknown_log_compression_is_refused_before_anything_is_written(monkeypatch, tmp_path):
+    monkeypatch.setenv("LAKTHAN_LOG_COMPRESSION", "gzip")
+    with pytest.raises(InvalidInput, match="LAKTHAN_LOG_COMPRESSION must be lz4 or zstd, not 'gzip'"):
+        LogStore(tmp_path / "logs")
+    assert not (tmp_path / "logs").exists()
