@@ -14,7 +14,6 @@ import pytest
 
 from lakthan import config
 from lakthan.core.errors import InvalidInput
-
 from lakthan.monitoring.engines import eventhash, merkle
 from lakthan.monitoring.engines.checkpoint import Signer, Verifier
 from lakthan.monitoring.pipeline import parsers
