@@ -60,7 +60,7 @@ static void tree(EVP_MD_CTX *ctx, uint8_t (*h)[32], size_t n, uint8_t *out) {
 
 /* the same tree level by level, two nodes at a time (as _native.c's merkle_root does with --ni) */
 static void tree_two_way(uint8_t (*h)[32], size_t n, uint8_t *out) {
-    uint8_t(*level)[32] = malloc(n * 32), a[128], b[128];
+    uint8_t(*level)[32] = malloc(n * 32), a[65 + SHA256_PAD_MAX], b[65 + SHA256_PAD_MAX];
     memcpy(level, h, n * 32);
     a[0] = b[0] = 1;
     sha256_pad(a, 65);

@@ -185,7 +185,10 @@ static int64_t encode_row(const column_t *cols, Py_ssize_t ncols, int64_t row, u
             out[n++] = c->bytes ? TAG_BYTES : TAG_STRING;
             put_u32(out + n, (uint32_t)len);
             n += 4;
-            memcpy(out + n, p, (size_t)len);
+            if (c->layout == KIND_UTF8_VIEW && len <= 12 && capacity - n >= 12)
+                memcpy(out + n, p, 12); /* a string inline in its view: a fixed size is a store, not a call */
+            else
+                memcpy(out + n, p, (size_t)len);
             n += len;
             break;
         }
@@ -421,7 +424,7 @@ fail:
  * with the SHA extensions: each node's message (0x01, left, right) is padded once and only its 64
  * bytes of hashes are copied in; node i is written after nodes 2i..2i+3 below it are read */
 static void pair_level_ni(uint8_t *level, Py_ssize_t half) {
-    uint8_t a[128], b[128];
+    uint8_t a[1 + 2 * HASH_SIZE + SHA256_PAD_MAX], b[1 + 2 * HASH_SIZE + SHA256_PAD_MAX];
     a[0] = b[0] = 0x01;
     sha256_pad(a, 1 + 2 * HASH_SIZE);
     sha256_pad(b, 1 + 2 * HASH_SIZE);

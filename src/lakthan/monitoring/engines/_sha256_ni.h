@@ -29,10 +29,12 @@ static const uint32_t SHA256_IV[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54f
  * returns the number of 64-byte blocks */
 static inline size_t sha256_pad(uint8_t *msg, size_t len) {
     size_t blocks = (len + 9 + 63) / 64, end = blocks * 64;
-    uint64_t bits = (uint64_t)len * 8;
+    uint64_t bits = __builtin_bswap64((uint64_t)len * 8);
     msg[len] = 0x80;
-    memset(msg + len + 1, 0, end - 8 - len - 1);
-    for (int i = 0; i < 8; i++) msg[end - 1 - i] = (uint8_t)(bits >> (8 * i));
+    /* 64 zeros whatever the length (a fixed size is a few stores, not a call); the length's 8 bytes
+     * end at most 72 bytes past len, so both stay in the room the caller gave */
+    memset(msg + len + 1, 0, 64);
+    memcpy(msg + end - 8, &bits, 8);
     return blocks;
 }
 
