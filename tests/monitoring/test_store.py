@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import time
@@ -472,3 +473,26 @@ def test_an_unknown_log_compression_is_refused_before_anything_is_written(monkey
     with pytest.raises(InvalidInput, match="LAKTHAN_LOG_COMPRESSION must be lz4 or zstd, not 'gzip'"):
         LogStore(tmp_path / "logs")
     assert not (tmp_path / "logs").exists()
+
+
+def test_a_segment_file_that_cannot_be_read_for_its_digest_is_named_unreadable(store, monkeypatch):
+    from lakthan.monitoring.pipeline import verify
+
+    real = verify._sha256_hex
+
+    def failing(data):
+        if isinstance(data, Path) and data.name == "00000002.parquet":
+            raise OSError(errno.EIO, "Input/output error", str(data))
+        return real(data)
+
+    monkeypatch.setattr(verify, "_sha256_hex", failing)
+    report = verify_dir(store.root, store.vkey())
+    assert report.problems == [
+        {
+            "segment": 2,
+            "position": None,
+            "kind": "unreadable",
+            "detail": "00000002.parquet: Input/output error",
+        }
+    ]
+    assert report.segments == 3 and report.events == 40  # the others are checked all the same

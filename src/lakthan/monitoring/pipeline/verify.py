@@ -273,9 +273,11 @@ def local_check(seg_dir: Path, workers: int = SEGMENT_WORKERS) -> Check:
         index, header = item
         name = seg_name(index)
         leaves = read(seg_dir / f"{name}.leaves")
-        parquet = read(seg_dir / f"{name}.parquet")
-        pruned = parquet is None and (seg_dir / f"{name}.pruned").exists()
-        return check_segment(index, header, parquet, leaves, pruned)
+        # the file is read where it is, not copied into memory first (its digest reads it piece by piece)
+        parquet = seg_dir / f"{name}.parquet"
+        if not parquet.exists():
+            return check_segment(index, header, None, leaves, (seg_dir / f"{name}.pruned").exists())
+        return check_segment(index, header, parquet, leaves, False)
 
     def check(items: list[tuple[int, dict]]) -> list[Report]:
         with ThreadPoolExecutor(workers) as pool:
@@ -285,11 +287,12 @@ def local_check(seg_dir: Path, workers: int = SEGMENT_WORKERS) -> Check:
 
 
 def check_segment(
-    index: int, header: dict, parquet: bytes | None, leaves: bytes | None, pruned: bool
+    index: int, header: dict, parquet: bytes | Path | None, leaves: bytes | None, pruned: bool
 ) -> Report:
-    """One segment against its header (whose root the signed checkpoints pin): the bytes of its
-    Parquet file and of its leaf-hash file (None: the file is missing), and whether a ``.pruned``
-    marker stands beside them. Pure, so the local threads and Spark's executors run the same check."""
+    """One segment against its header (whose root the signed checkpoints pin): its Parquet file (its
+    bytes, or where it is) and the bytes of its leaf-hash file (None: the file is missing), and whether
+    a ``.pruned`` marker stands beside them. Pure, so the local threads and Spark's executors run the
+    same check."""
     report = Report(segments=1)
     name = seg_name(index)
     root = bytes.fromhex(header["root"])
@@ -307,15 +310,19 @@ def check_segment(
         else:
             report.add(index, None, "removed", "segment file missing")
         return report
-    raw = parquet
+    source = parquet if isinstance(parquet, Path) else io.BytesIO(parquet)
     with ThreadPoolExecutor(1) as pool:  # the file's digest on the other core while events are hashed
-        file_digest = pool.submit(lambda: hashlib.sha256(raw).hexdigest())
+        file_digest = pool.submit(_sha256_hex, parquet)
         try:
-            actual = event_leaves(pl.read_parquet(io.BytesIO(raw)))
+            actual = event_leaves(pl.read_parquet(source))
         except Exception as exc:  # noqa: BLE001 — any corruption of the file is reported, not raised
             report.add(index, None, "unreadable", f"{name}.parquet: {type(exc).__name__}")
             return report
-        file_ok = file_digest.result() == header.get("file_sha256")
+        try:
+            file_ok = file_digest.result() == header.get("file_sha256")
+        except OSError as exc:  # gone or unreadable since it was parsed
+            report.add(index, None, "unreadable", f"{name}.parquet: {exc.strerror}")
+            return report
     report.events += len(actual) // eventhash.HASH_SIZE
     if eventhash.root(actual) == root:
         if actual != leaves:  # equal bytes need no second tree
@@ -330,6 +337,13 @@ def check_segment(
     for position, kind in locate(eventhash.split(expected), eventhash.split(actual)):
         report.add(index, position, kind)
     return report
+
+
+def _sha256_hex(data: bytes | Path) -> str:
+    if isinstance(data, bytes):
+        return hashlib.sha256(data).hexdigest()
+    with open(data, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 USAGE = "usage: python -m lakthan.monitoring.pipeline.verify DIR (VKEY_FILE | --fingerprint SHA256)"
