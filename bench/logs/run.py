@@ -19,7 +19,9 @@ Verification is set against its floor measured in the same run: OpenSSL's SHA-25
 same leaves and RFC 6962 nodes on both cores (sha_floor.c); and beside it the same hashing done as
 Lakthan's kernel does it (the CPU's SHA extensions, two messages at a time: sha_floor --ni), which
 must give the same tree. verify_dir and the two floors run seven times each, by turns, and the ratio
-is of their medians: the floor moves from minute to minute as much as anything else here.
+is of their medians: the floor moves from minute to minute as much as anything else here. The same
+events are written once more with LAKTHAN_LOG_COMPRESSION=zstd (the segments default to lz4), and
+verified by turns with the rest, to show what the smaller files cost.
 
     .venv/bin/python bench/logs/run.py [EVENTS]      (default 1,000,000; bounded at 5,000,000)
 
@@ -70,13 +72,21 @@ def timed(argv: list[str], **kw) -> tuple[float, subprocess.CompletedProcess]:
     return elapsed, done
 
 
-def lakthan(home: Path, src: Path, before: str, warm: str) -> tuple[list[tuple[str, float]], list[dict]]:
+def lakthan(
+    home: Path, src: Path, before: str, warm: str, compression: str = "lz4"
+) -> tuple[list[tuple[str, float]], list[dict]]:
     """The user's path, one process per command, on a home made as the README's first install makes
     it (`lakthan migrate`, which creates its secret key: no warm copy is started before there is one):
     the rules import (done once, not timed) with LAKTHAN_WARM=BEFORE, then the three commands with
     LAKTHAN_WARM=WARM. With BEFORE=0 nothing is warm when the first timed command starts: it starts
-    the warm copy and pays for that."""
-    env = {**os.environ, "LAKTHAN_HOME": str(home), "LAKTHAN_WARM": before}
+    the warm copy and pays for that. The segments are written with ``compression`` (lz4, the
+    default, or zstd: LAKTHAN_LOG_COMPRESSION)."""
+    env = {
+        **os.environ,
+        "LAKTHAN_HOME": str(home),
+        "LAKTHAN_WARM": before,
+        "LAKTHAN_LOG_COMPRESSION": compression,
+    }
     runtime = own_warm_copies(env, home.parent / f"{home.name}-run")
     steps = []
     try:
@@ -182,17 +192,23 @@ def main() -> None:
             [str(LAKTHAN), "logs", "verify"],
             env={**os.environ, "LAKTHAN_HOME": str(home), "LAKTHAN_WARM": "0"},
         )
+        zstd_store = work / "home-zstd" / "logs"  # the same events, LAKTHAN_LOG_COMPRESSION=zstd
+        lakthan(zstd_store.parent, src, before="60", warm="60", compression="zstd")
         leaves = work / "leaves.bin"
         counted = leaf_file(store, leaves)
-        verify_times, floors, two_ways = [], [], []
+        verify_times, zstd_times, floors, two_ways = [], [], [], []
         for _ in range(VERIFY_RUNS):  # by turns, as above: the floor moves with the minute as much
-            t = time.perf_counter()
-            report = verify_dir(store, (store / "checkpoint.vkey").read_text())
-            verify_times.append(time.perf_counter() - t)
-            assert report.intact
+            for times, root_dir in ((verify_times, store), (zstd_times, zstd_store)):
+                t = time.perf_counter()
+                report = verify_dir(root_dir, (root_dir / "checkpoint.vkey").read_text())
+                times.append(time.perf_counter() - t)
+                assert report.intact and report.events == counted
             floors.append(floor(work, leaves))
             two_ways.append(floor(work, leaves, two_way=True))
-        t_verify = median(verify_times)
+        t_verify, t_zstd = median(verify_times), median(zstd_times)
+        sizes = [
+            sum(p.stat().st_size for p in (d / "segments").glob("*.parquet")) for d in (store, zstd_store)
+        ]
         t_floor, root = median([f[0] for f in floors if f]), floors[0][1] if floors[0] else ""
         assert all(w is None or w[1] == root for w in two_ways), (
             "the two ways of hashing gave different trees"
@@ -241,6 +257,10 @@ def main() -> None:
         print(
             f"  {'verify_dir (every leaf, root, signature)':48} {t_verify:6.2f} s"
             f"  {t_floor / t_verify:5.0%} of the floor (goal 90%)"
+        )
+        print(
+            f"  {'verify_dir, the same events written with zstd':48} {t_zstd:6.2f} s"
+            f"  {t_floor / t_zstd:5.0%} of the floor  (segments {sizes[1] / 1e6:.1f} MB, lz4's {sizes[0] / 1e6:.1f} MB)"
         )
         if t_two_way is not None:
             print(
