@@ -321,7 +321,7 @@ def check_segment(
         try:
             file_ok = file_digest.result() == header.get("file_sha256")
         except OSError as exc:  # gone or unreadable since it was parsed
-            report.add(index, None, "unreadable", f"{name}.parquet: {exc.strerror}")
+            report.add(index, None, "unreadable", f"{name}.parquet: {exc.strerror or type(exc).__name__}")
             return report
     report.events += len(actual) // eventhash.HASH_SIZE
     if eventhash.root(actual) == root:
