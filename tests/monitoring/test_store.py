@@ -17,7 +17,7 @@ from lakthan import config
 from lakthan.core.errors import InvalidInput
 from lakthan.monitoring.engines import eventhash, merkle
 from lakthan.monitoring.engines.checkpoint import Signer, Verifier
-from lakthan.monitoring.pipeline import parsers
+from lakthan.monitoring.pipeline import parsers, verify
 from lakthan.monitoring.pipeline.schema import EVIDENCE, evidence
 from lakthan.monitoring.pipeline.store import LogStore, event_leaves, header_leaf
 from lakthan.monitoring.pipeline.verify import locate, verify_dir
@@ -31,8 +31,12 @@ def _lines(n, host="web01", start=0):
     ]
 
 
-@pytest.fixture
-def store(tmp_path):
+@pytest.fixture(params=["side by side", "one after another"])
+def store(tmp_path, request, monkeypatch):
+    """Three segments of 20 events; each verification test runs with them checked side by side (as
+    small segments are) and one after another, the next one's file read ahead (as large ones are)."""
+    if request.param == "one after another":
+        monkeypatch.setattr(verify, "LARGE_SEGMENT", 1)
     s = LogStore(tmp_path / "logs", origin="test.local/logs")
     for k in range(3):
         s.append(parsers.parse(_lines(20, start=20 * k)).events)
@@ -165,6 +169,29 @@ def test_an_altered_segment_header_is_named_by_the_first_checkpoint_that_fails(s
     report = verify_dir(store.root, store.vkey())
     assert _kinds(report) == [(2, None, "altered")]
     assert "does not match the signed checkpoint" in report.problems[0]["detail"]
+
+
+def test_a_header_whose_count_is_not_a_number_is_named_and_the_segments_still_checked(store):
+    path = store.seg_dir / "00000002.json"
+    header = json.loads(path.read_text())
+    header["count"] = "many"  # verification plans its work by the count: it must not stop there
+    path.chmod(0o644)
+    path.write_text(json.dumps(header))
+    report = verify_dir(store.root, store.vkey())
+    assert _kinds(report) == [(2, None, "altered")]
+    assert report.segments == 3 and report.events == 60
+
+
+def test_a_missing_or_unreadable_leaf_hash_file_is_named_and_its_segment_still_checked(store):
+    for index in (1, 3):
+        path = store.seg_dir / f"0000000{index}.leaves"
+        path.chmod(0o644)
+        path.unlink()
+    (store.seg_dir / "00000003.leaves").mkdir()  # there, but cannot be read as a file
+    report = verify_dir(store.root, store.vkey())
+    assert report.segments == 3 and report.events == 60
+    assert _kinds(report) == [(1, None, "altered"), (3, None, "altered")]
+    assert {p["detail"] for p in report.problems} == {"leaf-hash file does not match the segment root"}
 
 
 def test_removed_segment_and_pruned_segment(store):
@@ -476,8 +503,6 @@ def test_an_unknown_log_compression_is_refused_before_anything_is_written(monkey
 
 
 def test_a_segment_file_that_cannot_be_read_for_its_digest_is_named_unreadable(store, monkeypatch):
-    from lakthan.monitoring.pipeline import verify
-
     real = verify._sha256_hex
 
     def failing(data):

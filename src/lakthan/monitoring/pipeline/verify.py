@@ -20,7 +20,8 @@ import os
 import sys
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +32,10 @@ from lakthan.monitoring.engines.checkpoint import CheckpointError, Verifier
 from lakthan.monitoring.pipeline.store import event_leaves, header_leaf, seg_name
 
 SEGMENT_WORKERS = min(os.cpu_count() or 1, 4)
+# a segment of this many events or more is split over the cores by itself (eventhash.leaves and root)
+LARGE_SEGMENT = eventhash.PARALLEL_ROWS
+# a segment's file digest and stored leaf hashes (_side_files), read beside its events
+Side = Future[tuple[str, bytes | None]]
 
 
 @dataclass
@@ -255,8 +260,7 @@ def verify_dir(root: Path, vkey: str, origin: str | None = None, check: Check | 
                 bad_headers.add(suspect)
                 report.add(suspect, None, "altered", "segment header does not match the signed checkpoint")
 
-    # segments side by side (a seal every few minutes makes many small ones, each too small to be
-    # split over the cores on its own); reports merged in segment order
+    # the segments' own files, checked by ``check``; reports merged in segment order
     check = check or local_check(seg_dir)
     for part in check([(i, headers[i]) for i in range(1, size + 1) if i in headers]):
         report.merge(part)
@@ -264,46 +268,76 @@ def verify_dir(root: Path, vkey: str, origin: str | None = None, check: Check | 
 
 
 def local_check(seg_dir: Path, workers: int = SEGMENT_WORKERS) -> Check:
-    """The segments' files read from ``seg_dir`` and checked by ``workers`` threads."""
+    """The segments' files read from ``seg_dir`` and checked: a large segment alone, its events hashed
+    on every core (``eventhash.leaves`` and ``root`` split it), one after the other, while the next
+    one's file is digested; the small ones, each too small to split, side by side on ``workers``
+    threads."""
 
-    def read(path: Path) -> bytes | None:
-        return path.read_bytes() if path.exists() else None
-
-    def one(item: tuple[int, dict]) -> Report:
-        index, header = item
+    def paths(index: int) -> tuple[Path, Path]:
         name = seg_name(index)
-        leaves = read(seg_dir / f"{name}.leaves")
-        # the file is read where it is, not copied into memory first (its digest reads it piece by piece)
-        parquet = seg_dir / f"{name}.parquet"
-        if not parquet.exists():
-            return check_segment(index, header, None, leaves, (seg_dir / f"{name}.pruned").exists())
-        return check_segment(index, header, parquet, leaves, False)
+        return seg_dir / f"{name}.parquet", seg_dir / f"{name}.leaves"
+
+    def one(item: tuple[int, dict], side: Side | None = None) -> Report:
+        index, header = item
+        # both files are read where they are, not copied into memory first
+        parquet, leaves = paths(index)
+        if parquet.exists():
+            return check_segment(index, header, parquet, leaves, False, side)
+        return check_segment(index, header, None, leaves, parquet.with_suffix(".pruned").exists())
 
     def check(items: list[tuple[int, dict]]) -> list[Report]:
+        # two large segments side by side would crowd four hashing threads and polars' readers onto
+        # the cores, which costs more CPU time than it overlaps (bench/logs' two segments of 500,000
+        # events: 0.80 CPU-s against 0.67 one after the other, the next one's digest read ahead)
+        large = [k for k, (_, header) in enumerate(items) if _count(header) >= LARGE_SEGMENT]
+        reports: dict[int, Report] = {}
+        # while one is read and hashed, the next one's digest (one core's work) fills the cores' gaps;
+        # never more than one ahead, each holds its stored leaf hashes until it is checked
+        with ThreadPoolExecutor(1) as side_pool:
+            sides: list[Side | None] = [side_pool.submit(_side_files, *paths(items[k][0])) for k in large[:1]]
+            for n, k in enumerate(large):
+                if n + 1 < len(large):
+                    sides.append(side_pool.submit(_side_files, *paths(items[large[n + 1]][0])))
+                reports[k] = one(items[k], sides[n])
+                sides[n] = None  # its leaf hashes are let go
+        small = [k for k in range(len(items)) if k not in reports]
         with ThreadPoolExecutor(workers) as pool:
-            return list(pool.map(one, items))
+            reports.update(zip(small, pool.map(one, [items[k] for k in small]), strict=True))
+        return [reports[k] for k in range(len(items))]
 
     return check
 
 
+def _count(header: dict) -> int:
+    """The header's event count, to plan the work by (0 where it is not a count: the check names it)."""
+    count = header.get("count")
+    return count if isinstance(count, int) else 0
+
+
 def check_segment(
-    index: int, header: dict, parquet: bytes | Path | None, leaves: bytes | None, pruned: bool
+    index: int,
+    header: dict,
+    parquet: bytes | Path | None,
+    leaves: bytes | Path | None,
+    pruned: bool,
+    side: Side | None = None,
 ) -> Report:
-    """One segment against its header (whose root the signed checkpoints pin): its Parquet file (its
-    bytes, or where it is) and the bytes of its leaf-hash file (None: the file is missing), and whether
-    a ``.pruned`` marker stands beside them. Pure, so the local threads and Spark's executors run the
+    """One segment against its header (whose root the signed checkpoints pin): its Parquet file and its
+    leaf-hash file, each as bytes or where it is (None, or a path with no file: the file is missing),
+    and whether a ``.pruned`` marker stands beside them; ``side``: the file's digest and the leaf-hash
+    file already being read (``_side_files``). Pure, so the local threads and Spark's executors run the
     same check."""
     report = Report(segments=1)
     name = seg_name(index)
     root = bytes.fromhex(header["root"])
 
-    def sealed_leaves() -> bytes | None:
+    def sealed_leaves(stored: bytes | None) -> bytes | None:
         """The stored leaf hashes when they hash to the signed root."""
-        ok = leaves is not None and len(leaves) % eventhash.HASH_SIZE == 0 and eventhash.root(leaves) == root
-        return leaves if ok else None
+        ok = stored is not None and len(stored) % eventhash.HASH_SIZE == 0 and eventhash.root(stored) == root
+        return stored if ok else None
 
     if parquet is None:
-        expected = sealed_leaves()
+        expected = sealed_leaves(_read_leaves(leaves))
         if pruned and expected is not None:
             report.pruned += 1
             report.events += len(expected) // eventhash.HASH_SIZE
@@ -311,32 +345,49 @@ def check_segment(
             report.add(index, None, "removed", "segment file missing")
         return report
     source = parquet if isinstance(parquet, Path) else io.BytesIO(parquet)
-    with ThreadPoolExecutor(1) as pool:  # the file's digest on the other core while events are hashed
-        file_digest = pool.submit(_sha256_hex, parquet)
+    # the file's digest, and then the stored leaf hashes, read on the other core while events are hashed
+    with ExitStack() as stack:
+        if side is None:
+            side = stack.enter_context(ThreadPoolExecutor(1)).submit(_side_files, parquet, leaves)
         try:
             actual = event_leaves(pl.read_parquet(source))
         except Exception as exc:  # noqa: BLE001 — any corruption of the file is reported, not raised
             report.add(index, None, "unreadable", f"{name}.parquet: {type(exc).__name__}")
             return report
         try:
-            file_ok = file_digest.result() == header.get("file_sha256")
+            file_sha256, stored = side.result()
         except OSError as exc:  # gone or unreadable since it was parsed
             report.add(index, None, "unreadable", f"{name}.parquet: {exc.strerror or type(exc).__name__}")
             return report
     report.events += len(actual) // eventhash.HASH_SIZE
     if eventhash.root(actual) == root:
-        if actual != leaves:  # equal bytes need no second tree
+        if actual != stored:  # equal bytes need no second tree
             report.add(index, None, "altered", "leaf-hash file does not match the segment root")
-        if not file_ok:
+        if file_sha256 != header.get("file_sha256"):
             report.add(index, None, "altered", "segment file bytes changed (events still match their leaves)")
         return report
-    expected = sealed_leaves()
+    expected = sealed_leaves(stored)
     if expected is None:
         report.add(index, None, "altered", "segment and its leaf-hash file both differ from the signed root")
         return report
     for position, kind in locate(eventhash.split(expected), eventhash.split(actual)):
         report.add(index, position, kind)
     return report
+
+
+def _side_files(parquet: bytes | Path, leaves: bytes | Path | None) -> tuple[str, bytes | None]:
+    """What a segment's check reads besides its events: the file's SHA-256 and the stored leaf hashes."""
+    return _sha256_hex(parquet), _read_leaves(leaves)
+
+
+def _read_leaves(leaves: bytes | Path | None) -> bytes | None:
+    """The leaf-hash file's bytes; None where it is missing or cannot be read (then it matches nothing)."""
+    if not isinstance(leaves, Path):
+        return leaves
+    try:
+        return leaves.read_bytes()
+    except OSError:
+        return None
 
 
 def _sha256_hex(data: bytes | Path) -> str:
