@@ -213,6 +213,30 @@ def test_every_message_length_hashes_as_hashlib_does(sha_ni):
             assert _native.merkle_root(part) == _recursive_root(eventhash.split(part)), n
 
 
+@pytest.mark.parametrize("sha_ni", SHA_PATHS)
+def test_roots_hashed_block_by_block_are_the_rfc_6962_roots(sha_ni):
+    """The kernel hashes 1,024 leaves at a time and then the tree over those blocks' roots: sizes on
+    and around the blocks' edges and their powers of two, against the recursive definition."""
+    leaves = b"".join(hashlib.sha256(i.to_bytes(4, "big")).digest() for i in range(8 * 1024 + 2))
+    with hashing_with(sha_ni):
+        for n in (
+            2047,
+            2048,
+            2049,
+            3071,
+            3072,
+            3073,
+            4097,
+            5 * 1024 + 1,
+            8 * 1024 - 1,
+            8 * 1024,
+            8 * 1024 + 2,
+        ):
+            part = leaves[: 32 * n]
+            assert _native.merkle_root(part) == _recursive_root(eventhash.split(part)), n
+        assert _native.merkle_root(bytearray(leaves)) == _recursive_root(eventhash.split(leaves))
+
+
 def test_rows_are_split_over_threads_in_order():
     df = _frame(
         [(f"m{i}", i, i % 2 == 0, i, None, b"\xff" * (i % 3) if i % 5 else None) for i in range(1001)]

@@ -194,6 +194,27 @@ def test_a_missing_or_unreadable_leaf_hash_file_is_named_and_its_segment_still_c
     assert {p["detail"] for p in report.problems} == {"leaf-hash file does not match the segment root"}
 
 
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda b: b[:-1] + bytes([b[-1] ^ 1]),  # in the last, short piece
+        lambda b: b[:100] + bytes([b[100] ^ 1]) + b[101:],  # in the middle of a whole piece
+        lambda b: b + b[:32],  # one hash more
+        lambda b: b[:-32],  # one hash less
+    ],
+    ids=["last piece", "middle", "longer", "shorter"],
+)
+def test_a_changed_leaf_hash_file_is_named_compared_piece_by_piece(store, monkeypatch, damage):
+    monkeypatch.setattr(verify, "LEAVES_PIECE", 96)  # 640 bytes of hashes: six whole pieces and a short one
+    assert verify_dir(store.root, store.vkey()).intact
+    path = store.seg_dir / "00000002.leaves"
+    path.chmod(0o644)
+    path.write_bytes(damage(path.read_bytes()))
+    report = verify_dir(store.root, store.vkey())
+    assert _kinds(report) == [(2, None, "altered")]
+    assert report.problems[0]["detail"] == "leaf-hash file does not match the segment root"
+
+
 def test_removed_segment_and_pruned_segment(store):
     assert store.prune(1, "retention")
     report = verify_dir(store.root, store.vkey())

@@ -465,6 +465,24 @@ static int tree_hash(uint8_t *level, Py_ssize_t n, uint8_t *root) {
     return ok;
 }
 
+/* Leaves are hashed into a tree BLOCK_LEAVES at a time, in a buffer that stays in the core's cache, and
+ * the blocks' roots into the tree over them. RFC 6962 splits n leaves at the largest power of two below
+ * n; for a power of two of BLOCK_LEAVES or more that is a whole number of blocks, and a smaller one
+ * falls inside the last block, so the tree over the blocks' roots is the tree over the leaves. */
+#define BLOCK_LEAVES 1024
+
+/* the RFC 6962 tree hash of the n leaf hashes at leaves (not changed) into root; 0 when OpenSSL fails */
+static int blocked_tree_hash(const uint8_t *leaves, Py_ssize_t n, uint8_t *block, uint8_t *roots, uint8_t *root) {
+    Py_ssize_t blocks = 0;
+    int ok = 1;
+    for (Py_ssize_t at = 0; at < n && ok; at += BLOCK_LEAVES, blocks++) {
+        Py_ssize_t count = n - at < BLOCK_LEAVES ? n - at : BLOCK_LEAVES;
+        memcpy(block, leaves + at * HASH_SIZE, (size_t)count * HASH_SIZE);
+        ok = tree_hash(block, count, roots + blocks * HASH_SIZE);
+    }
+    return ok && tree_hash(roots, blocks, root);
+}
+
 static PyObject *merkle_root(PyObject *self, PyObject *args) {
     Py_buffer leaves;
     if (!PyArg_ParseTuple(args, "y*", &leaves)) return NULL;
@@ -475,19 +493,19 @@ static PyObject *merkle_root(PyObject *self, PyObject *args) {
     }
     Py_ssize_t n = leaves.len / HASH_SIZE;
     uint8_t root[HASH_SIZE];
-    /* a copy: the tree is built in it, and a caller's mutable buffer cannot change under the hashing */
-    uint8_t *level = malloc((size_t)leaves.len + HASH_SIZE);
-    if (!level) {
-        PyBuffer_Release(&leaves);
-        return PyErr_NoMemory();
+    /* the blocks are copied out of the caller's buffer (held until the end: never resized under us),
+     * and the tree built in the copies */
+    uint8_t *block = malloc(BLOCK_LEAVES * HASH_SIZE), *roots = malloc(((size_t)n / BLOCK_LEAVES + 1) * HASH_SIZE);
+    int ok = 0;
+    if (block && roots) {
+        Py_BEGIN_ALLOW_THREADS
+        ok = blocked_tree_hash(leaves.buf, n, block, roots, root);
+        Py_END_ALLOW_THREADS
     }
-    memcpy(level, leaves.buf, (size_t)leaves.len);
+    free(block);
+    free(roots);
     PyBuffer_Release(&leaves);
-    int ok;
-    Py_BEGIN_ALLOW_THREADS
-    ok = tree_hash(level, n, root);
-    Py_END_ALLOW_THREADS
-    free(level);
+    if (!block || !roots) return PyErr_NoMemory();
     if (!ok) {
         PyErr_SetString(PyExc_RuntimeError, "OpenSSL's SHA-256 failed");
         return NULL;

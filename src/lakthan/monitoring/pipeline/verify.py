@@ -32,10 +32,11 @@ from lakthan.monitoring.engines.checkpoint import CheckpointError, Verifier
 from lakthan.monitoring.pipeline.store import event_leaves, header_leaf, seg_name
 
 SEGMENT_WORKERS = min(os.cpu_count() or 1, 4)
+LEAVES_PIECE = 1 << 20  # bytes of a leaf-hash file compared at a time
 # a segment of this many events or more is split over the cores by itself (eventhash.leaves and root)
 LARGE_SEGMENT = eventhash.PARALLEL_ROWS
-# a segment's file digest and stored leaf hashes (_side_files), read beside its events
-Side = Future[tuple[str, bytes | None]]
+# a segment file's SHA-256, read beside its events
+Side = Future[str]
 
 
 @dataclass
@@ -291,15 +292,13 @@ def local_check(seg_dir: Path, workers: int = SEGMENT_WORKERS) -> Check:
         # events: 0.80 CPU-s against 0.67 one after the other, the next one's digest read ahead)
         large = [k for k, (_, header) in enumerate(items) if _count(header) >= LARGE_SEGMENT]
         reports: dict[int, Report] = {}
-        # while one is read and hashed, the next one's digest (one core's work) fills the cores' gaps;
-        # never more than one ahead, each holds its stored leaf hashes until it is checked
+        # while one is read and hashed, the next one's digest (one core's work) fills the cores' gaps
         with ThreadPoolExecutor(1) as side_pool:
-            sides: list[Side | None] = [side_pool.submit(_side_files, *paths(items[k][0])) for k in large[:1]]
+            sides = [side_pool.submit(_sha256_hex, paths(items[k][0])[0]) for k in large[:1]]
             for n, k in enumerate(large):
                 if n + 1 < len(large):
-                    sides.append(side_pool.submit(_side_files, *paths(items[large[n + 1]][0])))
+                    sides.append(side_pool.submit(_sha256_hex, paths(items[large[n + 1]][0])[0]))
                 reports[k] = one(items[k], sides[n])
-                sides[n] = None  # its leaf hashes are let go
         small = [k for k in range(len(items)) if k not in reports]
         with ThreadPoolExecutor(workers) as pool:
             reports.update(zip(small, pool.map(one, [items[k] for k in small]), strict=True))
@@ -324,8 +323,8 @@ def check_segment(
 ) -> Report:
     """One segment against its header (whose root the signed checkpoints pin): its Parquet file and its
     leaf-hash file, each as bytes or where it is (None, or a path with no file: the file is missing),
-    and whether a ``.pruned`` marker stands beside them; ``side``: the file's digest and the leaf-hash
-    file already being read (``_side_files``). Pure, so the local threads and Spark's executors run the
+    and whether a ``.pruned`` marker stands beside them; ``side``: the file's SHA-256, already being
+    read. Pure, so the local threads and Spark's executors run the
     same check."""
     report = Report(segments=1)
     name = seg_name(index)
@@ -345,28 +344,28 @@ def check_segment(
             report.add(index, None, "removed", "segment file missing")
         return report
     source = parquet if isinstance(parquet, Path) else io.BytesIO(parquet)
-    # the file's digest, and then the stored leaf hashes, read on the other core while events are hashed
+    # the file's digest read on the other core while events are hashed
     with ExitStack() as stack:
         if side is None:
-            side = stack.enter_context(ThreadPoolExecutor(1)).submit(_side_files, parquet, leaves)
+            side = stack.enter_context(ThreadPoolExecutor(1)).submit(_sha256_hex, parquet)
         try:
             actual = event_leaves(pl.read_parquet(source))
         except Exception as exc:  # noqa: BLE001 — any corruption of the file is reported, not raised
             report.add(index, None, "unreadable", f"{name}.parquet: {type(exc).__name__}")
             return report
         try:
-            file_sha256, stored = side.result()
+            file_sha256 = side.result()
         except OSError as exc:  # gone or unreadable since it was parsed
             report.add(index, None, "unreadable", f"{name}.parquet: {exc.strerror or type(exc).__name__}")
             return report
     report.events += len(actual) // eventhash.HASH_SIZE
     if eventhash.root(actual) == root:
-        if actual != stored:  # equal bytes need no second tree
+        if not _stored_leaves_are(actual, leaves):  # equal bytes need no second tree
             report.add(index, None, "altered", "leaf-hash file does not match the segment root")
         if file_sha256 != header.get("file_sha256"):
             report.add(index, None, "altered", "segment file bytes changed (events still match their leaves)")
         return report
-    expected = sealed_leaves(stored)
+    expected = sealed_leaves(_read_leaves(leaves))
     if expected is None:
         report.add(index, None, "altered", "segment and its leaf-hash file both differ from the signed root")
         return report
@@ -375,9 +374,23 @@ def check_segment(
     return report
 
 
-def _side_files(parquet: bytes | Path, leaves: bytes | Path | None) -> tuple[str, bytes | None]:
-    """What a segment's check reads besides its events: the file's SHA-256 and the stored leaf hashes."""
-    return _sha256_hex(parquet), _read_leaves(leaves)
+def _stored_leaves_are(actual: bytes, leaves: bytes | Path | None) -> bool:
+    """Whether the leaf-hash file holds ``actual``: read a piece at a time where it is a path (a copy
+    of it whole costs more than the comparison)."""
+    if not isinstance(leaves, Path):
+        return leaves == actual
+    try:
+        with open(leaves, "rb", buffering=0) as fh:
+            if os.fstat(fh.fileno()).st_size != len(actual):
+                return False
+            piece, at = bytearray(LEAVES_PIECE), 0
+            while n := fh.readinto(piece):
+                if (piece if n == len(piece) else piece[:n]) != actual[at : at + n]:
+                    return False
+                at += n
+            return at == len(actual)
+    except OSError:
+        return False
 
 
 def _read_leaves(leaves: bytes | Path | None) -> bytes | None:
