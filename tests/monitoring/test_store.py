@@ -17,10 +17,11 @@ from lakthan import config
 from lakthan.core.errors import InvalidInput
 from lakthan.monitoring.engines import eventhash, merkle
 from lakthan.monitoring.engines.checkpoint import Signer, Verifier
+from lakthan.monitoring.engines.leafdiff import locate
 from lakthan.monitoring.pipeline import parsers, verify
 from lakthan.monitoring.pipeline.schema import EVIDENCE, evidence
 from lakthan.monitoring.pipeline.store import LogStore, event_leaves, header_leaf
-from lakthan.monitoring.pipeline.verify import locate, verify_dir
+from lakthan.monitoring.pipeline.verify import verify_dir
 
 
 def _lines(n, host="web01", start=0):
@@ -31,10 +32,11 @@ def _lines(n, host="web01", start=0):
     ]
 
 
-@pytest.fixture(params=["side by side", "one after another"])
+@pytest.fixture(params=["read together", "one after another"])
 def store(tmp_path, request, monkeypatch):
-    """Three segments of 20 events; each verification test runs with them checked side by side (as
-    small segments are) and one after another, the next one's file read ahead (as large ones are)."""
+    """Three segments of 20 events; each verification test runs with them read together and hashed
+    in one pass (as small segments are) and checked one after another, the next one's file digested
+    ahead (as large ones are)."""
     if request.param == "one after another":
         monkeypatch.setattr(verify, "LARGE_SEGMENT", 1)
     s = LogStore(tmp_path / "logs", origin="test.local/logs")
@@ -213,6 +215,63 @@ def test_a_changed_leaf_hash_file_is_named_compared_piece_by_piece(store, monkey
     report = verify_dir(store.root, store.vkey())
     assert _kinds(report) == [(2, None, "altered")]
     assert report.problems[0]["detail"] == "leaf-hash file does not match the segment root"
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda p: (p.unlink(), p.mkdir()),  # there, but not a file
+        lambda p: p.write_text(p.read_text().replace('"root": "', '"root": "zz')),
+        lambda p: p.write_text(
+            json.dumps({k: v for k, v in json.loads(p.read_text()).items() if k != "count"})
+        ),
+        lambda p: p.write_text("[2]"),
+    ],
+    ids=["directory", "root not a hash", "field missing", "not an object"],
+)
+def test_a_header_that_is_not_one_is_named_and_the_other_segments_checked(store, damage):
+    path = store.seg_dir / "00000002.json"
+    path.chmod(0o644)
+    damage(path)
+    report = verify_dir(store.root, store.vkey())
+    assert _kinds(report) == [(2, None, "unreadable"), (2, None, "removed")]
+    assert report.segments == 2 and report.events == 40
+
+
+def test_a_checkpoint_that_cannot_be_read_or_a_stray_file_is_named_and_verification_goes_on(store):
+    path = store.cp_dir / "00000002.txt"
+    path.chmod(0o644)
+    path.unlink()
+    path.mkdir()
+    (store.cp_dir / "notes.txt").write_text("not a checkpoint\n")
+    report = verify_dir(store.root, store.vkey())
+    assert _kinds(report) == [(2, None, "unreadable"), (None, None, "altered"), (3, None, "altered")]
+    assert "not consistent with 1" in report.problems[2]["detail"]
+    assert report.segments == 3 and report.events == 60
+
+
+def test_small_segments_are_read_together_and_each_judged_against_its_own_header(store, monkeypatch, request):
+    alone = []
+    real = verify.check_segment
+    monkeypatch.setattr(verify, "check_segment", lambda *a, **k: alone.append(a[0]) or real(*a, **k))
+    together = request.node.callspec.params["store"] == "read together"
+    df = store.read_segment(2)
+    _rewrite(store.segment_path(2), pl.concat([df[:4], df[5:]]))
+    assert _kinds(verify_dir(store.root, store.vkey())) == [(2, 4, "removed")]
+    assert alone == ([] if together else [1, 2, 3])
+    path = store.segment_path(3)  # a file that does not read: each is checked alone, which names it
+    path.chmod(0o644)
+    path.write_bytes(path.read_bytes()[:100])
+    alone.clear()
+    kinds = _kinds(verify_dir(store.root, store.vkey()))
+    assert kinds == [(2, 4, "removed"), (3, None, "unreadable")]
+    assert alone == [1, 2, 3]
+
+
+def test_segments_are_planned_a_large_one_alone_and_small_ones_joined_to_a_large_ones_size():
+    counts = [10, 60_000, 30_000, 30_000, 5, 49_999, 1]
+    assert verify._units(counts) == [[1], [0, 2, 3], [4, 5], [6]]
+    assert verify._units([]) == []
 
 
 def test_removed_segment_and_pruned_segment(store):

@@ -11,27 +11,27 @@ altered | removed | inserted | reordered | unreadable. No Django here.
 from __future__ import annotations
 
 import base64
-import bisect
-import difflib
 import hashlib
 import io
 import json
 import os
 import sys
-from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 
 import polars as pl
 
 from lakthan.monitoring.engines import eventhash, merkle
-from lakthan.monitoring.engines.checkpoint import CheckpointError, Verifier
-from lakthan.monitoring.pipeline.store import event_leaves, header_leaf, seg_name
+from lakthan.monitoring.engines.checkpoint import Checkpoint, CheckpointError, Verifier
+from lakthan.monitoring.engines.leafdiff import locate
+from lakthan.monitoring.pipeline.store import HEADER_FIELDS, event_leaves, header_leaf, seg_name
 
 SEGMENT_WORKERS = min(os.cpu_count() or 1, 4)
+_FILE_COLUMN = "__file"  # which file a row of small segments read together came from
 LEAVES_PIECE = 1 << 20  # bytes of a leaf-hash file compared at a time
 # a segment of this many events or more is split over the cores by itself (eventhash.leaves and root)
 LARGE_SEGMENT = eventhash.PARALLEL_ROWS
@@ -80,111 +80,6 @@ class Report:
 # checks segments: [(index, header)] to their Reports in that order (verify_dir's ``check``)
 Check = Callable[[list[tuple[int, dict]]], list[Report]]
 
-# Differences between two leaf sequences longer than this (after their common ends) are aligned by a
-# longest increasing subsequence, O(n log n), instead of difflib, whose time grows with the square
-# of the length on shuffled rows (81 s for one shuffled segment of 200,000 events).
-DIFFLIB_LIMIT = 2_000
-
-
-def locate(expected: list[bytes], actual: list[bytes]) -> list[tuple[int, str]]:
-    """Where two leaf sequences differ: (position, kind). Positions of removed/altered/reordered events
-    are in the sealed order; positions of inserted events are in the file as found."""
-    if expected == actual:
-        return []
-    lo = 0
-    while lo < min(len(expected), len(actual)) and expected[lo] == actual[lo]:
-        lo += 1
-    hi = 0
-    while hi < min(len(expected), len(actual)) - lo and expected[-1 - hi] == actual[-1 - hi]:
-        hi += 1
-    exp_mid, act_mid = expected[lo : len(expected) - hi], actual[lo : len(actual) - hi]
-    if max(len(exp_mid), len(act_mid)) <= DIFFLIB_LIMIT:
-        found = _locate_difflib(exp_mid, act_mid)
-    else:
-        found = _locate_by_subsequence(exp_mid, act_mid)
-    return [(position + lo, kind) for position, kind in found]
-
-
-def _locate_difflib(expected: list[bytes], actual: list[bytes]) -> list[tuple[int, str]]:
-    in_expected, in_actual = set(expected), set(actual)
-    out: list[tuple[int, str]] = []
-    ops = difflib.SequenceMatcher(None, expected, actual, autojunk=False).get_opcodes()
-    for tag, i1, i2, j1, j2 in ops:
-        if tag == "equal":
-            continue
-        if tag == "replace" and i2 - i1 == j2 - j1:
-            for k in range(i2 - i1):
-                moved = actual[j1 + k] in in_expected and expected[i1 + k] in in_actual
-                out.append((i1 + k, "reordered" if moved else "altered"))
-            continue
-        for i in range(i1, i2):
-            out.append((i, "reordered" if expected[i] in in_actual else "removed"))
-        for j in range(j1, j2):
-            if actual[j] not in in_expected:
-                out.append((j, "inserted"))
-    seen, unique = set(), []
-    for item in out:
-        if item not in seen:
-            seen.add(item)
-            unique.append(item)
-    return unique
-
-
-def _locate_by_subsequence(expected: list[bytes], actual: list[bytes]) -> list[tuple[int, str]]:
-    """Each sealed event is matched to an equal one in the file (in order, for repeated events); the
-    longest run of matches in the sealed order stands still, every other match was reordered; an
-    unmatched sealed event is removed, or altered where an unmatched event of the file sits at the
-    same position; the file's other unmatched events are inserted."""
-    positions: dict[bytes, deque[int]] = {}
-    for j, leaf in enumerate(actual):
-        positions.setdefault(leaf, deque()).append(j)
-    pairs: list[tuple[int, int]] = []
-    unmatched: list[int] = []
-    for i, leaf in enumerate(expected):
-        queue = positions.get(leaf)
-        if queue:
-            pairs.append((i, queue.popleft()))
-        else:
-            unmatched.append(i)
-    matched_in_file = {j for _, j in pairs}
-    extra = {j for j in range(len(actual)) if j not in matched_in_file}
-    still = _increasing_run([j for _, j in pairs])
-    out = [(i, "reordered") for k, (i, _) in enumerate(pairs) if k not in still]
-    placed = dict(pairs)
-    for i in unmatched:
-        # the file's event between the matches of this event's neighbours took its place: altered
-        beside = [placed[i - 1] + 1] if i - 1 in placed else []
-        beside += [placed[i + 1] - 1] if i + 1 in placed else []
-        spot = next((j for j in [*beside, i] if j in extra), None)
-        if spot is not None:
-            extra.discard(spot)
-            out.append((i, "altered"))
-        else:
-            out.append((i, "removed"))
-    out += [(j, "inserted") for j in sorted(extra)]
-    return sorted(out)
-
-
-def _increasing_run(values: list[int]) -> set[int]:
-    """Indexes of one longest strictly increasing subsequence of ``values`` (patience sorting)."""
-    tails: list[int] = []  # tails[k]: index of the smallest tail of an increasing run of length k+1
-    before = [-1] * len(values)
-    tail_values: list[int] = []
-    for k, v in enumerate(values):
-        at = bisect.bisect_left(tail_values, v)
-        if at:
-            before[k] = tails[at - 1]
-        if at == len(tails):
-            tails.append(k)
-            tail_values.append(v)
-        else:
-            tails[at], tail_values[at] = k, v
-    run, k = set(), tails[-1] if tails else -1
-    while k != -1:
-        run.add(k)
-        k = before[k]
-    return run
-
 
 def verify_dir(root: Path, vkey: str, origin: str | None = None, check: Check | None = None) -> Report:
     """Verifies the store at ``root`` against checkpoints signed by ``vkey``. Headers, checkpoints and
@@ -202,23 +97,35 @@ def verify_dir(root: Path, vkey: str, origin: str | None = None, check: Check | 
 
     headers: dict[int, dict] = {}
     for path in sorted(seg_dir.glob("*.json")):
-        try:
-            h = json.loads(path.read_text())
+        if (h := _header(path)) is not None:
             headers[int(h["index"])] = h
-        except (ValueError, KeyError, TypeError):
+        else:
             report.add(
                 int(path.stem) if path.stem.isdigit() else None, None, "unreadable", f"header {path.name}"
             )
 
-    # signed checkpoints, in size order; every one must be signed by the trusted key
-    checkpoints: list = []
-    for path in sorted(cp_dir.glob("*.txt")):
+    # signed checkpoints, in size order; every one must be signed by the trusted key (their signatures
+    # checked side by side: a seal every five minutes signs 288 a day, each 0.27 ms to verify here)
+    def opened(path: Path) -> Checkpoint | tuple[str, str]:
+        """The checkpoint in ``path``, or what is wrong with it: (kind, detail)."""
         try:
-            cp = verifier.open(path.read_text(), origin=origin)
+            return verifier.open(path.read_text(), origin=origin)
         except CheckpointError as exc:
-            report.add(int(path.stem), None, "altered", f"checkpoint {path.name}: {exc}")
-            continue
-        checkpoints.append((cp, path))
+            return "altered", f"checkpoint {path.name}: {exc}"
+        except (OSError, UnicodeDecodeError) as exc:
+            return (
+                "unreadable",
+                f"checkpoint {path.name}: {getattr(exc, 'strerror', None) or type(exc).__name__}",
+            )
+
+    checkpoints: list[tuple[Checkpoint, Path]] = []
+    cp_paths = sorted(cp_dir.glob("*.txt"))
+    with ThreadPoolExecutor(SEGMENT_WORKERS) as pool:
+        for path, cp in zip(cp_paths, pool.map(opened, cp_paths), strict=True):
+            if isinstance(cp, Checkpoint):
+                checkpoints.append((cp, path))
+            else:
+                report.add(int(path.stem) if path.stem.isdigit() else None, None, *cp)
     if not checkpoints:
         if headers:
             report.add(None, None, "unreadable", "no checkpoint signed by the trusted key")
@@ -268,11 +175,23 @@ def verify_dir(root: Path, vkey: str, origin: str | None = None, check: Check | 
     return report
 
 
+def _header(path: Path) -> dict | None:
+    """A segment's header as its file holds it; None where it is not one: unreadable, not JSON, a
+    field of the signed ones missing, or an index or root that is not one."""
+    try:
+        header = json.loads(path.read_text())
+        int(header["index"])
+        bytes.fromhex(header["root"])
+        return header if all(k in header for k in HEADER_FIELDS) else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def local_check(seg_dir: Path, workers: int = SEGMENT_WORKERS) -> Check:
-    """The segments' files read from ``seg_dir`` and checked: a large segment alone, its events hashed
-    on every core (``eventhash.leaves`` and ``root`` split it), one after the other, while the next
-    one's file is digested; the small ones, each too small to split, side by side on ``workers``
-    threads."""
+    """The segments' files read from ``seg_dir`` and checked one unit after another, each unit's events
+    hashed on every core (``eventhash.leaves`` and ``root`` split them) while the next unit's files
+    are digested: a large segment alone; small ones (a seal every five minutes makes many) joined with
+    their neighbours, read side by side by ``workers`` threads and hashed together."""
 
     def paths(index: int) -> tuple[Path, Path]:
         name = seg_name(index)
@@ -287,21 +206,25 @@ def local_check(seg_dir: Path, workers: int = SEGMENT_WORKERS) -> Check:
         return check_segment(index, header, None, leaves, parquet.with_suffix(".pruned").exists())
 
     def check(items: list[tuple[int, dict]]) -> list[Report]:
-        # two large segments side by side would crowd four hashing threads and polars' readers onto
-        # the cores, which costs more CPU time than it overlaps (bench/logs' two segments of 500,000
-        # events: 0.80 CPU-s against 0.67 one after the other, the next one's digest read ahead)
-        large = [k for k, (_, header) in enumerate(items) if _count(header) >= LARGE_SEGMENT]
+        # units one after another: two large segments side by side would crowd four hashing threads and
+        # polars' readers onto the cores, which costs more CPU time than it overlaps (bench/logs' two
+        # segments of 500,000 events: 0.80 CPU-s against 0.67)
         reports: dict[int, Report] = {}
-        # while one is read and hashed, the next one's digest (one core's work) fills the cores' gaps
-        with ThreadPoolExecutor(1) as side_pool:
-            sides = [side_pool.submit(_sha256_hex, paths(items[k][0])[0]) for k in large[:1]]
-            for n, k in enumerate(large):
-                if n + 1 < len(large):
-                    sides.append(side_pool.submit(_sha256_hex, paths(items[large[n + 1]][0])[0]))
-                reports[k] = one(items[k], sides[n])
-        small = [k for k in range(len(items)) if k not in reports]
-        with ThreadPoolExecutor(workers) as pool:
-            reports.update(zip(small, pool.map(one, [items[k] for k in small]), strict=True))
+        units = _units([_count(header) for _, header in items])
+        with ThreadPoolExecutor(1) as side_pool, ThreadPoolExecutor(workers) as pool:
+
+            def digests(unit: list[int]) -> list[Side]:
+                return [side_pool.submit(_sha256_hex, paths(items[k][0])[0]) for k in unit]
+
+            ahead = digests(units[0]) if units else []
+            for n, unit in enumerate(units):
+                sides, ahead = ahead, digests(units[n + 1]) if n + 1 < len(units) else []
+                if len(unit) == 1:
+                    reports[unit[0]] = one(items[unit[0]], sides[0])
+                    continue
+                group = [(*items[k], *paths(items[k][0])) for k in unit]
+                found = _check_group(group, sides, pool) or pool.map(one, [items[k] for k in unit])
+                reports.update(zip(unit, found, strict=True))
         return [reports[k] for k in range(len(items))]
 
     return check
@@ -311,6 +234,54 @@ def _count(header: dict) -> int:
     """The header's event count, to plan the work by (0 where it is not a count: the check names it)."""
     count = header.get("count")
     return count if isinstance(count, int) else 0
+
+
+def _units(counts: list[int]) -> list[list[int]]:
+    """The positions of the segments checked together, by their event counts: a large one alone, small
+    ones joined in order until they hold LARGE_SEGMENT events (each alone is too small to split over
+    the cores, and a file's reading costs about a millisecond whatever its size)."""
+    units, group, held = [], [], 0
+    for k, count in enumerate(counts):
+        if count >= LARGE_SEGMENT:
+            units.append([k])
+            continue
+        group.append(k)
+        held += count
+        if held >= LARGE_SEGMENT:
+            units.append(group)
+            group, held = [], 0
+    return [*units, group] if group else units
+
+
+def _check_group(
+    group: list[tuple[int, dict, Path, Path]], sides: list[Side], pool: ThreadPoolExecutor
+) -> list[Report] | None:
+    """Small segments (index, header, Parquet file, leaf-hash file) read in one scan, their events
+    hashed in one pass, and each checked against its own header with its file's digest (``sides``).
+    None when a file is missing or does not read, or the files do not join (written with another
+    schema): each is then checked alone, which names what is wrong."""
+    names = [str(parquet) for _, _, parquet, _ in group]
+    try:
+        frame = pl.scan_parquet(names, include_file_paths=_FILE_COLUMN).collect()
+        runs = frame.get_column(_FILE_COLUMN).rle()
+        actual = event_leaves(frame)
+    except Exception:  # noqa: BLE001 — any failure: checked one by one, which reports it
+        return None
+    found, lengths = runs.struct.field("value").to_list(), runs.struct.field("len").to_list()
+    if found != [name for name in names if name in found]:  # each file's rows together, in order
+        return None
+    rows = dict(zip(found, lengths, strict=True))
+    ends = list(accumulate(rows.get(name, 0) * eventhash.HASH_SIZE for name in names))
+
+    def judge(n: int) -> Report:
+        index, header, parquet, leaves = group[n]
+        try:
+            file_sha256 = sides[n].result()
+        except OSError as exc:  # gone or unreadable since it was parsed
+            return _unreadable(index, f"{parquet.name}: {exc.strerror or type(exc).__name__}")
+        return _judge(index, header, actual[ends[n - 1] if n else 0 : ends[n]], file_sha256, leaves)
+
+    return list(pool.map(judge, range(len(group))))
 
 
 def check_segment(
@@ -324,19 +295,11 @@ def check_segment(
     """One segment against its header (whose root the signed checkpoints pin): its Parquet file and its
     leaf-hash file, each as bytes or where it is (None, or a path with no file: the file is missing),
     and whether a ``.pruned`` marker stands beside them; ``side``: the file's SHA-256, already being
-    read. Pure, so the local threads and Spark's executors run the
-    same check."""
-    report = Report(segments=1)
+    read. Pure, so the local threads and Spark's executors run the same check."""
     name = seg_name(index)
-    root = bytes.fromhex(header["root"])
-
-    def sealed_leaves(stored: bytes | None) -> bytes | None:
-        """The stored leaf hashes when they hash to the signed root."""
-        ok = stored is not None and len(stored) % eventhash.HASH_SIZE == 0 and eventhash.root(stored) == root
-        return stored if ok else None
-
     if parquet is None:
-        expected = sealed_leaves(_read_leaves(leaves))
+        report = Report(segments=1)
+        expected = _sealed_leaves(_read_leaves(leaves), bytes.fromhex(header["root"]))
         if pruned and expected is not None:
             report.pruned += 1
             report.events += len(expected) // eventhash.HASH_SIZE
@@ -351,27 +314,44 @@ def check_segment(
         try:
             actual = event_leaves(pl.read_parquet(source))
         except Exception as exc:  # noqa: BLE001 — any corruption of the file is reported, not raised
-            report.add(index, None, "unreadable", f"{name}.parquet: {type(exc).__name__}")
-            return report
+            return _unreadable(index, f"{name}.parquet: {type(exc).__name__}")
         try:
             file_sha256 = side.result()
         except OSError as exc:  # gone or unreadable since it was parsed
-            report.add(index, None, "unreadable", f"{name}.parquet: {exc.strerror or type(exc).__name__}")
-            return report
-    report.events += len(actual) // eventhash.HASH_SIZE
+            return _unreadable(index, f"{name}.parquet: {exc.strerror or type(exc).__name__}")
+    return _judge(index, header, actual, file_sha256, leaves)
+
+
+def _unreadable(index: int, detail: str) -> Report:
+    report = Report(segments=1)
+    report.add(index, None, "unreadable", detail)
+    return report
+
+
+def _judge(index: int, header: dict, actual: bytes, file_sha256: str, leaves: bytes | Path | None) -> Report:
+    """A segment's events (the leaf hashes of its file's rows) and its file's SHA-256 against its header
+    and its leaf-hash file: where they differ, what differs."""
+    report = Report(segments=1, events=len(actual) // eventhash.HASH_SIZE)
+    root = bytes.fromhex(header["root"])
     if eventhash.root(actual) == root:
         if not _stored_leaves_are(actual, leaves):  # equal bytes need no second tree
             report.add(index, None, "altered", "leaf-hash file does not match the segment root")
         if file_sha256 != header.get("file_sha256"):
             report.add(index, None, "altered", "segment file bytes changed (events still match their leaves)")
         return report
-    expected = sealed_leaves(_read_leaves(leaves))
+    expected = _sealed_leaves(_read_leaves(leaves), root)
     if expected is None:
         report.add(index, None, "altered", "segment and its leaf-hash file both differ from the signed root")
         return report
     for position, kind in locate(eventhash.split(expected), eventhash.split(actual)):
         report.add(index, position, kind)
     return report
+
+
+def _sealed_leaves(stored: bytes | None, root: bytes) -> bytes | None:
+    """The stored leaf hashes when they hash to the signed root."""
+    ok = stored is not None and len(stored) % eventhash.HASH_SIZE == 0 and eventhash.root(stored) == root
+    return stored if ok else None
 
 
 def _stored_leaves_are(actual: bytes, leaves: bytes | Path | None) -> bool:
