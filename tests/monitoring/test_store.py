@@ -268,6 +268,17 @@ def test_small_segments_are_read_together_and_each_judged_against_its_own_header
     assert alone == [1, 2, 3]
 
 
+def test_a_pruned_segment_leaves_the_small_ones_beside_it_read_together(store, monkeypatch, request):
+    assert store.prune(2, "retention")
+    alone = []
+    real = verify.check_segment
+    monkeypatch.setattr(verify, "check_segment", lambda *a, **k: alone.append(a[0]) or real(*a, **k))
+    report = verify_dir(store.root, store.vkey())
+    assert report.intact and report.pruned == 1 and report.events == 60
+    together = request.node.callspec.params["store"] == "read together"
+    assert sorted(alone) == ([2] if together else [1, 2, 3])
+
+
 def test_segments_are_planned_a_large_one_alone_and_small_ones_joined_to_a_large_ones_size():
     counts = [10, 60_000, 30_000, 30_000, 5, 49_999, 1]
     assert verify._units(counts) == [[1], [0, 2, 3], [4, 5], [6]]
