@@ -472,7 +472,8 @@ static int tree_hash(uint8_t *level, Py_ssize_t n, uint8_t *root) {
 #define BLOCK_LEAVES 1024
 
 /* the RFC 6962 tree hash of the n leaf hashes at leaves (not changed) into root; 0 when OpenSSL fails */
-static int blocked_tree_hash(const uint8_t *leaves, Py_ssize_t n, uint8_t *block, uint8_t *roots, uint8_t *root) {
+static int blocked_tree_hash(const uint8_t *leaves, Py_ssize_t n, uint8_t *block, uint8_t *roots,
+                             uint8_t *root) {
     Py_ssize_t blocks = 0;
     int ok = 1;
     for (Py_ssize_t at = 0; at < n && ok; at += BLOCK_LEAVES, blocks++) {
@@ -495,9 +496,10 @@ static PyObject *merkle_root(PyObject *self, PyObject *args) {
     uint8_t root[HASH_SIZE];
     /* the blocks are copied out of the caller's buffer (held until the end: never resized under us),
      * and the tree built in the copies */
-    uint8_t *block = malloc(BLOCK_LEAVES * HASH_SIZE), *roots = malloc(((size_t)n / BLOCK_LEAVES + 1) * HASH_SIZE);
-    int ok = 0;
-    if (block && roots) {
+    uint8_t *block = malloc(BLOCK_LEAVES * HASH_SIZE);
+    uint8_t *roots = malloc(((size_t)n / BLOCK_LEAVES + 1) * HASH_SIZE);
+    int no_memory = !block || !roots, ok = 0;
+    if (!no_memory) {
         Py_BEGIN_ALLOW_THREADS
         ok = blocked_tree_hash(leaves.buf, n, block, roots, root);
         Py_END_ALLOW_THREADS
@@ -505,7 +507,7 @@ static PyObject *merkle_root(PyObject *self, PyObject *args) {
     free(block);
     free(roots);
     PyBuffer_Release(&leaves);
-    if (!block || !roots) return PyErr_NoMemory();
+    if (no_memory) return PyErr_NoMemory();
     if (!ok) {
         PyErr_SetString(PyExc_RuntimeError, "OpenSSL's SHA-256 failed");
         return NULL;
