@@ -285,6 +285,20 @@ def test_segments_are_planned_a_large_one_alone_and_small_ones_joined_to_a_large
     assert verify._units([]) == []
 
 
+@pytest.mark.parametrize("large", [False, True], ids=["read together", "one after another"])
+def test_a_store_under_a_directory_named_like_a_pattern_is_read_and_verified(tmp_path, monkeypatch, large):
+    if large:
+        monkeypatch.setattr(verify, "LARGE_SEGMENT", 1)
+    s = LogStore(tmp_path / "logs[1]*" / "logs")
+    for k in range(2):
+        s.append(parsers.parse(_lines(20, start=20 * k)).events)
+        s.seal()
+    assert s.read_segment(2)["user"][0] == "user20"
+    assert s.read_segment(1, ["host", "user"]).height == 20
+    report = verify_dir(s.root, s.vkey())
+    assert report.intact and report.events == 40, report.problems
+
+
 def test_removed_segment_and_pruned_segment(store):
     assert store.prune(1, "retention")
     report = verify_dir(store.root, store.vkey())

@@ -78,7 +78,9 @@ class MatchCache:
         """Segment ``index``'s (found, matched), computed once and kept."""
         path = self.dir / f"{index:08d}.parquet"
         if path.exists():  # adopted files were written before the segment had its number
-            return split(pl.read_parquet(path).with_columns(pl.lit(index, dtype=pl.Int64).alias("segment")))
+            return split(
+                pl.read_parquet(path, glob=False).with_columns(pl.lit(index, dtype=pl.Int64).alias("segment"))
+            )
         found, matched = compute()
         buf = io.BytesIO()
         joined(found, matched).write_parquet(buf)

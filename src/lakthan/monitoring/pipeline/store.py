@@ -93,11 +93,13 @@ def event_leaves(df: pl.DataFrame) -> bytes:
 
 def read_stored(path: Path, columns: list[str] | None = None) -> pl.DataFrame:
     """The stored columns of a chunk's or a segment's file (all of them, or ``columns`` of them); a
-    column added since the file was written (schema.ADDED) is null."""
+    column added since the file was written (schema.ADDED) is null. Every file of the store is read
+    with ``glob=False``: a home under a directory named with ``[`` or ``*`` is not a pattern."""
     if columns is None:
-        return evidence(pl.read_parquet(path))
-    absent = [c for c in columns if c in ADDED and c not in pl.read_parquet_schema(path)]
-    df = pl.read_parquet(path, columns=[c for c in columns if c not in absent])
+        return evidence(pl.read_parquet(path, glob=False))
+    stored = pl.scan_parquet(path, glob=False).collect_schema()
+    absent = [c for c in columns if c in ADDED and c not in stored]
+    df = pl.read_parquet(path, columns=[c for c in columns if c not in absent], glob=False)
     return df.with_columns(pl.lit(None, dtype=SCHEMA[c]).alias(c) for c in absent).select(columns)
 
 
@@ -245,7 +247,7 @@ class LogStore:
     def annotation(self, index: int, name: str) -> pl.DataFrame | None:
         """Segment ``index``'s annotation ``name``, when its chunk was sealed alone and annotated."""
         path = self.annotation_path(index, name)
-        return None if path is None else pl.read_parquet(path)
+        return None if path is None else pl.read_parquet(path, glob=False)
 
     def annotation_path(self, index: int, name: str) -> Path | None:
         path = self.notes_dir / f"{seg_name(index)}.{name}.parquet"
@@ -266,7 +268,9 @@ class LogStore:
         return sorted(self.open_dir.glob("chunk-*.parquet"))
 
     def pending(self) -> int:
-        return sum(pl.scan_parquet(p).select(pl.len()).collect().item() for p in self.open_chunks())
+        return sum(
+            pl.scan_parquet(p, glob=False).select(pl.len()).collect().item() for p in self.open_chunks()
+        )
 
     # --- segments ---------------------------------------------------------------------------------
     def headers(self) -> list[dict]:
@@ -512,7 +516,9 @@ class LogStore:
         """An event's stored columns as JSON (``raw_bytes`` in base64, only where the line was not
         UTF-8); None when the file is gone or does not hold it (the leaf is proved all the same)."""
         try:
-            found = evidence(pl.scan_parquet(self.segment_path(index)).slice(position, 1).collect())
+            found = evidence(
+                pl.scan_parquet(self.segment_path(index), glob=False).slice(position, 1).collect()
+            )
         except (pl.exceptions.PolarsError, OSError):
             return None
         if found.height == 0:

@@ -100,9 +100,7 @@ def verify_dir(root: Path, vkey: str, origin: str | None = None, check: Check | 
         if (h := _header(path)) is not None:
             headers[int(h["index"])] = h
         else:
-            report.add(
-                int(path.stem) if path.stem.isdigit() else None, None, "unreadable", f"header {path.name}"
-            )
+            report.add(_index_of(path), None, "unreadable", f"header {path.name}")
 
     # signed checkpoints, in size order; every one must be signed by the trusted key (their signatures
     # checked side by side: a seal every five minutes signs 288 a day, each 0.27 ms to verify here)
@@ -125,7 +123,7 @@ def verify_dir(root: Path, vkey: str, origin: str | None = None, check: Check | 
             if isinstance(cp, Checkpoint):
                 checkpoints.append((cp, path))
             else:
-                report.add(int(path.stem) if path.stem.isdigit() else None, None, *cp)
+                report.add(_index_of(path), None, *cp)
     if not checkpoints:
         if headers:
             report.add(None, None, "unreadable", "no checkpoint signed by the trusted key")
@@ -175,6 +173,11 @@ def verify_dir(root: Path, vkey: str, origin: str | None = None, check: Check | 
     return report
 
 
+def _index_of(path: Path) -> int | None:
+    """The segment a header's or checkpoint's file is named for (None: not named for one)."""
+    return int(path.stem) if path.stem.isdigit() else None
+
+
 def _header(path: Path) -> dict | None:
     """A segment's header as its file holds it; None where it is not one: unreadable, not JSON, a
     field of the signed ones missing, or an index or root that is not one."""
@@ -191,7 +194,7 @@ def local_check(seg_dir: Path, workers: int = SEGMENT_WORKERS) -> Check:
     """The segments' files read from ``seg_dir`` and checked one unit after another, each unit's events
     hashed on every core (``eventhash.leaves`` and ``root`` split them) while the next unit's files
     are digested: a large segment alone; small ones (a seal every five minutes makes many) joined with
-    their neighbours, read side by side by ``workers`` threads and hashed together."""
+    their neighbours, read in one scan and hashed together, then judged on ``workers`` threads."""
 
     def paths(index: int) -> tuple[Path, Path]:
         name = seg_name(index)
@@ -266,7 +269,7 @@ def _check_group(
     schema): each is then checked alone, which names what is wrong."""
     names = [str(parquet) for _, _, parquet, _ in group]
     try:
-        frame = pl.scan_parquet(names, include_file_paths=_FILE_COLUMN).collect()
+        frame = pl.scan_parquet(names, include_file_paths=_FILE_COLUMN, glob=False).collect()
         runs = frame.get_column(_FILE_COLUMN).rle()
         actual = event_leaves(frame)
     except Exception:  # noqa: BLE001 — any failure: checked one by one, which reports it
@@ -317,7 +320,7 @@ def check_segment(
         if side is None:
             side = stack.enter_context(ThreadPoolExecutor(1)).submit(_sha256_hex, parquet)
         try:
-            actual = event_leaves(pl.read_parquet(source))
+            actual = event_leaves(pl.read_parquet(source, glob=False))
         except Exception as exc:  # noqa: BLE001 — any corruption of the file is reported, not raised
             return _unreadable(index, f"{name}.parquet: {type(exc).__name__}")
         try:
