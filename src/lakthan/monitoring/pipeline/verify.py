@@ -211,7 +211,7 @@ def local_check(seg_dir: Path, workers: int = SEGMENT_WORKERS) -> Check:
     def check(items: list[tuple[int, dict]]) -> list[Report]:
         # units one after another: two large segments side by side would crowd four hashing threads and
         # polars' readers onto the cores, which costs more CPU time than it overlaps (bench/logs' two
-        # segments of 500,000 events: 0.80 CPU-s against 0.67)
+        # segments of 500,000 events: 0.73-0.84 CPU-s against 0.68-0.75)
         reports: dict[int, Report] = {}
         present = [k for k, (index, _) in enumerate(items) if paths(index)[0].exists()]
         units = [[present[j] for j in unit] for unit in _units([_count(items[k][1]) for k in present])]
