@@ -25,7 +25,11 @@ TESTS = "tests/monitoring/test_kernels_fuzz.py"
 SANITIZE = ["-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer"]
 # -fno-wrapv: Python's own flags make signed overflow wrap, which would hide it from UBSan
 COMPILE = [*SANITIZE, "-O1", "-g", "-fno-wrapv"]
-KERNELS = ("lakthan.monitoring.engines._native", "lakthan.monitoring.pipeline._parse_native")
+KERNELS = (
+    "lakthan.monitoring.engines._native",
+    "lakthan.monitoring.engines._parquet_pages",
+    "lakthan.monitoring.pipeline._parse_native",
+)
 
 
 def build(out: Path) -> Path:

@@ -3,7 +3,7 @@
 # Usage: scripts/install-system-deps.sh [base|test|spark|all]
 set -euo pipefail
 profile=${1:-base}
-base=(restic chromium gcc libc6-dev libssl-dev libldap2-dev libsasl2-dev gettext poppler-utils fonts-thai-tlwg fonts-tlwg-laksaman libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libthai0 libthai-data fontconfig shared-mime-info)
+base=(restic chromium gcc libc6-dev libssl-dev liblz4-dev libzstd-dev libldap2-dev libsasl2-dev gettext poppler-utils fonts-thai-tlwg fonts-tlwg-laksaman libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libthai0 libthai-data fontconfig shared-mime-info)
 test=(postgresql libreoffice-writer-nogui rsyslog rsyslog-relp slapd ldap-utils)
 spark=(openjdk-17-jre-headless)  # the Java runtime of `--engine spark` (PySpark comes from PyPI)
 case "$profile" in

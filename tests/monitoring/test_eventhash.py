@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lakthan.monitoring.engines import _native, eventhash, merkle
+from lakthan.monitoring.engines.eventhash import leaf_of
 from lakthan.monitoring.pipeline.schema import EVIDENCE, SCHEMA, conform
 from lakthan.monitoring.pipeline.store import event_leaves
 
@@ -287,6 +288,23 @@ def test_buffers_that_do_not_hold_the_rows_are_refused():
     with pytest.raises(ValueError, match="buffers do not hold"):
         _native.leaf_hashes([(3, None, None, b"\x00" * 8, 0)], 0, 2)
     with pytest.raises(ValueError, match="unknown kind"):
-        _native.leaf_hashes([(9, None, None, b"", 0)], 0, 0)
+        _native.leaf_hashes([(11, None, None, b"", 0)], 0, 0)
+
+
+def test_strings_laid_out_as_parquet_plain_are_hashed_and_positions_past_them_refused():
+    data = (5).to_bytes(4, "little") + b"hello" + (0).to_bytes(4, "little")
+
+    def at(*positions: int) -> bytes:
+        return b"".join(p.to_bytes(8, "little", signed=True) for p in positions)
+
+    assert _native.leaf_hashes([(9, None, at(0, 9), data, 0)], 0, 2) == leaf_of(["hello"]) + leaf_of([""])
+    assert _native.leaf_hashes([(10, None, at(0), data, 0)], 0, 1) == leaf_of([b"hello"])
+    for bad in (at(1), at(-1), at(10), at(1 << 62)):  # a length read past the data, or before it
+        with pytest.raises(ValueError, match="buffers do not hold"):
+            _native.leaf_hashes([(9, None, bad, data, 0)], 0, 1)
+    with pytest.raises(ValueError, match="buffers do not hold"):  # a length longer than what follows
+        _native.leaf_hashes([(9, None, at(0), (6).to_bytes(4, "little") + b"hello", 0)], 0, 1)
+    with pytest.raises(ValueError, match="buffers do not hold"):  # fewer positions than rows
+        _native.leaf_hashes([(9, None, at(0), data, 0)], 0, 2)
     with pytest.raises(ValueError, match="multiple of 32"):
         _native.merkle_root(b"\x00" * 33)

@@ -1,4 +1,4 @@
-"""The C kernels (_native.c, _parse_native.c) on any input: arbitrary bytes, NULs, invalid UTF-8, lengths
+"""The C kernels (_native.c, _parquet_pages.c, _parse_native.c) on any input: arbitrary bytes, NULs, invalid UTF-8, lengths
 past the buffers, empty input, syslog-like lines, and buffers another thread changes during a call.
 They never crash and give what the pure-Python and polars references give, or refuse with ValueError
 where the buffers do not hold what they claim. ``make fuzz`` runs this file against builds of the
@@ -6,8 +6,10 @@ kernels with AddressSanitizer and UBSan, where a read or write past a buffer fai
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
+import io
 import sys
 import threading
 from array import array
@@ -18,9 +20,10 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from lakthan.monitoring.engines import _native, eventhash
+from lakthan.monitoring.engines import _native, _parquet_pages, eventhash
 from lakthan.monitoring.pipeline import _parse_native, parsers
-from lakthan.monitoring.pipeline.schema import conform
+from lakthan.monitoring.pipeline.schema import EVIDENCE, EVIDENCE_PARQUET, SCHEMA, conform
+from lakthan.monitoring.pipeline.store import event_leaves
 
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -339,7 +342,11 @@ def test_leaves_of_any_strings_and_bytes_are_the_reference_encodings(rows, layou
 
 
 def _reference_string(kind: int, offsets: bytes, data, i: int) -> bytes | None:
-    kind = {6: 1, 7: 2, 8: 5}.get(kind, kind)  # bytes are laid out as strings
+    kind = {6: 1, 7: 2, 8: 5, 10: 9}.get(kind, kind)  # bytes are laid out as strings
+    if kind == 9:  # Parquet's PLAIN: the position of a 4-byte length, the bytes after it
+        at = int.from_bytes(offsets[8 * i : 8 * i + 8], "little", signed=True)
+        n = int.from_bytes(data[at : at + 4], "little") if 0 <= at <= len(data) - 4 else -1
+        return bytes(data[at + 4 : at + 4 + n]) if 0 <= n <= len(data) - at - 4 else None
     if kind == 5:
         view = offsets[16 * i : 16 * i + 16]
         n = int.from_bytes(view[:4], "little", signed=True)
@@ -357,18 +364,18 @@ def _reference_string(kind: int, offsets: bytes, data, i: int) -> bytes | None:
 
 
 def _reference_leaves(columns: list[tuple], start: int, stop: int) -> bytes | None:
-    """leaf_hashes of raw buffers, read in Python: None where the kernel must refuse them. Kinds 6, 7
-    and 8 are bytes laid out as 1, 2 and 5, a null left out."""
-    if start < 0 or stop < start or any(c[0] not in range(1, 9) or c[4] < 0 for c in columns):
+    """leaf_hashes of raw buffers, read in Python: None where the kernel must refuse them. Kinds 6, 7,
+    8 and 10 are bytes laid out as 1, 2, 5 and 9, a null left out."""
+    if start < 0 or stop < start or any(c[0] not in range(1, 11) or c[4] < 0 for c in columns):
         return None
     encodings = [bytearray(b"\x00") for _ in range(start, stop)]
     for kind, validity, offsets, data, offset in columns:
         last = offset + stop
         if validity is not None and len(validity) * 8 < last:
             return None
-        if kind in (1, 2, 5, 6, 7, 8):
-            layout = {6: 1, 7: 2, 8: 5}.get(kind, kind)
-            need = 16 * last if layout == 5 else (last + 1) * (4 if layout == 1 else 8)
+        if kind in (1, 2, 5, 6, 7, 8, 9, 10):
+            layout = {6: 1, 7: 2, 8: 5, 10: 9}.get(kind, kind)
+            need = {5: 16 * last, 9: 8 * last}.get(layout, (last + 1) * (4 if layout == 1 else 8))
             if offsets is None or len(offsets) < need or data is None:
                 return None
         elif data is None or (len(data) < 8 * last if kind == 3 else len(data) * 8 < last):
@@ -376,7 +383,7 @@ def _reference_leaves(columns: list[tuple], start: int, stop: int) -> bytes | No
         for r in range(start, stop):
             i, out = offset + r, encodings[r - start]
             if validity is not None and not validity[i >> 3] >> (i & 7) & 1:
-                if kind < 6:
+                if kind < 6 or kind == 9:
                     out.append(0)
             elif kind == 3:
                 out += b"\x02" + bytes(data[8 * i : 8 * i + 8])
@@ -386,7 +393,7 @@ def _reference_leaves(columns: list[tuple], start: int, stop: int) -> bytes | No
                 s = _reference_string(kind, bytes(offsets), data, i)
                 if s is None:
                     return None
-                out += (b"\x04" if kind >= 6 else b"\x01") + len(s).to_bytes(4, "little") + s
+                out += (b"\x04" if kind in (6, 7, 8, 10) else b"\x01") + len(s).to_bytes(4, "little") + s
     return b"".join(hashlib.sha256(e).digest() for e in encodings)
 
 
@@ -401,11 +408,11 @@ def _as_buffer(draw, data: bytes):
 @st.composite
 def _raw_column(draw) -> tuple:
     """(kind, validity, offsets, data, offset) as the kernel takes them, mostly near a valid layout."""
-    kind = draw(st.integers(1, 8) | st.sampled_from([0, 9, -1]))
+    kind = draw(st.integers(1, 10) | st.sampled_from([0, 11, -1]))
     rows = draw(st.integers(0, 6))
     validity = draw(st.none() | st.binary(max_size=2))
     data = draw(st.binary(max_size=40))
-    if kind in (1, 2, 6, 7):
+    if kind in (1, 2, 6, 7, 9, 10):
         positions = draw(st.lists(st.integers(-1, 45), min_size=0, max_size=rows + 2))
         fmt = "i" if kind in (1, 6) else "q"
         offsets = draw(st.just(array(fmt, positions).tobytes()) | st.binary(max_size=40))
@@ -475,6 +482,97 @@ def _tree_hash(leaves: list[bytes]) -> bytes:
         return leaves[0]
     k = 1 << ((len(leaves) - 1).bit_length() - 1)
     return hashlib.sha256(b"\x01" + _tree_hash(leaves[:k]) + _tree_hash(leaves[k:])).digest()
+
+
+# ---- our reader of the store's Parquet files (_parquet_pages, eventhash.parquet_leaves) ---------------
+
+
+def _segment(compression: str, **options) -> bytes:
+    """A small segment file as the store writes one: a dictionary-encoded host, plain lines, nulls,
+    a line kept as bytes."""
+    df = pl.DataFrame(
+        {
+            "ts": pl.Series([1_700_000_000_000_000 + 7 * i if i % 11 else None for i in range(300)]).cast(
+                SCHEMA["ts"]
+            ),
+            "host": [f"h{i % 5}" if i % 13 else None for i in range(300)],
+            "source": ["udp:10.0.0.1"] * 300,
+            "parser": ["syslog" if i % 17 else None for i in range(300)],
+            "raw": [f"<38>Mar  1 09:00:{i % 60:02d} h{i % 5} sshd: ข้อ {'x' * (i % 40)}" for i in range(300)],
+            "raw_bytes": [b"\xff" * (i % 3) if i % 50 == 0 else None for i in range(300)],
+        },
+        schema={c: SCHEMA[c] for c in EVIDENCE},
+    )
+    buf = io.BytesIO()
+    df.write_parquet(buf, compression=compression, row_group_size=120, data_page_size=512, **options)
+    return buf.getvalue()
+
+
+_SEGMENTS = [_segment("lz4"), _segment("zstd"), _segment("uncompressed")]
+
+
+def _read_every_way(data: bytes) -> bytes | None:
+    """The reader's every entry point on data: only ValueError may come out of them."""
+    for call in (_parquet_pages.columns, _parquet_pages.row_groups):
+        with contextlib.suppress(ValueError):
+            call(data)
+    for k in range(4):
+        with contextlib.suppress(ValueError):
+            rows, columns = _parquet_pages.read_row_group(data, k)
+            assert all(c[0] in (3, 9, 10) for c in columns)
+    got = eventhash.parquet_leaves(data, EVIDENCE_PARQUET)
+    assert got is None or len(got) % 32 == 0
+    return got
+
+
+@FUZZ
+@given(
+    st.sampled_from(range(len(_SEGMENTS))),
+    st.lists(st.tuples(st.integers(0, 2**20), st.integers(0, 255)), min_size=1, max_size=6),
+    st.none() | st.integers(0, 2**20),
+)
+def test_a_damaged_segment_file_is_read_or_refused_never_past_its_bytes(which, edits, cut):
+    data = bytearray(_SEGMENTS[which])
+    for at, value in edits:
+        data[at % len(data)] = value
+    if cut is not None:
+        del data[cut % len(data) :]
+    _read_every_way(bytes(data))
+
+
+@FUZZ
+@given(st.sampled_from(range(len(_SEGMENTS))), st.integers(0, 2**20), st.binary(min_size=1, max_size=40))
+def test_bytes_spliced_into_a_segment_file_are_read_or_refused(which, at, inserted):
+    data = _SEGMENTS[which]
+    at %= len(data)
+    _read_every_way(data[:at] + inserted + data[at:])
+
+
+def _parquet(footer: bytes, body: bytes = b"") -> bytes:
+    return b"PAR1" + body + footer + len(footer).to_bytes(4, "little") + b"PAR1"
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        b"\x1c" * 5000,  # structs nested past any depth
+        b"\x19\xfc" + b"\xff" * 9 + b"\x01",  # a list of 2^63 booleans
+        b"\x1b" + b"\xff" * 10,  # a map whose size never ends
+        b"\x18\xff\xff\xff\xff\x0f",  # a string of 4 GB
+        b"\x19\x2c" + b"\x15\x0c\x00" * 2,  # a schema with nothing in it
+        b"",
+    ],
+)
+def test_a_hostile_footer_is_refused(footer):
+    with pytest.raises(ValueError, match="not read here"):
+        _parquet_pages.columns(_parquet(footer))
+    assert eventhash.parquet_leaves(_parquet(footer), EVIDENCE_PARQUET) is None
+
+
+def test_every_intact_segment_reads_as_polars_reads_it():
+    for data in _SEGMENTS:
+        assert _parquet_pages.row_groups(data) == 3
+        assert _read_every_way(data) == event_leaves(pl.read_parquet(io.BytesIO(data)))
 
 
 # ---- buffers that change during a call ----------------------------------------------------------------

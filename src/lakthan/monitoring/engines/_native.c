@@ -15,6 +15,8 @@
  *     6, 7, 8 = bytes laid out as 1, 2, 5 (Arrow's binary, large_binary, binary_view): a null of these
  *     is encoded as nothing (eventhash.py says why that stays unambiguous; a bytes column null in every
  *     row is not passed at all)
+ *     9, 10 = utf8 and bytes laid out as Parquet's PLAIN byte arrays (_parquet_pages.c reads them so):
+ *     offsets holds each row's int64 position in data of a 4-byte little-endian length and the bytes
  * merkle_root(leaves) -> bytes                 the RFC 6962 tree hash of concatenated 32-byte leaves
  * sha_ni([flag]) -> bool                       whether both hash with the CPU's SHA extensions, two
  *     messages at a time (_sha256_ni.h, on where the CPU has them), or with OpenSSL; flag sets it
@@ -58,7 +60,7 @@ static int sha256(EVP_MD_CTX *ctx, const uint8_t *data, size_t len, uint8_t *out
 
 enum {
     KIND_UTF8_32 = 1, KIND_UTF8_64 = 2, KIND_INT64 = 3, KIND_BOOL = 4, KIND_UTF8_VIEW = 5,
-    KIND_BYTES_32 = 6, KIND_BYTES_64 = 7, KIND_BYTES_VIEW = 8
+    KIND_BYTES_32 = 6, KIND_BYTES_64 = 7, KIND_BYTES_VIEW = 8, KIND_UTF8_PREFIXED = 9, KIND_BYTES_PREFIXED = 10
 };
 enum { TAG_NULL = 0, TAG_STRING = 1, TAG_INT = 2, TAG_BOOL = 3, TAG_BYTES = 4 };
 
@@ -68,11 +70,14 @@ static int layout(int kind) {
     case KIND_BYTES_32: return KIND_UTF8_32;
     case KIND_BYTES_64: return KIND_UTF8_64;
     case KIND_BYTES_VIEW: return KIND_UTF8_VIEW;
+    case KIND_BYTES_PREFIXED: return KIND_UTF8_PREFIXED;
     default: return kind;
     }
 }
 
-static int is_bytes(int kind) { return kind >= KIND_BYTES_32 && kind <= KIND_BYTES_VIEW; }
+static int is_bytes(int kind) {
+    return (kind >= KIND_BYTES_32 && kind <= KIND_BYTES_VIEW) || kind == KIND_BYTES_PREFIXED;
+}
 
 typedef struct {
     int kind;
@@ -147,6 +152,15 @@ static int64_t get_string(const column_t *c, int64_t row, const uint8_t **ptr) {
         *ptr = (const uint8_t *)c->variadic[index].buf + off;
         return n;
     }
+    if (c->layout == KIND_UTF8_PREFIXED) {
+        uint32_t n;
+        start = get_i64(c->offsets.buf, i);
+        if (start < 0 || start > c->data.len - 4) return -1;
+        memcpy(&n, (const uint8_t *)c->data.buf + start, 4);
+        if (n > c->data.len - start - 4) return -1;
+        *ptr = (const uint8_t *)c->data.buf + start + 4;
+        return n;
+    }
     if (c->layout == KIND_UTF8_32)
         start = get_i32(c->offsets.buf, i), end = get_i32(c->offsets.buf, i + 1);
     else
@@ -178,7 +192,9 @@ static int64_t encode_row(const column_t *cols, Py_ssize_t ncols, int64_t row, u
         case KIND_UTF8_VIEW:
         case KIND_BYTES_32:
         case KIND_BYTES_64:
-        case KIND_BYTES_VIEW: {
+        case KIND_BYTES_VIEW:
+        case KIND_UTF8_PREFIXED:
+        case KIND_BYTES_PREFIXED: {
             const uint8_t *p;
             int64_t len = get_string(c, row, &p);
             if (len < 0 || capacity - n < 5 + len) return -1;
@@ -216,9 +232,12 @@ static int check_buffers(const column_t *c, int64_t stop) {
     switch (c->layout) {
     case KIND_UTF8_32:
     case KIND_UTF8_64:
-    case KIND_UTF8_VIEW: {
+    case KIND_UTF8_VIEW:
+    case KIND_UTF8_PREFIXED: {
         int kind = c->layout;
-        Py_ssize_t need = kind == KIND_UTF8_VIEW ? 16 * last : (last + 1) * (kind == KIND_UTF8_32 ? 4 : 8);
+        Py_ssize_t need = kind == KIND_UTF8_VIEW       ? 16 * last
+                          : kind == KIND_UTF8_PREFIXED ? 8 * last
+                                                       : (last + 1) * (kind == KIND_UTF8_32 ? 4 : 8);
         if (!c->has_offsets || c->offsets.len < need) return -1;
         return kind != KIND_UTF8_VIEW && !c->has_data ? -1 : 0;
     }
@@ -382,7 +401,7 @@ static PyObject *leaf_hashes(PyObject *self, PyObject *args) {
         }
     }
     for (Py_ssize_t k = 0; k < ncols; k++) {
-        if (cols[k].kind < KIND_UTF8_32 || cols[k].kind > KIND_BYTES_VIEW) {
+        if (cols[k].kind < KIND_UTF8_32 || cols[k].kind > KIND_BYTES_PREFIXED) {
             PyErr_Format(PyExc_ValueError, "column %zd: unknown kind %d", k, cols[k].kind);
             goto fail;
         }

@@ -21,8 +21,9 @@ holds exactly one 0x04 field. Two omissible fields side by side would not be (ei
 would encode the same), hence the rule.
 
 ``encode_event`` is the reference implementation of it; ``leaves`` computes the same thing in C
-(``_native.c``) straight from Arrow buffers, over both cores, and ``root`` computes the RFC 6962 tree
-hash in C.
+(``_native.c``) straight from Arrow buffers, over both cores; ``parquet_leaves`` from a Parquet file's
+bytes, read by our own reader of the pages the store writes (``_parquet_pages.c``); and ``root``
+computes the RFC 6962 tree hash in C.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from datetime import UTC, datetime
 import pyarrow as pa
 
 from lakthan import config
-from lakthan.monitoring.engines import _native
+from lakthan.monitoring.engines import _native, _parquet_pages
 
 HASH_SIZE = 32
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -114,6 +115,55 @@ def leaves(
         return b"".join(_native.leaf_hashes(*t) for t in tasks)
     with ThreadPoolExecutor(_THREADS) as pool:  # the C kernel releases the GIL
         return b"".join(pool.map(lambda t: _native.leaf_hashes(*t), tasks))
+
+
+def parquet_leaves(
+    data: bytes, layout: Sequence[tuple[str, str]], parallel_rows: int = PARALLEL_ROWS
+) -> bytes | None:
+    """Leaf hashes of every row of a Parquet file (its bytes) whose columns are ``layout`` ((name, type)
+    in order; a bytes column at its end may be missing, null throughout), read by ``_parquet_pages``
+    rather than polars: its row groups side by side, each read and hashed on one thread. None where
+    that reader does not read the file (another layout or encoding, or damage): polars reads it."""
+    try:
+        found = _parquet_pages.columns(data)
+        groups = _parquet_pages.row_groups(data)
+    except ValueError:
+        return None
+    if found != list(layout[: len(found)]) or any(
+        name not in BYTES_COLUMNS for name, _ in layout[len(found) :]
+    ):
+        return None
+    bytes_at = {k for k, (name, _) in enumerate(found) if name in BYTES_COLUMNS}
+
+    def read(k: int) -> tuple[int, list[_native.Column]]:
+        rows, columns = _parquet_pages.read_row_group(data, k)
+        # a bytes column null in every row encodes nothing: not passed (as ``leaves`` does)
+        return rows, [c for i, c in enumerate(columns) if not (i in bytes_at and _null_throughout(c))]
+
+    def hashed(k: int) -> bytes:
+        rows, columns = read(k)
+        return _native.leaf_hashes(columns, 0, rows)
+
+    try:
+        if groups == 1 and _THREADS > 1:  # one row group: read, then its rows split over the threads
+            rows, columns = read(0)
+            if rows >= parallel_rows:
+                step = -(-rows // _THREADS)
+                with ThreadPoolExecutor(_THREADS) as pool:
+                    parts = pool.map(
+                        lambda a: _native.leaf_hashes(columns, a, min(a + step, rows)), range(0, rows, step)
+                    )
+                    return b"".join(parts)
+            return _native.leaf_hashes(columns, 0, rows)
+        with ThreadPoolExecutor(_THREADS) as pool:
+            return b"".join(pool.map(hashed, range(groups)))
+    except ValueError:
+        return None
+
+
+def _null_throughout(column: _native.Column) -> bool:
+    validity = column[1]
+    return isinstance(validity, bytes) and validity.count(0) == len(validity)
 
 
 def root(leaf_hashes: bytes, parallel_rows: int = PARALLEL_ROWS) -> bytes:

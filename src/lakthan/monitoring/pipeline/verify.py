@@ -20,7 +20,6 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from itertools import accumulate
 from pathlib import Path
 
 import polars as pl
@@ -28,10 +27,10 @@ import polars as pl
 from lakthan.monitoring.engines import eventhash, merkle
 from lakthan.monitoring.engines.checkpoint import Checkpoint, CheckpointError, Verifier
 from lakthan.monitoring.engines.leafdiff import locate
+from lakthan.monitoring.pipeline.schema import EVIDENCE_PARQUET
 from lakthan.monitoring.pipeline.store import HEADER_FIELDS, event_leaves, header_leaf, seg_name
 
 SEGMENT_WORKERS = min(os.cpu_count() or 1, 4)
-_FILE_COLUMN = "__file"  # which file a row of small segments read together came from
 LEAVES_PIECE = 1 << 20  # bytes of a leaf-hash file compared at a time
 # a segment of this many events or more is split over the cores by itself (eventhash.leaves and root)
 LARGE_SEGMENT = eventhash.PARALLEL_ROWS
@@ -191,10 +190,10 @@ def _header(path: Path) -> dict | None:
 
 
 def local_check(seg_dir: Path, workers: int = SEGMENT_WORKERS) -> Check:
-    """The segments' files read from ``seg_dir`` and checked one unit after another, each unit's events
-    hashed on every core (``eventhash.leaves`` and ``root`` split them) while the next unit's files
-    are digested: a large segment alone; small ones (a seal every five minutes makes many) joined with
-    their neighbours, read in one scan and hashed together, then judged on ``workers`` threads."""
+    """The segments' files read from ``seg_dir`` and checked one unit after another while the next
+    unit's files are digested: a large segment alone, its row groups read and hashed on every core
+    (``eventhash.parquet_leaves``, ``root``); small ones (a seal every five minutes makes many) joined
+    with their neighbours and checked side by side on ``workers`` threads."""
 
     def paths(index: int) -> tuple[Path, Path]:
         name = seg_name(index)
@@ -209,9 +208,9 @@ def local_check(seg_dir: Path, workers: int = SEGMENT_WORKERS) -> Check:
         return check_segment(index, header, None, leaves, parquet.with_suffix(".pruned").exists())
 
     def check(items: list[tuple[int, dict]]) -> list[Report]:
-        # units one after another: two large segments side by side would crowd four hashing threads and
-        # polars' readers onto the cores, which costs more CPU time than it overlaps (bench/logs' two
-        # segments of 500,000 events: 0.73-0.84 CPU-s against 0.68-0.75)
+        # units one after another: two large segments side by side would crowd four hashing threads onto
+        # the cores, which costs more CPU time than it overlaps (bench/logs' two segments of 500,000
+        # events, read by polars: 0.73-0.84 CPU-s against 0.68-0.75)
         reports: dict[int, Report] = {}
         present = [k for k, (index, _) in enumerate(items) if paths(index)[0].exists()]
         units = [[present[j] for j in unit] for unit in _units([_count(items[k][1]) for k in present])]
@@ -229,8 +228,7 @@ def local_check(seg_dir: Path, workers: int = SEGMENT_WORKERS) -> Check:
                 if len(unit) == 1:
                     reports[unit[0]] = one(items[unit[0]], sides[0])
                     continue
-                group = [(*items[k], *paths(items[k][0])) for k in unit]
-                found = _check_group(group, sides, pool) or pool.map(one, [items[k] for k in unit])
+                found = pool.map(one, [items[k] for k in unit], sides)
                 reports.update(zip(unit, found, strict=True))
         return [reports[k] for k in range(len(items))]
 
@@ -246,7 +244,7 @@ def _count(header: dict) -> int:
 def _units(counts: list[int]) -> list[list[int]]:
     """The positions of the segments checked together, by their event counts: a large one alone, small
     ones joined in order until they hold LARGE_SEGMENT events (each alone is too small to split over
-    the cores, and a file's reading costs about a millisecond whatever its size)."""
+    the cores: they share the cores instead)."""
     units, group, held = [], [], 0
     for k, count in enumerate(counts):
         if count >= LARGE_SEGMENT:
@@ -258,38 +256,6 @@ def _units(counts: list[int]) -> list[list[int]]:
             units.append(group)
             group, held = [], 0
     return [*units, group] if group else units
-
-
-def _check_group(
-    group: list[tuple[int, dict, Path, Path]], sides: list[Side], pool: ThreadPoolExecutor
-) -> list[Report] | None:
-    """Small segments (index, header, Parquet file, leaf-hash file) read in one scan, their events
-    hashed in one pass, and each checked against its own header with its file's digest (``sides``).
-    None when a file is missing or does not read, or the files do not join (written with another
-    schema): each is then checked alone, which names what is wrong."""
-    names = [str(parquet) for _, _, parquet, _ in group]
-    try:
-        frame = pl.scan_parquet(names, include_file_paths=_FILE_COLUMN, glob=False).collect()
-        runs = frame.get_column(_FILE_COLUMN).rle()
-        actual = event_leaves(frame)
-    except Exception:  # noqa: BLE001 — any failure: checked one by one, which reports it
-        return None
-    found, lengths = runs.struct.field("value").to_list(), runs.struct.field("len").to_list()
-    read = set(found)
-    if found != [name for name in names if name in read]:  # each file's rows together, in order
-        return None
-    rows = dict(zip(found, lengths, strict=True))
-    ends = list(accumulate(rows.get(name, 0) * eventhash.HASH_SIZE for name in names))
-
-    def judge(n: int) -> Report:
-        index, header, parquet, leaves = group[n]
-        try:
-            file_sha256 = sides[n].result()
-        except OSError as exc:  # gone or unreadable since it was parsed
-            return _unreadable(index, f"{parquet.name}: {exc.strerror or type(exc).__name__}")
-        return _judge(index, header, actual[ends[n - 1] if n else 0 : ends[n]], file_sha256, leaves)
-
-    return list(pool.map(judge, range(len(group))))
 
 
 def check_segment(
@@ -314,20 +280,28 @@ def check_segment(
         else:
             report.add(index, None, "removed", "segment file missing")
         return report
-    source = parquet if isinstance(parquet, Path) else io.BytesIO(parquet)
     # the file's digest read on the other core while events are hashed
     with ExitStack() as stack:
         if side is None:
             side = stack.enter_context(ThreadPoolExecutor(1)).submit(_sha256_hex, parquet)
         try:
-            actual = event_leaves(pl.read_parquet(source, glob=False))
-        except Exception as exc:  # noqa: BLE001 — any corruption of the file is reported, not raised
-            return _unreadable(index, f"{name}.parquet: {type(exc).__name__}")
+            data = parquet.read_bytes() if isinstance(parquet, Path) else parquet
+        except OSError as exc:
+            return _unreadable(index, f"{name}.parquet: {exc.strerror or type(exc).__name__}")
+        # our own reader first; what it reads is trusted only when it hashes to the signed root, else
+        # polars reads the file again and the difference is named from what polars reads
+        actual = eventhash.parquet_leaves(data, EVIDENCE_PARQUET)
+        root = eventhash.root(actual) if actual is not None else None
+        if actual is None or root != bytes.fromhex(header["root"]):
+            try:
+                actual, root = event_leaves(pl.read_parquet(io.BytesIO(data))), None
+            except Exception as exc:  # noqa: BLE001 — any corruption of the file is reported, not raised
+                return _unreadable(index, f"{name}.parquet: {type(exc).__name__}")
         try:
             file_sha256 = side.result()
         except OSError as exc:  # gone or unreadable since it was parsed
             return _unreadable(index, f"{name}.parquet: {exc.strerror or type(exc).__name__}")
-    return _judge(index, header, actual, file_sha256, leaves)
+    return _judge(index, header, actual, file_sha256, leaves, root)
 
 
 def _unreadable(index: int, detail: str) -> Report:
@@ -336,12 +310,19 @@ def _unreadable(index: int, detail: str) -> Report:
     return report
 
 
-def _judge(index: int, header: dict, actual: bytes, file_sha256: str, leaves: bytes | Path | None) -> Report:
-    """A segment's events (the leaf hashes of its file's rows) and its file's SHA-256 against its header
-    and its leaf-hash file: where they differ, what differs."""
+def _judge(
+    index: int,
+    header: dict,
+    actual: bytes,
+    file_sha256: str,
+    leaves: bytes | Path | None,
+    actual_root: bytes | None = None,
+) -> Report:
+    """A segment's events (the leaf hashes of its file's rows, and their root where it is known) and its
+    file's SHA-256 against its header and its leaf-hash file: where they differ, what differs."""
     report = Report(segments=1, events=len(actual) // eventhash.HASH_SIZE)
     root = bytes.fromhex(header["root"])
-    if eventhash.root(actual) == root:
+    if (actual_root or eventhash.root(actual)) == root:
         if not _stored_leaves_are(actual, leaves):  # equal bytes need no second tree
             report.add(index, None, "altered", "leaf-hash file does not match the segment root")
         if file_sha256 != header.get("file_sha256"):
