@@ -612,15 +612,15 @@ def test_an_unknown_log_compression_is_refused_before_anything_is_written(monkey
     assert not (tmp_path / "logs").exists()
 
 
-def test_a_segment_file_that_cannot_be_read_for_its_digest_is_named_unreadable(store, monkeypatch):
-    real = verify._sha256_hex
+def test_a_segment_file_that_cannot_be_read_is_named_unreadable(store, monkeypatch):
+    real = Path.read_bytes
 
-    def failing(data):
-        if isinstance(data, Path) and data.name == "00000002.parquet":
-            raise OSError(errno.EIO, "Input/output error", str(data))
-        return real(data)
+    def failing(path):
+        if path.name == "00000002.parquet":
+            raise OSError(errno.EIO, "Input/output error", str(path))
+        return real(path)
 
-    monkeypatch.setattr(verify, "_sha256_hex", failing)
+    monkeypatch.setattr(Path, "read_bytes", failing)
     report = verify_dir(store.root, store.vkey())
     assert report.problems == [
         {

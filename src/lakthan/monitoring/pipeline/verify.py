@@ -39,6 +39,14 @@ Side = Future[str]
 
 
 @dataclass
+class ReadAhead:
+    """A segment file read and digested on a side thread before its turn: its bytes, then its SHA-256."""
+
+    data: Future[bytes]
+    digest: Side
+
+
+@dataclass
 class Report:
     intact: bool = True
     checkpoint: dict | None = None
@@ -199,12 +207,17 @@ def local_check(seg_dir: Path, workers: int = SEGMENT_WORKERS) -> Check:
         name = seg_name(index)
         return seg_dir / f"{name}.parquet", seg_dir / f"{name}.leaves"
 
-    def one(item: tuple[int, dict], side: Side | None = None) -> Report:
+    def one(item: tuple[int, dict], ahead: ReadAhead | None = None) -> Report:
         index, header = item
-        # both files are read where they are, not copied into memory first
-        parquet, leaves = paths(index)
+        parquet, leaves = paths(index)  # the leaf-hash file is read where it is, a piece at a time
+        if ahead is not None:
+            try:
+                data = ahead.data.result()
+            except OSError as exc:
+                return _unreadable(index, f"{parquet.name}: {exc.strerror or type(exc).__name__}")
+            return check_segment(index, header, data, leaves, False, ahead.digest)
         if parquet.exists():
-            return check_segment(index, header, parquet, leaves, False, side)
+            return check_segment(index, header, parquet, leaves, False)
         return check_segment(index, header, None, leaves, parquet.with_suffix(".pruned").exists())
 
     def check(items: list[tuple[int, dict]]) -> list[Report]:
@@ -219,12 +232,17 @@ def local_check(seg_dir: Path, workers: int = SEGMENT_WORKERS) -> Check:
             gone = sorted(set(range(len(items))) - set(present))
             reports.update(zip(gone, pool.map(one, [items[k] for k in gone]), strict=True))
 
-            def digests(unit: list[int]) -> list[Side]:
-                return [side_pool.submit(_sha256_hex, paths(items[k][0])[0]) for k in unit]
+            def read_ahead(unit: list[int]) -> list[ReadAhead]:
+                """The unit's files read (each once) and digested on the side thread, in order."""
+                done = []
+                for k in unit:
+                    data = side_pool.submit(paths(items[k][0])[0].read_bytes)
+                    done.append(ReadAhead(data, side_pool.submit(lambda d: _sha256_hex(d.result()), data)))
+                return done
 
-            ahead = digests(units[0]) if units else []
+            ahead = read_ahead(units[0]) if units else []
             for n, unit in enumerate(units):
-                sides, ahead = ahead, digests(units[n + 1]) if n + 1 < len(units) else []
+                sides, ahead = ahead, read_ahead(units[n + 1]) if n + 1 < len(units) else []
                 if len(unit) == 1:
                     reports[unit[0]] = one(items[unit[0]], sides[0])
                     continue
@@ -268,8 +286,8 @@ def check_segment(
 ) -> Report:
     """One segment against its header (whose root the signed checkpoints pin): its Parquet file and its
     leaf-hash file, each as bytes or where it is (None, or a path with no file: the file is missing),
-    and whether a ``.pruned`` marker stands beside them; ``side``: the file's SHA-256, already being
-    read. Pure, so the local threads and Spark's executors run the same check."""
+    and whether a ``.pruned`` marker stands beside them; ``side``: the SHA-256 of the file's bytes,
+    already being computed. Pure, so the local threads and Spark's executors run the same check."""
     name = seg_name(index)
     if parquet is None:
         report = Report(segments=1)
@@ -280,14 +298,14 @@ def check_segment(
         else:
             report.add(index, None, "removed", "segment file missing")
         return report
-    # the file's digest read on the other core while events are hashed
+    try:
+        data = parquet.read_bytes() if isinstance(parquet, Path) else parquet
+    except OSError as exc:
+        return _unreadable(index, f"{name}.parquet: {exc.strerror or type(exc).__name__}")
+    # the file's digest on the other core while its events are hashed
     with ExitStack() as stack:
         if side is None:
-            side = stack.enter_context(ThreadPoolExecutor(1)).submit(_sha256_hex, parquet)
-        try:
-            data = parquet.read_bytes() if isinstance(parquet, Path) else parquet
-        except OSError as exc:
-            return _unreadable(index, f"{name}.parquet: {exc.strerror or type(exc).__name__}")
+            side = stack.enter_context(ThreadPoolExecutor(1)).submit(_sha256_hex, data)
         # our own reader first; what it reads is trusted only when it hashes to the signed root, else
         # polars reads the file again and the difference is named from what polars reads
         actual = eventhash.parquet_leaves(data, EVIDENCE_PARQUET)
@@ -297,10 +315,7 @@ def check_segment(
                 actual, root = event_leaves(pl.read_parquet(io.BytesIO(data))), None
             except Exception as exc:  # noqa: BLE001 — any corruption of the file is reported, not raised
                 return _unreadable(index, f"{name}.parquet: {type(exc).__name__}")
-        try:
-            file_sha256 = side.result()
-        except OSError as exc:  # gone or unreadable since it was parsed
-            return _unreadable(index, f"{name}.parquet: {exc.strerror or type(exc).__name__}")
+        file_sha256 = side.result()
     return _judge(index, header, actual, file_sha256, leaves, root)
 
 
@@ -372,11 +387,8 @@ def _read_leaves(leaves: bytes | Path | None) -> bytes | None:
         return None
 
 
-def _sha256_hex(data: bytes | Path) -> str:
-    if isinstance(data, bytes):
-        return hashlib.sha256(data).hexdigest()
-    with open(data, "rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
+def _sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 USAGE = "usage: python -m lakthan.monitoring.pipeline.verify DIR (VKEY_FILE | --fingerprint SHA256)"
