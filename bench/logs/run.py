@@ -56,7 +56,8 @@ import data  # noqa: E402
 from lakthan.monitoring.engines.eventhash import encode_event  # noqa: E402
 from lakthan.monitoring.pipeline import parsers  # noqa: E402
 from lakthan.monitoring.pipeline.schema import evidence  # noqa: E402
-from lakthan.monitoring.pipeline.store import LogStore, seg_name  # noqa: E402
+from lakthan.monitoring.pipeline.segment_layout import seg_name  # noqa: E402
+from lakthan.monitoring.pipeline.store import LogStore  # noqa: E402
 from lakthan.monitoring.pipeline.verify import verify_dir  # noqa: E402
 
 RULES = Path(__file__).parent / "sigmahq"

@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 
 from lakthan.monitoring.engines import _native, _parquet_pages, eventhash
 from lakthan.monitoring.pipeline import _parse_native, parsers
-from lakthan.monitoring.pipeline.schema import EVIDENCE, EVIDENCE_PARQUET, SCHEMA, conform
+from lakthan.monitoring.pipeline.schema import EVIDENCE, SCHEMA, conform
+from lakthan.monitoring.pipeline.segment_layout import EVIDENCE_PARQUET
 from lakthan.monitoring.pipeline.store import event_leaves
 
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 import random
+import subprocess
+import sys
 
 import polars as pl
 import pyarrow as pa
@@ -15,7 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lakthan.monitoring.engines import _parquet_pages, eventhash
-from lakthan.monitoring.pipeline.schema import EVIDENCE, EVIDENCE_PARQUET, SCHEMA, evidence
+from lakthan.monitoring.pipeline.schema import EVIDENCE, SCHEMA, evidence
+from lakthan.monitoring.pipeline.segment_layout import EVIDENCE_PARQUET
 from lakthan.monitoring.pipeline.store import PARQUET_OPTIONS, event_leaves
 
 
@@ -143,6 +146,21 @@ def test_what_is_not_parquet_is_left_to_polars(data):
     assert _read(data) is None
     with pytest.raises(ValueError, match="not read here"):
         _parquet_pages.columns(data)
+
+
+def test_the_layout_read_is_the_stored_columns_and_verification_imports_neither_polars_nor_pyarrow():
+    assert [name for name, _ in EVIDENCE_PARQUET] == list(EVIDENCE)
+    imported = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, lakthan.monitoring.pipeline.verify; print(sorted({'polars', 'pyarrow'} & set(sys.modules)))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert imported.stdout.strip() == "[]"
 
 
 def test_the_reader_describes_the_columns_and_refuses_a_row_group_it_does_not_have():

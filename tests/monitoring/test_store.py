@@ -20,7 +20,8 @@ from lakthan.monitoring.engines.checkpoint import Signer, Verifier
 from lakthan.monitoring.engines.leafdiff import locate
 from lakthan.monitoring.pipeline import parsers, verify
 from lakthan.monitoring.pipeline.schema import EVIDENCE, evidence
-from lakthan.monitoring.pipeline.store import LogStore, event_leaves, header_leaf
+from lakthan.monitoring.pipeline.segment_layout import header_leaf
+from lakthan.monitoring.pipeline.store import LogStore, event_leaves
 from lakthan.monitoring.pipeline.verify import verify_dir
 
 
@@ -256,8 +257,8 @@ def test_the_stores_own_files_are_read_by_our_reader_and_what_it_does_not_read_b
     store, monkeypatch, request
 ):
     polars_read = []
-    real = verify.pl.read_parquet
-    monkeypatch.setattr(verify.pl, "read_parquet", lambda *a, **k: polars_read.append(1) or real(*a, **k))
+    real = verify._polars_leaves
+    monkeypatch.setattr(verify, "_polars_leaves", lambda data: polars_read.append(1) or real(data))
     assert verify_dir(store.root, store.vkey()).intact
     by_polars = request.node.callspec.params["store"] == "read by polars"
     assert len(polars_read) == (3 if by_polars else 0)

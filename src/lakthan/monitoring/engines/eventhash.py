@@ -33,8 +33,7 @@ import os
 from collections.abc import Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-
-import pyarrow as pa
+from typing import TYPE_CHECKING
 
 from lakthan import config
 from lakthan.monitoring.engines import _native, _parquet_pages
@@ -47,6 +46,9 @@ _THREADS = min(os.cpu_count() or 1, 8)
 # the stored column of bytes (schema.EVIDENCE's last); only its name tells that a column of Arrow's
 # null type, which has no type of its own, is bytes (left out) and not a null of another type (0x00)
 BYTES_COLUMNS = ("raw_bytes",)
+
+if TYPE_CHECKING:  # pyarrow is imported where Arrow tables are hashed: verification needs none
+    import pyarrow as pa
 
 if not config.sha_ni():  # hash with OpenSSL only (the kernels' other path)
     _native.sha_ni(False)
@@ -94,6 +96,8 @@ def leaves(
     """Leaf hashes of every row of ``table`` (columns in schema order), 32 bytes each, concatenated;
     a batch of ``parallel_rows`` rows or more is split over threads. A column of Arrow's binary types,
     or one named in ``bytes_columns``, is the bytes field: it must be the last."""
+    import pyarrow as pa
+
     names, types = table.column_names, table.schema.types
     is_bytes = [name in bytes_columns or _is_binary(t) for name, t in zip(names, types, strict=True)]
     if any(is_bytes[:-1]):
@@ -184,11 +188,15 @@ def split(leaf_hashes: bytes) -> list[bytes]:
 
 
 def _is_binary(t: pa.DataType) -> bool:
+    import pyarrow as pa
+
     return bool(pa.types.is_binary(t) or pa.types.is_large_binary(t) or pa.types.is_binary_view(t))
 
 
 def _column_buffers(arr: pa.Array) -> _native.Column:
     """(kind, validity, offsets, data, offset) for the C kernel; see _native.c for the kinds."""
+    import pyarrow as pa
+
     t, n = arr.type, len(arr)
     if pa.types.is_null(t):  # a column that is null throughout: an all-zero validity bitmap
         return (4, bytes(n // 8 + 1), None, bytes(n // 8 + 1), 0)

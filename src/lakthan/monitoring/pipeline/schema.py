@@ -42,16 +42,6 @@ EVIDENCE = ("ts", "host", "source", "parser", "raw", "raw_bytes")
 # stored columns added since the first segments: a file written before one was added reads with it
 # null, which encodes as the file's events were encoded when they were sealed
 ADDED = ("raw_bytes",)
-# EVIDENCE as a segment's Parquet file holds it (engines/_parquet_pages.c's names of the types): a file
-# laid out so is read for verification by our own reader, any other by polars
-EVIDENCE_PARQUET = (
-    ("ts", "timestamp[us]"),
-    ("host", "string"),
-    ("source", "string"),
-    ("parser", "string"),
-    ("raw", "string"),
-    ("raw_bytes", "binary"),
-)
 
 
 def empty() -> pl.DataFrame:

@@ -54,10 +54,9 @@ from lakthan.monitoring.engines import eventhash, merkle
 from lakthan.monitoring.engines.checkpoint import Checkpoint, Signer
 from lakthan.monitoring.pipeline import parsers
 from lakthan.monitoring.pipeline.schema import ADDED, EVIDENCE, SCHEMA, evidence
+from lakthan.monitoring.pipeline.segment_layout import HEADER_FIELDS, header_leaf, seg_name
 
 log = logging.getLogger(__name__)
-
-HEADER_FIELDS = ("index", "count", "root", "file_sha256", "first_ts", "last_ts", "sealed_at")
 
 
 class ParquetOptions(TypedDict, total=False):
@@ -103,11 +102,6 @@ def read_stored(path: Path, columns: list[str] | None = None) -> pl.DataFrame:
     return df.with_columns(pl.lit(None, dtype=SCHEMA[c]).alias(c) for c in absent).select(columns)
 
 
-def header_leaf(header: dict) -> bytes:
-    canonical = json.dumps({k: header[k] for k in HEADER_FIELDS}, sort_keys=True, separators=(",", ":"))
-    return merkle.leaf_hash(canonical.encode())
-
-
 def _writer_alive(tmp: Path) -> bool:
     """Temporary files are named ``.NAME.tmpPID`` (files.write_atomic): is that process still running?"""
     pid = tmp.name.rpartition(".tmp")[2]
@@ -122,10 +116,6 @@ def _writer_alive(tmp: Path) -> bool:
     except PermissionError:
         return True
     return True
-
-
-def seg_name(index: int) -> str:
-    return f"{index:08d}"
 
 
 class StoreDamaged(Exception):

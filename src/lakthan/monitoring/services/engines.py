@@ -8,7 +8,7 @@ from pathlib import Path
 from django.conf import settings
 
 from lakthan.core.errors import InvalidInput
-from lakthan.monitoring.pipeline.store import seg_name
+from lakthan.monitoring.pipeline.segment_layout import seg_name
 from lakthan.monitoring.services.home import store
 
 ENGINES = ("local", "spark")
