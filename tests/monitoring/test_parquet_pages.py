@@ -139,6 +139,15 @@ def test_a_file_laid_out_otherwise_is_left_to_polars(write):
     assert _read(write(_events(300, seed=9))) is None
 
 
+def test_a_file_of_more_row_groups_than_the_store_ever_writes_is_left_to_polars():
+    df = _events(1_100, seed=12, nulls=0.0)
+    many = _polars(df, compression="uncompressed", row_group_size=1)
+    assert _read(many) is None
+    with pytest.raises(ValueError, match="too many row groups"):
+        _parquet_pages.columns(many)
+    assert _read(_polars(df, compression="uncompressed", row_group_size=2)) == event_leaves(df)
+
+
 @pytest.mark.parametrize(
     "data", [b"", b"PAR1", b"PAR1PAR1", b"PAR1" + b"\x00" * 20 + b"PAR1", b"not parquet" * 10]
 )

@@ -45,7 +45,11 @@ enum { CONVERTED_UTF8 = 0, CONVERTED_TIMESTAMP_MICROS = 10 };
 #define MAX_COLUMNS 64
 #define MAX_DEPTH 16
 #define MAX_CHUNK ((int64_t)1 << 31) /* bytes of one column chunk decompressed */
-#define MAX_ROWS ((int64_t)1 << 26)  /* rows of one row group (polars writes about 130,000) */
+/* what a file the store writes stays far below, so that a hostile one cannot make the reader fill
+ * gigabytes or parse its footer for long: rows of one row group (polars writes about 130,000, a row
+ * value costs 8 bytes a column), and row groups (each read parses the footer again) */
+#define MAX_ROWS ((int64_t)1 << 22)
+#define MAX_ROW_GROUPS 1024
 
 /* ---- Thrift's compact protocol, bounded ---- */
 
@@ -271,6 +275,7 @@ static const char *read_footer(const uint8_t *data, Py_ssize_t len, footer_t *f)
             f->rows = int_field(&c, t);
         } else if (id == 4 && t == T_LIST) {
             f->nrow_groups = list_header(&c, &f->row_groups_element);
+            if (f->nrow_groups > MAX_ROW_GROUPS) return "too many row groups";
             f->row_groups = c.p;
             have_groups = 1;
             for (uint64_t i = 0; i < f->nrow_groups && !c.bad; i++) skip(&c, f->row_groups_element, 1);
