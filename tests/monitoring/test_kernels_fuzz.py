@@ -514,9 +514,8 @@ _SEGMENTS = [_segment("lz4"), _segment("zstd"), _segment("uncompressed")]
 
 def _read_every_way(data: bytes) -> bytes | None:
     """The reader's every entry point on data: only ValueError may come out of them."""
-    for call in (_parquet_pages.columns, _parquet_pages.row_groups):
-        with contextlib.suppress(ValueError):
-            call(data)
+    with contextlib.suppress(ValueError):
+        _parquet_pages.layout(data)
     for k in range(4):
         with contextlib.suppress(ValueError):
             rows, columns = _parquet_pages.read_row_group(data, k)
@@ -566,13 +565,13 @@ def _parquet(footer: bytes, body: bytes = b"") -> bytes:
 )
 def test_a_hostile_footer_is_refused(footer):
     with pytest.raises(ValueError, match="not read here"):
-        _parquet_pages.columns(_parquet(footer))
+        _parquet_pages.layout(_parquet(footer))
     assert eventhash.parquet_leaves(_parquet(footer), EVIDENCE_PARQUET) is None
 
 
 def test_every_intact_segment_reads_as_polars_reads_it():
     for data in _SEGMENTS:
-        assert _parquet_pages.row_groups(data) == 3
+        assert _parquet_pages.layout(data)[1] == 3
         assert _read_every_way(data) == event_leaves(pl.read_parquet(io.BytesIO(data)))
 
 

@@ -102,7 +102,7 @@ def test_every_file_it_reads_gives_the_leaves_of_the_rows_polars_reads(write):
 
 def test_large_row_groups_are_split_over_the_threads_in_order():
     data = _polars(_events(3_000, seed=3), **PARQUET_OPTIONS["lz4"])
-    assert _parquet_pages.row_groups(data) == 1
+    assert _parquet_pages.layout(data)[1] == 1
     assert eventhash.parquet_leaves(data, EVIDENCE_PARQUET, parallel_rows=100) == _polars_leaves(data)
 
 
@@ -144,7 +144,7 @@ def test_a_file_of_more_row_groups_than_the_store_ever_writes_is_left_to_polars(
     many = _polars(df, compression="uncompressed", row_group_size=1)
     assert _read(many) is None
     with pytest.raises(ValueError, match="too many row groups"):
-        _parquet_pages.columns(many)
+        _parquet_pages.layout(many)
     assert _read(_polars(df, compression="uncompressed", row_group_size=2)) == event_leaves(df)
 
 
@@ -154,7 +154,7 @@ def test_a_file_of_more_row_groups_than_the_store_ever_writes_is_left_to_polars(
 def test_what_is_not_parquet_is_left_to_polars(data):
     assert _read(data) is None
     with pytest.raises(ValueError, match="not read here"):
-        _parquet_pages.columns(data)
+        _parquet_pages.layout(data)
 
 
 def test_the_layout_read_is_the_stored_columns_and_verification_imports_neither_polars_nor_pyarrow():
@@ -174,7 +174,7 @@ def test_the_layout_read_is_the_stored_columns_and_verification_imports_neither_
 
 def test_the_reader_describes_the_columns_and_refuses_a_row_group_it_does_not_have():
     data = _polars(_events(50, seed=6), **PARQUET_OPTIONS["lz4"])
-    assert _parquet_pages.columns(data) == list(EVIDENCE_PARQUET)
+    assert _parquet_pages.layout(data) == (list(EVIDENCE_PARQUET), 1)
     with pytest.raises(ValueError, match="no such row group"):
         _parquet_pages.read_row_group(data, 1)
 

@@ -20,9 +20,9 @@
  * the size the page header gives, ZSTD likewise with ZSTD_decompress). tests/monitoring/test_kernels_fuzz.py feeds it damaged files under
  * AddressSanitizer.
  *
- * columns(data) -> [(name, type)]      the file's columns: type is "timestamp[us]", "int64",
- *     "string", "binary" or "unsupported"; ValueError when data is not a Parquet file this reads
- * row_groups(data) -> int              how many row groups it has
+ * layout(data) -> ([(name, type)], row_groups)   the file's columns (type: "timestamp[us]",
+ *     "int64", "string", "binary" or "unsupported") and how many row groups it has; ValueError when
+ *     data is not a Parquet file this reads
  * read_row_group(data, index) -> (rows, [(kind, validity, offsets, data, 0)])   the row group's
  *     columns as leaf_hashes takes them: kind 3 (int64) or 9/10 (strings/bytes laid out as PLAIN, each
  *     row's offset the position of its value's length); validity None where no row is null
@@ -639,33 +639,23 @@ static PyObject *fail(const char *what) {
     return NULL;
 }
 
-static PyObject *py_columns(PyObject *self, PyObject *arg) {
+static PyObject *py_layout(PyObject *self, PyObject *arg) {
     Py_buffer view;
     footer_t f;
     if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0) return NULL;
     const char *err = read_footer(view.buf, view.len, &f);
     PyBuffer_Release(&view);
     if (err) return fail(err);
-    PyObject *out = PyList_New(f.ncolumns);
-    for (int i = 0; out && i < f.ncolumns; i++) {
+    PyObject *columns = PyList_New(f.ncolumns);
+    for (int i = 0; columns && i < f.ncolumns; i++) {
         PyObject *item = Py_BuildValue("(ss)", f.columns[i].name, type_name(&f.columns[i]));
         if (!item) {
-            Py_CLEAR(out);
+            Py_CLEAR(columns);
             break;
         }
-        PyList_SET_ITEM(out, i, item);
+        PyList_SET_ITEM(columns, i, item);
     }
-    return out;
-}
-
-static PyObject *py_row_groups(PyObject *self, PyObject *arg) {
-    Py_buffer view;
-    footer_t f;
-    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0) return NULL;
-    const char *err = read_footer(view.buf, view.len, &f);
-    PyBuffer_Release(&view);
-    if (err) return fail(err);
-    return PyLong_FromUnsignedLongLong(f.nrow_groups);
+    return columns ? Py_BuildValue("(NK)", columns, (unsigned long long)f.nrow_groups) : NULL;
 }
 
 static void free_chunks(chunk_t *chunks, int n) {
@@ -757,8 +747,7 @@ static PyObject *py_read_row_group(PyObject *self, PyObject *args) {
 }
 
 static PyMethodDef methods[] = {
-    {"columns", py_columns, METH_O, "the file's columns: [(name, type)]"},
-    {"row_groups", py_row_groups, METH_O, "how many row groups the file has"},
+    {"layout", py_layout, METH_O, "the file's columns, [(name, type)], and how many row groups it has"},
     {"read_row_group", py_read_row_group, METH_VARARGS, "(rows, columns as leaf_hashes takes them)"},
     {NULL, NULL, 0, NULL},
 };

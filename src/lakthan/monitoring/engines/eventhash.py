@@ -129,8 +129,7 @@ def parquet_leaves(
     rather than polars: its row groups side by side, each read and hashed on one thread. None where
     that reader does not read the file (another layout or encoding, or damage): polars reads it."""
     try:
-        found = _parquet_pages.columns(data)
-        groups = _parquet_pages.row_groups(data)
+        found, groups = _parquet_pages.layout(data)
     except ValueError:
         return None
     if found != list(layout[: len(found)]) or any(
