@@ -172,6 +172,13 @@ def test_the_layout_read_is_the_stored_columns_and_verification_imports_neither_
     assert imported.stdout.strip() == "[]"
 
 
+def test_a_column_of_another_type_is_described_and_not_read():
+    data = _polars(pl.DataFrame({"n": [1, 2], "flag": [True, False], "x": [1.5, 2.5]}))
+    assert _parquet_pages.layout(data) == ([("n", "int64"), ("flag", "unsupported"), ("x", "unsupported")], 1)
+    with pytest.raises(ValueError, match="type not read here"):
+        _parquet_pages.read_row_group(data, 0)
+
+
 def test_the_reader_describes_the_columns_and_refuses_a_row_group_it_does_not_have():
     data = _polars(_events(50, seed=6), **PARQUET_OPTIONS["lz4"])
     assert _parquet_pages.layout(data) == (list(EVIDENCE_PARQUET), 1)

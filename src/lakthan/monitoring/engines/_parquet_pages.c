@@ -50,6 +50,7 @@ enum { CONVERTED_UTF8 = 0, CONVERTED_TIMESTAMP_MICROS = 10 };
  * value costs 8 bytes a column), and row groups (each read parses the footer again) */
 #define MAX_ROWS ((int64_t)1 << 22)
 #define MAX_ROW_GROUPS 1024
+#define MAX_PAGES (1 << 24) /* of one column chunk */
 
 /* ---- Thrift's compact protocol, bounded ---- */
 
@@ -318,7 +319,6 @@ typedef struct {
     int64_t size; /* decompressed bytes of every page */
     PyObject *buffer, *offsets, *validity; /* the outputs, made with the GIL held */
     int all_valid;                         /* no row null: validity is not passed on */
-    const char *error;
 } chunk_t;
 
 static const char *read_page_header(cursor_t *c, page_t *page) {
@@ -393,6 +393,7 @@ static const char *plan_chunk(cursor_t *c, const footer_t *f, const uint8_t *dat
         int cap = 0;
         while (pages.p < pages.end) {
             if (chunk->npages == cap) {
+                if (cap >= MAX_PAGES) return "too many pages";
                 cap = cap ? 2 * cap : 32;
                 page_t *grown = realloc(chunk->pages, (size_t)cap * sizeof(page_t));
                 if (!grown) return "no memory";
@@ -689,6 +690,7 @@ static const char *plan_row_group(const uint8_t *data, footer_t *f, uint64_t ind
     if (columns.bad || element != T_STRUCT || n != (uint64_t)f->ncolumns) return "columns do not match the schema";
     for (int k = 0; k < f->ncolumns; k++) {
         chunks[k].desc = &f->columns[k];
+        if (strcmp(type_name(chunks[k].desc), "unsupported") == 0) return "a column of a type not read here";
         const char *err = *rows ? plan_chunk(&columns, f, data, &chunks[k]) : NULL;
         if (err) return err;
     }
