@@ -29,7 +29,7 @@ from lakthan.monitoring.pipeline.segment_layout import EVIDENCE_PARQUET, HEADER_
 
 SEGMENT_WORKERS = min(os.cpu_count() or 1, 4)
 LEAVES_PIECE = 1 << 20  # bytes of a leaf-hash file compared at a time
-# a segment of this many events or more is split over the cores by itself (eventhash.leaves and root)
+# a segment of this many events or more is split over the cores by itself (eventhash.parquet_leaves, root)
 LARGE_SEGMENT = eventhash.PARALLEL_ROWS
 # a segment file's SHA-256, read beside its events
 Side = Future[str]
@@ -196,7 +196,7 @@ def _header(path: Path) -> dict | None:
 
 def local_check(seg_dir: Path, workers: int = SEGMENT_WORKERS) -> Check:
     """The segments' files read from ``seg_dir`` and checked one unit after another while the next
-    unit's files are digested: a large segment alone, its row groups read and hashed on every core
+    unit's files are read and digested: a large segment alone, its row groups read and hashed on every core
     (``eventhash.parquet_leaves``, ``root``); small ones (a seal every five minutes makes many) joined
     with their neighbours and checked side by side on ``workers`` threads."""
 
