@@ -1,7 +1,7 @@
-"""make fuzz: the C kernels built with AddressSanitizer and UBSan, and their fuzz tests run against
-that build. The build goes to a temporary directory with a copy of src/ (the in-place build stays as
-it is); the tests run with libasan preloaded (Python itself is not instrumented) and Python's
-allocations going through malloc, so that ASan sees every buffer. Fails when a test fails or a
+"""make fuzz: the C kernels built with AddressSanitizer and UBSan, and their fuzz tests (and those of
+our Parquet reader) run against that build. The build goes to a temporary directory with a copy of
+src/ (the in-place build stays as it is); the tests run with libasan preloaded (Python itself is not
+instrumented) and Python's allocations going through malloc, so that ASan sees every buffer. Fails when a test fails or a
 sanitizer reports. The sanitizers write their reports to files (pytest captures the standard error of
 a test, and a sanitizer stops the process before pytest would show it), printed here.
 
@@ -21,7 +21,7 @@ from pathlib import Path
 from setuptools import Distribution
 
 ROOT = Path(__file__).resolve().parent.parent
-TESTS = "tests/monitoring/test_kernels_fuzz.py"
+TESTS = ("tests/monitoring/test_kernels_fuzz.py", "tests/monitoring/test_parquet_pages.py")
 SANITIZE = ["-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer"]
 # -fno-wrapv: Python's own flags make signed overflow wrap, which would hide it from UBSan
 COMPILE = [*SANITIZE, "-O1", "-g", "-fno-wrapv"]
@@ -76,7 +76,7 @@ def main() -> int:
             print(loaded.stdout, loaded.stderr, file=sys.stderr)
             sys.exit("the sanitized kernels are not the ones imported")
         status = subprocess.run(
-            [sys.executable, "-m", "pytest", TESTS, "-q", *sys.argv[1:]], env=env
+            [sys.executable, "-m", "pytest", *TESTS, "-q", *sys.argv[1:]], env=env
         ).returncode
         logs = sorted(Path(tmp).glob("sanitizer.*"))
         for log in logs:

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lakthan.monitoring.engines import _parquet_pages, eventhash
+from lakthan.monitoring.engines import _native, _parquet_pages, eventhash
 from lakthan.monitoring.pipeline.schema import EVIDENCE, SCHEMA, evidence
 from lakthan.monitoring.pipeline.segment_layout import EVIDENCE_PARQUET
 from lakthan.monitoring.pipeline.store import PARQUET_OPTIONS, event_leaves
@@ -177,6 +177,23 @@ def test_a_column_of_another_type_is_described_and_not_read():
     assert _parquet_pages.layout(data) == ([("n", "int64"), ("flag", "unsupported"), ("x", "unsupported")], 1)
     with pytest.raises(ValueError, match="type not read here"):
         _parquet_pages.read_row_group(data, 0)
+
+
+def test_buffers_still_held_are_never_handed_out_again_and_are_read_only():
+    first = _polars(_events(3_000, seed=13), **PARQUET_OPTIONS["lz4"])
+    other = _polars(_events(3_000, seed=14), **PARQUET_OPTIONS["lz4"])
+    rows, held, nulls = _parquet_pages.read_row_group(first, 0)
+    assert 0 < nulls[-1] < rows  # some lines kept as bytes: the bytes column is hashed
+    contents = [bytes(memoryview(buffer)) for column in held for buffer in column[1:4] if buffer is not None]
+    want = _native.leaf_hashes(held, 0, rows)
+    for _ in range(5):  # blocks of the same sizes taken and given back meanwhile
+        _parquet_pages.read_row_group(other, 0)
+        _read(other)
+    assert [bytes(memoryview(b)) for c in held for b in c[1:4] if b is not None] == contents
+    assert _native.leaf_hashes(held, 0, rows) == want == _polars_leaves(first)
+    assert all(memoryview(b).readonly for c in held for b in c[1:4] if b is not None)
+    _parquet_pages.release()
+    assert _read(first) == want
 
 
 def test_the_reader_describes_the_columns_and_refuses_a_row_group_it_does_not_have():

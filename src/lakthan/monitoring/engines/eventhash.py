@@ -139,9 +139,9 @@ def parquet_leaves(
     bytes_at = {k for k, (name, _) in enumerate(found) if name in BYTES_COLUMNS}
 
     def read(k: int) -> tuple[int, list[_native.Column]]:
-        rows, columns = _parquet_pages.read_row_group(data, k)
+        rows, columns, nulls = _parquet_pages.read_row_group(data, k)
         # a bytes column null in every row encodes nothing: not passed (as ``leaves`` does)
-        return rows, [c for i, c in enumerate(columns) if not (i in bytes_at and _null_throughout(c))]
+        return rows, [c for i, c in enumerate(columns) if not (i in bytes_at and nulls[i] == rows)]
 
     def hashed(k: int) -> bytes:
         rows, columns = read(k)
@@ -164,9 +164,10 @@ def parquet_leaves(
         return None
 
 
-def _null_throughout(column: _native.Column) -> bool:
-    validity = column[1]
-    return isinstance(validity, bytes) and validity.count(0) == len(validity)
+def release_read_buffers() -> None:
+    """Frees the buffers ``parquet_leaves`` keeps for the next file's row groups (up to 256 MB: a
+    verification calls it when it ends)."""
+    _parquet_pages.release()
 
 
 def root(leaf_hashes: bytes, parallel_rows: int = PARALLEL_ROWS) -> bytes:

@@ -245,6 +245,7 @@ def local_check(seg_dir: Path, workers: int = SEGMENT_WORKERS) -> Check:
                     continue
                 found = pool.map(one, [items[k] for k in unit], sides)
                 reports.update(zip(unit, found, strict=True))
+        eventhash.release_read_buffers()
         return [reports[k] for k in range(len(items))]
 
     return check

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 
 from lakthan.core.errors import InvalidInput
+from lakthan.monitoring.engines import eventhash
 from lakthan.monitoring.pipeline.verify import Check, Report, check_segment
 
 if TYPE_CHECKING:
@@ -100,6 +101,7 @@ def _check_on_executors(spark: SparkSession, base: str, items: list[tuple[int, d
                     found[kind] = content
         if current is not None:
             yield report()
+        eventhash.release_read_buffers()  # Spark keeps its Python workers: not the buffers
 
     rows = grouped.mapInArrow(check_partition, "index long, report string").collect()
     headers.unpersist()
